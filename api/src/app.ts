@@ -1,0 +1,94 @@
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import type { AppDeps } from './context.ts'
+import { ApiError } from './lib/errors.ts'
+import { createRouter } from './lib/openapi.ts'
+import { jsonOnly } from './middleware/json-only.ts'
+import { requestContext } from './middleware/request-context.ts'
+import { loadSession } from './middleware/session.ts'
+import { createAuthRoutes } from './routes/auth/auth.index.ts'
+import { createDevRoutes } from './routes/dev/dev.index.ts'
+import { createDocsRoutes } from './routes/docs/docs.index.ts'
+import { createHealthRoutes } from './routes/health/health.index.ts'
+import { createMeRoutes } from './routes/me/me.index.ts'
+
+export const maxBodyBytes = 64 * 1024
+
+/** Builds the whole API. Tests call this with their own database and clock. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter()
+
+  app.use(requestContext(deps.log))
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'The request body is too large.')
+      },
+    }),
+  )
+  app.use(jsonOnly)
+  app.use(loadSession(deps))
+
+  const routes = app
+    .route('/', createHealthRoutes(deps))
+    .route('/auth', createAuthRoutes(deps))
+    .route('/me', createMeRoutes(deps))
+
+  if (deps.env.appEnv === 'development' || deps.env.appEnv === 'test') {
+    app.route('/dev', createDevRoutes(deps))
+  }
+  app.route('/', createDocsRoutes(app))
+
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: 'not_found',
+          message: 'No such route.',
+          requestId: c.get('requestId'),
+        },
+      },
+      404,
+    ),
+  )
+
+  app.onError((error, c) => {
+    const requestId = c.get('requestId') ?? ''
+    if (error instanceof ApiError) {
+      return c.json(
+        { error: { code: error.code, message: error.message, requestId, ...error.details } },
+        error.status,
+      )
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own 4xx: chiefly a body that is not valid JSON.
+      const malformed = error.status === 400
+      return c.json(
+        {
+          error: {
+            code: malformed ? 'malformed_json' : 'bad_request',
+            message: malformed ? 'The request body is not valid JSON.' : error.message,
+            requestId,
+          },
+        },
+        error.status,
+      )
+    }
+    ;(c.get('log') ?? deps.log).error('unhandled error', { error })
+    return c.json(
+      {
+        error: {
+          code: 'internal_error',
+          message: 'Something went wrong on our side. Try again; if it persists, contact support.',
+          requestId,
+        },
+      },
+      500,
+    )
+  })
+
+  return routes
+}
+
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,130 @@
+import { newId, openDatabase } from '@tenor/db'
+import { loadEnv } from '@tenor/db/env'
+import { createLogger } from '@tenor/db/logger'
+import { offerings, users } from '@tenor/db/schema'
+import { encrypt } from '../lib/crypto.ts'
+import { hashPassword } from '../lib/passwords.ts'
+import { demoAccounts } from './demo.ts'
+
+/**
+ * Seeds a working demo: an admin (two-factor on), an investor whose email and KYC are approved,
+ * and open offerings with different terms and day-count conventions. Safe to run again.
+ */
+const env = loadEnv()
+const log = createLogger(env.logLevel, { component: 'seed' })
+if (env.isProduction) {
+  log.error('the demo seed only runs in development and test')
+  process.exit(1)
+}
+
+const database = openDatabase(env.database)
+const now = new Date()
+const day = 24 * 60 * 60 * 1000
+const isoDate = (offsetDays: number) =>
+  new Date(now.getTime() + offsetDays * day).toISOString().slice(0, 10)
+
+const { admin, investor } = demoAccounts
+const adminId = newId()
+const seededUsers = [
+  {
+    id: adminId,
+    email: admin.email,
+    passwordHash: await hashPassword(admin.password),
+    legalName: admin.legalName,
+    role: 'admin' as const,
+    emailVerifiedAt: now,
+    kycStatus: 'approved' as const,
+    totpSecret: encrypt(admin.totpSecret, env.encryptionKeys, `totp:${adminId}`),
+    totpEnabledAt: now,
+  },
+  {
+    id: newId(),
+    email: investor.email,
+    passwordHash: await hashPassword(investor.password),
+    legalName: investor.legalName,
+    role: 'investor' as const,
+    emailVerifiedAt: now,
+    kycStatus: 'approved' as const,
+  },
+]
+
+const base = {
+  issuer: 'Tenor Funding I LLC',
+  minPurchaseCents: 50_000,
+  incrementCents: 10_000,
+  opensOn: isoDate(-14),
+  closesOn: isoDate(45),
+  status: 'open' as const,
+}
+const seededOfferings = [
+  {
+    ...base,
+    slug: 'series-a-6m',
+    name: 'Series A 6-Month Note',
+    description:
+      'A six-month note paying simple interest at maturity. Interest counts actual days over a 365-day year.',
+    rateBps: 525,
+    rateType: 'simple' as const,
+    compounding: null,
+    dayCount: 'act_365f' as const,
+    termMonths: 6,
+    capacityCents: 25_000_000,
+    maxPurchaseCents: 2_500_000,
+  },
+  {
+    ...base,
+    slug: 'series-b-12m',
+    name: 'Series B 12-Month Note',
+    description: 'A one-year note paying simple interest at maturity on a 30/360 bond basis.',
+    rateBps: 610,
+    rateType: 'simple' as const,
+    compounding: null,
+    dayCount: 'thirty_360' as const,
+    termMonths: 12,
+    capacityCents: 50_000_000,
+    maxPurchaseCents: 5_000_000,
+  },
+  {
+    ...base,
+    slug: 'series-c-24m',
+    name: 'Series C 24-Month Compounding Note',
+    description:
+      'A two-year note whose interest compounds monthly, counted on an Actual/360 basis, all paid at maturity.',
+    rateBps: 700,
+    rateType: 'compound' as const,
+    compounding: 'monthly' as const,
+    dayCount: 'act_360' as const,
+    termMonths: 24,
+    capacityCents: 10_000_000,
+    maxPurchaseCents: 1_000_000,
+    minPurchaseCents: 100_000,
+  },
+  {
+    ...base,
+    slug: 'series-d-3m',
+    name: 'Series D 3-Month Note',
+    description: 'A short note for the next quarter. Still being prepared.',
+    rateBps: 450,
+    rateType: 'simple' as const,
+    compounding: null,
+    dayCount: 'act_365f' as const,
+    termMonths: 3,
+    capacityCents: 5_000_000,
+    maxPurchaseCents: 1_000_000,
+    status: 'draft' as const,
+  },
+]
+
+await database.write(async (tx) => {
+  for (const user of seededUsers) {
+    await tx.insert(users).values(user).onConflictDoNothing({ target: users.email })
+  }
+  for (const offering of seededOfferings) {
+    await tx
+      .insert(offerings)
+      .values({ id: newId(), ...offering })
+      .onConflictDoNothing({ target: offerings.slug })
+  }
+})
+log.info('demo data ready', { users: seededUsers.length, offerings: seededOfferings.length })
+database.close()

@@ -1,0 +1,44 @@
+import type { Clock, Database } from '@tenor/db'
+import type { Env } from '@tenor/db/env'
+import type { Logger } from '@tenor/db/logger'
+
+/** What the API is built from. Tests build their own; `server.ts` builds the real one. */
+export interface AppDeps {
+  env: Env
+  database: Database
+  log: Logger
+  clock: Clock
+}
+
+export interface SessionUser {
+  id: string
+  email: string
+  legalName: string
+  role: 'investor' | 'admin'
+  emailVerified: boolean
+  kycStatus: 'none' | 'submitted' | 'approved' | 'rejected'
+  twoFactorEnabled: boolean
+}
+
+export interface CurrentSession {
+  id: string
+  twoFactorVerified: boolean
+  expiresAt: Date
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string
+    log: Logger
+    user: SessionUser | null
+    session: CurrentSession | null
+  }
+}
+
+/** Routes behind `requireUser`: the user and session are known. */
+export type AuthedEnv = {
+  Variables: AppEnv['Variables'] & {
+    user: SessionUser
+    session: CurrentSession
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Every email Tenor sends, each with a plain-text and an HTML part. User-supplied text is
+ * escaped before it goes into HTML; links are built from the configured public URL, never from
+ * a request's Host header.
+ */
+
+export interface RenderedEmail {
+  subject: string
+  text: string
+  html: string
+}
+
+export function escapeHtml(value: string): string {
+  return value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;')
+}
+
+interface Layout {
+  subject: string
+  greeting: string
+  paragraphs: string[]
+  action?: { label: string; url: string }
+  footer?: string
+}
+
+/** Renders one email in both parts from the same words. */
+export function renderEmail(layout: Layout): RenderedEmail {
+  const text = [
+    layout.greeting,
+    '',
+    ...layout.paragraphs.flatMap((p) => [p, '']),
+    ...(layout.action ? [`${layout.action.label}: ${layout.action.url}`, ''] : []),
+    layout.footer ?? 'Tenor — fixed-term notes',
+  ].join('\n')
+
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1a1a;max-width:560px">
+<p>${escapeHtml(layout.greeting)}</p>
+${layout.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${layout.action ? `<p><a href="${escapeHtml(layout.action.url)}" style="display:inline-block;padding:10px 16px;background:#14532d;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(layout.action.label)}</a></p><p style="font-size:13px;color:#555">Or open this link: ${escapeHtml(layout.action.url)}</p>` : ''}
+<p style="font-size:13px;color:#555">${escapeHtml(layout.footer ?? 'Tenor — fixed-term notes')}</p>
+</body></html>`
+
+  return { subject: layout.subject, text, html }
+}
+
+export function verifyEmail(name: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Confirm your email address',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Confirm this address to finish setting up your Tenor account. The link works once and expires in 24 hours.',
+      'If you did not create an account, ignore this email.',
+    ],
+    action: { label: 'Confirm email address', url },
+  })
+}
+
+export function accountExists(name: string, loginUrl: string, resetUrl: string): RenderedEmail {
+  return renderEmail({
+    subject: 'You already have a Tenor account',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Someone tried to open a new Tenor account with this email address, which already has one.',
+      `If it was you, sign in at ${loginUrl}. If you have forgotten your password, reset it at ${resetUrl}.`,
+      'If it was not you, no action is needed: nothing changed on your account.',
+    ],
+  })
+}
+
+export function passwordReset(name: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Reset your Tenor password',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'We received a request to reset your password. The link works once and expires in one hour.',
+      'Resetting signs you out everywhere. If you did not ask for this, ignore this email; your password stays the same.',
+    ],
+    action: { label: 'Choose a new password', url },
+  })
+}
+
+export function passwordChanged(name: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Your Tenor password was changed',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Your password was just changed and every other session was signed out.',
+      'If this was not you, reset your password at once and contact support.',
+    ],
+  })
+}

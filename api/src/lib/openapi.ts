@@ -1,0 +1,61 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../context.ts'
+
+/** The one error envelope every failure uses. */
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'not_found' }),
+      message: z.string(),
+      requestId: z.string(),
+      issues: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .openapi({ description: 'Present on 422: one entry per invalid field.' }),
+    }),
+  })
+  .openapi('Error')
+
+export const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: errorSchema } },
+})
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+})
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+export const validationIssues = (error: z.ZodError) =>
+  error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }))
+
+/**
+ * A router whose request validation answers in the shared 422 shape instead of the library's
+ * default, which would echo the whole schema.
+ */
+export function createRouter<E extends AppEnv = AppEnv>() {
+  return new OpenAPIHono<E>({
+    defaultHook: (result, c) => {
+      if (result.success) return
+      return c.json(
+        {
+          error: {
+            code: 'validation_failed',
+            message: 'Some fields are missing or invalid.',
+            requestId: c.get('requestId'),
+            issues: validationIssues(result.error),
+          },
+        },
+        422,
+      )
+    },
+  })
+}

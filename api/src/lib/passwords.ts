@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+/**
+ * Password rules after NIST SP 800-63B rev. 4: length only, no composition rules, checked
+ * against common and breached passwords and words from the user's own context. Passwords are
+ * compared exactly as typed; length counts Unicode code points.
+ */
+
+export const passwordMinLength = 15
+export const passwordMaxLength = 256
+
+const blocklist = new Set(
+  readFileSync(resolve(import.meta.dir, '../../data/common-passwords.txt'), 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#')),
+)
+
+export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'contains_context'
+
+/** Why a new password is refused, or null when it is acceptable. */
+export function checkNewPassword(password: string, context: string[] = []): PasswordProblem | null {
+  const length = [...password].length
+  if (length < passwordMinLength) return 'too_short'
+  if (length > passwordMaxLength) return 'too_long'
+
+  const folded = password.toLowerCase()
+  if (blocklist.has(folded) || isRepetitive(folded)) return 'common'
+
+  const words = context
+    .flatMap((value) => value.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+    .filter((word) => word.length >= 4)
+  const stripped = folded.replace(/[^\p{L}\p{N}]+/gu, '')
+  const whole = context.map((value) => value.toLowerCase()).filter((value) => value.length >= 4)
+  if (
+    whole.some((value) => folded.includes(value)) ||
+    words.some((word) => stripped === word || folded.replace(word, '').length < 6)
+  ) {
+    return 'contains_context'
+  }
+  return null
+}
+
+export const passwordProblemMessages: Record<PasswordProblem, string> = {
+  too_short: `Use at least ${passwordMinLength} characters. A few unrelated words make a strong, memorable password.`,
+  too_long: `Use at most ${passwordMaxLength} characters.`,
+  common: 'This password is too common or appears in known breaches. Choose another.',
+  contains_context: 'This password is too close to your name or email address. Choose another.',
+}
+
+// One character repeated, or a short pattern repeated, is as weak as a listed password.
+function isRepetitive(value: string): boolean {
+  for (let size = 1; size <= 4; size++) {
+    const unit = value.slice(0, size)
+    if (unit.repeat(Math.ceil(value.length / size)).slice(0, value.length) === value) return true
+  }
+  return false
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return Bun.password.hash(password, { algorithm: 'argon2id', memoryCost: 65536, timeCost: 2 })
+}
+
+export function verifyPassword(password: string, hash: string): Promise<boolean> {
+  return Bun.password.verify(password, hash)
+}
+
+// Verifying against this keeps a login for an unknown email as slow as one for a known email.
+let decoyHash: Promise<string> | undefined
+export function verifyDecoy(password: string): Promise<boolean> {
+  decoyHash ??= hashPassword('decoy password that no account can have')
+  return decoyHash.then((hash) => Bun.password.verify(password, hash)).then(() => false)
+}

@@ -1,0 +1,135 @@
+import { type Database, newId } from '@tenor/db'
+import type { Key } from '@tenor/db/env'
+import { sessions, users } from '@tenor/db/schema'
+import { and, eq, gt, inArray, isNull, ne } from 'drizzle-orm'
+import type { CurrentSession, SessionUser } from '../context.ts'
+import { hashToken, randomToken } from './crypto.ts'
+
+/**
+ * Server-side sessions. The client holds a 256-bit random token; the database holds only a keyed
+ * hash of it. Sessions end after `idleTimeoutMs` without use or `absoluteTimeoutMs` after login,
+ * whichever comes first.
+ */
+export const idleTimeoutMs = 2 * 60 * 60 * 1000
+export const absoluteTimeoutMs = 7 * 24 * 60 * 60 * 1000
+// Refreshing last-seen on every request would turn every read into a write.
+const touchAfterMs = 60 * 1000
+
+export interface CreatedSession {
+  token: string
+  session: CurrentSession
+}
+
+export async function createSession(
+  database: Database,
+  keys: Key[],
+  input: { userId: string; twoFactorVerified: boolean; userAgent: string | null; now: Date },
+): Promise<CreatedSession> {
+  const [key] = keys
+  if (!key) throw new Error('no session key configured')
+  const token = randomToken()
+  const id = newId()
+  const expiresAt = new Date(input.now.getTime() + absoluteTimeoutMs)
+  await database.db.insert(sessions).values({
+    id,
+    userId: input.userId,
+    tokenHash: hashToken(token, key),
+    keyId: key.id,
+    twoFactorVerified: input.twoFactorVerified,
+    userAgent: input.userAgent?.slice(0, 300) ?? null,
+    createdAt: input.now,
+    lastSeenAt: input.now,
+    idleExpiresAt: new Date(input.now.getTime() + idleTimeoutMs),
+    expiresAt,
+  })
+  return { token, session: { id, twoFactorVerified: input.twoFactorVerified, expiresAt } }
+}
+
+export interface ValidatedSession {
+  user: SessionUser
+  session: CurrentSession
+}
+
+/** The live session for a token, or null. Tries every configured key so keys can rotate. */
+export async function validateSessionToken(
+  database: Database,
+  keys: Key[],
+  token: string,
+  now: Date,
+): Promise<ValidatedSession | null> {
+  if (token.length < 20 || token.length > 100) return null
+  const hashes = keys.map((key) => hashToken(token, key))
+  const row = await database.db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        inArray(sessions.tokenHash, hashes),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        gt(sessions.idleExpiresAt, now),
+        eq(users.status, 'active'),
+      ),
+    )
+    .get()
+  if (!row) return null
+
+  if (now.getTime() - row.session.lastSeenAt.getTime() > touchAfterMs) {
+    const idleExpiresAt = new Date(
+      Math.min(now.getTime() + idleTimeoutMs, row.session.expiresAt.getTime()),
+    )
+    await database.db
+      .update(sessions)
+      .set({ lastSeenAt: now, idleExpiresAt })
+      .where(eq(sessions.id, row.session.id))
+  }
+
+  return {
+    user: toSessionUser(row.user),
+    session: {
+      id: row.session.id,
+      twoFactorVerified: row.session.twoFactorVerified,
+      expiresAt: row.session.expiresAt,
+    },
+  }
+}
+
+export function toSessionUser(user: typeof users.$inferSelect): SessionUser {
+  return {
+    id: user.id,
+    email: user.email,
+    legalName: user.legalName,
+    role: user.role,
+    emailVerified: user.emailVerifiedAt !== null,
+    kycStatus: user.kycStatus,
+    twoFactorEnabled: user.totpEnabledAt !== null,
+  }
+}
+
+export async function revokeSession(database: Database, sessionId: string, now: Date) {
+  await database.db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+}
+
+/** Ends every session of a user, or every one but `keep`. Returns how many ended. */
+export async function revokeUserSessions(
+  database: Database,
+  userId: string,
+  now: Date,
+  keep?: string,
+): Promise<number> {
+  const result = await database.db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keep ? ne(sessions.id, keep) : undefined,
+      ),
+    )
+  return result.rowsAffected
+}

@@ -1,0 +1,67 @@
+import { type Database, newId, type Tx } from '@tenor/db'
+import type { Key } from '@tenor/db/env'
+import { type tokenPurposes, userTokens } from '@tenor/db/schema'
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm'
+import { hashToken, randomToken } from './crypto.ts'
+
+type Purpose = (typeof tokenPurposes)[number]
+
+export const tokenLifetimeMs: Record<Purpose, number> = {
+  verify_email: 24 * 60 * 60 * 1000,
+  reset_password: 60 * 60 * 1000,
+}
+
+/** Creates a single-use emailed token inside the caller's transaction; returns the raw token. */
+export async function issueUserToken(
+  tx: Tx,
+  keys: Key[],
+  input: { userId: string; purpose: Purpose; email: string; now: Date },
+): Promise<{ id: string; token: string }> {
+  const [key] = keys
+  if (!key) throw new Error('no session key configured')
+  const token = randomToken()
+  const id = newId()
+  await tx.insert(userTokens).values({
+    id,
+    userId: input.userId,
+    purpose: input.purpose,
+    email: input.email,
+    tokenHash: hashToken(token, key),
+    createdAt: input.now,
+    expiresAt: new Date(input.now.getTime() + tokenLifetimeMs[input.purpose]),
+  })
+  return { id, token }
+}
+
+/** The unused, unexpired token row for a raw token, or null. */
+export async function findUserToken(
+  database: Database,
+  keys: Key[],
+  purpose: Purpose,
+  token: string,
+  now: Date,
+) {
+  const hashes = keys.map((key) => hashToken(token, key))
+  const row = await database.db
+    .select()
+    .from(userTokens)
+    .where(
+      and(
+        inArray(userTokens.tokenHash, hashes),
+        eq(userTokens.purpose, purpose),
+        isNull(userTokens.usedAt),
+        gt(userTokens.expiresAt, now),
+      ),
+    )
+    .get()
+  return row ?? null
+}
+
+/** Marks a token used; false when another request used it first (single use under races). */
+export async function consumeUserToken(tx: Tx, id: string, now: Date): Promise<boolean> {
+  const result = await tx
+    .update(userTokens)
+    .set({ usedAt: now })
+    .where(and(eq(userTokens.id, id), isNull(userTokens.usedAt)))
+  return result.rowsAffected === 1
+}

@@ -1,0 +1,370 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { newId } from '@tenor/db'
+import { sessions as sessionsTable, users } from '@tenor/db/schema'
+import { and, eq, isNull } from 'drizzle-orm'
+import type { AppDeps, AppEnv, AuthedEnv } from '../../context.ts'
+import { decrypt } from '../../lib/crypto.ts'
+import * as emails from '../../lib/emails.ts'
+import { ApiError } from '../../lib/errors.ts'
+import { enqueueEmail } from '../../lib/outbox.ts'
+import {
+  checkNewPassword,
+  hashPassword,
+  passwordProblemMessages,
+  verifyDecoy,
+  verifyPassword,
+} from '../../lib/passwords.ts'
+import {
+  createSession,
+  revokeSession,
+  revokeUserSessions,
+  toSessionUser,
+} from '../../lib/sessions.ts'
+import { matchTotpStep } from '../../lib/totp.ts'
+import { consumeUserToken, findUserToken, issueUserToken } from '../../lib/user-tokens.ts'
+import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts'
+import type * as routes from './auth.routes.ts'
+
+/** Consecutive failures before an account pauses sign-in, and for how long. */
+export const lockoutThreshold = 10
+export const lockoutMs = 15 * 60 * 1000
+
+const invalidCredentials = () =>
+  new ApiError(
+    401,
+    'invalid_credentials',
+    'That email and password do not match, or sign-in is paused after repeated failures. Try again later or reset your password.',
+  )
+const invalidToken = () =>
+  new ApiError(
+    400,
+    'invalid_token',
+    'This link is invalid, already used or expired. Ask for a new one.',
+  )
+const checkEmail = { message: 'Check your email for the next step.' }
+
+function weakPassword(problem: keyof typeof passwordProblemMessages) {
+  return new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
+    issues: [{ path: 'password', message: passwordProblemMessages[problem] }],
+  })
+}
+
+export function createAuthHandlers(deps: AppDeps) {
+  const { database, env, clock } = deps
+  const link = (path: string, token: string) => `${env.publicUrl}${path}?token=${token}`
+
+  const register: RouteHandler<typeof routes.register, AppEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const problem = checkNewPassword(input.password, [input.email, input.legalName])
+    if (problem) throw weakPassword(problem)
+
+    // Hash whether or not the account exists, so timing does not tell which.
+    const passwordHash = await hashPassword(input.password)
+    const now = clock.now()
+    const existing = await database.db.query.users.findFirst({
+      where: eq(users.email, input.email),
+    })
+
+    await database.write(async (tx) => {
+      if (existing) {
+        const hour = Math.floor(now.getTime() / 3_600_000)
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'account_exists',
+            dedupeKey: `account-exists:${existing.id}:${hour}`,
+            userId: existing.id,
+            to: existing.email,
+            ...emails.accountExists(
+              existing.legalName,
+              `${env.publicUrl}/login`,
+              `${env.publicUrl}/forgot-password`,
+            ),
+          },
+          now,
+        )
+        return
+      }
+      const id = newId()
+      const inserted = await tx
+        .insert(users)
+        .values({
+          id,
+          email: input.email,
+          passwordHash,
+          legalName: input.legalName,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing({ target: users.email })
+      if (inserted.rowsAffected === 0) return
+      const issued = await issueUserToken(tx, env.sessionKeys, {
+        userId: id,
+        purpose: 'verify_email',
+        email: input.email,
+        now,
+      })
+      await enqueueEmail(
+        tx,
+        {
+          kind: 'verify_email',
+          dedupeKey: `verify-email:${issued.id}`,
+          userId: id,
+          to: input.email,
+          ...emails.verifyEmail(input.legalName, link('/verify-email', issued.token)),
+        },
+        now,
+      )
+    })
+    c.get('log').info('registration requested', { existing: existing !== undefined })
+    return c.json(checkEmail, 202)
+  }
+
+  const verifyEmail: RouteHandler<typeof routes.verifyEmail, AppEnv> = async (c) => {
+    const { token } = c.req.valid('json')
+    const now = clock.now()
+    const found = await findUserToken(database, env.sessionKeys, 'verify_email', token, now)
+    if (!found) throw invalidToken()
+
+    const verified = await database.write(async (tx) => {
+      if (!(await consumeUserToken(tx, found.id, now))) return false
+      await tx
+        .update(users)
+        .set({ emailVerifiedAt: now, email: found.email, updatedAt: now })
+        .where(eq(users.id, found.userId))
+      return true
+    })
+    if (!verified) throw invalidToken()
+    return c.json({ message: 'Your email address is confirmed.' }, 200)
+  }
+
+  const resendVerification: RouteHandler<typeof routes.resendVerification, AuthedEnv> = async (
+    c,
+  ) => {
+    const user = c.get('user')
+    if (!user.emailVerified) {
+      const now = clock.now()
+      await database.write(async (tx) => {
+        const issued = await issueUserToken(tx, env.sessionKeys, {
+          userId: user.id,
+          purpose: 'verify_email',
+          email: user.email,
+          now,
+        })
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'verify_email',
+            dedupeKey: `verify-email:${issued.id}`,
+            userId: user.id,
+            to: user.email,
+            ...emails.verifyEmail(user.legalName, link('/verify-email', issued.token)),
+          },
+          now,
+        )
+      })
+    }
+    return c.json(checkEmail, 202)
+  }
+
+  const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const now = clock.now()
+    const user = await database.db.query.users.findFirst({ where: eq(users.email, input.email) })
+    if (!user) {
+      await verifyDecoy(input.password)
+      c.get('log').info('login failed', { reason: 'unknown email' })
+      throw invalidCredentials()
+    }
+
+    const correct = await verifyPassword(input.password, user.passwordHash)
+    const locked = user.lockedUntil !== null && user.lockedUntil > now
+    if (!correct || locked || user.status !== 'active') {
+      if (!correct && !locked) await recordFailure(user.id, user.failedLoginCount, now)
+      c.get('log').info('login failed', {
+        userId: user.id,
+        reason: locked ? 'locked' : user.status !== 'active' ? 'disabled' : 'wrong password',
+      })
+      throw invalidCredentials()
+    }
+
+    // A session presented at login is replaced, never upgraded: the token always changes.
+    const previous = c.get('session')
+    if (previous) await revokeSession(database, previous.id, now)
+    await database.db
+      .update(users)
+      .set({ failedLoginCount: 0, lockedUntil: null })
+      .where(eq(users.id, user.id))
+
+    const twoFactorRequired = user.totpEnabledAt !== null
+    const created = await createSession(database, env.sessionKeys, {
+      userId: user.id,
+      twoFactorVerified: !twoFactorRequired,
+      userAgent: c.req.header('user-agent') ?? null,
+      now,
+    })
+    setSessionCookie(c, deps, created.token, created.session.expiresAt)
+    c.get('log').info('login succeeded', { userId: user.id, twoFactorRequired })
+    return c.json(
+      {
+        token: created.token,
+        expiresAt: created.session.expiresAt.toISOString(),
+        twoFactorRequired,
+        user: toSessionUser(user),
+      },
+      200,
+    )
+  }
+
+  async function recordFailure(userId: string, failures: number, now: Date) {
+    const count = failures + 1
+    const lock = count >= lockoutThreshold
+    await database.db
+      .update(users)
+      .set({
+        failedLoginCount: lock ? 0 : count,
+        lockedUntil: lock ? new Date(now.getTime() + lockoutMs) : null,
+      })
+      .where(eq(users.id, userId))
+  }
+
+  const loginTwoFactor: RouteHandler<typeof routes.loginTwoFactor, AuthedEnv> = async (c) => {
+    const { code } = c.req.valid('json')
+    const now = clock.now()
+    const session = c.get('session')
+    const user = await database.db.query.users.findFirst({
+      where: eq(users.id, c.get('user').id),
+    })
+    if (!user?.totpSecret || !user.totpEnabledAt) {
+      throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on for this account.')
+    }
+    const secret = decrypt(user.totpSecret, env.encryptionKeys, `totp:${user.id}`)
+    const step = matchTotpStep(secret, code, now)
+    if (step === null || step <= (user.totpLastStep ?? -1)) {
+      await recordFailure(user.id, user.failedLoginCount, now)
+      throw new ApiError(
+        400,
+        'invalid_code',
+        'That code is not right. Codes change every 30 seconds.',
+      )
+    }
+    await database.write(async (tx) => {
+      await tx
+        .update(users)
+        .set({ totpLastStep: step, failedLoginCount: 0 })
+        .where(eq(users.id, user.id))
+      await tx
+        .update(sessionsTable)
+        .set({ twoFactorVerified: true })
+        .where(eq(sessionsTable.id, session.id))
+    })
+    return c.json({ user: toSessionUser(user) }, 200)
+  }
+
+  const logout: RouteHandler<typeof routes.logout, AuthedEnv> = async (c) => {
+    await revokeSession(database, c.get('session').id, clock.now())
+    clearSessionCookie(c, deps)
+    return c.json({ message: 'You are signed out.' }, 200)
+  }
+
+  const logoutAll: RouteHandler<typeof routes.logoutAll, AuthedEnv> = async (c) => {
+    const ended = await revokeUserSessions(database, c.get('user').id, clock.now())
+    clearSessionCookie(c, deps)
+    return c.json({ ended }, 200)
+  }
+
+  const forgotPassword: RouteHandler<typeof routes.forgotPassword, AppEnv> = async (c) => {
+    const { email } = c.req.valid('json')
+    const now = clock.now()
+    const user = await database.db.query.users.findFirst({ where: eq(users.email, email) })
+    if (user && user.status === 'active') {
+      await database.write(async (tx) => {
+        const issued = await issueUserToken(tx, env.sessionKeys, {
+          userId: user.id,
+          purpose: 'reset_password',
+          email: user.email,
+          now,
+        })
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'password_reset',
+            dedupeKey: `password-reset:${issued.id}`,
+            userId: user.id,
+            to: user.email,
+            ...emails.passwordReset(user.legalName, link('/reset-password', issued.token)),
+          },
+          now,
+        )
+      })
+    }
+    return c.json(checkEmail, 202)
+  }
+
+  const resetPassword: RouteHandler<typeof routes.resetPassword, AppEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const now = clock.now()
+    const found = await findUserToken(database, env.sessionKeys, 'reset_password', input.token, now)
+    if (!found) throw invalidToken()
+    const user = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
+    if (!user) throw invalidToken()
+    const problem = checkNewPassword(input.password, [user.email, user.legalName])
+    if (problem) throw weakPassword(problem)
+
+    const passwordHash = await hashPassword(input.password)
+    const changed = await database.write(async (tx) => {
+      if (!(await consumeUserToken(tx, found.id, now))) return false
+      await tx
+        .update(users)
+        .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, updatedAt: now })
+        .where(eq(users.id, user.id))
+      await tx
+        .update(sessionsTable)
+        .set({ revokedAt: now })
+        .where(and(eq(sessionsTable.userId, user.id), isNull(sessionsTable.revokedAt)))
+      await enqueueEmail(
+        tx,
+        {
+          kind: 'password_changed',
+          dedupeKey: `password-changed:${found.id}`,
+          userId: user.id,
+          to: user.email,
+          ...emails.passwordChanged(user.legalName),
+        },
+        now,
+      )
+      return true
+    })
+    if (!changed) throw invalidToken()
+    c.get('log').info('password reset', { userId: user.id })
+    return c.json({ message: 'Your password is changed. Sign in with the new one.' }, 200)
+  }
+
+  const currentSession: RouteHandler<typeof routes.currentSession, AuthedEnv> = async (c) => {
+    const session = c.get('session')
+    return c.json(
+      {
+        user: c.get('user'),
+        session: {
+          id: session.id,
+          twoFactorVerified: session.twoFactorVerified,
+          expiresAt: session.expiresAt.toISOString(),
+        },
+      },
+      200,
+    )
+  }
+
+  return {
+    register,
+    verifyEmail,
+    resendVerification,
+    login,
+    loginTwoFactor,
+    logout,
+    logoutAll,
+    forgotPassword,
+    resetPassword,
+    currentSession,
+  }
+}

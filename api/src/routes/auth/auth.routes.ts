@@ -1,0 +1,145 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { email, legalName, message, password, token, totpCode, user } from './auth.schemas.ts'
+
+const tags = ['Accounts']
+const invalid = errorResponse('Invalid input; `issues` lists each field')
+
+export const register = createRoute({
+  method: 'post',
+  path: '/register',
+  tags,
+  summary: 'Open an account',
+  description:
+    'Answers the same way whether or not the email already has an account; the mailbox learns which.',
+  request: { body: jsonBody(z.strictObject({ email, password, legalName })) },
+  responses: { 202: jsonResponse(message, 'Check your email'), 422: invalid },
+})
+
+export const verifyEmail = createRoute({
+  method: 'post',
+  path: '/verify-email',
+  tags,
+  summary: 'Confirm an email address with the emailed token',
+  request: { body: jsonBody(z.strictObject({ token })) },
+  responses: {
+    200: jsonResponse(message, 'Email confirmed'),
+    400: errorResponse('The link is invalid, used or expired'),
+    422: invalid,
+  },
+})
+
+export const resendVerification = createRoute({
+  method: 'post',
+  path: '/resend-verification',
+  tags,
+  summary: 'Send the confirmation email again',
+  request: { body: jsonBody(z.strictObject({})) },
+  responses: {
+    202: jsonResponse(message, 'Sent, unless the address is already confirmed'),
+    401: errorResponse('Not signed in'),
+  },
+})
+
+const sessionAnswer = z
+  .object({
+    token: z.string().openapi({ description: 'Bearer token; also set as an HttpOnly cookie.' }),
+    expiresAt: z.string().openapi({ format: 'date-time' }),
+    twoFactorRequired: z.boolean(),
+    user,
+  })
+  .openapi('NewSession')
+
+export const login = createRoute({
+  method: 'post',
+  path: '/login',
+  tags,
+  summary: 'Sign in with email and password',
+  description:
+    'Always starts a new session. When two-factor is on, the session can only complete the two-factor step until it does.',
+  request: { body: jsonBody(z.strictObject({ email, password })) },
+  responses: {
+    200: jsonResponse(sessionAnswer, 'Signed in'),
+    401: errorResponse('Wrong email or password, or the account is locked for a while'),
+    422: invalid,
+  },
+})
+
+export const loginTwoFactor = createRoute({
+  method: 'post',
+  path: '/login/two-factor',
+  tags,
+  summary: 'Complete sign-in with a code from the authenticator app',
+  request: { body: jsonBody(z.strictObject({ code: totpCode })) },
+  responses: {
+    200: jsonResponse(z.object({ user }), 'Signed in'),
+    400: errorResponse('Wrong or reused code'),
+    401: errorResponse('Not signed in'),
+    422: invalid,
+  },
+})
+
+export const logout = createRoute({
+  method: 'post',
+  path: '/logout',
+  tags,
+  summary: 'End this session',
+  request: { body: jsonBody(z.strictObject({})) },
+  responses: { 200: jsonResponse(message, 'Signed out'), 401: errorResponse('Not signed in') },
+})
+
+export const logoutAll = createRoute({
+  method: 'post',
+  path: '/logout-all',
+  tags,
+  summary: 'End every session of this account, this one included',
+  request: { body: jsonBody(z.strictObject({})) },
+  responses: {
+    200: jsonResponse(z.object({ ended: z.number().int() }), 'Signed out everywhere'),
+    401: errorResponse('Not signed in'),
+  },
+})
+
+export const forgotPassword = createRoute({
+  method: 'post',
+  path: '/forgot-password',
+  tags,
+  summary: 'Email a password-reset link',
+  description: 'Answers the same way whether or not the email has an account.',
+  request: { body: jsonBody(z.strictObject({ email })) },
+  responses: { 202: jsonResponse(message, 'Check your email'), 422: invalid },
+})
+
+export const resetPassword = createRoute({
+  method: 'post',
+  path: '/reset-password',
+  tags,
+  summary: 'Choose a new password with the emailed token; ends every session',
+  request: { body: jsonBody(z.strictObject({ token, password })) },
+  responses: {
+    200: jsonResponse(message, 'Password changed'),
+    400: errorResponse('The link is invalid, used or expired'),
+    422: invalid,
+  },
+})
+
+export const currentSession = createRoute({
+  method: 'get',
+  path: '/session',
+  tags,
+  summary: 'Who is signed in',
+  responses: {
+    200: jsonResponse(
+      z.object({
+        user,
+        session: z.object({
+          id: z.string(),
+          twoFactorVerified: z.boolean(),
+          expiresAt: z.string(),
+        }),
+      }),
+      'The current session',
+    ),
+    401: errorResponse('Not signed in'),
+  },
+})

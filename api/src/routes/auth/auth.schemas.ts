@@ -1,0 +1,53 @@
+import { z } from '@hono/zod-openapi'
+import { passwordMaxLength } from '../../lib/passwords.ts'
+
+/** Emails are compared in one canonical form: NFKC, trimmed, lowercased. */
+export const email = z
+  .string()
+  .transform((value) => value.normalize('NFKC').trim().toLowerCase())
+  .pipe(z.email({ message: 'Enter a valid email address.' }).max(254))
+  .openapi({ example: 'ada@example.com', type: 'string', format: 'email' })
+
+// Exactly as typed: no trimming or normalisation, so what was chosen is what is checked.
+export const password = z
+  .string()
+  .min(1, 'Enter your password.')
+  .max(passwordMaxLength * 4)
+  .openapi({ example: 'correct horse battery staple pasture', format: 'password' })
+
+export const legalName = z
+  .string()
+  .transform((value) => value.normalize('NFC').trim().replace(/\s+/g, ' '))
+  .pipe(
+    z
+      .string()
+      .min(2, 'Enter your full legal name.')
+      .max(200)
+      .regex(/^[^\p{C}<>]+$/u, 'Use letters, spaces and ordinary punctuation only.'),
+  )
+  .openapi({ example: 'Ada Lovelace', type: 'string' })
+
+export const token = z
+  .string()
+  .min(20)
+  .max(100)
+  .openapi({ description: 'The token from the email link.' })
+
+export const totpCode = z
+  .string()
+  .regex(/^\d{6}$/, 'Enter the 6-digit code.')
+  .openapi({ example: '123456' })
+
+export const user = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    legalName: z.string(),
+    role: z.enum(['investor', 'admin']),
+    emailVerified: z.boolean(),
+    kycStatus: z.enum(['none', 'submitted', 'approved', 'rejected']),
+    twoFactorEnabled: z.boolean(),
+  })
+  .openapi('User')
+
+export const message = z.object({ message: z.string() }).openapi('Message')

@@ -1,0 +1,16 @@
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { createRouter } from '../../lib/openapi.ts'
+import { requireUser } from '../../middleware/session.ts'
+import { createMeHandlers } from './me.handlers.ts'
+import * as routes from './me.routes.ts'
+
+export function createMeRoutes(deps: AppDeps) {
+  const handlers = createMeHandlers(deps)
+  const router = createRouter<AuthedEnv>()
+  router.use(requireUser())
+  return router
+    .openapi(routes.getMe, handlers.getMe)
+    .openapi(routes.startTwoFactor, handlers.startTwoFactor)
+    .openapi(routes.enableTwoFactor, handlers.enableTwoFactor)
+    .openapi(routes.disableTwoFactor, handlers.disableTwoFactor)
+}

@@ -1,0 +1,5 @@
+export * from './client.ts'
+export * from './clock.ts'
+export * from './ids.ts'
+export * from './logger.ts'
+export * from './migrations.ts'

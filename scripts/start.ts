@@ -1,0 +1,111 @@
+/**
+ * Starts every part of Tenor on the embedded defaults: a local libSQL file, the local Plaid
+ * stand-in, the API, the site and the worker loop. Ctrl-C stops them all.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { demoAccounts } from '../api/src/cli/demo.ts'
+
+const root = join(import.meta.dir, '..')
+const ports = { api: 3000, web: 5173, plaid: 4010 }
+const urls = {
+  api: `http://127.0.0.1:${ports.api}`,
+  web: `http://127.0.0.1:${ports.web}`,
+  plaid: `http://127.0.0.1:${ports.plaid}`,
+}
+// Every part gets the same picture of where the others are.
+const shared = {
+  API_URL: urls.api,
+  PUBLIC_URL: urls.web,
+  PLAID_LOCAL_URL: urls.plaid,
+}
+const children: ReturnType<typeof Bun.spawn>[] = []
+
+async function step(label: string, cmd: string[]) {
+  const child = Bun.spawn(cmd, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...shared },
+  })
+  if ((await child.exited) !== 0) {
+    console.error(`Tenor could not start: ${label} failed.`)
+    process.exit(1)
+  }
+}
+
+function serve(name: string, cmd: string[], env: Record<string, string>) {
+  const child = Bun.spawn(cmd, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...shared, ...env },
+  })
+  children.push(child)
+  child.exited.then((code) => {
+    if (!stopping) {
+      console.error(`${name} stopped (exit ${code}); stopping everything.`)
+      stop(1)
+    }
+  })
+}
+
+let stopping = false
+function stop(code = 0) {
+  stopping = true
+  for (const child of children) child.kill('SIGTERM')
+  setTimeout(() => process.exit(code), 500)
+}
+process.on('SIGINT', () => stop(0))
+process.on('SIGTERM', () => stop(0))
+
+async function waitFor(url: string, name: string) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(url)
+      if (res.ok) return
+    } catch {
+      // not up yet
+    }
+    await Bun.sleep(200)
+  }
+  console.error(`${name} did not come up at ${url}`)
+  stop(1)
+}
+
+await step('database migration', ['bun', 'db/src/cli/migrate.ts'])
+await step('demo data', ['bun', 'api/src/cli/seed.ts'])
+await step('site build', ['bun', 'run', '--filter', '@tenor/web', 'build'])
+
+const plaidStandIn = join(root, 'tests/standins/plaid/main.ts')
+if (existsSync(plaidStandIn)) {
+  serve(
+    'Plaid stand-in',
+    ['bun', plaidStandIn, '--port', String(ports.plaid), '--state', 'data/plaid-standin.json'],
+    {},
+  )
+  await waitFor(`${urls.plaid}/__standin/health`, 'Plaid stand-in')
+}
+serve('API', ['bun', 'api/src/server.ts'], { PORT: String(ports.api) })
+await waitFor(`${urls.api}/health`, 'API')
+serve('site', ['bun', 'web/build/index.js'], {
+  PORT: String(ports.web),
+  HOST: '127.0.0.1',
+  ORIGIN: urls.web,
+})
+await waitFor(urls.web, 'site')
+const worker = join(root, 'workers/src/main.ts')
+if (existsSync(worker)) serve('worker', ['bun', worker, '--loop'], {})
+
+console.log(`
+Tenor is running.
+
+  Site          ${urls.web}
+  API           ${urls.api}   (reference: ${urls.api}/docs)
+  Dev mailbox   ${urls.web}/dev/mailbox
+  Plaid (local) ${urls.plaid}
+
+  Investor  ${demoAccounts.investor.email}  /  ${demoAccounts.investor.password}
+  Admin     ${demoAccounts.admin.email}  /  ${demoAccounts.admin.password}
+            two-factor secret ${demoAccounts.admin.totpSecret} (current code: bun run --filter @tenor/api totp)
+
+Press Ctrl-C to stop.
+`)
