@@ -1,3 +1,4 @@
+export * from './banks.ts'
 export * from './offerings.ts'
 export * from './outbox.ts'
 export * from './users.ts'

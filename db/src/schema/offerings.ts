@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { compoundings, dayCounts, rateTypes } from '../domain/terms.ts'
 import { calendarDate, cents, createdAt, instant } from './columns.ts'
 
-export const rateTypes = ['simple', 'compound'] as const
-export const compoundings = ['annual', 'semiannual', 'quarterly', 'monthly', 'daily'] as const
-export const dayCounts = ['act_365f', 'act_360', 'thirty_360'] as const
+export { compoundings, dayCounts, rateTypes }
 export const offeringStatuses = [
   'draft',
   'open',

@@ -1,0 +1,43 @@
+import { type CalendarDate, formatCalendarDate } from './dates.ts'
+
+/**
+ * The zone whose calendar decides which day an instant belongs to, unless configured otherwise
+ * (the env setting BUSINESS_TIME_ZONE). US ACH and bank cut-offs run on Eastern time, so a
+ * purchase at 23:30 in New York belongs to that New York day, not to the next UTC day.
+ */
+export const DEFAULT_BUSINESS_TIME_ZONE = 'America/New_York'
+
+// Building a formatter loads zone data, so keep one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+/** Finds the calendar date an instant falls on in a named IANA time zone. */
+export function businessDateOf(
+  instant: Date,
+  timeZone: string = DEFAULT_BUSINESS_TIME_ZONE,
+): CalendarDate {
+  if (Number.isNaN(instant.getTime())) throw new RangeError('Cannot date an invalid instant')
+
+  const parts = getFormatter(timeZone).formatToParts(instant)
+  const partOf = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((part) => part.type === type)?.value)
+
+  return formatCalendarDate({ year: partOf('year'), month: partOf('month'), day: partOf('day') })
+}
+
+function getFormatter(timeZone: string): Intl.DateTimeFormat {
+  const cached = formatters.get(timeZone)
+  if (cached) return cached
+
+  // An unknown zone throws a RangeError here, which is what a caller should see.
+  const formatter = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    calendar: 'gregory',
+    numberingSystem: 'latn',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+  })
+  formatters.set(timeZone, formatter)
+
+  return formatter
+}
