@@ -7,10 +7,13 @@ import { jsonOnly } from './middleware/json-only.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { loadSession } from './middleware/session.ts'
 import { createAuthRoutes } from './routes/auth/auth.index.ts'
+import { createBankRoutes } from './routes/banks/banks.index.ts'
 import { createDevRoutes } from './routes/dev/dev.index.ts'
 import { createDocsRoutes } from './routes/docs/docs.index.ts'
 import { createHealthRoutes } from './routes/health/health.index.ts'
 import { createMeRoutes } from './routes/me/me.index.ts'
+import { createOfferingRoutes } from './routes/offerings/offerings.index.ts'
+import { createWebhookRoutes } from './routes/webhooks/webhooks.index.ts'
 
 export const maxBodyBytes = 64 * 1024
 
@@ -34,6 +37,9 @@ export function createApp(deps: AppDeps) {
     .route('/', createHealthRoutes(deps))
     .route('/auth', createAuthRoutes(deps))
     .route('/me', createMeRoutes(deps))
+    .route('/offerings', createOfferingRoutes(deps))
+    .route('/banks', createBankRoutes(deps))
+    .route('/webhooks', createWebhookRoutes(deps))
 
   if (deps.env.appEnv === 'development' || deps.env.appEnv === 'test') {
     app.route('/dev', createDevRoutes(deps))

@@ -1,6 +1,8 @@
 import type { Clock, Database } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
 import type { Logger } from '@tenor/db/logger'
+import type { PlaidApi } from 'plaid'
+import type { WebhookVerifier } from './plaid/webhook-verification.ts'
 
 /** What the API is built from. Tests build their own; `server.ts` builds the real one. */
 export interface AppDeps {
@@ -8,6 +10,10 @@ export interface AppDeps {
   database: Database
   log: Logger
   clock: Clock
+  plaid: PlaidApi
+  verifyWebhook: WebhookVerifier
+  /** Applies stored webhooks; the API calls it after acknowledging one, the worker as a fallback. */
+  processWebhooks: () => Promise<number>
 }
 
 export interface SessionUser {

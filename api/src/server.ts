@@ -2,6 +2,7 @@ import { countPendingMigrations, openDatabase, systemClock } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { createApp } from './app.ts'
+import { createDeps } from './deps.ts'
 
 const env = loadEnv()
 const log = createLogger(env.logLevel, { component: 'api', env: env.appEnv })
@@ -13,7 +14,7 @@ if (pending > 0) {
   process.exit(1)
 }
 
-const app = createApp({ env, database, log, clock: systemClock })
+const app = createApp(createDeps({ env, database, log, clock: systemClock }))
 const port = env.port ?? 3000
 const server = Bun.serve({
   port,

@@ -1,5 +1,6 @@
 import { createApp } from '@tenor/api'
 import type { AppDeps } from '@tenor/api/context'
+import { createDeps } from '@tenor/api/deps'
 import { manualClock } from '@tenor/db'
 import { parseEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
@@ -31,7 +32,12 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     ...overrides,
   })
   const clock = manualClock(new Date('2026-03-02T15:00:00Z'))
-  const deps: AppDeps = { env, database: db.database, log: createLogger('silent'), clock }
+  const deps: AppDeps = createDeps({
+    env,
+    database: db.database,
+    log: createLogger('silent'),
+    clock,
+  })
   const app = createApp(deps)
 
   const request: TestApp['request'] = (path, init = {}) => {

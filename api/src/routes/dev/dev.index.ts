@@ -2,7 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { outboxMessages } from '@tenor/db/schema'
 import { desc, eq } from 'drizzle-orm'
 import type { AppDeps } from '../../context.ts'
-import { createRouter, jsonResponse } from '../../lib/openapi.ts'
+import { ApiError } from '../../lib/errors.ts'
+import { createRouter, errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { PlaidFailure, plaidApiError } from '../../plaid/errors.ts'
 
 const mailbox = createRoute({
   method: 'get',
@@ -31,30 +33,127 @@ const mailbox = createRoute({
   },
 })
 
+/** Plaid's sandbox institutions, offered by the local bank chooser that stands in for Link. */
+export const sandboxInstitutions = [
+  { id: 'ins_109508', name: 'First Platypus Bank' },
+  { id: 'ins_109509', name: 'First Gingham Credit Union' },
+  { id: 'ins_109510', name: 'Tattersall Federal Credit Union' },
+  { id: 'ins_109511', name: 'Tartan Bank' },
+] as const
+
+const institutions = createRoute({
+  method: 'get',
+  path: '/plaid/institutions',
+  tags: ['Development'],
+  summary: 'Development only: institutions the local bank chooser offers',
+  responses: {
+    200: jsonResponse(
+      z.object({ institutions: z.array(z.object({ id: z.string(), name: z.string() })) }),
+      'Sandbox institutions',
+    ),
+  },
+})
+
+const completeLink = createRoute({
+  method: 'post',
+  path: '/plaid/link',
+  tags: ['Development'],
+  summary: 'Development only: the local bank chooser completes a Link session, as Plaid Link would',
+  description:
+    'Signs in to a sandbox bank with the Link token from POST /banks/link-token and answers what ' +
+    "Link's onSuccess hands the site: a public token and the institution and accounts chosen. " +
+    'In update mode this repairs the item.',
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        linkToken: z.string().max(200),
+        institutionId: z.string().max(64),
+        username: z.string().max(100),
+        password: z.string().max(100),
+      }),
+    ),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        publicToken: z.string(),
+        institution: z.object({ id: z.string(), name: z.string() }),
+        accounts: z.array(z.object({ name: z.string(), mask: z.string().nullable() })),
+      }),
+      'The Link result',
+    ),
+    400: errorResponse('The bank refused the credentials, or the Link token expired'),
+    422: errorResponse('Invalid input'),
+  },
+})
+
+interface LinkCompletion {
+  public_token: string
+  metadata: {
+    institution: { institution_id: string; name: string }
+    accounts: { name: string; mask: string | null }[]
+  }
+}
+
 /** Mounted only when APP_ENV is development or test. */
 export function createDevRoutes(deps: AppDeps) {
-  return createRouter().openapi(mailbox, async (c) => {
-    const { to } = c.req.valid('query')
-    const rows = await deps.database.db
-      .select()
-      .from(outboxMessages)
-      .where(to ? eq(outboxMessages.toAddress, to.trim().toLowerCase()) : undefined)
-      .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
-      .limit(200)
-    return c.json(
-      {
-        messages: rows.map((row) => ({
-          id: row.id,
-          kind: row.kind,
-          to: row.toAddress,
-          subject: row.subject,
-          text: row.textBody,
-          html: row.htmlBody,
-          status: row.status,
-          createdAt: row.createdAt.toISOString(),
-        })),
-      },
-      200,
-    )
-  })
+  return createRouter()
+    .openapi(institutions, (c) => c.json({ institutions: [...sandboxInstitutions] }, 200))
+    .openapi(completeLink, async (c) => {
+      const input = c.req.valid('json')
+      if (deps.env.plaid.env !== 'local') {
+        throw new ApiError(400, 'not_local', 'Use Plaid Link: this server talks to real Plaid.')
+      }
+      const res = await fetch(`${deps.env.plaid.basePath}/__standin/link/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          link_token: input.linkToken,
+          institution_id: input.institutionId,
+          username: input.username,
+          password: input.password,
+        }),
+      })
+      const body = (await res.json()) as LinkCompletion & { error_code?: string }
+      if (!res.ok) {
+        throw plaidApiError(
+          new PlaidFailure(res.status, 'ITEM_ERROR', body.error_code ?? 'UNKNOWN', null, null),
+        )
+      }
+      return c.json(
+        {
+          publicToken: body.public_token,
+          institution: {
+            id: body.metadata.institution.institution_id,
+            name: body.metadata.institution.name,
+          },
+          accounts: body.metadata.accounts.map((a) => ({ name: a.name, mask: a.mask ?? null })),
+        },
+        200,
+      )
+    })
+    .openapi(mailbox, async (c) => {
+      const { to } = c.req.valid('query')
+      const rows = await deps.database.db
+        .select()
+        .from(outboxMessages)
+        .where(to ? eq(outboxMessages.toAddress, to.trim().toLowerCase()) : undefined)
+        .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+        .limit(200)
+      return c.json(
+        {
+          messages: rows.map((row) => ({
+            id: row.id,
+            kind: row.kind,
+            to: row.toAddress,
+            subject: row.subject,
+            text: row.textBody,
+            html: row.htmlBody,
+            status: row.status,
+            createdAt: row.createdAt.toISOString(),
+          })),
+        },
+        200,
+      )
+    })
 }

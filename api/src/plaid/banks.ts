@@ -1,0 +1,260 @@
+import { type Database, newId } from '@tenor/db'
+import type { Env } from '@tenor/db/env'
+import { bankAccounts, plaidItems } from '@tenor/db/schema'
+import { and, eq, inArray, ne } from 'drizzle-orm'
+import type { AccountBase, PlaidApi } from 'plaid'
+import { decrypt, encrypt } from '../lib/crypto.ts'
+import { callPlaid, PlaidFailure, toPlaidFailure } from './errors.ts'
+
+/** Only these account kinds can be debited for a purchase or credited with a payout. */
+export const fundingSubtypes = new Set(['checking', 'savings'])
+
+export type ItemRow = typeof plaidItems.$inferSelect
+export type AccountRow = typeof bankAccounts.$inferSelect
+
+export interface BankView {
+  id: string
+  institutionName: string | null
+  status: ItemRow['status']
+  statusReason: string | null
+  accounts: {
+    id: string
+    name: string
+    mask: string | null
+    subtype: string | null
+    status: AccountRow['status']
+    canFund: boolean
+  }[]
+}
+
+export function canFund(account: AccountRow, item: ItemRow): boolean {
+  return (
+    account.status === 'active' &&
+    item.status === 'healthy' &&
+    account.type === 'depository' &&
+    fundingSubtypes.has(account.subtype ?? '')
+  )
+}
+
+export function toBankView(item: ItemRow, accounts: AccountRow[]): BankView {
+  return {
+    id: item.id,
+    institutionName: item.institutionName,
+    status: item.status,
+    statusReason: item.statusReason,
+    accounts: accounts
+      .filter((account) => account.status !== 'removed')
+      .map((account) => ({
+        id: account.id,
+        name: account.name,
+        mask: account.mask,
+        subtype: account.subtype,
+        status: account.status,
+        canFund: canFund(account, item),
+      })),
+  }
+}
+
+/** The sealed access token, opened only for the Plaid call that needs it. */
+export function openAccessToken(item: ItemRow, keys: Env['encryptionKeys']): string {
+  return decrypt(item.accessToken, keys, `plaid-item:${item.plaidItemId}`)
+}
+
+export async function listBanks(database: Database, userId: string): Promise<BankView[]> {
+  const items = await database.db
+    .select()
+    .from(plaidItems)
+    .where(and(eq(plaidItems.userId, userId), ne(plaidItems.status, 'removed')))
+    .orderBy(plaidItems.createdAt)
+  if (items.length === 0) return []
+  const accounts = await database.db
+    .select()
+    .from(bankAccounts)
+    .where(
+      inArray(
+        bankAccounts.itemId,
+        items.map((item) => item.id),
+      ),
+    )
+  return items.map((item) =>
+    toBankView(
+      item,
+      accounts.filter((a) => a.itemId === item.id),
+    ),
+  )
+}
+
+export async function findOwnItem(database: Database, userId: string, itemId: string) {
+  const item = await database.db.query.plaidItems.findFirst({
+    where: and(
+      eq(plaidItems.id, itemId),
+      eq(plaidItems.userId, userId),
+      ne(plaidItems.status, 'removed'),
+    ),
+  })
+  return item ?? null
+}
+
+/**
+ * True when the user already has a live item at this institution with the same account masks:
+ * Plaid's advice is to refuse such a link before exchanging, since some banks invalidate the
+ * older item when a second one appears.
+ */
+export async function isDuplicateItem(
+  database: Database,
+  userId: string,
+  institutionId: string | null,
+  masks: (string | null)[],
+): Promise<boolean> {
+  if (!institutionId) return false
+  const existing = await database.db
+    .select({ id: plaidItems.id })
+    .from(plaidItems)
+    .where(
+      and(
+        eq(plaidItems.userId, userId),
+        eq(plaidItems.institutionId, institutionId),
+        ne(plaidItems.status, 'removed'),
+      ),
+    )
+  if (existing.length === 0) return false
+  const wanted = new Set(masks.filter((mask): mask is string => mask !== null))
+  if (wanted.size === 0) return true
+  const held = await database.db
+    .select({ mask: bankAccounts.mask, itemId: bankAccounts.itemId })
+    .from(bankAccounts)
+    .where(
+      inArray(
+        bankAccounts.itemId,
+        existing.map((row) => row.id),
+      ),
+    )
+  return existing.some((item) => {
+    const masksOfItem = new Set(held.filter((h) => h.itemId === item.id).map((h) => h.mask))
+    return [...wanted].every((mask) => masksOfItem.has(mask))
+  })
+}
+
+/**
+ * Exchanges a public token and stores the item and its accounts. The Plaid calls come first and
+ * the write after, in one transaction; if that write fails the new item is removed at Plaid so
+ * no connection is left behind that we cannot see.
+ */
+export async function linkItem(
+  deps: { database: Database; plaid: PlaidApi; env: Env },
+  input: { userId: string; publicToken: string; now: Date },
+): Promise<BankView> {
+  const { database, plaid, env } = deps
+  const exchanged = await callPlaid(() =>
+    plaid.itemPublicTokenExchange({ public_token: input.publicToken }),
+  )
+  try {
+    const [itemAnswer, accountsAnswer] = await Promise.all([
+      callPlaid(() => plaid.itemGet({ access_token: exchanged.access_token })),
+      callPlaid(() => plaid.accountsGet({ access_token: exchanged.access_token })),
+    ])
+    const itemId = newId()
+    const item: ItemRow = {
+      id: itemId,
+      userId: input.userId,
+      plaidItemId: exchanged.item_id,
+      accessToken: encrypt(
+        exchanged.access_token,
+        env.encryptionKeys,
+        `plaid-item:${exchanged.item_id}`,
+      ),
+      institutionId: itemAnswer.item.institution_id ?? null,
+      institutionName: itemAnswer.item.institution_name ?? null,
+      status: 'healthy',
+      statusReason: null,
+      statusChangedAt: input.now,
+      createdAt: input.now,
+      removedAt: null,
+    }
+    const accounts = accountsAnswer.accounts.map((account) =>
+      toAccountRow(account, item, input.now),
+    )
+    await database.write(async (tx) => {
+      await tx.insert(plaidItems).values(item)
+      if (accounts.length > 0) await tx.insert(bankAccounts).values(accounts)
+    })
+    return toBankView(item, accounts)
+  } catch (error) {
+    await plaid.itemRemove({ access_token: exchanged.access_token }).catch(() => undefined)
+    throw error instanceof PlaidFailure ? error : toPlaidFailure(error)
+  }
+}
+
+function toAccountRow(account: AccountBase, item: ItemRow, now: Date): AccountRow {
+  return {
+    id: newId(),
+    itemId: item.id,
+    userId: item.userId,
+    plaidAccountId: account.account_id,
+    name: account.official_name ?? account.name,
+    mask: account.mask ?? null,
+    type: account.type,
+    subtype: account.subtype ?? null,
+    status: 'active',
+    createdAt: now,
+  }
+}
+
+/**
+ * After update mode: asks Plaid how the item is now, and refreshes its accounts, since account
+ * ids can change when a user reconnects.
+ */
+export async function refreshItem(
+  deps: { database: Database; plaid: PlaidApi; env: Env },
+  item: ItemRow,
+  now: Date,
+): Promise<BankView> {
+  const accessToken = openAccessToken(item, deps.env.encryptionKeys)
+  const [itemAnswer, accountsAnswer] = await Promise.all([
+    callPlaid(() => deps.plaid.itemGet({ access_token: accessToken })),
+    callPlaid(() => deps.plaid.accountsGet({ access_token: accessToken })),
+  ])
+  const error = itemAnswer.item.error?.error_code
+  const status: ItemRow['status'] = error ? 'needs_reconnect' : 'healthy'
+
+  await deps.database.write(async (tx) => {
+    await tx
+      .update(plaidItems)
+      .set({ status, statusReason: error ?? null, statusChangedAt: now })
+      .where(and(eq(plaidItems.id, item.id), ne(plaidItems.status, 'removed')))
+    const known = await tx.select().from(bankAccounts).where(eq(bankAccounts.itemId, item.id))
+    for (const account of accountsAnswer.accounts) {
+      if (known.some((row) => row.plaidAccountId === account.account_id)) continue
+      await tx.insert(bankAccounts).values(toAccountRow(account, item, now))
+    }
+  })
+  const accounts = await deps.database.db
+    .select()
+    .from(bankAccounts)
+    .where(eq(bankAccounts.itemId, item.id))
+  return toBankView({ ...item, status, statusReason: error ?? null }, accounts)
+}
+
+/** Removes an item at Plaid (a second removal counts as done) and marks it removed here. */
+export async function removeItem(
+  deps: { database: Database; plaid: PlaidApi; env: Env },
+  item: ItemRow,
+  now: Date,
+): Promise<void> {
+  try {
+    await callPlaid(() =>
+      deps.plaid.itemRemove({ access_token: openAccessToken(item, deps.env.encryptionKeys) }),
+    )
+  } catch (error) {
+    const failure = toPlaidFailure(error)
+    const gone = ['ITEM_NOT_FOUND', 'INVALID_ACCESS_TOKEN'].includes(failure.errorCode)
+    if (!gone) throw failure
+  }
+  await deps.database.write(async (tx) => {
+    await tx
+      .update(plaidItems)
+      .set({ status: 'removed', removedAt: now, statusChangedAt: now })
+      .where(eq(plaidItems.id, item.id))
+    await tx.update(bankAccounts).set({ status: 'removed' }).where(eq(bankAccounts.itemId, item.id))
+  })
+}

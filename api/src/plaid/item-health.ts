@@ -1,0 +1,93 @@
+import type { Database } from '@tenor/db'
+import { type itemStatuses, plaidItems, users } from '@tenor/db/schema'
+import { and, eq, ne } from 'drizzle-orm'
+import { renderEmail } from '../lib/emails.ts'
+import { enqueueEmail } from '../lib/outbox.ts'
+
+type ItemStatus = (typeof itemStatuses)[number]
+
+/**
+ * What each Plaid signal (an ITEM webhook code, or the error code of a failed call) means for
+ * the health of an item. Signals not listed change nothing.
+ */
+const signalStatus: Record<string, ItemStatus> = {
+  ITEM_LOGIN_REQUIRED: 'needs_reconnect',
+  PENDING_DISCONNECT: 'needs_reconnect',
+  PENDING_EXPIRATION: 'needs_reconnect',
+  ACCESS_NOT_GRANTED: 'needs_reconnect',
+  USER_PERMISSION_REVOKED: 'revoked',
+  USER_ACCOUNT_REVOKED: 'revoked',
+  LOGIN_REPAIRED: 'healthy',
+  HEALTHY: 'healthy',
+}
+
+/** Signals that leave the item usable but worth a visit to update mode. */
+const advisorySignals = new Set(['NEW_ACCOUNTS_AVAILABLE'])
+
+export function statusForSignal(signal: string): ItemStatus | undefined {
+  return signalStatus[signal]
+}
+
+/**
+ * Moves an item to the status a signal implies, once: a repeated signal changes nothing and
+ * sends no second email. Removed items never come back.
+ */
+export async function applyItemSignal(
+  database: Database,
+  input: { plaidItemId: string; signal: string; now: Date; publicUrl: string },
+): Promise<{ changed: boolean; status?: ItemStatus }> {
+  const advisory = advisorySignals.has(input.signal)
+  const status = statusForSignal(input.signal)
+  if (!status && !advisory) return { changed: false }
+
+  return database.write(async (tx) => {
+    const item = await tx.query.plaidItems.findFirst({
+      where: eq(plaidItems.plaidItemId, input.plaidItemId),
+    })
+    if (!item || item.status === 'removed') return { changed: false }
+
+    if (advisory) {
+      await tx
+        .update(plaidItems)
+        .set({ statusReason: input.signal })
+        .where(and(eq(plaidItems.id, item.id), eq(plaidItems.status, 'healthy')))
+      return { changed: false, status: item.status }
+    }
+    if (!status || item.status === status) return { changed: false, status: item.status }
+
+    await tx
+      .update(plaidItems)
+      .set({
+        status,
+        statusReason: status === 'healthy' ? null : input.signal,
+        statusChangedAt: input.now,
+      })
+      .where(and(eq(plaidItems.id, item.id), ne(plaidItems.status, 'removed')))
+
+    if (status !== 'healthy') {
+      const owner = await tx.query.users.findFirst({ where: eq(users.id, item.userId) })
+      if (owner) {
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'bank_reconnect_needed',
+            dedupeKey: `bank-reconnect:${item.id}:${input.now.getTime()}`,
+            userId: owner.id,
+            to: owner.email,
+            ...renderEmail({
+              subject: 'Reconnect your bank to keep using it with Tenor',
+              greeting: `Hello ${owner.legalName},`,
+              paragraphs: [
+                `Your connection to ${item.institutionName ?? 'your bank'} needs attention, so it cannot fund purchases or receive payouts until you reconnect it.`,
+                'Reconnecting takes a minute: sign in to your bank again through Tenor.',
+              ],
+              action: { label: 'Reconnect your bank', url: `${input.publicUrl}/banks` },
+            }),
+          },
+          input.now,
+        )
+      }
+    }
+    return { changed: true, status }
+  })
+}

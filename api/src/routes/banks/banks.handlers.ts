@@ -1,0 +1,107 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { CountryCode, DepositoryAccountSubtype, Products } from 'plaid'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
+import {
+  findOwnItem,
+  isDuplicateItem,
+  linkItem,
+  listBanks,
+  openAccessToken,
+  refreshItem,
+  removeItem,
+} from '../../plaid/banks.ts'
+import { callPlaid, plaidApiError, toPlaidFailure } from '../../plaid/errors.ts'
+import type * as routes from './banks.routes.ts'
+
+/** Runs a Plaid-backed step, turning Plaid failures into clear API errors. */
+async function viaPlaid<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof ApiError) throw error
+    throw plaidApiError(toPlaidFailure(error))
+  }
+}
+
+export function createBankHandlers(deps: AppDeps) {
+  const { database, env, plaid, clock } = deps
+
+  const list: RouteHandler<typeof routes.listBanks, AuthedEnv> = async (c) =>
+    c.json({ banks: await listBanks(database, c.get('user').id) }, 200)
+
+  const linkToken: RouteHandler<typeof routes.createLinkToken, AuthedEnv> = async (c) => {
+    const { itemId } = c.req.valid('json')
+    const user = c.get('user')
+    const item = itemId ? await findOwnItem(database, user.id, itemId) : null
+    if (itemId && !item) throw notFound('bank')
+
+    const answer = await viaPlaid(() =>
+      callPlaid(() =>
+        plaid.linkTokenCreate({
+          client_name: 'Tenor',
+          language: 'en',
+          country_codes: [CountryCode.Us],
+          user: { client_user_id: user.id },
+          webhook: env.plaid.webhookUrl,
+          ...(item
+            ? { access_token: openAccessToken(item, env.encryptionKeys) }
+            : {
+                products: [Products.Transfer],
+                account_filters: {
+                  depository: {
+                    account_subtypes: [
+                      DepositoryAccountSubtype.Checking,
+                      DepositoryAccountSubtype.Savings,
+                    ],
+                  },
+                },
+              }),
+        }),
+      ),
+    )
+    return c.json(
+      {
+        linkToken: answer.link_token,
+        expiration: answer.expiration,
+        mode: item ? 'update' : 'new',
+      } as const,
+      200,
+    )
+  }
+
+  const link: RouteHandler<typeof routes.linkBank, AuthedEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const user = c.get('user')
+    const masks = input.accounts.map((account) => account.mask)
+    if (await isDuplicateItem(database, user.id, input.institutionId, masks)) {
+      throw new ApiError(
+        409,
+        'duplicate_bank',
+        'This bank is already linked to your account. Reconnect it from your banks page instead.',
+      )
+    }
+    const bank = await viaPlaid(() =>
+      linkItem(deps, { userId: user.id, publicToken: input.publicToken, now: clock.now() }),
+    )
+    c.get('log').info('bank linked', { userId: user.id, itemId: bank.id })
+    return c.json({ bank }, 201)
+  }
+
+  const reconnected: RouteHandler<typeof routes.markReconnected, AuthedEnv> = async (c) => {
+    const item = await findOwnItem(database, c.get('user').id, c.req.valid('param').itemId)
+    if (!item) throw notFound('bank')
+    const bank = await viaPlaid(() => refreshItem(deps, item, clock.now()))
+    return c.json({ bank }, 200)
+  }
+
+  const remove: RouteHandler<typeof routes.removeBank, AuthedEnv> = async (c) => {
+    const item = await findOwnItem(database, c.get('user').id, c.req.valid('param').itemId)
+    if (!item) throw notFound('bank')
+    await viaPlaid(() => removeItem(deps, item, clock.now()))
+    c.get('log').info('bank removed', { userId: c.get('user').id, itemId: item.id })
+    return c.json({ message: 'The bank is removed.' }, 200)
+  }
+
+  return { list, linkToken, link, reconnected, remove }
+}

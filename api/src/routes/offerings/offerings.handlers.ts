@@ -1,0 +1,119 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import {
+  businessDateOf,
+  type CalendarDate,
+  calculateApy,
+  describeDayCount,
+  type OfferingTerms,
+  previewPayout,
+} from '@tenor/db/domain'
+import { offerings } from '@tenor/db/schema'
+import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
+import type { AppDeps } from '../../context.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
+import { checkPurchaseAmount, parseAmountCents } from './offerings.amounts.ts'
+import type * as routes from './offerings.routes.ts'
+
+type OfferingRow = typeof offerings.$inferSelect
+
+const termsOf = (row: OfferingRow): OfferingTerms => ({
+  rateBps: row.rateBps,
+  rateType: row.rateType,
+  compounding: row.compounding,
+  dayCount: row.dayCount,
+  termMonths: row.termMonths,
+})
+
+/** Open for purchase: status open and the business date within the window, both ends included. */
+function isOpenOn(row: OfferingRow, today: CalendarDate): boolean {
+  return row.status === 'open' && row.opensOn <= today && today <= row.closesOn
+}
+
+/** What investors see of an offering; its APY is for a note starting today. */
+function toOfferingView(row: OfferingRow, today: CalendarDate) {
+  if (row.status === 'draft') throw new Error(`Draft offering ${row.id} must not be shown`)
+  const dayCount = describeDayCount(row.dayCount)
+  const { apyBps, apyDisplay } = calculateApy({ terms: termsOf(row), startDate: today })
+
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    issuer: row.issuer,
+    description: row.description,
+    status: row.status,
+    openForPurchase: isOpenOn(row, today),
+    rateBps: row.rateBps,
+    rateType: row.rateType,
+    compounding: row.compounding,
+    dayCount: row.dayCount,
+    dayCountName: dayCount.name,
+    dayCountDescription: dayCount.description,
+    termMonths: row.termMonths,
+    minPurchaseCents: row.minPurchaseCents,
+    maxPurchaseCents: row.maxPurchaseCents,
+    incrementCents: row.incrementCents,
+    capacityCents: row.capacityCents,
+    remainingCents: row.capacityCents - row.reservedCents,
+    opensOn: row.opensOn,
+    closesOn: row.closesOn,
+    apyBps,
+    apyDisplay,
+    defaultMaturityInstruction: row.defaultMaturityInstruction,
+  }
+}
+
+/** The shared 422 envelope for one invalid amount. */
+const invalidAmount = (message: string) =>
+  new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
+    issues: [{ path: 'amountCents', message }],
+  })
+
+export function createOfferingHandlers(deps: AppDeps) {
+  const { database, clock, env } = deps
+  const today = () => businessDateOf(clock.now(), env.businessTimeZone)
+
+  async function findVisible(slug: string): Promise<OfferingRow> {
+    const row = await database.db.query.offerings.findFirst({
+      where: and(eq(offerings.slug, slug), ne(offerings.status, 'draft')),
+    })
+    // A draft answers exactly as a missing slug, so drafts cannot be discovered.
+    if (!row) throw notFound('offering')
+
+    return row
+  }
+
+  const list: RouteHandler<typeof routes.listOfferings> = async (c) => {
+    const date = today()
+    const rows = await database.db
+      .select()
+      .from(offerings)
+      .where(
+        and(eq(offerings.status, 'open'), lte(offerings.opensOn, date), gte(offerings.closesOn, date)),
+      )
+      .orderBy(asc(offerings.termMonths), asc(offerings.slug))
+
+    return c.json({ offerings: rows.map((row) => toOfferingView(row, date)) }, 200)
+  }
+
+  const get: RouteHandler<typeof routes.getOffering> = async (c) => {
+    const row = await findVisible(c.req.valid('param').slug)
+
+    return c.json({ offering: toOfferingView(row, today()) }, 200)
+  }
+
+  const preview: RouteHandler<typeof routes.previewOffering> = async (c) => {
+    const row = await findVisible(c.req.valid('param').slug)
+    const amountCents = parseAmountCents(c.req.valid('query').amountCents)
+    if (amountCents === null) throw invalidAmount('Enter a whole number of cents.')
+    const problem = checkPurchaseAmount(row, amountCents)
+    if (problem) throw invalidAmount(problem)
+
+    const startDate = today()
+    const payout = previewPayout({ terms: termsOf(row), principalCents: amountCents, startDate })
+
+    return c.json({ preview: { startDate, ...payout } }, 200)
+  }
+
+  return { list, get, preview }
+}

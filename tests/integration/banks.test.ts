@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { openAccessToken } from '@tenor/api/plaid/banks'
+import { plaidItems } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { createPlaidClient } from '../standins/plaid/testing.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import { signUp } from '../support/users.ts'
+
+let t: PlaidTestApp
+let token: string
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  token = (await signUp(t, 'ada@example.com')).token
+})
+afterEach(() => t.close())
+
+type BankBody = {
+  bank: { id: string; status: string; accounts: { mask: string | null; canFund: boolean }[] }
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string) {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return
+    await Bun.sleep(20)
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+describe('linking a bank', () => {
+  test('POST /banks stores the item and shows accounts by name and mask only', async () => {
+    const res = await t.linkBank(token)
+    expect(res.status).toBe(201)
+    const { bank } = (await res.json()) as BankBody
+    expect(bank.status).toBe('healthy')
+    expect(bank.accounts.some((a) => a.canFund)).toBe(true)
+
+    const list = await t.request('/banks', { token })
+    const text = await list.text()
+    expect(text).not.toContain('access-sandbox')
+    const row = await t.db.database.db.query.plaidItems.findFirst()
+    expect(row?.accessToken).toStartWith('v1.')
+    expect(openAccessToken(row!, t.deps.env.encryptionKeys)).toStartWith('access-sandbox-')
+  })
+
+  test('refuses the same bank twice before exchanging a public token', async () => {
+    expect((await t.linkBank(token)).status).toBe(201)
+    const exchangesBefore = t.plaid.calls('/item/public_token/exchange').length
+    const again = await t.linkBank(token)
+    expect(again.status).toBe(409)
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('duplicate_bank')
+    expect(t.plaid.calls('/item/public_token/exchange').length).toBe(exchangesBefore)
+  })
+
+  test('a wrong bank password gets a clear message and stores nothing', async () => {
+    const res = await t.linkBank(token, { password: 'pass_bad' })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('plaid_invalid_credentials')
+    expect(body.error.message).toContain('did not accept')
+    expect(await t.db.database.db.$count(plaidItems)).toBe(0)
+  })
+
+  test('another investor cannot see, reconnect or remove my bank', async () => {
+    const { bank } = (await (await t.linkBank(token)).json()) as BankBody
+    const other = await signUp(t, 'eve@example.com')
+    const list = (await (await t.request('/banks', { token: other.token })).json()) as {
+      banks: unknown[]
+    }
+    expect(list.banks).toEqual([])
+    const remove = await t.request(`/banks/${bank.id}`, {
+      method: 'DELETE',
+      json: {},
+      token: other.token,
+    })
+    const missing = await t.request('/banks/no-such-id', {
+      method: 'DELETE',
+      json: {},
+      token: other.token,
+    })
+    expect(remove.status).toBe(404)
+    expect(await remove.json()).toMatchObject({ error: { code: 'not_found' } })
+    expect(missing.status).toBe(404)
+  })
+})
+
+describe('removing a bank', () => {
+  test('calls /item/remove, keeps the row as history, and a repeat removal at Plaid still succeeds', async () => {
+    const { bank } = (await (await t.linkBank(token)).json()) as BankBody
+    const res = await t.request(`/banks/${bank.id}`, { method: 'DELETE', json: {}, token })
+    expect(res.status).toBe(200)
+    expect(t.plaid.calls('/item/remove').length).toBe(1)
+    const row = await t.db.database.db.query.plaidItems.findFirst({
+      where: eq(plaidItems.id, bank.id),
+    })
+    expect(row?.status).toBe('removed')
+    const list = (await (await t.request('/banks', { token })).json()) as { banks: unknown[] }
+    expect(list.banks).toEqual([])
+
+    const { removeItem } = await import('@tenor/api/plaid/banks')
+    await removeItem(t.deps, { ...row!, status: 'healthy' }, t.clock.now())
+    expect(t.plaid.calls('/item/remove').length).toBe(2)
+  })
+})
+
+describe('item health', () => {
+  test('reset login → webhook → needs reconnect, email, update mode → healthy again', async () => {
+    const { bank } = (await (await t.linkBank(token)).json()) as BankBody
+    const row = await t.db.database.db.query.plaidItems.findFirst()
+    const sdk = createPlaidClient(t.plaid.url)
+    await sdk.sandboxItemResetLogin({
+      access_token: openAccessToken(row!, t.deps.env.encryptionKeys),
+    })
+    await t.plaid.settleWebhooks()
+    await waitFor(async () => {
+      const item = await t.db.database.db.query.plaidItems.findFirst()
+      return item?.status === 'needs_reconnect'
+    }, 'the item to need reconnecting')
+
+    const mail = await t.mailbox('ada@example.com')
+    expect(mail.filter((m) => m.kind === 'bank_reconnect_needed')).toHaveLength(1)
+    const list = (await (await t.request('/banks', { token })).json()) as {
+      banks: { status: string; accounts: { canFund: boolean }[] }[]
+    }
+    expect(list.banks[0]?.status).toBe('needs_reconnect')
+    expect(list.banks[0]?.accounts.every((a) => !a.canFund)).toBe(true)
+
+    const update = await t.request('/banks/link-token', { json: { itemId: bank.id }, token })
+    const { linkToken, mode } = (await update.json()) as { linkToken: string; mode: string }
+    expect(mode).toBe('update')
+    const completed = await t.request('/dev/plaid/link', {
+      json: {
+        linkToken,
+        institutionId: 'ins_109508',
+        username: 'user_good',
+        password: 'pass_good',
+      },
+    })
+    expect(completed.status).toBe(200)
+    const repaired = await t.request(`/banks/${bank.id}/reconnected`, { json: {}, token })
+    expect(((await repaired.json()) as BankBody).bank.status).toBe('healthy')
+  })
+})

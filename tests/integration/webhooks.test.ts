@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { sha256Hex } from '@tenor/api/lib/crypto'
+import { webhookEvents } from '@tenor/db/schema'
+import { base64url, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import { signUp } from '../support/users.ts'
+
+let t: PlaidTestApp
+let plaidItemId: string
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  const { token } = await signUp(t, 'ada@example.com')
+  await t.linkBank(token)
+  const item = await t.db.database.db.query.plaidItems.findFirst()
+  plaidItemId = item?.plaidItemId ?? ''
+})
+afterEach(() => t.close())
+
+function errorWebhookBody(): string {
+  const payload = {
+    webhook_type: 'ITEM',
+    webhook_code: 'ERROR',
+    item_id: plaidItemId,
+    error: { error_type: 'ITEM_ERROR', error_code: 'ITEM_LOGIN_REQUIRED', status: 400 },
+    environment: 'sandbox',
+  }
+  return JSON.stringify(payload, null, 2)
+}
+
+/** The stand-in's own signing key, read from its state file, to make genuine-looking tokens. */
+function plaidKey(index = -1): { kid: string; privateJwk: JWK } {
+  const state = JSON.parse(readFileSync(t.plaidStatePath, 'utf8')) as {
+    keys: { kid: string; privateJwk: JWK }[]
+  }
+  const key = state.keys.at(index)
+  if (!key) throw new Error('no key in stand-in state')
+  return key
+}
+
+async function sign(
+  body: string,
+  options: { key?: { kid: string; privateJwk: JWK }; iat?: number } = {},
+) {
+  const key = options.key ?? plaidKey()
+  const seconds = Math.floor(t.clock.now().getTime() / 1000)
+  return new SignJWT({ request_body_sha256: sha256Hex(body) })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+    .setIssuedAt(options.iat ?? seconds)
+    .sign(await importJWK(key.privateJwk, 'ES256'))
+}
+
+function deliver(body: string, jwt: string) {
+  return fetch(`${t.apiUrl}/webhooks/plaid`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'plaid-verification': jwt },
+    body,
+  })
+}
+
+async function expectRefused(body: string, jwt: string) {
+  const res = await deliver(body, jwt)
+  expect(res.status).toBe(401)
+  expect(await t.db.database.db.$count(webhookEvents)).toBe(0)
+}
+
+describe('POST /webhooks/plaid refuses forgeries and writes nothing', () => {
+  test('accepts a genuine webhook', async () => {
+    const body = errorWebhookBody()
+    const res = await deliver(body, await sign(body))
+    expect(res.status).toBe(200)
+    expect(await t.db.database.db.$count(webhookEvents)).toBe(1)
+  })
+
+  test('a key Plaid never issued', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true })
+    const body = errorWebhookBody()
+    const jwt = await new SignJWT({ request_body_sha256: sha256Hex(body) })
+      .setProtectedHeader({ alg: 'ES256', kid: plaidKey().kid, typ: 'JWT' })
+      .setIssuedAt(Math.floor(t.clock.now().getTime() / 1000))
+      .sign(privateKey)
+    await expectRefused(body, jwt)
+  })
+
+  test('one body byte changed', async () => {
+    const body = errorWebhookBody()
+    const jwt = await sign(body)
+    await expectRefused(body.replace('ITEM_LOGIN_REQUIRED', 'ITEM_LOGIN_REQUIRES'), jwt)
+  })
+
+  test('alg HS256 or none', async () => {
+    const body = errorWebhookBody()
+    const claims = { request_body_sha256: sha256Hex(body), iat: Math.floor(Date.now() / 1000) }
+    const hs = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: plaidKey().kid })
+      .sign(new TextEncoder().encode('a shared secret guessed by an attacker'))
+    await expectRefused(body, hs)
+    const encode = (value: object) => base64url.encode(JSON.stringify(value))
+    const none = `${encode({ alg: 'none', kid: plaidKey().kid })}.${encode(claims)}.`
+    await expectRefused(body, none)
+  })
+
+  test('iat six minutes old', async () => {
+    const body = errorWebhookBody()
+    const old = Math.floor(t.clock.now().getTime() / 1000) - 6 * 60
+    await expectRefused(body, await sign(body, { iat: old }))
+  })
+
+  test('an unknown kid is looked up once, then refused', async () => {
+    const body = errorWebhookBody()
+    const before = t.plaid.calls('/webhook_verification_key/get').length
+    await expectRefused(
+      body,
+      await sign(body, { key: { ...plaidKey(), kid: crypto.randomUUID() } }),
+    )
+    expect(t.plaid.calls('/webhook_verification_key/get').length).toBe(before + 1)
+  })
+
+  test('a key that Plaid has rotated out', async () => {
+    const oldKey = plaidKey()
+    const body = errorWebhookBody()
+    // Use the old key once so it is cached, then rotate: the cache must not outlive expiry.
+    expect((await deliver(body, await sign(body, { key: oldKey }))).status).toBe(200)
+    await t.db.database.db.delete(webhookEvents)
+    t.plaid.rotateWebhookKey()
+    // Cached keys are re-checked with Plaid once they are five minutes old.
+    t.clock.advance(5 * 60 * 1000 + 1)
+    const second = JSON.stringify({ ...JSON.parse(body), environment: 'sandbox ' }, null, 2)
+    const res = await deliver(second, await sign(second, { key: oldKey }))
+    expect(res.status).toBe(401)
+  })
+})
+
+describe('duplicate deliveries', () => {
+  test('a webhook delivered twice at once and again later is applied once', async () => {
+    const body = JSON.stringify(
+      {
+        webhook_type: 'ITEM',
+        webhook_code: 'PENDING_DISCONNECT',
+        item_id: plaidItemId,
+        reason: 'INSTITUTION_TOKEN_EXPIRATION',
+        environment: 'sandbox',
+      },
+      null,
+      2,
+    )
+    const jwt = await sign(body)
+    const [a, b] = await Promise.all([deliver(body, jwt), deliver(body, jwt)])
+    expect([a.status, b.status]).toEqual([200, 200])
+    t.clock.advance(60_000)
+    expect((await deliver(body, await sign(body))).status).toBe(200)
+    await t.deps.processWebhooks()
+
+    const rows = await t.db.database.db.select().from(webhookEvents)
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.deliveries).toBe(3)
+    expect(rows[0]?.processedAt).not.toBeNull()
+    const mail = await t.mailbox('ada@example.com')
+    expect(mail.filter((m) => m.kind === 'bank_reconnect_needed')).toHaveLength(1)
+  })
+})
