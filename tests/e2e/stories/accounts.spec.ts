@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test'
+import { demoAccounts } from '../../../api/src/cli/demo.ts'
+
+const password = 'a calm orange kayak drifting north'
+
+test('a new investor registers, confirms the emailed link, logs out and back in', async ({ page }) => {
+  const email = `new-${Date.now()}@example.com`
+  await page.goto('/register')
+  await page.getByLabel('Full legal name').fill('Grace Hopper')
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Open account' }).click()
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
+
+  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`)
+  const link = page.getByRole('link', { name: /\/verify-email\?token=/ }).first()
+  await link.click()
+  await expect(page.getByRole('heading', { name: 'Confirm your email address' })).toBeVisible()
+  await page.getByRole('button', { name: 'Confirm email address' }).click()
+  await expect(page.getByText(/confirmed/i).first()).toBeVisible()
+
+  await page.goto('/login')
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible()
+  await page.getByRole('button', { name: 'Log out' }).click()
+  await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('an investor logs in and out', async ({ page }) => {
+    await page.goto('/login')
+    await page.getByLabel('Email address').fill(demoAccounts.investor.email)
+    await page.getByLabel('Password').fill(demoAccounts.investor.password)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible()
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
+  })
+
+  test('a wrong password keeps the email and says what went wrong', async ({ page }) => {
+    await page.goto('/login')
+    await page.getByLabel('Email address').fill(demoAccounts.investor.email)
+    await page.getByLabel('Password').fill('definitely not the right passphrase')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await expect(page.getByText(/do not match/)).toBeVisible()
+    await expect(page.getByLabel('Email address')).toHaveValue(demoAccounts.investor.email)
+  })
+})

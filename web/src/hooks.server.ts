@@ -1,0 +1,87 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks'
+import { createApiClient } from '#lib/server/api.ts'
+import { getEnv } from '#lib/server/env.ts'
+import { getLog } from '#lib/server/log.ts'
+import { readRequestId } from '#lib/server/request-id.ts'
+import { checkSession, deleteSessionCookie, readSessionToken } from '#lib/server/session.ts'
+
+export const init: ServerInit = () => {
+  // Bad settings stop the server at start instead of failing the first visitor.
+  getEnv()
+  getLog().info('site starting', { apiUrl: getEnv().apiUrl })
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+  const started = performance.now()
+  const requestId = readRequestId(event.request.headers)
+  const userAgent = event.request.headers.get('user-agent')
+  const token = readSessionToken(event.cookies)
+  const log = getLog().child({ requestId })
+  event.locals.requestId = requestId
+  event.locals.log = log
+  event.locals.user = null
+  event.locals.pendingTwoFactor = false
+  event.locals.api = createApiClient({ requestId, token, userAgent })
+
+  if (token) {
+    const session = await checkSession(event.locals.api)
+    if (session.kind === 'signed-in') event.locals.user = session.user
+    else if (session.kind === 'two-factor-pending') event.locals.pendingTwoFactor = true
+    else {
+      deleteSessionCookie(event.cookies)
+      event.locals.api = createApiClient({ requestId, token: null, userAgent })
+    }
+  }
+
+  const response = await resolve(event)
+
+  setSecurityHeaders(response.headers, token !== null)
+  response.headers.set('x-request-id', requestId)
+  const fields = {
+    method: event.request.method,
+    route: event.route.id,
+    status: response.status,
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
+    userId: event.locals.user?.id,
+  }
+  if (response.status >= 500) log.error('request failed', fields)
+  else log.info('request handled', fields)
+  return response
+}
+
+function setSecurityHeaders(headers: Headers, hadSession: boolean) {
+  // Anything rendered for a signed-in visitor may show their account: keep it out of every
+  // cache, the browser's back-forward cache included. Pages set their own otherwise.
+  if (hadSession || !headers.has('cache-control')) {
+    headers.set('cache-control', 'private, no-store')
+  }
+  headers.set('x-content-type-options', 'nosniff')
+  // Email links carry tokens in the query string; never hand them to another site.
+  headers.set('referrer-policy', 'same-origin')
+  if (getEnv().isProduction) {
+    headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains')
+  }
+}
+
+/**
+ * Every error while answering a request comes here once. Expected ones (404s, `error()`) keep
+ * their own message; anything else is logged with the request id and leaves as a generic
+ * message that names the id, never as a stack trace.
+ */
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+  const requestId = event.locals.requestId ?? readRequestId(event.request.headers)
+  if (kind !== 'unknown') return { requestId }
+
+  const log = event.locals.log ?? getLog().child({ requestId })
+  log.error('unhandled error', {
+    method: event.request.method,
+    route: event.route.id,
+    error,
+  })
+  // The reference is in the message too, for the bare fallback page and JSON callers.
+  return {
+    status: 500,
+    message: `Something went wrong on our side. Please try again in a moment. (Reference: ${requestId})`,
+    requestId,
+  }
+}

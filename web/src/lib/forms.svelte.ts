@@ -1,0 +1,46 @@
+import { tick } from 'svelte'
+import type { SubmitFunction } from '$app/forms'
+
+export interface Submission {
+  readonly pending: boolean
+  readonly enhance: SubmitFunction
+}
+
+/**
+ * State for one enhanced form: `pending` drives the button, a second press while the first is
+ * in flight is dropped, and after a refusal focus moves to the first field in error (or the
+ * form's message) so keyboard and screen-reader users land on the problem.
+ */
+export function createSubmission(options: { reset?: boolean } = {}): Submission {
+  let pending = $state(false)
+
+  const enhance: SubmitFunction = ({ cancel }) => {
+    if (pending) {
+      cancel()
+      return
+    }
+    pending = true
+
+    return async ({ result, update, formElement }) => {
+      try {
+        await update({ reset: options.reset ?? true })
+      } finally {
+        pending = false
+      }
+      if (result.type !== 'failure') return
+
+      await tick()
+      const target =
+        formElement.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+        formElement.querySelector<HTMLElement>('[role="alert"]')
+      target?.focus()
+    }
+  }
+
+  return {
+    get pending() {
+      return pending
+    },
+    enhance,
+  }
+}

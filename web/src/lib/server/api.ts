@@ -1,0 +1,108 @@
+import type { AppType } from '@tenor/api'
+import { hc, type InferResponseType } from 'hono/client'
+import { z } from 'zod'
+import { getEnv } from './env.ts'
+
+/** How long the site waits for the API before treating the request as failed. */
+const apiTimeoutMs = 10_000
+
+export type ApiClient = ReturnType<typeof hc<AppType>>
+
+/** The signed-in user as the API describes it; the site has no user model of its own. */
+export type SessionUser = InferResponseType<ApiClient['auth']['session']['$get'], 200>['user']
+
+export interface ApiCaller {
+  requestId: string
+  /** The API session token from the site's cookie, when there is one. */
+  token: string | null
+  userAgent: string | null
+}
+
+/**
+ * A typed client of the API for one incoming request. It carries the caller's session as a
+ * bearer token and the site's request id, so one id follows a request through both logs.
+ */
+export function createApiClient(caller: ApiCaller): ApiClient {
+  const headers: Record<string, string> = { 'x-request-id': caller.requestId }
+  if (caller.token) headers.authorization = `Bearer ${caller.token}`
+  // The API records the browser's user agent on new sessions; without this it would see Bun's.
+  if (caller.userAgent) headers['user-agent'] = caller.userAgent.slice(0, 300)
+
+  return hc<AppType>(getEnv().apiUrl, { headers, fetch: fetchWithTimeout })
+}
+
+function fetchWithTimeout(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return fetch(input, { ...init, signal: AbortSignal.timeout(apiTimeoutMs) })
+}
+
+export interface ApiIssue {
+  path: string
+  message: string
+}
+
+/** The API's error envelope, read from any non-2xx answer. */
+export interface ApiProblem {
+  status: number
+  code: string
+  message: string
+  requestId: string
+  issues: ApiIssue[]
+}
+
+const envelope = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string().optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+})
+
+/** Reads the error envelope; an answer without one (a proxy's HTML page, say) is unexpected. */
+export async function readProblem(response: {
+  status: number
+  text(): Promise<string>
+}): Promise<ApiProblem> {
+  const body = await response.text()
+  const parsed = envelope.safeParse(parseJson(body))
+  if (!parsed.success) {
+    throw new UnexpectedApiAnswer(response.status, 'unreadable_error', 'not an error envelope')
+  }
+
+  const { error } = parsed.data
+  return {
+    status: response.status,
+    code: error.code,
+    message: error.message,
+    requestId: error.requestId ?? '',
+    issues: error.issues ?? [],
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * An API answer the page has no way to present: a 5xx, or a status the contract does not list
+ * for that route. It reaches `handleError`, which logs it once and shows a generic message.
+ */
+export class UnexpectedApiAnswer extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`API answered ${status} ${code}: ${detail}`)
+    this.name = 'UnexpectedApiAnswer'
+  }
+}
+
+/** Turns a problem the caller did not plan for into the unexpected-error path. */
+export function unexpected(problem: ApiProblem): UnexpectedApiAnswer {
+  return new UnexpectedApiAnswer(problem.status, problem.code, problem.message)
+}

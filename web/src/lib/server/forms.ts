@@ -1,0 +1,67 @@
+import { type ActionFailure, fail } from '@sveltejs/kit'
+import { type ApiProblem, unexpected } from './api.ts'
+
+/**
+ * What a failed form action sends back: the user's input (never a password), one message per
+ * field, and a message for the form as a whole. `form` names which form on the page failed,
+ * for pages that hold several.
+ */
+export interface FormFailure {
+  form: string
+  message: string | null
+  errors: Record<string, string>
+  values: Record<string, string>
+}
+
+/** Reads the named fields as strings; a missing field or a file reads as empty. */
+export function readFields<F extends string>(
+  data: FormData,
+  names: readonly F[],
+): Record<F, string> {
+  const fields = {} as Record<F, string>
+  for (const name of names) {
+    const value = data.get(name)
+    fields[name] = typeof value === 'string' ? value : ''
+  }
+  return fields
+}
+
+export function rejectForm(
+  status: number,
+  failure: Partial<FormFailure> & { form: string },
+): ActionFailure<FormFailure> {
+  return fail(status, { message: null, errors: {}, values: {}, ...failure })
+}
+
+/**
+ * Turns an API refusal into a form failure. A 422 puts each issue next to its field; issues
+ * about anything else, and other refusals the page expects, become the form's message. A 5xx
+ * is not the user's to fix and goes to the unexpected-error path.
+ */
+export function rejectWithProblem(
+  problem: ApiProblem,
+  form: string,
+  fields: readonly string[],
+  values: Record<string, string> = {},
+): ActionFailure<FormFailure> {
+  if (problem.status >= 500) throw unexpected(problem)
+
+  if (problem.status === 429) {
+    return rejectForm(429, {
+      form,
+      values,
+      message: 'Too many attempts in a short time. Wait a minute, then try again.',
+    })
+  }
+
+  const errors: Record<string, string> = {}
+  const other: string[] = []
+  for (const issue of problem.issues) {
+    if (fields.includes(issue.path)) errors[issue.path] ??= issue.message
+    else other.push(issue.message)
+  }
+  const message =
+    other.length > 0 ? other.join(' ') : Object.keys(errors).length > 0 ? null : problem.message
+
+  return rejectForm(problem.status, { form, values, errors, message })
+}

@@ -1,0 +1,27 @@
+import { type RequestEvent, redirect } from '@sveltejs/kit'
+import type { SessionUser } from './api.ts'
+
+/** The signed-in user, or a redirect to sign in that brings them back here afterwards. */
+export function requireUser(event: RequestEvent): SessionUser {
+  if (event.locals.user) return event.locals.user
+
+  const here = event.url.pathname + event.url.search
+  redirect(303, `/login?next=${encodeURIComponent(here)}`)
+}
+
+/**
+ * Where to go after signing in: only a path on this site, so a crafted link cannot send someone
+ * elsewhere. Parsing settles `//evil.example` and `/\evil.example`, which browsers read as hosts.
+ */
+export function safeNextPath(value: string | null | undefined, fallback = '/portfolio'): string {
+  if (!value?.startsWith('/')) return fallback
+
+  const base = 'http://site.invalid'
+  let url: URL
+  try {
+    url = new URL(value, base)
+  } catch {
+    return fallback
+  }
+  return url.origin === base ? url.pathname + url.search : fallback
+}

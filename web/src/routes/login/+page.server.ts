@@ -1,0 +1,63 @@
+import { redirect } from '@sveltejs/kit'
+import { readProblem } from '#lib/server/api.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { safeNextPath } from '#lib/server/guards.ts'
+import { deleteSessionCookie, setSessionCookie } from '#lib/server/session.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+export const load: PageServerLoad = ({ locals, url }) => {
+  const next = safeNextPath(url.searchParams.get('next'))
+  if (locals.user) redirect(303, next)
+
+  return {
+    step: locals.pendingTwoFactor ? ('two-factor' as const) : ('password' as const),
+    // Forms post to `?/action&next=…`: the destination stays in the URL through a refusal.
+    nextQuery: `next=${encodeURIComponent(next)}`,
+    passwordChanged: url.searchParams.has('password-changed'),
+  }
+}
+
+export const actions: Actions = {
+  password: async ({ request, locals, cookies, url }) => {
+    const input = readFields(await request.formData(), ['email', 'password'])
+    const next = safeNextPath(url.searchParams.get('next'))
+
+    const response = await locals.api.auth.login.$post({
+      json: { email: input.email, password: input.password },
+    })
+    if (response.status !== 200) {
+      const problem = await readProblem(response)
+      return rejectWithProblem(problem, 'password', ['email', 'password'], { email: input.email })
+    }
+
+    const session = await response.json()
+    setSessionCookie(cookies, session.token, new Date(session.expiresAt))
+    // With two-factor on, the same page asks for the code; the cookie marks the half-done sign-in.
+    if (session.twoFactorRequired) redirect(303, `/login?next=${encodeURIComponent(next)}`)
+    redirect(303, next)
+  },
+
+  twoFactor: async ({ request, locals, cookies, url }) => {
+    const input = readFields(await request.formData(), ['code'])
+    const next = safeNextPath(url.searchParams.get('next'))
+    const code = input.code.replace(/\s+/g, '')
+
+    const response = await locals.api.auth.login['two-factor'].$post({ json: { code } })
+    if (response.status === 200) redirect(303, next)
+
+    const problem = await readProblem(response)
+    if (problem.status === 401) {
+      // The half-done session ended (it expired, or was replaced): start again from the password.
+      deleteSessionCookie(cookies)
+      locals.pendingTwoFactor = false
+      return rejectForm(401, {
+        form: 'password',
+        message: 'Your sign-in timed out before the code was entered. Please log in again.',
+      })
+    }
+    if (problem.status === 400) {
+      return rejectForm(400, { form: 'twoFactor', errors: { code: problem.message } })
+    }
+    return rejectWithProblem(problem, 'twoFactor', ['code'])
+  },
+}

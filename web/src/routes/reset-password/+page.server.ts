@@ -1,0 +1,34 @@
+import { redirect } from '@sveltejs/kit'
+import { readProblem } from '#lib/server/api.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { deleteSessionCookie } from '#lib/server/session.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+export const load: PageServerLoad = ({ url }) => {
+  return { token: url.searchParams.get('token') ?? '' }
+}
+
+export const actions: Actions = {
+  default: async ({ request, locals, cookies }) => {
+    const input = readFields(await request.formData(), ['token', 'password'])
+    if (!input.token) {
+      return rejectForm(400, { form: 'reset', message: 'This link is incomplete.' })
+    }
+
+    const response = await locals.api.auth['reset-password'].$post({ json: input })
+    if (response.status === 200) {
+      // The API ended every session of the account, this browser's included.
+      deleteSessionCookie(cookies)
+      redirect(303, '/login?password-changed')
+    }
+
+    const problem = await readProblem(response)
+    if (problem.status === 422 && problem.issues.some((issue) => issue.path === 'token')) {
+      return rejectForm(400, {
+        form: 'reset',
+        message: 'This link is invalid, already used or expired. Ask for a new one.',
+      })
+    }
+    return rejectWithProblem(problem, 'reset', ['password'])
+  },
+}

@@ -1,0 +1,106 @@
+import { fail, redirect } from '@sveltejs/kit'
+import { readProblem, unexpected } from '#lib/server/api.ts'
+import { type FormFailure, readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { requireUser } from '#lib/server/guards.ts'
+import { deleteSessionCookie } from '#lib/server/session.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+export const load: PageServerLoad = async (event) => {
+  requireUser(event)
+
+  const response = await event.locals.api.me.$get()
+  if (response.status !== 200) throw unexpected(await readProblem(response))
+  const { user } = await response.json()
+  return { profile: user }
+}
+
+/** The key being set up, carried through a refused code so the page can show it again. */
+interface PendingSetup {
+  secret: string
+  otpauthUri: string
+}
+
+export const actions: Actions = {
+  resendVerification: async (event) => {
+    const { locals } = event
+    requireUser(event)
+
+    const response = await locals.api.auth['resend-verification'].$post({ json: {} })
+    if (response.status === 202) return { form: 'resend', sent: true }
+
+    return rejectWithProblem(await readProblem(response), 'resend', [])
+  },
+
+  startTwoFactor: async (event) => {
+    const { locals } = event
+    requireUser(event)
+
+    const response = await locals.api.me['two-factor'].setup.$post({ json: {} })
+    if (response.status === 200) return { form: 'setup', setup: await response.json() }
+
+    return rejectWithProblem(await readProblem(response), 'setup', [])
+  },
+
+  enableTwoFactor: async (event) => {
+    const { request, locals } = event
+    requireUser(event)
+
+    const input = readFields(await request.formData(), ['code', 'secret', 'otpauthUri'])
+    const setup: PendingSetup = { secret: input.secret, otpauthUri: input.otpauthUri }
+    const code = input.code.replace(/\s+/g, '')
+
+    const response = await locals.api.me['two-factor'].enable.$post({ json: { code } })
+    if (response.status === 200) return { form: 'enable', enabled: true }
+
+    const problem = await readProblem(response)
+    if (problem.code === 'two_factor_not_started') {
+      return rejectForm(400, { form: 'setup', message: 'Setup timed out. Start again.' })
+    }
+    if (problem.status === 400 || problem.status === 422) {
+      const message = problem.issues[0]?.message ?? problem.message
+      const failure: FormFailure = {
+        form: 'enable',
+        message: null,
+        errors: { code: message },
+        values: {},
+      }
+      return fail(problem.status, { ...failure, setup })
+    }
+    return rejectWithProblem(problem, 'enable', ['code'])
+  },
+
+  disableTwoFactor: async (event) => {
+    const { request, locals } = event
+    requireUser(event)
+
+    const input = readFields(await request.formData(), ['password', 'code'])
+    const code = input.code.replace(/\s+/g, '')
+
+    const response = await locals.api.me['two-factor'].disable.$post({
+      json: { password: input.password, code },
+    })
+    if (response.status === 200) return { form: 'disable', disabled: true }
+
+    const problem = await readProblem(response)
+    if (problem.status === 400) {
+      return rejectForm(400, {
+        form: 'disable',
+        message: 'The password or the code is not right. Codes change every 30 seconds.',
+      })
+    }
+    return rejectWithProblem(problem, 'disable', ['password', 'code'])
+  },
+
+  logoutEverywhere: async (event) => {
+    const { locals, cookies } = event
+    requireUser(event)
+
+    const response = await locals.api.auth['logout-all'].$post({ json: {} })
+    if (response.status !== 200 && response.status !== 401) {
+      throw unexpected(await readProblem(response))
+    }
+
+    deleteSessionCookie(cookies)
+    redirect(303, '/login')
+  },
+}

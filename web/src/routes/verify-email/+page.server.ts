@@ -1,0 +1,30 @@
+import { readProblem } from '#lib/server/api.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+// Reading the page changes nothing: mail scanners open links, so confirming takes a POST.
+export const load: PageServerLoad = ({ url }) => {
+  return { token: url.searchParams.get('token') ?? '' }
+}
+
+export const actions: Actions = {
+  default: async ({ request, locals }) => {
+    const { token } = readFields(await request.formData(), ['token'])
+    if (!token) {
+      return rejectForm(400, { form: 'verify', message: 'This link is incomplete.' })
+    }
+
+    const response = await locals.api.auth['verify-email'].$post({ json: { token } })
+    if (response.status === 200) return { confirmed: true }
+
+    const problem = await readProblem(response)
+    // A mangled token fails validation; to the reader it is the same as an expired link.
+    if (problem.status === 422) {
+      return rejectForm(400, {
+        form: 'verify',
+        message: 'This link is invalid, already used or expired. Ask for a new one.',
+      })
+    }
+    return rejectWithProblem(problem, 'verify', [])
+  },
+}
