@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util'
+import { createDeps } from '@tenor/api/deps'
+import { countPendingMigrations, openDatabase, systemClock } from '@tenor/db'
+import { loadEnv } from '@tenor/db/env'
+import { createLogger } from '@tenor/db/logger'
+import { type Job, runJob } from './job.ts'
+import { housekeeping } from './jobs/housekeeping.ts'
+import { processWebhooks } from './jobs/webhooks.ts'
+
+/**
+ * The worker: `bun run worker` runs every job once and exits (what the scheduled machine
+ * runs); `--loop` keeps running them on an interval (the local run command); `--job NAME` runs
+ * one job.
+ */
+export const jobs: Job[] = [processWebhooks, housekeeping]
+
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    loop: { type: 'boolean', default: false },
+    job: { type: 'string' },
+    interval: { type: 'string', default: '30' },
+  },
+})
+
+const env = loadEnv()
+const log = createLogger(env.logLevel, { component: 'worker', env: env.appEnv })
+const selected = values.job ? jobs.filter((job) => job.name === values.job) : jobs
+if (selected.length === 0) {
+  log.error('no such job', { job: values.job, known: jobs.map((job) => job.name).join(', ') })
+  process.exit(2)
+}
+
+const database = openDatabase(env.database)
+if ((await countPendingMigrations(database)) > 0) {
+  log.error('database schema is behind; run `bun run db:migrate` first')
+  process.exit(1)
+}
+const deps = createDeps({ env, database, log, clock: systemClock })
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stopping = true
+  })
+}
+
+async function runAll(): Promise<boolean> {
+  let ok = true
+  for (const job of selected) {
+    if (stopping) break
+    ok = (await runJob(job, { deps, log })) && ok
+  }
+  return ok
+}
+
+if (values.loop) {
+  const intervalMs = Math.max(1, Number(values.interval)) * 1000
+  while (!stopping) {
+    await runAll()
+    for (let waited = 0; waited < intervalMs && !stopping; waited += 250) await Bun.sleep(250)
+  }
+  database.close()
+} else {
+  const ok = await runAll()
+  database.close()
+  process.exit(ok ? 0 : 1)
+}
