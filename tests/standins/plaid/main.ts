@@ -1,0 +1,55 @@
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { type LogEntry, startPlaidStandIn } from './index.ts'
+
+// bun tests/standins/plaid/main.ts --port 4010 --state data/plaid-standin.json
+const usage =
+  'usage: bun tests/standins/plaid/main.ts [--port 4010] [--state data/plaid-standin.json] [--transfer-webhook URL] [--ledger-balance 1000000.00] [--webhook-host HOST]...'
+
+function writeLine(entry: LogEntry): void {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`)
+}
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '4010' },
+      state: { type: 'string', default: 'data/plaid-standin.json' },
+      'transfer-webhook': { type: 'string' },
+      'ledger-balance': { type: 'string' },
+      'webhook-host': { type: 'string', multiple: true },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  const port = Number(values.port)
+  if (values.help || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(usage)
+    process.exit(values.help ? 0 : 2)
+  }
+
+  return { ...values, port }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions()
+  const statePath = resolve(options.state)
+  const standIn = await startPlaidStandIn({
+    port: options.port,
+    statePath,
+    transferWebhookUrl: options['transfer-webhook'],
+    ledgerBalance: options['ledger-balance'],
+    webhookHosts: options['webhook-host'],
+    log: writeLine,
+  })
+  writeLine({ level: 'info', msg: 'plaid stand-in listening', url: standIn.url, statePath })
+
+  async function shutDown(signal: string): Promise<void> {
+    writeLine({ level: 'info', msg: 'plaid stand-in stopping', signal })
+    await standIn.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutDown('SIGINT'))
+  process.on('SIGTERM', () => void shutDown('SIGTERM'))
+}
+
+await main()
