@@ -79,7 +79,16 @@ const plaidStandIn = join(root, 'tests/standins/plaid/main.ts')
 if (existsSync(plaidStandIn)) {
   serve(
     'Plaid stand-in',
-    ['bun', plaidStandIn, '--port', String(ports.plaid), '--state', 'data/plaid-standin.json'],
+    [
+      'bun',
+      plaidStandIn,
+      '--port',
+      String(ports.plaid),
+      '--state',
+      'data/plaid-standin.json',
+      '--transfer-webhook',
+      `${urls.api}/webhooks/plaid`,
+    ],
     {},
   )
   await waitFor(`${urls.plaid}/__standin/health`, 'Plaid stand-in')

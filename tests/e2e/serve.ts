@@ -30,19 +30,39 @@ process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
 
 for (const script of ['db/src/cli/migrate.ts', 'api/src/cli/seed.ts']) {
-  const result = Bun.spawnSync(['bun', script], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] })
+  const result = Bun.spawnSync(['bun', script], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
   if (result.exitCode !== 0) throw new Error(`${script} failed`)
 }
 
 function start(cmd: string[], extra: Record<string, string>) {
   children.push(
-    Bun.spawn(cmd, { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] }),
+    Bun.spawn(cmd, {
+      cwd: root,
+      env: { ...env, ...extra },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
   )
 }
 
 const standIn = join(root, 'tests/standins/plaid/main.ts')
 if (existsSync(standIn)) {
-  start(['bun', standIn, '--port', String(e2ePorts.plaid), '--state', join(dir, 'plaid.json')], {})
+  start(
+    [
+      'bun',
+      standIn,
+      '--port',
+      String(e2ePorts.plaid),
+      '--state',
+      join(dir, 'plaid.json'),
+      '--transfer-webhook',
+      `${e2eUrls.api}/webhooks/plaid`,
+    ],
+    {},
+  )
 }
 start(['bun', 'api/src/server.ts'], { PORT: String(e2ePorts.api) })
 start(['bun', 'web/build/index.js'], {

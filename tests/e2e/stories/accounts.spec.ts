@@ -3,7 +3,9 @@ import { demoAccounts } from '../../../api/src/cli/demo.ts'
 
 const password = 'a calm orange kayak drifting north'
 
-test('a new investor registers, confirms the emailed link, logs out and back in', async ({ page }) => {
+test('a new investor registers, confirms the emailed link, logs out and back in', async ({
+  page,
+}) => {
   const email = `new-${Date.now()}@example.com`
   await page.goto('/register')
   await page.getByLabel('Full legal name').fill('Grace Hopper')
