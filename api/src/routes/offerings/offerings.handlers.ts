@@ -9,7 +9,7 @@ import {
 } from '@tenor/db/domain'
 import { offerings } from '@tenor/db/schema'
 import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
-import type { AppDeps } from '../../context.ts'
+import type { AppDeps, AppEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { checkPurchaseAmount, parseAmountCents } from './offerings.amounts.ts'
 import type * as routes from './offerings.routes.ts'
@@ -32,6 +32,7 @@ function isOpenOn(row: OfferingRow, today: CalendarDate): boolean {
 /** What investors see of an offering; its APY is for a note starting today. */
 function toOfferingView(row: OfferingRow, today: CalendarDate) {
   if (row.status === 'draft') throw new Error(`Draft offering ${row.id} must not be shown`)
+
   const dayCount = describeDayCount(row.dayCount)
   const { apyBps, apyDisplay } = calculateApy({ terms: termsOf(row), startDate: today })
 
@@ -83,26 +84,30 @@ export function createOfferingHandlers(deps: AppDeps) {
     return row
   }
 
-  const list: RouteHandler<typeof routes.listOfferings> = async (c) => {
+  const list: RouteHandler<typeof routes.listOfferings, AppEnv> = async (c) => {
     const date = today()
     const rows = await database.db
       .select()
       .from(offerings)
       .where(
-        and(eq(offerings.status, 'open'), lte(offerings.opensOn, date), gte(offerings.closesOn, date)),
+        and(
+          eq(offerings.status, 'open'),
+          lte(offerings.opensOn, date),
+          gte(offerings.closesOn, date),
+        ),
       )
       .orderBy(asc(offerings.termMonths), asc(offerings.slug))
 
     return c.json({ offerings: rows.map((row) => toOfferingView(row, date)) }, 200)
   }
 
-  const get: RouteHandler<typeof routes.getOffering> = async (c) => {
+  const get: RouteHandler<typeof routes.getOffering, AppEnv> = async (c) => {
     const row = await findVisible(c.req.valid('param').slug)
 
     return c.json({ offering: toOfferingView(row, today()) }, 200)
   }
 
-  const preview: RouteHandler<typeof routes.previewOffering> = async (c) => {
+  const preview: RouteHandler<typeof routes.previewOffering, AppEnv> = async (c) => {
     const row = await findVisible(c.req.valid('param').slug)
     const amountCents = parseAmountCents(c.req.valid('query').amountCents)
     if (amountCents === null) throw invalidAmount('Enter a whole number of cents.')

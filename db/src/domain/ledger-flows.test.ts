@@ -1,0 +1,149 @@
+import { describe, expect, test } from 'bun:test'
+import { toCalendarDate } from './dates.ts'
+import { accounts, parseAccountCode } from './ledger-accounts.ts'
+import {
+  accrueInterestPosting,
+  openOfferingPosting,
+  reservePurchasePosting,
+  returnPayoutPosting,
+  reversePurchasePosting,
+  rolloverPosting,
+  sendPayoutPosting,
+  settlePayoutPosting,
+  settlePurchasePosting,
+} from './ledger-flows.ts'
+import { type LedgerPosting, validatePosting } from './ledger-postings.ts'
+
+const effectiveDate = toCalendarDate('2026-03-02')
+const ref = { purchaseId: 'p1', offeringId: 'o1', userId: 'u1', effectiveDate }
+
+/** Balances in each account's normal direction after applying postings, as the ledger would. */
+function balancesAfter(postings: (LedgerPosting | null)[]): Record<string, number> {
+  const balances: Record<string, number> = {}
+  for (const posting of postings) {
+    if (!posting) continue
+    for (const line of validatePosting(posting)) {
+      const signed = line.debitCents - line.creditCents
+      const normal = parseAccountCode(line.account)?.rule.normalBalance === 'debit' ? 1 : -1
+      balances[line.account] = (balances[line.account] ?? 0) + normal * signed
+    }
+  }
+  return balances
+}
+
+const opened = openOfferingPosting({ offeringId: 'o1', capacityCents: 1_000_000, effectiveDate })
+const reserved = reservePurchasePosting({ ...ref, amountCents: 100_000 })
+
+describe('posting rules', () => {
+  test('a note bought, accrued, matured and paid out leaves nothing owed', () => {
+    const balances = balancesAfter([
+      opened,
+      reserved,
+      settlePurchasePosting({ ...ref, amountCents: 100_000 }),
+      accrueInterestPosting({ ...ref, accruedCents: 1200, postedCents: 0 }),
+      accrueInterestPosting({ ...ref, accruedCents: 3967, postedCents: 1200, atMaturity: true }),
+      sendPayoutPosting({ ...ref, principalCents: 100_000, interestCents: 3967 }),
+      settlePayoutPosting({ ...ref, amountCents: 103_967 }),
+    ])
+    expect(balances).toEqual({
+      'offering:o1:authorized': 1_000_000,
+      'offering:o1:capacity': 900_000,
+      'offering:o1:sold': 100_000,
+      'ach:receivable_in_transit': 0,
+      'note:p1:principal': 0,
+      'note:p1:interest_payable': 0,
+      'issuer:o1:interest_expense': 3967,
+      'ach:payable_in_transit': 0,
+      // The issuer's deposit that funds interest is not modelled yet (see the chart).
+      'bank:fbo_cash': -3967,
+    })
+  })
+
+  test('a purchase returned before settlement gives its capacity back exactly', () => {
+    const balances = balancesAfter([
+      opened,
+      reserved,
+      reversePurchasePosting({ ...ref, amountCents: 100_000, settled: false }),
+    ])
+    expect(balances['offering:o1:capacity']).toBe(1_000_000)
+    expect(balances['offering:o1:sold']).toBe(0)
+    expect(balances['note:p1:principal']).toBe(0)
+    expect(balances['ach:receivable_in_transit']).toBe(0)
+  })
+
+  test('a purchase returned after settlement takes the money back out of the bank', () => {
+    const balances = balancesAfter([
+      opened,
+      reserved,
+      settlePurchasePosting({ ...ref, amountCents: 100_000 }),
+      accrueInterestPosting({ ...ref, accruedCents: 55, postedCents: 0 }),
+      reversePurchasePosting({
+        ...ref,
+        amountCents: 100_000,
+        settled: true,
+        accruedInterestCents: 55,
+      }),
+    ])
+    expect(balances['bank:fbo_cash']).toBe(0)
+    expect(balances['note:p1:interest_payable']).toBe(0)
+    expect(balances['issuer:o1:interest_expense']).toBe(0)
+    expect(balances['offering:o1:capacity']).toBe(1_000_000)
+  })
+
+  test('a returned payout is held for the investor', () => {
+    const balances = balancesAfter([
+      sendPayoutPosting({ ...ref, principalCents: 100_000, interestCents: 0 }),
+      settlePayoutPosting({ ...ref, amountCents: 100_000 }),
+      returnPayoutPosting({ ...ref, amountCents: 100_000, settled: true }),
+    ])
+    expect(balances['investor:u1:held']).toBe(100_000)
+    expect(balances['bank:fbo_cash']).toBe(0)
+  })
+
+  test('a rollover of principal only moves it to the new note and pays the interest out', () => {
+    const balances = balancesAfter([
+      rolloverPosting({
+        from: ref,
+        toPurchaseId: 'p2',
+        toOfferingId: 'o2',
+        principalCents: 100_000,
+        interestCents: 3967,
+        rolledCents: 100_000,
+      }),
+    ])
+    expect(balances).toEqual({
+      'note:p1:principal': -100_000,
+      'note:p1:interest_payable': -3967,
+      'note:p2:principal': 100_000,
+      'ach:payable_in_transit': 3967,
+      'offering:o2:capacity': -100_000,
+      'offering:o2:sold': 100_000,
+    })
+  })
+
+  test('accruals post the difference once per date and nothing when nothing is new', () => {
+    const posting = accrueInterestPosting({ ...ref, accruedCents: 10, postedCents: 4 })
+    expect(posting?.idempotencyKey).toBe('purchase:p1:accrued:2026-03-02')
+    expect(posting?.lines).toEqual([
+      { account: accounts.issuerInterestExpense('o1'), debitCents: 6 },
+      { account: accounts.noteInterestPayable('p1'), creditCents: 6 },
+    ])
+    expect(accrueInterestPosting({ ...ref, accruedCents: 4, postedCents: 4 })).toBeNull()
+    expect(() => accrueInterestPosting({ ...ref, accruedCents: 3, postedCents: 4 })).toThrow()
+  })
+
+  test('keys derive from our own rows', () => {
+    expect(opened.idempotencyKey).toBe('offering:o1:opened')
+    expect(reserved.idempotencyKey).toBe('purchase:p1:reserved')
+    expect(sendPayoutPosting({ ...ref, principalCents: 1, interestCents: 0 }).idempotencyKey).toBe(
+      'purchase:p1:payout_sent',
+    )
+  })
+
+  test('refuses zero amounts', () => {
+    expect(() => reservePurchasePosting({ ...ref, amountCents: 0 })).toThrow(RangeError)
+    expect(() =>
+      openOfferingPosting({ offeringId: 'o1', capacityCents: 0, effectiveDate }),
+    ).toThrow(RangeError)
+  })
+})

@@ -1,0 +1,292 @@
+import type { CalendarDate } from './dates.ts'
+import { accounts } from './ledger-accounts.ts'
+import type { LedgerLine, LedgerPosting } from './ledger-postings.ts'
+import { assertCents } from './terms.ts'
+
+/**
+ * The posting rule for each money flow (money.md §3.3). Each builder answers the posting to
+ * hand to `postTransaction`, with an idempotency key derived from our own rows, so running a
+ * step twice posts once. Amounts are whole cents above zero.
+ */
+
+interface PurchaseRef {
+  purchaseId: string
+  offeringId: string
+  userId: string
+  effectiveDate: CalendarDate
+}
+
+const transfer = (from: string, to: string, cents: number): LedgerLine[] => [
+  { account: from, debitCents: cents },
+  { account: to, creditCents: cents },
+]
+
+const refsOf = ({ purchaseId, offeringId, userId }: PurchaseRef) => ({
+  purchaseId,
+  offeringId,
+  userId,
+})
+
+function assertPositive(cents: number, what: string): void {
+  assertCents(cents, what)
+  if (cents === 0) throw new RangeError(`${what} must be above zero`)
+}
+
+/** Opening an offering: the raise size becomes capacity that purchases draw down. */
+export function openOfferingPosting(input: {
+  offeringId: string
+  capacityCents: number
+  effectiveDate: CalendarDate
+}): LedgerPosting {
+  assertPositive(input.capacityCents, 'A capacity')
+
+  return {
+    kind: 'offering_opened',
+    idempotencyKey: `offering:${input.offeringId}:opened`,
+    effectiveDate: input.effectiveDate,
+    refs: { offeringId: input.offeringId },
+    lines: transfer(
+      accounts.offeringAuthorized(input.offeringId),
+      accounts.offeringCapacity(input.offeringId),
+      input.capacityCents,
+    ),
+  }
+}
+
+/**
+ * A purchase accepted and its ACH debit sent: capacity moves to sold, and the note's principal
+ * is owed against money in transit.
+ */
+export function reservePurchasePosting(
+  input: PurchaseRef & { amountCents: number },
+): LedgerPosting {
+  assertPositive(input.amountCents, 'A purchase amount')
+
+  return {
+    kind: 'purchase_reserved',
+    idempotencyKey: `purchase:${input.purchaseId}:reserved`,
+    effectiveDate: input.effectiveDate,
+    refs: refsOf(input),
+    lines: [
+      ...transfer(
+        accounts.offeringCapacity(input.offeringId),
+        accounts.offeringSold(input.offeringId),
+        input.amountCents,
+      ),
+      ...transfer(
+        accounts.achReceivable,
+        accounts.notePrincipal(input.purchaseId),
+        input.amountCents,
+      ),
+    ],
+  }
+}
+
+/** The investor's ACH debit settled: the money in transit is now at our bank. */
+export function settlePurchasePosting(input: PurchaseRef & { amountCents: number }): LedgerPosting {
+  assertPositive(input.amountCents, 'A purchase amount')
+
+  return {
+    kind: 'purchase_settled',
+    idempotencyKey: `purchase:${input.purchaseId}:settled`,
+    effectiveDate: input.effectiveDate,
+    refs: refsOf(input),
+    lines: transfer(accounts.fboCash, accounts.achReceivable, input.amountCents),
+  }
+}
+
+/**
+ * A purchase undone (ACH return, failure or cancellation): capacity goes back to the offering,
+ * the principal is no longer owed, and so is any interest already accrued. `settled` says
+ * whether the money had reached our bank, which is where a return after settlement takes it.
+ */
+export function reversePurchasePosting(
+  input: PurchaseRef & {
+    amountCents: number
+    settled: boolean
+    accruedInterestCents?: number
+    memo?: string
+  },
+): LedgerPosting {
+  assertPositive(input.amountCents, 'A purchase amount')
+  const accrued = input.accruedInterestCents ?? 0
+  assertCents(accrued, 'Accrued interest')
+
+  const lines = [
+    ...transfer(
+      accounts.offeringSold(input.offeringId),
+      accounts.offeringCapacity(input.offeringId),
+      input.amountCents,
+    ),
+    ...transfer(
+      accounts.notePrincipal(input.purchaseId),
+      input.settled ? accounts.fboCash : accounts.achReceivable,
+      input.amountCents,
+    ),
+  ]
+  if (accrued > 0) {
+    lines.push(
+      ...transfer(
+        accounts.noteInterestPayable(input.purchaseId),
+        accounts.issuerInterestExpense(input.offeringId),
+        accrued,
+      ),
+    )
+  }
+
+  return {
+    kind: 'purchase_reversed',
+    idempotencyKey: `purchase:${input.purchaseId}:reversed`,
+    effectiveDate: input.effectiveDate,
+    memo: input.memo,
+    refs: refsOf(input),
+    lines,
+  }
+}
+
+/**
+ * Interest accrued up to a date: posts the difference between what has accrued by then
+ * (`calculateAccruedInterest`) and what is already posted, never a rounded daily amount
+ * (money.md §2.4). At maturity, `accruedCents` is `calculateInterest` and the kind is
+ * `maturity_accrual`. Answers null when there is nothing new to post.
+ */
+export function accrueInterestPosting(
+  input: PurchaseRef & { accruedCents: number; postedCents: number; atMaturity?: boolean },
+): LedgerPosting | null {
+  assertCents(input.accruedCents, 'Accrued interest')
+  assertCents(input.postedCents, 'Posted interest')
+  if (input.accruedCents < input.postedCents) {
+    throw new RangeError(
+      `Accrued interest never falls: ${input.accruedCents} is below the ${input.postedCents} posted`,
+    )
+  }
+  if (input.accruedCents === input.postedCents) return null
+
+  const key = input.atMaturity ? 'maturity_accrual' : `accrued:${input.effectiveDate}`
+
+  return {
+    kind: input.atMaturity ? 'maturity_accrual' : 'interest_accrued',
+    idempotencyKey: `purchase:${input.purchaseId}:${key}`,
+    effectiveDate: input.effectiveDate,
+    refs: refsOf(input),
+    lines: transfer(
+      accounts.issuerInterestExpense(input.offeringId),
+      accounts.noteInterestPayable(input.purchaseId),
+      input.accruedCents - input.postedCents,
+    ),
+  }
+}
+
+/** The maturity payout sent by ACH credit: principal and interest leave the note. */
+export function sendPayoutPosting(
+  input: PurchaseRef & { principalCents: number; interestCents: number },
+): LedgerPosting {
+  assertPositive(input.principalCents, 'A principal')
+  assertCents(input.interestCents, 'Interest')
+
+  const lines: LedgerLine[] = [
+    { account: accounts.notePrincipal(input.purchaseId), debitCents: input.principalCents },
+  ]
+  if (input.interestCents > 0) {
+    lines.push({
+      account: accounts.noteInterestPayable(input.purchaseId),
+      debitCents: input.interestCents,
+    })
+  }
+  lines.push({
+    account: accounts.achPayable,
+    creditCents: input.principalCents + input.interestCents,
+  })
+
+  return {
+    kind: 'payout_sent',
+    idempotencyKey: `purchase:${input.purchaseId}:payout_sent`,
+    effectiveDate: input.effectiveDate,
+    refs: refsOf(input),
+    lines,
+  }
+}
+
+/** The payout's ACH credit settled: the money has left our bank. */
+export function settlePayoutPosting(input: PurchaseRef & { amountCents: number }): LedgerPosting {
+  assertPositive(input.amountCents, 'A payout')
+
+  return {
+    kind: 'payout_settled',
+    idempotencyKey: `purchase:${input.purchaseId}:payout_settled`,
+    effectiveDate: input.effectiveDate,
+    refs: refsOf(input),
+    lines: transfer(accounts.achPayable, accounts.fboCash, input.amountCents),
+  }
+}
+
+/**
+ * The payout came back (for example R02, account closed): the money is held for the investor
+ * until they give new bank details. `settled` says whether it had left our bank.
+ */
+export function returnPayoutPosting(
+  input: PurchaseRef & { amountCents: number; settled: boolean; memo?: string },
+): LedgerPosting {
+  assertPositive(input.amountCents, 'A payout')
+
+  return {
+    kind: 'payout_returned',
+    idempotencyKey: `purchase:${input.purchaseId}:payout_returned`,
+    effectiveDate: input.effectiveDate,
+    memo: input.memo,
+    refs: refsOf(input),
+    lines: transfer(
+      input.settled ? accounts.fboCash : accounts.achPayable,
+      accounts.investorHeld(input.userId),
+      input.amountCents,
+    ),
+  }
+}
+
+/**
+ * A matured note rolled into a new one with no ACH: `rolledCents` (the principal, or the
+ * principal and interest) becomes the new note's principal and draws on the new offering's
+ * capacity; any rest is sent as a payout.
+ */
+export function rolloverPosting(input: {
+  from: PurchaseRef
+  toPurchaseId: string
+  toOfferingId: string
+  principalCents: number
+  interestCents: number
+  rolledCents: number
+}): LedgerPosting {
+  const { from, principalCents, interestCents, rolledCents } = input
+  assertPositive(principalCents, 'A principal')
+  assertCents(interestCents, 'Interest')
+  assertPositive(rolledCents, 'A rolled amount')
+  const rest = principalCents + interestCents - rolledCents
+  if (rest < 0) throw new RangeError('A rollover cannot move more than the note pays')
+
+  const lines: LedgerLine[] = [
+    { account: accounts.notePrincipal(from.purchaseId), debitCents: principalCents },
+  ]
+  if (interestCents > 0) {
+    lines.push({
+      account: accounts.noteInterestPayable(from.purchaseId),
+      debitCents: interestCents,
+    })
+  }
+  lines.push({ account: accounts.notePrincipal(input.toPurchaseId), creditCents: rolledCents })
+  if (rest > 0) lines.push({ account: accounts.achPayable, creditCents: rest })
+  lines.push(
+    ...transfer(
+      accounts.offeringCapacity(input.toOfferingId),
+      accounts.offeringSold(input.toOfferingId),
+      rolledCents,
+    ),
+  )
+
+  return {
+    kind: 'rollover',
+    idempotencyKey: `purchase:${from.purchaseId}:rollover`,
+    effectiveDate: from.effectiveDate,
+    refs: refsOf(from),
+    lines,
+  }
+}
