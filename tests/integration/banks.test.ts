@@ -19,6 +19,12 @@ type BankBody = {
   bank: { id: string; status: string; accounts: { mask: string | null; canFund: boolean }[] }
 }
 
+async function firstItem() {
+  const row = await t.db.database.db.query.plaidItems.findFirst()
+  if (!row) throw new Error('no item stored')
+  return row
+}
+
 async function waitFor(check: () => Promise<boolean>, what: string) {
   for (let i = 0; i < 100; i++) {
     if (await check()) return
@@ -38,9 +44,9 @@ describe('linking a bank', () => {
     const list = await t.request('/banks', { token })
     const text = await list.text()
     expect(text).not.toContain('access-sandbox')
-    const row = await t.db.database.db.query.plaidItems.findFirst()
-    expect(row?.accessToken).toStartWith('v1.')
-    expect(openAccessToken(row!, t.deps.env.encryptionKeys)).toStartWith('access-sandbox-')
+    const row = await firstItem()
+    expect(row.accessToken).toStartWith('v1.')
+    expect(openAccessToken(row, t.deps.env.encryptionKeys)).toStartWith('access-sandbox-')
   })
 
   test('refuses the same bank twice before exchanging a public token', async () => {
@@ -98,7 +104,7 @@ describe('removing a bank', () => {
     expect(list.banks).toEqual([])
 
     const { removeItem } = await import('@tenor/api/plaid/banks')
-    await removeItem(t.deps, { ...row!, status: 'healthy' }, t.clock.now())
+    await removeItem(t.deps, { ...row, status: 'healthy' }, t.clock.now())
     expect(t.plaid.calls('/item/remove').length).toBe(2)
   })
 })
@@ -106,10 +112,10 @@ describe('removing a bank', () => {
 describe('item health', () => {
   test('reset login → webhook → needs reconnect, email, update mode → healthy again', async () => {
     const { bank } = (await (await t.linkBank(token)).json()) as BankBody
-    const row = await t.db.database.db.query.plaidItems.findFirst()
+    const row = await firstItem()
     const sdk = createPlaidClient(t.plaid.url)
     await sdk.sandboxItemResetLogin({
-      access_token: openAccessToken(row!, t.deps.env.encryptionKeys),
+      access_token: openAccessToken(row, t.deps.env.encryptionKeys),
     })
     await t.plaid.settleWebhooks()
     await waitFor(async () => {
