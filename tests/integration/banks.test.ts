@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { openAccessToken } from '@tenor/api/plaid/banks'
 import { plaidItems } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import { signUp } from '../support/users.ts'
@@ -96,10 +95,9 @@ describe('removing a bank', () => {
     const res = await t.request(`/banks/${bank.id}`, { method: 'DELETE', json: {}, token })
     expect(res.status).toBe(200)
     expect(t.plaid.calls('/item/remove').length).toBe(1)
-    const row = await t.db.database.db.query.plaidItems.findFirst({
-      where: eq(plaidItems.id, bank.id),
-    })
-    expect(row?.status).toBe('removed')
+    const row = await firstItem()
+    expect(row.id).toBe(bank.id)
+    expect(row.status).toBe('removed')
     const list = (await (await t.request('/banks', { token })).json()) as { banks: unknown[] }
     expect(list.banks).toEqual([])
 
