@@ -7,7 +7,8 @@ test('a new investor registers, confirms the emailed link, logs out and back in'
   page,
 }) => {
   const email = `new-${Date.now()}@example.com`
-  await page.goto('/register')
+  // Typing before the page hydrates would be undone by hydration.
+  await page.goto('/register', { waitUntil: 'networkidle' })
   await page.getByLabel('Full legal name').fill('Grace Hopper')
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password').fill(password)
@@ -21,7 +22,7 @@ test('a new investor registers, confirms the emailed link, logs out and back in'
   await page.getByRole('button', { name: 'Confirm email address' }).click()
   await expect(page.getByText(/confirmed/i).first()).toBeVisible()
 
-  await page.goto('/login')
+  await page.goto('/login', { waitUntil: 'networkidle' })
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Log in' }).click()
