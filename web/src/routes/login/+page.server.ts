@@ -11,8 +11,9 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
   return {
     step: locals.pendingTwoFactor ? ('two-factor' as const) : ('password' as const),
-    // Forms post to `?/action&next=…`: the destination stays in the URL through a refusal.
-    nextQuery: `next=${encodeURIComponent(next)}`,
+    // Forms post to `?/action` plus this page's own query, so `next` survives a refusal and the
+    // answer lands on the page the visitor is already on.
+    actionQuery: url.search.replace(/^\?/, '&'),
     passwordChanged: url.searchParams.has('password-changed'),
   }
 }
