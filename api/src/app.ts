@@ -6,6 +6,7 @@ import { createRouter } from './lib/openapi.ts'
 import { jsonOnly } from './middleware/json-only.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { loadSession } from './middleware/session.ts'
+import { createAdminRoutes } from './routes/admin/admin.index.ts'
 import { createAuthRoutes } from './routes/auth/auth.index.ts'
 import { createBankRoutes } from './routes/banks/banks.index.ts'
 import { createDevRoutes } from './routes/dev/dev.index.ts'
@@ -40,10 +41,9 @@ export function createApp(deps: AppDeps) {
     .route('/offerings', createOfferingRoutes(deps))
     .route('/banks', createBankRoutes(deps))
     .route('/webhooks', createWebhookRoutes(deps))
+    .route('/admin', createAdminRoutes(deps))
+    .route('/dev', createDevRoutes(deps))
 
-  if (deps.env.appEnv === 'development' || deps.env.appEnv === 'test') {
-    app.route('/dev', createDevRoutes(deps))
-  }
   app.route('/', createDocsRoutes(app))
 
   app.notFound((c) =>

@@ -69,6 +69,15 @@ describe('POST /auth/register', () => {
     expect(await t.db.database.db.$count(users)).toBe(0)
   })
 
+  test('reports a weak password together with the other invalid fields', async () => {
+    const res = await t.request('/auth/register', {
+      json: { email: 'not-an-email', password: 'too short', legalName: 'A' },
+    })
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as { error: { issues: { path: string }[] } }
+    expect(body.error.issues.map((i) => i.path).sort()).toEqual(['email', 'legalName', 'password'])
+  })
+
   test('accepts a 64-character password with spaces and emoji', async () => {
     const long = `${'correct horse battery staple 🐎 '.repeat(3)}`.slice(0, 64)
     expect((await register('long@example.com', long)).status).toBe(202)

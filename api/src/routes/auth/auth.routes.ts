@@ -1,6 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
-import { email, legalName, message, password, token, totpCode, user } from './auth.schemas.ts'
+import {
+  email,
+  legalName,
+  message,
+  newPassword,
+  password,
+  token,
+  totpCode,
+  user,
+} from './auth.schemas.ts'
 
 const tags = ['Accounts']
 const invalid = errorResponse('Invalid input; `issues` lists each field')
@@ -12,7 +21,7 @@ export const register = createRoute({
   summary: 'Open an account',
   description:
     'Answers the same way whether or not the email already has an account; the mailbox learns which.',
-  request: { body: jsonBody(z.strictObject({ email, password, legalName })) },
+  request: { body: jsonBody(z.strictObject({ email, password: newPassword, legalName })) },
   responses: { 202: jsonResponse(message, 'Check your email'), 422: invalid },
 })
 
@@ -115,7 +124,7 @@ export const resetPassword = createRoute({
   path: '/reset-password',
   tags,
   summary: 'Choose a new password with the emailed token; ends every session',
-  request: { body: jsonBody(z.strictObject({ token, password })) },
+  request: { body: jsonBody(z.strictObject({ token, password: newPassword })) },
   responses: {
     200: jsonResponse(message, 'Password changed'),
     400: errorResponse('The link is invalid, used or expired'),

@@ -1,5 +1,10 @@
 import { z } from '@hono/zod-openapi'
-import { passwordMaxLength } from '../../lib/passwords.ts'
+import {
+  checkNewPassword,
+  passwordMaxLength,
+  passwordMinLength,
+  passwordProblemMessages,
+} from '../../lib/passwords.ts'
 
 /** Emails are compared in one canonical form: NFKC, trimmed, lowercased. */
 export const email = z
@@ -14,6 +19,23 @@ export const password = z
   .min(1, 'Enter your password.')
   .max(passwordMaxLength * 4)
   .openapi({ example: 'correct horse battery staple pasture', format: 'password' })
+
+/**
+ * A password being chosen: length and the common-password list are checked here, with the other
+ * fields; closeness to the user's own name and email is checked by the handler, which knows them.
+ */
+export const newPassword = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = checkNewPassword(value)
+    if (problem) ctx.addIssue({ code: 'custom', message: passwordProblemMessages[problem] })
+  })
+  .openapi({
+    format: 'password',
+    minLength: passwordMinLength,
+    maxLength: passwordMaxLength,
+    description: `At least ${passwordMinLength} characters; no composition rules; common and breached passwords are refused.`,
+  })
 
 export const legalName = z
   .string()

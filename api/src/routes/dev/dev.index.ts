@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { outboxMessages } from '@tenor/db/schema'
 import { desc, eq } from 'drizzle-orm'
 import type { AppDeps } from '../../context.ts'
-import { ApiError } from '../../lib/errors.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
 import { createRouter, errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 import { PlaidFailure, plaidApiError } from '../../plaid/errors.ts'
 
@@ -95,9 +95,15 @@ interface LinkCompletion {
   }
 }
 
-/** Mounted only when APP_ENV is development or test. */
+/** Answers only when APP_ENV is development or test; elsewhere every route is a 404. */
 export function createDevRoutes(deps: AppDeps) {
-  return createRouter()
+  const router = createRouter()
+  const enabled = deps.env.appEnv === 'development' || deps.env.appEnv === 'test'
+  router.use(async function devOnly(_c, next) {
+    if (!enabled) throw notFound('route')
+    await next()
+  })
+  return router
     .openapi(institutions, (c) => c.json({ institutions: [...sandboxInstitutions] }, 200))
     .openapi(completeLink, async (c) => {
       const input = c.req.valid('json')

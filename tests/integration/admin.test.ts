@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { currentTotpCode } from '@tenor/api/lib/totp'
+import { users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../support/app.ts'
+import { signUp } from '../support/users.ts'
+
+let t: TestApp
+beforeEach(async () => {
+  t = await createTestApp()
+})
+afterEach(() => t.close())
+
+async function makeAdmin(email: string) {
+  const { token, userId } = await signUp(t, email)
+  await t.db.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, userId))
+  return { token, userId }
+}
+
+async function turnOnTwoFactor(token: string): Promise<string> {
+  const setup = await t.request('/me/two-factor/setup', { json: {}, token })
+  const { secret } = (await setup.json()) as { secret: string }
+  const code = currentTotpCode(secret, t.clock.now())
+  expect((await t.request('/me/two-factor/enable', { json: { code }, token })).status).toBe(200)
+  return secret
+}
+
+describe('GET /admin/users', () => {
+  test('refuses anonymous callers with 401', async () => {
+    expect((await t.request('/admin/users')).status).toBe(401)
+  })
+
+  test('refuses investors with 403', async () => {
+    const { token } = await signUp(t, 'investor@example.com')
+    const res = await t.request('/admin/users', { token })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ error: { code: 'forbidden' } })
+  })
+
+  test('refuses an admin until two-factor is on and verified in the session', async () => {
+    const { token } = await makeAdmin('admin@example.com')
+    const before = await t.request('/admin/users', { token })
+    expect(before.status).toBe(403)
+    expect(await before.json()).toMatchObject({ error: { code: 'two_factor_required' } })
+
+    await turnOnTwoFactor(token)
+    const after = await t.request('/admin/users?query=ADMIN', { token })
+    expect(after.status).toBe(200)
+    expect(after.headers.get('cache-control')).toBe('no-store')
+    const body = (await after.json()) as { users: { email: string }[] }
+    expect(body.users.map((u) => u.email)).toEqual(['admin@example.com'])
+  })
+
+  test('a disabled admin loses access at once', async () => {
+    const { token, userId } = await makeAdmin('admin@example.com')
+    await turnOnTwoFactor(token)
+    await t.db.database.db.update(users).set({ status: 'disabled' }).where(eq(users.id, userId))
+    expect((await t.request('/admin/users', { token })).status).toBe(401)
+  })
+
+  test('matches LIKE wildcards literally', async () => {
+    const { token } = await makeAdmin('admin@example.com')
+    await turnOnTwoFactor(token)
+    const res = await t.request('/admin/users?query=%25', { token })
+    expect(((await res.json()) as { users: unknown[] }).users).toEqual([])
+  })
+})
+
+describe('development routes', () => {
+  test('answer 404 in staging, however they are asked', async () => {
+    const key = `k1:${Buffer.alloc(32, 9).toString('base64')}`
+    const staging = await createTestApp({
+      APP_ENV: 'staging',
+      SESSION_KEYS: key,
+      ENCRYPTION_KEYS: key,
+      PLAID_ENV: 'sandbox',
+      PLAID_CLIENT_ID: 'client',
+      PLAID_SECRET: 'secret',
+      POSTMARK_SERVER_TOKEN: 'token',
+      POSTMARK_FROM: 'Tenor <notes@example.com>',
+      SENTRY_DSN: 'http://key@127.0.0.1:9/1',
+    })
+    try {
+      expect((await staging.request('/dev/mailbox')).status).toBe(404)
+      expect((await staging.request('/dev/plaid/institutions')).status).toBe(404)
+    } finally {
+      staging.close()
+    }
+    expect((await t.request('/dev/plaid/institutions')).status).toBe(200)
+  })
+})
