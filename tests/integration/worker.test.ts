@@ -20,7 +20,7 @@ describe('housekeeping job', () => {
     const lines: string[] = []
     const log = createLogger('info', {}, (line) => lines.push(line))
 
-    expect(await runJob(housekeeping, { deps: t.deps, log })).toBe(true)
+    expect(await runJob(housekeeping, { deps: t.deps, log })).toBe('succeeded')
 
     const rows = await t.db.database.db.select().from(sessions)
     expect(rows).toHaveLength(1)

@@ -1,5 +1,9 @@
 import type { AppDeps } from '@tenor/api/context'
+import { newId } from '@tenor/db'
 import type { Logger } from '@tenor/db/logger'
+import { jobRuns } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { acquireLease, releaseLease } from './lease.ts'
 
 export interface JobContext {
   deps: AppDeps
@@ -9,20 +13,67 @@ export interface JobContext {
 /** A scheduled job: runs to completion and answers counts for the log. */
 export interface Job {
   name: string
+  /** Longest a run may hold the job's lease; a crashed run frees the job after this. */
+  leaseMs?: number
   run(context: JobContext): Promise<Record<string, number>>
 }
 
-/** Runs one job, logging its start, outcome and counts as JSON lines. Never throws. */
-export async function runJob(job: Job, context: JobContext): Promise<boolean> {
-  const log = context.log.child({ job: job.name, jobRunId: Bun.randomUUIDv7() })
+export type JobOutcome = 'succeeded' | 'failed' | 'skipped'
+
+const defaultLeaseMs = 15 * 60 * 1000
+
+/**
+ * Runs one job under its lease, so overlapping workers never run the same job at once; records
+ * the run in `job_runs` and logs its start, outcome and counts as JSON lines. Never throws.
+ */
+export async function runJob(job: Job, context: JobContext): Promise<JobOutcome> {
+  const { database, clock } = context.deps
+  const runId = newId()
+  const log = context.log.child({ job: job.name, jobRunId: runId })
   const started = performance.now()
+  const leaseName = `job:${job.name}`
+
+  const leased = await acquireLease(database, {
+    name: leaseName,
+    holder: runId,
+    now: clock.now(),
+    ttlMs: job.leaseMs ?? defaultLeaseMs,
+  })
+  if (!leased) {
+    log.info('job skipped: another worker holds its lease')
+    await database.db.insert(jobRuns).values({
+      id: runId,
+      job: job.name,
+      startedAt: clock.now(),
+      finishedAt: clock.now(),
+      outcome: 'skipped',
+    })
+    return 'skipped'
+  }
+
   log.info('job started')
+  await database.db
+    .insert(jobRuns)
+    .values({ id: runId, job: job.name, startedAt: clock.now(), outcome: 'running' })
+  let outcome: JobOutcome = 'succeeded'
   try {
     const counts = await job.run({ ...context, log })
-    log.info('job succeeded', { ...counts, durationMs: Math.round(performance.now() - started) })
-    return true
+    const durationMs = Math.round(performance.now() - started)
+    log.info('job succeeded', { ...counts, durationMs })
+    await database.db
+      .update(jobRuns)
+      .set({ outcome, finishedAt: clock.now(), counts: JSON.stringify(counts) })
+      .where(eq(jobRuns.id, runId))
   } catch (error) {
+    outcome = 'failed'
     log.error('job failed', { error, durationMs: Math.round(performance.now() - started) })
-    return false
+    const message = error instanceof Error ? error.message : String(error)
+    await database.db
+      .update(jobRuns)
+      .set({ outcome, finishedAt: clock.now(), error: message.slice(0, 500) })
+      .where(eq(jobRuns.id, runId))
+  } finally {
+    await releaseLease(database, leaseName, runId)
   }
+  return outcome
 }

@@ -4,6 +4,7 @@ import { countPendingMigrations, openDatabase, systemClock } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { type Job, runJob } from './job.ts'
+import { deliverEmails } from './jobs/email-delivery.ts'
 import { housekeeping } from './jobs/housekeeping.ts'
 import { processWebhooks } from './jobs/webhooks.ts'
 
@@ -12,7 +13,7 @@ import { processWebhooks } from './jobs/webhooks.ts'
  * runs); `--loop` keeps running them on an interval (the local run command); `--job NAME` runs
  * one job.
  */
-export const jobs: Job[] = [processWebhooks, housekeeping]
+export const jobs: Job[] = [processWebhooks, deliverEmails, housekeeping]
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -49,7 +50,7 @@ async function runAll(): Promise<boolean> {
   let ok = true
   for (const job of selected) {
     if (stopping) break
-    ok = (await runJob(job, { deps, log })) && ok
+    ok = (await runJob(job, { deps, log })) !== 'failed' && ok
   }
   return ok
 }
