@@ -1,4 +1,4 @@
-import { countPendingMigrations, openDatabase, systemClock } from '@tenor/db'
+import { clockFor, countPendingMigrations, openDatabase } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { createApp } from './app.ts'
@@ -14,7 +14,7 @@ if (pending > 0) {
   process.exit(1)
 }
 
-const app = createApp(createDeps({ env, database, log, clock: systemClock }))
+const app = createApp(createDeps({ env, database, log, clock: clockFor(env.appEnv, database) }))
 const port = env.port ?? 3000
 const server = Bun.serve({
   port,

@@ -1,5 +1,6 @@
 export * from './client.ts'
 export * from './clock.ts'
+export * from './clock-offset.ts'
 export * from './ids.ts'
 export * from './logger.ts'
 export * from './migrations.ts'

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { createDeps } from '@tenor/api/deps'
-import { countPendingMigrations, openDatabase, systemClock } from '@tenor/db'
+import { clockFor, countPendingMigrations, openDatabase } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { type Job, runJob } from './job.ts'
@@ -37,7 +37,7 @@ if ((await countPendingMigrations(database)) > 0) {
   log.error('database schema is behind; run `bun run db:migrate` first')
   process.exit(1)
 }
-const deps = createDeps({ env, database, log, clock: systemClock })
+const deps = createDeps({ env, database, log, clock: clockFor(env.appEnv, database) })
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

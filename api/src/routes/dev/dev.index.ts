@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { readClockOffset, setClockOffset } from '@tenor/db'
 import { outboxMessages } from '@tenor/db/schema'
 import { desc, eq } from 'drizzle-orm'
 import type { AppDeps } from '../../context.ts'
@@ -87,6 +88,39 @@ const completeLink = createRoute({
   },
 })
 
+const clockState = z.object({ now: z.string(), offsetDays: z.number() })
+
+const getClock = createRoute({
+  method: 'get',
+  path: '/clock',
+  tags: ['Development'],
+  summary: 'Development only: the shared clock the API and worker use',
+  responses: { 200: jsonResponse(clockState, 'Current time and how far it was moved') },
+})
+
+const moveClock = createRoute({
+  method: 'post',
+  path: '/clock',
+  tags: ['Development'],
+  summary: 'Development only: move the shared clock forward, or back to real time',
+  description: 'Lets the whole life of a note be seen in minutes. Refused outside development.',
+  request: {
+    body: jsonBody(
+      z.union([
+        z.strictObject({ advanceDays: z.number().int().min(1).max(3660) }),
+        z.strictObject({ reset: z.literal(true) }),
+      ]),
+    ),
+  },
+  responses: {
+    200: jsonResponse(clockState, 'The clock after the move'),
+    409: errorResponse('This server runs on real time (tests and staging)'),
+    422: errorResponse('Invalid input'),
+  },
+})
+
+const day = 24 * 60 * 60 * 1000
+
 interface LinkCompletion {
   public_token: string
   metadata: {
@@ -105,6 +139,22 @@ export function createDevRoutes(deps: AppDeps) {
   })
   return router
     .openapi(institutions, (c) => c.json({ institutions: [...sandboxInstitutions] }, 200))
+    .openapi(getClock, async (c) => {
+      const offset = await readClockOffset(deps.database)
+      return c.json({ now: deps.clock.now().toISOString(), offsetDays: offset / day }, 200)
+    })
+    .openapi(moveClock, async (c) => {
+      const input = c.req.valid('json')
+      if (deps.env.appEnv !== 'development' || !deps.clock.refresh) {
+        throw new ApiError(409, 'clock_fixed', 'The clock can only be moved in development.')
+      }
+      const current = await readClockOffset(deps.database)
+      const next = 'reset' in input ? 0 : current + input.advanceDays * day
+      await setClockOffset(deps.database, next)
+      await deps.clock.refresh()
+      c.get('log').info('development clock moved', { offsetDays: next / day })
+      return c.json({ now: deps.clock.now().toISOString(), offsetDays: next / day }, 200)
+    })
     .openapi(completeLink, async (c) => {
       const input = c.req.valid('json')
       if (deps.env.plaid.env !== 'local') {

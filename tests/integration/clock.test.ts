@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { createDatabaseClock, setClockOffset } from '@tenor/db'
+import { createTestApp, type TestApp } from '../support/app.ts'
+import { createTestDatabase, type TestDatabase } from '../support/database.ts'
+
+const day = 24 * 60 * 60 * 1000
+
+describe('the shared development clock', () => {
+  let db: TestDatabase
+  beforeEach(async () => {
+    db = await createTestDatabase()
+  })
+  afterEach(() => db.remove())
+
+  test('moves the API and the worker forward together', async () => {
+    const api = createDatabaseClock(db.database)
+    const worker = createDatabaseClock(db.database)
+    await setClockOffset(db.database, 3 * day)
+    await Promise.all([api.refresh(), worker.refresh()])
+    for (const clock of [api, worker]) {
+      expect(Math.abs(clock.now().getTime() - Date.now() - 3 * day)).toBeLessThan(1000)
+      clock.stop()
+    }
+  })
+
+  test('never moves behind real time', async () => {
+    const clock = createDatabaseClock(db.database)
+    await setClockOffset(db.database, -day)
+    await clock.refresh()
+    expect(clock.offsetMs()).toBe(0)
+    clock.stop()
+  })
+})
+
+describe('POST /dev/clock', () => {
+  let t: TestApp
+  beforeEach(async () => {
+    t = await createTestApp()
+  })
+  afterEach(() => t.close())
+
+  test('is refused where the clock is fixed (tests, staging)', async () => {
+    const res = await t.request('/dev/clock', { json: { advanceDays: 30 } })
+    expect(res.status).toBe(409)
+    expect(await res.json()).toMatchObject({ error: { code: 'clock_fixed' } })
+  })
+
+  test('refuses anything but a whole number of days or a reset', async () => {
+    for (const body of [{ advanceDays: 1.5 }, { advanceDays: 0 }, { reset: false }, {}]) {
+      expect((await t.request('/dev/clock', { json: body })).status).toBe(422)
+    }
+  })
+})
