@@ -18,7 +18,7 @@ const app = createApp(createDeps({ env, database, log, clock: clockFor(env.appEn
 const port = env.port ?? 3000
 const server = Bun.serve({
   port,
-  hostname: env.isProduction ? '0.0.0.0' : '127.0.0.1',
+  hostname: env.isProduction ? '::' : '127.0.0.1',
   fetch: app.fetch,
 })
 log.info('api listening', { url: `http://${server.hostname}:${server.port}` })
