@@ -1,4 +1,5 @@
 export * from './banks.ts'
+export * from './kyc.ts'
 export * from './ledger.ts'
 export * from './offerings.ts'
 export * from './outbox.ts'

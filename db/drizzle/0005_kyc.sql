@@ -1,0 +1,20 @@
+CREATE TABLE `kyc_profiles` (
+	`user_id` text PRIMARY KEY NOT NULL,
+	`legal_name` text NOT NULL,
+	`date_of_birth` text NOT NULL,
+	`address_line1` text NOT NULL,
+	`address_line2` text,
+	`city` text NOT NULL,
+	`region` text NOT NULL,
+	`postal_code` text NOT NULL,
+	`country` text DEFAULT 'US' NOT NULL,
+	`tax_id_kind` text NOT NULL,
+	`tax_id` text NOT NULL,
+	`tax_id_last4` text NOT NULL,
+	`attested_at` integer NOT NULL,
+	`submitted_at` integer NOT NULL,
+	`reviewed_at` integer,
+	`reviewed_by` text,
+	`decision_reason` text,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE restrict
+);
