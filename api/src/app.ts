@@ -12,6 +12,7 @@ import { createBankRoutes } from './routes/banks/banks.index.ts'
 import { createDevRoutes } from './routes/dev/dev.index.ts'
 import { createDocsRoutes } from './routes/docs/docs.index.ts'
 import { createHealthRoutes } from './routes/health/health.index.ts'
+import { createKycRoutes } from './routes/kyc/kyc.index.ts'
 import { createMeRoutes } from './routes/me/me.index.ts'
 import { createOfferingRoutes } from './routes/offerings/offerings.index.ts'
 import { createWebhookRoutes } from './routes/webhooks/webhooks.index.ts'
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps) {
     .route('/offerings', createOfferingRoutes(deps))
     .route('/banks', createBankRoutes(deps))
     .route('/webhooks', createWebhookRoutes(deps))
+    .route('/kyc', createKycRoutes(deps))
     .route('/admin', createAdminRoutes(deps))
     .route('/dev', createDevRoutes(deps))
 

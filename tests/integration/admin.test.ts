@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { currentTotpCode } from '@tenor/api/lib/totp'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../support/app.ts'
-import { signUp } from '../support/users.ts'
+import { signUp, turnOnTwoFactor } from '../support/users.ts'
 
 let t: TestApp
 beforeEach(async () => {
@@ -15,14 +14,6 @@ async function makeAdmin(email: string) {
   const { token, userId } = await signUp(t, email)
   await t.db.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, userId))
   return { token, userId }
-}
-
-async function turnOnTwoFactor(token: string): Promise<string> {
-  const setup = await t.request('/me/two-factor/setup', { json: {}, token })
-  const { secret } = (await setup.json()) as { secret: string }
-  const code = currentTotpCode(secret, t.clock.now())
-  expect((await t.request('/me/two-factor/enable', { json: { code }, token })).status).toBe(200)
-  return secret
 }
 
 describe('GET /admin/users', () => {
@@ -43,7 +34,7 @@ describe('GET /admin/users', () => {
     expect(before.status).toBe(403)
     expect(await before.json()).toMatchObject({ error: { code: 'two_factor_required' } })
 
-    await turnOnTwoFactor(token)
+    await turnOnTwoFactor(t, token)
     const after = await t.request('/admin/users?query=ADMIN', { token })
     expect(after.status).toBe(200)
     expect(after.headers.get('cache-control')).toBe('no-store')
@@ -53,14 +44,14 @@ describe('GET /admin/users', () => {
 
   test('a disabled admin loses access at once', async () => {
     const { token, userId } = await makeAdmin('admin@example.com')
-    await turnOnTwoFactor(token)
+    await turnOnTwoFactor(t, token)
     await t.db.database.db.update(users).set({ status: 'disabled' }).where(eq(users.id, userId))
     expect((await t.request('/admin/users', { token })).status).toBe(401)
   })
 
   test('matches LIKE wildcards literally', async () => {
     const { token } = await makeAdmin('admin@example.com')
-    await turnOnTwoFactor(token)
+    await turnOnTwoFactor(t, token)
     const res = await t.request('/admin/users?query=%25', { token })
     expect(((await res.json()) as { users: unknown[] }).users).toEqual([])
   })

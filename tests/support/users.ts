@@ -1,3 +1,4 @@
+import { currentTotpCode } from '@tenor/api/lib/totp'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import type { TestApp } from './app.ts'
@@ -21,4 +22,22 @@ export async function signUp(
   const res = await t.request('/auth/login', { json: { email, password: testPassword } })
   const body = (await res.json()) as { token: string; user: { id: string } }
   return { token: body.token, userId: body.user.id }
+}
+
+/** Signs up an administrator with two-factor on and verified in the returned session. */
+export async function signUpAdmin(t: TestApp, email: string) {
+  const { token, userId } = await signUp(t, email)
+  await t.db.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, userId))
+  const secret = await turnOnTwoFactor(t, token)
+  return { token, userId, secret }
+}
+
+/** Turns two-factor on for the session's account; the session counts as verified. */
+export async function turnOnTwoFactor(t: TestApp, token: string): Promise<string> {
+  const setup = await t.request('/me/two-factor/setup', { json: {}, token })
+  const { secret } = (await setup.json()) as { secret: string }
+  const code = currentTotpCode(secret, t.clock.now())
+  const enabled = await t.request('/me/two-factor/enable', { json: { code }, token })
+  if (enabled.status !== 200) throw new Error(`two-factor not enabled: ${enabled.status}`)
+  return secret
 }

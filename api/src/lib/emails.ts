@@ -93,3 +93,24 @@ export function passwordChanged(name: string): RenderedEmail {
     ],
   })
 }
+
+export function kycApproved(name: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Your identity is verified',
+    greeting: `Hello ${name},`,
+    paragraphs: ['We have verified your identity. You can now buy notes on Tenor.'],
+    action: { label: 'See open offerings', url },
+  })
+}
+
+export function kycRejected(name: string, reason: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'We could not verify your identity',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `We could not verify the details you sent. The reason: ${reason}`,
+      'You can correct your details and send them again.',
+    ],
+    action: { label: 'Review your details', url },
+  })
+}

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponse, jsonResponse } from '../../lib/openapi.ts'
+import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { kycView } from '../kyc/kyc.schemas.ts'
 
 const tags = ['Admin']
 
@@ -36,5 +37,52 @@ export const listUsers = createRoute({
     401: errorResponse('Not signed in'),
     403: errorResponse('Not an administrator, or two-factor is not on for this session'),
     422: errorResponse('Invalid query'),
+  },
+})
+
+const userId = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'userId', in: 'path' } })
+
+export const getUser = createRoute({
+  method: 'get',
+  path: '/users/{userId}',
+  tags,
+  summary: 'One user with their KYC details (tax id masked)',
+  request: { params: z.object({ userId }) },
+  responses: {
+    200: jsonResponse(z.object({ user: adminUser, kyc: kycView }), 'The user'),
+    401: errorResponse('Not signed in'),
+    403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+    404: errorResponse('No such user'),
+  },
+})
+
+export const decideKyc = createRoute({
+  method: 'post',
+  path: '/users/{userId}/kyc',
+  tags,
+  summary: 'Approve or reject a submitted identity check; the investor is emailed',
+  request: {
+    params: z.object({ userId }),
+    body: jsonBody(
+      z.discriminatedUnion('decision', [
+        z.strictObject({ decision: z.literal('approve') }),
+        z.strictObject({
+          decision: z.literal('reject'),
+          reason: z.string().trim().min(5, 'Say why, in words the investor understands.').max(500),
+        }),
+      ]),
+    ),
+  },
+  responses: {
+    200: jsonResponse(z.object({ kyc: kycView }), 'Decided'),
+    401: errorResponse('Not signed in'),
+    403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+    404: errorResponse('No such user'),
+    409: errorResponse('Nothing is waiting for review'),
+    422: errorResponse('Invalid input'),
   },
 })

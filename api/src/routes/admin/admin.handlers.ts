@@ -1,0 +1,109 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { kycProfiles, users } from '@tenor/db/schema'
+import { and, desc, eq, or, sql } from 'drizzle-orm'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { readKyc } from '../../kyc/kyc.ts'
+import * as emails from '../../lib/emails.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
+import { enqueueEmail } from '../../lib/outbox.ts'
+import type * as routes from './admin.routes.ts'
+
+type UserRow = typeof users.$inferSelect
+
+function toAdminUser(row: UserRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    legalName: row.legalName,
+    role: row.role,
+    status: row.status,
+    emailVerified: row.emailVerifiedAt !== null,
+    kycStatus: row.kycStatus,
+    twoFactorEnabled: row.totpEnabledAt !== null,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+export function createAdminHandlers(deps: AppDeps) {
+  const { database, clock, env } = deps
+
+  const listUsers: RouteHandler<typeof routes.listUsers, AuthedEnv> = async (c) => {
+    const { query, limit } = c.req.valid('query')
+    // LIKE wildcards typed by the admin are matched literally.
+    const pattern = query ? `%${query.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` : undefined
+    const rows = await database.db
+      .select()
+      .from(users)
+      .where(
+        pattern
+          ? or(
+              sql`${users.email} like ${pattern} escape '\\'`,
+              sql`lower(${users.legalName}) like ${pattern} escape '\\'`,
+            )
+          : undefined,
+      )
+      .orderBy(desc(users.createdAt))
+      .limit(Math.min(Number(limit ?? 50), 200))
+    return c.json({ users: rows.map(toAdminUser) }, 200)
+  }
+
+  const getUser: RouteHandler<typeof routes.getUser, AuthedEnv> = async (c) => {
+    const { userId } = c.req.valid('param')
+    const row = await database.db.query.users.findFirst({ where: eq(users.id, userId) })
+    if (!row) throw notFound('user')
+    return c.json({ user: toAdminUser(row), kyc: await readKyc(database, userId) }, 200)
+  }
+
+  const decideKyc: RouteHandler<typeof routes.decideKyc, AuthedEnv> = async (c) => {
+    const { userId } = c.req.valid('param')
+    const input = c.req.valid('json')
+    const admin = c.get('user')
+    const now = clock.now()
+    const investor = await database.db.query.users.findFirst({ where: eq(users.id, userId) })
+    if (!investor) throw notFound('user')
+
+    const approve = input.decision === 'approve'
+    const reason = input.decision === 'reject' ? input.reason : null
+    const decided = await database.write(async (tx) => {
+      const moved = await tx
+        .update(users)
+        .set({
+          kycStatus: approve ? 'approved' : 'rejected',
+          kycRejectionReason: reason,
+          updatedAt: now,
+        })
+        .where(and(eq(users.id, userId), eq(users.kycStatus, 'submitted')))
+      if (moved.rowsAffected !== 1) return false
+      await tx
+        .update(kycProfiles)
+        .set({ reviewedAt: now, reviewedBy: admin.id, decisionReason: reason })
+        .where(eq(kycProfiles.userId, userId))
+      const content = approve
+        ? emails.kycApproved(investor.legalName, `${env.publicUrl}/offerings`)
+        : emails.kycRejected(investor.legalName, reason ?? '', `${env.publicUrl}/kyc`)
+      await enqueueEmail(
+        tx,
+        {
+          kind: approve ? 'kyc_approved' : 'kyc_rejected',
+          dedupeKey: `kyc-decision:${userId}:${now.getTime()}`,
+          userId,
+          to: investor.email,
+          ...content,
+        },
+        now,
+      )
+      return true
+    })
+    if (!decided) {
+      throw new ApiError(
+        409,
+        'kyc_not_submitted',
+        'This user has no identity check waiting for review.',
+      )
+    }
+    c.get('log').info('kyc decided', { adminId: admin.id, userId, decision: input.decision })
+    return c.json({ kyc: await readKyc(database, userId) }, 200)
+  }
+
+  return { listUsers, getUser, decideKyc }
+}

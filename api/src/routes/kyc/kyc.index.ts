@@ -1,0 +1,90 @@
+import { kycProfiles, users } from '@tenor/db/schema'
+import { and, eq, inArray } from 'drizzle-orm'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { readKyc, taxIdAad } from '../../kyc/kyc.ts'
+import { encrypt } from '../../lib/crypto.ts'
+import { ApiError } from '../../lib/errors.ts'
+import { createRouter } from '../../lib/openapi.ts'
+import { requireUser } from '../../middleware/session.ts'
+import * as routes from './kyc.routes.ts'
+
+const minimumAgeYears = 18
+
+/** Whole years between a date of birth and a business date, both `YYYY-MM-DD`. */
+export function ageOn(dateOfBirth: string, today: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number)
+  const [ty, tm, td] = today.split('-').map(Number)
+  if (!by || !bm || !bd || !ty || !tm || !td) return -1
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0)
+}
+
+export function createKycRoutes(deps: AppDeps) {
+  const { database, env, clock } = deps
+  const router = createRouter<AuthedEnv>()
+  router.use(requireUser())
+
+  return router
+    .openapi(routes.getKyc, async (c) => c.json(await readKyc(database, c.get('user').id), 200))
+    .openapi(routes.submitKyc, async (c) => {
+      const input = c.req.valid('json')
+      const user = c.get('user')
+      if (!user.emailVerified) {
+        throw new ApiError(403, 'email_not_verified', 'Confirm your email address first.')
+      }
+      const now = clock.now()
+      const age = ageOn(input.dateOfBirth, now.toISOString().slice(0, 10))
+      if (age < minimumAgeYears || age > 120) {
+        throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
+          issues: [{ path: 'dateOfBirth', message: 'You must be at least 18 to invest.' }],
+        })
+      }
+
+      const sealed = encrypt(input.taxId, env.encryptionKeys, taxIdAad(user.id))
+      const row = {
+        userId: user.id,
+        legalName: input.legalName,
+        dateOfBirth: input.dateOfBirth,
+        addressLine1: input.address.line1,
+        addressLine2: input.address.line2 ?? null,
+        city: input.address.city,
+        region: input.address.region,
+        postalCode: input.address.postalCode,
+        country: 'US',
+        taxIdKind: input.taxIdKind,
+        taxId: sealed,
+        taxIdLast4: input.taxId.slice(-4),
+        attestedAt: now,
+        submittedAt: now,
+        reviewedAt: null,
+        reviewedBy: null,
+        decisionReason: null,
+      }
+      const accepted = await database.write(async (tx) => {
+        // Only from "none" or "rejected": a submission under review or approved stays as it is.
+        const moved = await tx
+          .update(users)
+          .set({
+            kycStatus: 'submitted',
+            kycRejectionReason: null,
+            legalName: input.legalName,
+            updatedAt: now,
+          })
+          .where(and(eq(users.id, user.id), inArray(users.kycStatus, ['none', 'rejected'])))
+        if (moved.rowsAffected !== 1) return false
+        await tx
+          .insert(kycProfiles)
+          .values(row)
+          .onConflictDoUpdate({ target: kycProfiles.userId, set: row })
+        return true
+      })
+      if (!accepted) {
+        throw new ApiError(
+          409,
+          'kyc_already_submitted',
+          'Your details are already under review or approved.',
+        )
+      }
+      c.get('log').info('kyc submitted', { userId: user.id })
+      return c.json(await readKyc(database, user.id), 202)
+    })
+}

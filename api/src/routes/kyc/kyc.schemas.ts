@@ -1,0 +1,159 @@
+import { z } from '@hono/zod-openapi'
+import { legalName } from '../auth/auth.schemas.ts'
+
+/** US states, the District of Columbia and the territories whose residents may invest. */
+export const usRegions = [
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+  'PR',
+  'GU',
+  'VI',
+  'AS',
+  'MP',
+] as const
+
+const line = (max: number, message: string) =>
+  z
+    .string()
+    .transform((value) => value.normalize('NFC').trim().replace(/\s+/g, ' '))
+    .pipe(
+      z
+        .string()
+        .min(1, message)
+        .max(max)
+        .regex(/^[^\p{C}<>]+$/u, 'Use ordinary characters.'),
+    )
+
+/**
+ * An SSN is nine digits that never start 000, 666 or 9, with no 00 group and no 0000 serial
+ * (SSA rules). An ITIN starts with 9 and has a group of 50–65, 70–88, 90–92 or 94–99 (IRS).
+ */
+export function checkTaxId(kind: 'ssn' | 'itin', digits: string): string | null {
+  if (!/^\d{9}$/.test(digits)) return 'Enter all nine digits.'
+  const area = digits.slice(0, 3)
+  const group = Number(digits.slice(3, 5))
+  const serial = digits.slice(5)
+  if (kind === 'ssn') {
+    if (
+      area === '000' ||
+      area === '666' ||
+      area.startsWith('9') ||
+      group === 0 ||
+      serial === '0000'
+    ) {
+      return 'This is not a valid Social Security number.'
+    }
+    return null
+  }
+  const itinGroup =
+    (group >= 50 && group <= 65) ||
+    (group >= 70 && group <= 88) ||
+    (group >= 90 && group <= 92) ||
+    group >= 94
+  return area.startsWith('9') && itinGroup ? null : 'This is not a valid ITIN.'
+}
+
+export const kycSubmission = z
+  .strictObject({
+    legalName,
+    dateOfBirth: z.iso.date('Enter the date as YYYY-MM-DD.'),
+    address: z.strictObject({
+      line1: line(200, 'Enter your street address.'),
+      line2: line(200, 'Use ordinary characters.').optional(),
+      city: line(100, 'Enter your city.'),
+      region: z.enum(usRegions, { message: 'Choose your state.' }),
+      postalCode: z
+        .string()
+        .trim()
+        .regex(/^\d{5}(-\d{4})?$/, 'Enter a 5-digit ZIP code.'),
+    }),
+    taxIdKind: z.enum(['ssn', 'itin']),
+    taxId: z
+      .string()
+      .transform((value) => value.replace(/[\s-]/g, ''))
+      .openapi({
+        type: 'string',
+        example: '123-45-6789',
+        description: 'Stored encrypted; shown masked ever after.',
+      }),
+    attestation: z.literal(true, {
+      message: 'Confirm that the information is true and complete.',
+    }),
+  })
+  .superRefine((value, ctx) => {
+    const problem = checkTaxId(value.taxIdKind, value.taxId)
+    if (problem) ctx.addIssue({ code: 'custom', path: ['taxId'], message: problem })
+  })
+  .openapi('KycSubmission')
+
+export const kycView = z
+  .object({
+    status: z.enum(['none', 'submitted', 'approved', 'rejected']),
+    rejectionReason: z.string().nullable(),
+    profile: z
+      .object({
+        legalName: z.string(),
+        dateOfBirth: z.string(),
+        address: z.object({
+          line1: z.string(),
+          line2: z.string().nullable(),
+          city: z.string(),
+          region: z.string(),
+          postalCode: z.string(),
+        }),
+        taxIdKind: z.enum(['ssn', 'itin']),
+        taxIdMasked: z.string().openapi({ example: '•••-••-6789' }),
+        submittedAt: z.string(),
+      })
+      .nullable(),
+  })
+  .openapi('Kyc')

@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { kycProfiles, users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../support/app.ts'
+import { signUp, signUpAdmin } from '../support/users.ts'
+
+let t: TestApp
+let token: string
+let userId: string
+
+beforeEach(async () => {
+  t = await createTestApp()
+  ;({ token, userId } = await signUp(t, 'ada@example.com'))
+})
+afterEach(() => t.close())
+
+const details = {
+  legalName: 'Ada King Lovelace',
+  dateOfBirth: '1990-12-10',
+  address: { line1: '12 St James Square', city: 'New York', region: 'NY', postalCode: '10001' },
+  taxIdKind: 'ssn',
+  taxId: '123-45-6789',
+  attestation: true,
+}
+
+const submit = (body: unknown, as = token) => t.request('/kyc', { json: body, token: as })
+
+describe('POST /kyc', () => {
+  test('stores the details for review, the tax id sealed and shown masked ever after', async () => {
+    const res = await submit(details)
+    expect(res.status).toBe(202)
+    const body = (await res.json()) as { status: string; profile: { taxIdMasked: string } }
+    expect(body.status).toBe('submitted')
+    expect(body.profile.taxIdMasked).toBe('•••-••-6789')
+
+    const row = await t.db.database.db.query.kycProfiles.findFirst()
+    expect(row?.taxId).toStartWith('v1.')
+    expect(row?.taxId).not.toContain('123456789')
+    const view = await (await t.request('/kyc', { token })).text()
+    expect(view).not.toContain('12345')
+  })
+
+  test('refuses invalid tax ids, a minor, and a missing attestation, field by field', async () => {
+    const cases: [object, string][] = [
+      [{ ...details, taxId: '000-12-3456' }, 'taxId'],
+      [{ ...details, taxId: '666-12-3456' }, 'taxId'],
+      [{ ...details, taxIdKind: 'itin', taxId: '912-34-5678' }, 'taxId'],
+      [{ ...details, dateOfBirth: '2015-01-01' }, 'dateOfBirth'],
+      [{ ...details, dateOfBirth: '1990-02-30' }, 'dateOfBirth'],
+      [{ ...details, attestation: false }, 'attestation'],
+      [{ ...details, address: { ...details.address, region: 'XX' } }, 'address.region'],
+    ]
+    for (const [body, path] of cases) {
+      const res = await submit(body)
+      expect(res.status).toBe(422)
+      const error = (await res.json()) as { error: { issues: { path: string }[] } }
+      expect(error.error.issues.map((i) => i.path)).toContain(path)
+    }
+    expect(await t.db.database.db.$count(kycProfiles)).toBe(0)
+  })
+
+  test('accepts a valid ITIN', async () => {
+    expect((await submit({ ...details, taxIdKind: 'itin', taxId: '912-70-1234' })).status).toBe(202)
+  })
+
+  test('refuses a second submission while the first is under review', async () => {
+    await submit(details)
+    const again = await submit(details)
+    expect(again.status).toBe(409)
+  })
+
+  test('needs a confirmed email address', async () => {
+    await t.db.database.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, userId))
+    const res = await submit(details)
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ error: { code: 'email_not_verified' } })
+  })
+})
+
+describe('POST /admin/users/{id}/kyc', () => {
+  test('an admin approves; the investor is emailed and can buy', async () => {
+    await submit(details)
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const res = await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'approve' },
+      token: admin.token,
+    })
+    expect(res.status).toBe(200)
+    const me = (await (await t.request('/me', { token })).json()) as { user: { kycStatus: string } }
+    expect(me.user.kycStatus).toBe('approved')
+    expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('kyc_approved')
+  })
+
+  test('a rejection carries its reason to the investor, who may correct and resend', async () => {
+    await submit(details)
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'reject', reason: 'The address does not match our records.' },
+      token: admin.token,
+    })
+    const view = (await (await t.request('/kyc', { token })).json()) as {
+      status: string
+      rejectionReason: string
+    }
+    expect(view).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'The address does not match our records.',
+    })
+    const [mail] = await t.mailbox('ada@example.com')
+    expect(mail?.text).toContain('does not match our records')
+    expect(
+      (await submit({ ...details, address: { ...details.address, line1: '1 Main St' } })).status,
+    ).toBe(202)
+  })
+
+  test('investors cannot decide, and nothing waiting means 409', async () => {
+    const other = await signUp(t, 'eve@example.com')
+    await submit(details)
+    const res = await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'approve' },
+      token: other.token,
+    })
+    expect(res.status).toBe(403)
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const nothing = await t.request(`/admin/users/${other.userId}/kyc`, {
+      json: { decision: 'approve' },
+      token: admin.token,
+    })
+    expect(nothing.status).toBe(409)
+  })
+})
