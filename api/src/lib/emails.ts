@@ -114,3 +114,82 @@ export function kycRejected(name: string, reason: string, url: string): Rendered
     action: { label: 'Review your details', url },
   })
 }
+
+export function emailChangeRequested(name: string, newAddress: string): RenderedEmail {
+  return renderEmail({
+    subject: 'A change of email address was requested',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `Someone signed in to your Tenor account asked to move it to ${newAddress}. Nothing changes until that address is confirmed.`,
+      'If this was not you, change your password at once and contact support.',
+    ],
+  })
+}
+
+export function emailChanged(name: string, newAddress: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Your Tenor email address was changed',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `Your Tenor account now uses ${newAddress}. Emails about your notes go there from now on.`,
+      'If this was not you, contact support at once.',
+    ],
+  })
+}
+
+/** Amounts and dates arrive formatted ("$1,000.00", "2026-09-02"); emails do no money maths. */
+export interface PurchaseWords {
+  offeringName: string
+  amount: string
+}
+
+export function purchaseReceived(name: string, p: PurchaseWords, url: string): RenderedEmail {
+  return renderEmail({
+    subject: `We received your purchase of ${p.offeringName}`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `You asked to buy ${p.amount} of ${p.offeringName}. We are debiting your bank account by ACH, which usually takes one to three business days.`,
+      'Interest starts on the day the payment settles; we will email you then with your maturity date and payout.',
+    ],
+    action: { label: 'See your purchase', url },
+  })
+}
+
+export function purchaseActive(
+  name: string,
+  p: PurchaseWords & { settledOn: string; maturityDate: string; payout: string },
+  url: string,
+): RenderedEmail {
+  return renderEmail({
+    subject: `Your ${p.offeringName} note is active`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `Your payment of ${p.amount} settled on ${p.settledOn}, so your note now earns interest from that day.`,
+      `It matures on ${p.maturityDate}, when it pays ${p.payout} in principal and interest.`,
+    ],
+    action: { label: 'See your portfolio', url },
+  })
+}
+
+export function purchaseStopped(
+  name: string,
+  p: PurchaseWords & { outcome: 'failed' | 'cancelled' | 'returned'; reason: string },
+  url: string,
+): RenderedEmail {
+  const headline = {
+    failed: `Your purchase of ${p.offeringName} did not go through`,
+    cancelled: `Your purchase of ${p.offeringName} is cancelled`,
+    returned: `Your payment for ${p.offeringName} was returned`,
+  }[p.outcome]
+  const undone =
+    p.outcome === 'returned'
+      ? `Your bank sent back the ${p.amount} payment, so the purchase is undone and earns no interest.`
+      : `The ${p.amount} purchase is undone and your bank account will not be debited for it.`
+
+  return renderEmail({
+    subject: headline,
+    greeting: `Hello ${name},`,
+    paragraphs: [undone, `The reason: ${p.reason}`],
+    action: { label: 'See your purchases', url },
+  })
+}

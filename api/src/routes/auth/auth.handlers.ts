@@ -126,12 +126,30 @@ export function createAuthHandlers(deps: AppDeps) {
     const found = await findUserToken(database, env.sessionKeys, 'verify_email', token, now)
     if (!found) throw invalidToken()
 
+    const owner = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
+    const taken = await database.db.query.users.findFirst({ where: eq(users.email, found.email) })
+    if (!owner || (taken && taken.id !== owner.id)) throw invalidToken()
+
     const verified = await database.write(async (tx) => {
       if (!(await consumeUserToken(tx, found.id, now))) return false
       await tx
         .update(users)
         .set({ emailVerifiedAt: now, email: found.email, updatedAt: now })
         .where(eq(users.id, found.userId))
+      // A confirmed change of address is told to the address it replaces.
+      if (owner.email !== found.email) {
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'email_changed',
+            dedupeKey: `email-changed:${found.id}`,
+            userId: owner.id,
+            to: owner.email,
+            ...emails.emailChanged(owner.legalName, found.email),
+          },
+          now,
+        )
+      }
       return true
     })
     if (!verified) throw invalidToken()

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
-import { message, password, totpCode, user } from '../auth/auth.schemas.ts'
+import { email, message, newPassword, password, totpCode, user } from '../auth/auth.schemas.ts'
 
 const tags = ['Profile']
 const signedOut = errorResponse('Not signed in')
@@ -55,5 +55,79 @@ export const disableTwoFactor = createRoute({
     401: signedOut,
     409: errorResponse('Administrators cannot turn two-factor off'),
     422: errorResponse('Invalid input'),
+  },
+})
+
+export const changePassword = createRoute({
+  method: 'post',
+  path: '/password',
+  tags,
+  summary: 'Change my password (the current one is required); other sessions end',
+  request: { body: jsonBody(z.strictObject({ currentPassword: password, newPassword })) },
+  responses: {
+    200: jsonResponse(
+      z.object({ message: z.string(), sessionsEnded: z.number().int() }),
+      'Changed',
+    ),
+    400: errorResponse('The current password is wrong'),
+    401: signedOut,
+    422: errorResponse('Invalid input'),
+  },
+})
+
+export const changeEmail = createRoute({
+  method: 'post',
+  path: '/email',
+  tags,
+  summary: 'Change my email address: the new one must be confirmed; the old one is told',
+  request: { body: jsonBody(z.strictObject({ newEmail: email, password })) },
+  responses: {
+    202: jsonResponse(message, 'Check the new address for a confirmation link'),
+    400: errorResponse('The password is wrong'),
+    401: signedOut,
+    422: errorResponse('Invalid input'),
+  },
+})
+
+const sessionView = z
+  .object({
+    id: z.string(),
+    userAgent: z.string().nullable(),
+    createdAt: z.string(),
+    lastSeenAt: z.string(),
+    current: z.boolean(),
+  })
+  .openapi('Session')
+
+export const listSessions = createRoute({
+  method: 'get',
+  path: '/sessions',
+  tags,
+  summary: 'My active sessions',
+  responses: {
+    200: jsonResponse(z.object({ sessions: z.array(sessionView) }), 'Sessions'),
+    401: signedOut,
+  },
+})
+
+export const revokeSession = createRoute({
+  method: 'post',
+  path: '/sessions/{sessionId}/revoke',
+  tags,
+  summary: 'Sign out one of my sessions',
+  request: {
+    params: z.object({
+      sessionId: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: 'sessionId', in: 'path' } }),
+    }),
+    body: jsonBody(z.strictObject({})),
+  },
+  responses: {
+    200: jsonResponse(message, 'Signed out'),
+    401: signedOut,
+    404: errorResponse('No such session'),
   },
 })

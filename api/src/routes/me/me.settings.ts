@@ -1,0 +1,153 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { sessions, users } from '@tenor/db/schema'
+import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import * as emails from '../../lib/emails.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
+import { enqueueEmail } from '../../lib/outbox.ts'
+import {
+  checkNewPassword,
+  hashPassword,
+  passwordProblemMessages,
+  verifyPassword,
+} from '../../lib/passwords.ts'
+import { revokeSession, revokeUserSessions } from '../../lib/sessions.ts'
+import { issueUserToken } from '../../lib/user-tokens.ts'
+import type * as routes from './me.routes.ts'
+
+const wrongPassword = () => new ApiError(400, 'wrong_password', 'That password is not right.')
+
+/** Password, email address and session management for the signed-in user. */
+export function createSettingsHandlers(deps: AppDeps) {
+  const { database, env, clock } = deps
+
+  async function loadUser(id: string) {
+    const user = await database.db.query.users.findFirst({ where: eq(users.id, id) })
+    if (!user) throw new ApiError(401, 'unauthenticated', 'Sign in to continue.')
+    return user
+  }
+
+  const changePassword: RouteHandler<typeof routes.changePassword, AuthedEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const user = await loadUser(c.get('user').id)
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw wrongPassword()
+    const problem = checkNewPassword(input.newPassword, [user.email, user.legalName])
+    if (problem) {
+      throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
+        issues: [{ path: 'newPassword', message: passwordProblemMessages[problem] }],
+      })
+    }
+
+    const passwordHash = await hashPassword(input.newPassword)
+    const now = clock.now()
+    await database.write(async (tx) => {
+      await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id))
+      await enqueueEmail(
+        tx,
+        {
+          kind: 'password_changed',
+          dedupeKey: `password-changed:${user.id}:${now.getTime()}`,
+          userId: user.id,
+          to: user.email,
+          ...emails.passwordChanged(user.legalName),
+        },
+        now,
+      )
+    })
+    const sessionsEnded = await revokeUserSessions(database, user.id, now, c.get('session').id)
+    return c.json({ message: 'Your password is changed.', sessionsEnded }, 200)
+  }
+
+  const changeEmail: RouteHandler<typeof routes.changeEmail, AuthedEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const user = await loadUser(c.get('user').id)
+    if (!(await verifyPassword(input.password, user.passwordHash))) throw wrongPassword()
+    if (input.newEmail === user.email) {
+      throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
+        issues: [{ path: 'newEmail', message: 'This is already your email address.' }],
+      })
+    }
+
+    const now = clock.now()
+    const taken = await database.db.query.users.findFirst({
+      where: eq(users.email, input.newEmail),
+    })
+    // An address that belongs to someone else gets no link, but the answer is the same, so
+    // this form cannot be used to learn who has an account.
+    if (!taken) {
+      await database.write(async (tx) => {
+        const issued = await issueUserToken(tx, env.sessionKeys, {
+          userId: user.id,
+          purpose: 'verify_email',
+          email: input.newEmail,
+          now,
+        })
+        const url = `${env.publicUrl}/verify-email?token=${issued.token}`
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'verify_email',
+            dedupeKey: `verify-email:${issued.id}`,
+            userId: user.id,
+            to: input.newEmail,
+            ...emails.verifyEmail(user.legalName, url),
+          },
+          now,
+        )
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'email_change_requested',
+            dedupeKey: `email-change-requested:${issued.id}`,
+            userId: user.id,
+            to: user.email,
+            ...emails.emailChangeRequested(user.legalName, input.newEmail),
+          },
+          now,
+        )
+      })
+    }
+    return c.json({ message: 'Check the new address for a confirmation link.' }, 202)
+  }
+
+  const listSessions: RouteHandler<typeof routes.listSessions, AuthedEnv> = async (c) => {
+    const now = clock.now()
+    const rows = await database.db
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.userId, c.get('user').id),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, now),
+          gt(sessions.idleExpiresAt, now),
+        ),
+      )
+      .orderBy(desc(sessions.lastSeenAt))
+    const current = c.get('session').id
+    return c.json(
+      {
+        sessions: rows.map((row) => ({
+          id: row.id,
+          userAgent: row.userAgent,
+          createdAt: row.createdAt.toISOString(),
+          lastSeenAt: row.lastSeenAt.toISOString(),
+          current: row.id === current,
+        })),
+      },
+      200,
+    )
+  }
+
+  const revokeOne: RouteHandler<typeof routes.revokeSession, AuthedEnv> = async (c) => {
+    const { sessionId } = c.req.valid('param')
+    const owned = await database.db.query.sessions.findFirst({
+      where: and(eq(sessions.id, sessionId), eq(sessions.userId, c.get('user').id)),
+    })
+    if (!owned || owned.revokedAt) throw notFound('session')
+    await revokeSession(database, sessionId, clock.now())
+    return c.json({ message: 'That session is signed out.' }, 200)
+  }
+
+  return { changePassword, changeEmail, listSessions, revokeSession: revokeOne }
+}

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
+import { signUp, testPassword } from '../support/users.ts'
+
+let t: TestApp
+let token: string
+beforeEach(async () => {
+  t = await createTestApp()
+  ;({ token } = await signUp(t, 'ada@example.com'))
+})
+afterEach(() => t.close())
+
+const login = (email: string, password: string) =>
+  t.request('/auth/login', { json: { email, password } })
+
+describe('POST /me/password', () => {
+  test('needs the current password, ends other sessions and keeps this one', async () => {
+    const other = (await (await login('ada@example.com', testPassword)).json()) as { token: string }
+    const wrong = await t.request('/me/password', {
+      json: {
+        currentPassword: 'not my password at all',
+        newPassword: 'a brand new passphrase here',
+      },
+      token,
+    })
+    expect(wrong.status).toBe(400)
+
+    const res = await t.request('/me/password', {
+      json: { currentPassword: testPassword, newPassword: 'a brand new passphrase here' },
+      token,
+    })
+    expect(await res.json()).toMatchObject({ sessionsEnded: 1 })
+    expect((await t.request('/me', { token })).status).toBe(200)
+    expect((await t.request('/me', { token: other.token })).status).toBe(401)
+    expect((await login('ada@example.com', 'a brand new passphrase here')).status).toBe(200)
+    expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('password_changed')
+  })
+})
+
+describe('POST /me/email', () => {
+  test('moves the account once the new address is confirmed, and tells the old one', async () => {
+    const res = await t.request('/me/email', {
+      json: { newEmail: 'ada@new.example', password: testPassword },
+      token,
+    })
+    expect(res.status).toBe(202)
+    expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('email_change_requested')
+    const [link] = await t.mailbox('ada@new.example')
+    const confirm = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(link?.text ?? '') },
+    })
+    expect(confirm.status).toBe(200)
+
+    const me = (await (await t.request('/me', { token })).json()) as { user: { email: string } }
+    expect(me.user.email).toBe('ada@new.example')
+    expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('email_changed')
+    expect((await login('ada@new.example', testPassword)).status).toBe(200)
+  })
+
+  test("answers the same for another person's address and sends it nothing", async () => {
+    await signUp(t, 'eve@example.com')
+    const before = (await t.mailbox('eve@example.com')).length
+    const res = await t.request('/me/email', {
+      json: { newEmail: 'eve@example.com', password: testPassword },
+      token,
+    })
+    expect(res.status).toBe(202)
+    expect((await t.mailbox('eve@example.com')).length).toBe(before)
+  })
+
+  test('needs the password', async () => {
+    const res = await t.request('/me/email', {
+      json: { newEmail: 'ada@new.example', password: 'not my password at all' },
+      token,
+    })
+    expect(res.status).toBe(400)
+    expect(await t.mailbox('ada@new.example')).toEqual([])
+  })
+})
+
+describe('sessions', () => {
+  test('lists my sessions and signs one out; another user cannot touch them', async () => {
+    const second = (await (await login('ada@example.com', testPassword)).json()) as {
+      token: string
+    }
+    const list = (await (await t.request('/me/sessions', { token })).json()) as {
+      sessions: { id: string; current: boolean }[]
+    }
+    expect(list.sessions).toHaveLength(2)
+    const other = list.sessions.find((s) => !s.current)
+    const eve = await signUp(t, 'eve@example.com')
+    const stolen = await t.request(`/me/sessions/${other?.id}/revoke`, {
+      json: {},
+      token: eve.token,
+    })
+    expect(stolen.status).toBe(404)
+    const res = await t.request(`/me/sessions/${other?.id}/revoke`, { json: {}, token })
+    expect(res.status).toBe(200)
+    expect((await t.request('/me', { token: second.token })).status).toBe(401)
+  })
+})
