@@ -30,6 +30,21 @@ export function calculateApy({
   terms: OfferingTerms
   startDate: CalendarDate
 }): Apy {
+  // The exact comparisons cost up to a millisecond and every listing asks for each offering's
+  // APY, while the answer changes only with the terms and the day: remember recent answers.
+  const key = `${terms.rateBps}|${terms.rateType}|${terms.compounding ?? ''}|${terms.dayCount}|${terms.termMonths}|${startDate}`
+  const cached = apyCache.get(key)
+  if (cached) return cached
+  const apy = computeApy(terms, startDate)
+  if (apyCache.size >= apyCacheLimit) apyCache.clear()
+  apyCache.set(key, apy)
+  return apy
+}
+
+const apyCacheLimit = 1000
+const apyCache = new Map<string, Apy>()
+
+function computeApy(terms: OfferingTerms, startDate: CalendarDate): Apy {
   const maturityDate = calculateMaturityDate(startDate, terms.termMonths)
   const principalCents = APY_REFERENCE_PRINCIPAL_CENTS
   const interestCents = calculateInterest({ ...terms, principalCents, startDate, maturityDate })

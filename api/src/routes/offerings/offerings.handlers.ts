@@ -11,6 +11,7 @@ import { offerings } from '@tenor/db/schema'
 import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
 import type { AppDeps, AppEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { createTtlCache } from '../../lib/ttl-cache.ts'
 import { checkPurchaseAmount, parseAmountCents } from './offerings.amounts.ts'
 import type * as routes from './offerings.routes.ts'
 
@@ -73,6 +74,12 @@ const invalidAmount = (message: string) =>
 export function createOfferingHandlers(deps: AppDeps) {
   const { database, clock, env } = deps
   const today = () => businessDateOf(clock.now(), env.businessTimeZone)
+  // The public list is the busiest read. In staging and production it is kept for a second:
+  // the remaining capacity shown may lag by that much, while a purchase always reserves
+  // capacity atomically against the database.
+  const cachedList = createTtlCache<ReturnType<typeof toOfferingView>[]>(
+    env.isProduction ? 1000 : 0,
+  )
 
   async function findVisible(slug: string): Promise<OfferingRow> {
     const row = await database.db.query.offerings.findFirst({
@@ -86,19 +93,22 @@ export function createOfferingHandlers(deps: AppDeps) {
 
   const list: RouteHandler<typeof routes.listOfferings, AppEnv> = async (c) => {
     const date = today()
-    const rows = await database.db
-      .select()
-      .from(offerings)
-      .where(
-        and(
-          eq(offerings.status, 'open'),
-          lte(offerings.opensOn, date),
-          gte(offerings.closesOn, date),
-        ),
-      )
-      .orderBy(asc(offerings.termMonths), asc(offerings.slug))
+    const views = await cachedList(date, async () => {
+      const rows = await database.db
+        .select()
+        .from(offerings)
+        .where(
+          and(
+            eq(offerings.status, 'open'),
+            lte(offerings.opensOn, date),
+            gte(offerings.closesOn, date),
+          ),
+        )
+        .orderBy(asc(offerings.termMonths), asc(offerings.slug))
+      return rows.map((row) => toOfferingView(row, date))
+    })
 
-    return c.json({ offerings: rows.map((row) => toOfferingView(row, date)) }, 200)
+    return c.json({ offerings: views }, 200)
   }
 
   const get: RouteHandler<typeof routes.getOffering, AppEnv> = async (c) => {
