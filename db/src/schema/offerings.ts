@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { maturityInstructions } from '../domain/maturity.ts'
 import { compoundings, dayCounts, rateTypes } from '../domain/terms.ts'
 import { calendarDate, cents, createdAt, instant } from './columns.ts'
 
-export { compoundings, dayCounts, rateTypes }
+export { compoundings, dayCounts, maturityInstructions, rateTypes }
 export const offeringStatuses = [
   'draft',
   'open',
@@ -12,7 +13,6 @@ export const offeringStatuses = [
   'matured',
   'cancelled',
 ] as const
-export const maturityInstructions = ['payout', 'rollover_all', 'rollover_principal'] as const
 
 /** A note series. Capacity is reserved by conditional update so it can never be oversold. */
 export const offerings = sqliteTable(
