@@ -2,9 +2,19 @@ import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps } from './context.ts'
 import { ApiError } from './lib/errors.ts'
+import { requestMetrics } from './lib/metrics.ts'
 import { createRouter } from './lib/openapi.ts'
+import { rateLimitRules as rules } from './lib/rate-limit-rules.ts'
+import { reportError } from './lib/sentry.ts'
+import { corsForSite } from './middleware/cors.ts'
+import { requireSameOrigin } from './middleware/csrf.ts'
+import { requireHttps } from './middleware/https.ts'
+import { jsonHygiene } from './middleware/json-hygiene.ts'
 import { jsonOnly } from './middleware/json-only.ts'
+import { rateLimits } from './middleware/rate-limit.ts'
 import { requestContext } from './middleware/request-context.ts'
+import { recordRequestMetrics } from './middleware/request-metrics.ts'
+import { securityHeaders } from './middleware/security-headers.ts'
 import { loadSession } from './middleware/session.ts'
 import { createAdminRoutes } from './routes/admin/admin.index.ts'
 import { createAuthRoutes } from './routes/auth/auth.index.ts'
@@ -15,6 +25,8 @@ import { createHealthRoutes } from './routes/health/health.index.ts'
 import { createKycRoutes } from './routes/kyc/kyc.index.ts'
 import { createMeRoutes } from './routes/me/me.index.ts'
 import { createOfferingRoutes } from './routes/offerings/offerings.index.ts'
+import { createPortfolioRoutes } from './routes/portfolio/portfolio.index.ts'
+import { createPurchaseRoutes } from './routes/purchases/purchases.index.ts'
 import { createWebhookRoutes } from './routes/webhooks/webhooks.index.ts'
 
 export const maxBodyBytes = 64 * 1024
@@ -23,7 +35,14 @@ export const maxBodyBytes = 64 * 1024
 export function createApp(deps: AppDeps) {
   const app = createRouter()
 
+  // Order matters: identify and measure everything, answer HTTPS and CORS before any body is
+  // read, refuse cross-site requests before the Content-Type check, and check the body's
+  // shape before sessions or handlers see it.
   app.use(requestContext(deps.log))
+  app.use(recordRequestMetrics(requestMetrics))
+  app.use(securityHeaders(deps))
+  app.use(requireHttps(deps))
+  app.use(corsForSite(deps))
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
@@ -32,8 +51,14 @@ export function createApp(deps: AppDeps) {
       },
     }),
   )
+  app.use(requireSameOrigin(deps))
   app.use(jsonOnly)
+  app.use(jsonHygiene)
   app.use(loadSession(deps))
+  // Routes that check a password or a code for a signed-in user, mounted elsewhere by path.
+  app.use('/me/two-factor/*', ...rateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser))
+  app.use('/me/password', ...rateLimits(deps, rules.credentialChangeByUser))
+  app.use('/me/email', ...rateLimits(deps, rules.credentialChangeByUser))
 
   const routes = app
     .route('/', createHealthRoutes(deps))
@@ -41,6 +66,8 @@ export function createApp(deps: AppDeps) {
     .route('/me', createMeRoutes(deps))
     .route('/offerings', createOfferingRoutes(deps))
     .route('/banks', createBankRoutes(deps))
+    .route('/purchases', createPurchaseRoutes(deps))
+    .route('/portfolio', createPortfolioRoutes(deps))
     .route('/webhooks', createWebhookRoutes(deps))
     .route('/kyc', createKycRoutes(deps))
     .route('/admin', createAdminRoutes(deps))
@@ -84,6 +111,12 @@ export function createApp(deps: AppDeps) {
       )
     }
     ;(c.get('log') ?? deps.log).error('unhandled error', { error })
+    reportError(error, {
+      requestId,
+      method: c.req.method,
+      route: c.req.routePath,
+      userId: c.get('user')?.id,
+    })
     return c.json(
       {
         error: {

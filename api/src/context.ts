@@ -3,6 +3,7 @@ import type { Env } from '@tenor/db/env'
 import type { Logger } from '@tenor/db/logger'
 import type { PlaidApi } from 'plaid'
 import type { WebhookVerifier } from './plaid/webhook-verification.ts'
+import type { TransferSyncResult } from './purchases/transfer-sync.ts'
 
 /** What the API is built from. Tests build their own; `server.ts` builds the real one. */
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   verifyWebhook: WebhookVerifier
   /** Applies stored webhooks; the API calls it after acknowledging one, the worker as a fallback. */
   processWebhooks: () => Promise<number>
+  /** Pulls Plaid transfer events and applies them to purchases; one run at a time. */
+  syncTransfers: () => Promise<TransferSyncResult>
 }
 
 export interface SessionUser {

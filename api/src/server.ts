@@ -3,8 +3,13 @@ import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { createApp } from './app.ts'
 import { createDeps } from './deps.ts'
+import { requestMetrics } from './lib/metrics.ts'
+import { closeSentry, initSentry } from './lib/sentry.ts'
+import { createMetricsApp } from './routes/metrics/metrics.index.ts'
 
 const env = loadEnv()
+// Before Bun.serve: Sentry wraps servers created after it starts.
+initSentry(env, 'api')
 const log = createLogger(env.logLevel, { component: 'api', env: env.appEnv })
 const database = openDatabase(env.database)
 
@@ -14,7 +19,8 @@ if (pending > 0) {
   process.exit(1)
 }
 
-const app = createApp(createDeps({ env, database, log, clock: clockFor(env.appEnv, database) }))
+const deps = createDeps({ env, database, log, clock: clockFor(env.appEnv, database) })
+const app = createApp(deps)
 const port = env.port ?? 3000
 const server = Bun.serve({
   port,
@@ -23,11 +29,22 @@ const server = Bun.serve({
 })
 log.info('api listening', { url: `http://${server.hostname}:${server.port}` })
 
+// Metrics on their own port, which no Fly service exposes; Fly's scraper reads it privately.
+const metricsServer = env.metricsPort
+  ? Bun.serve({
+      port: env.metricsPort,
+      hostname: env.isProduction ? '::' : '127.0.0.1',
+      fetch: createMetricsApp(deps, requestMetrics).fetch,
+    })
+  : undefined
+if (metricsServer) log.info('metrics listening', { port: metricsServer.port })
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     log.info('api stopping', { signal })
     server.stop()
+    metricsServer?.stop()
     database.close()
-    process.exit(0)
+    void closeSentry().finally(() => process.exit(0))
   })
 }

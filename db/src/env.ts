@@ -68,6 +68,8 @@ const schema = z.object({
   POSTMARK_MESSAGE_STREAM: optional(z.string().min(1)),
   SENTRY_DSN: optional(url),
   SENTRY_RELEASE: optional(z.string().min(1)),
+  TRUST_PROXY: optional(z.enum(['none', 'fly'])),
+  METRICS_PORT: optional(port),
   BUSINESS_TIME_ZONE: optional(z.string().min(1)),
   FLY_REGION: optional(z.string()),
 })
@@ -109,6 +111,13 @@ export interface Env {
   }
   postmark: { token?: string; apiUrl?: string; from: string; messageStream: string }
   sentry: { dsn?: string; release?: string }
+  /**
+   * Which proxy's headers to believe about the client (address, scheme). `fly`: Fly's proxy
+   * sets `Fly-Client-IP` and `X-Forwarded-Proto` and overwrites whatever a client sent.
+   */
+  trustProxy: 'none' | 'fly'
+  /** The internal-only port serving `GET /metrics` (API); undefined: no metrics listener. */
+  metricsPort: number | undefined
   businessTimeZone: string
   repoRoot: string
 }
@@ -182,6 +191,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       messageStream: raw.POSTMARK_MESSAGE_STREAM ?? 'outbound',
     },
     sentry: { dsn: raw.SENTRY_DSN, release: raw.SENTRY_RELEASE },
+    trustProxy: raw.TRUST_PROXY ?? 'none',
+    // Fly's scraper reads 9091 (fly.toml [metrics]); locally there is no listener unless asked.
+    metricsPort: raw.METRICS_PORT ?? (strict ? 9091 : undefined),
     businessTimeZone: raw.BUSINESS_TIME_ZONE ?? 'America/New_York',
     repoRoot,
   }

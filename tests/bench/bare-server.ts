@@ -3,6 +3,8 @@
  * for the same request, with the same content type.
  *   bun tests/bench/bare-server.ts PORT FILE
  */
+export {}
+
 const [port, file] = Bun.argv.slice(2)
 const body = await Bun.file(file ?? '').bytes()
 Bun.serve({

@@ -3,18 +3,20 @@
  * database: migrate and seed, then the Plaid stand-in, the API and the built site. Stops
  * everything it started when Playwright stops it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { e2ePorts, e2eUrls } from './ports.ts'
+import { e2ePaths, e2ePorts, e2eStateDir, e2eUrls } from './ports.ts'
 
 const root = join(import.meta.dir, '../..')
-const dir = mkdtempSync(join(tmpdir(), 'tenor-e2e-'))
+const dir = e2eStateDir
+// A fresh database and stand-in state every run, even after a run that was killed.
+rmSync(dir, { recursive: true, force: true })
+mkdirSync(dir, { recursive: true })
 const env = {
   ...process.env,
   APP_ENV: 'development',
   LOG_LEVEL: 'warn',
-  DATABASE_URL: `file:${join(dir, 'tenor.db')}`,
+  DATABASE_URL: `file:${e2ePaths.database}`,
   API_URL: e2eUrls.api,
   PUBLIC_URL: e2eUrls.web,
   PLAID_LOCAL_URL: e2eUrls.plaid,
@@ -57,7 +59,7 @@ if (existsSync(standIn)) {
       '--port',
       String(e2ePorts.plaid),
       '--state',
-      join(dir, 'plaid.json'),
+      e2ePaths.plaidState,
       '--transfer-webhook',
       `${e2eUrls.api}/webhooks/plaid`,
     ],
@@ -65,6 +67,13 @@ if (existsSync(standIn)) {
   )
 }
 start(['bun', 'api/src/server.ts'], { PORT: String(e2ePorts.api) })
+// Playwright polls the site's home page, which asks the API for offerings: start the site once
+// the API answers, so the first poll is not logged as a failure.
+if (!(await waitForUrl(`${e2eUrls.api}/health`))) {
+  console.error('the API did not start; stopping')
+  for (const child of children) child.kill('SIGTERM')
+  process.exit(1)
+}
 start(['bun', 'web/build/index.js'], {
   PORT: String(e2ePorts.web),
   HOST: '127.0.0.1',
@@ -72,3 +81,16 @@ start(['bun', 'web/build/index.js'], {
 })
 const worker = join(root, 'workers/src/main.ts')
 if (existsSync(worker)) start(['bun', worker, '--loop'], {})
+
+async function waitForUrl(url: string, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const up = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    )
+    if (up) return true
+    await Bun.sleep(100)
+  }
+  return false
+}

@@ -2,7 +2,7 @@ import type { AppDeps } from '@tenor/api/context'
 import { newId } from '@tenor/db'
 import type { Logger } from '@tenor/db/logger'
 import { jobRuns } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { and, desc, eq, inArray } from 'drizzle-orm'
 import { acquireLease, releaseLease } from './lease.ts'
 
 export interface JobContext {
@@ -15,6 +15,8 @@ export interface Job {
   name: string
   /** Longest a run may hold the job's lease; a crashed run frees the job after this. */
   leaseMs?: number
+  /** Runs at most this often (e.g. the nightly ledger check); other runs skip it quietly. */
+  minIntervalMs?: number
   run(context: JobContext): Promise<Record<string, number>>
 }
 
@@ -32,6 +34,10 @@ export async function runJob(job: Job, context: JobContext): Promise<JobOutcome>
   const log = context.log.child({ job: job.name, jobRunId: runId })
   const started = performance.now()
   const leaseName = `job:${job.name}`
+
+  if (job.minIntervalMs !== undefined && (await ranRecently(context, job, job.minIntervalMs))) {
+    return 'skipped'
+  }
 
   const leased = await acquireLease(database, {
     name: leaseName,
@@ -76,4 +82,16 @@ export async function runJob(job: Job, context: JobContext): Promise<JobOutcome>
     await releaseLease(database, leaseName, runId)
   }
   return outcome
+}
+
+async function ranRecently(context: JobContext, job: Job, intervalMs: number): Promise<boolean> {
+  const [last] = await context.deps.database.db
+    .select({ startedAt: jobRuns.startedAt })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job.name), inArray(jobRuns.outcome, ['succeeded', 'failed'])))
+    .orderBy(desc(jobRuns.startedAt))
+    .limit(1)
+  return (
+    last !== undefined && context.deps.clock.now().getTime() - last.startedAt.getTime() < intervalMs
+  )
 }

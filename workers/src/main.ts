@@ -1,19 +1,31 @@
 import { parseArgs } from 'node:util'
 import { createDeps } from '@tenor/api/deps'
+import { closeSentry, initSentry } from '@tenor/api/lib/sentry'
 import { clockFor, countPendingMigrations, openDatabase } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { type Job, runJob } from './job.ts'
+import { repayCancelledOfferings } from './jobs/cancelled-offerings.ts'
 import { deliverEmails } from './jobs/email-delivery.ts'
 import { housekeeping } from './jobs/housekeeping.ts'
+import { checkLedgerJob } from './jobs/ledger-check.ts'
+import { syncTransfers } from './jobs/transfer-sync.ts'
 import { processWebhooks } from './jobs/webhooks.ts'
+import { reportingErrors } from './sentry.ts'
 
 /**
  * The worker: `bun run worker` runs every job once and exits (what the scheduled machine
  * runs); `--loop` keeps running them on an interval (the local run command); `--job NAME` runs
  * one job.
  */
-export const jobs: Job[] = [processWebhooks, deliverEmails, housekeeping]
+export const jobs: Job[] = [
+  processWebhooks,
+  syncTransfers,
+  repayCancelledOfferings,
+  deliverEmails,
+  housekeeping,
+  checkLedgerJob,
+]
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -25,7 +37,8 @@ const { values } = parseArgs({
 })
 
 const env = loadEnv()
-const log = createLogger(env.logLevel, { component: 'worker', env: env.appEnv })
+initSentry(env, 'worker')
+const log = reportingErrors(createLogger(env.logLevel, { component: 'worker', env: env.appEnv }))
 const selected = values.job ? jobs.filter((job) => job.name === values.job) : jobs
 if (selected.length === 0) {
   log.error('no such job', { job: values.job, known: jobs.map((job) => job.name).join(', ') })
@@ -65,5 +78,6 @@ if (values.loop) {
 } else {
   const ok = await runAll()
   database.close()
+  await closeSentry()
   process.exit(ok ? 0 : 1)
 }

@@ -193,3 +193,80 @@ export function purchaseStopped(
     action: { label: 'See your purchases', url },
   })
 }
+
+/** Words for maturity emails; amounts and dates arrive formatted, like `PurchaseWords`. */
+export interface MaturityWords {
+  offeringName: string
+  maturityDate: string
+}
+
+export function maturityReminder(
+  name: string,
+  m: MaturityWords & { plan: string; cutoffDate: string },
+  url: string,
+): RenderedEmail {
+  return renderEmail({
+    subject: `Your ${m.offeringName} note matures on ${m.maturityDate}`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `Your ${m.offeringName} note matures on ${m.maturityDate}. ${m.plan}`,
+      `You can change what happens at maturity until ${m.cutoffDate}: be paid to your bank, or roll the money into an open offering.`,
+    ],
+    action: { label: 'Review your maturity instruction', url },
+  })
+}
+
+export function maturityPaid(
+  name: string,
+  m: MaturityWords & { amount: string; note: string | null },
+  url: string,
+): RenderedEmail {
+  return renderEmail({
+    subject: `Your ${m.offeringName} payout of ${m.amount} has arrived`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `Your ${m.offeringName} note matured on ${m.maturityDate}, and the ${m.amount} payout has settled in your bank account.`,
+      ...(m.note ? [m.note] : []),
+    ],
+    action: { label: 'See your portfolio', url },
+  })
+}
+
+export function rolloverDone(
+  name: string,
+  m: MaturityWords & {
+    rolled: string
+    targetName: string
+    newMaturityDate: string
+    newPayout: string
+    paidOut: string | null
+  },
+  url: string,
+): RenderedEmail {
+  return renderEmail({
+    subject: `Your ${m.offeringName} note rolled into ${m.targetName}`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `Your ${m.offeringName} note matured on ${m.maturityDate}, and ${m.rolled} of it now earns interest in a new ${m.targetName} note, with no bank transfer.`,
+      `The new note matures on ${m.newMaturityDate}, when it pays ${m.newPayout} in principal and interest.`,
+      ...(m.paidOut ? [`The other ${m.paidOut} is on its way to your bank account.`] : []),
+    ],
+    action: { label: 'See your portfolio', url },
+  })
+}
+
+export function payoutReturned(
+  name: string,
+  m: MaturityWords & { amount: string; reason: string },
+  url: string,
+): RenderedEmail {
+  return renderEmail({
+    subject: `We could not pay ${m.amount} to your bank: link a new account`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `The ${m.amount} payout of your ${m.offeringName} note could not reach your bank account. The reason: ${m.reason}`,
+      'The money is safe: we hold it for you, and it does not earn interest. Link a bank account that can receive payments so we can send it.',
+    ],
+    action: { label: 'Link a bank account', url },
+  })
+}

@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { kycProfiles, users } from '@tenor/db/schema'
 import { and, desc, eq, or, sql } from 'drizzle-orm'
+import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { readKyc } from '../../kyc/kyc.ts'
 import * as emails from '../../lib/emails.ts'
@@ -10,7 +11,7 @@ import type * as routes from './admin.routes.ts'
 
 type UserRow = typeof users.$inferSelect
 
-function toAdminUser(row: UserRow) {
+export function toAdminUser(row: UserRow) {
   return {
     id: row.id,
     email: row.email,
@@ -78,6 +79,15 @@ export function createAdminHandlers(deps: AppDeps) {
         .update(kycProfiles)
         .set({ reviewedAt: now, reviewedBy: admin.id, decisionReason: reason })
         .where(eq(kycProfiles.userId, userId))
+      await recordAudit(tx, {
+        adminId: admin.id,
+        action: approve ? 'kyc.approve' : 'kyc.reject',
+        targetType: 'user',
+        targetId: userId,
+        before: { kycStatus: 'submitted' },
+        after: { kycStatus: approve ? 'approved' : 'rejected', reason },
+        at: now,
+      })
       const content = approve
         ? emails.kycApproved(investor.legalName, `${env.publicUrl}/offerings`)
         : emails.kycRejected(investor.legalName, reason ?? '', `${env.publicUrl}/kyc`)

@@ -86,3 +86,38 @@ export const decideKyc = createRoute({
     422: errorResponse('Invalid input'),
   },
 })
+
+const adminAction = <B extends z.ZodType>(summary: string, body: B, ok: string) =>
+  ({
+    method: 'post',
+    tags,
+    summary,
+    request: { params: z.object({ userId }), body: jsonBody(body) },
+    responses: {
+      200: jsonResponse(z.object({ user: adminUser }), ok),
+      401: errorResponse('Not signed in'),
+      403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+      404: errorResponse('No such user'),
+      409: errorResponse('Not allowed on this account (your own, or the last administrator)'),
+      422: errorResponse('Invalid input'),
+    },
+  }) as const
+
+export const disableUser = createRoute({
+  ...adminAction('Disable an account; its sessions end at once', z.strictObject({}), 'Disabled'),
+  path: '/users/{userId}/disable',
+})
+
+export const enableUser = createRoute({
+  ...adminAction('Re-enable a disabled account', z.strictObject({}), 'Enabled'),
+  path: '/users/{userId}/enable',
+})
+
+export const setRole = createRoute({
+  ...adminAction(
+    'Grant or revoke the admin role',
+    z.strictObject({ role: z.enum(['investor', 'admin']) }),
+    'Role changed',
+  ),
+  path: '/users/{userId}/role',
+})

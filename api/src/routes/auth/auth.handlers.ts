@@ -22,6 +22,7 @@ import {
 } from '../../lib/sessions.ts'
 import { matchTotpStep } from '../../lib/totp.ts'
 import { consumeUserToken, findUserToken, issueUserToken } from '../../lib/user-tokens.ts'
+import { forgetSignInFailures } from '../../middleware/rate-limit.ts'
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts'
 import type * as routes from './auth.routes.ts'
 
@@ -354,6 +355,7 @@ export function createAuthHandlers(deps: AppDeps) {
       return true
     })
     if (!changed) throw invalidToken()
+    await forgetSignInFailures(deps, user.email)
     c.get('log').info('password reset', { userId: user.id })
     return c.json({ message: 'Your password is changed. Sign in with the new one.' }, 200)
   }

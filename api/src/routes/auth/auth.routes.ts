@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { rateLimitedResponse as limited } from '../../lib/rate-limit-rules.ts'
 import {
   email,
   legalName,
@@ -22,7 +23,7 @@ export const register = createRoute({
   description:
     'Answers the same way whether or not the email already has an account; the mailbox learns which.',
   request: { body: jsonBody(z.strictObject({ email, password: newPassword, legalName })) },
-  responses: { 202: jsonResponse(message, 'Check your email'), 422: invalid },
+  responses: { 202: jsonResponse(message, 'Check your email'), 422: invalid, 429: limited },
 })
 
 export const verifyEmail = createRoute({
@@ -35,6 +36,7 @@ export const verifyEmail = createRoute({
     200: jsonResponse(message, 'Email confirmed'),
     400: errorResponse('The link is invalid, used or expired'),
     422: invalid,
+    429: limited,
   },
 })
 
@@ -47,6 +49,7 @@ export const resendVerification = createRoute({
   responses: {
     202: jsonResponse(message, 'Sent, unless the address is already confirmed'),
     401: errorResponse('Not signed in'),
+    429: limited,
   },
 })
 
@@ -71,6 +74,7 @@ export const login = createRoute({
     200: jsonResponse(sessionAnswer, 'Signed in'),
     401: errorResponse('Wrong email or password, or the account is locked for a while'),
     422: invalid,
+    429: limited,
   },
 })
 
@@ -85,6 +89,7 @@ export const loginTwoFactor = createRoute({
     400: errorResponse('Wrong or reused code'),
     401: errorResponse('Not signed in'),
     422: invalid,
+    429: limited,
   },
 })
 
@@ -116,7 +121,7 @@ export const forgotPassword = createRoute({
   summary: 'Email a password-reset link',
   description: 'Answers the same way whether or not the email has an account.',
   request: { body: jsonBody(z.strictObject({ email })) },
-  responses: { 202: jsonResponse(message, 'Check your email'), 422: invalid },
+  responses: { 202: jsonResponse(message, 'Check your email'), 422: invalid, 429: limited },
 })
 
 export const resetPassword = createRoute({
@@ -129,6 +134,7 @@ export const resetPassword = createRoute({
     200: jsonResponse(message, 'Password changed'),
     400: errorResponse('The link is invalid, used or expired'),
     422: invalid,
+    429: limited,
   },
 })
 

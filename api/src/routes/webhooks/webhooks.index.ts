@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { AppDeps } from '../../context.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { createRouter, errorResponse, jsonResponse } from '../../lib/openapi.ts'
+import { rateLimitedResponse, rateLimitRules } from '../../lib/rate-limit-rules.ts'
+import { rateLimit } from '../../middleware/rate-limit.ts'
 import { recordWebhook } from '../../plaid/webhooks.ts'
 
 const plaidWebhook = createRoute({
@@ -16,11 +18,15 @@ const plaidWebhook = createRoute({
   responses: {
     200: jsonResponse(z.object({ received: z.boolean() }), 'Accepted (also for a redelivery)'),
     401: errorResponse('Signature, key, age or body hash did not verify'),
+    429: rateLimitedResponse,
   },
 })
 
 export function createWebhookRoutes(deps: AppDeps) {
-  return createRouter().openapi(plaidWebhook, async (c) => {
+  const router = createRouter()
+  // Keyed by address only: reading the body here would spoil the raw bytes the signature covers.
+  router.use('/plaid', rateLimit(deps, rateLimitRules.webhookByAddress))
+  return router.openapi(plaidWebhook, async (c) => {
     const body = new Uint8Array(await c.req.arrayBuffer())
     const verdict = await deps.verifyWebhook(body, c.req.header('plaid-verification'))
     if (!verdict.ok) {

@@ -1,0 +1,266 @@
+import { newId } from '@tenor/db'
+import { businessDateOf } from '@tenor/db/domain'
+import { adminApprovals, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { and, eq, inArray } from 'drizzle-orm'
+import type { AppDeps } from '../context.ts'
+import { ApiError, notFound } from '../lib/errors.ts'
+import { cancelPendingPurchase } from '../purchases/cancel.ts'
+import { recordAudit } from './audit.ts'
+
+/** Money-moving actions and rate changes: one admin asks, another approves (maker-checker). */
+export const approvalActions = ['offering.cancel', 'offering.rate'] as const
+export type ApprovalAction = (typeof approvalActions)[number]
+
+export async function requestApproval(
+  deps: AppDeps,
+  input: {
+    action: ApprovalAction
+    targetType: string
+    targetId: string
+    payload: object
+    adminId: string
+  },
+): Promise<string> {
+  const now = deps.clock.now()
+  const id = newId()
+  const created = await deps.database.write(async (tx) => {
+    const waiting = await tx.query.adminApprovals.findFirst({
+      where: and(
+        eq(adminApprovals.action, input.action),
+        eq(adminApprovals.targetId, input.targetId),
+        eq(adminApprovals.state, 'pending'),
+      ),
+    })
+    if (waiting) return false
+    await tx.insert(adminApprovals).values({
+      id,
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      payload: JSON.stringify(input.payload),
+      requestedBy: input.adminId,
+      requestedAt: now,
+    })
+    await recordAudit(tx, {
+      adminId: input.adminId,
+      action: `${input.action}.requested`,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      after: input.payload,
+      at: now,
+    })
+    return true
+  })
+  if (!created) {
+    throw new ApiError(
+      409,
+      'approval_pending',
+      'A request for this is already waiting for approval.',
+    )
+  }
+  return id
+}
+
+/**
+ * A second admin approves or rejects a request. The decision is recorded once (a conditional
+ * update on the pending state), then an approved action runs.
+ */
+export async function decideApproval(
+  deps: AppDeps,
+  input: { approvalId: string; adminId: string; approve: boolean },
+): Promise<{ state: 'executed' | 'rejected'; result: string }> {
+  const now = deps.clock.now()
+  const approval = await deps.database.db.query.adminApprovals.findFirst({
+    where: eq(adminApprovals.id, input.approvalId),
+  })
+  if (!approval) throw notFound('approval')
+  if (approval.requestedBy === input.adminId) {
+    throw new ApiError(409, 'same_admin', 'Another administrator must decide your own request.')
+  }
+  const decided = await deps.database.write(async (tx) => {
+    const moved = await tx
+      .update(adminApprovals)
+      .set({
+        state: input.approve ? 'approved' : 'rejected',
+        decidedBy: input.adminId,
+        decidedAt: now,
+      })
+      .where(and(eq(adminApprovals.id, approval.id), eq(adminApprovals.state, 'pending')))
+    if (moved.rowsAffected !== 1) return false
+    await recordAudit(tx, {
+      adminId: input.adminId,
+      action: `${approval.action}.${input.approve ? 'approved' : 'rejected'}`,
+      targetType: approval.targetType,
+      targetId: approval.targetId,
+      at: now,
+    })
+    return true
+  })
+  if (!decided) throw new ApiError(409, 'already_decided', 'This request was already decided.')
+  if (!input.approve) return { state: 'rejected', result: 'rejected' }
+
+  const result = await executeApproval(
+    deps,
+    approval.action as ApprovalAction,
+    approval,
+    input.adminId,
+  )
+  await deps.database.write(async (tx) => {
+    await tx
+      .update(adminApprovals)
+      .set({ state: 'executed', executedAt: deps.clock.now(), result })
+      .where(eq(adminApprovals.id, approval.id))
+  })
+  return { state: 'executed', result }
+}
+
+type ApprovalRow = typeof adminApprovals.$inferSelect
+
+async function executeApproval(
+  deps: AppDeps,
+  action: ApprovalAction,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  switch (action) {
+    case 'offering.rate':
+      return changeRate(deps, approval, adminId)
+    case 'offering.cancel':
+      return cancelOffering(deps, approval, adminId)
+  }
+}
+
+async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string): Promise<string> {
+  const { rateBps } = JSON.parse(approval.payload) as { rateBps: number }
+  const now = deps.clock.now()
+  return deps.database.write(async (tx) => {
+    const offering = await tx.query.offerings.findFirst({
+      where: eq(offerings.id, approval.targetId),
+    })
+    if (!offering || offering.status !== 'open')
+      return 'not applied: the offering is no longer open'
+    await tx.update(offerings).set({ rateBps, updatedAt: now }).where(eq(offerings.id, offering.id))
+    await recordAudit(tx, {
+      adminId,
+      action: 'offering.rate.changed',
+      targetType: 'offering',
+      targetId: offering.id,
+      before: { rateBps: offering.rateBps },
+      after: { rateBps },
+      at: now,
+    })
+    return `rate changed to ${rateBps} bps for new purchases`
+  })
+}
+
+/**
+ * Cancels an offering: no new purchases; pending debits are cancelled at Plaid; settled notes
+ * are brought to maturity today with payout as the instruction, so the maturity job repays
+ * principal and interest to today by ACH credit, once, through the same path as any maturity.
+ * Debits still in flight are handled by `refundCancelledOfferings` when they settle.
+ */
+async function cancelOffering(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const now = deps.clock.now()
+  const cancelled = await deps.database.write(async (tx) => {
+    const offering = await tx.query.offerings.findFirst({
+      where: eq(offerings.id, approval.targetId),
+    })
+    if (!offering || !['open', 'closed'].includes(offering.status)) return false
+    await tx
+      .update(offerings)
+      .set({ status: 'cancelled', updatedAt: now })
+      .where(eq(offerings.id, offering.id))
+    await recordAudit(tx, {
+      adminId,
+      action: 'offering.cancelled',
+      targetType: 'offering',
+      targetId: offering.id,
+      before: { status: offering.status },
+      after: { status: 'cancelled' },
+      at: now,
+    })
+    return true
+  })
+  if (!cancelled) return 'not applied: the offering is no longer open or closed'
+
+  const pending = await deps.database.db
+    .select()
+    .from(purchases)
+    .where(and(eq(purchases.offeringId, approval.targetId), eq(purchases.state, 'pending')))
+  let cancelledDebits = 0
+  for (const purchase of pending) {
+    const done = await cancelPendingPurchase(deps, purchase, 'offering cancelled').catch(
+      () => false,
+    )
+    if (done) cancelledDebits++
+  }
+  const repaid = await refundCancelledOfferings(deps, approval.targetId)
+  return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to repay today`
+}
+
+/**
+ * Brings every active note of a cancelled offering to maturity today, paid out: the maturity job
+ * then repays it. Safe to run again; the worker runs it to catch debits that settled later.
+ */
+export async function refundCancelledOfferings(
+  deps: AppDeps,
+  offeringId?: string,
+): Promise<number> {
+  const now = deps.clock.now()
+  const today = businessDateOf(now, deps.env.businessTimeZone)
+  const cancelled = await deps.database.db
+    .select({ id: offerings.id })
+    .from(offerings)
+    .where(
+      offeringId
+        ? and(eq(offerings.id, offeringId), eq(offerings.status, 'cancelled'))
+        : eq(offerings.status, 'cancelled'),
+    )
+  if (cancelled.length === 0) return 0
+  return deps.database.write(async (tx) => {
+    const due = await tx
+      .select()
+      .from(purchases)
+      .where(
+        and(
+          inArray(
+            purchases.offeringId,
+            cancelled.map((o) => o.id),
+          ),
+          eq(purchases.state, 'active'),
+        ),
+      )
+    let count = 0
+    for (const purchase of due) {
+      if (
+        purchase.maturityDate !== null &&
+        purchase.maturityDate <= today &&
+        purchase.maturityInstruction === 'payout'
+      )
+        continue
+      await tx
+        .update(purchases)
+        .set({
+          maturityDate: today,
+          maturityInstruction: 'payout',
+          rolloverOfferingId: null,
+          updatedAt: now,
+        })
+        .where(and(eq(purchases.id, purchase.id), eq(purchases.state, 'active')))
+      await tx.insert(purchaseEvents).values({
+        id: newId(),
+        purchaseId: purchase.id,
+        fromState: 'active',
+        toState: 'active',
+        reason: 'offering cancelled: repaid today with interest to date',
+        createdAt: now,
+      })
+      count++
+    }
+    return count
+  })
+}

@@ -1,0 +1,106 @@
+/**
+ * Every rate limit the API applies, in one table so they can be read and argued about together
+ * (docs/security.md explains each number). Counters live in the `rate_limits` table and are
+ * shared by every machine.
+ */
+
+import { errorResponse } from './openapi.ts'
+
+/** The contract entry for routes behind a rule: the envelope, code `rate_limited`. */
+export const rateLimitedResponse = errorResponse(
+  'Too many attempts (`rate_limited`); `Retry-After` and `RateLimit` say when to try again',
+)
+
+const minute = 60 * 1000
+const hour = 60 * minute
+const day = 24 * hour
+
+export interface RateLimitRule {
+  /** Prefix of the counter's key; also names the rule in logs. */
+  name: string
+  /** What is counted: the true client address, the email in the body, or the signed-in user. */
+  by: 'address' | 'email' | 'user'
+  limit: number
+  windowMs: number
+  /** A successful answer clears the counter, so it counts consecutive failures only. */
+  resetOnSuccess?: boolean
+  /** Refused answers (4xx, 5xx) give their hit back: only accepted requests spend the quota. */
+  acceptedOnly?: boolean
+}
+
+const rule = (r: RateLimitRule) => r
+
+export const rateLimitRules = {
+  // Sign-in. The per-account lockout (10 failures, 15 minutes) stops bursts; the account rules
+  // stop a slow spray from many addresses: at most 30 guesses a day, and never more than 100
+  // consecutive failures (NIST SP 800-63B's ceiling) until the owner signs in or resets the
+  // password, which clears both. Unknown emails are counted alike, so a 429 reveals nothing.
+  loginByAddress: rule({ name: 'login-address', by: 'address', limit: 30, windowMs: 15 * minute }),
+  loginByAccount: rule({
+    name: 'login-account',
+    by: 'email',
+    limit: 30,
+    windowMs: day,
+    resetOnSuccess: true,
+  }),
+  loginByAccountLong: rule({
+    name: 'login-account-30d',
+    by: 'email',
+    limit: 100,
+    windowMs: 30 * day,
+    resetOnSuccess: true,
+  }),
+  twoFactorByAddress: rule({
+    name: 'two-factor-address',
+    by: 'address',
+    limit: 30,
+    windowMs: 15 * minute,
+  }),
+  twoFactorByUser: rule({ name: 'two-factor-user', by: 'user', limit: 10, windowMs: 15 * minute }),
+  // Changing the password or email re-checks the password: a stolen session must not become a
+  // way to guess it.
+  credentialChangeByUser: rule({
+    name: 'credential-change-user',
+    by: 'user',
+    limit: 10,
+    windowMs: hour,
+  }),
+
+  // Anything that sends an email spends Postmark quota and lands in someone's inbox.
+  registerByAddress: rule({ name: 'register-address', by: 'address', limit: 10, windowMs: hour }),
+  registerByEmail: rule({
+    name: 'register-email',
+    by: 'email',
+    limit: 3,
+    windowMs: hour,
+    acceptedOnly: true,
+  }),
+  forgotByAddress: rule({ name: 'forgot-address', by: 'address', limit: 10, windowMs: hour }),
+  forgotByEmail: rule({ name: 'forgot-email', by: 'email', limit: 3, windowMs: hour }),
+  resendByUser: rule({ name: 'resend-user', by: 'user', limit: 3, windowMs: hour }),
+
+  // Emailed tokens carry 256 bits; these only stop an address from hammering the lookups.
+  resetByAddress: rule({ name: 'reset-address', by: 'address', limit: 20, windowMs: 15 * minute }),
+  verifyByAddress: rule({
+    name: 'verify-address',
+    by: 'address',
+    limit: 30,
+    windowMs: 15 * minute,
+  }),
+
+  // Each link token is a paid Plaid call.
+  linkTokenByUser: rule({ name: 'link-token-user', by: 'user', limit: 10, windowMs: hour }),
+  linkTokenByAddress: rule({
+    name: 'link-token-address',
+    by: 'address',
+    limit: 30,
+    windowMs: hour,
+  }),
+
+  // Per account only: every buyer has passed KYC and linked a bank, so accounts are costly to
+  // multiply, while many real investors may share one office or carrier address.
+  purchaseByUser: rule({ name: 'purchase-user', by: 'user', limit: 20, windowMs: hour }),
+
+  // Plaid sends from a handful of addresses and retries anything refused; only a flood stops.
+  webhookByAddress: rule({ name: 'webhook-address', by: 'address', limit: 600, windowMs: minute }),
+} as const

@@ -1,0 +1,82 @@
+import type { Tx } from '@tenor/db'
+import { businessDateOf, postTransaction, returnPayoutPosting } from '@tenor/db/domain'
+import type { Logger } from '@tenor/db/logger'
+import { bankAccounts } from '@tenor/db/schema'
+import { and, eq } from 'drizzle-orm'
+import type { OutcomeContext } from '../purchases/outcomes.ts'
+import { findOffering, findPurchase, ledgerRefOf } from '../purchases/records.ts'
+import { noticePayoutReturned } from './notices.ts'
+import { movePayout, type PayoutRow } from './records.ts'
+
+const returnWords: Record<string, string> = {
+  R02: 'your bank says this account is closed.',
+  R03: 'your bank could not find this account.',
+  R04: 'your bank says the account number is not valid.',
+  R16: 'your bank says this account is frozen.',
+  R20: 'your bank says this account cannot receive this kind of payment.',
+}
+
+/** Why a payout came back, in plain words, with the code for support. */
+export function describePayoutReturn(code: string | null): string {
+  const words = (code && returnWords[code]) ?? 'your bank sent the payment back.'
+
+  return code ? `${words} (ACH return ${code})` : words
+}
+
+export const exhaustedReason = 'the bank transfer failed three times.'
+export const unusableAccountReason = 'the bank account on file can no longer receive payments.'
+
+/**
+ * A payout that cannot reach the investor's bank (a return such as R02, a transfer that kept
+ * failing, an account marked closed): the money moves from the note's payout to the investor's
+ * held balance, the account is marked when the bank said why, and the investor is asked, once,
+ * to link an account that can receive it. `settled` money comes back to our bank first.
+ * Answers false, changing nothing, if the payout had already moved.
+ */
+export async function holdPayout(
+  tx: Tx,
+  ctx: OutcomeContext,
+  payout: PayoutRow,
+  input: {
+    to: 'returned' | 'failed'
+    at: Date
+    code: string | null
+    reason: string
+    accountStatus: 'closed' | 'unauthorized' | null
+    log?: Logger
+  },
+): Promise<boolean> {
+  const moved = await movePayout(tx, payout, input.to, ctx.now, {
+    failureCode: input.code,
+    failureReason: input.reason,
+  })
+  if (!moved) return false
+
+  const purchase = await findPurchase(tx, payout.purchaseId)
+  if (!purchase) throw new Error(`Purchase ${payout.purchaseId} of payout ${payout.id} is missing`)
+  await postTransaction(
+    tx,
+    returnPayoutPosting({
+      ...ledgerRefOf(purchase, businessDateOf(input.at, ctx.timeZone)),
+      amountCents: payout.amountCents,
+      settled: payout.state === 'settled',
+      memo: `Payout ${input.to}${input.code ? ` (${input.code})` : ''}; held for the investor`,
+    }),
+  )
+  if (input.accountStatus && payout.bankAccountId) {
+    await tx
+      .update(bankAccounts)
+      .set({ status: input.accountStatus })
+      .where(and(eq(bankAccounts.id, payout.bankAccountId), eq(bankAccounts.status, 'active')))
+  }
+
+  const offering = await findOffering(tx, purchase.offeringId)
+  await noticePayoutReturned(tx, ctx, { purchase, offering, payout, reason: input.reason })
+  input.log?.warn('payout held for the investor; asked for a new bank account', {
+    payoutId: payout.id,
+    purchaseId: purchase.id,
+    code: input.code,
+  })
+
+  return true
+}

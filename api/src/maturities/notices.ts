@@ -1,0 +1,125 @@
+import type { Tx } from '@tenor/db'
+import { users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import {
+  maturityPaid,
+  maturityReminder,
+  payoutReturned,
+  type RenderedEmail,
+  rolloverDone,
+} from '../lib/emails.ts'
+import { enqueueEmail } from '../lib/outbox.ts'
+import type { NoticeContext } from '../purchases/notices.ts'
+import type { OfferingRow, PurchaseRow } from '../purchases/records.ts'
+import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
+import type { PayoutRow } from './records.ts'
+
+/**
+ * Emails about maturities, written to the outbox in the transaction that records the event,
+ * each under a key naming the event, so a rerun after a crash writes no second message.
+ */
+
+async function sendNotice(
+  tx: Tx,
+  ctx: NoticeContext,
+  userId: string,
+  email: { kind: string; dedupeKey: string },
+  render: (name: string) => RenderedEmail,
+): Promise<void> {
+  const owner = await tx.query.users.findFirst({ where: eq(users.id, userId) })
+  if (!owner) return
+
+  await enqueueEmail(
+    tx,
+    { ...email, userId: owner.id, to: owner.email, ...render(owner.legalName) },
+    ctx.now,
+  )
+}
+
+const wordsOf = (purchase: PurchaseRow, offering: OfferingRow) => ({
+  offeringName: offering.name,
+  maturityDate: purchase.maturityDate ?? '',
+})
+
+export function noticeMaturityReminder(
+  tx: Tx,
+  ctx: NoticeContext,
+  purchase: PurchaseRow,
+  offering: OfferingRow,
+  input: { plan: string; cutoffDate: string },
+): Promise<void> {
+  const url = `${ctx.publicUrl}/purchases/${purchase.id}`
+
+  return sendNotice(
+    tx,
+    ctx,
+    purchase.userId,
+    { kind: 'maturity_reminder', dedupeKey: `maturity-reminder:${purchase.id}` },
+    (name) => maturityReminder(name, { ...wordsOf(purchase, offering), ...input }, url),
+  )
+}
+
+export function noticeMaturityPaid(
+  tx: Tx,
+  ctx: NoticeContext,
+  input: { purchase: PurchaseRow; offering: OfferingRow; payout: PayoutRow; note: string | null },
+): Promise<void> {
+  const { purchase, offering, payout, note } = input
+  const words = { ...wordsOf(purchase, offering), amount: formatUsd(payout.amountCents), note }
+
+  return sendNotice(
+    tx,
+    ctx,
+    purchase.userId,
+    { kind: 'maturity_paid', dedupeKey: `maturity-paid:${purchase.id}` },
+    (name) => maturityPaid(name, words, `${ctx.publicUrl}/portfolio`),
+  )
+}
+
+export function noticeRolloverDone(
+  tx: Tx,
+  ctx: NoticeContext,
+  input: {
+    purchase: PurchaseRow
+    offering: OfferingRow
+    target: OfferingRow
+    rolled: PurchaseRow
+    newPayoutCents: number
+    paidOutCents: number
+  },
+): Promise<void> {
+  const { purchase, offering, target, rolled } = input
+  const words = {
+    ...wordsOf(purchase, offering),
+    rolled: formatUsd(rolled.amountCents),
+    targetName: target.name,
+    newMaturityDate: rolled.maturityDate ?? '',
+    newPayout: formatUsd(input.newPayoutCents),
+    paidOut: input.paidOutCents > 0 ? formatUsd(input.paidOutCents) : null,
+  }
+
+  return sendNotice(
+    tx,
+    ctx,
+    purchase.userId,
+    { kind: 'rollover_done', dedupeKey: `rollover-done:${purchase.id}` },
+    (name) => rolloverDone(name, words, `${ctx.publicUrl}/portfolio`),
+  )
+}
+
+export function noticePayoutReturned(
+  tx: Tx,
+  ctx: NoticeContext,
+  input: { purchase: PurchaseRow; offering: OfferingRow; payout: PayoutRow; reason: string },
+): Promise<void> {
+  const { purchase, offering, payout, reason } = input
+  const words = { ...wordsOf(purchase, offering), amount: formatUsd(payout.amountCents), reason }
+
+  return sendNotice(
+    tx,
+    ctx,
+    purchase.userId,
+    { kind: 'payout_returned', dedupeKey: `payout-returned:${payout.id}` },
+    (name) => payoutReturned(name, words, `${ctx.publicUrl}/banks`),
+  )
+}

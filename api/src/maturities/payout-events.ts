@@ -1,0 +1,154 @@
+import type { Tx } from '@tenor/db'
+import {
+  bankAccountStatusForReturn,
+  businessDateOf,
+  postTransaction,
+  settlePayoutPosting,
+} from '@tenor/db/domain'
+import type { Logger } from '@tenor/db/logger'
+import { purchases, transferEvents } from '@tenor/db/schema'
+import { and, count, eq, inArray, ne } from 'drizzle-orm'
+import type { OutcomeContext } from '../purchases/outcomes.ts'
+import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
+import type { TransferEventFields } from '../purchases/transfer-events.ts'
+import { describePayoutReturn, exhaustedReason, holdPayout } from './hold.ts'
+import { noticeMaturityPaid } from './notices.ts'
+import { movePayout, nextAttemptKey, type PayoutRow } from './records.ts'
+
+// A credit that fails moved no money, so it is sent again under a new authorization, twice.
+export const maxFailedTransfers = 3
+
+/**
+ * Applies one Plaid event of a payout's ACH credit inside the transfer sync's transaction and
+ * marks the event applied (under the payout's purchase). Each move is conditional on the state
+ * the payout was read in, so a replayed or late event changes nothing. Answers whether it moved.
+ */
+export async function applyPayoutEvent(
+  tx: Tx,
+  ctx: OutcomeContext,
+  payout: PayoutRow,
+  event: TransferEventFields,
+  log?: Logger,
+): Promise<boolean> {
+  const at = new Date(event.timestamp)
+  const code = event.failure_reason?.failure_code ?? event.failure_reason?.ach_return_code ?? null
+  const from = (...states: PayoutRow['state'][]) => states.includes(payout.state)
+
+  let moved = false
+  if (event.event_type === 'posted' && from('pending')) {
+    moved = await movePayout(tx, payout, 'posted', ctx.now)
+  } else if (event.event_type === 'settled' && from('pending', 'posted')) {
+    moved = await settlePayout(tx, ctx, payout, event.event_id, at)
+  } else if (['failed', 'cancelled'].includes(event.event_type) && from('pending', 'posted')) {
+    moved = await retryOrHold(tx, ctx, payout, { at, code, log })
+  } else if (event.event_type === 'returned' && from('pending', 'posted', 'settled')) {
+    moved = await holdPayout(tx, ctx, payout, {
+      to: 'returned',
+      at,
+      code,
+      reason: describePayoutReturn(code),
+      // Any return says the account cannot take the money, whatever else the code says.
+      accountStatus: bankAccountStatusForReturn(code) ?? 'closed',
+      log,
+    })
+  }
+
+  await tx
+    .update(transferEvents)
+    .set({ appliedAt: ctx.now, purchaseId: payout.purchaseId })
+    .where(eq(transferEvents.eventId, event.event_id))
+
+  return moved
+}
+
+/** The credit settled: the money has left our bank, and the note is paid. */
+async function settlePayout(
+  tx: Tx,
+  ctx: OutcomeContext,
+  payout: PayoutRow,
+  eventId: number,
+  at: Date,
+): Promise<boolean> {
+  if (!(await movePayout(tx, payout, 'settled', ctx.now, { settledAt: at }))) return false
+
+  const purchase = await findPurchase(tx, payout.purchaseId)
+  if (!purchase) throw new Error(`Purchase ${payout.purchaseId} of payout ${payout.id} is missing`)
+  await postTransaction(
+    tx,
+    settlePayoutPosting({
+      ...ledgerRefOf(purchase, businessDateOf(at, ctx.timeZone)),
+      amountCents: payout.amountCents,
+    }),
+  )
+  await movePurchase(tx, purchase, 'paid', {
+    reason: 'payout settled',
+    now: ctx.now,
+    transferEventId: eventId,
+  })
+
+  const rolled = await tx.query.purchases.findFirst({
+    where: eq(purchases.rolledFromPurchaseId, purchase.id),
+  })
+  const offering = await findOffering(tx, purchase.offeringId)
+  await noticeMaturityPaid(tx, ctx, { purchase, offering, payout, note: paidNote(purchase, rolled) })
+
+  return true
+}
+
+function paidNote(purchase: { maturityInstruction: string }, rolled: unknown): string | null {
+  if (purchase.maturityInstruction === 'payout') return null
+  if (!rolled) {
+    return 'You asked to roll this note over, but the offering you chose could not take it, so it was paid out instead.'
+  }
+
+  return purchase.maturityInstruction === 'rollover_principal'
+    ? 'This is the interest; your principal rolled over into a new note.'
+    : 'This is what did not fit the new note’s purchase steps; the rest rolled over into it.'
+}
+
+/**
+ * The credit failed: no money moved. The payout goes back to `initiated` under the next
+ * attempt's key (a new authorization), to be sent on the next run; after the third failed
+ * transfer the money is held for the investor instead.
+ */
+async function retryOrHold(
+  tx: Tx,
+  ctx: OutcomeContext,
+  payout: PayoutRow,
+  input: { at: Date; code: string | null; log?: Logger },
+): Promise<boolean> {
+  const [earlier] = await tx
+    .select({ n: count() })
+    .from(transferEvents)
+    .where(
+      and(
+        eq(transferEvents.purchaseId, payout.purchaseId),
+        inArray(transferEvents.eventType, ['failed', 'cancelled']),
+        ne(transferEvents.transferId, payout.transferId ?? ''),
+      ),
+    )
+  const failures = (earlier?.n ?? 0) + 1
+  if (failures >= maxFailedTransfers) {
+    return holdPayout(tx, ctx, payout, {
+      to: 'failed',
+      at: input.at,
+      code: input.code,
+      reason: exhaustedReason,
+      accountStatus: null,
+      log: input.log,
+    })
+  }
+
+  input.log?.warn('payout credit failed; it is sent again on the next run', {
+    payoutId: payout.id,
+    failures,
+    code: input.code,
+  })
+  return movePayout(tx, payout, 'initiated', ctx.now, {
+    idempotencyKey: nextAttemptKey(payout.idempotencyKey),
+    authorizationId: null,
+    transferId: null,
+    failureCode: input.code,
+    failureReason: 'The bank transfer failed; it is being sent again.',
+  })
+}

@@ -1,0 +1,164 @@
+import { newId, type Tx } from '@tenor/db'
+import {
+  type CalendarDate,
+  calculateInterest,
+  calculateMaturityDate,
+  openOfferingPosting,
+  postTransaction,
+  rolloverPosting,
+  toCalendarDate,
+} from '@tenor/db/domain'
+import { ledgerTransactions, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { and, eq, gte, lte, sql } from 'drizzle-orm'
+import type { OutcomeContext } from '../purchases/outcomes.ts'
+import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
+import { termsOf } from '../purchases/views.ts'
+import { noticeRolloverDone } from './notices.ts'
+
+export type RolloverResult =
+  | { rolled: true; purchase: PurchaseRow; rolledCents: number }
+  | { rolled: false; why: string }
+
+/**
+ * Rolls `wantedCents` of a maturing note into the offering the investor chose, with no ACH:
+ * capacity is taken by one conditional UPDATE (as a purchase takes it), the new note starts
+ * `active` on the old one's maturity date, and one ledger transaction moves the old note's
+ * principal and interest into it, the rest to ACH payable for the payout.
+ *
+ * New notes come in the offering's steps (minimum plus whole increments), so the amount is
+ * rounded down to a step and the few cents left over join the payout. When the offering cannot
+ * take it (missing, not open, outside its limits or full) nothing is written and the caller
+ * pays the whole proceeds out instead; `why` says why, in words for the history.
+ */
+export async function rollOver(
+  tx: Tx,
+  ctx: OutcomeContext,
+  input: {
+    purchase: PurchaseRow
+    offering: OfferingRow
+    principalCents: number
+    interestCents: number
+    wantedCents: number
+    today: CalendarDate
+  },
+): Promise<RolloverResult> {
+  const { purchase, today } = input
+  const target = purchase.rolloverOfferingId
+    ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
+    : undefined
+  if (!target) return { rolled: false, why: 'no rollover offering was chosen' }
+  const rolledCents = roundToStep(target, input.wantedCents)
+  if (rolledCents === null) {
+    return { rolled: false, why: `the amount is outside the limits of ${target.name}` }
+  }
+
+  const [taken] = await tx
+    .update(offerings)
+    .set({ reservedCents: sql`${offerings.reservedCents} + ${rolledCents}`, updatedAt: ctx.now })
+    .where(
+      and(
+        eq(offerings.id, target.id),
+        eq(offerings.status, 'open'),
+        lte(offerings.opensOn, today),
+        gte(offerings.closesOn, today),
+        sql`${offerings.reservedCents} + ${rolledCents} <= ${offerings.capacityCents}`,
+      ),
+    )
+    .returning({ id: offerings.id })
+  if (!taken) {
+    const open = target.status === 'open' && target.opensOn <= today && today <= target.closesOn
+    return { rolled: false, why: `${target.name} is ${open ? 'full' : 'not open'}` }
+  }
+
+  const rolled = await insertRolledNote(tx, ctx, purchase, target, rolledCents)
+  await ensureOfferingOpened(tx, target)
+  const maturityDate = toCalendarDate(purchase.maturityDate ?? '')
+  await postTransaction(
+    tx,
+    rolloverPosting({
+      from: ledgerRefOf(purchase, maturityDate),
+      toPurchaseId: rolled.id,
+      toOfferingId: target.id,
+      principalCents: input.principalCents,
+      interestCents: input.interestCents,
+      rolledCents,
+    }),
+  )
+  const newInterestCents = calculateInterest({
+    ...termsOf(target),
+    principalCents: rolledCents,
+    startDate: maturityDate,
+    maturityDate: toCalendarDate(rolled.maturityDate ?? ''),
+  })
+  await noticeRolloverDone(tx, ctx, {
+    purchase,
+    offering: input.offering,
+    target,
+    rolled,
+    newPayoutCents: rolledCents + newInterestCents,
+    paidOutCents: input.principalCents + input.interestCents - rolledCents,
+  })
+
+  return { rolled: true, purchase: rolled, rolledCents }
+}
+
+/** The largest amount the offering sells that does not exceed `cents`; null if none fits. */
+function roundToStep(target: OfferingRow, cents: number): number | null {
+  const { minPurchaseCents: min, maxPurchaseCents: max, incrementCents: step } = target
+  if (cents < min) return null
+  const amount = min + Math.floor((cents - min) / step) * step
+
+  return amount <= max ? amount : null
+}
+
+/** The new note: active from the old one's maturity date, since its money never left us. */
+async function insertRolledNote(
+  tx: Tx,
+  ctx: OutcomeContext,
+  from: PurchaseRow,
+  target: OfferingRow,
+  amountCents: number,
+): Promise<PurchaseRow> {
+  const settledOn = toCalendarDate(from.maturityDate ?? '')
+  const [rolled] = await tx
+    .insert(purchases)
+    .values({
+      id: newId(),
+      userId: from.userId,
+      offeringId: target.id,
+      bankAccountId: from.bankAccountId,
+      amountCents,
+      state: 'active',
+      settledOn,
+      maturityDate: calculateMaturityDate(settledOn, target.termMonths),
+      maturityInstruction: target.defaultMaturityInstruction,
+      rolledFromPurchaseId: from.id,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .returning()
+  if (!rolled) throw new Error('The rolled-over note insert answered no row')
+  await tx.insert(purchaseEvents).values({
+    id: newId(),
+    purchaseId: rolled.id,
+    fromState: null,
+    toState: 'active',
+    reason: `rolled over from matured note ${from.id}; no ACH moved`,
+    createdAt: ctx.now,
+  })
+
+  return rolled
+}
+
+/** The offering's capacity enters the ledger with its first sale, as `reservePurchase` does. */
+async function ensureOfferingOpened(tx: Tx, offering: OfferingRow): Promise<void> {
+  const opening = openOfferingPosting({
+    offeringId: offering.id,
+    capacityCents: offering.capacityCents,
+    effectiveDate: toCalendarDate(offering.opensOn),
+  })
+  const opened = await tx.query.ledgerTransactions.findFirst({
+    where: eq(ledgerTransactions.idempotencyKey, opening.idempotencyKey),
+  })
+  if (!opened) await postTransaction(tx, opening)
+}

@@ -1,0 +1,214 @@
+import type { Logger } from '@tenor/db/logger'
+import { bankAccounts, payouts, plaidItems, users } from '@tenor/db/schema'
+import { and, eq, isNull } from 'drizzle-orm'
+import {
+  ACHClass,
+  type TransferAuthorization,
+  TransferAuthorizationDecision,
+  TransferNetwork,
+  TransferType,
+} from 'plaid'
+import { openAccessToken } from '../plaid/banks.ts'
+import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
+import { applyItemSignal, statusForSignal } from '../plaid/item-health.ts'
+import type { PurchaseDeps } from '../purchases/deps.ts'
+import { type FundingSource, formatDecimalAmount } from '../purchases/funding.ts'
+import { outcomeContextOf } from '../purchases/outcomes.ts'
+import { holdPayout, unusableAccountReason } from './hold.ts'
+import { createCredit } from './send-transfer.ts'
+import {
+  findPayout,
+  movePayout,
+  nextAttemptKey,
+  type PayoutRow,
+  plaidKeyOf,
+  writeRetrying,
+} from './records.ts'
+
+export type SendOutcome = 'sent' | 'waiting' | 'declined' | 'refused' | 'held' | 'skipped'
+
+/**
+ * Sends one `initiated` payout by ACH credit, between short transactions and never inside one:
+ * 1. `/transfer/authorization/create` (credit, ach, ppd) under the payout's key, so asking
+ *    again after a crash or a lost reply answers the same authorization; its id is stored;
+ * 2. `/transfer/create` from that authorization (which Plaid also dedupes), the transfer id
+ *    stored with the payout `pending`. A payout found holding an authorization but no transfer
+ *    (a crash, a lost reply) first asks `/transfer/get` by authorization id, and only a 404
+ *    leads to a create. So one authorization makes at most one credit.
+ * A decline (the Plaid Ledger lacks funds) leaves the payout `initiated` under the next
+ * attempt's key, for the next run: Plaid would answer the same declined authorization to the
+ * same key. Transient failures leave it as it is.
+ */
+export async function sendPayout(
+  deps: PurchaseDeps,
+  payoutId: string,
+  log: Logger,
+): Promise<SendOutcome> {
+  const payout = await findPayout(deps.database.db, payoutId)
+  if (payout?.state !== 'initiated') return 'skipped'
+
+  const destination = await loadDestination(deps, payout)
+  if (!destination) {
+    return payout.authorizationId ? 'waiting' : holdUnusable(deps, payout, log)
+  }
+
+  let authorizationId = payout.authorizationId
+  if (!authorizationId) {
+    const authorized = await authorizeCredit(deps, payout, destination, log)
+    if (typeof authorized !== 'string') return authorized.outcome
+    authorizationId = authorized
+  }
+
+  return createCredit(deps, {
+    payout,
+    authorizationId,
+    destination,
+    resumed: payout.authorizationId !== null,
+    log,
+  })
+}
+
+/** Where the payout goes; null when the account can no longer receive money. */
+async function loadDestination(
+  deps: PurchaseDeps,
+  payout: PayoutRow,
+): Promise<FundingSource | null> {
+  if (!payout.bankAccountId) return null
+  const row = await deps.database.db
+    .select({ account: bankAccounts, item: plaidItems, legalName: users.legalName })
+    .from(bankAccounts)
+    .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
+    .innerJoin(users, eq(users.id, bankAccounts.userId))
+    .where(eq(bankAccounts.id, payout.bankAccountId))
+    .get()
+  if (!row || row.account.status !== 'active') return null
+  if (row.item.status === 'removed' || row.item.status === 'revoked') return null
+
+  return {
+    accessToken: openAccessToken(row.item, deps.env.encryptionKeys),
+    plaidAccountId: row.account.plaidAccountId,
+    plaidItemId: row.item.plaidItemId,
+    legalName: row.legalName,
+  }
+}
+
+/**
+ * Holds the money of a payout whose account cannot receive it. Only before any authorization
+ * exists, checked again inside the transaction: with one, a credit may already be on its way.
+ */
+async function holdUnusable(deps: PurchaseDeps, payout: PayoutRow, log: Logger) {
+  const ctx = outcomeContextOf(deps)
+  const held = await writeRetrying(deps.database, async (tx) => {
+    const current = await findPayout(tx, payout.id)
+    if (current?.state !== 'initiated' || current.authorizationId !== null) return false
+    return holdPayout(tx, ctx, current, {
+      to: 'failed',
+      at: ctx.now,
+      code: 'ACCOUNT_UNUSABLE',
+      reason: unusableAccountReason,
+      accountStatus: null,
+      log,
+    })
+  })
+
+  return held ? 'held' : 'skipped'
+}
+
+/** Asks Plaid to authorize the credit; answers the authorization id, or what happened instead. */
+async function authorizeCredit(
+  deps: PurchaseDeps,
+  payout: PayoutRow,
+  destination: FundingSource,
+  log: Logger,
+): Promise<string | { outcome: SendOutcome }> {
+  const fields = { payoutId: payout.id, purchaseId: payout.purchaseId }
+  let authorization: TransferAuthorization
+  try {
+    const answer = await callPlaid(() =>
+      deps.plaid.transferAuthorizationCreate({
+        access_token: destination.accessToken,
+        account_id: destination.plaidAccountId,
+        type: TransferType.Credit,
+        network: TransferNetwork.Ach,
+        ach_class: ACHClass.Ppd,
+        amount: formatDecimalAmount(payout.amountCents),
+        user: { legal_name: destination.legalName },
+        idempotency_key: plaidKeyOf(payout.idempotencyKey),
+      }),
+    )
+    authorization = answer.authorization
+  } catch (error) {
+    return { outcome: await handleRefusal(deps, payout, destination, error, log) }
+  }
+
+  const ctx = outcomeContextOf(deps)
+  if (authorization.decision !== TransferAuthorizationDecision.Approved) {
+    const code = authorization.decision_rationale?.code ?? authorization.decision.toUpperCase()
+    log.error('payout authorization declined; the next run tries again', { ...fields, code })
+    await writeRetrying(deps.database, async (tx) => {
+      const current = await findPayout(tx, payout.id)
+      if (current?.idempotencyKey !== payout.idempotencyKey || current.authorizationId) return
+      await movePayout(tx, current, 'initiated', ctx.now, {
+        idempotencyKey: nextAttemptKey(current.idempotencyKey),
+        failureCode: code,
+        failureReason: authorization.decision_rationale?.description ?? 'Plaid declined the credit.',
+      })
+    })
+    return { outcome: 'declined' }
+  }
+
+  await writeRetrying(deps.database, (tx) =>
+    tx
+      .update(payouts)
+      .set({ authorizationId: authorization.id, updatedAt: ctx.now })
+      .where(
+        and(
+          eq(payouts.id, payout.id),
+          eq(payouts.state, 'initiated'),
+          eq(payouts.idempotencyKey, payout.idempotencyKey),
+          isNull(payouts.authorizationId),
+        ),
+      ),
+  )
+  const current = await findPayout(deps.database.db, payout.id)
+  // Another worker may have stored it first: the same key answered the same authorization.
+  if (current?.state !== 'initiated' || current.authorizationId !== authorization.id) {
+    return { outcome: 'skipped' }
+  }
+
+  return authorization.id
+}
+
+async function handleRefusal(
+  deps: PurchaseDeps,
+  payout: PayoutRow,
+  destination: FundingSource,
+  error: unknown,
+  log: Logger,
+): Promise<SendOutcome> {
+  const failure = toPlaidFailure(error)
+  const fields = { payoutId: payout.id, code: failure.errorCode }
+  if (failure.transient) {
+    log.warn('plaid did not answer the payout authorization; the next run asks again', fields)
+    return 'waiting'
+  }
+
+  log.error('plaid refused the payout authorization; the next run tries again', fields)
+  const now = deps.clock.now()
+  await writeRetrying(deps.database, (tx) =>
+    tx
+      .update(payouts)
+      .set({ failureCode: failure.errorCode, failureReason: 'Plaid refused the credit.' })
+      .where(and(eq(payouts.id, payout.id), eq(payouts.state, 'initiated'))),
+  )
+  if (statusForSignal(failure.errorCode)) {
+    await applyItemSignal(deps.database, {
+      plaidItemId: destination.plaidItemId,
+      signal: failure.errorCode,
+      now,
+      publicUrl: deps.env.publicUrl,
+    })
+  }
+
+  return 'refused'
+}

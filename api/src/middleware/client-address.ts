@@ -1,0 +1,54 @@
+import type { Context } from 'hono'
+import { getConnInfo } from 'hono/bun'
+import type { AppDeps } from '../context.ts'
+import {
+  forwardedAddressHeader,
+  forwardedSignatureHeader,
+  normaliseAddress,
+  verifyForwardedAddress,
+} from '../lib/rate-limit-address.ts'
+
+/** Stands for every caller whose address cannot be known; they share one counter. */
+export const unknownAddress = 'unknown'
+
+const resolved = new WeakMap<Request, string>()
+
+/**
+ * The true client address, for rate limits and logs. In order of trust:
+ * 1. the visitor's address vouched for by the site (an HMAC only the site can make);
+ * 2. `Fly-Client-IP`, only when configured to run behind Fly's proxy, which overwrites it;
+ * 3. the socket's peer address.
+ * `X-Forwarded-For` and `X-Real-IP` are never read: any client can write them.
+ */
+export function clientAddress(c: Context, deps: AppDeps): string {
+  const cached = resolved.get(c.req.raw)
+  if (cached) return cached
+
+  const address =
+    verifyForwardedAddress(
+      deps.env.sessionKeys,
+      c.req.header(forwardedAddressHeader),
+      c.req.header(forwardedSignatureHeader),
+    ) ??
+    (deps.env.trustProxy === 'fly' ? flyClientAddress(c) : null) ??
+    socketAddress(c) ??
+    unknownAddress
+  resolved.set(c.req.raw, address)
+  return address
+}
+
+function flyClientAddress(c: Context): string | null {
+  const given = c.req.header('fly-client-ip')
+  return given ? normaliseAddress(given) : null
+}
+
+function socketAddress(c: Context): string | null {
+  try {
+    const remote = getConnInfo(c).remote.address
+    return remote ? normaliseAddress(remote) : null
+  } catch {
+    // getConnInfo needs Bun's server as `c.env`; `app.request()` in tests and wrapped fetch
+    // handlers do not pass it.
+    return null
+  }
+}

@@ -1,0 +1,191 @@
+import { purchases } from '@tenor/db/schema'
+import { and, eq, isNull } from 'drizzle-orm'
+import type { TransferAuthorization } from 'plaid'
+import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
+import { applyItemSignal, statusForSignal } from '../plaid/item-health.ts'
+import type { PurchaseDeps } from './deps.ts'
+import {
+  achDescription,
+  type FundingSource,
+  judgeAuthorization,
+  loadFundingSource,
+  requestAuthorization,
+} from './funding.ts'
+import { applyPurchaseOutcome, outcomeContextOf } from './outcomes.ts'
+import { describeFailure } from './reasons.ts'
+import { findPurchase, type PurchaseRow } from './records.ts'
+import { linkTransfer } from './transfer-events.ts'
+
+/**
+ * Phases two and three of a purchase, between transactions: authorize the debit, then create
+ * the transfer. Plaid is never called inside a transaction. When Plaid does not answer (a 500,
+ * a timeout, a lost reply) the purchase stays `initiated` with what is known; `reconciling`
+ * then first asks `/transfer/get` by authorization id, and creates only when Plaid says none
+ * exists, with the same authorization, which Plaid dedupes. So a transfer is never made twice.
+ */
+export async function advancePurchase(
+  deps: PurchaseDeps,
+  purchaseId: string,
+  options: { reconciling: boolean },
+): Promise<PurchaseRow | null> {
+  const db = deps.database.db
+  const purchase = await findPurchase(db, purchaseId)
+  if (purchase?.state !== 'initiated') return purchase
+
+  const source = await loadFundingSource(deps, purchase)
+
+  if (!purchase.authorizationId && !(await authorizePurchase(deps, purchase, source))) {
+    return findPurchase(db, purchaseId)
+  }
+  const authorized = await findPurchase(db, purchaseId)
+  if (!authorized?.authorizationId || authorized.state !== 'initiated') return authorized
+  if (options.reconciling) {
+    const existing = await findTransferOf(deps, authorized.authorizationId)
+    if (existing === 'unknown') return authorized
+    if (existing) {
+      await linkTransfer(deps, purchaseId, existing)
+      return findPurchase(db, purchaseId)
+    }
+  }
+  await sendTransfer(deps, authorized, authorized.authorizationId, source)
+
+  return findPurchase(db, purchaseId)
+}
+
+/** Records Plaid's decision and applies the policy; answers whether to go on to the transfer. */
+async function authorizePurchase(
+  deps: PurchaseDeps,
+  purchase: PurchaseRow,
+  source: FundingSource,
+): Promise<boolean> {
+  let authorization: TransferAuthorization
+  try {
+    authorization = await requestAuthorization(deps, purchase, source)
+  } catch (error) {
+    await handleRefusal(deps, purchase, source, error, 'authorization')
+    return false
+  }
+
+  const verdict = judgeAuthorization(authorization)
+  const ctx = outcomeContextOf(deps)
+  await deps.database.write(async (tx) => {
+    const [recorded] = await tx
+      .update(purchases)
+      .set({
+        authorizationId: authorization.id,
+        decision: authorization.decision,
+        decisionRationale: authorization.decision_rationale?.code ?? null,
+        updatedAt: ctx.now,
+      })
+      .where(
+        and(
+          eq(purchases.id, purchase.id),
+          eq(purchases.state, 'initiated'),
+          isNull(purchases.authorizationId),
+        ),
+      )
+      .returning()
+    if (!recorded || verdict.proceed) return
+
+    await applyPurchaseOutcome(tx, ctx, recorded, {
+      state: 'failed',
+      at: ctx.now,
+      reason: `authorization ${authorization.decision} (${verdict.code})`,
+      failureCode: verdict.code,
+      failureReason: verdict.reason,
+    })
+  })
+  if (!verdict.proceed && verdict.itemSignal) await signalItem(deps, source, verdict.itemSignal)
+
+  return verdict.proceed
+}
+
+async function sendTransfer(
+  deps: PurchaseDeps,
+  purchase: PurchaseRow,
+  authorizationId: string,
+  source: FundingSource,
+): Promise<void> {
+  let transferId: string
+  try {
+    const answer = await callPlaid(() =>
+      deps.plaid.transferCreate({
+        access_token: source.accessToken,
+        account_id: source.plaidAccountId,
+        authorization_id: authorizationId,
+        description: achDescription,
+        metadata: { purchase_id: purchase.id },
+      }),
+    )
+    transferId = answer.transfer.id
+  } catch (error) {
+    await handleRefusal(deps, purchase, source, error, 'transfer')
+    return
+  }
+
+  await linkTransfer(deps, purchase.id, transferId)
+}
+
+/** The transfer made from an authorization; null when Plaid says none; 'unknown' if unsure. */
+async function findTransferOf(
+  deps: PurchaseDeps,
+  authorizationId: string,
+): Promise<string | null | 'unknown'> {
+  try {
+    const answer = await callPlaid(() =>
+      deps.plaid.transferGet({ authorization_id: authorizationId }),
+    )
+    return answer.transfer.id
+  } catch (error) {
+    const failure = toPlaidFailure(error)
+    if (failure.errorCode === 'NOT_FOUND') return null
+
+    deps.log.warn('could not look up a transfer; will ask again', { code: failure.errorCode })
+    return 'unknown'
+  }
+}
+
+/**
+ * A Plaid call that failed. Transient failures leave the purchase for reconciliation, since
+ * Plaid may have done the work. Anything else means nothing was made: the purchase fails.
+ */
+async function handleRefusal(
+  deps: PurchaseDeps,
+  purchase: PurchaseRow,
+  source: FundingSource,
+  error: unknown,
+  step: 'authorization' | 'transfer',
+): Promise<void> {
+  const failure = toPlaidFailure(error)
+  if (failure.transient) {
+    deps.log.warn('plaid did not answer; the purchase waits for reconciliation', {
+      purchaseId: purchase.id,
+      step,
+      code: failure.errorCode,
+    })
+    return
+  }
+
+  const ctx = outcomeContextOf(deps)
+  await deps.database.write(async (tx) => {
+    const current = await findPurchase(tx, purchase.id)
+    if (!current) return
+    await applyPurchaseOutcome(tx, ctx, current, {
+      state: 'failed',
+      at: ctx.now,
+      reason: `${step} refused (${failure.errorCode})`,
+      failureCode: failure.errorCode,
+      failureReason: describeFailure(failure.errorCode),
+    })
+  })
+  if (statusForSignal(failure.errorCode)) await signalItem(deps, source, failure.errorCode)
+}
+
+async function signalItem(deps: PurchaseDeps, source: FundingSource, signal: string) {
+  await applyItemSignal(deps.database, {
+    plaidItemId: source.plaidItemId,
+    signal,
+    now: deps.clock.now(),
+    publicUrl: deps.env.publicUrl,
+  })
+}

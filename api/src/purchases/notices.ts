@@ -1,0 +1,93 @@
+import type { Tx } from '@tenor/db'
+import type { UndoneState } from '@tenor/db/domain'
+import { users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { purchaseActive, purchaseReceived, purchaseStopped } from '../lib/emails.ts'
+import { enqueueEmail } from '../lib/outbox.ts'
+import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
+import type { OfferingRow, PurchaseRow } from './records.ts'
+
+/**
+ * Emails about a purchase, written to the outbox in the transaction that changes the purchase,
+ * so an email exists exactly when its event committed. Each is keyed by purchase and event.
+ */
+
+export interface NoticeContext {
+  now: Date
+  publicUrl: string
+}
+
+async function sendNotice(
+  tx: Tx,
+  ctx: NoticeContext,
+  purchase: PurchaseRow,
+  event: string,
+  render: (name: string) => { subject: string; text: string; html: string },
+): Promise<void> {
+  const owner = await tx.query.users.findFirst({ where: eq(users.id, purchase.userId) })
+  if (!owner) return
+
+  await enqueueEmail(
+    tx,
+    {
+      kind: `purchase_${event}`,
+      dedupeKey: `purchase:${purchase.id}:${event}`,
+      userId: owner.id,
+      to: owner.email,
+      ...render(owner.legalName),
+    },
+    ctx.now,
+  )
+}
+
+const wordsOf = (purchase: PurchaseRow, offering: OfferingRow) => ({
+  offeringName: offering.name,
+  amount: formatUsd(purchase.amountCents),
+})
+
+export function noticePurchaseReceived(
+  tx: Tx,
+  ctx: NoticeContext,
+  purchase: PurchaseRow,
+  offering: OfferingRow,
+): Promise<void> {
+  const url = `${ctx.publicUrl}/purchases/${purchase.id}`
+
+  return sendNotice(tx, ctx, purchase, 'received', (name) =>
+    purchaseReceived(name, wordsOf(purchase, offering), url),
+  )
+}
+
+export function noticePurchaseActive(
+  tx: Tx,
+  ctx: NoticeContext,
+  purchase: PurchaseRow,
+  offering: OfferingRow,
+  dates: { settledOn: string; maturityDate: string; payoutCents: number },
+): Promise<void> {
+  const words = {
+    ...wordsOf(purchase, offering),
+    settledOn: dates.settledOn,
+    maturityDate: dates.maturityDate,
+    payout: formatUsd(dates.payoutCents),
+  }
+
+  return sendNotice(tx, ctx, purchase, 'active', (name) =>
+    purchaseActive(name, words, `${ctx.publicUrl}/portfolio`),
+  )
+}
+
+export function noticePurchaseStopped(
+  tx: Tx,
+  ctx: NoticeContext,
+  purchase: PurchaseRow,
+  offering: OfferingRow,
+  outcome: UndoneState,
+  reason: string,
+): Promise<void> {
+  const url = `${ctx.publicUrl}/purchases/${purchase.id}`
+
+  return sendNotice(tx, ctx, purchase, outcome, (name) =>
+    purchaseStopped(name, { ...wordsOf(purchase, offering), outcome, reason }, url),
+  )
+}

@@ -1,0 +1,115 @@
+import type { CalendarDate } from '@tenor/db/domain'
+import { bankAccounts, offerings, plaidItems } from '@tenor/db/schema'
+import { and, eq, ne } from 'drizzle-orm'
+import type { SessionUser } from '../context.ts'
+import { ApiError } from '../lib/errors.ts'
+import { canFund } from '../plaid/banks.ts'
+import { checkPurchaseAmount, formatUsd } from '../routes/offerings/offerings.amounts.ts'
+import type { PurchaseDeps } from './deps.ts'
+import type { OfferingRow } from './records.ts'
+
+export interface PurchaseRequest {
+  offeringId: string
+  bankAccountId: string
+  amountCents: number
+  consent: true
+}
+
+/** Open for purchase: status open and the business date within the window, both ends included. */
+export function isOpenForPurchase(offering: OfferingRow, today: CalendarDate): boolean {
+  return offering.status === 'open' && offering.opensOn <= today && today <= offering.closesOn
+}
+
+const offeringClosed = () =>
+  new ApiError(409, 'offering_closed', 'This offering is not open for purchase.')
+
+/**
+ * Everything a purchase needs before anything is written, each refused with its own code: a
+ * verified email, approved KYC, an open offering, an amount it accepts, and the buyer's own
+ * account that can fund an ACH debit. Capacity is decided later, by the reservation itself.
+ */
+export async function checkPurchaseRequest(
+  deps: PurchaseDeps,
+  user: SessionUser,
+  request: PurchaseRequest,
+  today: CalendarDate,
+): Promise<OfferingRow> {
+  if (!user.emailVerified) {
+    throw new ApiError(403, 'email_not_verified', 'Confirm your email address before buying.')
+  }
+  if (user.kycStatus !== 'approved') {
+    throw new ApiError(
+      403,
+      'kyc_not_approved',
+      'Your identity check must be approved before you can buy notes.',
+    )
+  }
+
+  const offering = await deps.database.db.query.offerings.findFirst({
+    where: and(eq(offerings.id, request.offeringId), ne(offerings.status, 'draft')),
+  })
+  if (!offering) throw new ApiError(422, 'offering_not_found', 'There is no such offering.')
+  if (!isOpenForPurchase(offering, today)) throw offeringClosed()
+
+  const problem = checkPurchaseAmount(offering, request.amountCents)
+  if (problem) {
+    throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
+      issues: [{ path: 'amountCents', message: problem }],
+    })
+  }
+
+  await checkFundingAccount(deps, user.id, request.bankAccountId)
+
+  return offering
+}
+
+async function checkFundingAccount(deps: PurchaseDeps, userId: string, accountId: string) {
+  const found = await deps.database.db
+    .select({ account: bankAccounts, item: plaidItems })
+    .from(bankAccounts)
+    .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
+    .where(and(eq(bankAccounts.id, accountId), eq(bankAccounts.userId, userId)))
+    .get()
+  // Another investor's account answers exactly as a missing one.
+  if (!found || found.account.status === 'removed' || found.item.status === 'removed') {
+    throw new ApiError(422, 'bank_account_not_found', 'There is no such bank account.')
+  }
+  if (found.item.status === 'needs_reconnect') {
+    throw new ApiError(
+      409,
+      'bank_reconnect_required',
+      'Your bank needs you to sign in again. Reconnect it, then buy.',
+    )
+  }
+  if (!canFund(found.account, found.item)) {
+    throw new ApiError(
+      409,
+      'bank_account_unusable',
+      'This bank account cannot fund purchases. Choose a checking or savings account in good standing.',
+    )
+  }
+}
+
+/**
+ * Why a reservation found no room, read after the conditional update refused it: the offering
+ * closed meanwhile, it is sold out, or it has less left than asked.
+ */
+export function capacityRefusal(
+  offering: OfferingRow,
+  amountCents: number,
+  today: CalendarDate,
+): ApiError {
+  if (!isOpenForPurchase(offering, today)) return offeringClosed()
+
+  const remainingCents = offering.capacityCents - offering.reservedCents
+  if (remainingCents < offering.minPurchaseCents) {
+    return new ApiError(409, 'sold_out', 'This offering is sold out.', { remainingCents })
+  }
+
+  return new ApiError(
+    409,
+    'insufficient_capacity',
+    `Only ${formatUsd(remainingCents)} of this offering is left; ${formatUsd(amountCents)} is more than that.`,
+    { remainingCents },
+  )
+}

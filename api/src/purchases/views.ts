@@ -1,0 +1,126 @@
+import {
+  type CalendarDate,
+  holdingStates,
+  type LedgerReader,
+  type OfferingTerms,
+  type PurchaseState,
+  previewPayout,
+  toCalendarDate,
+} from '@tenor/db/domain'
+import { offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import type { OfferingRow, PurchaseRow } from './records.ts'
+
+type EventRow = typeof purchaseEvents.$inferSelect
+
+export const termsOf = (offering: OfferingRow): OfferingTerms => ({
+  rateBps: offering.rateBps,
+  rateType: offering.rateType,
+  compounding: offering.compounding,
+  dayCount: offering.dayCount,
+  termMonths: offering.termMonths,
+})
+
+/** Whether a purchase still holds principal for the investor (or did, until it was paid). */
+export function isHolding(state: PurchaseState): boolean {
+  return (holdingStates as readonly PurchaseState[]).includes(state) || state === 'paid'
+}
+
+/**
+ * What an investor sees of a purchase. The payout at maturity is exact once the debit has
+ * settled; before that it is estimated as if it settled today.
+ */
+export function toPurchaseView(
+  purchase: PurchaseRow,
+  offering: OfferingRow,
+  history: EventRow[],
+  today: CalendarDate,
+) {
+  const startDate = purchase.settledOn ? toCalendarDate(purchase.settledOn) : today
+  const payout = isHolding(purchase.state)
+    ? {
+        startDate,
+        estimated: purchase.settledOn === null,
+        ...previewPayout({
+          terms: termsOf(offering),
+          principalCents: purchase.amountCents,
+          startDate,
+        }),
+      }
+    : null
+
+  return {
+    id: purchase.id,
+    offeringId: purchase.offeringId,
+    offeringName: offering.name,
+    bankAccountId: purchase.bankAccountId,
+    amountCents: purchase.amountCents,
+    state: purchase.state,
+    cancellable: purchase.state === 'pending',
+    maturityInstruction: purchase.maturityInstruction,
+    rolloverOfferingId: purchase.rolloverOfferingId,
+    settledOn: purchase.settledOn,
+    maturityDate: purchase.maturityDate,
+    failure:
+      purchase.failureReason === null
+        ? null
+        : { code: purchase.failureCode, reason: purchase.failureReason },
+    payout,
+    createdAt: purchase.createdAt.toISOString(),
+    updatedAt: purchase.updatedAt.toISOString(),
+    history: history.map((event) => ({
+      from: event.fromState,
+      to: event.toState,
+      reason: event.reason,
+      at: event.createdAt.toISOString(),
+    })),
+  }
+}
+
+export type PurchaseView = ReturnType<typeof toPurchaseView>
+
+// The most recent purchases an investor sees in one list.
+const listLimit = 500
+
+/**
+ * The caller's purchases with their offerings and history, newest first; with `purchaseId`,
+ * only that one. Another investor's purchase is simply not found.
+ */
+export async function listPurchaseViews(
+  db: LedgerReader,
+  input: { userId: string; purchaseId?: string; today: CalendarDate },
+): Promise<PurchaseView[]> {
+  const rows = await db
+    .select({ purchase: purchases, offering: offerings })
+    .from(purchases)
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .where(
+      and(
+        eq(purchases.userId, input.userId),
+        input.purchaseId ? eq(purchases.id, input.purchaseId) : undefined,
+      ),
+    )
+    .orderBy(desc(purchases.createdAt), desc(purchases.id))
+    .limit(listLimit)
+  if (rows.length === 0) return []
+
+  const events = await db
+    .select()
+    .from(purchaseEvents)
+    .where(
+      inArray(
+        purchaseEvents.purchaseId,
+        rows.map((row) => row.purchase.id),
+      ),
+    )
+    .orderBy(asc(purchaseEvents.createdAt), asc(purchaseEvents.id))
+
+  return rows.map(({ purchase, offering }) =>
+    toPurchaseView(
+      purchase,
+      offering,
+      events.filter((event) => event.purchaseId === purchase.id),
+      input.today,
+    ),
+  )
+}

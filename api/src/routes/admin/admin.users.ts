@@ -1,0 +1,98 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { sessions, users } from '@tenor/db/schema'
+import { and, eq, isNull } from 'drizzle-orm'
+import { recordAudit } from '../../admin/audit.ts'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
+import { toAdminUser } from './admin.handlers.ts'
+import type * as routes from './admin.routes.ts'
+
+type UserRow = typeof users.$inferSelect
+
+/** Account status and role changes, each audited; an admin can never lock out the last admin. */
+export function createUserActionHandlers(deps: AppDeps) {
+  const { database, clock } = deps
+
+  async function change(
+    adminId: string,
+    userId: string,
+    action: string,
+    update: (row: UserRow) => Partial<UserRow> | ApiError,
+  ): Promise<UserRow> {
+    const now = clock.now()
+    const result = await database.write(async (tx) => {
+      const row = await tx.query.users.findFirst({ where: eq(users.id, userId) })
+      if (!row) return notFound('user')
+      if (userId === adminId) {
+        return new ApiError(409, 'own_account', 'Ask another administrator to change your account.')
+      }
+      const set = update(row)
+      if (set instanceof ApiError) return set
+
+      await tx
+        .update(users)
+        .set({ ...set, updatedAt: now })
+        .where(eq(users.id, userId))
+      if (set.status === 'disabled' || set.role === 'investor') {
+        // A disabled account's sessions end now; a demoted admin signs in again as an investor.
+        await tx
+          .update(sessions)
+          .set({ revokedAt: now })
+          .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      }
+      await recordAudit(tx, {
+        adminId,
+        action,
+        targetType: 'user',
+        targetId: userId,
+        before: { status: row.status, role: row.role },
+        after: { status: set.status ?? row.status, role: set.role ?? row.role },
+        at: now,
+      })
+      return { ...row, ...set }
+    })
+    if (result instanceof ApiError) throw result
+    return result
+  }
+
+  async function adminCount(): Promise<number> {
+    return database.db.$count(users, and(eq(users.role, 'admin'), eq(users.status, 'active')))
+  }
+
+  const disable: RouteHandler<typeof routes.disableUser, AuthedEnv> = async (c) => {
+    const { userId } = c.req.valid('param')
+    const admins = await adminCount()
+    const row = await change(c.get('user').id, userId, 'user.disable', (user) =>
+      user.role === 'admin' && admins <= 1
+        ? new ApiError(409, 'last_admin', 'This is the last active administrator.')
+        : { status: 'disabled' },
+    )
+    c.get('log').info('user disabled', { adminId: c.get('user').id, userId })
+    return c.json({ user: toAdminUser(row) }, 200)
+  }
+
+  const enable: RouteHandler<typeof routes.enableUser, AuthedEnv> = async (c) => {
+    const { userId } = c.req.valid('param')
+    const row = await change(c.get('user').id, userId, 'user.enable', () => ({
+      status: 'active',
+      failedLoginCount: 0,
+      lockedUntil: null,
+    }))
+    return c.json({ user: toAdminUser(row) }, 200)
+  }
+
+  const setRole: RouteHandler<typeof routes.setRole, AuthedEnv> = async (c) => {
+    const { userId } = c.req.valid('param')
+    const { role } = c.req.valid('json')
+    const admins = await adminCount()
+    const row = await change(c.get('user').id, userId, `user.role.${role}`, (user) =>
+      user.role === 'admin' && role === 'investor' && admins <= 1
+        ? new ApiError(409, 'last_admin', 'This is the last active administrator.')
+        : { role },
+    )
+    c.get('log').info('user role changed', { adminId: c.get('user').id, userId, role })
+    return c.json({ user: toAdminUser(row) }, 200)
+  }
+
+  return { disable, enable, setRole }
+}

@@ -1,0 +1,67 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { adminApprovals, auditEvents, users } from '@tenor/db/schema'
+import { desc, eq } from 'drizzle-orm'
+import { decideApproval } from '../../admin/approvals.ts'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import type * as routes from './governance.routes.ts'
+
+/** Approvals (maker-checker) and the audit trail. */
+export function createGovernanceHandlers(deps: AppDeps) {
+  const { database } = deps
+  const iso = (value: Date | null) => value?.toISOString() ?? null
+
+  const listApprovals: RouteHandler<typeof routes.listApprovals, AuthedEnv> = async (c) => {
+    const { state } = c.req.valid('query')
+    const rows = await database.db
+      .select()
+      .from(adminApprovals)
+      .where(state ? eq(adminApprovals.state, state) : undefined)
+      .orderBy(desc(adminApprovals.requestedAt))
+      .limit(200)
+    return c.json(
+      {
+        approvals: rows.map((row) => ({
+          ...row,
+          requestedAt: row.requestedAt.toISOString(),
+          decidedAt: iso(row.decidedAt),
+          executedAt: undefined,
+        })),
+      },
+      200,
+    )
+  }
+
+  const decide = (approve: boolean) =>
+    (async (c) => {
+      const outcome = await decideApproval(deps, {
+        approvalId: c.req.valid('param').approvalId,
+        adminId: c.get('user').id,
+        approve,
+      })
+      c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
+      return c.json(outcome, 200)
+    }) satisfies RouteHandler<typeof routes.approve, AuthedEnv>
+
+  const listAudit: RouteHandler<typeof routes.listAudit, AuthedEnv> = async (c) => {
+    const { targetId, limit } = c.req.valid('query')
+    const rows = await database.db
+      .select({ event: auditEvents, adminEmail: users.email })
+      .from(auditEvents)
+      .leftJoin(users, eq(users.id, auditEvents.adminId))
+      .where(targetId ? eq(auditEvents.targetId, targetId) : undefined)
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .limit(Number(limit ?? 100))
+    return c.json(
+      {
+        events: rows.map(({ event, adminEmail }) => ({
+          ...event,
+          adminEmail,
+          createdAt: event.createdAt.toISOString(),
+        })),
+      },
+      200,
+    )
+  }
+
+  return { listApprovals, approve: decide(true), reject: decide(false), listAudit }
+}

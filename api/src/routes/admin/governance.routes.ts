@@ -1,0 +1,109 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { approvalStates } from '@tenor/db/schema'
+import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+
+const tags = ['Admin']
+const denied = {
+  401: errorResponse('Not signed in'),
+  403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+}
+
+const approval = z
+  .object({
+    id: z.string(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string(),
+    payload: z.string(),
+    state: z.enum(approvalStates),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    result: z.string().nullable(),
+  })
+  .openapi('Approval')
+
+export const listApprovals = createRoute({
+  method: 'get',
+  path: '/approvals',
+  tags,
+  summary: 'Requests waiting for (or decided by) a second administrator',
+  request: { query: z.strictObject({ state: z.enum(approvalStates).optional() }) },
+  responses: {
+    200: jsonResponse(z.object({ approvals: z.array(approval) }), 'Approvals'),
+    ...denied,
+    422: errorResponse('Invalid query'),
+  },
+})
+
+const approvalId = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'approvalId', in: 'path' } })
+
+const decide = (path: string, summary: string) =>
+  createRoute({
+    method: 'post',
+    path,
+    tags,
+    summary,
+    request: { params: z.object({ approvalId }), body: jsonBody(z.strictObject({})) },
+    responses: {
+      200: jsonResponse(
+        z.object({ state: z.enum(['executed', 'rejected']), result: z.string() }),
+        'Decided',
+      ),
+      ...denied,
+      404: errorResponse('No such request'),
+      409: errorResponse('Already decided, or your own request'),
+    },
+  })
+
+export const approve = decide(
+  '/approvals/{approvalId}/approve',
+  'Approve and carry out a request made by another administrator',
+)
+export const reject = decide(
+  '/approvals/{approvalId}/reject',
+  'Reject a request made by another administrator',
+)
+
+export const listAudit = createRoute({
+  method: 'get',
+  path: '/audit',
+  tags,
+  summary: 'The audit trail, newest first: who did what, when, before and after',
+  request: {
+    query: z.strictObject({
+      targetId: z.string().max(64).optional(),
+      limit: z
+        .string()
+        .regex(/^[1-9][0-9]{0,2}$/)
+        .optional(),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        events: z.array(
+          z.object({
+            id: z.string(),
+            adminId: z.string(),
+            adminEmail: z.string().nullable(),
+            action: z.string(),
+            targetType: z.string(),
+            targetId: z.string(),
+            before: z.string().nullable(),
+            after: z.string().nullable(),
+            createdAt: z.string(),
+          }),
+        ),
+      }),
+      'Audit events',
+    ),
+    ...denied,
+    422: errorResponse('Invalid query'),
+  },
+})

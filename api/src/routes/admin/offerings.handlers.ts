@@ -1,0 +1,222 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { newId } from '@tenor/db'
+import { businessDateOf } from '@tenor/db/domain'
+import { offerings, purchases } from '@tenor/db/schema'
+import { and, asc, count, eq, inArray, sum } from 'drizzle-orm'
+import { requestApproval } from '../../admin/approvals.ts'
+import { recordAudit } from '../../admin/audit.ts'
+import { checkOfferingTerms, type TermsIssue } from '../../admin/offering-terms.ts'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
+import type * as routes from './offerings.routes.ts'
+
+type OfferingRow = typeof offerings.$inferSelect
+
+const invalidTerms = (issues: TermsIssue[]) =>
+  new ApiError(422, 'validation_failed', 'The terms are incomplete or inconsistent.', { issues })
+const wrongStatus = (message: string) => new ApiError(409, 'wrong_status', message)
+
+export function createAdminOfferingHandlers(deps: AppDeps) {
+  const { database, clock, env } = deps
+  const today = () => businessDateOf(clock.now(), env.businessTimeZone)
+
+  async function purchaseCounts(ids: string[]) {
+    if (ids.length === 0) return new Map<string, Record<string, number>>()
+    const rows = await database.db
+      .select({ offeringId: purchases.offeringId, state: purchases.state, n: count() })
+      .from(purchases)
+      .where(inArray(purchases.offeringId, ids))
+      .groupBy(purchases.offeringId, purchases.state)
+    const byOffering = new Map<string, Record<string, number>>()
+    for (const row of rows) {
+      const states = byOffering.get(row.offeringId) ?? {}
+      states[row.state] = row.n
+      byOffering.set(row.offeringId, states)
+    }
+    return byOffering
+  }
+
+  const view = (row: OfferingRow, states: Record<string, number> = {}) => ({
+    ...row,
+    createdAt: undefined,
+    updatedAt: undefined,
+    purchasesByState: states,
+  })
+
+  async function load(id: string): Promise<OfferingRow> {
+    const row = await database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
+    if (!row) throw notFound('offering')
+    return row
+  }
+
+  /** Moves an offering from one status to another, once, with an audit record. */
+  async function move(
+    adminId: string,
+    row: OfferingRow,
+    from: OfferingRow['status'],
+    to: OfferingRow['status'],
+  ) {
+    const now = clock.now()
+    const moved = await database.write(async (tx) => {
+      const result = await tx
+        .update(offerings)
+        .set({ status: to, updatedAt: now })
+        .where(and(eq(offerings.id, row.id), eq(offerings.status, from)))
+        .returning()
+      if (!result[0]) return null
+      await recordAudit(tx, {
+        adminId,
+        action: `offering.${to === 'open' ? 'publish' : to}`,
+        targetType: 'offering',
+        targetId: row.id,
+        before: { status: from },
+        after: { status: to },
+        at: now,
+      })
+      return result[0]
+    })
+    if (!moved) throw wrongStatus(`This offering is ${row.status}.`)
+    return moved
+  }
+
+  const list: RouteHandler<typeof routes.listOfferings, AuthedEnv> = async (c) => {
+    const rows = await database.db
+      .select()
+      .from(offerings)
+      .orderBy(asc(offerings.opensOn), asc(offerings.slug))
+    const counts = await purchaseCounts(rows.map((row) => row.id))
+    return c.json({ offerings: rows.map((row) => view(row, counts.get(row.id))) }, 200)
+  }
+
+  const get: RouteHandler<typeof routes.getOffering, AuthedEnv> = async (c) => {
+    const row = await load(c.req.valid('param').offeringId)
+    const counts = await purchaseCounts([row.id])
+    const schedule = await database.db
+      .select({
+        maturityDate: purchases.maturityDate,
+        principalCents: sum(purchases.amountCents),
+        notes: count(),
+      })
+      .from(purchases)
+      .where(eq(purchases.offeringId, row.id))
+      .groupBy(purchases.maturityDate)
+      .orderBy(asc(purchases.maturityDate))
+    return c.json(
+      {
+        offering: view(row, counts.get(row.id)),
+        maturitySchedule: schedule
+          .filter((entry) => entry.maturityDate !== null)
+          .map((entry) => ({
+            maturityDate: entry.maturityDate ?? '',
+            principalCents: Number(entry.principalCents ?? 0),
+            notes: entry.notes,
+          })),
+      },
+      200,
+    )
+  }
+
+  const create: RouteHandler<typeof routes.createOffering, AuthedEnv> = async (c) => {
+    const terms = c.req.valid('json')
+    const issues = checkOfferingTerms(terms)
+    if (issues.length > 0) throw invalidTerms(issues)
+    const now = clock.now()
+    const row = await database.write(async (tx) => {
+      const inserted = await tx
+        .insert(offerings)
+        .values({ id: newId(), ...terms, status: 'draft', createdAt: now, updatedAt: now })
+        .onConflictDoNothing({ target: offerings.slug })
+        .returning()
+      const created = inserted[0]
+      if (!created) return null
+      await recordAudit(tx, {
+        adminId: c.get('user').id,
+        action: 'offering.create',
+        targetType: 'offering',
+        targetId: created.id,
+        after: terms,
+        at: now,
+      })
+      return created
+    })
+    if (!row) throw new ApiError(409, 'slug_taken', 'Another offering already uses this slug.')
+    return c.json({ offering: view(row) }, 201)
+  }
+
+  const edit: RouteHandler<typeof routes.editOffering, AuthedEnv> = async (c) => {
+    const row = await load(c.req.valid('param').offeringId)
+    if (row.status !== 'draft') throw wrongStatus('Only drafts can be edited.')
+    const changes = c.req.valid('json')
+    const issues = checkOfferingTerms({ ...row, ...changes })
+    if (issues.length > 0) throw invalidTerms(issues)
+    const now = clock.now()
+    const updated = await database.write(async (tx) => {
+      const result = await tx
+        .update(offerings)
+        .set({ ...changes, updatedAt: now })
+        .where(eq(offerings.id, row.id))
+        .returning()
+      await recordAudit(tx, {
+        adminId: c.get('user').id,
+        action: 'offering.edit',
+        targetType: 'offering',
+        targetId: row.id,
+        before: Object.fromEntries(
+          Object.keys(changes).map((key) => [key, row[key as keyof OfferingRow]]),
+        ),
+        after: changes,
+        at: now,
+      })
+      return result[0] ?? row
+    })
+    return c.json({ offering: view(updated) }, 200)
+  }
+
+  const publish: RouteHandler<typeof routes.publishOffering, AuthedEnv> = async (c) => {
+    const row = await load(c.req.valid('param').offeringId)
+    if (row.status !== 'draft') throw wrongStatus(`This offering is ${row.status}, not a draft.`)
+    const issues = checkOfferingTerms(row, today())
+    if (issues.length > 0) throw invalidTerms(issues)
+    return c.json({ offering: view(await move(c.get('user').id, row, 'draft', 'open')) }, 200)
+  }
+
+  const close: RouteHandler<typeof routes.closeOffering, AuthedEnv> = async (c) => {
+    const row = await load(c.req.valid('param').offeringId)
+    if (row.status !== 'open') throw wrongStatus(`This offering is ${row.status}, not open.`)
+    const counts = await purchaseCounts([row.id])
+    return c.json(
+      { offering: view(await move(c.get('user').id, row, 'open', 'closed'), counts.get(row.id)) },
+      200,
+    )
+  }
+
+  const cancel: RouteHandler<typeof routes.requestCancellation, AuthedEnv> = async (c) => {
+    const row = await load(c.req.valid('param').offeringId)
+    if (!['open', 'closed'].includes(row.status))
+      throw wrongStatus(`This offering is ${row.status}.`)
+    const approvalId = await requestApproval(deps, {
+      action: 'offering.cancel',
+      targetType: 'offering',
+      targetId: row.id,
+      payload: { reason: c.req.valid('json').reason },
+      adminId: c.get('user').id,
+    })
+    return c.json({ approvalId, state: 'pending' as const }, 202)
+  }
+
+  const rate: RouteHandler<typeof routes.requestRateChange, AuthedEnv> = async (c) => {
+    const row = await load(c.req.valid('param').offeringId)
+    if (row.status !== 'open')
+      throw wrongStatus('Only an open offering has its rate changed this way.')
+    const approvalId = await requestApproval(deps, {
+      action: 'offering.rate',
+      targetType: 'offering',
+      targetId: row.id,
+      payload: { rateBps: c.req.valid('json').rateBps, from: row.rateBps },
+      adminId: c.get('user').id,
+    })
+    return c.json({ approvalId, state: 'pending' as const }, 202)
+  }
+
+  return { list, get, create, edit, publish, close, cancel, rate }
+}

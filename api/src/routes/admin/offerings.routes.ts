@@ -1,0 +1,206 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import {
+  compoundings,
+  dayCounts,
+  maturityInstructions,
+  offeringStatuses,
+  rateTypes,
+} from '@tenor/db/schema'
+import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+
+const tags = ['Admin']
+const denied = {
+  401: errorResponse('Not signed in'),
+  403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+}
+const offeringId = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'offeringId', in: 'path' } })
+const cents = z.number().int().min(1).max(100_000_000_000)
+const date = z.iso.date()
+const text = (max: number) => z.string().trim().min(1).max(max)
+
+export const offeringTerms = z.strictObject({
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single hyphens.')
+    .max(80),
+  name: text(120),
+  issuer: text(120),
+  description: text(2000),
+  rateBps: z.number().int().min(1).max(5000),
+  rateType: z.enum(rateTypes),
+  compounding: z.enum(compoundings).nullable(),
+  dayCount: z.enum(dayCounts),
+  termMonths: z.number().int().min(1).max(360),
+  capacityCents: cents,
+  minPurchaseCents: cents,
+  maxPurchaseCents: cents,
+  incrementCents: cents,
+  opensOn: date,
+  closesOn: date,
+  defaultMaturityInstruction: z.enum(maturityInstructions),
+})
+
+export const adminOffering = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    issuer: z.string(),
+    description: z.string(),
+    status: z.enum(offeringStatuses),
+    rateBps: z.number().int(),
+    rateType: z.enum(rateTypes),
+    compounding: z.enum(compoundings).nullable(),
+    dayCount: z.enum(dayCounts),
+    termMonths: z.number().int(),
+    capacityCents: z.number().int(),
+    reservedCents: z.number().int(),
+    minPurchaseCents: z.number().int(),
+    maxPurchaseCents: z.number().int(),
+    incrementCents: z.number().int(),
+    opensOn: z.string(),
+    closesOn: z.string(),
+    defaultMaturityInstruction: z.enum(maturityInstructions),
+    purchasesByState: z.record(z.string(), z.number().int()),
+  })
+  .openapi('AdminOffering')
+
+const one = jsonResponse(z.object({ offering: adminOffering }), 'The offering')
+
+export const listOfferings = createRoute({
+  method: 'get',
+  path: '/offerings',
+  tags,
+  summary: 'Every offering, drafts included, with capacity used and purchases by state',
+  responses: {
+    200: jsonResponse(z.object({ offerings: z.array(adminOffering) }), 'Offerings'),
+    ...denied,
+  },
+})
+
+export const getOffering = createRoute({
+  method: 'get',
+  path: '/offerings/{offeringId}',
+  tags,
+  summary: 'One offering with its maturity schedule',
+  request: { params: z.object({ offeringId }) },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        offering: adminOffering,
+        maturitySchedule: z.array(
+          z.object({
+            maturityDate: z.string(),
+            principalCents: z.number().int(),
+            notes: z.number().int(),
+          }),
+        ),
+      }),
+      'The offering',
+    ),
+    ...denied,
+    404: errorResponse('No such offering'),
+  },
+})
+
+export const createOffering = createRoute({
+  method: 'post',
+  path: '/offerings',
+  tags,
+  summary: 'Create a draft offering',
+  request: { body: jsonBody(offeringTerms) },
+  responses: {
+    201: one,
+    ...denied,
+    409: errorResponse('The slug is taken'),
+    422: errorResponse('Invalid terms; `issues` lists each field'),
+  },
+})
+
+export const editOffering = createRoute({
+  method: 'patch',
+  path: '/offerings/{offeringId}',
+  tags,
+  summary: 'Edit a draft (published terms change only through a rate-change approval)',
+  request: { params: z.object({ offeringId }), body: jsonBody(offeringTerms.partial()) },
+  responses: {
+    200: one,
+    ...denied,
+    404: errorResponse('No such offering'),
+    409: errorResponse('Only drafts can be edited'),
+    422: errorResponse('Invalid terms'),
+  },
+})
+
+const transition = (path: string, summary: string, body = z.strictObject({})) =>
+  createRoute({
+    method: 'post',
+    path,
+    tags,
+    summary,
+    request: { params: z.object({ offeringId }), body: jsonBody(body) },
+    responses: {
+      200: one,
+      ...denied,
+      404: errorResponse('No such offering'),
+      409: errorResponse('Not allowed in its current status'),
+      422: errorResponse('The terms are incomplete or inconsistent; `issues` says how'),
+    },
+  })
+
+export const publishOffering = transition(
+  '/offerings/{offeringId}/publish',
+  'Open a draft for purchases, after checking its terms are complete and consistent',
+)
+export const closeOffering = transition(
+  '/offerings/{offeringId}/close',
+  'Close an open offering early: no new purchases',
+)
+
+const approvalAnswer = jsonResponse(
+  z.object({ approvalId: z.string(), state: z.literal('pending') }),
+  'Waiting for a second administrator',
+)
+
+export const requestCancellation = createRoute({
+  method: 'post',
+  path: '/offerings/{offeringId}/cancel',
+  tags,
+  summary: 'Ask to cancel an offering that did not fund; a second administrator must approve',
+  description:
+    'On approval, pending transfers are cancelled and settled purchases are repaid by ACH credit with interest to that day.',
+  request: {
+    params: z.object({ offeringId }),
+    body: jsonBody(z.strictObject({ reason: z.string().trim().min(5).max(500) })),
+  },
+  responses: {
+    202: approvalAnswer,
+    ...denied,
+    404: errorResponse('No such offering'),
+    409: errorResponse('Not cancellable now, or a request is already waiting'),
+    422: errorResponse('Invalid input'),
+  },
+})
+
+export const requestRateChange = createRoute({
+  method: 'post',
+  path: '/offerings/{offeringId}/rate',
+  tags,
+  summary:
+    "Ask to change an open offering's rate for new purchases; a second administrator must approve",
+  request: {
+    params: z.object({ offeringId }),
+    body: jsonBody(z.strictObject({ rateBps: z.number().int().min(1).max(5000) })),
+  },
+  responses: {
+    202: approvalAnswer,
+    ...denied,
+    404: errorResponse('No such offering'),
+    409: errorResponse('Not open, or a request is already waiting'),
+    422: errorResponse('Invalid input'),
+  },
+})

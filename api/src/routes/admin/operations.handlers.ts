@@ -1,0 +1,134 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { addDays, businessDateOf, calculateInterest, toCalendarDate } from '@tenor/db/domain'
+import {
+  jobRuns,
+  offerings,
+  outboxMessages,
+  payouts,
+  plaidItems,
+  purchases,
+  users,
+} from '@tenor/db/schema'
+import { and, count, desc, eq, inArray, lte, ne } from 'drizzle-orm'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
+import type * as routes from './operations.routes.ts'
+
+const iso = (value: Date | null) => value?.toISOString() ?? null
+
+export function createOperationsHandler(deps: AppDeps) {
+  const { database, clock, env, plaid } = deps
+
+  /** What maturities and pending payouts will draw from the Plaid Transfer ledger within 7 days. */
+  async function dueNextWeekCents(): Promise<number> {
+    const today = businessDateOf(clock.now(), env.businessTimeZone)
+    const horizon = addDays(today, 7)
+    const maturing = await database.db
+      .select({ purchase: purchases, offering: offerings })
+      .from(purchases)
+      .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+      .where(and(eq(purchases.state, 'active'), lte(purchases.maturityDate, horizon)))
+    const fromMaturities = maturing.reduce((total, { purchase, offering }) => {
+      if (
+        !purchase.settledOn ||
+        !purchase.maturityDate ||
+        purchase.maturityInstruction === 'rollover_all'
+      ) {
+        return total
+      }
+      const interest = calculateInterest({
+        ...offering,
+        principalCents: purchase.amountCents,
+        startDate: toCalendarDate(purchase.settledOn),
+        maturityDate: toCalendarDate(purchase.maturityDate),
+      })
+      return (
+        total +
+        (purchase.maturityInstruction === 'payout' ? purchase.amountCents + interest : interest)
+      )
+    }, 0)
+    const open = await database.db
+      .select({ amountCents: payouts.amountCents })
+      .from(payouts)
+      .where(inArray(payouts.state, ['initiated', 'pending']))
+    return fromMaturities + open.reduce((total, row) => total + row.amountCents, 0)
+  }
+
+  const getOperations: RouteHandler<typeof routes.getOperations, AuthedEnv> = async (c) => {
+    const runs = await database.db.select().from(jobRuns).orderBy(desc(jobRuns.startedAt)).limit(50)
+    const toRun = (row: (typeof runs)[number]) => ({
+      job: row.job,
+      outcome: row.outcome,
+      startedAt: row.startedAt.toISOString(),
+      finishedAt: iso(row.finishedAt),
+      counts: row.counts,
+      error: row.error,
+    })
+    const [lastCheck] = await database.db
+      .select()
+      .from(jobRuns)
+      .where(and(eq(jobRuns.job, 'ledger-check'), ne(jobRuns.outcome, 'skipped')))
+      .orderBy(desc(jobRuns.startedAt))
+      .limit(1)
+    const [pending] = await database.db
+      .select({ n: count() })
+      .from(outboxMessages)
+      .where(eq(outboxMessages.status, 'pending'))
+    const failed = await database.db
+      .select()
+      .from(outboxMessages)
+      .where(inArray(outboxMessages.status, ['failed', 'suppressed']))
+      .orderBy(desc(outboxMessages.createdAt))
+      .limit(50)
+    const items = await database.db
+      .select({ item: plaidItems, email: users.email })
+      .from(plaidItems)
+      .innerJoin(users, eq(users.id, plaidItems.userId))
+      .where(inArray(plaidItems.status, ['needs_reconnect', 'revoked']))
+      .orderBy(desc(plaidItems.statusChangedAt))
+      .limit(100)
+
+    const due = await dueNextWeekCents()
+    let available: number | null = null
+    let fundingError: string | null = null
+    try {
+      const ledger = await callPlaid(() => plaid.transferLedgerGet({}))
+      available = Math.round(Number(ledger.balance.available) * 100)
+    } catch (error) {
+      fundingError = `Plaid ledger unavailable (${toPlaidFailure(error).errorCode})`
+    }
+
+    return c.json(
+      {
+        workerRuns: runs.map(toRun),
+        lastLedgerCheck: lastCheck ? toRun(lastCheck) : null,
+        outbox: {
+          pending: pending?.n ?? 0,
+          failed: failed.map((row) => ({
+            id: row.id,
+            kind: row.kind,
+            to: row.toAddress,
+            lastError: row.lastError,
+            createdAt: row.createdAt.toISOString(),
+          })),
+        },
+        itemsNeedingReconnect: items.map(({ item, email }) => ({
+          id: item.id,
+          userEmail: email,
+          institutionName: item.institutionName,
+          status: item.status,
+          since: item.statusChangedAt.toISOString(),
+        })),
+        payoutFunding: {
+          plaidLedgerAvailableCents: available,
+          dueNext7DaysCents: due,
+          shortfallCents: available === null ? null : Math.max(0, due - available),
+          error: fundingError,
+        },
+      },
+      200,
+    )
+  }
+
+  return getOperations
+}

@@ -1,0 +1,57 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponse, jsonResponse } from '../../lib/openapi.ts'
+
+const run = z.object({
+  job: z.string(),
+  outcome: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  counts: z.string().nullable(),
+  error: z.string().nullable(),
+})
+
+export const getOperations = createRoute({
+  method: 'get',
+  path: '/operations',
+  tags: ['Admin'],
+  summary:
+    'Worker runs, failed emails, banks needing reconnection, the last ledger check, and payout funding',
+  responses: {
+    200: jsonResponse(
+      z.object({
+        workerRuns: z.array(run),
+        lastLedgerCheck: run.nullable(),
+        outbox: z.object({
+          pending: z.number().int(),
+          failed: z.array(
+            z.object({
+              id: z.string(),
+              kind: z.string(),
+              to: z.string(),
+              lastError: z.string().nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+        }),
+        itemsNeedingReconnect: z.array(
+          z.object({
+            id: z.string(),
+            userEmail: z.string(),
+            institutionName: z.string().nullable(),
+            status: z.string(),
+            since: z.string(),
+          }),
+        ),
+        payoutFunding: z.object({
+          plaidLedgerAvailableCents: z.number().int().nullable(),
+          dueNext7DaysCents: z.number().int(),
+          shortfallCents: z.number().int().nullable(),
+          error: z.string().nullable(),
+        }),
+      }),
+      'Operations overview',
+    ),
+    401: errorResponse('Not signed in'),
+    403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+  },
+})

@@ -1,0 +1,156 @@
+import type { RouteHandler, z } from '@hono/zod-openapi'
+import {
+  ledgerAccounts,
+  ledgerEntries,
+  ledgerTransactions,
+  offerings,
+  purchaseEvents,
+  purchases,
+  transferEvents,
+  users,
+} from '@tenor/db/schema'
+import { and, asc, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { notFound } from '../../lib/errors.ts'
+import { toCsvCell } from '../../purchases/statement.ts'
+import type * as routes from './purchases.routes.ts'
+
+type Filters = z.infer<typeof routes.purchaseFilters>
+
+type PurchaseRow = typeof purchases.$inferSelect
+
+function toAdminPurchase(row: { purchase: PurchaseRow; email: string; slug: string }) {
+  const { purchase } = row
+  return {
+    id: purchase.id,
+    userId: purchase.userId,
+    investorEmail: row.email,
+    offeringId: purchase.offeringId,
+    offeringSlug: row.slug,
+    amountCents: purchase.amountCents,
+    state: purchase.state,
+    transferId: purchase.transferId,
+    failureCode: purchase.failureCode,
+    settledOn: purchase.settledOn,
+    maturityDate: purchase.maturityDate,
+    createdAt: purchase.createdAt.toISOString(),
+  }
+}
+
+export function createAdminPurchaseHandlers(deps: AppDeps) {
+  const { database } = deps
+  const selectPurchases = () =>
+    database.db
+      .select({ purchase: purchases, email: users.email, slug: offerings.slug })
+      .from(purchases)
+      .innerJoin(users, eq(users.id, purchases.userId))
+      .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+
+  async function search(filters: Filters, cap: number) {
+    const conditions: (SQL | undefined)[] = [
+      filters.offeringId ? eq(purchases.offeringId, filters.offeringId) : undefined,
+      filters.userId ? eq(purchases.userId, filters.userId) : undefined,
+      filters.email ? eq(users.email, filters.email.toLowerCase()) : undefined,
+      filters.state ? eq(purchases.state, filters.state) : undefined,
+      filters.from ? gte(purchases.createdAt, new Date(`${filters.from}T00:00:00Z`)) : undefined,
+      filters.to ? lte(purchases.createdAt, new Date(`${filters.to}T23:59:59.999Z`)) : undefined,
+      filters.minCents ? gte(purchases.amountCents, Number(filters.minCents)) : undefined,
+      filters.maxCents ? lte(purchases.amountCents, Number(filters.maxCents)) : undefined,
+    ]
+    const rows = await selectPurchases()
+      .where(and(...conditions))
+      .orderBy(desc(purchases.createdAt), desc(purchases.id))
+      .limit(Math.min(Number(filters.limit ?? cap), cap))
+    return rows.map(toAdminPurchase)
+  }
+
+  const searchPurchases: RouteHandler<typeof routes.searchPurchases, AuthedEnv> = async (c) =>
+    c.json({ purchases: await search(c.req.valid('query'), 200) }, 200)
+
+  const exportPurchases: RouteHandler<typeof routes.exportPurchases, AuthedEnv> = async (c) => {
+    const rows = await search(c.req.valid('query'), 10_000)
+    const header = [
+      'purchase_id',
+      'investor_email',
+      'offering',
+      'amount_cents',
+      'state',
+      'settled_on',
+      'maturity_date',
+      'failure_code',
+      'created_at',
+    ]
+    const lines = rows.map((row) =>
+      [
+        row.id,
+        row.investorEmail,
+        row.offeringSlug,
+        row.amountCents,
+        row.state,
+        row.settledOn,
+        row.maturityDate,
+        row.failureCode,
+        row.createdAt,
+      ]
+        .map(toCsvCell)
+        .join(','),
+    )
+    c.header('Content-Disposition', 'attachment; filename="tenor-purchases.csv"')
+    return c.body(`${[header.join(','), ...lines].join('\r\n')}\r\n`, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+    })
+  }
+
+  const getPurchase: RouteHandler<typeof routes.getPurchase, AuthedEnv> = async (c) => {
+    const { purchaseId } = c.req.valid('param')
+    const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
+    if (!found) throw notFound('purchase')
+    const [history, events, ledger] = await Promise.all([
+      database.db
+        .select()
+        .from(purchaseEvents)
+        .where(eq(purchaseEvents.purchaseId, purchaseId))
+        .orderBy(asc(purchaseEvents.createdAt), asc(purchaseEvents.id)),
+      database.db
+        .select()
+        .from(transferEvents)
+        .where(eq(transferEvents.purchaseId, purchaseId))
+        .orderBy(asc(transferEvents.eventId)),
+      database.db
+        .select({
+          transactionId: ledgerTransactions.id,
+          kind: ledgerTransactions.kind,
+          effectiveDate: ledgerTransactions.effectiveDate,
+          account: ledgerAccounts.code,
+          debitCents: ledgerEntries.debitCents,
+          creditCents: ledgerEntries.creditCents,
+        })
+        .from(ledgerEntries)
+        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .where(eq(ledgerTransactions.purchaseId, purchaseId))
+        .orderBy(asc(ledgerTransactions.createdAt), asc(ledgerEntries.id)),
+    ])
+    return c.json(
+      {
+        purchase: toAdminPurchase(found),
+        history: history.map((event) => ({
+          fromState: event.fromState,
+          toState: event.toState,
+          reason: event.reason,
+          at: event.createdAt.toISOString(),
+        })),
+        transferEvents: events.map((event) => ({
+          eventId: event.eventId,
+          eventType: event.eventType,
+          receivedAt: event.receivedAt.toISOString(),
+          applied: event.appliedAt !== null,
+        })),
+        ledger,
+      },
+      200,
+    )
+  }
+
+  return { searchPurchases, exportPurchases, getPurchase }
+}

@@ -1,0 +1,120 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { purchaseStates } from '@tenor/db/schema'
+import { errorResponse, jsonResponse } from '../../lib/openapi.ts'
+
+const tags = ['Admin']
+const denied = {
+  401: errorResponse('Not signed in'),
+  403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+}
+const centsText = z.string().regex(/^(0|[1-9][0-9]{0,11})$/, 'Whole cents, digits only.')
+
+export const purchaseFilters = z.strictObject({
+  offeringId: z.string().max(64).optional(),
+  userId: z.string().max(64).optional(),
+  email: z.string().trim().max(254).optional(),
+  state: z.enum(purchaseStates).optional(),
+  from: z.iso.date().optional().openapi({ description: 'Created on or after this date (UTC).' }),
+  to: z.iso.date().optional().openapi({ description: 'Created on or before this date (UTC).' }),
+  minCents: centsText.optional(),
+  maxCents: centsText.optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/)
+    .optional(),
+})
+
+export const adminPurchase = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    investorEmail: z.string(),
+    offeringId: z.string(),
+    offeringSlug: z.string(),
+    amountCents: z.number().int(),
+    state: z.enum(purchaseStates),
+    transferId: z.string().nullable(),
+    failureCode: z.string().nullable(),
+    settledOn: z.string().nullable(),
+    maturityDate: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('AdminPurchase')
+
+export const searchPurchases = createRoute({
+  method: 'get',
+  path: '/purchases',
+  tags,
+  summary: 'Search purchases by offering, investor, state, date and amount (newest first)',
+  request: { query: purchaseFilters },
+  responses: {
+    200: jsonResponse(z.object({ purchases: z.array(adminPurchase) }), 'Matching purchases'),
+    ...denied,
+    422: errorResponse('Invalid filter'),
+  },
+})
+
+export const exportPurchases = createRoute({
+  method: 'get',
+  path: '/purchases.csv',
+  tags,
+  summary: 'The same search as CSV; cells are guarded against spreadsheet formulas',
+  request: { query: purchaseFilters },
+  responses: {
+    200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+    ...denied,
+    422: errorResponse('Invalid filter'),
+  },
+})
+
+export const getPurchase = createRoute({
+  method: 'get',
+  path: '/purchases/{purchaseId}',
+  tags,
+  summary: 'One purchase with its state history, Plaid transfer events and ledger entries',
+  request: {
+    params: z.object({
+      purchaseId: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: 'purchaseId', in: 'path' } }),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        purchase: adminPurchase,
+        history: z.array(
+          z.object({
+            fromState: z.string().nullable(),
+            toState: z.string(),
+            reason: z.string(),
+            at: z.string(),
+          }),
+        ),
+        transferEvents: z.array(
+          z.object({
+            eventId: z.number().int(),
+            eventType: z.string(),
+            receivedAt: z.string(),
+            applied: z.boolean(),
+          }),
+        ),
+        ledger: z.array(
+          z.object({
+            transactionId: z.string(),
+            kind: z.string(),
+            effectiveDate: z.string(),
+            account: z.string(),
+            debitCents: z.number().int(),
+            creditCents: z.number().int(),
+          }),
+        ),
+      }),
+      'The purchase',
+    ),
+    ...denied,
+    404: errorResponse('No such purchase'),
+  },
+})

@@ -1,0 +1,76 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponse, jsonResponse } from '../../lib/openapi.ts'
+
+const tags = ['Portfolio']
+const cents = (description: string) => z.number().int().openapi({ description })
+const calendarDate = z.string().openapi({ format: 'date', example: '2026-09-02' })
+
+const holding = z.object({
+  purchaseId: z.string(),
+  offeringName: z.string(),
+  state: z.enum(['pending', 'processing', 'active', 'matured']),
+  principalCents: z.number().int(),
+  settledOn: calendarDate.nullable(),
+  maturityDate: calendarDate,
+  accruedInterestCents: cents('Interest accrued from settlement to today'),
+  interestAtMaturityCents: cents('Interest paid at maturity'),
+  estimated: z
+    .boolean()
+    .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
+})
+
+export const portfolio = z
+  .object({
+    asOf: calendarDate,
+    principalByState: z.object({
+      pending: cents('Bought, bank debit not yet sent or not yet posted'),
+      processing: cents('Bank debit sent, not yet settled'),
+      active: cents('Settled and earning interest'),
+      matured: cents('Matured, payout on its way'),
+    }),
+    totals: z.object({
+      principalCents: z.number().int(),
+      accruedInterestCents: z.number().int(),
+      expectedInterestCents: z.number().int(),
+      expectedPayoutCents: z.number().int(),
+    }),
+    upcomingMaturities: z.array(
+      z.object({
+        purchaseId: z.string(),
+        offeringName: z.string(),
+        maturityDate: calendarDate,
+        principalCents: z.number().int(),
+        interestCents: z.number().int(),
+        totalCents: z.number().int(),
+      }),
+    ),
+    holdings: z.array(holding),
+  })
+  .openapi('Portfolio')
+
+export const getPortfolio = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'My notes: principal by state, interest to date and at maturity, maturities ahead',
+  responses: {
+    200: jsonResponse(z.object({ portfolio }), 'My portfolio'),
+    401: errorResponse('Not signed in'),
+  },
+})
+
+export const getStatement = createRoute({
+  method: 'get',
+  path: '/statement.csv',
+  tags,
+  summary: 'Every purchase of mine as a CSV statement',
+  description:
+    'One row per purchase, amounts in dollars. Cells that a spreadsheet would run as a formula start with a single quote.',
+  responses: {
+    200: {
+      description: 'The statement',
+      content: { 'text/csv': { schema: z.string() } },
+    },
+    401: errorResponse('Not signed in'),
+  },
+})

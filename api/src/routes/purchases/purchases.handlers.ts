@@ -1,0 +1,77 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { businessDateOf } from '@tenor/db/domain'
+import type { Context } from 'hono'
+import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { notFound } from '../../lib/errors.ts'
+import { buyNote, type PurchaseAnswer } from '../../purchases/buy.ts'
+import { cancelPurchase } from '../../purchases/cancel.ts'
+import { listPurchaseViews } from '../../purchases/views.ts'
+import type * as routes from './purchases.routes.ts'
+import { purchaseEnvelope, purchaseError } from './purchases.routes.ts'
+
+export function createPurchaseHandlers(deps: AppDeps) {
+  const { database, clock, env } = deps
+  const today = () => businessDateOf(clock.now(), env.businessTimeZone)
+
+  async function findView(userId: string, purchaseId: string) {
+    const [view] = await listPurchaseViews(database.db, { userId, purchaseId, today: today() })
+    if (!view) throw notFound('purchase')
+
+    return view
+  }
+
+  /**
+   * Sends an answer, first or replayed. Stored answers are read back through the same schemas
+   * the route declares, so a replay is exactly what the contract promises.
+   */
+  function send(c: Context<AuthedEnv>, answer: PurchaseAnswer) {
+    if (answer.replayed) c.header('Idempotent-Replayed', 'true')
+    switch (answer.status) {
+      case 201:
+        return c.json(purchaseEnvelope.parse(answer.body), 201)
+      case 202:
+        return c.json(purchaseEnvelope.parse(answer.body), 202)
+      case 402:
+        return c.json(purchaseError.parse(answer.body), 402)
+      case 409:
+        return c.json(purchaseError.parse(answer.body), 409)
+      default:
+        throw new Error(`No stored purchase answer has status ${answer.status}`)
+    }
+  }
+
+  const create: RouteHandler<typeof routes.createPurchase, AuthedEnv> = async (c) => {
+    const answer = await buyNote(deps, {
+      user: c.get('user'),
+      key: c.req.valid('header')['idempotency-key'],
+      request: c.req.valid('json'),
+      requestId: c.get('requestId'),
+    })
+    c.get('log').info('purchase answered', { status: answer.status, replayed: answer.replayed })
+
+    return send(c, answer)
+  }
+
+  const list: RouteHandler<typeof routes.listPurchases, AuthedEnv> = async (c) => {
+    const views = await listPurchaseViews(database.db, {
+      userId: c.get('user').id,
+      today: today(),
+    })
+
+    return c.json({ purchases: views }, 200)
+  }
+
+  const get: RouteHandler<typeof routes.getPurchase, AuthedEnv> = async (c) =>
+    c.json({ purchase: await findView(c.get('user').id, c.req.valid('param').id) }, 200)
+
+  const cancel: RouteHandler<typeof routes.cancelPurchase, AuthedEnv> = async (c) => {
+    const userId = c.get('user').id
+    const { id } = c.req.valid('param')
+    await cancelPurchase(deps, userId, id)
+    c.get('log').info('purchase cancelled', { purchaseId: id })
+
+    return c.json({ purchase: await findView(userId, id) }, 200)
+  }
+
+  return { create, list, get, cancel }
+}

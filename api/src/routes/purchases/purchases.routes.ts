@@ -1,0 +1,139 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { maturityInstructions, purchaseStates } from '@tenor/db/schema'
+import { errorResponse, errorSchema, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { payoutPreview } from '../offerings/offerings.routes.ts'
+
+const tags = ['Purchases']
+const signedOut = errorResponse('Not signed in')
+const notFound = errorResponse('No such purchase (also for another investor’s purchase)')
+const purchaseId = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'id', in: 'path' } })
+const instant = z.string().openapi({ format: 'date-time' })
+const calendarDate = z.string().openapi({ format: 'date', example: '2026-03-02' })
+
+export const purchase = z
+  .object({
+    id: z.string(),
+    offeringId: z.string(),
+    offeringName: z.string(),
+    bankAccountId: z.string(),
+    amountCents: z.number().int(),
+    state: z.enum(purchaseStates),
+    cancellable: z.boolean().openapi({ description: 'The bank transfer may still be cancelled.' }),
+    maturityInstruction: z.enum(maturityInstructions),
+    rolloverOfferingId: z.string().nullable(),
+    settledOn: calendarDate.nullable().openapi({ description: 'Interest accrues from this day.' }),
+    maturityDate: calendarDate.nullable(),
+    failure: z.object({ code: z.string().nullable(), reason: z.string() }).nullable(),
+    payout: payoutPreview
+      .extend({
+        estimated: z
+          .boolean()
+          .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
+      })
+      .nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+    history: z.array(
+      z.object({
+        from: z.enum(purchaseStates).nullable(),
+        to: z.enum(purchaseStates),
+        reason: z.string(),
+        at: instant,
+      }),
+    ),
+  })
+  .openapi('Purchase')
+
+export const purchaseEnvelope = z.object({ purchase })
+
+/** The error envelope, carrying the purchase when one was made and then failed. */
+export const purchaseError = z
+  .object({
+    error: errorSchema.shape.error.extend({
+      purchaseId: z.string().optional(),
+      remainingCents: z.number().int().optional(),
+    }),
+  })
+  .openapi('PurchaseError')
+
+const purchaseErrorResponse = (description: string) => jsonResponse(purchaseError, description)
+
+export const createPurchase = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Buy a note: reserve capacity and debit the bank account by ACH',
+  description:
+    'Send a unique `Idempotency-Key` (up to 255 characters) per purchase. The same key and body replay the first answer ' +
+    '(with `Idempotent-Replayed: true`); another body is refused with 422 `idempotency_key_reused`; a request still running ' +
+    'with the key answers 409 `idempotency_key_in_use`. Keys are kept for 24 hours.',
+  request: {
+    headers: z.object({
+      'idempotency-key': z
+        .string({ error: 'Send an Idempotency-Key header.' })
+        .min(1)
+        .max(255)
+        .regex(/^[\x20-\x7e]+$/, 'Use printable ASCII characters.'),
+    }),
+    body: jsonBody(
+      z.strictObject({
+        offeringId: z.string().min(1).max(64),
+        bankAccountId: z.string().min(1).max(64),
+        amountCents: z.number().int().positive().max(100_000_000_000),
+        consent: z.literal(true, { error: 'Confirm that you authorize the ACH debit.' }),
+      }),
+    ),
+  },
+  responses: {
+    201: jsonResponse(purchaseEnvelope, 'Bought: the transfer is made; the state follows it'),
+    202: jsonResponse(purchaseEnvelope, 'Capacity reserved; still confirming with the bank'),
+    401: signedOut,
+    402: purchaseErrorResponse('Declined or refused by the bank; no money moved'),
+    403: errorResponse('Email not verified, or identity check not approved'),
+    409: purchaseErrorResponse(
+      '`sold_out`, `insufficient_capacity`, `offering_closed`, `bank_reconnect_required`, `bank_account_unusable` or `idempotency_key_in_use`',
+    ),
+    422: purchaseErrorResponse(
+      'Invalid input, unknown offering or bank account, or `idempotency_key_reused`',
+    ),
+  },
+})
+
+export const listPurchases = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'My purchases, newest first, each with its state history',
+  responses: {
+    200: jsonResponse(z.object({ purchases: z.array(purchase) }), 'My purchases'),
+    401: signedOut,
+  },
+})
+
+export const getPurchase = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One of my purchases',
+  request: { params: z.object({ id: purchaseId }) },
+  responses: { 200: jsonResponse(purchaseEnvelope, 'The purchase'), 401: signedOut, 404: notFound },
+})
+
+export const cancelPurchase = createRoute({
+  method: 'post',
+  path: '/{id}/cancel',
+  tags,
+  summary: 'Cancel a pending purchase while its bank transfer is still cancellable',
+  request: { params: z.object({ id: purchaseId }), body: jsonBody(z.strictObject({})) },
+  responses: {
+    200: jsonResponse(purchaseEnvelope, 'Cancelled; capacity released'),
+    401: signedOut,
+    404: notFound,
+    409: errorResponse('`not_cancellable`: the transfer was already sent, or is not made yet'),
+    503: errorResponse('Plaid is unavailable; try again'),
+  },
+})

@@ -1,0 +1,148 @@
+import { sql } from 'drizzle-orm'
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { purchaseStates } from '../domain/purchase-states.ts'
+import { bankAccounts } from './banks.ts'
+import { calendarDate, cents, createdAt, instant } from './columns.ts'
+import { maturityInstructions, offerings } from './offerings.ts'
+import { users } from './users.ts'
+
+export { purchaseStates }
+export const authorizationDecisions = ['approved', 'declined', 'user_action_required'] as const
+export const idempotencyKeyStates = ['in_progress', 'completed'] as const
+
+/**
+ * A note bought by an investor, paid by one ACH debit through Plaid Transfer
+ * (docs/decisions/0004-purchases.md). Rows are never deleted: a failed, cancelled or returned
+ * purchase stays as history, and the ledger refers to it.
+ */
+export const purchases = sqliteTable(
+  'purchases',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    offeringId: text('offering_id')
+      .notNull()
+      .references(() => offerings.id, { onDelete: 'restrict' }),
+    bankAccountId: text('bank_account_id')
+      .notNull()
+      .references(() => bankAccounts.id, { onDelete: 'restrict' }),
+    amountCents: cents('amount_cents').notNull(),
+    state: text('state', { enum: purchaseStates }).notNull().default('initiated'),
+    authorizationId: text('authorization_id').unique(),
+    decision: text('decision', { enum: authorizationDecisions }),
+    decisionRationale: text('decision_rationale'),
+    transferId: text('transfer_id').unique(),
+    // A Plaid decline or error code, or the ACH return code; the reason is in plain words.
+    failureCode: text('failure_code'),
+    failureReason: text('failure_reason'),
+    // Set once, when capacity goes back to the offering: the guard that makes release happen once.
+    capacityReleasedAt: instant('capacity_released_at'),
+    settledOn: calendarDate('settled_on'),
+    maturityDate: calendarDate('maturity_date'),
+    maturityInstruction: text('maturity_instruction', { enum: maturityInstructions }).notNull(),
+    rolloverOfferingId: text('rollover_offering_id').references(() => offerings.id, {
+      onDelete: 'restrict',
+    }),
+    // Set on a note bought by rolling over a matured one: no ACH moved for it.
+    rolledFromPurchaseId: text('rolled_from_purchase_id'),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at')
+      .notNull()
+      .$defaultFn(() => new Date()),
+  },
+  (t) => [
+    check(
+      'purchases_amount_check',
+      sql`typeof(${t.amountCents}) = 'integer' and ${t.amountCents} > 0`,
+    ),
+    check(
+      'purchases_state_check',
+      sql`${t.state} in ('initiated', 'pending', 'processing', 'active', 'matured', 'paid', 'failed', 'cancelled', 'returned')`,
+    ),
+    check(
+      'purchases_maturity_instruction_check',
+      sql`${t.maturityInstruction} in ('payout', 'rollover_all', 'rollover_principal')`,
+    ),
+    index('purchases_user_idx').on(t.userId, t.createdAt),
+    index('purchases_offering_idx').on(t.offeringId),
+    index('purchases_state_idx').on(t.state, t.updatedAt),
+  ],
+)
+
+/** Every state a purchase has been in, and why. Append-only: triggers refuse UPDATE and DELETE. */
+export const purchaseEvents = sqliteTable(
+  'purchase_events',
+  {
+    id: text('id').primaryKey(),
+    purchaseId: text('purchase_id')
+      .notNull()
+      .references(() => purchases.id, { onDelete: 'restrict' }),
+    fromState: text('from_state', { enum: purchaseStates }),
+    toState: text('to_state', { enum: purchaseStates }).notNull(),
+    reason: text('reason').notNull(),
+    // The Plaid transfer event that caused the move, when one did.
+    transferEventId: integer('transfer_event_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('purchase_events_purchase_idx').on(t.purchaseId, t.createdAt)],
+)
+
+/**
+ * Stripe-style idempotency for `POST /purchases`: the first answer to a key is kept and replayed.
+ * `purchaseId` is the recovery point: once set, a retry resumes that purchase, never a new one.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state', { enum: idempotencyKeyStates }).notNull().default('in_progress'),
+    purchaseId: text('purchase_id'),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    // While in progress: when the request holding the key took it; a stale lock may be taken over.
+    lockedAt: instant('locked_at').notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('idempotency_keys_user_key_idx').on(t.userId, t.key),
+    index('idempotency_keys_expires_idx').on(t.expiresAt),
+  ],
+)
+
+/**
+ * Every Plaid transfer event pulled from `/transfer/event/sync`, stored once by its event id.
+ * `appliedAt` stays empty for events of transfers not (yet) linked to a purchase: they are
+ * applied when the purchase learns its transfer id.
+ */
+export const transferEvents = sqliteTable(
+  'transfer_events',
+  {
+    eventId: integer('event_id').primaryKey(),
+    transferId: text('transfer_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    purchaseId: text('purchase_id'),
+    receivedAt: instant('received_at').notNull(),
+    appliedAt: instant('applied_at'),
+  },
+  (t) => [index('transfer_events_transfer_idx').on(t.transferId, t.appliedAt)],
+)
+
+/** One row: the largest Plaid event id stored, moved in the same transaction as the events. */
+export const transferSyncCursor = sqliteTable(
+  'transfer_sync_cursor',
+  {
+    id: integer('id').primaryKey(),
+    lastEventId: integer('last_event_id').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [check('transfer_sync_cursor_one_row_check', sql`${t.id} = 1`)],
+)

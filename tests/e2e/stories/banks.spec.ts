@@ -1,0 +1,87 @@
+import type { Page } from '@playwright/test'
+import { linkBankWithChooser } from './support/banks.ts'
+import { expect, test } from './support/fixtures.ts'
+import { findNewItem, listStandInItems, resetItemLogin } from './support/plaid.ts'
+
+const banner = (page: Page) => page.getByRole('complementary', { name: 'Bank connection' })
+
+test('an investor links a bank with the local chooser', async ({ page, investor: _ }) => {
+  await page.goto('/banks', { waitUntil: 'networkidle' })
+  await expect(page.getByText('You have not linked a bank yet.')).toBeVisible()
+
+  await linkBankWithChooser(page, 'First Platypus Bank')
+
+  await expect(page.getByRole('heading', { name: 'First Platypus Bank' })).toBeVisible()
+  const checking = page.getByRole('row', { name: /Checking ending 0000/ })
+  await expect(checking).toContainText('••••0000')
+  await expect(checking.getByRole('cell').last()).toHaveText('Yes')
+  await expect(page.getByRole('row', { name: /Credit Card ending 3333/ })).toContainText(
+    'only checking and savings',
+  )
+})
+
+test('a wrong bank password is refused and the username is kept', async ({ page, investor: _ }) => {
+  await page.goto('/banks/link?institution=ins_109511', { waitUntil: 'networkidle' })
+  await page.getByLabel('Username at Tartan Bank').fill('user_good')
+  await page.getByLabel('Password at Tartan Bank').fill('not the password')
+  await page.getByRole('button', { name: 'Sign in and link' }).click()
+
+  await expect(page.getByRole('alert')).toContainText('did not accept those credentials')
+  await expect(page.getByLabel('Username at Tartan Bank')).toHaveValue('user_good')
+})
+
+test('an investor reconnects a bank after the bank resets the login', async ({
+  page,
+  investor: _,
+}) => {
+  const before = listStandInItems()
+  await linkBankWithChooser(page, 'First Platypus Bank')
+  await expect(banner(page)).toHaveCount(0)
+
+  await resetItemLogin(findNewItem(before))
+
+  // The bank's webhook reaches the API in the background; the banner follows on the next page.
+  await expect(async () => {
+    await page.goto('/offerings')
+    await expect(banner(page)).toBeVisible({ timeout: 500 })
+  }).toPass({ timeout: 15_000 })
+  await expect(banner(page)).toContainText('First Platypus Bank needs you to sign in again')
+
+  await banner(page).getByRole('link', { name: 'Reconnect on your banks page' }).click()
+  await expect(page.getByText('Sign in again', { exact: true })).toBeVisible()
+  await page.getByRole('link', { name: 'Reconnect First Platypus Bank' }).click()
+  await page.waitForLoadState('networkidle')
+  await page.getByLabel('Username at First Platypus Bank').fill('user_good')
+  await page.getByLabel('Password at First Platypus Bank').fill('pass_good')
+  await page.getByRole('button', { name: 'Sign in and reconnect' }).click()
+
+  await expect(page.getByText('Your bank is reconnected')).toBeVisible()
+  await expect(page.getByText('Connected', { exact: true })).toBeVisible()
+  await expect(banner(page)).toHaveCount(0)
+})
+
+test('an investor removes a bank after confirming', async ({ page, investor: _ }) => {
+  await linkBankWithChooser(page, 'First Gingham Credit Union')
+
+  await page.getByRole('link', { name: 'Remove First Gingham Credit Union' }).click()
+  await expect(
+    page.getByRole('heading', { name: 'Remove First Gingham Credit Union?' }),
+  ).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  await page.getByRole('button', { name: 'Remove First Gingham Credit Union' }).click()
+
+  await expect(page.getByText('The bank is removed.')).toBeVisible()
+  await expect(page.getByText('You have not linked a bank yet.')).toBeVisible()
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('an investor links a bank with the local chooser', async ({ page, investor: _ }) => {
+    await linkBankWithChooser(page, 'Tattersall Federal Credit Union')
+
+    await expect(
+      page.getByRole('heading', { name: 'Tattersall Federal Credit Union' }),
+    ).toBeVisible()
+  })
+})

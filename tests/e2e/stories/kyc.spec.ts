@@ -1,0 +1,93 @@
+import type { Browser } from '@playwright/test'
+import { logInAsAdmin } from './support/admin.ts'
+import { expect, test } from './support/fixtures.ts'
+
+/** A fresh browser window for the admin, apart from the investor's. */
+async function openAdminPage(browser: Browser) {
+  const context = await browser.newContext()
+  return { context, page: await context.newPage() }
+}
+
+test('an investor submits KYC and an admin approves it', async ({ page, browser, investor }) => {
+  // The offering page says what is missing and leads to the identity check.
+  await page.goto('/offerings/series-a-6m')
+  await page.getByRole('link', { name: 'Verify your identity' }).click()
+  await expect(page.getByRole('heading', { name: 'Verify your identity' })).toBeVisible()
+  await expect(page.getByText('Purchases are disabled until your identity is verified.')).toBeVisible()
+
+  await page.waitForLoadState('networkidle')
+  await page.getByLabel('Full legal name').fill('Story Investor')
+  await page.getByLabel('Date of birth').fill('1985-04-12')
+  await page.getByLabel('Street address').fill('12 Harbor Street')
+  await page.getByLabel('City').fill('Portland')
+  await page.getByLabel('State').selectOption({ label: 'Maine' })
+  await page.getByLabel('ZIP code').fill('04101')
+  await page.getByRole('radio', { name: 'Social Security number (SSN)' }).check()
+  await page.getByLabel('Number', { exact: true }).fill('123-45-6789')
+  await page.getByRole('checkbox', { name: /true and complete/ }).check()
+  await page.getByRole('button', { name: 'Send for review' }).click()
+
+  await expect(page.getByText('Sent for review')).toBeVisible()
+  await expect(page.getByText('Submitted, under review')).toBeVisible()
+  await expect(page.getByText('•••-••-6789')).toBeVisible()
+  await expect(page.getByText('123-45-6789')).toHaveCount(0)
+  await expect(page.getByText('Purchases stay disabled until they are approved')).toBeVisible()
+
+  // A second browser: the admin logs in with two-factor and finds the check waiting.
+  const admin = await openAdminPage(browser)
+  try {
+    await logInAsAdmin(admin.page)
+    await expect(admin.page.getByRole('heading', { name: 'Admin console' })).toBeVisible()
+    await admin.page.getByRole('link', { name: 'Users', exact: true }).click()
+    await admin.page.getByLabel('Email or name contains').fill(investor.email)
+    await admin.page.getByRole('button', { name: 'Search' }).click()
+    await admin.page.getByRole('link', { name: 'Story Investor' }).click()
+
+    await expect(admin.page.getByRole('heading', { name: 'Identity check' })).toBeVisible()
+    await expect(admin.page.getByText('•••-••-6789')).toBeVisible()
+    await expect(admin.page.getByText('123-45-6789')).toHaveCount(0)
+    await admin.page.getByRole('button', { name: 'Approve identity' }).click()
+    await expect(admin.page.getByText(`We are emailing ${investor.email}`)).toBeVisible()
+  } finally {
+    await admin.context.close()
+  }
+
+  await page.reload()
+  await expect(page.getByText('Your identity is verified. You can buy notes.')).toBeVisible()
+  await page.goto(`/dev/mailbox?to=${encodeURIComponent(investor.email)}`)
+  await expect(page.getByRole('heading', { name: 'Your identity is verified' })).toBeVisible()
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('an incomplete identity check is refused field by field and keeps what was typed', async ({
+    page,
+    investor: _,
+  }) => {
+    await page.goto('/kyc')
+    await page.getByLabel('Street address').fill('12 Harbor Street')
+    await page.getByLabel('ZIP code').fill('041')
+    await page.getByLabel('Number', { exact: true }).fill('000-12-3456')
+    await page.getByRole('button', { name: 'Send for review' }).click()
+
+    await expect(page.getByText('Enter the date as YYYY-MM-DD.')).toBeVisible()
+    await expect(page.getByText('Enter your city.')).toBeVisible()
+    await expect(page.getByText('Choose your state.')).toBeVisible()
+    await expect(page.getByText('Enter a 5-digit ZIP code.')).toBeVisible()
+    await expect(page.getByText('Confirm that the information is true and complete.')).toBeVisible()
+    await expect(page.getByLabel('Street address')).toHaveValue('12 Harbor Street')
+    // The tax id is never sent back to the page.
+    await expect(page.getByLabel('Number', { exact: true })).toHaveValue('')
+  })
+})
+
+test('an investor who opens the admin console is told there is no such page', async ({
+  page,
+  investor: _,
+}) => {
+  const response = await page.goto('/admin')
+  expect(response?.status()).toBe(404)
+  await expect(page.getByRole('heading', { name: 'We cannot find that page' })).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(0)
+})

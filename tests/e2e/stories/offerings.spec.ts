@@ -1,0 +1,60 @@
+import { e2eUrls } from '../ports.ts'
+import { expect, test } from './support/fixtures.ts'
+
+const slug = 'series-a-6m'
+
+/** The API's own figures for an amount, to hold the page to them. */
+async function fetchPreview(amountCents: number) {
+  const url = new URL(`/offerings/${slug}/preview`, e2eUrls.api)
+  url.searchParams.set('amountCents', String(amountCents))
+  const { preview } = (await (await fetch(url)).json()) as {
+    preview: { totalCents: number; interestCents: number }
+  }
+  return preview
+}
+
+const usd = (cents: number) =>
+  `$${Math.floor(cents / 100).toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`
+
+test('a visitor sees the open offerings on the home page', async ({ page }) => {
+  await page.goto('/')
+  const offerings = page.getByRole('region', { name: 'Open offerings' })
+  const card = offerings.getByRole('article', { name: 'Series A 6-Month Note' })
+  await expect(card).toContainText('5.25%')
+  await expect(card).toContainText('6 months')
+  await expect(card).toContainText('$500.00')
+  await expect(card).toContainText('left of $250,000.00')
+})
+
+test('a visitor previews the payout of an offering', async ({ page }) => {
+  const expected = await fetchPreview(1_000_000)
+  await page.goto(`/offerings/${slug}`, { waitUntil: 'networkidle' })
+  await expect(page.getByRole('heading', { name: 'How interest is counted' })).toBeVisible()
+  await expect(page.getByText('Actual/365 Fixed.')).toBeVisible()
+
+  const amount = page.getByLabel('Amount to invest (USD)')
+  await amount.fill('10,000')
+  const payout = page.getByRole('region', { name: 'What you would be paid' })
+  await expect(payout.getByText(usd(expected.totalCents))).toBeVisible()
+  await expect(payout.getByText(usd(expected.interestCents))).toBeVisible()
+
+  await amount.fill('120')
+  await expect(payout.getByText('The minimum purchase is $500.00.')).toBeVisible()
+
+  await expect(payout.getByRole('link', { name: 'Log in' })).toBeVisible()
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('a visitor previews the payout of an offering', async ({ page }) => {
+    const expected = await fetchPreview(250_000)
+    await page.goto(`/offerings/${slug}`)
+    await page.getByLabel('Amount to invest (USD)').fill('$2,500')
+    await page.getByRole('button', { name: 'Show payout' }).click()
+
+    await expect(page).toHaveURL(/amount=%242%2C500/)
+    const payout = page.getByRole('region', { name: 'What you would be paid' })
+    await expect(payout.getByText(usd(expected.totalCents))).toBeVisible()
+  })
+})

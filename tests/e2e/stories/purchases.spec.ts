@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { linkBankWithChooser } from './support/banks.ts'
+import { expect, test } from './support/fixtures.ts'
+import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
+
+// Buying needs an approved identity check: the fixture sends one and the demo admin approves it.
+test.use({ kycApproved: true })
+
+/** Plaid's custom sandbox user: one checking account holding $100. */
+const hundredDollarLogin = {
+  username: 'user_custom',
+  password: '{"override_accounts":[{"starting_balance":100,"meta":{"mask":"9999"}}]}',
+}
+
+/** From the amount-and-account step to the review step, for the account whose name matches. */
+async function reviewPurchase(page: Page, slug: string, amount: string, account: RegExp) {
+  await page.goto(`/offerings/${slug}/buy`, { waitUntil: 'networkidle' })
+  await page.getByLabel('Amount to invest (USD)').fill(amount)
+  await page.getByRole('radio', { name: account }).check()
+  await page.getByRole('button', { name: 'Review purchase' }).click()
+  await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+  await page.waitForLoadState('networkidle')
+}
+
+const history = (page: Page) =>
+  page.getByRole('region', { name: 'Purchase history' }).getByRole('row')
+
+test('an investor buys a note and sees it pending', async ({ page, investor: _ }) => {
+  await linkBankWithChooser(page, 'First Platypus Bank')
+
+  await page.goto('/offerings/series-a-6m', { waitUntil: 'networkidle' })
+  await page.getByLabel('Amount to invest (USD)').fill('1,500')
+  await expect(page.getByText('$1,500.00').first()).toBeVisible()
+  await page.getByRole('link', { name: 'Buy this note' }).click()
+
+  await expect(page.getByLabel('Amount to invest (USD)')).toHaveValue('1,500')
+  await page.waitForLoadState('networkidle')
+  await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
+  await page.getByRole('button', { name: 'Review purchase' }).click()
+
+  const review = page.getByRole('region', { name: 'Review your purchase' })
+  await expect(review).toContainText('$1,500.00')
+  await expect(review).toContainText('First Platypus Bank')
+  await expect(review.getByText('Maturity date', { exact: true })).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  await page.getByRole('button', { name: 'Buy for $1,500.00' }).click()
+  await expect(page.getByText('Tick the box to authorize the debit')).toBeVisible()
+
+  const transfersBefore = listStandInTransfers()
+  await page.getByLabel(/I authorize Tenor to debit \$1,500\.00 once, by ACH/).check()
+  await page.getByRole('button', { name: 'Buy for $1,500.00' }).dblclick()
+
+  await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
+  await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Cancel this purchase' })).toBeVisible()
+
+  // The bank posts the debit; the open page follows without being reloaded.
+  await simulateTransfer(findNewTransfer(transfersBefore), 'posted')
+  await expect(page.getByRole('heading', { name: 'Payment on its way' })).toBeVisible({
+    timeout: 20_000,
+  })
+  await expect(page.getByRole('button', { name: 'Cancel this purchase' })).toHaveCount(0)
+
+  await page.getByRole('link', { name: 'Portfolio' }).first().click()
+  await expect(page.getByText('Invested')).toBeVisible()
+  await expect(history(page)).toHaveCount(2)
+  await expect(history(page).nth(1)).toContainText('Payment on its way')
+
+  const download = page.waitForEvent('download')
+  await page.getByRole('link', { name: 'Download statement (CSV)' }).click()
+  const statement = await download
+  expect(statement.suggestedFilename()).toMatch(/^tenor-statement-.+\.csv$/)
+  expect(readFileSync((await statement.path()) ?? '', 'utf8')).toContain('Series A 6-Month Note')
+})
+
+test('a purchase is refused for insufficient funds', async ({ page, investor: _ }) => {
+  await linkBankWithChooser(page, 'First Platypus Bank', hundredDollarLogin)
+
+  await reviewPurchase(page, 'series-a-6m', '500', /ending 9999/)
+  await page.getByLabel(/I authorize Tenor to debit \$500\.00/).check()
+  await page.getByRole('button', { name: 'Buy for $500.00' }).click()
+
+  const refusal = page.getByRole('alert')
+  await expect(refusal).toContainText('The purchase did not go through')
+  await expect(refusal).toContainText('balance is not enough')
+  await expect(refusal).toContainText('No money moved')
+  await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('a resent purchase form buys one note, which the investor then cancels', async ({
+    page,
+    investor: _,
+    baseURL,
+  }) => {
+    await linkBankWithChooser(page, 'Tartan Bank')
+    await reviewPurchase(page, 'series-b-12m', '700', /Saving ending 1111/)
+    await page.getByLabel(/I authorize Tenor to debit \$700\.00/).check()
+
+    // What the browser would send again on a reload or a second press (Chromium folds a double
+    // click into one submission, so the resend is made by hand): the same fields, same key.
+    const buy = page.getByRole('button', { name: 'Buy for $700.00' })
+    const form = page.locator('form[method="POST"]', { has: buy })
+    const action = new URL((await form.getAttribute('action')) ?? '', page.url()).toString()
+    const fields: Record<string, string> = { consent: 'yes' }
+    for (const name of ['idempotencyKey', 'amountCents', 'bankAccountId']) {
+      fields[name] = await form.locator(`input[name="${name}"]`).inputValue()
+    }
+
+    await buy.click()
+    await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
+    const purchasePath = new URL(page.url()).pathname
+
+    const resent = await page.request.post(action, {
+      form: fields,
+      headers: { origin: baseURL ?? '', accept: 'text/html' },
+      maxRedirects: 0,
+    })
+    expect(resent.status()).toBe(303)
+    expect(resent.headers().location).toBe(purchasePath)
+
+    await page.getByRole('button', { name: 'Cancel this purchase' }).click()
+    await expect(page.getByRole('heading', { name: 'Cancelled' })).toBeVisible()
+    await expect(page.getByText('Your purchase is cancelled.')).toBeVisible()
+
+    await page.goto('/portfolio')
+    await expect(history(page)).toHaveCount(2)
+    await expect(history(page).nth(1)).toContainText('Cancelled')
+  })
+})

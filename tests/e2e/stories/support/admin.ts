@@ -1,0 +1,75 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, type Page } from '@playwright/test'
+import { demoAccounts } from '../../../../api/src/cli/demo.ts'
+import { currentTotpCode } from '../../../../api/src/lib/totp.ts'
+import { e2eStateDir, e2eUrls } from '../../ports.ts'
+
+const { admin } = demoAccounts
+const stepMs = 30_000
+// The API refuses a code from a time step it has already accepted, so every sign-in of the
+// demo admin (through the site or the API) takes the next unused step. Kept in a file: a
+// failed story restarts Playwright's worker, and with it this module.
+const lastStepFile = join(e2eStateDir, 'admin-totp-step')
+const sessionFile = join(e2eStateDir, 'admin-session')
+
+/** The demo admin's next unused authenticator code, waiting for a new 30-second step if needed. */
+export async function nextAdminCode(): Promise<string> {
+  const last = existsSync(lastStepFile) ? Number(readFileSync(lastStepFile, 'utf8')) : -1
+  let step = Math.floor(Date.now() / stepMs)
+  if (step <= last) {
+    await Bun.sleep((last + 1) * stepMs - Date.now() + 250)
+    step = Math.floor(Date.now() / stepMs)
+  }
+  writeFileSync(lastStepFile, String(step))
+
+  return currentTotpCode(admin.totpSecret, new Date(step * stepMs + 1000))
+}
+
+/** Logs the demo admin in through the site's two steps: password, then authenticator code. */
+export async function logInAsAdmin(page: Page, next = '/admin'): Promise<void> {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`, { waitUntil: 'networkidle' })
+  await page.getByLabel('Email address').fill(admin.email)
+  await page.getByLabel('Password').fill(admin.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+
+  const code = page.getByLabel('Authentication code')
+  await expect(code).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  await code.fill(await nextAdminCode())
+  await page.getByRole('button', { name: /^(Continue|Verify|Log in)/ }).click()
+}
+
+/**
+ * An API session of the demo admin with two-factor verified, for fixtures that need an admin's
+ * decision without a browser. Reused while it lasts, so codes are not spent on every story.
+ */
+export async function adminApiToken(): Promise<string> {
+  if (existsSync(sessionFile)) {
+    const saved = readFileSync(sessionFile, 'utf8')
+    const check = await fetch(new URL('/auth/session', e2eUrls.api), {
+      headers: { authorization: `Bearer ${saved}` },
+    })
+    const body = check.ok ? ((await check.json()) as { session: { twoFactorVerified: boolean } }) : null
+    if (body?.session.twoFactorVerified) return saved
+  }
+
+  const login = await postJson('/auth/login', null, { email: admin.email, password: admin.password })
+  const { token } = login as { token: string }
+  await postJson('/auth/login/two-factor', token, { code: await nextAdminCode() })
+  writeFileSync(sessionFile, token)
+  return token
+}
+
+export async function postJson(path: string, token: string | null, body: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  const response = await fetch(new URL(path, e2eUrls.api), {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  })
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`)
+
+  return response.json()
+}

@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { auditEvents, offerings, users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../support/app.ts'
+import { signUp, signUpAdmin } from '../support/users.ts'
+
+let t: TestApp
+let maker: { token: string; userId: string }
+let checker: { token: string; userId: string }
+
+beforeEach(async () => {
+  t = await createTestApp()
+  maker = await signUpAdmin(t, 'maker@example.com')
+  checker = await signUpAdmin(t, 'checker@example.com')
+})
+afterEach(() => t.close())
+
+const terms = {
+  slug: 'series-z-9m',
+  name: 'Series Z 9-Month Note',
+  issuer: 'Tenor Funding I LLC',
+  description: 'A nine-month note.',
+  rateBps: 575,
+  rateType: 'simple',
+  compounding: null,
+  dayCount: 'act_365f',
+  termMonths: 9,
+  capacityCents: 10_000_000,
+  minPurchaseCents: 50_000,
+  maxPurchaseCents: 1_000_000,
+  incrementCents: 10_000,
+  opensOn: '2026-03-01',
+  closesOn: '2026-04-30',
+  defaultMaturityInstruction: 'payout',
+}
+
+async function createDraft(body: object = terms) {
+  const res = await t.request('/admin/offerings', { json: body, token: maker.token })
+  return { res, body: (await res.json()) as { offering: { id: string; status: string } } }
+}
+
+describe('admin offerings', () => {
+  test('creates a draft, edits it, publishes it, and investors then see it', async () => {
+    const { res, body } = await createDraft()
+    expect(res.status).toBe(201)
+    expect(body.offering.status).toBe('draft')
+    expect((await t.request('/offerings/series-z-9m')).status).toBe(404)
+
+    const id = body.offering.id
+    const edit = await t.request(`/admin/offerings/${id}`, {
+      method: 'PATCH',
+      json: { rateBps: 600 },
+      token: maker.token,
+    })
+    expect(edit.status).toBe(200)
+    const publish = await t.request(`/admin/offerings/${id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(publish.status).toBe(200)
+    const visible = (await (await t.request('/offerings/series-z-9m')).json()) as {
+      offering: { rateBps: number; openForPurchase: boolean }
+    }
+    expect(visible.offering).toMatchObject({ rateBps: 600, openForPurchase: true })
+
+    const again = await t.request(`/admin/offerings/${id}`, {
+      method: 'PATCH',
+      json: { rateBps: 900 },
+      token: maker.token,
+    })
+    expect(again.status).toBe(409)
+  })
+
+  test('refuses inconsistent terms field by field', async () => {
+    const res = await t.request('/admin/offerings', {
+      json: { ...terms, rateType: 'compound', minPurchaseCents: 2_000_000, closesOn: '2026-02-01' },
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as { error: { issues: { path: string }[] } }
+    expect(body.error.issues.map((i) => i.path).sort()).toEqual([
+      'closesOn',
+      'compounding',
+      'minPurchaseCents',
+    ])
+    expect(await t.db.database.db.$count(offerings)).toBe(0)
+  })
+
+  test('will not publish an offering whose closing date has passed', async () => {
+    const { body } = await createDraft({ ...terms, opensOn: '2026-01-01', closesOn: '2026-02-01' })
+    const res = await t.request(`/admin/offerings/${body.offering.id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+  })
+
+  test('a rate change waits for a second administrator, then applies once', async () => {
+    const { body } = await createDraft()
+    const id = body.offering.id
+    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
+    const asked = await t.request(`/admin/offerings/${id}/rate`, {
+      json: { rateBps: 650 },
+      token: maker.token,
+    })
+    expect(asked.status).toBe(202)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+
+    const twice = await t.request(`/admin/offerings/${id}/rate`, {
+      json: { rateBps: 700 },
+      token: maker.token,
+    })
+    expect(twice.status).toBe(409)
+    const self = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(self.status).toBe(409)
+    const row = await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
+    expect(row?.rateBps).toBe(575)
+
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(await approved.json()).toMatchObject({ state: 'executed' })
+    const after = await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
+    expect(after?.rateBps).toBe(650)
+    const replay = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(replay.status).toBe(409)
+  })
+
+  test('closing early stops new purchases; investors are refused admin routes', async () => {
+    const { body } = await createDraft()
+    const id = body.offering.id
+    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
+    const closed = await t.request(`/admin/offerings/${id}/close`, { json: {}, token: maker.token })
+    expect(((await closed.json()) as { offering: { status: string } }).offering.status).toBe(
+      'closed',
+    )
+    const investor = await signUp(t, 'ada@example.com')
+    expect((await t.request('/admin/offerings', { token: investor.token })).status).toBe(403)
+  })
+})
+
+describe('audit trail', () => {
+  test('records every admin action with who, what, before and after, and cannot be edited', async () => {
+    const { body } = await createDraft()
+    await t.request(`/admin/offerings/${body.offering.id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    const res = await t.request(`/admin/audit?targetId=${body.offering.id}`, {
+      token: checker.token,
+    })
+    const { events } = (await res.json()) as {
+      events: { action: string; adminEmail: string; before: string | null; after: string | null }[]
+    }
+    expect(events.map((e) => e.action)).toEqual(['offering.publish', 'offering.create'])
+    expect(events[0]).toMatchObject({
+      adminEmail: 'maker@example.com',
+      before: '{"status":"draft"}',
+    })
+
+    const client = t.db.database.client
+    expect(client.execute("update audit_events set action = 'x'")).rejects.toThrow('append-only')
+    expect(client.execute('delete from audit_events')).rejects.toThrow('append-only')
+    expect(await t.db.database.db.$count(auditEvents)).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('user administration', () => {
+  test('disabling an account ends its sessions at once; enabling lets it sign in again', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const res = await t.request(`/admin/users/${investor.userId}/disable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(res.status).toBe(200)
+    expect((await t.request('/me', { token: investor.token })).status).toBe(401)
+    await t.request(`/admin/users/${investor.userId}/enable`, { json: {}, token: maker.token })
+    const login = await t.request('/auth/login', {
+      json: { email: 'ada@example.com', password: 'a long and unusual passphrase 42' },
+    })
+    expect(login.status).toBe(200)
+  })
+
+  test('grants and revokes the admin role, never on oneself or the last admin', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const grant = await t.request(`/admin/users/${investor.userId}/role`, {
+      json: { role: 'admin' },
+      token: maker.token,
+    })
+    expect(grant.status).toBe(200)
+    const own = await t.request(`/admin/users/${maker.userId}/role`, {
+      json: { role: 'investor' },
+      token: maker.token,
+    })
+    expect(own.status).toBe(409)
+    await t.db.database.db
+      .update(users)
+      .set({ role: 'investor' })
+      .where(eq(users.id, investor.userId))
+    await t.request(`/admin/users/${checker.userId}/role`, {
+      json: { role: 'investor' },
+      token: maker.token,
+    })
+    const last = await t.request(`/admin/users/${maker.userId}/disable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(last.status).toBe(409)
+  })
+})

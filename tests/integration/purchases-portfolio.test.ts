@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { calculateAccruedInterest, toCalendarDate } from '@tenor/db/domain'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  type Buyer,
+  buy,
+  type PurchaseBody,
+  readPurchase,
+  simulateTransfer,
+} from '../support/purchases.ts'
+import { testPassword } from '../support/users.ts'
+
+let t: PlaidTestApp
+let offering: Awaited<ReturnType<typeof addOffering>>
+let ada: Buyer
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  offering = await addOffering(t)
+  ada = await addBuyer(t, 'ada@example.com')
+})
+afterEach(() => t.close())
+
+describe('GET /portfolio and the CSV statement', () => {
+  test('shows principal by state and interest accrued from the settlement date', async () => {
+    const settled = (await (
+      await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    ).json()) as PurchaseBody
+    await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const transferId = (await readPurchase(t, settled.purchase.id)).transferId ?? ''
+    await simulateTransfer(t, transferId, 'posted')
+    await simulateTransfer(t, transferId, 'settled')
+    await t.deps.syncTransfers()
+    t.clock.advance(30 * 24 * 60 * 60 * 1000)
+    const login = await t.request('/auth/login', {
+      json: { email: ada.email, password: testPassword },
+    })
+    const { token } = (await login.json()) as { token: string }
+
+    const res = await t.request('/portfolio', { token })
+    const { portfolio } = (await res.json()) as {
+      portfolio: {
+        principalByState: Record<string, number>
+        totals: { principalCents: number; accruedInterestCents: number }
+        upcomingMaturities: { maturityDate: string; totalCents: number }[]
+      }
+    }
+    const accrued = calculateAccruedInterest({
+      principalCents: 100_000,
+      rateBps: 800,
+      rateType: 'simple',
+      dayCount: 'act_365f',
+      startDate: toCalendarDate('2026-03-02'),
+      maturityDate: toCalendarDate('2026-09-02'),
+      asOf: toCalendarDate('2026-04-01'),
+    })
+    expect(accrued).toBeGreaterThan(0)
+    expect(portfolio.principalByState).toEqual({
+      pending: 50_000,
+      processing: 0,
+      active: 100_000,
+      matured: 0,
+    })
+    expect(portfolio.totals).toMatchObject({
+      principalCents: 150_000,
+      accruedInterestCents: accrued,
+    })
+    expect(portfolio.upcomingMaturities).toEqual([
+      expect.objectContaining({ maturityDate: '2026-09-02', totalCents: 104_033 }),
+    ])
+  })
+
+  test('the statement guards every cell a spreadsheet would run as a formula', async () => {
+    const risky = await addOffering(t, { name: '=HYPERLINK("http://evil.test","click")' })
+    await buy(t, ada, { offeringId: risky.id, amountCents: 100_000 })
+
+    const res = await t.request('/portfolio/statement.csv', { token: ada.token })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toStartWith('text/csv')
+    const [header, row] = (await res.text()).split('\r\n')
+    expect(header).toStartWith('purchase_id,purchased_on,offering,state,principal_usd')
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.test"",""click"")"`)
+    expect(row).toContain(',pending,1000.00,8.00,')
+  })
+})

@@ -1,0 +1,226 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import {
+  bankAccounts,
+  idempotencyKeys,
+  ledgerTransactions,
+  plaidItems,
+  purchases,
+  users,
+} from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  type Buyer,
+  buy,
+  type ErrorBody,
+  expectLedgerClean,
+  type PurchaseBody,
+  readOffering,
+  readPurchase,
+} from '../support/purchases.ts'
+
+let t: PlaidTestApp
+let offering: Awaited<ReturnType<typeof addOffering>>
+let ada: Buyer
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  offering = await addOffering(t)
+  ada = await addBuyer(t, 'ada@example.com')
+})
+afterEach(() => t.close())
+
+const db = () => t.db.database.db
+
+/** Nothing of a purchase was written, and Plaid was never asked to move money. */
+async function expectNothingWritten() {
+  expect(await db().$count(purchases)).toBe(0)
+  expect(await db().$count(idempotencyKeys)).toBe(0)
+  expect(await db().$count(ledgerTransactions)).toBe(0)
+  expect((await readOffering(t, offering.id)).reservedCents).toBe(0)
+  expect(t.plaid.calls('/transfer/authorization/create')).toHaveLength(0)
+}
+
+describe('POST /purchases', () => {
+  test('reserves capacity, authorizes and creates one ACH debit, and answers 201 pending', async () => {
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+
+    expect(res.status).toBe(201)
+    const { purchase } = (await res.json()) as PurchaseBody
+    expect(purchase).toMatchObject({ state: 'pending', amountCents: 100_000, failure: null })
+    expect(purchase.payout).toMatchObject({ interestCents: 4033, estimated: true })
+    expect(purchase.history.map((h) => h.to)).toEqual(['initiated', 'pending'])
+    expect((await readOffering(t, offering.id)).reservedCents).toBe(100_000)
+    const [authorization] = t.plaid.calls('/transfer/authorization/create')
+    expect(authorization?.idempotencyKey).toBe(purchase.id)
+    expect(t.plaid.calls('/transfer/create')).toHaveLength(1)
+    const row = await readPurchase(t, purchase.id)
+    expect(row).toMatchObject({ decision: 'approved', maturityInstruction: 'payout' })
+    expect(row.transferId).not.toBeNull()
+    const mail = await t.mailbox('ada@example.com')
+    expect(mail.map((m) => m.kind)).toContain('purchase_received')
+    await expectLedgerClean(t)
+  })
+
+  test('refuses an unverified email with its code and writes nothing', async () => {
+    await db().update(users).set({ emailVerifiedAt: null }).where(eq(users.id, ada.userId))
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as ErrorBody).error.code).toBe('email_not_verified')
+    await expectNothingWritten()
+  })
+
+  test('refuses an investor whose identity check is not approved, and writes nothing', async () => {
+    await db().update(users).set({ kycStatus: 'submitted' }).where(eq(users.id, ada.userId))
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as ErrorBody).error.code).toBe('kyc_not_approved')
+    await expectNothingWritten()
+  })
+
+  test('refuses a bank that needs reconnecting or an account that cannot fund', async () => {
+    await db().update(plaidItems).set({ status: 'needs_reconnect' })
+    const reconnect = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect(reconnect.status).toBe(409)
+    expect(((await reconnect.json()) as ErrorBody).error.code).toBe('bank_reconnect_required')
+
+    await db().update(plaidItems).set({ status: 'healthy' })
+    await db().update(bankAccounts).set({ status: 'closed' })
+    const closed = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect(closed.status).toBe(409)
+    expect(((await closed.json()) as ErrorBody).error.code).toBe('bank_account_unusable')
+    await expectNothingWritten()
+  })
+
+  test('refuses another investor’s bank account exactly as a missing one', async () => {
+    const eve = await addBuyer(t, 'eve@example.com')
+    const theirs = await buy(
+      t,
+      { ...ada, bankAccountId: eve.bankAccountId },
+      {
+        offeringId: offering.id,
+        amountCents: 100_000,
+      },
+    )
+    const missing = await buy(
+      t,
+      { ...ada, bankAccountId: 'no-such-account' },
+      {
+        offeringId: offering.id,
+        amountCents: 100_000,
+      },
+    )
+
+    expect(theirs.status).toBe(422)
+    expect(missing.status).toBe(422)
+    const codes = [(await theirs.json()) as ErrorBody, (await missing.json()) as ErrorBody]
+    expect(codes.map((b) => [b.error.code, b.error.message])).toEqual([
+      ['bank_account_not_found', 'There is no such bank account.'],
+      ['bank_account_not_found', 'There is no such bank account.'],
+    ])
+    await expectNothingWritten()
+  })
+
+  test('refuses a closed offering and one whose window has passed', async () => {
+    const closed = await addOffering(t, { status: 'closed' })
+    const ended = await addOffering(t, { closesOn: '2026-03-01' })
+    for (const target of [closed, ended]) {
+      const res = await buy(t, ada, { offeringId: target.id, amountCents: 100_000 })
+      expect(res.status).toBe(409)
+      expect(((await res.json()) as ErrorBody).error.code).toBe('offering_closed')
+    }
+    await expectNothingWritten()
+  })
+
+  test('refuses amounts outside the limits, and a body that is not strict', async () => {
+    const small = await buy(t, ada, { offeringId: offering.id, amountCents: 99 })
+    expect(small.status).toBe(422)
+    expect(((await small.json()) as ErrorBody).error.code).toBe('validation_failed')
+
+    const fractional = await t.request('/purchases', {
+      json: {
+        offeringId: offering.id,
+        bankAccountId: ada.bankAccountId,
+        amountCents: 100.5,
+        consent: true,
+      },
+      token: ada.token,
+      headers: { 'idempotency-key': 'k-1' },
+    })
+    const noConsent = await t.request('/purchases', {
+      json: { offeringId: offering.id, bankAccountId: ada.bankAccountId, amountCents: 100_000 },
+      token: ada.token,
+      headers: { 'idempotency-key': 'k-2' },
+    })
+    const noKey = await t.request('/purchases', {
+      json: {
+        offeringId: offering.id,
+        bankAccountId: ada.bankAccountId,
+        amountCents: 100_000,
+        consent: true,
+      },
+      token: ada.token,
+    })
+    expect([fractional.status, noConsent.status, noKey.status]).toEqual([422, 422, 422])
+    await expectNothingWritten()
+  })
+
+  test('says "sold out", or how much is left, when capacity is short', async () => {
+    const small = await addOffering(t, { capacityCents: 150_000 })
+    expect((await buy(t, ada, { offeringId: small.id, amountCents: 100_000 })).status).toBe(201)
+
+    const short = await buy(t, ada, { offeringId: small.id, amountCents: 60_000 })
+    expect(short.status).toBe(409)
+    const body = (await short.json()) as ErrorBody
+    expect(body.error.code).toBe('insufficient_capacity')
+    expect(body.error.message).toStartWith('Only $500.00 of this offering is left')
+
+    expect((await buy(t, ada, { offeringId: small.id, amountCents: 50_000 })).status).toBe(201)
+    const soldOut = await buy(t, ada, { offeringId: small.id, amountCents: 100 })
+    expect(soldOut.status).toBe(409)
+    expect(((await soldOut.json()) as ErrorBody).error.code).toBe('sold_out')
+    expect((await readOffering(t, small.id)).reservedCents).toBe(150_000)
+    await expectLedgerClean(t)
+  })
+})
+
+describe('GET /purchases and GET /purchases/{id}', () => {
+  test('list my purchases with their history, and nobody else’s', async () => {
+    const eve = await addBuyer(t, 'eve@example.com')
+    await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await buy(t, eve, { offeringId: offering.id, amountCents: 200_000 })
+
+    const res = await t.request('/purchases', { token: ada.token })
+    const { purchases: mine } = (await res.json()) as { purchases: PurchaseBody['purchase'][] }
+    expect(mine).toHaveLength(1)
+    expect(mine[0]?.amountCents).toBe(100_000)
+    expect(mine[0]?.history.map((h) => h.to)).toEqual(['initiated', 'pending'])
+  })
+
+  test('another investor’s purchase id answers exactly like a missing one', async () => {
+    const eve = await addBuyer(t, 'eve@example.com')
+    const { purchase } = (await (
+      await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    ).json()) as PurchaseBody
+
+    const answers = await Promise.all([
+      t.request(`/purchases/${purchase.id}`, { token: eve.token }),
+      t.request('/purchases/no-such-purchase', { token: eve.token }),
+      t.request(`/purchases/${purchase.id}/cancel`, { json: {}, token: eve.token }),
+      t.request('/purchases/no-such-purchase/cancel', { json: {}, token: eve.token }),
+    ])
+    const bodies = await Promise.all(answers.map(async (r) => [r.status, await r.json()] as const))
+    const shapes = bodies.map(([status, body]) => {
+      const { requestId: _, ...error } = (body as ErrorBody).error
+      return { status, error }
+    })
+    expect(shapes[0]).toEqual(shapes[1])
+    expect(shapes[2]).toEqual(shapes[3])
+    expect(shapes[0]?.status).toBe(404)
+    expect((await readPurchase(t, purchase.id)).state).toBe('pending')
+  })
+})

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { openAccessToken } from '@tenor/api/plaid/banks'
+import { reconcilePurchase } from '@tenor/api/purchases/reconcile'
+import { accountBalance, accounts } from '@tenor/db/domain'
+import { createLogger } from '@tenor/db/logger'
+import { purchases, transferEvents } from '@tenor/db/schema'
+import { runJob } from '@tenor/workers/job'
+import { syncTransfers } from '@tenor/workers/jobs/transfer-sync'
+import { createPlaidClient } from '../standins/plaid/testing.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  buy,
+  type ErrorBody,
+  expectLedgerClean,
+  type PurchaseBody,
+  readOffering,
+  readPurchase,
+  simulateTransfer,
+} from '../support/purchases.ts'
+
+let t: PlaidTestApp
+let offering: Awaited<ReturnType<typeof addOffering>>
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  offering = await addOffering(t)
+})
+afterEach(() => t.close())
+
+const db = () => t.db.database.db
+
+/** Every transfer Plaid made, read from its event log: each one starts with `pending`. */
+async function transfersAtPlaid(): Promise<(string | null)[]> {
+  const sdk = createPlaidClient(t.plaid.url)
+  const { transfer_events: events } = (await sdk.transferEventSync({ after_id: 0, count: 500 }))
+    .data
+  return events.filter((e) => e.event_type === 'pending').map((e) => e.transfer_id)
+}
+
+describe('declines and refusals', () => {
+  test('an NSF decline fails the purchase in plain words and releases its capacity', async () => {
+    const poor = await addBuyer(t, 'poor@example.com', { balanceDollars: 50 })
+    const res = await buy(t, poor, { offeringId: offering.id, amountCents: 10_000 })
+
+    expect(res.status).toBe(402)
+    const { error } = (await res.json()) as ErrorBody
+    expect(error.code).toBe('insufficient_funds')
+    expect(error.message).toContain('balance is not enough')
+    const row = await readPurchase(t, error.purchaseId ?? '')
+    expect(row).toMatchObject({ state: 'failed', decision: 'declined', failureCode: 'NSF' })
+    expect((await readOffering(t, offering.id)).reservedCents).toBe(0)
+    expect(t.plaid.calls('/transfer/create')).toHaveLength(0)
+    expect(await accountBalance(db(), accounts.notePrincipal(row.id))).toBe(0)
+    const mail = await t.mailbox('poor@example.com')
+    expect(mail.find((m) => m.kind === 'purchase_failed')?.text).toContain('balance is not enough')
+    await expectLedgerClean(t)
+  })
+})
+
+describe('approved with a rationale', () => {
+  test('ITEM_LOGIN_REQUIRED fails the purchase and marks the bank for reconnecting', async () => {
+    const ada = await addBuyer(t, 'ada@example.com')
+    const item = await db().query.plaidItems.findFirst()
+    if (!item) throw new Error('no item')
+    // Plaid's login breaks without an ITEM webhook reaching us first: only the decision says so.
+    const sdk = createPlaidClient(t.plaid.url)
+    const accessToken = openAccessToken(item, t.deps.env.encryptionKeys)
+    await sdk.itemWebhookUpdate({ access_token: accessToken, webhook: null })
+    await sdk.sandboxItemResetLogin({ access_token: accessToken })
+
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+
+    expect(res.status).toBe(409)
+    const { error } = (await res.json()) as ErrorBody
+    expect(error.code).toBe('bank_reconnect_required')
+    expect(await readPurchase(t, error.purchaseId ?? '')).toMatchObject({
+      state: 'failed',
+      decision: 'approved',
+      decisionRationale: 'ITEM_LOGIN_REQUIRED',
+    })
+    expect((await db().query.plaidItems.findFirst())?.status).toBe('needs_reconnect')
+    expect(t.plaid.calls('/transfer/create')).toHaveLength(0)
+    expect((await readOffering(t, offering.id)).reservedCents).toBe(0)
+    await expectLedgerClean(t)
+  })
+})
+
+describe('reconciliation after Plaid failures', () => {
+  test('a lost reply on /transfer/create is reconciled by /transfer/get, never a second transfer', async () => {
+    const ada = await addBuyer(t, 'ada@example.com')
+    t.plaid.injectFault({ path: '/transfer/create', mode: 'lost_reply', times: 3 })
+
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
+    expect(res.status).toBe(202)
+    const { purchase } = (await res.json()) as PurchaseBody
+    expect(purchase.state).toBe('initiated')
+    expect(await transfersAtPlaid()).toHaveLength(1)
+
+    // The investor retries with the same key: the purchase resumes instead of starting again.
+    const retried = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
+    expect(retried.status).toBe(201)
+    expect(((await retried.json()) as PurchaseBody).purchase).toMatchObject({
+      id: purchase.id,
+      state: 'pending',
+    })
+    expect(t.plaid.calls('/transfer/get')).toHaveLength(1)
+    expect(await transfersAtPlaid()).toEqual([(await readPurchase(t, purchase.id)).transferId])
+    expect(await db().$count(purchases)).toBe(1)
+    await expectLedgerClean(t)
+  })
+
+  test('the worker reconciles a purchase whose authorization Plaid never answered', async () => {
+    const ada = await addBuyer(t, 'ada@example.com')
+    t.plaid.injectFault({ path: '/transfer/authorization/create', mode: 'error500', times: 3 })
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect(res.status).toBe(202)
+    const { purchase } = (await res.json()) as PurchaseBody
+
+    t.clock.advance(2 * 60 * 1000)
+    const lines: string[] = []
+    const log = createLogger('info', {}, (line) => lines.push(line))
+    expect(await runJob(syncTransfers, { deps: t.deps, log })).toBe('succeeded')
+
+    const row = await readPurchase(t, purchase.id)
+    expect(row.state).toBe('pending')
+    expect(await transfersAtPlaid()).toEqual([row.transferId])
+    const outcome = lines.map((line) => JSON.parse(line)).find((l) => l.event === 'job succeeded')
+    expect(outcome).toMatchObject({ job: 'transfer-sync', reconciled: 1, stillInitiated: 0 })
+  })
+
+  test('events that arrive before the purchase knows its transfer are applied when it learns it', async () => {
+    const ada = await addBuyer(t, 'ada@example.com')
+    t.plaid.injectFault({ path: '/transfer/create', mode: 'lost_reply', times: 3 })
+    const { purchase } = (await (
+      await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    ).json()) as PurchaseBody
+    const [transferId] = await transfersAtPlaid()
+    if (!transferId) throw new Error('Plaid made no transfer')
+    await simulateTransfer(t, transferId, 'posted')
+    await t.deps.syncTransfers()
+    expect((await db().select().from(transferEvents)).every((e) => e.appliedAt === null)).toBe(true)
+
+    await reconcilePurchase(t.deps, purchase.id)
+
+    const row = await readPurchase(t, purchase.id)
+    expect(row).toMatchObject({ state: 'processing', transferId })
+    expect((await db().select().from(transferEvents)).every((e) => e.appliedAt !== null)).toBe(true)
+    await expectLedgerClean(t)
+  })
+})
+
+describe('syncTransfers', () => {
+  test('runs one sync at a time: calls during a run share one more run after it', async () => {
+    const ada = await addBuyer(t, 'ada@example.com')
+    await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    t.plaid.resetCalls()
+
+    const results = await Promise.all([
+      t.deps.syncTransfers(),
+      t.deps.syncTransfers(),
+      t.deps.syncTransfers(),
+    ])
+
+    expect(t.plaid.calls('/transfer/event/sync')).toHaveLength(2)
+    expect(results.map((r) => r.stored)).toEqual([1, 0, 0])
+    expect(await db().$count(transferEvents)).toBe(1)
+  })
+})
