@@ -137,8 +137,7 @@ async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string)
     const offering = await tx.query.offerings.findFirst({
       where: eq(offerings.id, approval.targetId),
     })
-    if (!offering || offering.status !== 'open')
-      return 'not applied: the offering is no longer open'
+    if (offering?.status !== 'open') return 'not applied: the offering is no longer open'
     await tx.update(offerings).set({ rateBps, updatedAt: now }).where(eq(offerings.id, offering.id))
     await recordAudit(tx, {
       adminId,
