@@ -80,3 +80,41 @@ describe('development routes', () => {
     expect((await t.request('/dev/plaid/institutions')).status).toBe(200)
   })
 })
+
+describe('admin path variants', () => {
+  test('no spelling of an admin path reaches an admin handler without an admin session', async () => {
+    const investor = await signUp(t, 'investor@example.com')
+    const variants = [
+      '/admin/users',
+      '//admin/users',
+      '/admin//users',
+      '/admin%2Fusers',
+      '/admin%2fusers',
+      '/%61dmin/users',
+      '/ADMIN/users',
+      '/Admin/users',
+      '/admin/./users',
+      '/./admin/users',
+      '/admin/users/',
+      '/admin/users.',
+      '/admin./users',
+      '/admin;/users',
+      '/admin/users%00',
+      '/admin/%2e/users',
+    ]
+    for (const path of variants) {
+      for (const token of [undefined, investor.token]) {
+        const res = await t.app.request(`http://tenor.test${path}`, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        })
+        const body = await res.text()
+        expect({ path, investor: token !== undefined, ok: res.status < 300 }).toEqual({
+          path,
+          investor: token !== undefined,
+          ok: false,
+        })
+        expect(body).not.toContain('"users"')
+      }
+    }
+  })
+})
