@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  buy,
+  expectLedgerClean,
+  readPurchase,
+  simulateTransfer,
+} from '../support/purchases.ts'
+import { signUpAdmin } from '../support/users.ts'
+
+let t: PlaidTestApp
+let admin: { token: string }
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  admin = await signUpAdmin(t, 'admin@example.com')
+})
+afterEach(() => t.close())
+
+async function purchaseId(res: Response): Promise<string> {
+  return ((await res.json()) as { purchase: { id: string } }).purchase.id
+}
+
+describe('admin purchases', () => {
+  test('searches by offering, investor, state and amount, and shows one purchase in full', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const bob = await addBuyer(t, 'bob@example.com')
+    const first = await purchaseId(
+      await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 }),
+    )
+    await buy(t, bob, { offeringId: offering.id, amountCents: 75_000 })
+
+    const byEmail = await t.request('/admin/purchases?email=ADA@example.com', {
+      token: admin.token,
+    })
+    const found = (await byEmail.json()) as { purchases: { id: string; investorEmail: string }[] }
+    expect(found.purchases.map((p) => p.id)).toEqual([first])
+
+    const byAmount = await t.request('/admin/purchases?minCents=60000', { token: admin.token })
+    const big = (await byAmount.json()) as { purchases: { investorEmail: string }[] }
+    expect(big.purchases.map((p) => p.investorEmail)).toEqual(['bob@example.com'])
+
+    const row = await readPurchase(t, first)
+    await simulateTransfer(t, row.transferId ?? '', 'posted')
+    await simulateTransfer(t, row.transferId ?? '', 'settled')
+    await t.deps.syncTransfers()
+
+    const detail = await t.request(`/admin/purchases/${first}`, { token: admin.token })
+    const body = (await detail.json()) as {
+      purchase: { state: string }
+      history: { toState: string }[]
+      transferEvents: { eventType: string }[]
+      ledger: { kind: string; debitCents: number; creditCents: number }[]
+    }
+    expect(body.purchase.state).toBe('active')
+    expect(body.history.map((h) => h.toState)).toEqual([
+      'initiated',
+      'pending',
+      'processing',
+      'active',
+    ])
+    expect(body.transferEvents.map((e) => e.eventType)).toEqual(['pending', 'posted', 'settled'])
+    const debits = body.ledger.reduce((n, e) => n + e.debitCents, 0)
+    const credits = body.ledger.reduce((n, e) => n + e.creditCents, 0)
+    expect(debits).toBe(credits)
+    expect(body.ledger.map((e) => e.kind)).toContain('purchase_settled')
+    await expectLedgerClean(t)
+  })
+
+  test('exports CSV with spreadsheet formulas defused', async () => {
+    const offering = await addOffering(t, { slug: '=cmd|calc' })
+    const ada = await addBuyer(t, 'ada@example.com')
+    await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const res = await t.request('/admin/purchases.csv', { token: admin.token })
+    expect(res.headers.get('content-type')).toContain('text/csv')
+    const csv = await res.text()
+    expect(csv.split('\r\n')[0]).toStartWith('purchase_id,investor_email,offering')
+    expect(csv).toContain(",'=cmd|calc,")
+    expect(csv).not.toContain(',=cmd')
+  })
+
+  test('the operations page shows worker runs, banks needing reconnection and payout funding', async () => {
+    const res = await t.request('/admin/operations', { token: admin.token })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as {
+      payoutFunding: { plaidLedgerAvailableCents: number | null; shortfallCents: number | null }
+      outbox: { pending: number }
+    }
+    expect(body.payoutFunding.plaidLedgerAvailableCents).toBeGreaterThan(0)
+    expect(body.payoutFunding.shortfallCents).toBe(0)
+    expect(body.outbox.pending).toBeGreaterThan(0)
+  })
+})
