@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type BenchFigure, formatTable } from './figures.ts'
 import { root } from './harness.ts'
+import { benchLoginFlood } from './login-flood-figure.ts'
 import { benchPublicRead } from './public-read.ts'
 
 const { values } = parseArgs({
@@ -24,6 +25,7 @@ const seconds = Math.max(1, Number(values.seconds))
 
 const benches: Record<string, () => Promise<BenchFigure[]>> = {
   'public-read': () => benchPublicRead(rounds, seconds),
+  'login-flood': () => benchLoginFlood(rounds, seconds),
 }
 
 const figures: BenchFigure[] = []

@@ -34,6 +34,12 @@ export function initSentry(env: Env, component: SentryComponent): boolean {
       genAI: { inputs: false, outputs: false },
     },
     initialScope: { tags: { component } },
+    // Errors are reported from the app's own error handler (`reportError`). The automatic
+    // Bun.serve and HTTP tracing wrap every request in scopes and spans and cost most of a
+    // request's CPU, for traces this app does not sample.
+    tracesSampleRate: 0,
+    integrations: (defaults) =>
+      defaults.filter((integration) => !['BunServer', 'Http', 'NodeFetch'].includes(integration.name)),
     beforeSend: (event) => scrubEvent(event),
     beforeBreadcrumb: (breadcrumb) => scrubBreadcrumb(breadcrumb),
   })
