@@ -9,6 +9,8 @@ import { repayCancelledOfferings } from './jobs/cancelled-offerings.ts'
 import { deliverEmails } from './jobs/email-delivery.ts'
 import { housekeeping } from './jobs/housekeeping.ts'
 import { checkLedgerJob } from './jobs/ledger-check.ts'
+import { maturities } from './jobs/maturities.ts'
+import { maturityReminders } from './jobs/maturity-reminders.ts'
 import { syncTransfers } from './jobs/transfer-sync.ts'
 import { processWebhooks } from './jobs/webhooks.ts'
 import { reportingErrors } from './sentry.ts'
@@ -22,6 +24,8 @@ export const jobs: Job[] = [
   processWebhooks,
   syncTransfers,
   repayCancelledOfferings,
+  maturityReminders,
+  maturities,
   deliverEmails,
   housekeeping,
   checkLedgerJob,

@@ -4,6 +4,7 @@ import { rateLimitRules as rules } from '../../lib/rate-limit-rules.ts'
 import { rateLimits } from '../../middleware/rate-limit.ts'
 import { requireUser } from '../../middleware/session.ts'
 import { createPurchaseHandlers } from './purchases.handlers.ts'
+import { createInstructionHandler, setInstruction } from './purchases.instruction.ts'
 import * as routes from './purchases.routes.ts'
 
 /** Investor only, and only ever the caller's own purchases. */
@@ -17,4 +18,5 @@ export function createPurchaseRoutes(deps: AppDeps) {
     .openapi(routes.listPurchases, handlers.list)
     .openapi(routes.getPurchase, handlers.get)
     .openapi(routes.cancelPurchase, handlers.cancel)
+    .openapi(setInstruction, createInstructionHandler(deps))
 }
