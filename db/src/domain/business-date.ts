@@ -17,12 +17,26 @@ export function businessDateOf(
 ): CalendarDate {
   if (Number.isNaN(instant.getTime())) throw new RangeError('Cannot date an invalid instant')
 
+  // Zone offsets are whole minutes, so every instant in one minute falls on the same date; busy
+  // request paths ask many times a minute.
+  const minute = Math.floor(instant.getTime() / 60_000)
+  const cacheKey = `${timeZone}|${minute}`
+  if (lastDate?.key === cacheKey) return lastDate.date
+
   const parts = getFormatter(timeZone).formatToParts(instant)
   const partOf = (type: Intl.DateTimeFormatPartTypes) =>
     Number(parts.find((part) => part.type === type)?.value)
 
-  return formatCalendarDate({ year: partOf('year'), month: partOf('month'), day: partOf('day') })
+  const date = formatCalendarDate({
+    year: partOf('year'),
+    month: partOf('month'),
+    day: partOf('day'),
+  })
+  lastDate = { key: cacheKey, date }
+  return date
 }
+
+let lastDate: { key: string; date: CalendarDate } | undefined
 
 function getFormatter(timeZone: string): Intl.DateTimeFormat {
   const cached = formatters.get(timeZone)
