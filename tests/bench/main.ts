@@ -11,6 +11,7 @@ import { type BenchFigure, formatTable } from './figures.ts'
 import { root } from './harness.ts'
 import { benchLoginFlood } from './login-flood-figure.ts'
 import { benchPublicRead } from './public-read.ts'
+import { benchWritePath } from './write-path.ts'
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -26,6 +27,7 @@ const seconds = Math.max(1, Number(values.seconds))
 const benches: Record<string, () => Promise<BenchFigure[]>> = {
   'public-read': () => benchPublicRead(rounds, seconds),
   'login-flood': () => benchLoginFlood(rounds, seconds),
+  'write-path': () => benchWritePath(rounds),
 }
 
 const figures: BenchFigure[] = []
