@@ -45,7 +45,8 @@ export default defineConfig({
           'connect-src': ['self'],
           'form-action': ['self'],
           'frame-ancestors': ['none'],
-          'base-uri': ['self'],
+          // No <base> element anywhere: nothing injected can re-point relative URLs.
+          'base-uri': ['none'],
           'object-src': ['none'],
         },
       },

@@ -1,13 +1,22 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks'
 import { createApiClient } from '#lib/server/api.ts'
+import { allowPlaidLink } from '#lib/server/csp.ts'
 import { getEnv } from '#lib/server/env.ts'
 import { getLog } from '#lib/server/log.ts'
 import { readRequestId } from '#lib/server/request-id.ts'
+import {
+  readClientAddress,
+  refuseCrossSite,
+  requireHttps,
+  setBrowserPolicies,
+} from '#lib/server/security.ts'
+import { reportSiteError, startErrorReporting } from '#lib/server/sentry.ts'
 import { checkSession, deleteSessionCookie, readSessionToken } from '#lib/server/session.ts'
 
 export const init: ServerInit = () => {
   // Bad settings stop the server at start instead of failing the first visitor.
   getEnv()
+  startErrorReporting()
   getLog().info('site starting', { apiUrl: getEnv().apiUrl })
 }
 
@@ -17,11 +26,17 @@ export const handle: Handle = async ({ event, resolve }) => {
   const userAgent = event.request.headers.get('user-agent')
   const token = readSessionToken(event.cookies)
   const log = getLog().child({ requestId })
+  const refusal = requireHttps(event) ?? refuseCrossSite(event, token !== null)
+  if (refusal) {
+    log.warn('request refused', { method: event.request.method, status: refusal.status })
+    return refusal
+  }
+  const clientAddress = readClientAddress(event)
   event.locals.requestId = requestId
   event.locals.log = log
   event.locals.user = null
   event.locals.pendingTwoFactor = false
-  event.locals.api = createApiClient({ requestId, token, userAgent })
+  event.locals.api = createApiClient({ requestId, token, userAgent, clientAddress })
 
   if (token) {
     const session = await checkSession(event.locals.api)
@@ -29,13 +44,15 @@ export const handle: Handle = async ({ event, resolve }) => {
     else if (session.kind === 'two-factor-pending') event.locals.pendingTwoFactor = true
     else {
       deleteSessionCookie(event.cookies)
-      event.locals.api = createApiClient({ requestId, token: null, userAgent })
+      event.locals.api = createApiClient({ requestId, token: null, userAgent, clientAddress })
     }
   }
 
   const response = await resolve(event)
 
   setSecurityHeaders(response.headers, token !== null)
+  setBrowserPolicies(response.headers)
+  allowPlaidLink(event.route.id, response.headers)
   response.headers.set('x-request-id', requestId)
   const fields = {
     method: event.request.method,
@@ -58,9 +75,6 @@ function setSecurityHeaders(headers: Headers, hadSession: boolean) {
   headers.set('x-content-type-options', 'nosniff')
   // Email links carry tokens in the query string; never hand them to another site.
   headers.set('referrer-policy', 'same-origin')
-  if (getEnv().isProduction) {
-    headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains')
-  }
 }
 
 /**
@@ -77,6 +91,12 @@ export const handleError: HandleServerError = ({ kind, error, event }) => {
     method: event.request.method,
     route: event.route.id,
     error,
+  })
+  reportSiteError(error, {
+    requestId,
+    method: event.request.method,
+    route: event.route.id,
+    userId: event.locals.user?.id,
   })
   // The reference is in the message too, for the bare fallback page and JSON callers.
   return {

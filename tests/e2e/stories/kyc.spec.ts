@@ -1,6 +1,7 @@
 import type { Browser } from '@playwright/test'
-import { logInAsAdmin } from './support/admin.ts'
+import { logInAsAdmin, openAdminWindow, postJson } from './support/admin.ts'
 import { expect, test } from './support/fixtures.ts'
+import { sampleKyc } from './support/investors.ts'
 
 /** A fresh browser window for the admin, apart from the investor's. */
 async function openAdminPage(browser: Browser) {
@@ -13,7 +14,9 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
   await page.goto('/offerings/series-a-6m')
   await page.getByRole('link', { name: 'Verify your identity' }).click()
   await expect(page.getByRole('heading', { name: 'Verify your identity' })).toBeVisible()
-  await expect(page.getByText('Purchases are disabled until your identity is verified.')).toBeVisible()
+  await expect(
+    page.getByText('Purchases are disabled until your identity is verified.'),
+  ).toBeVisible()
 
   await page.waitForLoadState('networkidle')
   await page.getByLabel('Full legal name').fill('Story Investor')
@@ -38,9 +41,15 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
   try {
     await logInAsAdmin(admin.page)
     await expect(admin.page.getByRole('heading', { name: 'Admin console' })).toBeVisible()
-    await admin.page.getByRole('link', { name: 'Users', exact: true }).click()
+    await admin.page
+      .getByRole('navigation', { name: 'Admin console' })
+      .getByRole('link', { name: 'Users' })
+      .click()
+    await expect(admin.page.getByRole('heading', { name: 'Users' })).toBeVisible()
+    await admin.page.waitForLoadState('networkidle')
     await admin.page.getByLabel('Email or name contains').fill(investor.email)
     await admin.page.getByRole('button', { name: 'Search' }).click()
+    await expect(admin.page.getByText(`1 user matching “${investor.email}”`)).toBeVisible()
     await admin.page.getByRole('link', { name: 'Story Investor' }).click()
 
     await expect(admin.page.getByRole('heading', { name: 'Identity check' })).toBeVisible()
@@ -56,6 +65,43 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
   await expect(page.getByText('Your identity is verified. You can buy notes.')).toBeVisible()
   await page.goto(`/dev/mailbox?to=${encodeURIComponent(investor.email)}`)
   await expect(page.getByRole('heading', { name: 'Your identity is verified' })).toBeVisible()
+})
+
+test('an admin rejects an identity check with a reason, and the investor sends it again', async ({
+  page,
+  browser,
+  investor,
+}) => {
+  await postJson('/kyc', investor.sessionToken, sampleKyc(investor.legalName))
+
+  const admin = await openAdminWindow(browser)
+  try {
+    // The overview lists checks waiting for review.
+    const review = admin.page.getByRole('region', { name: 'Identity checks to review' })
+    await review.getByRole('row').filter({ hasText: investor.email }).getByRole('link').click()
+    await admin.page.waitForLoadState('networkidle')
+    await admin.page.getByRole('button', { name: 'Reject identity' }).click()
+    await expect(admin.page.getByText('Say why, in words the investor understands.')).toBeVisible()
+    await admin.page
+      .getByLabel('Reason for the investor')
+      .fill('The address does not match your ID. Use the address on your driving licence.')
+    await admin.page.getByRole('button', { name: 'Reject identity' }).click()
+    await expect(admin.page.getByText(`We are emailing ${investor.email}`)).toBeVisible()
+  } finally {
+    await admin.close()
+  }
+
+  await page.goto('/kyc', { waitUntil: 'networkidle' })
+  await expect(page.getByText('We could not approve your details')).toBeVisible()
+  await expect(page.getByText('The address does not match your ID.')).toBeVisible()
+  // What was sent comes back to correct, except the tax id.
+  await expect(page.getByLabel('City')).toHaveValue('Portland')
+  await expect(page.getByLabel('Number', { exact: true })).toHaveValue('')
+  await page.getByLabel('Street address').fill('40 Congress Street')
+  await page.getByLabel('Number', { exact: true }).fill('123-45-6789')
+  await page.getByRole('checkbox', { name: /true and complete/ }).check()
+  await page.getByRole('button', { name: 'Send for review' }).click()
+  await expect(page.getByText('Submitted, under review')).toBeVisible()
 })
 
 test.describe('without JavaScript', () => {

@@ -26,7 +26,9 @@ test('an investor changes their password and other sessions end', async ({
     await page.goto('/settings', { waitUntil: 'networkidle' })
     const sessions = page.getByRole('region', { name: 'Sessions' }).getByRole('listitem')
     await expect(sessions).toHaveCount(2)
-    await expect(page.getByText(`Every email about your account goes to ${investor.email}`)).toBeVisible()
+    await expect(
+      page.getByText(`Every email about your account goes to ${investor.email}`),
+    ).toBeVisible()
 
     await page.getByLabel('Current password').fill(investor.password)
     await page.getByLabel('New password').fill(newPassword)

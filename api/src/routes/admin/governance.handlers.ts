@@ -31,16 +31,21 @@ export function createGovernanceHandlers(deps: AppDeps) {
     )
   }
 
-  const decide = (approve: boolean) =>
-    (async (c) => {
-      const outcome = await decideApproval(deps, {
-        approvalId: c.req.valid('param').approvalId,
-        adminId: c.get('user').id,
-        approve,
-      })
-      c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
-      return c.json(outcome, 200)
-    }) satisfies RouteHandler<typeof routes.approve, AuthedEnv>
+  async function decide(approvalId: string, adminId: string, approve: boolean) {
+    return decideApproval(deps, { approvalId, adminId, approve })
+  }
+
+  const approve: RouteHandler<typeof routes.approve, AuthedEnv> = async (c) => {
+    const outcome = await decide(c.req.valid('param').approvalId, c.get('user').id, true)
+    c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
+    return c.json(outcome, 200)
+  }
+
+  const reject: RouteHandler<typeof routes.reject, AuthedEnv> = async (c) => {
+    const outcome = await decide(c.req.valid('param').approvalId, c.get('user').id, false)
+    c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
+    return c.json(outcome, 200)
+  }
 
   const listAudit: RouteHandler<typeof routes.listAudit, AuthedEnv> = async (c) => {
     const { targetId, limit } = c.req.valid('query')
@@ -63,5 +68,5 @@ export function createGovernanceHandlers(deps: AppDeps) {
     )
   }
 
-  return { listApprovals, approve: decide(true), reject: decide(false), listAudit }
+  return { listApprovals, approve, reject, listAudit }
 }

@@ -43,7 +43,7 @@ const approvalId = z
   .max(64)
   .openapi({ param: { name: 'approvalId', in: 'path' } })
 
-const decide = (path: string, summary: string) =>
+const decide = <P extends string>(path: P, summary: string) =>
   createRoute({
     method: 'post',
     path,

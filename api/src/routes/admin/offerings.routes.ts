@@ -136,7 +136,7 @@ export const editOffering = createRoute({
   },
 })
 
-const transition = (path: string, summary: string, body = z.strictObject({})) =>
+const transition = <P extends string>(path: P, summary: string, body = z.strictObject({})) =>
   createRoute({
     method: 'post',
     path,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, type Page } from '@playwright/test'
+import { type Browser, expect, type Page } from '@playwright/test'
 import { demoAccounts } from '../../../../api/src/cli/demo.ts'
 import { currentTotpCode } from '../../../../api/src/lib/totp.ts'
 import { e2eStateDir, e2eUrls } from '../../ports.ts'
@@ -50,18 +50,27 @@ export async function adminApiToken(): Promise<string> {
     const check = await fetch(new URL('/auth/session', e2eUrls.api), {
       headers: { authorization: `Bearer ${saved}` },
     })
-    const body = check.ok ? ((await check.json()) as { session: { twoFactorVerified: boolean } }) : null
+    const body = check.ok
+      ? ((await check.json()) as { session: { twoFactorVerified: boolean } })
+      : null
     if (body?.session.twoFactorVerified) return saved
   }
 
-  const login = await postJson('/auth/login', null, { email: admin.email, password: admin.password })
+  const login = await postJson('/auth/login', null, {
+    email: admin.email,
+    password: admin.password,
+  })
   const { token } = login as { token: string }
   await postJson('/auth/login/two-factor', token, { code: await nextAdminCode() })
   writeFileSync(sessionFile, token)
   return token
 }
 
-export async function postJson(path: string, token: string | null, body: unknown): Promise<unknown> {
+export async function postJson(
+  path: string,
+  token: string | null,
+  body: unknown,
+): Promise<unknown> {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (token) headers.authorization = `Bearer ${token}`
   const response = await fetch(new URL(path, e2eUrls.api), {
@@ -72,4 +81,51 @@ export async function postJson(path: string, token: string | null, body: unknown
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`)
 
   return response.json()
+}
+
+/** Makes an investor an administrator, as the demo admin would from the console. */
+export async function grantAdminRole(investor: { sessionToken: string }): Promise<void> {
+  const session = await fetch(new URL('/auth/session', e2eUrls.api), {
+    headers: { authorization: `Bearer ${investor.sessionToken}` },
+  })
+  const { user } = (await session.json()) as { user: { id: string } }
+  await postJson(`/admin/users/${user.id}/role`, await adminApiToken(), { role: 'admin' })
+}
+
+/**
+ * A second administrator, as approvals need: an investor made an administrator who then turns
+ * on two-factor, which verifies their session. Answers that session's token for a cookie.
+ */
+export async function createSecondAdmin(investor: { sessionToken: string }): Promise<string> {
+  await grantAdminRole(investor)
+
+  const setup = (await postJson('/me/two-factor/setup', investor.sessionToken, {})) as {
+    secret: string
+  }
+  const code = currentTotpCode(setup.secret, new Date())
+  await postJson('/me/two-factor/enable', investor.sessionToken, { code })
+  return investor.sessionToken
+}
+
+/**
+ * The demo admin in a browser window of their own, with a session already past two-factor.
+ * Stories about what admins do start here; the KYC story logs in through the form instead.
+ */
+export async function openAdminWindow(
+  browser: Browser,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext()
+  await context.addCookies([
+    {
+      name: 'tenor_session',
+      value: await adminApiToken(),
+      url: e2eUrls.web,
+      httpOnly: true,
+      sameSite: 'Lax',
+    },
+  ])
+  const page = await context.newPage()
+  await page.goto('/admin')
+  await expect(page.getByRole('heading', { name: 'Admin console' })).toBeVisible()
+  return { page, close: () => context.close() }
 }

@@ -1,4 +1,5 @@
 import type { AppType } from '@tenor/api'
+import { signForwardedAddress } from '@tenor/api/lib/rate-limit-address'
 import { hc, type InferResponseType } from 'hono/client'
 import { z } from 'zod'
 import { getEnv } from './env.ts'
@@ -16,6 +17,8 @@ export interface ApiCaller {
   /** The API session token from the site's cookie, when there is one. */
   token: string | null
   userAgent: string | null
+  /** The visitor's address, vouched for to the API so its rate limits count the visitor. */
+  clientAddress: string | null
 }
 
 /**
@@ -27,6 +30,9 @@ export function createApiClient(caller: ApiCaller): ApiClient {
   if (caller.token) headers.authorization = `Bearer ${caller.token}`
   // The API records the browser's user agent on new sessions; without this it would see Bun's.
   if (caller.userAgent) headers['user-agent'] = caller.userAgent.slice(0, 300)
+  if (caller.clientAddress) {
+    Object.assign(headers, signForwardedAddress(getEnv().sessionKeys, caller.clientAddress))
+  }
 
   return hc<AppType>(getEnv().apiUrl, { headers, fetch: fetchWithTimeout })
 }

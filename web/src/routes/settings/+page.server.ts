@@ -1,17 +1,24 @@
 import { fail, redirect } from '@sveltejs/kit'
+import { changeEmail, changePassword, listSessions, revokeSession } from '#lib/server/account.ts'
 import { readProblem, unexpected } from '#lib/server/api.ts'
 import { type FormFailure, readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
+import { getKyc } from '#lib/server/kyc.ts'
 import { deleteSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = async (event) => {
   requireUser(event)
 
-  const response = await event.locals.api.me.$get()
+  const { api } = event.locals
+  const [response, sessions, kyc] = await Promise.all([
+    api.me.$get(),
+    listSessions(api),
+    getKyc(api),
+  ])
   if (response.status !== 200) throw unexpected(await readProblem(response))
   const { user } = await response.json()
-  return { profile: user }
+  return { profile: user, sessions, kyc }
 }
 
 /** The key being set up, carried through a refused code so the page can show it again. */
@@ -89,6 +96,54 @@ export const actions: Actions = {
       })
     }
     return rejectWithProblem(problem, 'disable', ['password', 'code'])
+  },
+
+  changeEmail: async (event) => {
+    const { request, locals } = event
+    requireUser(event)
+
+    const input = readFields(await request.formData(), ['newEmail', 'password'])
+    const values = { newEmail: input.newEmail }
+
+    const outcome = await changeEmail(locals.api, input)
+    if (outcome.ok) return { form: 'email', requested: input.newEmail.trim() }
+
+    const { problem } = outcome
+    if (problem.code === 'wrong_password') {
+      return rejectForm(400, { form: 'email', values, errors: { password: problem.message } })
+    }
+    return rejectWithProblem(problem, 'email', ['newEmail', 'password'], values)
+  },
+
+  changePassword: async (event) => {
+    const { request, locals } = event
+    requireUser(event)
+
+    const input = readFields(await request.formData(), ['currentPassword', 'newPassword'])
+
+    const outcome = await changePassword(locals.api, input)
+    if (outcome.ok) return { form: 'password', sessionsEnded: outcome.value.sessionsEnded }
+
+    const { problem } = outcome
+    if (problem.code === 'wrong_password') {
+      return rejectForm(400, { form: 'password', errors: { currentPassword: problem.message } })
+    }
+    return rejectWithProblem(problem, 'password', ['currentPassword', 'newPassword'])
+  },
+
+  revokeSession: async (event) => {
+    const { request, locals } = event
+    requireUser(event)
+
+    const { sessionId } = readFields(await request.formData(), ['sessionId'])
+
+    const outcome = await revokeSession(locals.api, sessionId)
+    if (outcome.ok) return { form: 'sessions', revoked: true }
+
+    return rejectForm(404, {
+      form: 'sessions',
+      message: 'That session had already ended. The list below is up to date.',
+    })
   },
 
   logoutEverywhere: async (event) => {

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { e2eUrls } from '../ports.ts'
+import { createSecondAdmin, grantAdminRole, openAdminWindow } from './support/admin.ts'
+import { linkBankWithChooser } from './support/banks.ts'
+import { expect, test } from './support/fixtures.ts'
+import { createInvestor } from './support/investors.ts'
+
+/** Today and a date some days ahead, as the date inputs take them (`YYYY-MM-DD`, New York). */
+function isoDay(offsetDays: number): string {
+  const day = new Date(Date.now() + offsetDays * 24 * 60 * 60 * 1000)
+  return day.toLocaleDateString('en-CA', { timeZone: 'America/New_York' })
+}
+
+/** Fills in the offering form and saves a draft; the page is then the draft's own. */
+async function createDraft(page: Page, slug: string, name: string): Promise<void> {
+  await page.goto('/admin/offerings/new', { waitUntil: 'networkidle' })
+  await page.getByLabel('Name', { exact: true }).fill(name)
+  await page.getByLabel('Address name (slug)').fill(slug)
+  await page.getByLabel('Issuer').fill('Tenor Funding II LLC')
+  await page.getByLabel('Description').fill('A three-month note for the stories.')
+  await page.getByLabel('Rate (% a year)').fill('4.75')
+  await page.getByLabel('Term (months)').fill('3')
+  await page.getByLabel('Offering size').fill('100,000')
+  await page.getByLabel('Minimum purchase').fill('500')
+  await page.getByLabel('Maximum purchase').fill('10,000')
+  await page.getByLabel('In steps of').fill('100')
+  await page.getByLabel('Opens on').fill(isoDay(0))
+  await page.getByLabel('Closes on').fill(isoDay(30))
+  await page.getByRole('button', { name: 'Save draft' }).click()
+  await expect(page.getByText('Draft saved.')).toBeVisible()
+}
+
+test.describe('with an approved investor', () => {
+  test.use({ kycApproved: true })
+
+  test('an admin publishes an offering that an investor then buys', async ({
+    page,
+    browser,
+    investor,
+  }) => {
+    const slug = `story-3m-${Date.now()}`
+    const admin = await openAdminWindow(browser)
+    try {
+      await createDraft(admin.page, slug, 'Story 3-Month Note')
+      // A draft is invisible to investors.
+      expect((await page.goto(`/offerings/${slug}`))?.status()).toBe(404)
+
+      await admin.page.getByRole('button', { name: 'Publish offering' }).click()
+      await expect(admin.page.getByText('Published.')).toBeVisible()
+    } finally {
+      await admin.close()
+    }
+
+    await linkBankWithChooser(page, 'First Platypus Bank')
+    await page.goto(`/offerings/${slug}`, { waitUntil: 'networkidle' })
+    await expect(page.getByRole('heading', { name: 'Story 3-Month Note' })).toBeVisible()
+    await page.getByLabel('Amount to invest (USD)').fill('1,000')
+    await page.getByRole('link', { name: 'Buy this note' }).click()
+    await page.waitForLoadState('networkidle')
+    await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
+    await page.getByRole('button', { name: 'Review purchase' }).click()
+    await page.waitForLoadState('networkidle')
+    await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once, by ACH/).check()
+    await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
+    await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
+    await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
+
+    // The admin finds the purchase, its history, and the same list as CSV.
+    const again = await openAdminWindow(browser)
+    try {
+      await again.page.goto('/admin/purchases', { waitUntil: 'networkidle' })
+      await again.page.getByLabel("Investor's email").fill(investor.email)
+      await again.page.getByRole('button', { name: 'Search' }).click()
+      await expect(again.page).toHaveURL(/[?&]email=/)
+      const row = again.page.getByRole('row').filter({ hasText: slug })
+      await expect(row).toContainText('$1,000.00')
+
+      const download = again.page.waitForEvent('download')
+      await again.page.getByRole('link', { name: 'Export these as CSV' }).click()
+      const csv = readFileSync((await (await download).path()) ?? '', 'utf8')
+      expect(csv).toContain(investor.email)
+      expect(csv).toContain(slug)
+
+      await row.getByRole('link').first().click()
+      await expect(again.page.getByRole('heading', { name: 'State history' })).toBeVisible()
+      await expect(again.page.getByRole('heading', { name: `$1,000.00 of ${slug}` })).toBeVisible()
+    } finally {
+      await again.close()
+    }
+  })
+})
+
+test('an admin asks to cancel an offering and a second admin approves it', async ({ browser }) => {
+  const slug = `story-cancel-${Date.now()}`
+  const admin = await openAdminWindow(browser)
+  try {
+    await createDraft(admin.page, slug, 'Story Unfunded Note')
+    await admin.page.getByRole('button', { name: 'Publish offering' }).click()
+    await expect(admin.page.getByText('Published.')).toBeVisible()
+
+    await admin.page.getByLabel('Reason').fill('Not enough investors before the closing date.')
+    await admin.page.getByRole('button', { name: 'Ask to cancel' }).click()
+    await expect(
+      admin.page.getByText('Requested. Another administrator must approve it.'),
+    ).toBeVisible()
+
+    // The one who asked cannot approve.
+    await admin.page
+      .getByRole('navigation', { name: 'Admin console' })
+      .getByRole('link', { name: 'Approvals' })
+      .click()
+    await expect(admin.page.getByText('Your request')).toBeVisible()
+    await expect(admin.page.getByRole('button', { name: 'Approve and carry out' })).toHaveCount(0)
+  } finally {
+    await admin.close()
+  }
+
+  const secondContext = await browser.newContext()
+  try {
+    const token = await createSecondAdmin(await createInvestor('Second Admin'))
+    await secondContext.addCookies([
+      { name: 'tenor_session', value: token, url: e2eUrls.web, httpOnly: true, sameSite: 'Lax' },
+    ])
+    const second = await secondContext.newPage()
+    await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
+    const request = second.getByRole('listitem').filter({ hasText: 'Story Unfunded Note' })
+    await expect(request).toContainText('Not enough investors before the closing date.')
+    await request.getByRole('button', { name: 'Approve and carry out' }).click()
+    await expect(request).toHaveCount(0)
+    await expect(second.getByRole('status')).toContainText('Decided')
+
+    const adminNav = second.getByRole('navigation', { name: 'Admin console' })
+    await adminNav.getByRole('link', { name: 'Offerings' }).click()
+    const row = second.getByRole('row').filter({ hasText: 'Story Unfunded Note' })
+    await expect(row).toContainText('Cancelled')
+  } finally {
+    await secondContext.close()
+  }
+})
+
+test('an admin without two-factor is asked to turn it on before the console opens', async ({
+  browser,
+}) => {
+  const investor = await createInvestor('Future Admin')
+  // Made an administrator, but without two-factor yet.
+  await grantAdminRole(investor)
+
+  const context = await browser.newContext()
+  try {
+    await context.addCookies([
+      {
+        name: 'tenor_session',
+        value: investor.sessionToken,
+        url: e2eUrls.web,
+        httpOnly: true,
+        sameSite: 'Lax',
+      },
+    ])
+    const page = await context.newPage()
+    await page.goto('/admin/users')
+    await expect(page.getByRole('heading', { name: 'Two-factor required' })).toBeVisible()
+    await page.getByRole('link', { name: 'Set up two-factor' }).click()
+    await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible()
+  } finally {
+    await context.close()
+  }
+})

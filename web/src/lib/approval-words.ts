@@ -1,0 +1,41 @@
+import { formatRate } from './format.ts'
+
+/** Plain words for the requests that wait for a second administrator. */
+
+const actionWords: Record<string, string> = {
+  'offering.cancel': 'Cancel an offering and repay its investors',
+  'offering.rate': 'Change an open offering’s rate',
+}
+
+export function describeApprovalAction(action: string): string {
+  return actionWords[action] ?? action
+}
+
+/** What exactly was asked, from the request's stored payload. */
+export function describeApprovalPayload(action: string, payload: string): string {
+  let value: Record<string, unknown>
+  try {
+    value = JSON.parse(payload) as Record<string, unknown>
+  } catch {
+    return payload
+  }
+  if (action === 'offering.rate' && typeof value.rateBps === 'number') {
+    const from = typeof value.from === 'number' ? `from ${formatRate(value.from)} ` : ''
+    return `New purchases ${from}at ${formatRate(value.rateBps)}`
+  }
+  if (action === 'offering.cancel' && typeof value.reason === 'string') {
+    return `Reason: ${value.reason}`
+  }
+  return payload
+}
+
+const stateWords = {
+  pending: 'Waiting',
+  approved: 'Approved',
+  rejected: 'Turned down',
+  executed: 'Approved and carried out',
+} as const
+
+export function describeApprovalState(state: keyof typeof stateWords): string {
+  return stateWords[state]
+}

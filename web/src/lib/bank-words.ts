@@ -1,0 +1,63 @@
+/** Plain words for a bank connection's health, for the banks pages and the purchase pages. */
+
+type BankStatus = 'healthy' | 'needs_reconnect' | 'revoked' | 'removed'
+
+const statusWords: Record<BankStatus, string> = {
+  healthy: 'Connected',
+  needs_reconnect: 'Sign in again',
+  revoked: 'Access withdrawn',
+  removed: 'Removed',
+}
+
+export function describeBankStatus(status: BankStatus): string {
+  return statusWords[status]
+}
+
+// The API keeps Plaid's signal as the reason; investors get what it means for them.
+const reasonWords: Record<string, string> = {
+  ITEM_LOGIN_REQUIRED:
+    'Your bank asked you to sign in again, often after a password or security change. Purchases from it are paused until you reconnect.',
+  PENDING_DISCONNECT: 'This connection is about to stop working. Reconnect now to keep using it.',
+  PENDING_EXPIRATION: 'This connection is about to expire. Reconnect now to keep using it.',
+  ACCESS_NOT_GRANTED:
+    'Tenor no longer has permission to use this account. Reconnect and allow access to keep using it.',
+  USER_PERMISSION_REVOKED:
+    "You withdrew Tenor's access at your bank. Remove this bank, then link it again to use it.",
+  USER_ACCOUNT_REVOKED:
+    "You withdrew Tenor's access at your bank. Remove this bank, then link it again to use it.",
+  NEW_ACCOUNTS_AVAILABLE:
+    'Your bank has accounts you have not shared with Tenor yet. Update the connection to add them.',
+}
+
+export function describeBankReason(status: BankStatus, reason: string | null): string | null {
+  if (reason && reasonWords[reason]) return reasonWords[reason]
+  if (status === 'needs_reconnect') return reasonWords.ITEM_LOGIN_REQUIRED ?? null
+  if (status === 'revoked') return reasonWords.USER_PERMISSION_REVOKED ?? null
+  return null
+}
+
+/** Whether update mode is the way forward: a login to repair, or new accounts to add. */
+export function canReconnect(status: BankStatus, reason: string | null): boolean {
+  return (
+    status === 'needs_reconnect' || (status === 'healthy' && reason === 'NEW_ACCOUNTS_AVAILABLE')
+  )
+}
+
+/** "••••0000", read by screen readers as "ending 0000". */
+export function maskWords(mask: string | null): { shown: string; spoken: string } {
+  if (!mask) return { shown: '—', spoken: 'number not shared' }
+  return { shown: `••••${mask}`, spoken: `ending ${mask}` }
+}
+
+const subtypeWords: Record<string, string> = {
+  checking: 'Checking',
+  savings: 'Savings',
+  'credit card': 'Credit card',
+  'money market': 'Money market',
+  cd: 'Certificate of deposit',
+}
+
+export function describeSubtype(subtype: string | null): string {
+  if (!subtype) return 'Account'
+  return subtypeWords[subtype] ?? subtype.charAt(0).toUpperCase() + subtype.slice(1)
+}

@@ -1,0 +1,69 @@
+/**
+ * How money, rates, terms and dates read on the site. Shared by server and browser code, so a
+ * figure looks the same whether it was rendered on the server or refreshed in the page.
+ */
+
+const wholeDollars = new Intl.NumberFormat('en-US')
+
+/** Whole cents as US dollars: 250000 → "$2,500.00". Exact: no floating-point division. */
+export function formatUsd(cents: number): string {
+  const sign = cents < 0 ? '−' : ''
+  const magnitude = Math.abs(cents)
+  const dollars = wholeDollars.format(Math.floor(magnitude / 100))
+  const rest = String(magnitude % 100).padStart(2, '0')
+
+  return `${sign}$${dollars}.${rest}`
+}
+
+/** Whole cents as dollars for an input field: 100000 → "1,000", 100050 → "1,000.50". */
+export function formatDollarsInput(cents: number): string {
+  const dollars = wholeDollars.format(Math.floor(cents / 100))
+  const rest = cents % 100
+
+  return rest === 0 ? dollars : `${dollars}.${String(rest).padStart(2, '0')}`
+}
+
+/** Basis points as a percentage: 525 → "5.25%", 600 → "6.00%". */
+export function formatRate(bps: number): string {
+  const whole = Math.floor(bps / 100)
+  const rest = String(bps % 100).padStart(2, '0')
+
+  return `${whole}.${rest}%`
+}
+
+export function formatTerm(months: number): string {
+  return months === 1 ? '1 month' : `${months} months`
+}
+
+const calendar = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' })
+
+/**
+ * A calendar date from the API (`2026-03-02`) in words: "March 2, 2026". Read as UTC so the
+ * reader's time zone never moves it to the day before.
+ */
+export function formatDate(isoDate: string): string {
+  const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)
+  return Number.isNaN(date.getTime()) ? isoDate : calendar.format(date)
+}
+
+const moment = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'America/New_York',
+  timeZoneName: 'short',
+})
+
+/** An instant (`2026-03-02T14:05:00Z`) in Tenor's business time zone: "Mar 2, 2026, 9:05 AM EST". */
+export function formatInstant(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : moment.format(date)
+}
+
+/** A share of a whole as a whole percentage, for bars and progress: never below 0 or above 100. */
+export function percentOf(part: number, whole: number): number {
+  if (whole <= 0) return 0
+  return Math.min(100, Math.max(0, Math.round((part / whole) * 100)))
+}

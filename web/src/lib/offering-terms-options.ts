@@ -1,0 +1,68 @@
+import type { AdminOffering, OfferingTerms } from '#lib/server/admin-offerings.ts'
+
+/**
+ * Labels for the admin console's offering form and lists. Typed against the API's own enums,
+ * so a value it adds or drops fails the typecheck here.
+ */
+const rateTypes: Record<OfferingTerms['rateType'], string> = {
+  simple: 'Simple interest',
+  compound: 'Compound interest',
+}
+
+const compoundings: Record<NonNullable<OfferingTerms['compounding']>, string> = {
+  annual: 'Once a year',
+  semiannual: 'Twice a year',
+  quarterly: 'Every quarter',
+  monthly: 'Every month',
+  daily: 'Every day',
+}
+
+const dayCounts: Record<OfferingTerms['dayCount'], string> = {
+  act_365f: 'Actual/365 (fixed)',
+  act_360: 'Actual/360',
+  thirty_360: '30/360 (bond basis)',
+}
+
+const maturityInstructions: Record<OfferingTerms['defaultMaturityInstruction'], string> = {
+  payout: 'Pay principal and interest to the bank',
+  rollover_all: 'Roll principal and interest into the next note',
+  rollover_principal: 'Roll principal over, pay interest to the bank',
+}
+
+const toOptions = (labels: Record<string, string>) =>
+  Object.entries(labels).map(([value, label]) => ({ value, label }))
+
+export const offeringOptions = {
+  rateType: toOptions(rateTypes),
+  compounding: toOptions(compoundings),
+  dayCount: toOptions(dayCounts),
+  defaultMaturityInstruction: toOptions(maturityInstructions),
+}
+
+export function describeDayCount(dayCount: OfferingTerms['dayCount']): string {
+  return dayCounts[dayCount]
+}
+
+export function describeRateType(terms: Pick<OfferingTerms, 'rateType' | 'compounding'>): string {
+  if (terms.rateType === 'simple' || !terms.compounding) return rateTypes[terms.rateType]
+  return `Compounds ${compoundings[terms.compounding].toLowerCase()}`
+}
+
+export function describeMaturity(instruction: OfferingTerms['defaultMaturityInstruction']): string {
+  return maturityInstructions[instruction]
+}
+
+type Status = AdminOffering['status']
+
+const statuses: Record<Status, { label: string; tone: 'ok' | 'warn' | 'bad' | 'neutral' }> = {
+  draft: { label: 'Draft', tone: 'neutral' },
+  open: { label: 'Open', tone: 'ok' },
+  closed: { label: 'Closed', tone: 'warn' },
+  active: { label: 'Issued', tone: 'ok' },
+  matured: { label: 'Matured', tone: 'neutral' },
+  cancelled: { label: 'Cancelled', tone: 'bad' },
+}
+
+export function describeAdminOfferingStatus(status: Status) {
+  return statuses[status]
+}

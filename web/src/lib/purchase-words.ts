@@ -1,0 +1,70 @@
+/** Plain words for a purchase's state, for the status page and the portfolio. */
+
+export type PurchaseState =
+  | 'initiated'
+  | 'pending'
+  | 'processing'
+  | 'active'
+  | 'matured'
+  | 'paid'
+  | 'failed'
+  | 'cancelled'
+  | 'returned'
+
+const labels: Record<PurchaseState, string> = {
+  initiated: 'Confirming with your bank',
+  pending: 'Pending',
+  processing: 'Payment on its way',
+  active: 'Active, earning interest',
+  matured: 'Matured',
+  paid: 'Paid out',
+  failed: 'Did not go through',
+  cancelled: 'Cancelled',
+  returned: 'Returned by your bank',
+}
+
+export function describePurchaseState(state: PurchaseState): string {
+  return labels[state]
+}
+
+/** What is happening now and what comes next, in a sentence or two. */
+export function explainPurchaseState(state: PurchaseState): string {
+  switch (state) {
+    case 'initiated':
+      return 'Your note is reserved. We are confirming the debit with your bank; this usually takes a few seconds.'
+    case 'pending':
+      return 'Your bank debit is scheduled. The money usually leaves your account within one to three business days. You can still cancel until it is sent.'
+    case 'processing':
+      return 'The debit has been sent to your bank. Once it settles, your note starts earning interest.'
+    case 'active':
+      return 'Your payment has settled and your note is earning interest until its maturity date.'
+    case 'matured':
+      return 'Your note has reached its maturity date. The payout is on its way to your bank.'
+    case 'paid':
+      return 'Principal and interest have been paid to your bank.'
+    case 'failed':
+      return 'The purchase did not go through and no money moved.'
+    case 'cancelled':
+      return 'You cancelled this purchase before the bank debit was sent. No money moved.'
+    case 'returned':
+      return 'Your bank returned the payment, so the purchase was undone.'
+  }
+}
+
+/** States the status page keeps checking, because they change without the investor acting. */
+export function isInMotion(state: PurchaseState): boolean {
+  return state === 'initiated' || state === 'pending' || state === 'processing'
+}
+
+export function isUndone(state: PurchaseState): boolean {
+  return state === 'failed' || state === 'cancelled' || state === 'returned'
+}
+
+/** The milestones of a purchase that goes well, for the progress list on the status page. */
+export const milestones = [
+  { label: 'Bought', reachedIn: ['pending', 'processing', 'active', 'matured', 'paid'] },
+  { label: 'Payment sent', reachedIn: ['processing', 'active', 'matured', 'paid'] },
+  { label: 'Earning interest', reachedIn: ['active', 'matured', 'paid'] },
+  { label: 'Matured', reachedIn: ['matured', 'paid'] },
+  { label: 'Paid out', reachedIn: ['paid'] },
+] as const satisfies readonly { label: string; reachedIn: readonly PurchaseState[] }[]

@@ -1,0 +1,101 @@
+import type { InferRequestType, InferResponseType } from 'hono/client'
+import { parseDollars } from '#lib/amount.ts'
+import { type AdminApi, type AdminOutcome, readAdminProblem, refused } from './admin.ts'
+import { type ApiClient, unexpected } from './api.ts'
+
+export type AdminPurchase = InferResponseType<
+  AdminApi['purchases']['$get'],
+  200
+>['purchases'][number]
+export type AdminPurchaseDetail = InferResponseType<
+  AdminApi['purchases'][':purchaseId']['$get'],
+  200
+>
+export type PurchaseFilters = InferRequestType<AdminApi['purchases']['$get']>['query']
+
+/** The search form's fields as typed: amounts in dollars, dates as `YYYY-MM-DD`. */
+export const filterFields = ['offeringId', 'email', 'state', 'from', 'to', 'min', 'max'] as const
+export type FilterValues = Record<(typeof filterFields)[number], string>
+
+/** Reads the search form from a query string; a field left empty filters nothing. */
+export function readFilterValues(params: URLSearchParams): FilterValues {
+  const values = {} as FilterValues
+  for (const field of filterFields) values[field] = (params.get(field) ?? '').trim().slice(0, 254)
+  return values
+}
+
+/**
+ * The API's filters for what was typed. Amounts that are not dollar amounts are refused here;
+ * the API judges the rest (dates, states) and answers 422 for what it cannot read.
+ */
+export function toPurchaseFilters(
+  values: FilterValues,
+): { ok: true; filters: PurchaseFilters } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {}
+  const cents = (field: 'min' | 'max') => {
+    if (!values[field]) return undefined
+    const parsed = parseDollars(values[field])
+    if (parsed === null) errors[field] = 'Enter an amount in dollars, like 1,000.'
+    return parsed === null ? undefined : String(parsed)
+  }
+  const minCents = cents('min')
+  const maxCents = cents('max')
+  if (Object.keys(errors).length > 0) return { ok: false, errors }
+
+  // The state select offers only the API's states; anything else is the API's to refuse.
+  const filters: PurchaseFilters = {
+    offeringId: values.offeringId || undefined,
+    email: values.email || undefined,
+    state: (values.state || undefined) as PurchaseFilters['state'],
+    from: values.from || undefined,
+    to: values.to || undefined,
+    minCents,
+    maxCents,
+  }
+  return { ok: true, filters }
+}
+
+/** Purchases matching the filters, newest first (at most 200). */
+export async function searchPurchases(
+  api: ApiClient,
+  filters: PurchaseFilters,
+): Promise<AdminOutcome<AdminPurchase[]>> {
+  const response = await api.admin.purchases.$get({ query: filters })
+  if (response.status === 200) return { ok: true, value: (await response.json()).purchases }
+
+  return refused(await readAdminProblem(response), [422])
+}
+
+/** One purchase with its state history, transfer events and ledger entries; null if none. */
+export async function findPurchase(
+  api: ApiClient,
+  purchaseId: string,
+): Promise<AdminPurchaseDetail | null> {
+  const response = await api.admin.purchases[':purchaseId'].$get({ param: { purchaseId } })
+  if (response.status === 200) return response.json()
+
+  const problem = await readAdminProblem(response)
+  if (problem.status === 404) return null
+  throw unexpected(problem)
+}
+
+/** The same search as a CSV file, as the API writes it (formula-guarded cells). */
+export async function exportPurchases(
+  api: ApiClient,
+  filters: PurchaseFilters,
+): Promise<AdminOutcome<{ csv: string; disposition: string }>> {
+  const response = await api.admin['purchases.csv'].$get({ query: filters })
+  if (response.status === 200) {
+    return {
+      ok: true,
+      value: {
+        csv: await response.text(),
+        disposition:
+          response.headers.get('content-disposition') ??
+          'attachment; filename="tenor-purchases.csv"',
+      },
+    }
+  }
+
+  return refused(await readAdminProblem(response), [422])
+}

@@ -1,0 +1,27 @@
+import { searchUsers } from '#lib/server/admin.ts'
+import { listApprovals } from '#lib/server/admin-governance.ts'
+import { listOfferings } from '#lib/server/admin-offerings.ts'
+import { requireAdmin } from '#lib/server/guards.ts'
+import type { PageServerLoad } from './$types'
+
+/** How many of the newest accounts the overview looks through for checks to review. */
+const recentAccounts = 200
+
+export const load: PageServerLoad = async (event) => {
+  const admin = requireAdmin(event)
+
+  const { api } = event.locals
+  const [users, approvals, offerings] = await Promise.all([
+    searchUsers(api, '', recentAccounts),
+    listApprovals(api, 'pending'),
+    listOfferings(api),
+  ])
+  return {
+    awaitingReview: users.filter((user) => user.kycStatus === 'submitted'),
+    recentAccounts,
+    approvalsForMe: approvals.filter((approval) => approval.requestedBy !== admin.id).length,
+    myApprovals: approvals.filter((approval) => approval.requestedBy === admin.id).length,
+    drafts: offerings.filter((offering) => offering.status === 'draft').length,
+    open: offerings.filter((offering) => offering.status === 'open').length,
+  }
+}

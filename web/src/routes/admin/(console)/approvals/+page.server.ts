@@ -1,0 +1,41 @@
+import { decideApproval, listApprovals } from '#lib/server/admin-governance.ts'
+import { listOfferings } from '#lib/server/admin-offerings.ts'
+import { readFields, rejectForm } from '#lib/server/forms.ts'
+import { requireAdmin } from '#lib/server/guards.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+export const load: PageServerLoad = async (event) => {
+  const admin = requireAdmin(event)
+
+  const [approvals, offerings] = await Promise.all([
+    listApprovals(event.locals.api),
+    listOfferings(event.locals.api),
+  ])
+  // Requests name their target by id; an offering's name is what an admin recognises.
+  const offeringNames = Object.fromEntries(offerings.map((o) => [o.id, o.name]))
+  return {
+    pending: approvals.filter((approval) => approval.state === 'pending'),
+    decided: approvals.filter((approval) => approval.state !== 'pending').slice(0, 50),
+    offeringNames,
+    adminId: admin.id,
+  }
+}
+
+async function decide(event: Parameters<Actions[string]>[0], decision: 'approve' | 'reject') {
+  requireAdmin(event)
+
+  const { approvalId } = readFields(await event.request.formData(), ['approvalId'])
+  const outcome = await decideApproval(event.locals.api, approvalId, decision)
+  if (outcome.ok) return { form: 'decide', approvalId, result: outcome.value.result }
+
+  return rejectForm(outcome.problem.status, {
+    form: 'decide',
+    values: { approvalId },
+    message: outcome.problem.message,
+  })
+}
+
+export const actions: Actions = {
+  approve: (event) => decide(event, 'approve'),
+  reject: (event) => decide(event, 'reject'),
+}

@@ -1,0 +1,97 @@
+import { error } from '@sveltejs/kit'
+import { listApprovals, listAudit } from '#lib/server/admin-governance.ts'
+import {
+  editOffering,
+  findOffering,
+  moveOffering,
+  requestCancellation,
+  requestRateChange,
+} from '#lib/server/admin-offerings.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { requireAdmin } from '#lib/server/guards.ts'
+import {
+  offeringFields,
+  offeringFormValues,
+  parsePercent,
+  readOfferingTerms,
+} from '#lib/server/offering-form.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+export const load: PageServerLoad = async (event) => {
+  requireAdmin(event)
+
+  const { api } = event.locals
+  const offeringId = event.params.id
+  const [found, waiting, history] = await Promise.all([
+    findOffering(api, offeringId),
+    listApprovals(api, 'pending'),
+    listAudit(api, { targetId: offeringId, limit: 20 }),
+  ])
+  if (!found) error(404, 'There is no offering with that id.')
+
+  return {
+    ...found,
+    values: offeringFormValues(found.offering),
+    waiting: waiting.filter((approval) => approval.targetId === offeringId),
+    history,
+    created: event.url.searchParams.get('done') === 'created',
+  }
+}
+
+export const actions: Actions = {
+  edit: async (event) => {
+    requireAdmin(event)
+
+    const values = readFields(await event.request.formData(), offeringFields)
+    const read = readOfferingTerms(values)
+    if (!read.ok) return rejectForm(422, { form: 'terms', values, errors: read.errors })
+
+    const outcome = await editOffering(event.locals.api, event.params.id, read.terms)
+    if (outcome.ok) return { form: 'terms', saved: true }
+    return rejectWithProblem(outcome.problem, 'terms', offeringFields, values)
+  },
+
+  publish: async (event) => {
+    requireAdmin(event)
+
+    const outcome = await moveOffering(event.locals.api, event.params.id, 'publish')
+    if (outcome.ok) return { form: 'status', done: 'published' } as const
+    // Incomplete terms come back as issues; listed together, they say what to fix first.
+    return rejectWithProblem(outcome.problem, 'status', [])
+  },
+
+  close: async (event) => {
+    requireAdmin(event)
+
+    const outcome = await moveOffering(event.locals.api, event.params.id, 'close')
+    if (outcome.ok) return { form: 'status', done: 'closed' } as const
+    return rejectWithProblem(outcome.problem, 'status', [])
+  },
+
+  rate: async (event) => {
+    requireAdmin(event)
+
+    const { rate } = readFields(await event.request.formData(), ['rate'])
+    const rateBps = parsePercent(rate)
+    if (rateBps === null) {
+      return rejectForm(422, {
+        form: 'rate',
+        values: { rate },
+        errors: { rate: 'Enter the new rate as a percentage, like 5.50.' },
+      })
+    }
+
+    const outcome = await requestRateChange(event.locals.api, event.params.id, rateBps)
+    if (outcome.ok) return { form: 'rate', requested: true }
+    return rejectWithProblem(outcome.problem, 'rate', ['rateBps'], { rate })
+  },
+
+  cancel: async (event) => {
+    requireAdmin(event)
+
+    const { reason } = readFields(await event.request.formData(), ['reason'])
+    const outcome = await requestCancellation(event.locals.api, event.params.id, reason)
+    if (outcome.ok) return { form: 'cancel', requested: true }
+    return rejectWithProblem(outcome.problem, 'cancel', ['reason'], { reason })
+  },
+}

@@ -1,0 +1,34 @@
+import { redirect } from '@sveltejs/kit'
+import { createOffering } from '#lib/server/admin-offerings.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { requireAdmin } from '#lib/server/guards.ts'
+import { offeringFields, readOfferingTerms } from '#lib/server/offering-form.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+export const load: PageServerLoad = (event) => {
+  requireAdmin(event)
+
+  return {
+    // The usual choices, so a new draft starts from something sensible.
+    defaults: {
+      rateType: 'simple',
+      dayCount: 'act_365f',
+      defaultMaturityInstruction: 'payout',
+    } as Record<string, string>,
+  }
+}
+
+export const actions: Actions = {
+  default: async (event) => {
+    requireAdmin(event)
+
+    const values = readFields(await event.request.formData(), offeringFields)
+    const read = readOfferingTerms(values)
+    if (!read.ok) return rejectForm(422, { form: 'terms', values, errors: read.errors })
+
+    const outcome = await createOffering(event.locals.api, read.terms)
+    if (outcome.ok) redirect(303, `/admin/offerings/${outcome.value.id}?done=created`)
+
+    return rejectWithProblem(outcome.problem, 'terms', offeringFields, values)
+  },
+}

@@ -1,0 +1,74 @@
+import { error } from '@sveltejs/kit'
+import { decideKyc, findUser, setUserRole, setUserStatus } from '#lib/server/admin.ts'
+import { listAudit } from '#lib/server/admin-governance.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { requireAdmin } from '#lib/server/guards.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+export const load: PageServerLoad = async (event) => {
+  const admin = requireAdmin(event)
+
+  const { api } = event.locals
+  const [found, history] = await Promise.all([
+    findUser(api, event.params.id),
+    listAudit(api, { targetId: event.params.id, limit: 20 }),
+  ])
+  if (!found) error(404, 'There is no user with that id.')
+
+  return { ...found, history, isSelf: found.user.id === admin.id }
+}
+
+export const actions: Actions = {
+  approve: async (event) => {
+    requireAdmin(event)
+
+    const outcome = await decideKyc(event.locals.api, event.params.id, { decision: 'approve' })
+    if (outcome.ok) return { form: 'kyc', decided: 'approved' } as const
+
+    return rejectForm(outcome.problem.status, { form: 'kyc', message: outcome.problem.message })
+  },
+
+  reject: async (event) => {
+    requireAdmin(event)
+
+    const { reason } = readFields(await event.request.formData(), ['reason'])
+    const outcome = await decideKyc(event.locals.api, event.params.id, {
+      decision: 'reject',
+      reason,
+    })
+    if (outcome.ok) return { form: 'kyc', decided: 'rejected' } as const
+
+    return rejectWithProblem(outcome.problem, 'reject', ['reason'], { reason })
+  },
+
+  disable: async (event) => {
+    requireAdmin(event)
+
+    const outcome = await setUserStatus(event.locals.api, event.params.id, 'disabled')
+    if (outcome.ok) return { form: 'account', done: 'disabled' } as const
+    return rejectForm(outcome.problem.status, { form: 'account', message: outcome.problem.message })
+  },
+
+  enable: async (event) => {
+    requireAdmin(event)
+
+    const outcome = await setUserStatus(event.locals.api, event.params.id, 'active')
+    if (outcome.ok) return { form: 'account', done: 'enabled' } as const
+    return rejectForm(outcome.problem.status, { form: 'account', message: outcome.problem.message })
+  },
+
+  setRole: async (event) => {
+    requireAdmin(event)
+
+    const { role } = readFields(await event.request.formData(), ['role'])
+    const outcome = await setUserRole(
+      event.locals.api,
+      event.params.id,
+      role === 'admin' ? 'admin' : 'investor',
+    )
+    if (outcome.ok) {
+      return { form: 'account', done: role === 'admin' ? 'granted' : 'revoked' } as const
+    }
+    return rejectForm(outcome.problem.status, { form: 'account', message: outcome.problem.message })
+  },
+}

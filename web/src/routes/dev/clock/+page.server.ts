@@ -1,0 +1,56 @@
+import { error } from '@sveltejs/kit'
+import { findNextMaturity, moveClock, readClock } from '#lib/server/dev-clock.ts'
+import { getEnv, hasDevTools } from '#lib/server/env.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { checkSession, deleteSessionCookie } from '#lib/server/session.ts'
+import type { Actions, PageServerLoad, RequestEvent } from './$types'
+
+export const load: PageServerLoad = async ({ locals }) => {
+  if (!hasDevTools(getEnv())) error(404, 'Not found')
+
+  const [clock, nextMaturity] = await Promise.all([
+    readClock(locals.api),
+    locals.user ? findNextMaturity(locals.api) : null,
+  ])
+  return { clock, nextMaturity, movable: getEnv().appEnv === 'development' }
+}
+
+export const actions: Actions = {
+  advance: async (event) => {
+    if (!hasDevTools(getEnv())) error(404, 'Not found')
+
+    const { days } = readFields(await event.request.formData(), ['days'])
+    const advanceDays = Number(days)
+    if (!Number.isInteger(advanceDays) || advanceDays < 1) {
+      return rejectForm(422, { form: 'clock', message: 'Choose how many days to move forward.' })
+    }
+
+    return move(event, { advanceDays })
+  },
+
+  reset: async (event) => {
+    if (!hasDevTools(getEnv())) error(404, 'Not found')
+
+    return move(event, { reset: true })
+  },
+}
+
+async function move(event: RequestEvent, change: { advanceDays: number } | { reset: true }) {
+  const { locals, cookies } = event
+  const outcome = await moveClock(locals.api, change)
+  if (!outcome.ok) return rejectWithProblem(outcome.problem, 'clock', [])
+
+  locals.log.info('development clock moved', { offsetDays: outcome.clock.offsetDays })
+  // Sessions expire on the shared clock, so a jump can end this one: find out now rather than
+  // render this answer as if the visitor were still logged in.
+  const loggedOut = locals.user !== null && !(await isStillSignedIn(locals.api))
+  if (loggedOut) {
+    deleteSessionCookie(cookies)
+    locals.user = null
+  }
+  return { form: 'clock', moved: outcome.clock, loggedOut }
+}
+
+async function isStillSignedIn(api: App.Locals['api']): Promise<boolean> {
+  return (await checkSession(api)).kind === 'signed-in'
+}

@@ -1,0 +1,139 @@
+import { error, redirect } from '@sveltejs/kit'
+import { amountHelp, parseDollars } from '#lib/amount.ts'
+import { formatDollarsInput, formatUsd } from '#lib/format.ts'
+import { type Bank, type BankAccount, fundingAccounts, listBanks } from '#lib/server/banks.ts'
+import { readFields, rejectForm } from '#lib/server/forms.ts'
+import { requireUser } from '#lib/server/guards.ts'
+import {
+  findOffering,
+  type Offering,
+  type PayoutPreview,
+  previewPayout,
+} from '#lib/server/offerings.ts'
+import { buyNote, createIdempotencyKey } from '#lib/server/purchases.ts'
+import { checkReadiness } from '#lib/server/readiness.ts'
+import type { Actions, PageServerLoad } from './$types'
+
+/** An account the investor can pay from, as the form lists it. */
+interface FundingChoice {
+  id: string
+  name: string
+  mask: string | null
+  bankName: string
+}
+
+function toChoice({ bank, account }: { bank: Bank; account: BankAccount }): FundingChoice {
+  return {
+    id: account.id,
+    name: account.name,
+    mask: account.mask,
+    bankName: bank.institutionName ?? 'Your bank',
+  }
+}
+
+export const load: PageServerLoad = async (event) => {
+  const { locals, params, url } = event
+  const user = requireUser(event)
+  const [offering, banks] = await Promise.all([
+    findOffering(locals.api, params.slug),
+    listBanks(locals.api),
+  ])
+  if (!offering) error(404, 'We cannot find that offering.')
+
+  const choices = fundingAccounts(banks).map(toChoice)
+  const readiness = checkReadiness(user, banks, url.pathname + url.search)
+  const amount = (
+    url.searchParams.get('amount') ?? formatDollarsInput(offering.minPurchaseCents)
+  ).slice(0, 40)
+  const accountId = url.searchParams.get('account') ?? choices[0]?.id ?? ''
+  const noErrors: Record<string, string> = {}
+  const choose = { offering, readiness, choices, amount, accountId, review: null }
+
+  const ready = readiness.every((step) => step.done) && offering.openForPurchase
+  if (!ready || url.searchParams.get('step') !== 'review') return { ...choose, errors: noErrors }
+
+  const checked = await checkOrder(event.locals, offering, amount, choices, accountId)
+  if (!checked.ok) return { ...choose, errors: checked.errors }
+
+  // The key is made here, once per review shown, and carried in the form: pressing "Buy" twice,
+  // or the browser resending the form, replays this one purchase instead of making another.
+  return {
+    ...choose,
+    errors: noErrors,
+    review: { ...checked.order, idempotencyKey: createIdempotencyKey() },
+  }
+}
+
+type CheckedOrder =
+  | { ok: true; order: { amountCents: number; account: FundingChoice; preview: PayoutPreview } }
+  | { ok: false; errors: Record<string, string> }
+
+/** Checks the amount and account before the review step; the API checks again when buying. */
+async function checkOrder(
+  locals: App.Locals,
+  offering: Offering,
+  amount: string,
+  choices: FundingChoice[],
+  accountId: string,
+): Promise<CheckedOrder> {
+  const errors: Record<string, string> = {}
+  const account = choices.find((choice) => choice.id === accountId)
+  if (!account) errors.account = 'Choose the account to pay from.'
+
+  const cents = parseDollars(amount)
+  if (cents === null) {
+    errors.amount = amountHelp
+    return { ok: false, errors }
+  }
+  if (cents > offering.remainingCents) {
+    errors.amount = `Only ${formatUsd(offering.remainingCents)} of this offering is left to buy.`
+    return { ok: false, errors }
+  }
+
+  const preview = await previewPayout(locals.api, offering.slug, cents)
+  if (!preview) error(404, 'We cannot find that offering.')
+  if (preview.kind === 'refused') errors.amount = preview.message
+  if (!account || preview.kind !== 'preview') return { ok: false, errors }
+
+  return { ok: true, order: { amountCents: cents, account, preview: preview.preview } }
+}
+
+export const actions: Actions = {
+  confirm: async (event) => {
+    const { locals, params, request } = event
+    requireUser(event)
+
+    const data = await request.formData()
+    const fields = readFields(data, ['idempotencyKey', 'amountCents', 'bankAccountId'])
+    if (data.get('consent') !== 'yes') {
+      return rejectForm(400, {
+        form: 'confirm',
+        errors: { consent: 'Tick the box to authorize the debit, or go back to change the order.' },
+      })
+    }
+    const amountCents = /^[1-9][0-9]{0,11}$/.test(fields.amountCents)
+      ? Number(fields.amountCents)
+      : null
+    if (!fields.idempotencyKey || !fields.bankAccountId || amountCents === null) {
+      return rejectForm(400, { form: 'confirm', message: 'Review your purchase again, then buy.' })
+    }
+
+    const offering = await findOffering(locals.api, params.slug)
+    if (!offering) error(404, 'We cannot find that offering.')
+
+    const outcome = await buyNote(locals.api, fields.idempotencyKey, {
+      offeringId: offering.id,
+      bankAccountId: fields.bankAccountId,
+      amountCents,
+    })
+    if (outcome.kind === 'bought') {
+      locals.log.info('purchase made', { purchaseId: outcome.purchaseId })
+      redirect(303, `/purchases/${outcome.purchaseId}`)
+    }
+
+    const { problem } = outcome
+    const message = problem.issues.map((issue) => issue.message).join(' ') || problem.message
+    locals.log.info('purchase refused', { code: problem.code, purchaseId: outcome.purchaseId })
+    return rejectForm(problem.status, { form: 'confirm', message })
+  },
+}
