@@ -10,7 +10,13 @@ export interface AppDeps {
   env: Env
   database: Database
   log: Logger
+  /** Business time: maturities, accrual, business dates. Movable in development. */
   clock: Clock
+  /**
+   * Real time, never moved: sessions, sign-in codes, emailed links and rate limits. Equal to
+   * `clock` except in development, where moving the demo clock must not sign everybody out.
+   */
+  wallClock: Clock
   plaid: PlaidApi
   verifyWebhook: WebhookVerifier
   /** Applies stored webhooks; the API calls it after acknowledging one, the worker as a fallback. */

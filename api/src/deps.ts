@@ -13,14 +13,19 @@ export function createDeps(input: {
   database: Database
   log: Logger
   clock: Clock
+  /** Real time; defaults to `clock` (tests move one manual clock for both). */
+  wallClock?: Clock
 }): AppDeps {
   const plaid = createPlaidClient(input.env.plaid)
+  const wallClock = input.wallClock ?? input.clock
   const now = () => input.clock.now()
   const syncTransfers = createTransferSync({ ...input, plaid })
   return {
     ...input,
+    wallClock,
     plaid,
-    verifyWebhook: createWebhookVerifier(plaid, now),
+    // Plaid signs webhooks with real time.
+    verifyWebhook: createWebhookVerifier(plaid, () => wallClock.now()),
     processWebhooks: createWebhookProcessor({ ...input, plaid, now, syncTransfers }),
     syncTransfers,
   }

@@ -1,4 +1,4 @@
-import { clockFor, countPendingMigrations, openDatabase } from '@tenor/db'
+import { clockFor, countPendingMigrations, openDatabase, systemClock } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { createApp } from './app.ts'
@@ -19,7 +19,13 @@ if (pending > 0) {
   process.exit(1)
 }
 
-const deps = createDeps({ env, database, log, clock: clockFor(env.appEnv, database) })
+const deps = createDeps({
+  env,
+  database,
+  log,
+  clock: clockFor(env.appEnv, database),
+  wallClock: systemClock,
+})
 const app = createApp(deps)
 const port = env.port ?? 3000
 const server = Bun.serve({

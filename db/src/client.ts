@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { type Client, createClient } from '@libsql/client'
+import { type Client, createClient, type InStatement, type TransactionMode } from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import type { Env } from './env.ts'
 import * as schema from './schema/index.ts'
@@ -26,34 +26,60 @@ export interface Database {
 
 export function openDatabase(config: Env['database']): Database {
   const isReplica = config.syncUrl !== undefined
-  if (config.url.startsWith('file:')) {
-    mkdirSync(dirname(config.url.slice('file:'.length)), { recursive: true })
-  }
+  const isFile = config.url.startsWith('file:')
+  if (isFile) mkdirSync(dirname(config.url.slice('file:'.length)), { recursive: true })
   const client = createClient({
     url: config.url,
     authToken: config.authToken,
     syncUrl: config.syncUrl,
     syncInterval: config.syncInterval,
     readYourWrites: true,
+    // Another process (the worker beside the API) may hold the write lock for a moment. Within
+    // this process writes never overlap (below), so waiting can only be for another process.
+    timeout: isFile ? 5000 : undefined,
   })
-  const db = drizzle(client, { schema, casing: 'snake_case' })
-  let queue: Promise<unknown> = Promise.resolve()
 
-  function write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const run = queue.then(() => db.transaction(work, { behavior: 'immediate' }))
+  // Every write of this process, a transaction or a single statement, runs one at a time. A
+  // statement that met an open transaction on another pooled connection would fail at once
+  // with SQLITE_BUSY, or, with a busy timeout, block the only thread the transaction needs.
+  let queue: Promise<unknown> = Promise.resolve()
+  function queued<T>(work: () => Promise<T>): Promise<T> {
+    const run = queue.then(work)
     queue = run.catch(() => undefined)
     return run
   }
+  const serialised = new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'execute') {
+        return (statement: InStatement) =>
+          isWrite(statement) ? queued(() => target.execute(statement)) : target.execute(statement)
+      }
+      if (property === 'batch') {
+        return (statements: InStatement[], mode?: TransactionMode) =>
+          queued(() => target.batch(statements, mode))
+      }
+      const value = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  const db = drizzle(serialised, { schema, casing: 'snake_case' })
 
   return {
     db,
     client,
-    write,
+    write: (work) => queued(() => db.transaction(work, { behavior: 'immediate' })),
     async syncReplica() {
       if (isReplica) await client.sync()
     },
     close: () => client.close(),
   }
+}
+
+const readOnly = /^\s*(select|with\s[\s\S]*?\)\s*select|explain|pragma\s+\w+\s*$)/i
+
+function isWrite(statement: InStatement): boolean {
+  const text = typeof statement === 'string' ? statement : statement.sql
+  return !readOnly.test(text)
 }
 
 /** File-level settings: WAL persists in the file itself, so setting it once is enough. */

@@ -55,7 +55,15 @@ export function createLogger(
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]'
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack?.split('\n').slice(0, 6) }
+    const code = (value as Error & { code?: unknown }).code
+    return {
+      name: value.name,
+      message: value.message,
+      ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      stack: value.stack?.split('\n').slice(0, 6),
+      // The underlying failure (a driver error under a wrapper) is what diagnoses a fault.
+      ...(value.cause === undefined ? {} : { cause: redact(value.cause, depth + 1) }),
+    }
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1))
   if (value && typeof value === 'object') {

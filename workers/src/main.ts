@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { createDeps } from '@tenor/api/deps'
 import { closeSentry, initSentry } from '@tenor/api/lib/sentry'
-import { clockFor, countPendingMigrations, openDatabase } from '@tenor/db'
+import { clockFor, countPendingMigrations, openDatabase, systemClock } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { type Job, runJob } from './job.ts'
@@ -54,7 +54,13 @@ if ((await countPendingMigrations(database)) > 0) {
   log.error('database schema is behind; run `bun run db:migrate` first')
   process.exit(1)
 }
-const deps = createDeps({ env, database, log, clock: clockFor(env.appEnv, database) })
+const deps = createDeps({
+  env,
+  database,
+  log,
+  clock: clockFor(env.appEnv, database),
+  wallClock: systemClock,
+})
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -39,7 +39,9 @@ export function initSentry(env: Env, component: SentryComponent): boolean {
     // request's CPU, for traces this app does not sample.
     tracesSampleRate: 0,
     integrations: (defaults) =>
-      defaults.filter((integration) => !['BunServer', 'Http', 'NodeFetch'].includes(integration.name)),
+      defaults.filter(
+        (integration) => !['BunServer', 'Http', 'NodeFetch'].includes(integration.name),
+      ),
     beforeSend: (event) => scrubEvent(event),
     beforeBreadcrumb: (breadcrumb) => scrubBreadcrumb(breadcrumb),
   })

@@ -1,11 +1,12 @@
 import { businessDateOf, type CalendarDate } from '@tenor/db/domain'
 import type { Logger } from '@tenor/db/logger'
-import { purchases } from '@tenor/db/schema'
+import { payouts, purchases } from '@tenor/db/schema'
 import { and, asc, eq, gt, lte } from 'drizzle-orm'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { type MaturityResult, maturePurchase } from './mature.ts'
 import { writeRetrying } from './records.ts'
+import { type SendOutcome, sendPayout } from './send.ts'
 
 // Holdings are read a page of ids at a time, so memory stays flat however many mature at once.
 const pageSize = 200
@@ -83,6 +84,48 @@ export async function matureDueHoldings(
           purchaseId: id,
           error,
         })
+      }
+    }
+    const last = page.at(-1)
+    if (!last || page.length < pageSize) return counts
+    after = last.id
+  }
+}
+
+export type PayoutCounts = Record<SendOutcome, number> & { payoutErrors: number }
+
+/**
+ * Sends every `initiated` maturity payout, paging by id. Each is independent: one that Plaid
+ * declines or does not answer stays `initiated` for the next run, and the rest go on.
+ */
+export async function sendDuePayouts(deps: PurchaseDeps, log: Logger): Promise<PayoutCounts> {
+  const counts: PayoutCounts = {
+    sent: 0,
+    waiting: 0,
+    declined: 0,
+    refused: 0,
+    held: 0,
+    skipped: 0,
+    payoutErrors: 0,
+  }
+
+  let after = ''
+  for (;;) {
+    const page = await deps.database.db
+      .select({ id: payouts.id })
+      .from(payouts)
+      .where(
+        and(eq(payouts.state, 'initiated'), eq(payouts.kind, 'maturity'), gt(payouts.id, after)),
+      )
+      .orderBy(asc(payouts.id))
+      .limit(pageSize)
+
+    for (const { id } of page) {
+      try {
+        counts[await sendPayout(deps, id, log)] += 1
+      } catch (error) {
+        counts.payoutErrors += 1
+        log.error('could not send a payout; the next run tries again', { payoutId: id, error })
       }
     }
     const last = page.at(-1)

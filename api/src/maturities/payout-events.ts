@@ -90,7 +90,12 @@ async function settlePayout(
     where: eq(purchases.rolledFromPurchaseId, purchase.id),
   })
   const offering = await findOffering(tx, purchase.offeringId)
-  await noticeMaturityPaid(tx, ctx, { purchase, offering, payout, note: paidNote(purchase, rolled) })
+  await noticeMaturityPaid(tx, ctx, {
+    purchase,
+    offering,
+    payout,
+    note: paidNote(purchase, rolled),
+  })
 
   return true
 }

@@ -56,11 +56,14 @@ export async function findPayout(db: LedgerReader, id: string): Promise<PayoutRo
   return row ?? null
 }
 
+/** The maturity payout a Plaid transfer belongs to; refunds are another module's to apply. */
 export async function findPayoutByTransfer(
   db: LedgerReader,
   transferId: string,
 ): Promise<PayoutRow | null> {
-  const row = await db.query.payouts.findFirst({ where: eq(payouts.transferId, transferId) })
+  const row = await db.query.payouts.findFirst({
+    where: and(eq(payouts.transferId, transferId), eq(payouts.kind, 'maturity')),
+  })
 
   return row ?? null
 }
@@ -93,9 +96,13 @@ export async function movePayout(
 
 /**
  * Another process (the API, a second worker) may hold SQLite's write lock; `BEGIN IMMEDIATE`
- * then fails at once with SQLITE_BUSY, before any work is done (0001). Such a write is tried
- * again after a short pause that does not block the event loop; every write here re-reads what
- * it changes, so running it again is safe.
+ * then fails at once with SQLITE_BUSY, and the transaction is rolled back (0001). Such a write
+ * is tried again after a short pause that does not block the event loop; every write here
+ * re-reads what it changes, so running it again is safe.
+ *
+ * @libsql/client 0.18 leaves the statement that failed unreset on its pooled connection, and
+ * that connection then cannot commit ("SQL statements in progress") until the statement is
+ * garbage-collected. Collecting before the retry finalizes it.
  */
 export async function writeRetrying<T>(
   database: Database,
@@ -106,6 +113,7 @@ export async function writeRetrying<T>(
       return await database.write(work)
     } catch (error) {
       if (!isBusy(error) || attempt >= 50) throw error
+      Bun.gc(true)
       await Bun.sleep(5 + Math.random() * 20 * Math.min(attempt, 10))
     }
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '@tenor/db/logger'
-import { bankAccounts, payouts, plaidItems, users } from '@tenor/db/schema'
+import { payouts } from '@tenor/db/schema'
 import { and, eq, isNull } from 'drizzle-orm'
 import {
   ACHClass,
@@ -8,14 +8,11 @@ import {
   TransferNetwork,
   TransferType,
 } from 'plaid'
-import { openAccessToken } from '../plaid/banks.ts'
 import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
 import { applyItemSignal, statusForSignal } from '../plaid/item-health.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { type FundingSource, formatDecimalAmount } from '../purchases/funding.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
-import { holdPayout, unusableAccountReason } from './hold.ts'
-import { createCredit } from './send-transfer.ts'
 import {
   findPayout,
   movePayout,
@@ -24,6 +21,8 @@ import {
   plaidKeyOf,
   writeRetrying,
 } from './records.ts'
+import { holdUnusable, loadDestination } from './send-destination.ts'
+import { createCredit } from './send-transfer.ts'
 
 export type SendOutcome = 'sent' | 'waiting' | 'declined' | 'refused' | 'held' | 'skipped'
 
@@ -48,9 +47,7 @@ export async function sendPayout(
   if (payout?.state !== 'initiated') return 'skipped'
 
   const destination = await loadDestination(deps, payout)
-  if (!destination) {
-    return payout.authorizationId ? 'waiting' : holdUnusable(deps, payout, log)
-  }
+  if (!destination) return holdUnusable(deps, payout, log)
 
   let authorizationId = payout.authorizationId
   if (!authorizationId) {
@@ -66,52 +63,6 @@ export async function sendPayout(
     resumed: payout.authorizationId !== null,
     log,
   })
-}
-
-/** Where the payout goes; null when the account can no longer receive money. */
-async function loadDestination(
-  deps: PurchaseDeps,
-  payout: PayoutRow,
-): Promise<FundingSource | null> {
-  if (!payout.bankAccountId) return null
-  const row = await deps.database.db
-    .select({ account: bankAccounts, item: plaidItems, legalName: users.legalName })
-    .from(bankAccounts)
-    .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
-    .innerJoin(users, eq(users.id, bankAccounts.userId))
-    .where(eq(bankAccounts.id, payout.bankAccountId))
-    .get()
-  if (!row || row.account.status !== 'active') return null
-  if (row.item.status === 'removed' || row.item.status === 'revoked') return null
-
-  return {
-    accessToken: openAccessToken(row.item, deps.env.encryptionKeys),
-    plaidAccountId: row.account.plaidAccountId,
-    plaidItemId: row.item.plaidItemId,
-    legalName: row.legalName,
-  }
-}
-
-/**
- * Holds the money of a payout whose account cannot receive it. Only before any authorization
- * exists, checked again inside the transaction: with one, a credit may already be on its way.
- */
-async function holdUnusable(deps: PurchaseDeps, payout: PayoutRow, log: Logger) {
-  const ctx = outcomeContextOf(deps)
-  const held = await writeRetrying(deps.database, async (tx) => {
-    const current = await findPayout(tx, payout.id)
-    if (current?.state !== 'initiated' || current.authorizationId !== null) return false
-    return holdPayout(tx, ctx, current, {
-      to: 'failed',
-      at: ctx.now,
-      code: 'ACCOUNT_UNUSABLE',
-      reason: unusableAccountReason,
-      accountStatus: null,
-      log,
-    })
-  })
-
-  return held ? 'held' : 'skipped'
 }
 
 /** Asks Plaid to authorize the credit; answers the authorization id, or what happened instead. */
@@ -151,7 +102,8 @@ async function authorizeCredit(
       await movePayout(tx, current, 'initiated', ctx.now, {
         idempotencyKey: nextAttemptKey(current.idempotencyKey),
         failureCode: code,
-        failureReason: authorization.decision_rationale?.description ?? 'Plaid declined the credit.',
+        failureReason:
+          authorization.decision_rationale?.description ?? 'Plaid declined the credit.',
       })
     })
     return { outcome: 'declined' }

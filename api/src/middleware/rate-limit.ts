@@ -23,7 +23,7 @@ const tightest = new WeakMap<Context, number>()
  * signed-in user) pass: they fail validation or authentication right after.
  */
 export function rateLimit(deps: AppDeps, rule: RateLimitRule): MiddlewareHandler<AppEnv> {
-  const store = new DatabaseRateLimitStore(deps.database, deps.clock, rule.name, rule.windowMs)
+  const store = new DatabaseRateLimitStore(deps.database, deps.wallClock, rule.name, rule.windowMs)
   const keys = new WeakMap<Context, string>()
   const limiter = rateLimiter<AppEnv>({
     windowMs: rule.windowMs,
@@ -82,9 +82,12 @@ export function rateLimits(deps: AppDeps, ...rules: RateLimitRule[]): Middleware
 export async function forgetSignInFailures(deps: AppDeps, email: string): Promise<void> {
   const key = hashIdentity(deps, email)
   for (const rule of [rateLimitRules.loginByAccount, rateLimitRules.loginByAccountLong]) {
-    await new DatabaseRateLimitStore(deps.database, deps.clock, rule.name, rule.windowMs).resetKey(
-      key,
-    )
+    await new DatabaseRateLimitStore(
+      deps.database,
+      deps.wallClock,
+      rule.name,
+      rule.windowMs,
+    ).resetKey(key)
   }
 }
 
@@ -111,7 +114,7 @@ function hashIdentity(deps: AppDeps, value: string): string {
 }
 
 function secondsUntil(reset: Date | undefined, deps: AppDeps, rule: RateLimitRule): number {
-  const ms = reset ? reset.getTime() - deps.clock.now().getTime() : rule.windowMs
+  const ms = reset ? reset.getTime() - deps.wallClock.now().getTime() : rule.windowMs
   return Math.max(1, Math.ceil(ms / 1000))
 }
 

@@ -28,7 +28,7 @@ export function loadSession(deps: AppDeps) {
         deps.database,
         deps.env.sessionKeys,
         token,
-        deps.clock.now(),
+        deps.wallClock.now(),
       )
       if (found) {
         c.set('user', found.user)

@@ -3,6 +3,8 @@ import type { Logger } from '@tenor/db/logger'
 import { purchases, transferEvents, transferSyncCursor } from '@tenor/db/schema'
 import { eq, sql } from 'drizzle-orm'
 import type { TransferEvent } from 'plaid'
+import { applyPayoutEvent } from '../maturities/payout-events.ts'
+import { findPayoutByTransfer } from '../maturities/records.ts'
 import { callPlaid } from '../plaid/errors.ts'
 import type { PurchaseDeps } from './deps.ts'
 import { type OutcomeContext, outcomeContextOf } from './outcomes.ts'
@@ -12,7 +14,7 @@ export interface TransferSyncResult {
   pages: number
   /** Events stored for the first time. */
   stored: number
-  /** Stored events that moved a purchase. */
+  /** Stored events that moved a purchase or a maturity payout. */
   moved: number
 }
 
@@ -110,8 +112,14 @@ async function storeEvents(
     const purchase = await tx.query.purchases.findFirst({
       where: eq(purchases.transferId, event.transfer_id),
     })
+    // A maturity payout's ACH credit: its events move the payout (api/src/maturities).
+    const payout = purchase ? null : await findPayoutByTransfer(tx, event.transfer_id)
+    if (payout) {
+      if (await applyPayoutEvent(tx, ctx, payout, event, log)) moved += 1
+      continue
+    }
     if (!purchase) {
-      // Kept unapplied: linkTransfer applies it if a purchase learns this transfer id later.
+      // Kept unapplied: linkTransfer or linkPayoutTransfer applies it once a row holds the id.
       log.info('transfer event for a transfer no purchase holds', {
         eventId: event.event_id,
         eventType: event.event_type,

@@ -51,7 +51,8 @@ function weakPassword(problem: keyof typeof passwordProblemMessages) {
 }
 
 export function createAuthHandlers(deps: AppDeps) {
-  const { database, env, clock } = deps
+  // Sessions, codes and emailed links run on real time (see AppDeps.wallClock).
+  const { database, env, wallClock: clock } = deps
   const link = (path: string, token: string) => `${env.publicUrl}${path}?token=${token}`
 
   const register: RouteHandler<typeof routes.register, AppEnv> = async (c) => {

@@ -12,7 +12,8 @@ const wrongCode = () =>
   new ApiError(400, 'invalid_code', 'That code is not right. Codes change every 30 seconds.')
 
 export function createMeHandlers(deps: AppDeps) {
-  const { database, env, clock } = deps
+  // Sessions, codes and emailed links run on real time (see AppDeps.wallClock).
+  const { database, env, wallClock: clock } = deps
   const aad = (userId: string) => `totp:${userId}`
 
   async function loadUser(id: string) {

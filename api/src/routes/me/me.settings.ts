@@ -19,7 +19,8 @@ const wrongPassword = () => new ApiError(400, 'wrong_password', 'That password i
 
 /** Password, email address and session management for the signed-in user. */
 export function createSettingsHandlers(deps: AppDeps) {
-  const { database, env, clock } = deps
+  // Sessions, codes and emailed links run on real time (see AppDeps.wallClock).
+  const { database, env, wallClock: clock } = deps
 
   async function loadUser(id: string) {
     const user = await database.db.query.users.findFirst({ where: eq(users.id, id) })

@@ -1,0 +1,92 @@
+import {
+  type CalendarDate,
+  canChangeInstruction,
+  instructionCutoffDate,
+  type LedgerReader,
+  type MaturityInstruction,
+  toCalendarDate,
+} from '@tenor/db/domain'
+import { offerings, purchases } from '@tenor/db/schema'
+import { and, eq } from 'drizzle-orm'
+import { ApiError, notFound } from '../lib/errors.ts'
+import type { PurchaseDeps } from '../purchases/deps.ts'
+import { writeRetrying } from './records.ts'
+
+export interface InstructionRequest {
+  instruction: MaturityInstruction
+  rolloverOfferingSlug?: string
+}
+
+// A note keeps its instruction once it has matured, or once its purchase was undone.
+const changeableStates = ['initiated', 'pending', 'processing', 'active'] as const
+
+/**
+ * Sets what happens to a holding at maturity: paid to the bank, or rolled over (all of it, or
+ * the principal with the interest paid) into an offering open today. Allowed until the cut-off
+ * (`canChangeInstruction` on the business date); a note not yet settled has no maturity date,
+ * so no cut-off yet. Another investor's purchase is not found, like a missing one. The check and
+ * the change are one transaction, and the change is conditional on the state that was checked,
+ * so the maturity job cannot mature the note in between.
+ */
+export function setMaturityInstruction(
+  deps: PurchaseDeps,
+  input: { userId: string; purchaseId: string; request: InstructionRequest; today: CalendarDate },
+): Promise<void> {
+  const { request, today } = input
+
+  return writeRetrying(deps.database, async (tx) => {
+    const purchase = await tx.query.purchases.findFirst({
+      where: and(eq(purchases.id, input.purchaseId), eq(purchases.userId, input.userId)),
+    })
+    if (!purchase) throw notFound('purchase')
+    const state = changeableStates.find((candidate) => candidate === purchase.state)
+    if (!state) {
+      throw new ApiError(409, 'instruction_locked', `This purchase is ${purchase.state}.`)
+    }
+    if (purchase.maturityDate) {
+      const maturityDate = toCalendarDate(purchase.maturityDate)
+      if (!canChangeInstruction(today, maturityDate)) {
+        throw new ApiError(
+          409,
+          'instruction_cutoff_passed',
+          `Instructions for this note closed on ${instructionCutoffDate(maturityDate)}, before it matures on ${maturityDate}.`,
+        )
+      }
+    }
+
+    const targetId = request.rolloverOfferingSlug
+      ? await findOpenOffering(tx, request.rolloverOfferingSlug, today)
+      : null
+    await tx
+      .update(purchases)
+      .set({
+        maturityInstruction: request.instruction,
+        rolloverOfferingId: request.instruction === 'payout' ? null : targetId,
+        updatedAt: deps.clock.now(),
+      })
+      .where(and(eq(purchases.id, purchase.id), eq(purchases.state, state)))
+  })
+}
+
+/** The offering a rollover may go into: one that is open and still selling today. */
+async function findOpenOffering(
+  db: LedgerReader,
+  slug: string,
+  today: CalendarDate,
+): Promise<string> {
+  const offering = await db.query.offerings.findFirst({
+    where: eq(offerings.slug, slug),
+  })
+  if (!offering) {
+    throw new ApiError(422, 'unknown_offering', 'There is no offering with that slug.')
+  }
+  if (offering.status !== 'open' || offering.closesOn < today || offering.opensOn > today) {
+    throw new ApiError(
+      409,
+      'rollover_offering_unavailable',
+      `${offering.name} is not open, so a note cannot roll over into it.`,
+    )
+  }
+
+  return offering.id
+}

@@ -1,0 +1,123 @@
+import type { Tx } from '@tenor/db'
+import {
+  addDays,
+  type CalendarDate,
+  calculateInterest,
+  instructionCutoffDate,
+  instructionCutoffDays,
+  isReminderDue,
+  reminderLeadDays,
+  toCalendarDate,
+} from '@tenor/db/domain'
+import type { Logger } from '@tenor/db/logger'
+import { offerings, outboxMessages, purchases } from '@tenor/db/schema'
+import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm'
+import type { PurchaseDeps } from '../purchases/deps.ts'
+import { type OutcomeContext, outcomeContextOf } from '../purchases/outcomes.ts'
+import { findOffering, findPurchase, type PurchaseRow } from '../purchases/records.ts'
+import { termsOf } from '../purchases/views.ts'
+import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
+import { businessToday } from './due.ts'
+import { noticeMaturityReminder } from './notices.ts'
+import { writeRetrying } from './records.ts'
+
+const pageSize = 200
+
+/**
+ * Emails each active holding's owner once when the reminder is due (`isReminderDue`: from
+ * ten days before maturity until the cut-off): what the note will pay, what will happen to it,
+ * and a link to change that. The outbox key `maturity-reminder:{purchaseId}` makes it once;
+ * holdings already reminded are left out of the query, so reruns read only new ones.
+ */
+export async function sendMaturityReminders(
+  deps: PurchaseDeps,
+  log: Logger,
+  today: CalendarDate = businessToday(deps),
+): Promise<{ reminded: number; reminderErrors: number }> {
+  const counts = { reminded: 0, reminderErrors: 0 }
+  // isReminderDue(today, maturity) holds exactly for maturity in (today + 5, today + 10].
+  const after = addDays(today, instructionCutoffDays)
+  const until = addDays(today, reminderLeadDays)
+
+  let cursor = ''
+  for (;;) {
+    const page = await deps.database.db
+      .select({ id: purchases.id })
+      .from(purchases)
+      .leftJoin(
+        outboxMessages,
+        eq(outboxMessages.dedupeKey, sql`'maturity-reminder:' || ${purchases.id}`),
+      )
+      .where(
+        and(
+          eq(purchases.state, 'active'),
+          gt(purchases.maturityDate, after),
+          lte(purchases.maturityDate, until),
+          isNull(outboxMessages.id),
+          gt(purchases.id, cursor),
+        ),
+      )
+      .orderBy(asc(purchases.id))
+      .limit(pageSize)
+
+    for (const { id } of page) {
+      try {
+        const ctx = outcomeContextOf(deps)
+        if (await writeRetrying(deps.database, (tx) => remind(tx, ctx, id, today))) {
+          counts.reminded += 1
+        }
+      } catch (error) {
+        counts.reminderErrors += 1
+        log.error('could not write a maturity reminder', { purchaseId: id, error })
+      }
+    }
+    const last = page.at(-1)
+    if (!last || page.length < pageSize) return counts
+    cursor = last.id
+  }
+}
+
+async function remind(
+  tx: Tx,
+  ctx: OutcomeContext,
+  purchaseId: string,
+  today: CalendarDate,
+): Promise<boolean> {
+  const purchase = await findPurchase(tx, purchaseId)
+  if (purchase?.state !== 'active' || !purchase.settledOn || !purchase.maturityDate) return false
+  const maturityDate = toCalendarDate(purchase.maturityDate)
+  if (!isReminderDue(today, maturityDate)) return false
+
+  const offering = await findOffering(tx, purchase.offeringId)
+  const interestCents = calculateInterest({
+    ...termsOf(offering),
+    principalCents: purchase.amountCents,
+    startDate: toCalendarDate(purchase.settledOn),
+    maturityDate,
+  })
+  await noticeMaturityReminder(tx, ctx, purchase, offering, {
+    plan: await describePlan(tx, purchase, interestCents),
+    cutoffDate: addDays(instructionCutoffDate(maturityDate), -1),
+  })
+
+  return true
+}
+
+/** What the instruction will do with the proceeds, in words with the figures. */
+async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number): Promise<string> {
+  const principal = formatUsd(purchase.amountCents)
+  const interest = formatUsd(interestCents)
+  const total = formatUsd(purchase.amountCents + interestCents)
+  const target = purchase.rolloverOfferingId
+    ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
+    : undefined
+
+  switch (purchase.maturityInstruction) {
+    case 'rollover_all':
+      return `It pays ${total}, which will roll over into ${target?.name ?? 'the offering you chose'}.`
+    case 'rollover_principal':
+      return `Its principal of ${principal} will roll over into ${target?.name ?? 'the offering you chose'}, and the ${interest} of interest will be paid to your bank account.`
+    case 'payout':
+      return `It will pay ${total} (${principal} principal and ${interest} interest) to your bank account.`
+  }
+}
