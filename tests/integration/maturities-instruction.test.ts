@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { buyActiveNote, runWorkerJob, signInAgain } from '../support/maturities.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  type Buyer,
+  buy,
+  type ErrorBody,
+  type PurchaseBody,
+  readPurchase,
+} from '../support/purchases.ts'
+
+let t: PlaidTestApp
+let offering: Awaited<ReturnType<typeof addOffering>>
+let target: Awaited<ReturnType<typeof addOffering>>
+let ada: Buyer
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  offering = await addOffering(t)
+  target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
+  ada = await addBuyer(t, 'ada@example.com')
+})
+afterEach(() => t.close())
+
+function setInstruction(purchaseId: string, body: unknown, token = ada.token) {
+  return t.request(`/purchases/${purchaseId}/instruction`, { method: 'PUT', json: body, token })
+}
+
+describe('PUT /purchases/{id}/instruction', () => {
+  test('rolls the whole note over into an open offering', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+
+    const res = await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: target.slug,
+    })
+
+    expect(res.status).toBe(200)
+    const { purchase } = (await res.json()) as PurchaseBody & {
+      purchase: { maturityInstruction: string; rolloverOfferingId: string | null }
+    }
+    expect(purchase).toMatchObject({
+      maturityInstruction: 'rollover_all',
+      rolloverOfferingId: target.id,
+    })
+    expect(await readPurchase(t, note.id)).toMatchObject({ rolloverOfferingId: target.id })
+  })
+
+  test('goes back to a payout and forgets the rollover offering', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await setInstruction(note.id, {
+      instruction: 'rollover_principal',
+      rolloverOfferingSlug: target.slug,
+    })
+
+    const res = await setInstruction(note.id, { instruction: 'payout' })
+
+    expect(res.status).toBe(200)
+    expect(await readPurchase(t, note.id)).toMatchObject({
+      maturityInstruction: 'payout',
+      rolloverOfferingId: null,
+    })
+  })
+
+  test('is allowed for a purchase still waiting for its debit', async () => {
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const { purchase } = (await res.json()) as PurchaseBody
+
+    const set = await setInstruction(purchase.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: target.slug,
+    })
+
+    expect(set.status).toBe(200)
+  })
+
+  test('closes at the cut-off, five days before maturity, by the New York calendar', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect(note.maturityDate).toBe('2026-09-02')
+
+    // 23:30 in New York on August 27, already August 28 in UTC: the last day to change.
+    t.clock.set(new Date('2026-08-28T03:30:00Z'))
+    ada = await signInAgain(t, ada)
+    expect((await setInstruction(note.id, { instruction: 'payout' })).status).toBe(200)
+
+    t.clock.set(new Date('2026-08-28T04:30:00Z'))
+    const late = await setInstruction(note.id, { instruction: 'payout' })
+    expect(late.status).toBe(409)
+    const body = (await late.json()) as ErrorBody
+    expect(body.error.code).toBe('instruction_cutoff_passed')
+    expect(body.error.message).toContain('2026-08-28')
+  })
+
+  test("answers 404 for another investor's purchase, as for a missing one", async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const bob = await addBuyer(t, 'bob@example.com')
+
+    const theirs = await setInstruction(note.id, { instruction: 'payout' }, bob.token)
+    const missing = await setInstruction('no-such-purchase', { instruction: 'payout' })
+
+    expect(theirs.status).toBe(404)
+    expect(missing.status).toBe(404)
+    expect(await theirs.json()).toMatchObject({ error: { code: 'not_found' } })
+    expect(await readPurchase(t, note.id)).toMatchObject({ maturityInstruction: 'payout' })
+  })
+
+  test('refuses a rollover into an offering that is not open', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const closed = await addOffering(t, { status: 'closed' })
+
+    const res = await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: closed.slug,
+    })
+
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as ErrorBody).error.code).toBe('rollover_offering_unavailable')
+  })
+
+  test('answers 422 for a rollover without an offering, or an unknown one', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+
+    const missing = await setInstruction(note.id, { instruction: 'rollover_all' })
+    const unknown = await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: 'no-such-offering',
+    })
+    const payoutWithSlug = await setInstruction(note.id, {
+      instruction: 'payout',
+      rolloverOfferingSlug: target.slug,
+    })
+
+    expect(missing.status).toBe(422)
+    expect(((await missing.json()) as ErrorBody).error.code).toBe('validation_failed')
+    expect(unknown.status).toBe(422)
+    expect(((await unknown.json()) as ErrorBody).error.code).toBe('unknown_offering')
+    expect(payoutWithSlug.status).toBe(422)
+  })
+
+  test('refuses a note that has already matured', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    t.clock.set(new Date('2026-09-02T15:00:00Z'))
+    await runWorkerJob(t)
+    ada = await signInAgain(t, ada)
+
+    const res = await setInstruction(note.id, { instruction: 'payout' })
+
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as ErrorBody).error.code).toBe('instruction_locked')
+  })
+
+  test('answers 401 when signed out', async () => {
+    const res = await t.request('/purchases/x/instruction', {
+      method: 'PUT',
+      json: { instruction: 'payout' },
+    })
+
+    expect(res.status).toBe(401)
+  })
+})

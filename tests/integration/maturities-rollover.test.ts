@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { accountBalance, accounts } from '@tenor/db/domain'
+import { purchaseEvents } from '@tenor/db/schema'
+import { and, eq } from 'drizzle-orm'
+import {
+  buyActiveNote,
+  mailOfKind,
+  readPayout,
+  readPayouts,
+  readRolledNote,
+  runWorkerJob,
+  settleSentPayouts,
+} from '../support/maturities.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  type Buyer,
+  expectLedgerClean,
+  readOffering,
+  readPurchase,
+} from '../support/purchases.ts'
+
+let t: PlaidTestApp
+let offering: Awaited<ReturnType<typeof addOffering>>
+let ada: Buyer
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  offering = await addOffering(t)
+  ada = await addBuyer(t, 'ada@example.com')
+})
+afterEach(() => t.close())
+
+const balance = (code: string) => accountBalance(t.db.database.db, code)
+
+/** A $1,000 note (it pays $1,040.33 on 2026-09-02) set to roll into a new offering. */
+async function noteRollingInto(
+  instruction: 'rollover_all' | 'rollover_principal',
+  target: Partial<Parameters<typeof addOffering>[1]> = {},
+) {
+  const series = await addOffering(t, {
+    name: 'Tenor Note Series B',
+    closesOn: '2026-12-31',
+    ...target,
+  })
+  const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+  const res = await t.request(`/purchases/${note.id}/instruction`, {
+    method: 'PUT',
+    json: { instruction, rolloverOfferingSlug: series.slug },
+    token: ada.token,
+  })
+  expect(res.status).toBe(200)
+  t.plaid.resetCalls()
+  t.clock.set(new Date('2026-09-02T14:00:00Z'))
+
+  return { note, series }
+}
+
+async function maturedReason(purchaseId: string): Promise<string> {
+  const [event] = await t.db.database.db
+    .select()
+    .from(purchaseEvents)
+    .where(and(eq(purchaseEvents.purchaseId, purchaseId), eq(purchaseEvents.toState, 'matured')))
+
+  return event?.reason ?? ''
+}
+
+describe('rollovers at maturity', () => {
+  test('rolls principal and interest into a new active note, with no ACH', async () => {
+    const { note, series } = await noteRollingInto('rollover_all')
+
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ matured: 1, rolledOver: 1, payoutsSent: 0 })
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    const rolled = await readRolledNote(t, note.id)
+    expect(rolled).toMatchObject({
+      state: 'active',
+      offeringId: series.id,
+      amountCents: 104_033,
+      settledOn: '2026-09-02',
+      maturityDate: '2027-03-02',
+      transferId: null,
+    })
+    expect(await readPayouts(t, note.id)).toHaveLength(0)
+    expect(t.plaid.calls()).toHaveLength(0)
+    expect((await readOffering(t, series.id)).reservedCents).toBe(104_033)
+    expect(await balance(accounts.notePrincipal(note.id))).toBe(0)
+    expect(await balance(accounts.notePrincipal(rolled?.id ?? ''))).toBe(104_033)
+    expect(await balance(accounts.offeringSold(series.id))).toBe(104_033)
+    const done = await mailOfKind(t, ada.email, 'rollover_done')
+    expect(done).toHaveLength(1)
+    expect(done[0]?.text).toContain('$1,040.33')
+    expect(done[0]?.text).toContain('2027-03-02')
+    await expectLedgerClean(t)
+  })
+
+  test('rolls the principal over and pays the interest by ACH credit', async () => {
+    const { note } = await noteRollingInto('rollover_principal')
+
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ rolledOver: 1, payoutsSent: 1 })
+    expect((await readRolledNote(t, note.id))?.amountCents).toBe(100_000)
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 4_033, state: 'pending' })
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'matured' })
+
+    await settleSentPayouts(t)
+
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    const paid = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid).toHaveLength(1)
+    expect(paid[0]?.text).toContain('This is the interest')
+    expect(await mailOfKind(t, ada.email, 'rollover_done')).toHaveLength(1)
+    await expectLedgerClean(t)
+  })
+
+  test('pays out instead when the chosen offering is full', async () => {
+    const { note, series } = await noteRollingInto('rollover_all', { capacityCents: 100_000 })
+
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ rolloverFallbacks: 1, payoutsSent: 1 })
+    expect(await readRolledNote(t, note.id)).toBeUndefined()
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    expect(await maturedReason(note.id)).toContain('Tenor Note Series B is full')
+    expect((await readOffering(t, series.id)).reservedCents).toBe(0)
+    expect(await balance(accounts.offeringSold(series.id))).toBe(0)
+
+    await settleSentPayouts(t)
+    const paid = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid[0]?.text).toContain('could not take it')
+    expect(await mailOfKind(t, ada.email, 'rollover_done')).toHaveLength(0)
+    await expectLedgerClean(t)
+  })
+
+  test('pays out instead when the chosen offering has closed by the maturity date', async () => {
+    const { note } = await noteRollingInto('rollover_all', { closesOn: '2026-08-31' })
+
+    await runWorkerJob(t)
+
+    expect(await maturedReason(note.id)).toContain('is not open')
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    await expectLedgerClean(t)
+  })
+
+  test('pays out instead when the amount is below the offering’s minimum', async () => {
+    const { note } = await noteRollingInto('rollover_principal', { minPurchaseCents: 500_000 })
+
+    await runWorkerJob(t)
+
+    expect(await maturedReason(note.id)).toContain('outside the limits')
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    await expectLedgerClean(t)
+  })
+
+  test('rolls whole purchase steps over and pays the cents that do not fit', async () => {
+    const { note } = await noteRollingInto('rollover_all', {
+      minPurchaseCents: 50_000,
+      incrementCents: 10_000,
+    })
+
+    await runWorkerJob(t)
+
+    expect((await readRolledNote(t, note.id))?.amountCents).toBe(100_000)
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 4_033 })
+    await settleSentPayouts(t)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    await expectLedgerClean(t)
+  })
+})

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { accountBalance, accounts } from '@tenor/db/domain'
+import { bankAccounts } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import {
+  creditsAtPlaid,
+  mailOfKind,
+  noteAtMaturity,
+  readPayout,
+  runWorkerJob,
+  settleSentPayouts,
+} from '../support/maturities.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  type Buyer,
+  expectLedgerClean,
+  readBankAccount,
+  readPurchase,
+  simulateTransfer,
+} from '../support/purchases.ts'
+
+let t: PlaidTestApp
+let offering: Awaited<ReturnType<typeof addOffering>>
+let ada: Buyer
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  offering = await addOffering(t)
+  ada = await addBuyer(t, 'ada@example.com')
+})
+afterEach(() => t.close())
+
+const balance = (code: string) => accountBalance(t.db.database.db, code)
+
+/** A $1,000 note that matures today, 2026-09-02, paying $1,040.33. */
+const maturedNote = () => noteAtMaturity(t, ada, offering.id)
+
+const closeAccount = () =>
+  t.db.database.db
+    .update(bankAccounts)
+    .set({ status: 'closed' })
+    .where(eq(bankAccounts.id, ada.bankAccountId))
+
+describe('returned payouts', () => {
+  test('a returned credit goes to the held balance and asks for a new bank', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    const { transferId } = await readPayout(t, note.id)
+    await simulateTransfer(t, transferId ?? '', 'posted')
+    await simulateTransfer(t, transferId ?? '', 'returned', 'R02')
+    await t.deps.syncTransfers()
+
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned', failureCode: 'R02' })
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'matured' })
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
+    expect(await balance(accounts.achPayable)).toBe(0)
+    expect((await readBankAccount(t, ada.bankAccountId)).status).toBe('closed')
+    const asked = await mailOfKind(t, ada.email, 'payout_returned')
+    expect(asked).toHaveLength(1)
+    expect(asked[0]?.text).toContain('account is closed')
+    expect(asked[0]?.text).toContain('http://tenor.test/banks')
+    await expectLedgerClean(t)
+  })
+
+  test('a credit returned after it settled comes back from our bank to the held balance', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    await settleSentPayouts(t)
+    const { transferId } = await readPayout(t, note.id)
+    const cashAfterPayout = await balance(accounts.fboCash)
+    await simulateTransfer(t, transferId ?? '', 'returned', 'R03')
+    await t.deps.syncTransfers()
+
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned', failureCode: 'R03' })
+    expect(await balance(accounts.fboCash)).toBe(cashAfterPayout + 104_033)
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
+    expect(await mailOfKind(t, ada.email, 'payout_returned')).toHaveLength(1)
+    await expectLedgerClean(t)
+  })
+
+  test('a bank account that can no longer receive money holds the payout at once', async () => {
+    const note = await maturedNote()
+    await closeAccount()
+
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ payoutsHeld: 1 })
+    expect(t.plaid.calls('/transfer/authorization/create')).toHaveLength(0)
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'failed',
+      failureCode: 'ACCOUNT_UNUSABLE',
+    })
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
+    expect(await mailOfKind(t, ada.email, 'payout_returned')).toHaveLength(1)
+    await expectLedgerClean(t)
+  })
+
+  test('an account closed after the authorization holds the money only if no credit was made', async () => {
+    const note = await maturedNote()
+    t.plaid.injectFault({ path: '/transfer/create', mode: 'error500', times: 3 })
+    await runWorkerJob(t)
+    expect((await readPayout(t, note.id)).authorizationId).not.toBeNull()
+    await closeAccount()
+
+    await runWorkerJob(t)
+
+    expect(t.plaid.calls('/transfer/get').length).toBeGreaterThan(0)
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'failed', authorizationId: null })
+    expect(await creditsAtPlaid(t)).toHaveLength(0)
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
+    await expectLedgerClean(t)
+  })
+
+  test('a credit already made before the account closed is followed, not held', async () => {
+    const note = await maturedNote()
+    t.plaid.injectFault({ path: '/transfer/create', mode: 'lost_reply', times: 3 })
+    await runWorkerJob(t)
+    await closeAccount()
+
+    await runWorkerJob(t)
+
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'pending' })
+    expect(await creditsAtPlaid(t)).toHaveLength(1)
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
+    await settleSentPayouts(t)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+  })
+})

@@ -1,0 +1,34 @@
+import { matureDueHoldings, sendDuePayouts } from '@tenor/api/maturities/due'
+import type { Job } from '../job.ts'
+
+/**
+ * Matures every holding whose maturity date has come (business dates in BUSINESS_TIME_ZONE),
+ * each in one transaction with its ledger postings, rollover and payout row; then sends every
+ * payout still `initiated` by ACH credit, this run's and any an earlier run left (a crash, a
+ * decline, Plaid not answering). Every step is idempotent, so a killed run is simply run again.
+ * Payout credits settle, fail or come back through the transfer-sync job.
+ */
+export const maturities: Job = {
+  name: 'maturities',
+  // Longer than a run over many holdings with a slow Plaid; overlap would still pay once.
+  leaseMs: 30 * 60 * 1000,
+  async run({ deps, log }) {
+    const matured = await matureDueHoldings(deps, log)
+    const payouts = await sendDuePayouts(deps, log)
+    if (payouts.declined > 0) {
+      log.error('payouts declined by Plaid; is the Plaid Ledger funded?', {
+        declined: payouts.declined,
+      })
+    }
+
+    return {
+      ...matured,
+      payoutsSent: payouts.sent,
+      payoutsWaiting: payouts.waiting,
+      payoutsDeclined: payouts.declined,
+      payoutsRefused: payouts.refused,
+      payoutsHeld: payouts.held,
+      payoutErrors: payouts.payoutErrors,
+    }
+  },
+}
