@@ -46,7 +46,7 @@ const expectedState: Record<`${TransferStatus}`, string[]> = {
 }
 
 test(`money invariants hold under faults (seed ${seed})`, async () => {
-  console.log(`fault suite seed: ${seed} (replay with TENOR_FAULT_SEED=${seed})`)
+  console.warn(`fault suite seed: ${seed} (replay with TENOR_FAULT_SEED=${seed})`)
   const random = generator(seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
   const sdk = createPlaidClient(t.plaid.url)
@@ -175,8 +175,8 @@ test(`money invariants hold under faults (seed ${seed})`, async () => {
     count[row.state] = (count[row.state] ?? 0) + 1
     return count
   }, {})
-  console.log(`seed ${seed}: ${rows.length} purchases ${JSON.stringify(states)}`)
+  console.warn(`seed ${seed}: ${rows.length} purchases ${JSON.stringify(states)}`)
   expect(rows.length).toBeGreaterThan(5)
-  if (problems.length > 0) console.log(`seed ${seed} problems:\n${problems.join('\n')}`)
+  if (problems.length > 0) console.warn(`seed ${seed} problems:\n${problems.join('\n')}`)
   expect(problems).toEqual([])
 }, 120_000)

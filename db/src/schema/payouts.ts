@@ -52,7 +52,10 @@ export const payouts = sqliteTable(
   (t) => [
     uniqueIndex('payouts_purchase_kind_idx').on(t.purchaseId, t.kind),
     index('payouts_state_idx').on(t.state, t.dueOn),
-    check('payouts_amount_check', sql`typeof(${t.amountCents}) = 'integer' and ${t.amountCents} > 0`),
+    check(
+      'payouts_amount_check',
+      sql`typeof(${t.amountCents}) = 'integer' and ${t.amountCents} > 0`,
+    ),
     check(
       'payouts_state_check',
       sql`${t.state} in ('initiated', 'pending', 'posted', 'settled', 'failed', 'returned')`,
