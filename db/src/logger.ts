@@ -51,6 +51,17 @@ export function createLogger(
   }
 }
 
+// Log lines repeat the same few field names, so each name is judged once.
+const secretNames = new Map<string, boolean>()
+function isSecretName(key: string): boolean {
+  let secret = secretNames.get(key)
+  if (secret === undefined) {
+    secret = secretName.test(key)
+    if (secretNames.size < 10_000) secretNames.set(key, secret)
+  }
+  return secret
+}
+
 /** Copies a value, replacing secret-looking fields and turning errors into plain objects. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]'
@@ -69,7 +80,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = secretName.test(key) ? '[redacted]' : redact(inner, depth + 1)
+      out[key] = isSecretName(key) ? '[redacted]' : redact(inner, depth + 1)
     }
     return out
   }
