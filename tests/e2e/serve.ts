@@ -80,7 +80,7 @@ start(['bun', 'web/build/index.js'], {
   ORIGIN: e2eUrls.web,
 })
 const worker = join(root, 'workers/src/main.ts')
-if (existsSync(worker)) start(['bun', worker, '--loop'], {})
+if (existsSync(worker)) start(['bun', worker, '--loop', '--interval', '2'], {})
 
 async function waitForUrl(url: string, timeoutMs = 30_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs

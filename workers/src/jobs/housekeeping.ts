@@ -9,7 +9,8 @@ const keepEndedMs = 30 * 24 * 60 * 60 * 1000
 export const housekeeping: Job = {
   name: 'housekeeping',
   async run({ deps }) {
-    const now = deps.clock.now()
+    // Sessions and emailed links live on real time, not the movable demo clock.
+    const now = deps.wallClock.now()
     const cutoff = new Date(now.getTime() - keepEndedMs)
     const endedSessions = await deps.database.db
       .delete(sessions)

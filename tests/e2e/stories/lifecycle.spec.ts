@@ -1,0 +1,67 @@
+import { e2eUrls } from '../ports.ts'
+import { linkBankWithChooser } from './support/banks.ts'
+import { expect, test } from './support/fixtures.ts'
+import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
+
+test.use({ kycApproved: true })
+
+/** Puts the shared clock back, whatever the story did, so later stories run on real time. */
+async function resetClock() {
+  const response = await fetch(new URL('/dev/clock', e2eUrls.api), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reset: true }),
+  })
+  if (!response.ok) throw new Error(`clock reset answered ${response.status}`)
+}
+
+test('an investor buys a note, sees it become active, moves the clock to maturity and is paid', async ({
+  page,
+  investor,
+}) => {
+  test.slow()
+  try {
+    await linkBankWithChooser(page, 'First Platypus Bank')
+    await page.goto('/offerings/series-a-6m/buy', { waitUntil: 'networkidle' })
+    await page.getByLabel('Amount to invest (USD)').fill('1,000')
+    await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
+    await page.getByRole('button', { name: 'Review purchase' }).click()
+    await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+    await page.waitForLoadState('networkidle')
+    await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once, by ACH/).check()
+    const debitsBefore = listStandInTransfers()
+    await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
+    await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
+    const purchaseUrl = page.url()
+
+    // The bank posts and settles the debit: the note starts earning.
+    const debit = findNewTransfer(debitsBefore)
+    await simulateTransfer(debit, 'posted')
+    await simulateTransfer(debit, 'settled')
+    await expect(page.getByRole('heading', { name: 'Active, earning interest' })).toBeVisible({
+      timeout: 30_000,
+    })
+
+    // Six months pass in a click; the worker matures the note and sends the payout.
+    const creditsBefore = listStandInTransfers()
+    await page.goto('/dev/clock', { waitUntil: 'networkidle' })
+    await page.getByRole('button', { name: /Forward to the next maturity/ }).click()
+    await expect(page.getByText('The clock moved')).toBeVisible()
+    await expect
+      .poll(() => listStandInTransfers().length, { timeout: 30_000 })
+      .toBe(creditsBefore.length + 1)
+    const credit = findNewTransfer(creditsBefore)
+    await simulateTransfer(credit, 'posted')
+    await simulateTransfer(credit, 'settled')
+
+    await page.goto(purchaseUrl)
+    await expect(page.getByRole('heading', { name: 'Paid out' })).toBeVisible({ timeout: 30_000 })
+
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(investor.email)}`)
+    await expect(page.getByText(/payout of \$1,0\d\d\.\d\d has arrived/).first()).toBeVisible({
+      timeout: 15_000,
+    })
+  } finally {
+    await resetClock()
+  }
+})
