@@ -67,7 +67,14 @@ export function openDatabase(config: Env['database']): Database {
   return {
     db,
     client,
-    write: (work) => queued(() => db.transaction(work, { behavior: 'immediate' })),
+    // On an embedded replica the write went to the primary; syncing before answering means the
+    // caller's next read (a purchase page after buying) sees it.
+    write: (work) =>
+      queued(async () => {
+        const result = await db.transaction(work, { behavior: 'immediate' })
+        if (isReplica) await client.sync()
+        return result
+      }),
     async syncReplica() {
       if (isReplica) await client.sync()
     },
