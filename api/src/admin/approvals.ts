@@ -8,7 +8,7 @@ import { cancelPendingPurchase } from '../purchases/cancel.ts'
 import { recordAudit } from './audit.ts'
 
 /** Money-moving actions and rate changes: one admin asks, another approves (maker-checker). */
-export const approvalActions = ['offering.cancel', 'offering.rate'] as const
+export const approvalActions = ['offering.cancel', 'offering.rate', 'purchase.refund'] as const
 export type ApprovalAction = (typeof approvalActions)[number]
 
 export async function requestApproval(
@@ -127,6 +127,8 @@ async function executeApproval(
       return changeRate(deps, approval, adminId)
     case 'offering.cancel':
       return cancelOffering(deps, approval, adminId)
+    case 'purchase.refund':
+      return refundPurchase(deps, approval, adminId)
   }
 }
 
@@ -199,6 +201,65 @@ async function cancelOffering(
   }
   const repaid = await refundCancelledOfferings(deps, approval.targetId)
   return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to repay today`
+}
+
+/**
+ * Refunds one purchase: a debit still pending is cancelled at Plaid; an active note is repaid
+ * today with interest to date, through the maturity job like any payout.
+ */
+async function refundPurchase(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const purchase = await deps.database.db.query.purchases.findFirst({
+    where: eq(purchases.id, approval.targetId),
+  })
+  if (!purchase) return 'not applied: the purchase no longer exists'
+  if (purchase.state === 'pending') {
+    const cancelled = await cancelPendingPurchase(deps, purchase, 'refunded by Tenor').catch(
+      () => false,
+    )
+    return cancelled
+      ? 'debit cancelled before it went out'
+      : 'not applied: the debit is already on its way; ask again once it settles'
+  }
+  if (purchase.state !== 'active') return `not applied: the purchase is ${purchase.state}`
+
+  const now = deps.clock.now()
+  const today = businessDateOf(now, deps.env.businessTimeZone)
+  await deps.database.write(async (tx) => {
+    await tx
+      .update(purchases)
+      .set({
+        maturityDate: today,
+        maturityInstruction: 'payout',
+        rolloverOfferingId: null,
+        updatedAt: now,
+      })
+      .where(and(eq(purchases.id, purchase.id), eq(purchases.state, 'active')))
+    await tx.insert(purchaseEvents).values({
+      id: newId(),
+      purchaseId: purchase.id,
+      fromState: 'active',
+      toState: 'active',
+      reason: 'refund approved: repaid today with interest to date',
+      createdAt: now,
+    })
+    await recordAudit(tx, {
+      adminId,
+      action: 'purchase.refunded',
+      targetType: 'purchase',
+      targetId: purchase.id,
+      before: {
+        maturityDate: purchase.maturityDate,
+        maturityInstruction: purchase.maturityInstruction,
+      },
+      after: { maturityDate: today, maturityInstruction: 'payout' },
+      at: now,
+    })
+  })
+  return 'note set to repay today with interest to date'
 }
 
 /**

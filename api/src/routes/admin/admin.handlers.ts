@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import { kycProfiles, users } from '@tenor/db/schema'
+import { kycProfiles, offerings, purchases, users } from '@tenor/db/schema'
 import { and, desc, eq, or, sql } from 'drizzle-orm'
 import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
@@ -7,6 +7,7 @@ import { readKyc } from '../../kyc/kyc.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
+import { listBanks } from '../../plaid/banks.ts'
 import type * as routes from './admin.routes.ts'
 
 type UserRow = typeof users.$inferSelect
@@ -52,7 +53,31 @@ export function createAdminHandlers(deps: AppDeps) {
     const { userId } = c.req.valid('param')
     const row = await database.db.query.users.findFirst({ where: eq(users.id, userId) })
     if (!row) throw notFound('user')
-    return c.json({ user: toAdminUser(row), kyc: await readKyc(database, userId) }, 200)
+    const [kyc, banks, holdings] = await Promise.all([
+      readKyc(database, userId),
+      listBanks(database, userId),
+      database.db
+        .select({ purchase: purchases, slug: offerings.slug })
+        .from(purchases)
+        .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+        .where(eq(purchases.userId, userId))
+        .orderBy(desc(purchases.createdAt)),
+    ])
+    return c.json(
+      {
+        user: toAdminUser(row),
+        kyc,
+        banks,
+        holdings: holdings.map(({ purchase, slug }) => ({
+          purchaseId: purchase.id,
+          offeringSlug: slug,
+          amountCents: purchase.amountCents,
+          state: purchase.state,
+          maturityDate: purchase.maturityDate,
+        })),
+      },
+      200,
+    )
   }
 
   const decideKyc: RouteHandler<typeof routes.decideKyc, AuthedEnv> = async (c) => {

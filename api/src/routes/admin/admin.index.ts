@@ -45,5 +45,6 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(purchaseRoutes.exportPurchases, purchases.exportPurchases)
     .openapi(purchaseRoutes.searchPurchases, purchases.searchPurchases)
     .openapi(purchaseRoutes.getPurchase, purchases.getPurchase)
+    .openapi(purchaseRoutes.requestRefund, purchases.requestRefund)
     .openapi(operationsRoutes.getOperations, createOperationsHandler(deps))
 }

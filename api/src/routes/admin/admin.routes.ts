@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { bank } from '../banks/banks.routes.ts'
 import { kycView } from '../kyc/kyc.schemas.ts'
 
 const tags = ['Admin']
@@ -50,10 +51,26 @@ export const getUser = createRoute({
   method: 'get',
   path: '/users/{userId}',
   tags,
-  summary: 'One user with their KYC details (tax id masked)',
+  summary: 'One user with KYC (tax id masked), banks (masks only) and holdings',
   request: { params: z.object({ userId }) },
   responses: {
-    200: jsonResponse(z.object({ user: adminUser, kyc: kycView }), 'The user'),
+    200: jsonResponse(
+      z.object({
+        user: adminUser,
+        kyc: kycView,
+        banks: z.array(bank).openapi({ description: 'Account names and masks only.' }),
+        holdings: z.array(
+          z.object({
+            purchaseId: z.string(),
+            offeringSlug: z.string(),
+            amountCents: z.number().int(),
+            state: z.string(),
+            maturityDate: z.string().nullable(),
+          }),
+        ),
+      }),
+      'The user',
+    ),
     401: errorResponse('Not signed in'),
     403: errorResponse('Not an administrator, or two-factor is not on for this session'),
     404: errorResponse('No such user'),

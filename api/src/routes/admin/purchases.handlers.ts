@@ -10,8 +10,9 @@ import {
   users,
 } from '@tenor/db/schema'
 import { and, asc, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
-import { notFound } from '../../lib/errors.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
 import type * as routes from './purchases.routes.ts'
 
@@ -152,5 +153,24 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     )
   }
 
-  return { searchPurchases, exportPurchases, getPurchase }
+  const requestRefund: RouteHandler<typeof routes.requestRefund, AuthedEnv> = async (c) => {
+    const { purchaseId } = c.req.valid('param')
+    const purchase = await database.db.query.purchases.findFirst({
+      where: eq(purchases.id, purchaseId),
+    })
+    if (!purchase) throw notFound('purchase')
+    if (purchase.state !== 'pending' && purchase.state !== 'active') {
+      throw new ApiError(409, 'not_refundable', `A ${purchase.state} purchase cannot be refunded.`)
+    }
+    const approvalId = await requestApproval(deps, {
+      action: 'purchase.refund',
+      targetType: 'purchase',
+      targetId: purchase.id,
+      payload: { reason: c.req.valid('json').reason, amountCents: purchase.amountCents },
+      adminId: c.get('user').id,
+    })
+    return c.json({ approvalId, state: 'pending' as const }, 202)
+  }
+
+  return { searchPurchases, exportPurchases, getPurchase, requestRefund }
 }

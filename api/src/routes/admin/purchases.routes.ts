@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { purchaseStates } from '@tenor/db/schema'
-import { errorResponse, jsonResponse } from '../../lib/openapi.ts'
+import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 
 const tags = ['Admin']
 const denied = {
@@ -116,5 +116,34 @@ export const getPurchase = createRoute({
     ),
     ...denied,
     404: errorResponse('No such purchase'),
+  },
+})
+
+export const requestRefund = createRoute({
+  method: 'post',
+  path: '/purchases/{purchaseId}/refund',
+  tags,
+  summary: 'Ask to refund a purchase; a second administrator must approve',
+  description:
+    'On approval a pending debit is cancelled, or an active note is repaid by ACH credit today with interest to date.',
+  request: {
+    params: z.object({
+      purchaseId: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: 'purchaseId', in: 'path' } }),
+    }),
+    body: jsonBody(z.strictObject({ reason: z.string().trim().min(5).max(500) })),
+  },
+  responses: {
+    202: jsonResponse(
+      z.object({ approvalId: z.string(), state: z.literal('pending') }),
+      'Waiting for a second administrator',
+    ),
+    ...denied,
+    404: errorResponse('No such purchase'),
+    409: errorResponse('Not refundable in its state, or a request is already waiting'),
+    422: errorResponse('Invalid input'),
   },
 })

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { purchases } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import {
+  buyActiveNote,
+  readPayout,
+  runWorkerJob,
+  settleSentPayouts,
+} from '../support/maturities.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  buy,
+  expectLedgerClean,
+  readOffering,
+  readPurchase,
+} from '../support/purchases.ts'
+import { signUpAdmin } from '../support/users.ts'
+
+let t: PlaidTestApp
+let maker: { token: string }
+let checker: { token: string }
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  maker = await signUpAdmin(t, 'maker@example.com')
+  checker = await signUpAdmin(t, 'checker@example.com')
+})
+afterEach(() => t.close())
+
+async function approve(approvalId: string) {
+  const res = await t.request(`/admin/approvals/${approvalId}/approve`, {
+    json: {},
+    token: checker.token,
+  })
+  expect(res.status).toBe(200)
+  return (await res.json()) as { state: string; result: string }
+}
+
+describe('refunds need a second administrator', () => {
+  test('a second admin approves a refund; the investor is repaid with interest to date, once', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    // A note bought a month ago: it has earned interest to date.
+    await t.db.database.db
+      .update(purchases)
+      .set({ settledOn: '2026-01-30' })
+      .where(eq(purchases.id, note.id))
+
+    const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
+      json: { reason: 'Investor asked within the cooling-off period.' },
+      token: maker.token,
+    })
+    expect(asked.status).toBe(202)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    expect((await readPurchase(t, note.id)).state).toBe('active')
+
+    expect((await approve(approvalId)).result).toContain('repay today')
+    await runWorkerJob(t)
+    await runWorkerJob(t)
+    const payout = await readPayout(t, note.id)
+    expect(payout.amountCents).toBeGreaterThan(100_000)
+    expect(await settleSentPayouts(t)).toBe(1)
+    expect((await readPurchase(t, note.id)).state).toBe('paid')
+    await expectLedgerClean(t)
+  })
+
+  test('cancelling an unfunded offering cancels pending debits and repays settled notes', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const bob = await addBuyer(t, 'bob@example.com')
+    const settled = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const pendingRes = await buy(t, bob, { offeringId: offering.id, amountCents: 50_000 })
+    const pending = ((await pendingRes.json()) as { purchase: { id: string } }).purchase
+
+    const asked = await t.request(`/admin/offerings/${offering.id}/cancel`, {
+      json: { reason: 'The series did not fund.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const outcome = await approve(approvalId)
+    expect(outcome.result).toContain('1 pending debits cancelled')
+    expect((await readOffering(t, offering.id)).status).toBe('cancelled')
+    expect((await readPurchase(t, pending.id)).state).toBe('cancelled')
+
+    await runWorkerJob(t)
+    await runWorkerJob(t)
+    expect(await settleSentPayouts(t)).toBe(1)
+    expect((await readPurchase(t, settled.id)).state).toBe('paid')
+    expect((await readOffering(t, offering.id)).reservedCents).toBe(100_000)
+    await expectLedgerClean(t)
+  })
+})
