@@ -1,35 +1,9 @@
 import { readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
 import { e2eUrls } from '../ports.ts'
-import { createSecondAdmin, grantAdminRole, openAdminWindow } from './support/admin.ts'
+import { createDraft, createSecondAdmin, grantAdminRole, openAdminWindow } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { expect, test } from './support/fixtures.ts'
 import { createInvestor } from './support/investors.ts'
-
-/** Today and a date some days ahead, as the date inputs take them (`YYYY-MM-DD`, New York). */
-function isoDay(offsetDays: number): string {
-  const day = new Date(Date.now() + offsetDays * 24 * 60 * 60 * 1000)
-  return day.toLocaleDateString('en-CA', { timeZone: 'America/New_York' })
-}
-
-/** Fills in the offering form and saves a draft; the page is then the draft's own. */
-async function createDraft(page: Page, slug: string, name: string): Promise<void> {
-  await page.goto('/admin/offerings/new', { waitUntil: 'networkidle' })
-  await page.getByLabel('Name', { exact: true }).fill(name)
-  await page.getByLabel('Address name (slug)').fill(slug)
-  await page.getByLabel('Issuer').fill('Tenor Funding II LLC')
-  await page.getByLabel('Description').fill('A three-month note for the stories.')
-  await page.getByLabel('Rate (% a year)').fill('4.75')
-  await page.getByLabel('Term (months)').fill('3')
-  await page.getByLabel('Offering size').fill('100,000')
-  await page.getByLabel('Minimum purchase').fill('500')
-  await page.getByLabel('Maximum purchase').fill('10,000')
-  await page.getByLabel('In steps of').fill('100')
-  await page.getByLabel('Opens on').fill(isoDay(0))
-  await page.getByLabel('Closes on').fill(isoDay(30))
-  await page.getByRole('button', { name: 'Save draft' }).click()
-  await expect(page.getByText('Draft saved.')).toBeVisible()
-}
 
 test.describe('with an approved investor', () => {
   test.use({ kycApproved: true })

@@ -54,8 +54,12 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
     await simulateTransfer(credit, 'posted')
     await simulateTransfer(credit, 'settled')
 
-    await page.goto(purchaseUrl)
-    await expect(page.getByRole('heading', { name: 'Paid out' })).toBeVisible({ timeout: 30_000 })
+    // A page that reached "Matured" does not follow on by itself: reload until the settled
+    // credit has been applied.
+    await expect(async () => {
+      await page.goto(purchaseUrl)
+      await expect(page.getByRole('heading', { name: 'Paid out' })).toBeVisible({ timeout: 2_000 })
+    }).toPass({ timeout: 30_000 })
 
     await page.goto(`/dev/mailbox?to=${encodeURIComponent(investor.email)}`)
     await expect(page.getByText(/payout of \$1,0\d\d\.\d\d has arrived/).first()).toBeVisible({

@@ -1,10 +1,11 @@
-import { formatRate } from './format.ts'
+import { formatRate, formatUsd } from './format.ts'
 
 /** Plain words for the requests that wait for a second administrator. */
 
 const actionWords: Record<string, string> = {
   'offering.cancel': 'Cancel an offering and repay its investors',
   'offering.rate': 'Change an open offering’s rate',
+  'purchase.refund': 'Refund a purchase to its investor',
 }
 
 export function describeApprovalAction(action: string): string {
@@ -25,6 +26,10 @@ export function describeApprovalPayload(action: string, payload: string): string
   }
   if (action === 'offering.cancel' && typeof value.reason === 'string') {
     return `Reason: ${value.reason}`
+  }
+  if (action === 'purchase.refund' && typeof value.reason === 'string') {
+    const amount = typeof value.amountCents === 'number' ? `${formatUsd(value.amountCents)}. ` : ''
+    return `${amount}Reason: ${value.reason}`
   }
   return payload
 }

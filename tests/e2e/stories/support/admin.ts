@@ -129,3 +129,33 @@ export async function openAdminWindow(
   await expect(page.getByRole('heading', { name: 'Admin console' })).toBeVisible()
   return { page, close: () => context.close() }
 }
+
+/** Today and a date some days ahead, as the date inputs take them (`YYYY-MM-DD`, New York). */
+export function isoDay(offsetDays: number): string {
+  const day = new Date(Date.now() + offsetDays * 24 * 60 * 60 * 1000)
+  return day.toLocaleDateString('en-CA', { timeZone: 'America/New_York' })
+}
+
+/** Fills in the offering form and saves a draft; the page is then the draft's own. */
+export async function createDraft(
+  page: Page,
+  slug: string,
+  name: string,
+  description = 'A three-month note for the stories.',
+): Promise<void> {
+  await page.goto('/admin/offerings/new', { waitUntil: 'networkidle' })
+  await page.getByLabel('Name', { exact: true }).fill(name)
+  await page.getByLabel('Address name (slug)').fill(slug)
+  await page.getByLabel('Issuer').fill('Tenor Funding II LLC')
+  await page.getByLabel('Description').fill(description)
+  await page.getByLabel('Rate (% a year)').fill('4.75')
+  await page.getByLabel('Term (months)').fill('3')
+  await page.getByLabel('Offering size').fill('100,000')
+  await page.getByLabel('Minimum purchase').fill('500')
+  await page.getByLabel('Maximum purchase').fill('10,000')
+  await page.getByLabel('In steps of').fill('100')
+  await page.getByLabel('Opens on').fill(isoDay(0))
+  await page.getByLabel('Closes on').fill(isoDay(30))
+  await page.getByRole('button', { name: 'Save draft' }).click()
+  await expect(page.getByText('Draft saved.')).toBeVisible()
+}

@@ -99,3 +99,18 @@ export async function exportPurchases(
 
   return refused(await readAdminProblem(response), [422])
 }
+
+/** Asks a second administrator to approve refunding a pending or active purchase. */
+export async function requestRefund(
+  api: ApiClient,
+  purchaseId: string,
+  reason: string,
+): Promise<AdminOutcome<{ approvalId: string }>> {
+  const response = await api.admin.purchases[':purchaseId'].refund.$post({
+    param: { purchaseId },
+    json: { reason },
+  })
+  if (response.status === 202) return { ok: true, value: await response.json() }
+
+  return refused(await readAdminProblem(response), [404, 409, 422])
+}

@@ -1,13 +1,36 @@
 import { error } from '@sveltejs/kit'
-import { findPurchase } from '#lib/server/admin-purchases.ts'
+import { listApprovals } from '#lib/server/admin-governance.ts'
+import { findPurchase, requestRefund } from '#lib/server/admin-purchases.ts'
+import { readFields, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
-import type { PageServerLoad } from './$types'
+import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = async (event) => {
   requireAdmin(event)
 
-  const found = await findPurchase(event.locals.api, event.params.id)
+  const { api } = event.locals
+  const purchaseId = event.params.id
+  const [found, waiting] = await Promise.all([
+    findPurchase(api, purchaseId),
+    listApprovals(api, 'pending'),
+  ])
   if (!found) error(404, 'There is no purchase with that id.')
 
-  return found
+  return {
+    ...found,
+    refundWaiting: waiting.some(
+      (approval) => approval.action === 'purchase.refund' && approval.targetId === purchaseId,
+    ),
+  }
+}
+
+export const actions: Actions = {
+  refund: async (event) => {
+    requireAdmin(event)
+
+    const { reason } = readFields(await event.request.formData(), ['reason'])
+    const outcome = await requestRefund(event.locals.api, event.params.id, reason)
+    if (outcome.ok) return { form: 'refund', requested: true }
+    return rejectWithProblem(outcome.problem, 'refund', ['reason'], { reason })
+  },
 }

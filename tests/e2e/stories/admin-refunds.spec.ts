@@ -1,0 +1,163 @@
+import type { Browser, Page } from '@playwright/test'
+import { e2eUrls } from '../ports.ts'
+import { createDraft, createSecondAdmin, openAdminWindow } from './support/admin.ts'
+import { linkBankWithChooser } from './support/banks.ts'
+import { expect, test } from './support/fixtures.ts'
+import { createInvestor } from './support/investors.ts'
+import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
+
+// Buying needs an approved identity check: the fixture sends one and the demo admin approves it.
+test.use({ kycApproved: true })
+
+/** Creates and publishes an offering open from today; the page is then the offering's own. */
+async function publishOffering(page: Page, slug: string, name: string): Promise<void> {
+  await createDraft(page, slug, name, 'A three-month note for the refund stories.')
+  await page.getByRole('button', { name: 'Publish offering' }).click()
+  await expect(page.getByText('Published.')).toBeVisible()
+}
+
+/** The investor buys $1,000 of the offering and the debit settles; answers the purchase's id. */
+async function buyAndSettle(page: Page, slug: string): Promise<string> {
+  await linkBankWithChooser(page, 'First Platypus Bank')
+  await page.goto(`/offerings/${slug}/buy`, { waitUntil: 'networkidle' })
+  await page.getByLabel('Amount to invest (USD)').fill('1,000')
+  await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
+  await page.getByRole('button', { name: 'Review purchase' }).click()
+  await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once, by ACH/).check()
+  const debitsBefore = listStandInTransfers()
+  await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
+  await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
+
+  const debit = findNewTransfer(debitsBefore)
+  await simulateTransfer(debit, 'posted')
+  await simulateTransfer(debit, 'settled')
+  await expect(page.getByRole('heading', { name: 'Active, earning interest' })).toBeVisible({
+    timeout: 30_000,
+  })
+  return new URL(page.url()).pathname.split('/').at(-1) ?? ''
+}
+
+/** A second administrator approves the waiting request whose card mentions `text`. */
+async function approveAsSecondAdmin(browser: Browser, text: string): Promise<void> {
+  const context = await browser.newContext()
+  try {
+    const token = await createSecondAdmin(await createInvestor('Second Admin'))
+    await context.addCookies([
+      { name: 'tenor_session', value: token, url: e2eUrls.web, httpOnly: true, sameSite: 'Lax' },
+    ])
+    const second = await context.newPage()
+    await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
+    const request = second.getByRole('listitem').filter({ hasText: text })
+    await request.getByRole('button', { name: 'Approve and carry out' }).click()
+    await expect(request).toHaveCount(0)
+    await expect(second.getByRole('status')).toContainText('Decided')
+  } finally {
+    await context.close()
+  }
+}
+
+/** Waits for the worker's ACH credit at the stand-in, then has the bank settle it. */
+async function settleNextCredit(before: ReturnType<typeof listStandInTransfers>) {
+  await expect
+    .poll(() => listStandInTransfers().length, { timeout: 30_000 })
+    .toBe(before.length + 1)
+  const credit = findNewTransfer(before)
+  await simulateTransfer(credit, 'posted')
+  await simulateTransfer(credit, 'settled')
+}
+
+/** The investor's purchase page, reloaded until the credit's settlement has been applied. */
+async function expectPaidOut(page: Page, purchaseId: string) {
+  await expect(async () => {
+    await page.goto(`/purchases/${purchaseId}`)
+    await expect(page.getByRole('heading', { name: 'Paid out' })).toBeVisible({ timeout: 2_000 })
+  }).toPass({ timeout: 30_000 })
+}
+
+test('an admin cancels an unfunded offering and the investor is refunded', async ({
+  page,
+  browser,
+  investor: _,
+}) => {
+  test.slow()
+  const slug = `story-unfunded-${Date.now()}`
+  const name = `Story Unfunded ${Date.now()}`
+  const admin = await openAdminWindow(browser)
+  try {
+    await publishOffering(admin.page, slug, name)
+  } finally {
+    await admin.close()
+  }
+
+  const purchaseId = await buyAndSettle(page, slug)
+
+  const again = await openAdminWindow(browser)
+  try {
+    await again.page.goto('/admin/offerings', { waitUntil: 'networkidle' })
+    await again.page.getByRole('row').filter({ hasText: name }).getByRole('link').first().click()
+    await expect(again.page.getByRole('heading', { name })).toBeVisible()
+    await again.page.getByLabel('Reason').fill('Too few investors before the closing date.')
+    await again.page.getByRole('button', { name: 'Ask to cancel' }).click()
+    await expect(
+      again.page.getByText('Requested. Another administrator must approve it.'),
+    ).toBeVisible()
+  } finally {
+    await again.close()
+  }
+
+  const creditsBefore = listStandInTransfers()
+  await approveAsSecondAdmin(browser, name)
+  await settleNextCredit(creditsBefore)
+
+  await expectPaidOut(page, purchaseId)
+})
+
+test('a second admin approves a refund', async ({ page, browser, investor }) => {
+  test.slow()
+  const slug = `story-refund-${Date.now()}`
+  const admin = await openAdminWindow(browser)
+  try {
+    await publishOffering(admin.page, slug, `Story Refund ${Date.now()}`)
+  } finally {
+    await admin.close()
+  }
+
+  const purchaseId = await buyAndSettle(page, slug)
+  const reason = `Investor asked to unwind ${purchaseId}.`
+
+  const again = await openAdminWindow(browser)
+  try {
+    await again.page.goto(`/admin/purchases/${purchaseId}`, { waitUntil: 'networkidle' })
+    await again.page.getByRole('button', { name: 'Request a refund' }).click()
+    // A reason is required: the form comes back with the field marked.
+    await expect(again.page.getByLabel('Reason')).toHaveAttribute('aria-invalid', 'true')
+    await again.page.getByLabel('Reason').fill(reason)
+    await again.page.getByRole('button', { name: 'Request a refund' }).click()
+    await expect(
+      again.page.getByText('Requested. Another administrator must approve it.'),
+    ).toBeVisible()
+
+    // The request is labelled in words, and the holding shows on the investor's page.
+    await again.page.goto('/admin/approvals', { waitUntil: 'networkidle' })
+    const request = again.page.getByRole('listitem').filter({ hasText: reason })
+    await expect(request).toContainText('Refund a purchase to its investor')
+    await expect(request).toContainText('Your request')
+    await again.page.goto(`/admin/purchases/${purchaseId}`, { waitUntil: 'networkidle' })
+    await again.page.getByRole('link', { name: investor.email }).click()
+    const holdings = again.page.getByRole('region', { name: 'Holdings' })
+    await expect(holdings.getByRole('row').filter({ hasText: slug })).toContainText('$1,000.00')
+    await expect(
+      again.page.getByRole('region', { name: 'Banks' }).getByRole('row').nth(1),
+    ).toContainText('First Platypus Bank')
+  } finally {
+    await again.close()
+  }
+
+  const creditsBefore = listStandInTransfers()
+  await approveAsSecondAdmin(browser, reason)
+  await settleNextCredit(creditsBefore)
+
+  await expectPaidOut(page, purchaseId)
+})
