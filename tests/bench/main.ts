@@ -11,6 +11,7 @@ import { type BenchFigure, formatTable } from './figures.ts'
 import { root } from './harness.ts'
 import { benchLoginFlood } from './login-flood-figure.ts'
 import { benchPublicRead } from './public-read.ts'
+import { benchPurchaseOverHttp } from './purchase-http.ts'
 import { benchWritePath } from './write-path.ts'
 
 const { values } = parseArgs({
@@ -28,6 +29,7 @@ const benches: Record<string, () => Promise<BenchFigure[]>> = {
   'public-read': () => benchPublicRead(rounds, seconds),
   'login-flood': () => benchLoginFlood(rounds, seconds),
   'write-path': () => benchWritePath(rounds),
+  'purchase-http': () => benchPurchaseOverHttp(),
 }
 
 const figures: BenchFigure[] = []
