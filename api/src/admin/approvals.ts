@@ -1,5 +1,5 @@
-import { newId } from '@tenor/db'
-import { businessDateOf } from '@tenor/db/domain'
+import { newId, type Tx } from '@tenor/db'
+import { businessDateOf, type CalendarDate } from '@tenor/db/domain'
 import { adminApprovals, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
@@ -229,23 +229,7 @@ async function refundPurchase(
   const now = deps.clock.now()
   const today = businessDateOf(now, deps.env.businessTimeZone)
   await deps.database.write(async (tx) => {
-    await tx
-      .update(purchases)
-      .set({
-        maturityDate: today,
-        maturityInstruction: 'payout',
-        rolloverOfferingId: null,
-        updatedAt: now,
-      })
-      .where(and(eq(purchases.id, purchase.id), eq(purchases.state, 'active')))
-    await tx.insert(purchaseEvents).values({
-      id: newId(),
-      purchaseId: purchase.id,
-      fromState: 'active',
-      toState: 'active',
-      reason: 'refund approved: repaid today with interest to date',
-      createdAt: now,
-    })
+    await repayToday(tx, purchase.id, { today, now, reason: 'refund approved' })
     await recordAudit(tx, {
       adminId,
       action: 'purchase.refunded',
@@ -302,25 +286,37 @@ export async function refundCancelledOfferings(
         purchase.maturityInstruction === 'payout'
       )
         continue
-      await tx
-        .update(purchases)
-        .set({
-          maturityDate: today,
-          maturityInstruction: 'payout',
-          rolloverOfferingId: null,
-          updatedAt: now,
-        })
-        .where(and(eq(purchases.id, purchase.id), eq(purchases.state, 'active')))
-      await tx.insert(purchaseEvents).values({
-        id: newId(),
-        purchaseId: purchase.id,
-        fromState: 'active',
-        toState: 'active',
-        reason: 'offering cancelled: repaid today with interest to date',
-        createdAt: now,
-      })
+      await repayToday(tx, purchase.id, { today, now, reason: 'offering cancelled' })
       count++
     }
     return count
+  })
+}
+
+/**
+ * Makes an active note mature today with payout as its instruction, so the maturity job repays
+ * principal and interest to date exactly as it repays any maturity; the history says why.
+ */
+async function repayToday(
+  tx: Tx,
+  purchaseId: string,
+  input: { today: CalendarDate; now: Date; reason: string },
+): Promise<void> {
+  await tx
+    .update(purchases)
+    .set({
+      maturityDate: input.today,
+      maturityInstruction: 'payout',
+      rolloverOfferingId: null,
+      updatedAt: input.now,
+    })
+    .where(and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')))
+  await tx.insert(purchaseEvents).values({
+    id: newId(),
+    purchaseId,
+    fromState: 'active',
+    toState: 'active',
+    reason: `${input.reason}: repaid today with interest to date`,
+    createdAt: input.now,
   })
 }
