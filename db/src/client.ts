@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { type Client, createClient, type InStatement, type TransactionMode } from '@libsql/client'
+import {
+  type Client,
+  createClient,
+  type InStatement,
+  type Transaction,
+  type TransactionMode,
+} from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import type { Env } from './env.ts'
 import * as schema from './schema/index.ts'
@@ -19,6 +25,12 @@ export interface Database {
    * a busy timeout would block the event loop. Work must not call the network.
    */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * `write` on the libSQL client itself, for the hot paths written as plain SQL (the purchase
+   * reservation): the same queue, the same immediate transaction, no query builder. A thrown
+   * error rolls back, and so may `work` itself; otherwise the transaction commits.
+   */
+  writeSql<T>(work: (tx: Transaction) => Promise<T>): Promise<T>
   /** After a write, bring an embedded replica up to date so the caller reads its own write. */
   syncReplica(): Promise<void>
   close(): void
@@ -74,6 +86,20 @@ export function openDatabase(config: Env['database']): Database {
         const result = await db.transaction(work, { behavior: 'immediate' })
         if (isReplica) await client.sync()
         return result
+      }),
+    writeSql: (work) =>
+      queued(async () => {
+        const tx = await client.transaction('write')
+        try {
+          const result = await work(tx)
+          // Work that found nothing to do may have rolled back already.
+          if (!tx.closed) await tx.commit()
+          if (isReplica) await client.sync()
+          return result
+        } finally {
+          // Closing a transaction that did not commit rolls it back.
+          tx.close()
+        }
       }),
     async syncReplica() {
       if (isReplica) await client.sync()

@@ -188,7 +188,7 @@ interface WriteResult {
   oversold: number
 }
 
-async function measure(
+export async function measure(
   kind: 'tenor' | 'raw',
   concurrency: number,
   count: number,
@@ -210,10 +210,14 @@ async function measure(
     amountCents: amount,
     consent: true as const,
   }
+  // The caller's checks read the buyer and the offering before the reservation; so does this.
+  const buyer = { id: f.userId, email: `${f.userId}@example.com`, legalName: 'Bench Buyer' }
+  const [offering] = await f.database.db.select().from(offerings)
+  if (!offering) throw new Error('The bench offering is missing')
   const one = async (keyId: string) => {
     try {
       if (kind === 'raw') await rawPurchase(f, keyId, queue)
-      else await reservePurchase(deps, { userId: f.userId, request, keyId, today })
+      else await reservePurchase(deps, { buyer, offering, request, keyId, today })
     } catch (error) {
       // A sold-out refusal is the expected answer for the last fifth; anything else is an error.
       if (
@@ -231,8 +235,8 @@ async function measure(
     await Promise.all(keys.slice(i, i + concurrency).map(one))
   }
   const seconds = (performance.now() - started) / 1000
-  const [offering] = await f.database.db.select().from(offerings)
-  const oversold = offering && offering.reservedCents > offering.capacityCents ? 1 : 0
+  const [after] = await f.database.db.select().from(offerings)
+  const oversold = after && after.reservedCents > after.capacityCents ? 1 : 0
   f.remove()
   return { perSecond: count / seconds, errors, oversold }
 }

@@ -1,5 +1,5 @@
 import { newId, type Tx } from '@tenor/db'
-import { outboxMessages } from '@tenor/db/schema'
+import { executeInTx, type Statement } from '@tenor/db/statement'
 import type { RenderedEmail } from './emails.ts'
 
 export interface OutgoingEmail extends RenderedEmail {
@@ -15,19 +15,25 @@ export interface OutgoingEmail extends RenderedEmail {
  * event that caused it committed. The worker delivers it later.
  */
 export async function enqueueEmail(tx: Tx, email: OutgoingEmail, now: Date): Promise<void> {
-  await tx
-    .insert(outboxMessages)
-    .values({
-      id: newId(),
-      kind: email.kind,
-      dedupeKey: email.dedupeKey,
-      userId: email.userId,
-      toAddress: email.to,
-      subject: email.subject,
-      textBody: email.text,
-      htmlBody: email.html,
-      nextAttemptAt: now,
-      createdAt: now,
-    })
-    .onConflictDoNothing({ target: outboxMessages.dedupeKey })
+  await executeInTx(tx)(outboxStatement(email, now))
+}
+
+/** The outbox insert as plain SQL, for paths that write through `Database.writeSql`. */
+export function outboxStatement(email: OutgoingEmail, now: Date): Statement {
+  return {
+    sql: `insert into outbox_messages (id, kind, dedupe_key, user_id, to_address, subject, text_body, html_body, next_attempt_at, created_at)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dedupe_key) do nothing`,
+    args: [
+      newId(),
+      email.kind,
+      email.dedupeKey,
+      email.userId,
+      email.to,
+      email.subject,
+      email.text,
+      email.html,
+      now.getTime(),
+      now.getTime(),
+    ],
+  }
 }

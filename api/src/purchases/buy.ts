@@ -81,14 +81,14 @@ async function runPurchase(
   if (claim.kind === 'resume') {
     purchaseId = claim.purchaseId
   } else {
-    await checkPurchaseRequest(deps, user, request, today)
-    const reserved = await reservePurchase(deps, {
-      userId: user.id,
+    const offering = await checkPurchaseRequest(deps, user, request, today)
+    purchaseId = await reservePurchase(deps, {
+      buyer: user,
+      offering,
       request,
       keyId: claim.keyId,
       today,
     })
-    purchaseId = reserved.id
   }
 
   const purchase = await advancePurchase(deps, purchaseId, { reconciling: claim.kind === 'resume' })

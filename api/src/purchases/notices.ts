@@ -3,7 +3,7 @@ import type { UndoneState } from '@tenor/db/domain'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { purchaseActive, purchaseReceived, purchaseStopped } from '../lib/emails.ts'
-import { enqueueEmail } from '../lib/outbox.ts'
+import { enqueueEmail, type OutgoingEmail } from '../lib/outbox.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 
@@ -11,6 +11,13 @@ import type { OfferingRow, PurchaseRow } from './records.ts'
  * Emails about a purchase, written to the outbox in the transaction that changes the purchase,
  * so an email exists exactly when its event committed. Each is keyed by purchase and event.
  */
+
+/** Who an email about a purchase goes to. */
+export interface Buyer {
+  id: string
+  email: string
+  legalName: string
+}
 
 export interface NoticeContext {
   now: Date
@@ -40,22 +47,33 @@ async function sendNotice(
   )
 }
 
-const wordsOf = (purchase: PurchaseRow, offering: OfferingRow) => ({
+const wordsOf = (
+  purchase: Pick<PurchaseRow, 'amountCents'>,
+  offering: Pick<OfferingRow, 'name'>,
+) => ({
   offeringName: offering.name,
   amount: formatUsd(purchase.amountCents),
 })
 
-export function noticePurchaseReceived(
-  tx: Tx,
-  ctx: NoticeContext,
-  purchase: PurchaseRow,
-  offering: OfferingRow,
-): Promise<void> {
-  const url = `${ctx.publicUrl}/purchases/${purchase.id}`
+/**
+ * The "purchase received" email, rendered before the reservation takes the write lock: the
+ * buyer and offering are those the request was checked against.
+ */
+export function purchaseReceivedEmail(
+  buyer: Buyer,
+  purchase: Pick<PurchaseRow, 'id' | 'amountCents'>,
+  offering: Pick<OfferingRow, 'name'>,
+  publicUrl: string,
+): OutgoingEmail {
+  const url = `${publicUrl}/purchases/${purchase.id}`
 
-  return sendNotice(tx, ctx, purchase, 'received', (name) =>
-    purchaseReceived(name, wordsOf(purchase, offering), url),
-  )
+  return {
+    kind: 'purchase_received',
+    dedupeKey: `purchase:${purchase.id}:received`,
+    userId: buyer.id,
+    to: buyer.email,
+    ...purchaseReceived(buyer.legalName, wordsOf(purchase, offering), url),
+  }
 }
 
 export function noticePurchaseActive(

@@ -1,107 +1,170 @@
-import { newId } from '@tenor/db'
+import type { Row } from '@libsql/client'
+import { type Database, newId } from '@tenor/db'
 import {
   type CalendarDate,
+  offeringOpenedKey,
   openOfferingPosting,
-  postTransaction,
+  postTransactionWith,
   reservePurchasePosting,
   toCalendarDate,
 } from '@tenor/db/domain'
-import {
-  idempotencyKeys,
-  ledgerTransactions,
-  offerings,
-  purchaseEvents,
-  purchases,
-} from '@tenor/db/schema'
-import { and, eq, gte, lte, sql } from 'drizzle-orm'
+import { type Execute, executeInSql } from '@tenor/db/statement'
+import { outboxStatement } from '../lib/outbox.ts'
 import type { PurchaseDeps } from './deps.ts'
-import { noticePurchaseReceived } from './notices.ts'
+import { type Buyer, purchaseReceivedEmail } from './notices.ts'
 import { capacityRefusal, type PurchaseRequest } from './preconditions.ts'
-import { findOffering, ledgerRefOf, type PurchaseRow } from './records.ts'
+import type { OfferingRow } from './records.ts'
 
 /**
  * Phase one of a purchase, one transaction: reserve capacity by a conditional update (the
  * offering can never be oversold, however many buyers race), write the purchase as
  * `initiated`, post the reservation to the ledger, tie the idempotency key to the purchase,
- * and write the "purchase received" email. Throws the capacity refusal, writing nothing.
+ * and write the "purchase received" email. Answers the new purchase's id; throws the capacity
+ * refusal, writing nothing.
+ *
+ * Every purchase passes through here while holding the process's write lock, so it is written
+ * as plain SQL on the libSQL transaction (docs/performance.md): the buyer and offering come
+ * from the checks the caller already made, and the email is rendered before the lock is taken.
  */
-export function reservePurchase(
+export async function reservePurchase(
   deps: PurchaseDeps,
-  input: { userId: string; request: PurchaseRequest; keyId: string; today: CalendarDate },
-): Promise<PurchaseRow> {
-  const { request, today } = input
-  const now = deps.clock.now()
+  input: {
+    buyer: Buyer
+    offering: OfferingRow
+    request: PurchaseRequest
+    keyId: string
+    today: CalendarDate
+  },
+): Promise<string> {
+  const { buyer, offering, request, today } = input
+  const now = deps.clock.now().getTime()
+  const purchaseId = newId()
+  const reservation = reservePurchasePosting({
+    purchaseId,
+    offeringId: offering.id,
+    userId: buyer.id,
+    effectiveDate: today,
+    amountCents: request.amountCents,
+  })
+  const email = purchaseReceivedEmail(
+    buyer,
+    { id: purchaseId, amountCents: request.amountCents },
+    offering,
+    deps.env.publicUrl,
+  )
 
-  return deps.database.write(async (tx) => {
-    const [reserved] = await tx
-      .update(offerings)
-      .set({
-        reservedCents: sql`${offerings.reservedCents} + ${request.amountCents}`,
-        updatedAt: now,
+  const refusal = await deps.database.writeSql(async (tx) => {
+    const execute = executeInSql(tx)
+    const capacity = await execute({
+      sql: `update offerings set reserved_cents = reserved_cents + ?, updated_at = ?
+        where id = ? and status = 'open' and opens_on <= ? and closes_on >= ?
+          and reserved_cents + ? <= capacity_cents`,
+      args: [request.amountCents, now, offering.id, today, today, request.amountCents],
+    })
+    if (capacity.rowsAffected === 0) {
+      // Why it refused, read in the transaction that refused it.
+      const { rows } = await execute({
+        sql: 'select status, opens_on, closes_on, capacity_cents, reserved_cents, min_purchase_cents from offerings where id = ?',
+        args: [offering.id],
       })
-      .where(
-        and(
-          eq(offerings.id, request.offeringId),
-          eq(offerings.status, 'open'),
-          lte(offerings.opensOn, today),
-          gte(offerings.closesOn, today),
-          sql`${offerings.reservedCents} + ${request.amountCents} <= ${offerings.capacityCents}`,
-        ),
-      )
-      .returning()
-    if (!reserved) {
-      throw capacityRefusal(await findOffering(tx, request.offeringId), request.amountCents, today)
+      await tx.rollback()
+      return { refused: rows[0] }
     }
 
-    const [purchase] = await tx
-      .insert(purchases)
-      .values({
-        id: newId(),
-        userId: input.userId,
-        offeringId: reserved.id,
-        bankAccountId: request.bankAccountId,
-        amountCents: request.amountCents,
-        state: 'initiated',
-        maturityInstruction: reserved.defaultMaturityInstruction,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-    if (!purchase) throw new Error('The purchase insert answered no row')
-    await tx.insert(purchaseEvents).values({
-      id: newId(),
-      purchaseId: purchase.id,
-      fromState: null,
-      toState: 'initiated',
-      reason: 'purchase received: the investor authorized a one-time ACH debit; capacity reserved',
-      createdAt: now,
+    await execute({
+      sql: `insert into purchases (id, user_id, offering_id, bank_account_id, amount_cents, state, maturity_instruction, created_at, updated_at)
+        values (?, ?, ?, ?, ?, 'initiated', ?, ?, ?)`,
+      args: [
+        purchaseId,
+        buyer.id,
+        offering.id,
+        request.bankAccountId,
+        request.amountCents,
+        offering.defaultMaturityInstruction,
+        now,
+        now,
+      ],
+    })
+    await execute({
+      sql: `insert into purchase_events (id, purchase_id, from_state, to_state, reason, created_at)
+        values (?, ?, null, 'initiated', ?, ?)`,
+      args: [
+        newId(),
+        purchaseId,
+        'purchase received: the investor authorized a one-time ACH debit; capacity reserved',
+        now,
+      ],
     })
 
-    // The offering's capacity enters the ledger with its first purchase. A capacity changed
-    // since then is for the change itself to post, so it must not make later sales fail here.
-    const opening = openOfferingPosting({
-      offeringId: reserved.id,
-      capacityCents: reserved.capacityCents,
-      effectiveDate: toCalendarDate(reserved.opensOn),
-    })
-    const opened = await tx.query.ledgerTransactions.findFirst({
-      where: eq(ledgerTransactions.idempotencyKey, opening.idempotencyKey),
-    })
-    if (!opened) await postTransaction(tx, opening)
-    await postTransaction(
-      tx,
-      reservePurchasePosting({
-        ...ledgerRefOf(purchase, today),
-        amountCents: purchase.amountCents,
-      }),
-    )
+    if (!openedOfferings(deps.database).has(offering.id)) await openOffering(execute, offering)
+    await postTransactionWith(execute, reservation)
 
-    await tx
-      .update(idempotencyKeys)
-      .set({ purchaseId: purchase.id })
-      .where(eq(idempotencyKeys.id, input.keyId))
-    await noticePurchaseReceived(tx, { now, publicUrl: deps.env.publicUrl }, purchase, reserved)
+    await execute({
+      sql: 'update idempotency_keys set purchase_id = ? where id = ?',
+      args: [purchaseId, input.keyId],
+    })
+    await execute(outboxStatement(email, new Date(now)))
 
-    return purchase
+    return null
   })
+  if (refusal)
+    throw capacityRefusal(refreshed(offering, refusal.refused), request.amountCents, today)
+  // Committed with this purchase if not before.
+  openedOfferings(deps.database).add(offering.id)
+
+  return purchaseId
+}
+
+/** The offering as the refusing transaction saw it; an offering deleted meanwhile is closed. */
+function refreshed(offering: OfferingRow, row: Row | undefined): OfferingRow {
+  if (!row) return { ...offering, status: 'closed' }
+
+  return {
+    ...offering,
+    status: row.status as OfferingRow['status'],
+    opensOn: String(row.opens_on),
+    closesOn: String(row.closes_on),
+    capacityCents: Number(row.capacity_cents),
+    reservedCents: Number(row.reserved_cents),
+    minPurchaseCents: Number(row.min_purchase_cents),
+  }
+}
+
+/**
+ * Offerings this process has seen in the ledger. The ledger is append-only, so an offering
+ * once opened stays opened, and its purchases can skip looking.
+ */
+const opened = new WeakMap<Database, Set<string>>()
+
+function openedOfferings(database: Database): Set<string> {
+  let known = opened.get(database)
+  if (!known) {
+    known = new Set()
+    opened.set(database, known)
+  }
+
+  return known
+}
+
+/**
+ * The offering's capacity enters the ledger with its first purchase, at the capacity it has
+ * then. A capacity changed since is for the change itself to post, so it must not make later
+ * sales fail here.
+ */
+async function openOffering(execute: Execute, offering: OfferingRow): Promise<void> {
+  const unopened = await execute({
+    sql: 'select capacity_cents from offerings where id = ? and not exists (select 1 from ledger_transactions where idempotency_key = ?)',
+    args: [offering.id, offeringOpenedKey(offering.id)],
+  })
+  const capacityCents = unopened.rows[0]?.capacity_cents
+  if (capacityCents === undefined) return
+
+  await postTransactionWith(
+    execute,
+    openOfferingPosting({
+      offeringId: offering.id,
+      capacityCents: Number(capacityCents),
+      effectiveDate: toCalendarDate(offering.opensOn),
+    }),
+  )
 }

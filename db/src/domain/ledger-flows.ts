@@ -32,6 +32,9 @@ function assertPositive(cents: number, what: string): void {
   if (cents === 0) throw new RangeError(`${what} must be above zero`)
 }
 
+/** The key of an offering's opening posting: an offering enters the ledger once. */
+export const offeringOpenedKey = (offeringId: string): string => `offering:${offeringId}:opened`
+
 /** Opening an offering: the raise size becomes capacity that purchases draw down. */
 export function openOfferingPosting(input: {
   offeringId: string
@@ -42,7 +45,7 @@ export function openOfferingPosting(input: {
 
   return {
     kind: 'offering_opened',
-    idempotencyKey: `offering:${input.offeringId}:opened`,
+    idempotencyKey: offeringOpenedKey(input.offeringId),
     effectiveDate: input.effectiveDate,
     refs: { offeringId: input.offeringId },
     lines: transfer(

@@ -4,6 +4,7 @@ import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import type { Schema, Tx } from '../client.ts'
 import { newId } from '../ids.ts'
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../schema/ledger.ts'
+import { type Execute, executeInTx } from '../statement.ts'
 import type { CalendarDate } from './dates.ts'
 import { parseAccountCode } from './ledger-accounts.ts'
 import {
@@ -37,83 +38,92 @@ export interface PostedTransaction {
  * repeated key answers the first transaction, or fails with `idempotency_conflict` if the
  * first had a different kind or different lines.
  */
-export async function postTransaction(tx: Tx, posting: LedgerPosting): Promise<PostedTransaction> {
+export function postTransaction(tx: Tx, posting: LedgerPosting): Promise<PostedTransaction> {
+  return postTransactionWith(executeInTx(tx), posting)
+}
+
+/**
+ * `postTransaction` for a caller holding a plain libSQL transaction (`Database.writeSql`). The
+ * statements are plain SQL so the hot purchase path pays for no query building.
+ */
+export async function postTransactionWith(
+  execute: Execute,
+  posting: LedgerPosting,
+): Promise<PostedTransaction> {
   const lines = validatePosting(posting)
-  const postedAt = posting.postedAt ?? new Date()
+  const id = newId()
+  const postedAt = (posting.postedAt ?? new Date()).getTime()
 
-  const [inserted] = await tx
-    .insert(ledgerTransactions)
-    .values({
-      id: newId(),
-      kind: posting.kind,
-      idempotencyKey: posting.idempotencyKey,
-      purchaseId: posting.refs?.purchaseId ?? null,
-      offeringId: posting.refs?.offeringId ?? null,
-      userId: posting.refs?.userId ?? null,
-      effectiveDate: posting.effectiveDate,
-      memo: posting.memo ?? null,
-      createdAt: postedAt,
-    })
-    .onConflictDoNothing({ target: ledgerTransactions.idempotencyKey })
-    .returning({ id: ledgerTransactions.id })
-  if (!inserted) return confirmRepeat(tx, posting, lines)
+  const inserted = await execute({
+    sql: `insert into ledger_transactions (id, kind, idempotency_key, purchase_id, offering_id, user_id, effective_date, memo, created_at)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (idempotency_key) do nothing`,
+    args: [
+      id,
+      posting.kind,
+      posting.idempotencyKey,
+      posting.refs?.purchaseId ?? null,
+      posting.refs?.offeringId ?? null,
+      posting.refs?.userId ?? null,
+      posting.effectiveDate,
+      posting.memo ?? null,
+      postedAt,
+    ],
+  })
+  if (inserted.rowsAffected === 0) return confirmRepeat(execute, posting, lines)
 
-  const codes = new Map(lines.map((line) => [line.account, line.normalBalance]))
-  await tx
-    .insert(ledgerAccounts)
-    .values(
-      [...codes].map(([code, normalBalance]) => ({
-        id: newId(),
-        code,
-        normalBalance,
-        createdAt: postedAt,
-      })),
-    )
-    .onConflictDoNothing({ target: ledgerAccounts.code })
+  const codes = [...new Map(lines.map((line) => [line.account, line.normalBalance]))]
+  await execute({
+    sql: `insert into ledger_accounts (id, code, normal_balance, created_at)
+      values ${codes.map(() => '(?, ?, ?, ?)').join(', ')} on conflict (code) do nothing`,
+    args: codes.flatMap(([code, normalBalance]) => [newId(), code, normalBalance, postedAt]),
+  })
 
   // One statement for every entry: each line finds its account by code.
-  const rows = sql.join(
-    lines.map(
-      (line) => sql`(${newId()}, ${line.account}, ${line.debitCents}, ${line.creditCents})`,
-    ),
-    sql`, `,
-  )
-  const written = await tx.run(sql`
-    insert into ledger_entries (id, transaction_id, account_id, debit_cents, credit_cents, created_at)
-    select line.column1, ${inserted.id}, account.id, line.column3, line.column4, ${postedAt.getTime()}
-    from (values ${rows}) as line
-    join ledger_accounts as account on account.code = line.column2`)
+  const written = await execute({
+    sql: `insert into ledger_entries (id, transaction_id, account_id, debit_cents, credit_cents, created_at)
+      select line.column1, ?, account.id, line.column3, line.column4, ?
+      from (values ${lines.map(() => '(?, ?, ?, ?)').join(', ')}) as line
+      join ledger_accounts as account on account.code = line.column2`,
+    args: [
+      id,
+      postedAt,
+      ...lines.flatMap((line) => [newId(), line.account, line.debitCents, line.creditCents]),
+    ],
+  })
   if (written.rowsAffected !== lines.length) {
     throw new Error(`Ledger wrote ${written.rowsAffected} of ${lines.length} entries`)
   }
 
-  return { id: inserted.id, created: true }
+  return { id, created: true }
 }
 
 /** A repeated idempotency key must describe the same posting; answers the first one. */
 async function confirmRepeat(
-  tx: Tx,
+  execute: Execute,
   posting: LedgerPosting,
   lines: ValidLine[],
 ): Promise<PostedTransaction> {
-  const rows = await tx
-    .select({
-      id: ledgerTransactions.id,
-      kind: ledgerTransactions.kind,
-      account: ledgerAccounts.code,
-      debitCents: ledgerEntries.debitCents,
-      creditCents: ledgerEntries.creditCents,
-    })
-    .from(ledgerTransactions)
-    .leftJoin(ledgerEntries, eq(ledgerEntries.transactionId, ledgerTransactions.id))
-    .leftJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
-    .where(eq(ledgerTransactions.idempotencyKey, posting.idempotencyKey))
-  const first = rows[0]
+  const { rows } = await execute({
+    sql: `select t.id, t.kind, a.code as account, e.debit_cents as debitCents, e.credit_cents as creditCents
+      from ledger_transactions t
+      left join ledger_entries e on e.transaction_id = t.id
+      left join ledger_accounts a on a.id = e.account_id
+      where t.idempotency_key = ?`,
+    args: [posting.idempotencyKey],
+  })
+  const found = rows.map((row) => ({
+    id: String(row.id),
+    kind: String(row.kind),
+    account: row.account === null ? null : String(row.account),
+    debitCents: row.debitCents === null ? null : Number(row.debitCents),
+    creditCents: row.creditCents === null ? null : Number(row.creditCents),
+  }))
+  const first = found[0]
   if (!first) throw new Error(`No ledger transaction for ${posting.idempotencyKey}`)
 
   const same =
     first.kind === posting.kind &&
-    describeLines(rows.filter((row) => row.account !== null)) === describeLines(lines)
+    describeLines(found.filter((row) => row.account !== null)) === describeLines(lines)
   if (!same) {
     throw new LedgerError(
       'idempotency_conflict',
