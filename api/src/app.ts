@@ -13,7 +13,6 @@ import { jsonHygiene } from './middleware/json-hygiene.ts'
 import { jsonOnly } from './middleware/json-only.ts'
 import { rateLimits } from './middleware/rate-limit.ts'
 import { requestContext } from './middleware/request-context.ts'
-import { recordRequestMetrics } from './middleware/request-metrics.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { loadSession } from './middleware/session.ts'
 import { createAdminRoutes } from './routes/admin/admin.index.ts'
@@ -30,6 +29,7 @@ import { createPurchaseRoutes } from './routes/purchases/purchases.index.ts'
 import { createWebhookRoutes } from './routes/webhooks/webhooks.index.ts'
 
 export const maxBodyBytes = 64 * 1024
+const bodyMethods = ['POST', 'PUT', 'PATCH', 'DELETE']
 
 /** Builds the whole API. Tests call this with their own database and clock. */
 export function createApp(deps: AppDeps) {
@@ -37,23 +37,25 @@ export function createApp(deps: AppDeps) {
 
   // Order matters: identify and measure everything, answer HTTPS and CORS before any body is
   // read, refuse cross-site requests before the Content-Type check, and check the body's
-  // shape before sessions or handlers see it.
-  app.use(requestContext(deps.log))
-  app.use(recordRequestMetrics(requestMetrics))
+  // shape before sessions or handlers see it. The body guards are mounted for the methods that
+  // carry one: no GET or HEAD handler reads a body, and every layer costs each public read.
+  app.use(requestContext(deps.log, requestMetrics))
   app.use(securityHeaders(deps))
   app.use(requireHttps(deps))
   app.use(corsForSite(deps))
-  app.use(
+  app.on(
+    bodyMethods,
+    '*',
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
         throw new ApiError(413, 'payload_too_large', 'The request body is too large.')
       },
     }),
+    requireSameOrigin(deps),
+    jsonOnly,
+    jsonHygiene,
   )
-  app.use(requireSameOrigin(deps))
-  app.use(jsonOnly)
-  app.use(jsonHygiene)
   app.use(loadSession(deps))
   // Routes that check a password or a code for a signed-in user, mounted elsewhere by path.
   app.use('/me/two-factor/*', ...rateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser))

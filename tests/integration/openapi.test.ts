@@ -24,7 +24,8 @@ describe('GET /openapi.json', () => {
       ),
     )
     const served = t.app.routes
-      .filter((r) => r.method !== 'ALL')
+      // Middleware is mounted for every method or on a wildcard path; routes name their path.
+      .filter((r) => r.method !== 'ALL' && !r.path.endsWith('*'))
       .map((r) => `${r.method} ${r.path}`)
       .filter((route) => !undocumented.has(route))
     const missing = [...new Set(served)].filter((route) => !described.has(route))

@@ -90,7 +90,13 @@ describe('transport', () => {
 
 describe('Link and Items', () => {
   test('creates link tokens with a four-hour life, and thirty minutes in update mode', async () => {
-    const before = Date.now()
+    // Plaid states expirations to the second; the token was made between `before` and `after`.
+    const within = (expiration: string, before: number, after: number, lifeMs: number) => {
+      const at = Date.parse(expiration)
+      expect(at).toBeGreaterThanOrEqual(before + lifeMs - 1000)
+      expect(at).toBeLessThanOrEqual(after + lifeMs)
+    }
+    let before = Date.now()
     const created = await t.client.linkTokenCreate({
       client_name: 'Tenor',
       language: 'en',
@@ -99,11 +105,10 @@ describe('Link and Items', () => {
       products: [Products.Transfer],
     })
     expect(created.data.link_token).toMatch(new RegExp(`^link-sandbox-${uuid}$`))
-    const hours = (Date.parse(created.data.expiration) - before) / 3_600_000
-    expect(hours).toBeGreaterThan(3.9)
-    expect(hours).toBeLessThanOrEqual(4)
+    within(created.data.expiration, before, Date.now(), 4 * 3_600_000)
 
     const item = await linkItem(t.client)
+    before = Date.now()
     const update = await t.client.linkTokenCreate({
       client_name: 'Tenor',
       language: 'en',
@@ -111,9 +116,7 @@ describe('Link and Items', () => {
       user: { client_user_id: 'investor-1' },
       access_token: item.accessToken,
     })
-    const minutes = (Date.parse(update.data.expiration) - before) / 60_000
-    expect(minutes).toBeLessThanOrEqual(30)
-    expect(minutes).toBeGreaterThan(29)
+    within(update.data.expiration, before, Date.now(), 30 * 60_000)
   })
 
   test('refuses update mode for an unknown access token', async () => {

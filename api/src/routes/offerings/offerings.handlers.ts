@@ -11,6 +11,7 @@ import { offerings } from '@tenor/db/schema'
 import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
 import type { AppDeps, AppEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { type JsonText, sendJsonText, toJsonText } from '../../lib/json-text.ts'
 import { createTtlCache } from '../../lib/ttl-cache.ts'
 import { checkPurchaseAmount, parseAmountCents } from './offerings.amounts.ts'
 import type * as routes from './offerings.routes.ts'
@@ -65,6 +66,8 @@ function toOfferingView(row: OfferingRow, today: CalendarDate) {
   }
 }
 
+type OfferingView = ReturnType<typeof toOfferingView>
+
 /** The shared 422 envelope for one invalid amount. */
 const invalidAmount = (message: string) =>
   new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
@@ -74,10 +77,10 @@ const invalidAmount = (message: string) =>
 export function createOfferingHandlers(deps: AppDeps) {
   const { database, clock, env } = deps
   const today = () => businessDateOf(clock.now(), env.businessTimeZone)
-  // The public list is the busiest read. In staging and production it is kept for a second:
-  // the remaining capacity shown may lag by that much, while a purchase always reserves
-  // capacity atomically against the database.
-  const cachedList = createTtlCache<ReturnType<typeof toOfferingView>[]>(
+  // The public list is the busiest read. In staging and production its JSON is kept for a
+  // second: the remaining capacity shown may lag by that much, while a purchase always
+  // reserves capacity atomically against the database.
+  const cachedList = createTtlCache<JsonText<{ offerings: OfferingView[] }>>(
     env.isProduction ? 1000 : 0,
   )
 
@@ -93,7 +96,7 @@ export function createOfferingHandlers(deps: AppDeps) {
 
   const list: RouteHandler<typeof routes.listOfferings, AppEnv> = async (c) => {
     const date = today()
-    const views = await cachedList(date, async () => {
+    const body = await cachedList(date, async () => {
       const rows = await database.db
         .select()
         .from(offerings)
@@ -105,10 +108,10 @@ export function createOfferingHandlers(deps: AppDeps) {
           ),
         )
         .orderBy(asc(offerings.termMonths), asc(offerings.slug))
-      return rows.map((row) => toOfferingView(row, date))
+      return toJsonText({ offerings: rows.map((row) => toOfferingView(row, date)) })
     })
 
-    return c.json({ offerings: views }, 200)
+    return sendJsonText(c, body)
   }
 
   const get: RouteHandler<typeof routes.getOffering, AppEnv> = async (c) => {
