@@ -59,8 +59,18 @@ export async function validateSessionToken(
 ): Promise<ValidatedSession | null> {
   if (token.length < 20 || token.length > 100) return null
   const hashes = keys.map((key) => hashToken(token, key))
+  // Only the columns a request needs: this runs on every signed-in request, and the user row
+  // also holds the password hash and the two-factor secret.
   const row = await database.db
-    .select({ session: sessions, user: users })
+    .select({
+      session: {
+        id: sessions.id,
+        twoFactorVerified: sessions.twoFactorVerified,
+        lastSeenAt: sessions.lastSeenAt,
+        expiresAt: sessions.expiresAt,
+      },
+      user: sessionUserColumns,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -95,7 +105,19 @@ export async function validateSessionToken(
   }
 }
 
-export function toSessionUser(user: typeof users.$inferSelect): SessionUser {
+const sessionUserColumns = {
+  id: users.id,
+  email: users.email,
+  legalName: users.legalName,
+  role: users.role,
+  emailVerifiedAt: users.emailVerifiedAt,
+  kycStatus: users.kycStatus,
+  totpEnabledAt: users.totpEnabledAt,
+}
+
+type SessionUserRow = Pick<typeof users.$inferSelect, keyof typeof sessionUserColumns>
+
+export function toSessionUser(user: SessionUserRow): SessionUser {
   return {
     id: user.id,
     email: user.email,
