@@ -9,5 +9,19 @@ export const load: PageServerLoad = async (event) => {
     listPurchases(event.locals.api),
   ])
 
-  return { emailVerified: user.emailVerified, portfolio, purchases }
+  // Everything returned here is also written into the page for hydration; only what the page
+  // shows goes. Whole purchase records (history, payout previews, bank account ids) and the
+  // maturity list (the holdings again) would be most of the page's weight and render time.
+  const { upcomingMaturities: _, ...shown } = portfolio
+  return {
+    emailVerified: user.emailVerified,
+    portfolio: shown,
+    purchases: purchases.map(({ id, createdAt, offeringName, amountCents, state }) => ({
+      id,
+      createdAt,
+      offeringName,
+      amountCents,
+      state,
+    })),
+  }
 }
