@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { type BenchFigure, formatTable } from './figures.ts'
 import { root } from './harness.ts'
 import { benchLoginFlood } from './login-flood-figure.ts'
+import { benchPortfolioSsr } from './portfolio-ssr.ts'
 import { benchPublicRead } from './public-read.ts'
 import { benchPurchaseOverHttp } from './purchase-http.ts'
 import { benchWritePath } from './write-path.ts'
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<BenchFigure[]>> = {
   'login-flood': () => benchLoginFlood(rounds, seconds),
   'write-path': () => benchWritePath(rounds),
   'purchase-http': () => benchPurchaseOverHttp(),
+  'portfolio-ssr': () => benchPortfolioSsr(rounds, seconds),
 }
 
 const figures: BenchFigure[] = []
