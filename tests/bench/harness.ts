@@ -60,6 +60,12 @@ export async function startServer(
   url: string,
   probe = '/',
 ): Promise<Server> {
+  // Something already answering there would be measured in the server's place.
+  const taken = await fetch(url, { redirect: 'manual' }).then(
+    () => true,
+    () => false,
+  )
+  if (taken) throw new Error(`${name}: ${url} is already in use`)
   const child = Bun.spawn(pinned(0, cmd), {
     cwd: root,
     env: { ...process.env, ...env },
@@ -67,6 +73,7 @@ export async function startServer(
     stderr: 'inherit',
   })
   for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`)
     try {
       if ((await fetch(`${url}${probe}`, { redirect: 'manual' })).status < 500) {
         return {
