@@ -1,7 +1,8 @@
 /**
  * Every check Tenor has, in one run: lockfile, format and lint, strict typecheck of each
- * workspace, unit and integration tests, end-to-end tests in Chromium. Ends with one line,
- * "N passed, N failed", counting each test and each non-test check once.
+ * workspace, unit and integration tests, end-to-end tests in Chromium, a soak of the running
+ * stack. Ends with one line, "N passed, N failed", counting each test and each non-test check
+ * once.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -85,6 +86,9 @@ await check('end-to-end tests', async () => {
   if (code !== 0 && counts.failed === 0) counts.failed = 1
   return counts
 })
+
+// A bounded soak of the running stack (about two minutes; TENOR_SOAK_SECONDS runs it longer).
+await check('soak', () => single(['bun', 'tests/soak/main.ts']))
 
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`)
 process.exit(totals.failed === 0 ? 0 : 1)

@@ -1,0 +1,116 @@
+/**
+ * The demo administrator (two-factor on, as the seed makes it): opens the soak's offerings,
+ * approves each new investor's identity check, and looks at operations now and then.
+ */
+import { demoAccounts } from '@tenor/api/cli/demo'
+import { currentTotpCode } from '@tenor/api/lib/totp'
+import { json } from './traffic.ts'
+import type { SoakOffering, World } from './world.ts'
+
+const day = 24 * 60 * 60 * 1000
+const address = '198.19.1.1'
+
+export class Admin {
+  private constructor(
+    private readonly world: Pick<World, 'traffic' | 'api'>,
+    private readonly token: string,
+  ) {}
+
+  static async signIn(world: Pick<World, 'traffic' | 'api'>): Promise<Admin> {
+    const { email, password, totpSecret } = demoAccounts.admin
+    const login = await world.traffic.send(
+      'POST /auth/login',
+      `${world.api}/auth/login`,
+      json('POST', { email, password }, { 'fly-client-ip': address }),
+      { 200: [] },
+    )
+    const token = login.body?.token
+    if (login.status !== 200 || typeof token !== 'string') {
+      throw new Error(`the admin could not sign in: ${login.status}`)
+    }
+    const code = currentTotpCode(totpSecret, new Date())
+    const verified = await world.traffic.send(
+      'POST /auth/login/two-factor',
+      `${world.api}/auth/login/two-factor`,
+      json('POST', { code }, { authorization: `Bearer ${token}`, 'fly-client-ip': address }),
+      { 200: [] },
+    )
+    if (verified.status !== 200) throw new Error(`two-factor failed: ${verified.status}`)
+
+    return new Admin(world, token)
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}`, 'fly-client-ip': address }
+  }
+
+  /** Creates and publishes an offering; terms not given are those of a one-month note. */
+  async openOffering(terms: {
+    slug: string
+    name: string
+    termMonths: number
+    capacityCents: number
+    minPurchaseCents: number
+    maxPurchaseCents: number
+    incrementCents: number
+  }): Promise<SoakOffering> {
+    const { traffic, api } = this.world
+    const created = await traffic.send(
+      'POST /admin/offerings',
+      `${api}/admin/offerings`,
+      json(
+        'POST',
+        {
+          ...terms,
+          issuer: 'Tenor Funding I LLC',
+          description: 'A note opened for the soak test.',
+          rateBps: 600,
+          rateType: 'simple',
+          compounding: null,
+          dayCount: 'act_365f',
+          opensOn: isoDate(Date.now() - 7 * day),
+          // Far enough that no number of clock moves closes it.
+          closesOn: '2099-12-31',
+          defaultMaturityInstruction: 'payout',
+        },
+        this.headers(),
+      ),
+      { 201: [] },
+    )
+    const offering = created.body?.offering as SoakOffering | undefined
+    if (created.status !== 201 || !offering)
+      throw new Error(`offering not created: ${created.text}`)
+    const published = await traffic.send(
+      'POST /admin/offerings/:id/publish',
+      `${api}/admin/offerings/${offering.id}/publish`,
+      json('POST', {}, this.headers()),
+      { 200: [] },
+    )
+    if (published.status !== 200) throw new Error(`offering not published: ${published.text}`)
+
+    return { id: offering.id, slug: offering.slug }
+  }
+
+  async approveKyc(userId: string): Promise<boolean> {
+    const { traffic, api } = this.world
+    const decided = await traffic.send(
+      'POST /admin/users/:id/kyc',
+      `${api}/admin/users/${userId}/kyc`,
+      json('POST', { decision: 'approve' }, this.headers()),
+      { 200: [] },
+    )
+    return decided.status === 200
+  }
+
+  /** What an administrator glances at: operations, then the latest purchases. */
+  async look(): Promise<void> {
+    const { traffic, api } = this.world
+    const init = { headers: this.headers() }
+    await traffic.send('GET /admin/operations', `${api}/admin/operations`, init, { 200: [] })
+    await traffic.send('GET /admin/purchases', `${api}/admin/purchases`, init, { 200: [] })
+  }
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10)
+}
