@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { type BenchFigure, formatTable } from './figures.ts'
 import { root } from './harness.ts'
 import { benchLoginFlood } from './login-flood-figure.ts'
+import { benchMaturityRun } from './maturity-run.ts'
 import { benchPortfolioSsr } from './portfolio-ssr.ts'
 import { benchPublicRead } from './public-read.ts'
 import { benchPurchaseOverHttp } from './purchase-http.ts'
@@ -32,6 +33,7 @@ const benches: Record<string, () => Promise<BenchFigure[]>> = {
   'write-path': () => benchWritePath(rounds),
   'purchase-http': () => benchPurchaseOverHttp(),
   'portfolio-ssr': () => benchPortfolioSsr(rounds, seconds),
+  'maturity-run': () => benchMaturityRun(rounds),
 }
 
 const figures: BenchFigure[] = []

@@ -11,6 +11,16 @@ import { type SendOutcome, sendPayout } from './send.ts'
 // Holdings are read a page of ids at a time, so memory stays flat however many mature at once.
 const pageSize = 200
 
+/**
+ * How many payouts of a page are sent at once. Each waits on two Plaid calls, so one at a time
+ * would leave the worker idle for most of a large run; the database writes between the calls
+ * still go through the write queue one by one.
+ */
+export const payoutSendConcurrency = 8
+
+// How long sending waits, once caught up with the maturities of its run, before looking again.
+const followPauseMs = 50
+
 export interface MaturityCounts {
   matured: number
   paidOut: number
@@ -67,6 +77,7 @@ export async function matureDueHoldings(
       .limit(pageSize)
 
     for (const { id } of page) {
+      await yieldToEventLoop()
       try {
         const ctx = outcomeContextOf(deps)
         const result = await writeRetrying(deps.database, (tx) =>
@@ -95,10 +106,20 @@ export async function matureDueHoldings(
 export type PayoutCounts = Record<SendOutcome, number> & { payoutErrors: number }
 
 /**
- * Sends every `initiated` maturity payout, paging by id. Each is independent: one that Plaid
- * declines or does not answer stays `initiated` for the next run, and the rest go on.
+ * Sends every `initiated` maturity payout, paging by id, `payoutSendConcurrency` at a time. Each
+ * is independent: one that Plaid declines or does not answer stays `initiated` for the next
+ * run, and the rest go on.
+ *
+ * With `alongside` (the maturities of the same run), payouts are sent while holdings are still
+ * maturing: once caught up, it looks again for newer payouts until that work has ended, then
+ * once more. Ids are time-ordered, so every payout written after the last one read comes later
+ * in the paging; one that does not would wait for the next run, never be sent twice.
  */
-export async function sendDuePayouts(deps: PurchaseDeps, log: Logger): Promise<PayoutCounts> {
+export async function sendDuePayouts(
+  deps: PurchaseDeps,
+  log: Logger,
+  options: { alongside?: Promise<unknown> } = {},
+): Promise<PayoutCounts> {
   const counts: PayoutCounts = {
     sent: 0,
     waiting: 0,
@@ -109,8 +130,15 @@ export async function sendDuePayouts(deps: PurchaseDeps, log: Logger): Promise<P
     payoutErrors: 0,
   }
 
+  let maturing = options.alongside !== undefined
+  const ended = () => {
+    maturing = false
+  }
+  options.alongside?.then(ended, ended)
+
   let after = ''
   for (;;) {
+    const following = maturing
     const page = await deps.database.db
       .select({ id: payouts.id })
       .from(payouts)
@@ -120,16 +148,40 @@ export async function sendDuePayouts(deps: PurchaseDeps, log: Logger): Promise<P
       .orderBy(asc(payouts.id))
       .limit(pageSize)
 
-    for (const { id } of page) {
+    await eachAtOnce(page, payoutSendConcurrency, async ({ id }) => {
       try {
         counts[await sendPayout(deps, id, log)] += 1
       } catch (error) {
         counts.payoutErrors += 1
         log.error('could not send a payout; the next run tries again', { payoutId: id, error })
       }
-    }
-    const last = page.at(-1)
-    if (!last || page.length < pageSize) return counts
-    after = last.id
+    })
+    after = page.at(-1)?.id ?? after
+    if (page.length < pageSize && !following) return counts
+    if (page.length < pageSize) await Bun.sleep(followPauseMs)
   }
+}
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function eachAtOnce<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  const lane = async () => {
+    for (let item = items[next++]; item !== undefined; item = items[next++]) await work(item)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane))
+}
+
+/**
+ * libSQL runs a local file's statements synchronously, so maturities one after another settle
+ * in promise callbacks without ever returning to the event loop. Two things wait for it there:
+ * the native statements each maturity prepared, which are only freed from the loop (without a
+ * turn, memory grows with every holding of the run), and the Plaid answers of payouts being
+ * sent alongside. A turn before each holding serves both.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }

@@ -4,12 +4,12 @@ import { isRecord } from './fields.ts'
 import { createRequestId } from './ids.ts'
 import { sandboxInstitutions } from './institutions.ts'
 import { completeLink } from './link.ts'
-import { type StandInState, saveState } from './state.ts'
+import type { StandInState, StateSaver } from './state.ts'
 import type { WebhookSender } from './webhooks.ts'
 
 export interface ControlDeps {
   state: StandInState
-  statePath: string
+  saver: StateSaver
   clock: () => Date
   faults: FaultBook
   calls: CallLog
@@ -83,7 +83,7 @@ function answerLinkCompletion(deps: ControlDeps, body: Record<string, unknown>):
   const requestId = createRequestId()
   try {
     const result = completeLink({ body, state: deps.state, now: deps.clock(), requestId })
-    saveState(deps.statePath, deps.state)
+    deps.saver.save()
 
     return Response.json(result)
   } catch (error) {

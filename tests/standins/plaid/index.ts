@@ -8,7 +8,7 @@ import {
 } from './faults.ts'
 import { createSigningKey, currentSigningKey, rotateSigningKey } from './keys.ts'
 import { createFetchHandler } from './server.ts'
-import { createInitialState, loadState, pruneExpiredTokens, saveState } from './state.ts'
+import { createInitialState, createStateSaver, loadState, pruneExpiredTokens } from './state.ts'
 import { parseAmountCents } from './values.ts'
 import { createWebhookSender, type Logger, type WebhookDelivery } from './webhooks.ts'
 
@@ -31,6 +31,8 @@ export interface PlaidStandInOptions {
   webhookTimeoutMs?: number
   /** Structured log lines; silent unless given. */
   log?: Logger
+  /** Write the state file at most this often instead of after every change (benchmarks). */
+  saveIntervalMs?: number
 }
 
 export interface PlaidStandIn {
@@ -59,7 +61,9 @@ export async function startPlaidStandIn(options: PlaidStandInOptions): Promise<P
   pruneExpiredTokens(state, clock())
   if (options.transferWebhookUrl !== undefined)
     state.transferWebhookUrl = options.transferWebhookUrl
-  saveState(statePath, state)
+  const saver = createStateSaver(statePath, state, options.saveIntervalMs)
+  saver.save()
+  saver.flush()
 
   const webhooks = createWebhookSender({
     signingKey: () => currentSigningKey(state),
@@ -74,18 +78,18 @@ export async function startPlaidStandIn(options: PlaidStandInOptions): Promise<P
 
   function rotateWebhookKey(): string {
     const key = rotateSigningKey(state, clock())
-    saveState(statePath, state)
+    saver.save()
 
     return key.kid
   }
   function setTransferWebhook(url: string | null): void {
     state.transferWebhookUrl = url
-    saveState(statePath, state)
+    saver.save()
   }
 
   const control = createControlHandler({
     state,
-    statePath,
+    saver,
     clock,
     faults,
     calls,
@@ -100,7 +104,7 @@ export async function startPlaidStandIn(options: PlaidStandInOptions): Promise<P
     idleTimeout: 0,
     fetch: createFetchHandler({
       state,
-      statePath,
+      saver,
       clock,
       log,
       webhooks,
@@ -119,6 +123,7 @@ export async function startPlaidStandIn(options: PlaidStandInOptions): Promise<P
       stopping.abort()
       await server.stop(true)
       await webhooks.settle()
+      saver.flush()
     },
     rotateWebhookKey,
     setTransferWebhook,

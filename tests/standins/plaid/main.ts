@@ -4,7 +4,7 @@ import { type LogEntry, startPlaidStandIn } from './index.ts'
 
 // bun tests/standins/plaid/main.ts --port 4010 --state data/plaid-standin.json
 const usage =
-  'usage: bun tests/standins/plaid/main.ts [--port 4010] [--state data/plaid-standin.json] [--transfer-webhook URL] [--ledger-balance 1000000.00] [--webhook-host HOST]...'
+  'usage: bun tests/standins/plaid/main.ts [--port 4010] [--state data/plaid-standin.json] [--transfer-webhook URL] [--ledger-balance 1000000.00] [--webhook-host HOST]... [--save-interval-ms 0]'
 
 function writeLine(entry: LogEntry): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`)
@@ -18,16 +18,20 @@ function readOptions() {
       'transfer-webhook': { type: 'string' },
       'ledger-balance': { type: 'string' },
       'webhook-host': { type: 'string', multiple: true },
+      'save-interval-ms': { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
   })
   const port = Number(values.port)
-  if (values.help || !Number.isInteger(port) || port < 0 || port > 65_535) {
+  const saveIntervalMs = Number(values['save-interval-ms'])
+  const valid =
+    Number.isInteger(port) && port >= 0 && port <= 65_535 && Number.isInteger(saveIntervalMs)
+  if (values.help || !valid || saveIntervalMs < 0) {
     console.error(usage)
     process.exit(values.help ? 0 : 2)
   }
 
-  return { ...values, port }
+  return { ...values, port, saveIntervalMs }
 }
 
 async function main(): Promise<void> {
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
     transferWebhookUrl: options['transfer-webhook'],
     ledgerBalance: options['ledger-balance'],
     webhookHosts: options['webhook-host'],
+    saveIntervalMs: options.saveIntervalMs,
     log: writeLine,
   })
   writeLine({ level: 'info', msg: 'plaid stand-in listening', url: standIn.url, statePath })

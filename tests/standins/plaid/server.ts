@@ -12,13 +12,13 @@ import type { ActiveFault, CallLog, CallRecord, FaultBook } from './faults.ts'
 import { isRecord, type RequestBody } from './fields.ts'
 import { createRequestId } from './ids.ts'
 import { plaidRoutes, readOnlyPaths } from './routes.ts'
-import { type StandInState, saveState } from './state.ts'
+import type { StandInState, StateSaver } from './state.ts'
 import { formatTimestamp } from './values.ts'
 import type { Logger, WebhookSender } from './webhooks.ts'
 
 export interface ServerDeps {
   state: StandInState
-  statePath: string
+  saver: StateSaver
   clock: () => Date
   log: Logger
   webhooks: WebhookSender
@@ -94,7 +94,7 @@ async function answerPlaidCall(deps: ServerDeps, call: PlaidCall): Promise<Respo
   if (early) return errorResponse(early, requestId)
 
   const outcome = runHandler(deps, handler, body, requestId)
-  if (!readOnlyPaths.has(path)) saveState(deps.statePath, deps.state)
+  if (!readOnlyPaths.has(path)) deps.saver.save()
   if (outcome.ok) for (const webhook of outcome.result.webhooks ?? []) deps.webhooks.send(webhook)
 
   if (fault?.mode === 'lost_reply') {

@@ -132,6 +132,36 @@ export function saveState(path: string, state: StandInState): void {
   renameSync(temporary, path)
 }
 
+/** Writes the state file after a change: at once, or at most once per interval. */
+export interface StateSaver {
+  save(): void
+  /** Writes a change still waiting for its interval. */
+  flush(): void
+}
+
+/**
+ * By default every change is written before the call that made it answers. A long benchmark
+ * run gives an interval instead: the whole file is rewritten on each write, which makes a run
+ * of thousands of calls quadratic. Stopping the stand-in flushes.
+ */
+export function createStateSaver(path: string, state: StandInState, intervalMs = 0): StateSaver {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const flush = () => {
+    if (timer === undefined) return
+    clearTimeout(timer)
+    timer = undefined
+    saveState(path, state)
+  }
+
+  return {
+    save() {
+      if (intervalMs <= 0) return saveState(path, state)
+      timer ??= setTimeout(flush, intervalMs)
+    },
+    flush,
+  }
+}
+
 /** Drops link and public tokens past their expiry, which nothing can use any more. */
 export function pruneExpiredTokens(state: StandInState, now: Date): void {
   const cutoff = now.toISOString()

@@ -3,18 +3,26 @@ import type { Job } from '../job.ts'
 
 /**
  * Matures every holding whose maturity date has come (business dates in BUSINESS_TIME_ZONE),
- * each in one transaction with its ledger postings, rollover and payout row; then sends every
+ * each in one transaction with its ledger postings, rollover and payout row; and sends every
  * payout still `initiated` by ACH credit, this run's and any an earlier run left (a crash, a
- * decline, Plaid not answering). Every step is idempotent, so a killed run is simply run again.
- * Payout credits settle, fail or come back through the transfer-sync job.
+ * decline, Plaid not answering). Sending starts with the first maturities rather than after
+ * the last, so a large run waits on Plaid and on the database at the same time. Every step is
+ * idempotent, so a killed run is simply run again. Payout credits settle, fail or come back
+ * through the transfer-sync job.
  */
 export const maturities: Job = {
   name: 'maturities',
   // Longer than a run over many holdings with a slow Plaid; overlap would still pay once.
   leaseMs: 30 * 60 * 1000,
   async run({ deps, log }) {
-    const matured = await matureDueHoldings(deps, log)
-    const payouts = await sendDuePayouts(deps, log)
+    const maturing = matureDueHoldings(deps, log)
+    const sending = sendDuePayouts(deps, log, { alongside: maturing })
+    // Both end before the run does, even when one fails, so no send outlives the run's lease.
+    const [maturingDone, sendingDone] = await Promise.allSettled([maturing, sending])
+    if (maturingDone.status === 'rejected') throw maturingDone.reason
+    if (sendingDone.status === 'rejected') throw sendingDone.reason
+    const matured = maturingDone.value
+    const payouts = sendingDone.value
     if (payouts.declined > 0) {
       log.error('payouts declined by Plaid; is the Plaid Ledger funded?', {
         declined: payouts.declined,
