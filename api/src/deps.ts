@@ -19,7 +19,7 @@ export function createDeps(input: {
   const plaid = createPlaidClient(input.env.plaid)
   const wallClock = input.wallClock ?? input.clock
   const now = () => input.clock.now()
-  const syncTransfers = createTransferSync({ ...input, plaid })
+  const syncTransfers = createTransferSync({ ...input, wallClock, plaid })
   return {
     ...input,
     wallClock,

@@ -36,7 +36,7 @@ export async function buyNote(
     userId: input.user.id,
     key: input.key,
     requestHash: hashRequest(input.request),
-    now: deps.clock.now(),
+    now: deps.wallClock.now(),
   })
   if (claim.kind === 'reused') {
     throw new ApiError(

@@ -9,5 +9,8 @@ export interface PurchaseDeps {
   plaid: PlaidApi
   env: Env
   log: Logger
+  /** Business time: movable in development to walk notes through their life. */
   clock: Clock
+  /** Real time, for what must not move with the demo clock: idempotency keys' lifetimes. */
+  wallClock: Clock
 }

@@ -12,7 +12,7 @@ export const syncTransfers: Job = {
   async run({ deps }) {
     const synced = await deps.syncTransfers()
     const reconciled = await reconcileStalePurchases(deps)
-    const keysPruned = await pruneIdempotencyKeys(deps.database, deps.clock.now())
+    const keysPruned = await pruneIdempotencyKeys(deps.database, deps.wallClock.now())
 
     return {
       eventPages: synced.pages,
