@@ -1,33 +1,44 @@
 /**
  * Money invariants under faults, in the manner of Jepsen's bank test: a seeded random workload
- * of concurrent purchases, cancellations and transfer events (settled, failed, returned,
- * repeated, out of order) runs while the Plaid stand-in fails calls with 500s, slow answers and
- * lost replies. After quiescence the books must balance, no offering may be oversold, and every
- * Plaid transfer must match exactly one purchase in the matching state.
- * A failing seed is printed; replay it with TENOR_FAULT_SEED=<seed>.
+ * of concurrent purchases, cancellations, transfer events (settled, failed, returned, delivered
+ * again, arriving before their transfer is recorded), maturity instructions, maturities and
+ * payouts with their own credit events, admin refunds, rate changes and an offering's
+ * cancellation, over two months of business days, while the Plaid stand-in fails calls with
+ * 500s, slow answers and lost replies and worker processes are SIGKILLed at random moments.
+ * After quiescence the books must balance and agree with the rows, no offering may be oversold,
+ * every Plaid transfer must match exactly one purchase or payout and the ledger transactions its
+ * outcome requires (and the reverse), and each holding must be paid at most once, for what it
+ * earned. Every run must have done every kind of work (`requiredKinds`).
+ * A failing seed is printed; replay it with TENOR_FAULT_SEED=<seed>. Process timing still
+ * varies between runs, so a replay follows the same choices, not the same interleaving.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { reconcileStalePurchases } from '@tenor/api/purchases/reconcile'
-import { checkLedger, holdingStates } from '@tenor/db/domain'
-import { offerings, purchases } from '@tenor/db/schema'
-import type { TransferStatus } from 'plaid'
-import { createPlaidClient } from '../standins/plaid/testing.ts'
+import { businessDateOf, checkLedger } from '@tenor/db/domain'
+import { payouts, purchases } from '@tenor/db/schema'
+import { and, eq, lte } from 'drizzle-orm'
+import { pickAction } from '../support/fault-actions.ts'
+import { changeSeriesRate } from '../support/fault-admin.ts'
+import {
+  advanceClock,
+  countMaturities,
+  noteRates,
+  requiredKinds,
+  startWorkload,
+  tally,
+  type Workload,
+  wants,
+} from '../support/fault-workload.ts'
+import { findBookProblems } from '../support/money-books.ts'
+import { findHoldingProblems } from '../support/money-holdings.ts'
+import { type MoneySnapshot, readMoneySnapshot } from '../support/money-snapshot.ts'
+import { findTransferProblems } from '../support/money-transfers.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
-import { addBuyer, addOffering, type Buyer, buy } from '../support/purchases.ts'
+import { seededChooser } from '../support/seeded-random.ts'
+import { expireAllLeases, spawnWorkerOnTestClock } from '../support/worker-process.ts'
 
-const seed = Number(process.env.TENOR_FAULT_SEED ?? Date.now() % 1_000_000)
-const operations = 60
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed exactly. */
-function generator(start: number) {
-  let state = start >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let x = Math.imul(state ^ (state >>> 15), 1 | state)
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x)
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+const seed = Number(process.env.TENOR_FAULT_SEED ?? Math.floor(Math.random() * 1_000_000))
+const rounds = 6
 
 let t: PlaidTestApp
 beforeAll(async () => {
@@ -35,148 +46,109 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const expectedState: Record<`${TransferStatus}`, string[]> = {
-  pending: ['pending'],
-  posted: ['processing'],
-  settled: ['active'],
-  funds_available: ['active'],
-  failed: ['failed'],
-  cancelled: ['cancelled'],
-  returned: ['returned'],
+test(`money invariants hold under faults and worker crashes (seed ${seed})`, async () => {
+  console.warn(`fault suite seed: ${seed} (replay with TENOR_FAULT_SEED=${seed})`)
+  const choose = seededChooser(seed)
+  const w = await startWorkload(t, seed, choose)
+
+  for (let round = 0; round < rounds; round++) {
+    if (round > 0) await advanceClock(w, choose.between(9, 15))
+    if (round > 0 && choose.chance(0.4)) await changeSeriesRate(w)
+    w.guided = round >= rounds / 2
+    await runRound(w, choose.between(14, 18))
+  }
+  // Work the run has not reached yet is sought out for a while before the end.
+  await runRound(w, 60, { seeking: true })
+  await quiesce(w)
+
+  const snapshot = await readMoneySnapshot(t)
+  const ledger = await checkLedger(t.db.database.db)
+  const transfers = findTransferProblems(snapshot)
+  const holdings = findHoldingProblems(snapshot, noteRates(w))
+  const problems = [
+    ...w.problems,
+    ...ledger.map((violation) => `ledger check: ${violation.message}`),
+    ...findBookProblems(snapshot),
+    ...transfers.problems,
+    ...holdings.problems,
+  ]
+  await countOutcomes(w, snapshot)
+
+  console.warn(`seed ${seed}: ${JSON.stringify(Object.fromEntries(w.performed))}`)
+  if (transfers.forReview.length > 0) {
+    console.warn(`seed ${seed}, left for review:\n${transfers.forReview.join('\n')}`)
+  }
+  if (holdings.known.length > 0) {
+    console.warn(`seed ${seed}, known bugs seen:\n${holdings.known.join('\n')}`)
+  }
+  if (problems.length > 0) console.warn(`seed ${seed} problems:\n${problems.join('\n')}`)
+  expect(problems).toEqual([])
+  expect(requiredKinds.filter((kind) => !w.performed.has(kind))).toEqual([])
+}, 150_000)
+
+/**
+ * A round of batches of one to three actions run at once; a seeking round mostly picks actions
+ * that lead to missing work, and ends as soon as nothing is missing.
+ */
+async function runRound(w: Workload, size: number, options = { seeking: false }): Promise<void> {
+  const missing = () => requiredKinds.filter((kind) => wants(w, kind))
+  for (let done = 0; done < size; ) {
+    if (options.seeking && missing().length === 0) return
+    const batch = Array.from({ length: w.choose.between(1, 3) }, () =>
+      pickAction(w, options.seeking),
+    )
+    const results = await Promise.allSettled(batch.map((action) => action.run(w)))
+    for (const [index, result] of results.entries()) {
+      if (result.status === 'rejected') {
+        w.problems.push(`${batch[index]?.name} crashed (seed ${w.seed}): ${result.reason}`)
+      }
+    }
+    done += batch.length
+  }
 }
 
-test(`money invariants hold under faults (seed ${seed})`, async () => {
-  console.warn(`fault suite seed: ${seed} (replay with TENOR_FAULT_SEED=${seed})`)
-  const random = generator(seed)
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
-  const sdk = createPlaidClient(t.plaid.url)
-  const offering = await addOffering(t, { capacityCents: 3_000_000, maxPurchaseCents: 400_000 })
-  const buyers: Buyer[] = []
-  for (let n = 0; n < 4; n++) buyers.push(await addBuyer(t, `buyer${n}@example.com`))
-
-  const transfers = async () =>
-    (await t.db.database.db.select().from(purchases)).filter((p) => p.transferId !== null)
-
-  const actions: (() => Promise<unknown>)[] = [
-    // Purchases, some of Plaid's magic amounts among them (they settle, fail or return alone).
-    () =>
-      buy(t, pick(buyers), {
-        offeringId: offering.id,
-        amountCents: pick([50_000, 120_000, 1_111, 2_222, 3_333, 6_666, 250_000]),
-      }),
-    () =>
-      buy(t, pick(buyers), {
-        offeringId: offering.id,
-        amountCents: 75_000,
-        key: `k-${Math.floor(random() * 5)}`,
-      }),
-    // Faults on the calls that move money.
-    async () =>
-      t.plaid.injectFault({
-        path: pick(['/transfer/create', '/transfer/authorization/create', '/transfer/event/sync']),
-        mode: pick(['error500', 'lost_reply', 'timeout', 'rate_limited'] as const),
-        delayMs: 50,
-      }),
-    // Transfer events: a random allowed move, sometimes refused by the stand-in (that is fine).
-    async () => {
-      const candidates = await transfers()
-      if (candidates.length === 0) return
-      const target = pick(candidates)
-      const eventType = pick([
-        'posted',
-        'settled',
-        'failed',
-        'returned',
-        'funds_available',
-      ] as const)
-      await sdk
-        .sandboxTransferSimulate({
-          transfer_id: target.transferId ?? '',
-          event_type: eventType,
-          ...(eventType === 'returned'
-            ? { failure_reason: { failure_code: pick(['R01', 'R02', 'R10']) } }
-            : {}),
-        })
-        .catch(() => undefined)
-    },
-    // Syncs, two at once at times, and a cancellation.
-    () => Promise.all([t.deps.syncTransfers(), t.deps.syncTransfers()]).catch(() => undefined),
-    async () => {
-      const pending = (await t.db.database.db.select().from(purchases)).filter(
-        (p) => p.state === 'pending',
-      )
-      if (pending.length === 0) return
-      const target = pick(pending)
-      const owner = buyers.find((b) => b.userId === target.userId)
-      await t.request(`/purchases/${target.id}/cancel`, { json: {}, token: owner?.token ?? '' })
-    },
-  ]
-
-  for (let done = 0; done < operations; ) {
-    const batch = 1 + Math.floor(random() * 3)
-    const picked = Array.from({ length: batch }, () => pick(actions))
-    const results = await Promise.allSettled(picked.map((run) => run()))
-    for (const result of results) {
-      if (result.status === 'rejected')
-        throw new Error(`operation crashed (seed ${seed}): ${result.reason}`)
-    }
-    done += batch
-  }
-
-  // Quiescence: faults off, stale purchases reconciled, every event pulled.
+/**
+ * Faults off, leases lapsed, purchases reconciled, every event pulled, then the worker run to
+ * the end on the test clock until nothing is due and no payout waits to be sent.
+ */
+async function quiesce(w: Workload): Promise<void> {
   t.plaid.clearFaults()
+  await expireAllLeases(t)
   t.clock.advance(5 * 60 * 1000)
+  await t.plaid.settleWebhooks()
   for (let round = 0; round < 3; round++) {
     await reconcileStalePurchases(t.deps)
     await t.deps.syncTransfers()
   }
 
-  const rows = await t.db.database.db.select().from(purchases)
-  const problems: string[] = []
-  expect(await checkLedger(t.db.database.db)).toEqual([])
-
-  const [after] = await t.db.database.db.select().from(offerings)
-  const held = rows
-    .filter((row) => (holdingStates as readonly string[]).includes(row.state))
-    .reduce((sum, row) => sum + row.amountCents, 0)
-  if (after && after.reservedCents !== held)
-    problems.push(`reserved ${after.reservedCents} ≠ held ${held}`)
-  if (after && after.reservedCents > after.capacityCents) problems.push('offering oversold')
-
-  for (const row of rows) {
-    if (row.state === 'initiated') problems.push(`${row.id} still initiated`)
-    if (!row.transferId) {
-      if (!['failed', 'cancelled'].includes(row.state))
-        problems.push(`${row.id} ${row.state} without a transfer`)
-      continue
-    }
-    const { transfer } = (await sdk.transferGet({ transfer_id: row.transferId })).data
-    if (transfer.metadata?.purchase_id !== row.id)
-      problems.push(`${row.transferId} belongs elsewhere`)
-    if (!expectedState[transfer.status]?.includes(row.state)) {
-      problems.push(`${row.id} is ${row.state} but its transfer is ${transfer.status}`)
-    }
+  for (let run = 0; run < 4 && (await workLeft()); run++) {
+    const worker = await spawnWorkerOnTestClock(t)
+    const code = await worker.exited
+    if (code !== 0) w.problems.push(`the worker exited ${code}: ${await worker.stderr}`)
   }
-  // Every transfer Plaid created belongs to exactly one purchase.
-  const created = new Set(
-    t.plaid
-      .calls('/transfer/create')
-      .flatMap((call) => (call.authorizationId ? [call.authorizationId] : [])),
-  )
-  const linked = new Set(
-    rows.flatMap((row) => (row.authorizationId && row.transferId ? [row.authorizationId] : [])),
-  )
-  for (const authorization of created) {
-    if (!linked.has(authorization))
-      problems.push(`transfer for ${authorization} matches no purchase`)
-  }
+  await t.plaid.settleWebhooks()
+  await t.deps.syncTransfers()
+}
 
-  const states = rows.reduce<Record<string, number>>((count, row) => {
-    count[row.state] = (count[row.state] ?? 0) + 1
-    return count
-  }, {})
-  console.warn(`seed ${seed}: ${rows.length} purchases ${JSON.stringify(states)}`)
-  expect(rows.length).toBeGreaterThan(5)
-  if (problems.length > 0) console.warn(`seed ${seed} problems:\n${problems.join('\n')}`)
-  expect(problems).toEqual([])
-}, 120_000)
+async function workLeft(): Promise<boolean> {
+  const db = t.db.database.db
+  const today = businessDateOf(t.clock.now())
+  const due = await db
+    .select({ id: purchases.id })
+    .from(purchases)
+    .where(and(eq(purchases.state, 'active'), lte(purchases.maturityDate, today)))
+  const unsent = await db.select().from(payouts).where(eq(payouts.state, 'initiated'))
+
+  return due.length + unsent.length > 0
+}
+
+/** What the run led to, beside what it did: maturities, payouts, and the faults that fired. */
+async function countOutcomes(w: Workload, snapshot: MoneySnapshot): Promise<void> {
+  for (const call of t.plaid.calls()) {
+    if (call.fault) tally(w, `fault fired: ${call.fault}`)
+  }
+  await countMaturities(w)
+  tally(w, 'rolled over', snapshot.purchases.filter((p) => p.rolledFromPurchaseId).length)
+  for (const payout of snapshot.payouts) tally(w, `payout ends ${payout.state}`)
+  for (const purchase of snapshot.purchases) tally(w, `purchase ends ${purchase.state}`)
+}

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { setClockOffset } from '@tenor/db'
 import { jobLeases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { testPublicUrl } from './app.ts'
@@ -22,11 +23,36 @@ export interface WorkerProcess {
  * app's database file and Plaid stand-in. It runs on the real clock (APP_ENV=test).
  */
 export function spawnWorker(t: PlaidTestApp, job: string): WorkerProcess {
-  const child = Bun.spawn(['bun', mainPath, '--job', job], {
+  return startWorker(t, ['--job', job], 'test')
+}
+
+/**
+ * Runs the worker on the test app's clock rather than the real one: as `bun run start` does in
+ * development, the worker reads a clock offset from the database, here set so that its "now" is
+ * the test clock's. Without a job it runs every job once, as the scheduled machine does. The
+ * test clock must be ahead of real time, since the offset only moves the clock forward.
+ */
+export async function spawnWorkerOnTestClock(
+  t: PlaidTestApp,
+  job?: string,
+): Promise<WorkerProcess> {
+  const offsetMs = t.clock.now().getTime() - Date.now()
+  if (offsetMs < 0) throw new Error('the test clock must be ahead of real time')
+  await setClockOffset(t.db.database, offsetMs)
+
+  return startWorker(t, job ? ['--job', job] : [], 'development')
+}
+
+function startWorker(
+  t: PlaidTestApp,
+  args: string[],
+  appEnv: 'test' | 'development',
+): WorkerProcess {
+  const child = Bun.spawn(['bun', mainPath, ...args], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      APP_ENV: 'test',
+      APP_ENV: appEnv,
       LOG_LEVEL: 'info',
       DATABASE_URL: t.db.url,
       PLAID_LOCAL_URL: t.plaid.url,
@@ -69,4 +95,9 @@ export async function expireLease(t: PlaidTestApp, job: string): Promise<void> {
     .update(jobLeases)
     .set({ expiresAt: new Date(0) })
     .where(eq(jobLeases.name, `job:${job}`))
+}
+
+/** Lets every job's lease lapse, as after a SIGKILLed worker's leases run out. */
+export async function expireAllLeases(t: PlaidTestApp): Promise<void> {
+  await t.db.database.db.update(jobLeases).set({ expiresAt: new Date(0) })
 }

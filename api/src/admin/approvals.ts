@@ -1,5 +1,5 @@
 import { newId, type Tx } from '@tenor/db'
-import { businessDateOf, type CalendarDate } from '@tenor/db/domain'
+import { businessDateOf, type CalendarDate, toCalendarDate } from '@tenor/db/domain'
 import { adminApprovals, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
@@ -228,8 +228,9 @@ async function refundPurchase(
 
   const now = deps.clock.now()
   const today = businessDateOf(now, deps.env.businessTimeZone)
-  await deps.database.write(async (tx) => {
-    await repayToday(tx, purchase.id, { today, now, reason: 'refund approved' })
+  const repayOn = await deps.database.write(async (tx) => {
+    const date = await repayToday(tx, purchase.id, { today, now, reason: 'refund approved' })
+    if (!date) return null
     await recordAudit(tx, {
       adminId,
       action: 'purchase.refunded',
@@ -239,11 +240,15 @@ async function refundPurchase(
         maturityDate: purchase.maturityDate,
         maturityInstruction: purchase.maturityInstruction,
       },
-      after: { maturityDate: today, maturityInstruction: 'payout' },
+      after: { maturityDate: date, maturityInstruction: 'payout' },
       at: now,
     })
+    return date
   })
-  return 'note set to repay today with interest to date'
+  if (!repayOn) return 'not applied: the purchase is no longer active'
+  return repayOn === today
+    ? 'note set to repay today with interest to date'
+    : `note set to repay now with interest to its maturity date, ${repayOn}`
 }
 
 /**
@@ -286,8 +291,7 @@ export async function refundCancelledOfferings(
         purchase.maturityInstruction === 'payout'
       )
         continue
-      await repayToday(tx, purchase.id, { today, now, reason: 'offering cancelled' })
-      count++
+      if (await repayToday(tx, purchase.id, { today, now, reason: 'offering cancelled' })) count++
     }
     return count
   })
@@ -296,16 +300,26 @@ export async function refundCancelledOfferings(
 /**
  * Makes an active note mature today with payout as its instruction, so the maturity job repays
  * principal and interest to date exactly as it repays any maturity; the history says why.
+ * Maturity only ever comes forward: a note already past its maturity date keeps that date, since
+ * interest stops at the end of the term however late the note is repaid. Answers the date the
+ * note now matures on, or null when it is no longer active (it matured or was undone meanwhile).
  */
 async function repayToday(
   tx: Tx,
   purchaseId: string,
   input: { today: CalendarDate; now: Date; reason: string },
-): Promise<void> {
+): Promise<CalendarDate | null> {
+  const purchase = await tx.query.purchases.findFirst({
+    where: and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')),
+  })
+  if (!purchase) return null
+
+  const overdue = purchase.maturityDate !== null && purchase.maturityDate < input.today
+  const repayOn = overdue ? toCalendarDate(purchase.maturityDate ?? '') : input.today
   await tx
     .update(purchases)
     .set({
-      maturityDate: input.today,
+      maturityDate: repayOn,
       maturityInstruction: 'payout',
       rolloverOfferingId: null,
       updatedAt: input.now,
@@ -316,7 +330,11 @@ async function repayToday(
     purchaseId,
     fromState: 'active',
     toState: 'active',
-    reason: `${input.reason}: repaid today with interest to date`,
+    reason: overdue
+      ? `${input.reason}: repaid with interest to its maturity date, ${repayOn}`
+      : `${input.reason}: repaid today with interest to date`,
     createdAt: input.now,
   })
+
+  return repayOn
 }

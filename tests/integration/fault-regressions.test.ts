@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { calculateInterest, toCalendarDate } from '@tenor/db/domain'
+import { offerings } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { buyActiveNote, readPayout, runWorkerJob } from '../support/maturities.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  expectLedgerClean,
+  readOffering,
+  readPurchase,
+} from '../support/purchases.ts'
+import { signUpAdmin } from '../support/users.ts'
+
+/** Bugs the money-invariants fault suite found, each pinned by a focused test. */
+
+let t: PlaidTestApp
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+})
+afterEach(() => t.close())
+
+/** A second administrator approves what the first asked for; answers the approval's result. */
+async function approveAsSecondAdmin(ask: (token: string) => Promise<Response>) {
+  const maker = await signUpAdmin(t, 'maker@example.com')
+  const checker = await signUpAdmin(t, 'checker@example.com')
+  const asked = await ask(maker.token)
+  expect(asked.status).toBe(202)
+  const { approvalId } = (await asked.json()) as { approvalId: string }
+  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+    json: {},
+    token: checker.token,
+  })
+  expect(approved.status).toBe(200)
+
+  return ((await approved.json()) as { result: string }).result
+}
+
+// A $1,000 note at 8% simple, Actual/365F, from 2026-03-02 to 2026-09-02.
+const interestToMaturity = calculateInterest({
+  rateBps: 800,
+  rateType: 'simple',
+  compounding: null,
+  dayCount: 'act_365f',
+  principalCents: 100_000,
+  startDate: toCalendarDate('2026-03-02'),
+  maturityDate: toCalendarDate('2026-09-02'),
+})
+
+describe('repaying a note past its maturity date', () => {
+  test('a refund approved after the term ended pays interest to the maturity date, not beyond', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    // The note fell due on 2026-09-02; the maturity job has not paid it yet.
+    t.clock.set(new Date('2026-09-14T15:00:00Z'))
+
+    const result = await approveAsSecondAdmin((token) =>
+      t.request(`/admin/purchases/${note.id}/refund`, {
+        json: { reason: 'The investor asked for the money back.' },
+        token,
+      }),
+    )
+    expect(result).not.toContain('not applied')
+    expect((await readPurchase(t, note.id)).maturityDate).toBe('2026-09-02')
+    await runWorkerJob(t)
+
+    expect((await readPayout(t, note.id)).amountCents).toBe(100_000 + interestToMaturity)
+    await expectLedgerClean(t)
+  })
+
+  test('cancelling an offering repays an overdue rollover note to its maturity date', async () => {
+    const offering = await addOffering(t)
+    const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2027-03-31' })
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const instructed = await t.request(`/purchases/${note.id}/instruction`, {
+      method: 'PUT',
+      json: { instruction: 'rollover_all', rolloverOfferingSlug: target.slug },
+      token: ada.token,
+    })
+    expect(instructed.status).toBe(200)
+    t.clock.set(new Date('2026-09-14T15:00:00Z'))
+    // The series closed at the end of its window; closed offerings may still be cancelled.
+    await t.db.database.db
+      .update(offerings)
+      .set({ status: 'closed' })
+      .where(eq(offerings.id, offering.id))
+
+    await approveAsSecondAdmin((token) =>
+      t.request(`/admin/offerings/${offering.id}/cancel`, {
+        json: { reason: 'The series did not fund.' },
+        token,
+      }),
+    )
+    expect((await readOffering(t, offering.id)).status).toBe('cancelled')
+    const repaid = await readPurchase(t, note.id)
+    expect(repaid.maturityDate).toBe('2026-09-02')
+    expect(repaid.maturityInstruction).toBe('payout')
+    await runWorkerJob(t)
+
+    expect((await readPayout(t, note.id)).amountCents).toBe(100_000 + interestToMaturity)
+    await expectLedgerClean(t)
+  })
+})
