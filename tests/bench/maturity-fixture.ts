@@ -244,6 +244,7 @@ async function writeHoldings(
         userId: owner.user.id,
         offeringId,
         bankAccountId: owner.account.id,
+        rateBps: terms.rateBps,
         amountCents,
         state: 'active',
         authorizationId: `bench-debit-authorization-${id}`,

@@ -119,8 +119,8 @@ async function rawPurchase(
       }
       const purchaseId = newId()
       await tx.execute({
-        sql: "insert into purchases (id, user_id, offering_id, bank_account_id, amount_cents, state, maturity_instruction, created_at, updated_at) values (?, ?, ?, ?, ?, 'initiated', 'payout', ?, ?)",
-        args: [purchaseId, f.userId, f.offeringId, f.bankAccountId, amount, now, now],
+        sql: "insert into purchases (id, user_id, offering_id, bank_account_id, amount_cents, rate_bps, state, maturity_instruction, created_at, updated_at) values (?, ?, ?, ?, ?, (select rate_bps from offerings where id = ?), 'initiated', 'payout', ?, ?)",
+        args: [purchaseId, f.userId, f.offeringId, f.bankAccountId, amount, f.offeringId, now, now],
       })
       await tx.execute({
         sql: "insert into purchase_events (id, purchase_id, to_state, reason, created_at) values (?, ?, 'initiated', 'purchase received', ?)",

@@ -104,3 +104,33 @@ describe('repaying a note past its maturity date', () => {
     await expectLedgerClean(t)
   })
 })
+
+describe('a rate change for new purchases', () => {
+  test('leaves a note already sold at its own rate, in its payout and its portfolio', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+
+    const result = await approveAsSecondAdmin((token) =>
+      t.request(`/admin/offerings/${offering.id}/rate`, { json: { rateBps: 1000 }, token }),
+    )
+    expect(result).toContain('1000')
+    expect((await readOffering(t, offering.id)).rateBps).toBe(1000)
+    expect((await readPurchase(t, note.id)).rateBps).toBe(800)
+    const portfolio = await t.request('/portfolio', { token: ada.token })
+    const { holdings } = (
+      (await portfolio.json()) as {
+        portfolio: { holdings: { purchaseId: string; interestAtMaturityCents: number }[] }
+      }
+    ).portfolio
+    expect(holdings.find((h) => h.purchaseId === note.id)?.interestAtMaturityCents).toBe(
+      interestToMaturity,
+    )
+
+    t.clock.set(new Date('2026-09-02T15:00:00Z'))
+    await runWorkerJob(t)
+
+    expect((await readPayout(t, note.id)).amountCents).toBe(100_000 + interestToMaturity)
+    await expectLedgerClean(t)
+  })
+})

@@ -53,6 +53,7 @@ async function addDueHoldings(buyers: Buyer[]): Promise<string[]> {
         offeringId: offering.id,
         bankAccountId: buyer.bankAccountId,
         amountCents,
+        rateBps: offering.rateBps,
         state: 'active',
         settledOn,
         maturityDate: calculateMaturityDate(settledOn, offering.termMonths),

@@ -89,26 +89,21 @@ export function wants(w: Workload, kind: RequiredKind): boolean {
 }
 
 /**
- * The rates a note was sold at and could have been paid at: its offering's rate when the
- * purchase (or rollover) was made, and every rate the offering had from then on.
+ * The rates a note may have been sold at: its offering's rate when the purchase (or rollover)
+ * was made, or, when the rate changed at that very instant of the test clock, the one before.
  */
 export function noteRates(w: Workload): NoteRates {
-  const historyOf = (note: { offeringId: string }) => w.rates.get(note.offeringId) ?? []
-  const soldAt = (note: { offeringId: string; createdAt: Date }) => {
-    const rate = historyOf(note).findLast((entry) => entry.from <= note.createdAt)
-    if (!rate) throw new Error(`no rate known for offering ${note.offeringId}`)
-
-    return rate.rateBps
-  }
-
   return {
-    soldAt,
-    since: (note) => [
-      soldAt(note),
-      ...historyOf(note)
-        .filter((entry) => entry.from > note.createdAt)
-        .map((entry) => entry.rateBps),
-    ],
+    soldAt: (note) => {
+      const history = w.rates.get(note.offeringId) ?? []
+      const at = note.createdAt.getTime()
+      const before = history.findLast((entry) => entry.from.getTime() < at)
+      const same = history.filter((entry) => entry.from.getTime() === at)
+      const rates = [before, ...same].flatMap((entry) => (entry ? [entry.rateBps] : []))
+      if (rates.length === 0) throw new Error(`no rate known for offering ${note.offeringId}`)
+
+      return rates
+    },
   }
 }
 

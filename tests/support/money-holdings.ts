@@ -14,24 +14,17 @@ import { deadCredit } from './money-transfers.ts'
  * one rollover for exactly what the note earned at the rate it was sold at, never more than one
  * credit, never interest beyond its term.
  */
-export function findHoldingProblems(snapshot: MoneySnapshot, rates: NoteRates): HoldingFindings {
-  const findings: HoldingFindings = { problems: [], known: [] }
-  for (const purchase of snapshot.purchases) checkPurchase(snapshot, findings.problems, purchase)
-  for (const purchase of snapshot.purchases) checkPaidOnce(snapshot, findings, purchase, rates)
+export function findHoldingProblems(snapshot: MoneySnapshot, rates: NoteRates): string[] {
+  const problems: string[] = []
+  for (const purchase of snapshot.purchases) checkPurchase(snapshot, problems, purchase)
+  for (const purchase of snapshot.purchases) checkPaidOnce(snapshot, problems, purchase, rates)
 
-  return findings
+  return problems
 }
 
-/** The rate a note was sold at, and every rate its offering had from then on. */
+/** The rates a note may have been sold at, from the workload's own record of rate changes. */
 export interface NoteRates {
-  soldAt(note: PurchaseRow): number
-  since(note: PurchaseRow): number[]
-}
-
-export interface HoldingFindings {
-  problems: string[]
-  /** Reported bugs the suite still sees, printed on every run until they are fixed. */
-  known: string[]
+  soldAt(note: PurchaseRow): number[]
 }
 
 /** One purchase against its transfer, its moves, its payout and its ledger transactions. */
@@ -108,11 +101,10 @@ function orderHistory(moves: Move[]): Move[] {
  */
 function checkPaidOnce(
   snapshot: MoneySnapshot,
-  findings: HoldingFindings,
+  problems: string[],
   purchase: PurchaseRow,
   rates: NoteRates,
 ): void {
-  const problems = findings.problems
   const named = `purchase ${purchase.id} (${purchase.state})`
   const payouts = snapshot.payouts.filter((p) => p.purchaseId === purchase.id)
   const rolled = snapshot.purchases.filter((p) => p.rolledFromPurchaseId === purchase.id)
@@ -165,17 +157,13 @@ function checkPaidOnce(
       startDate: settledOn,
       maturityDate: beyondTerm ? termEnds : maturityDate,
     })
-  const soldAt = rates.soldAt(purchase)
+  // The note keeps the rate it was sold at; a later change on the offering must not touch it.
+  if (!rates.soldAt(purchase).includes(purchase.rateBps)) {
+    problems.push(`${named} keeps ${purchase.rateBps} bps, not the rate it was sold at`)
+  }
   const paid =
     payouts.reduce((total, p) => total + p.amountCents, 0) + (rolled[0]?.amountCents ?? 0)
-  if (paid === earnedAt(soldAt)) return
-
-  // TODO: remove once a note keeps the rate it was sold at. Maturity reads the offering's rate
-  // of the day, so a rate changed "for new purchases" reprices notes already sold.
-  const paidAt = rates.since(purchase).find((rate) => paid === earnedAt(rate))
-  if (paidAt !== undefined && paidAt !== soldAt) {
-    findings.known.push(`${named} was sold at ${soldAt} bps but paid at ${paidAt} bps`)
-    return
+  if (paid !== earnedAt(purchase.rateBps)) {
+    problems.push(`${named} earned ${earnedAt(purchase.rateBps)} but was given ${paid}`)
   }
-  problems.push(`${named} earned ${earnedAt(soldAt)} but was given ${paid}`)
 }

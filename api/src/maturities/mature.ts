@@ -14,7 +14,7 @@ import {
 import { payouts } from '@tenor/db/schema'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
-import { termsOf } from '../purchases/views.ts'
+import { noteTermsOf } from '../purchases/views.ts'
 import { payoutKeyOf } from './records.ts'
 import { rollOver } from './rollover.ts'
 
@@ -44,7 +44,7 @@ export async function maturePurchase(
   const offering = await findOffering(tx, purchase.offeringId)
   const principalCents = purchase.amountCents
   const interestCents = calculateInterest({
-    ...termsOf(offering),
+    ...noteTermsOf(offering, purchase),
     principalCents,
     startDate: toCalendarDate(purchase.settledOn),
     maturityDate,

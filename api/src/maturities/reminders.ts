@@ -15,7 +15,7 @@ import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { type OutcomeContext, outcomeContextOf } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, type PurchaseRow } from '../purchases/records.ts'
-import { termsOf } from '../purchases/views.ts'
+import { noteTermsOf } from '../purchases/views.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
 import { businessToday } from './due.ts'
 import { noticeMaturityReminder } from './notices.ts'
@@ -90,7 +90,7 @@ async function remind(
 
   const offering = await findOffering(tx, purchase.offeringId)
   const interestCents = calculateInterest({
-    ...termsOf(offering),
+    ...noteTermsOf(offering, purchase),
     principalCents: purchase.amountCents,
     startDate: toCalendarDate(purchase.settledOn),
     maturityDate,

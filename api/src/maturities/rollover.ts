@@ -12,7 +12,7 @@ import { ledgerTransactions, offerings, purchaseEvents, purchases } from '@tenor
 import { and, eq, gte, lte, sql } from 'drizzle-orm'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
-import { termsOf } from '../purchases/views.ts'
+import { noteTermsOf } from '../purchases/views.ts'
 import { noticeRolloverDone } from './notices.ts'
 
 export type RolloverResult =
@@ -85,7 +85,7 @@ export async function rollOver(
     }),
   )
   const newInterestCents = calculateInterest({
-    ...termsOf(target),
+    ...noteTermsOf(target, rolled),
     principalCents: rolledCents,
     startDate: maturityDate,
     maturityDate: toCalendarDate(rolled.maturityDate ?? ''),
@@ -128,6 +128,7 @@ async function insertRolledNote(
       offeringId: target.id,
       bankAccountId: from.bankAccountId,
       amountCents,
+      rateBps: target.rateBps,
       state: 'active',
       settledOn,
       maturityDate: calculateMaturityDate(settledOn, target.termMonths),

@@ -10,7 +10,7 @@ import {
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { OfferingRow, PurchaseRow } from './records.ts'
-import { termsOf } from './views.ts'
+import { noteTermsOf } from './views.ts'
 
 /** One note the investor holds, with its interest to date and at maturity. */
 export interface Holding {
@@ -35,7 +35,7 @@ export function valueHolding(
   offering: OfferingRow,
   today: CalendarDate,
 ): Holding {
-  const terms = termsOf(offering)
+  const terms = noteTermsOf(offering, purchase)
   const principalCents = purchase.amountCents
   const base = {
     purchaseId: purchase.id,

@@ -72,14 +72,16 @@ export async function reservePurchase(
     }
 
     await execute({
-      sql: `insert into purchases (id, user_id, offering_id, bank_account_id, amount_cents, state, maturity_instruction, created_at, updated_at)
-        values (?, ?, ?, ?, ?, 'initiated', ?, ?, ?)`,
+      sql: `insert into purchases (id, user_id, offering_id, bank_account_id, amount_cents, rate_bps, state, maturity_instruction, created_at, updated_at)
+        values (?, ?, ?, ?, ?, (select rate_bps from offerings where id = ?), 'initiated', ?, ?, ?)`,
       args: [
         purchaseId,
         buyer.id,
         offering.id,
         request.bankAccountId,
         request.amountCents,
+        // The rate in force when capacity was reserved, in the same transaction.
+        offering.id,
         offering.defaultMaturityInstruction,
         now,
         now,

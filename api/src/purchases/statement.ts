@@ -53,7 +53,7 @@ export async function writeStatement(
       purchase.state,
       formatDecimalAmount(purchase.amountCents),
       // Basis points are hundredths of a percent: 800 reads 8.00.
-      formatDecimalAmount(offering.rateBps),
+      formatDecimalAmount(purchase.rateBps),
       purchase.settledOn,
       purchase.maturityDate,
       value ? formatDecimalAmount(value.accruedInterestCents) : null,

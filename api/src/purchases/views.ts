@@ -21,6 +21,15 @@ export const termsOf = (offering: OfferingRow): OfferingTerms => ({
   termMonths: offering.termMonths,
 })
 
+/**
+ * A note's own terms: its offering's, at the rate the note was sold at. A rate change on the
+ * offering is for new purchases only.
+ */
+export const noteTermsOf = (
+  offering: OfferingRow,
+  purchase: Pick<PurchaseRow, 'rateBps'>,
+): OfferingTerms => ({ ...termsOf(offering), rateBps: purchase.rateBps })
+
 /** Whether a purchase still holds principal for the investor (or did, until it was paid). */
 export function isHolding(state: PurchaseState): boolean {
   return (holdingStates as readonly PurchaseState[]).includes(state) || state === 'paid'
@@ -42,7 +51,7 @@ export function toPurchaseView(
         startDate,
         estimated: purchase.settledOn === null,
         ...previewPayout({
-          terms: termsOf(offering),
+          terms: noteTermsOf(offering, purchase),
           principalCents: purchase.amountCents,
           startDate,
         }),

@@ -29,6 +29,9 @@ export const purchases = sqliteTable(
       .notNull()
       .references(() => bankAccounts.id, { onDelete: 'restrict' }),
     amountCents: cents('amount_cents').notNull(),
+    // The rate the note was sold at, in basis points: a later rate change on the offering is
+    // for new purchases only, so interest is always worked out from this.
+    rateBps: integer('rate_bps').notNull(),
     state: text('state', { enum: purchaseStates }).notNull().default('initiated'),
     authorizationId: text('authorization_id').unique(),
     decision: text('decision', { enum: authorizationDecisions }),

@@ -12,6 +12,7 @@ import {
 import { and, count, desc, eq, inArray, lte, ne } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
+import { noteTermsOf } from '../../purchases/views.ts'
 import type * as routes from './operations.routes.ts'
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
@@ -37,7 +38,7 @@ export function createOperationsHandler(deps: AppDeps) {
         return total
       }
       const interest = calculateInterest({
-        ...offering,
+        ...noteTermsOf(offering, purchase),
         principalCents: purchase.amountCents,
         startDate: toCalendarDate(purchase.settledOn),
         maturityDate: toCalendarDate(purchase.maturityDate),
