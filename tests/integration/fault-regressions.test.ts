@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { calculateInterest, toCalendarDate } from '@tenor/db/domain'
 import { offerings } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { buyActiveNote, readPayout, runWorkerJob } from '../support/maturities.ts'
+import { buyActiveNote, creditsAtPlaid, readPayout, runWorkerJob } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
@@ -10,6 +10,7 @@ import {
   expectLedgerClean,
   readOffering,
   readPurchase,
+  simulateTransfer,
 } from '../support/purchases.ts'
 import { signUpAdmin } from '../support/users.ts'
 
@@ -132,5 +133,29 @@ describe('a rate change for new purchases', () => {
 
     expect((await readPayout(t, note.id)).amountCents).toBe(100_000 + interestToMaturity)
     await expectLedgerClean(t)
+  })
+})
+
+describe('a debit returned after its note matured', () => {
+  test('withholds the payout not yet sent, sending no credit', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    // The note matures while Plaid refuses the payout's authorization, so it waits.
+    t.plaid.injectFault({ path: '/transfer/authorization/create', mode: 'error500', times: 10 })
+    t.clock.set(new Date('2026-09-02T15:00:00Z'))
+    await runWorkerJob(t)
+    expect((await readPurchase(t, note.id)).state).toBe('matured')
+    expect((await readPayout(t, note.id)).state).toBe('initiated')
+    t.plaid.clearFaults()
+
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    await runWorkerJob(t)
+
+    const payout = await readPayout(t, note.id)
+    expect(payout.state).toBe('initiated')
+    expect(payout.authorizationId).toBeNull()
+    expect(await creditsAtPlaid(t)).toEqual([])
   })
 })

@@ -145,7 +145,15 @@ function checkPayout(snapshot: MoneySnapshot, problems: string[], payout: Payout
     const failed = credits.filter((t) => deadCredit.includes(t.status)).length
     if (failed < 3) problems.push(`${named} given up after ${failed} failed credits`)
   }
-  if (payout.state === 'initiated') problems.push(`${named} was never sent`)
+  if (payout.state !== 'initiated') return
+
+  // A payout is withheld, before any authorization, when its note's own debit came back after
+  // maturity; any other payout still initiated after quiescence was forgotten.
+  const note = snapshot.purchases.find((p) => p.id === payout.purchaseId)
+  const debit = snapshot.transfers.find((t) => t.id === note?.transferId)
+  const withheld = debit?.status === 'returned' && payout.authorizationId === null
+  if (!withheld) problems.push(`${named} was never sent`)
+  if (withheld && credits.length > 0) problems.push(`${named} is withheld but has a credit`)
 }
 
 /**

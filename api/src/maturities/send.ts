@@ -1,5 +1,5 @@
 import type { Logger } from '@tenor/db/logger'
-import { payouts } from '@tenor/db/schema'
+import { payouts, purchases, transferEvents } from '@tenor/db/schema'
 import { and, eq, isNull } from 'drizzle-orm'
 import {
   ACHClass,
@@ -45,6 +45,16 @@ export async function sendPayout(
 ): Promise<SendOutcome> {
   const payout = await findPayout(deps.database.db, payoutId)
   if (payout?.state !== 'initiated') return 'skipped'
+  // The note's own debit came back after it matured: the principal never stayed with us, so
+  // nothing goes out until a person has looked. Once an authorization exists a credit may be
+  // in flight, and resuming it is what keeps it single.
+  if (!payout.authorizationId && (await wasFundingReturned(deps, payout))) {
+    log.error("payout withheld: the note's debit was returned after maturity; needs review", {
+      payoutId: payout.id,
+      purchaseId: payout.purchaseId,
+    })
+    return 'waiting'
+  }
 
   const destination = await loadDestination(deps, payout)
   if (!destination) return holdUnusable(deps, payout, log)
@@ -63,6 +73,17 @@ export async function sendPayout(
     resumed: payout.authorizationId !== null,
     log,
   })
+}
+
+async function wasFundingReturned(deps: PurchaseDeps, payout: PayoutRow): Promise<boolean> {
+  const [returned] = await deps.database.db
+    .select({ eventId: transferEvents.eventId })
+    .from(transferEvents)
+    .innerJoin(purchases, eq(purchases.transferId, transferEvents.transferId))
+    .where(and(eq(purchases.id, payout.purchaseId), eq(transferEvents.eventType, 'returned')))
+    .limit(1)
+
+  return returned !== undefined
 }
 
 /** Asks Plaid to authorize the credit; answers the authorization id, or what happened instead. */
