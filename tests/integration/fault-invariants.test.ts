@@ -15,8 +15,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { reconcileStalePurchases } from '@tenor/api/purchases/reconcile'
 import { businessDateOf, checkLedger } from '@tenor/db/domain'
-import { payouts, purchases } from '@tenor/db/schema'
-import { and, eq, lte } from 'drizzle-orm'
 import { pickAction } from '../support/fault-actions.ts'
 import { changeSeriesRate } from '../support/fault-admin.ts'
 import {
@@ -29,6 +27,7 @@ import {
   type Workload,
   wants,
 } from '../support/fault-workload.ts'
+import { maturityWorkLeft } from '../support/maturities.ts'
 import { findBookProblems } from '../support/money-books.ts'
 import { findHoldingProblems } from '../support/money-holdings.ts'
 import { type MoneySnapshot, readMoneySnapshot } from '../support/money-snapshot.ts'
@@ -127,17 +126,7 @@ async function quiesce(w: Workload): Promise<void> {
   await t.deps.syncTransfers()
 }
 
-async function workLeft(): Promise<boolean> {
-  const db = t.db.database.db
-  const today = businessDateOf(t.clock.now())
-  const due = await db
-    .select({ id: purchases.id })
-    .from(purchases)
-    .where(and(eq(purchases.state, 'active'), lte(purchases.maturityDate, today)))
-  const unsent = await db.select().from(payouts).where(eq(payouts.state, 'initiated'))
-
-  return due.length + unsent.length > 0
-}
+const workLeft = () => maturityWorkLeft(t, businessDateOf(t.clock.now()))
 
 /** What the run led to, beside what it did: maturities, payouts, and the faults that fired. */
 async function countOutcomes(w: Workload, snapshot: MoneySnapshot): Promise<void> {

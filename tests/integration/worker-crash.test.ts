@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { businessDateOf, checkLedger } from '@tenor/db/domain'
-import {
-  ledgerTransactions,
-  outboxMessages,
-  payouts,
-  purchaseEvents,
-  purchases,
-} from '@tenor/db/schema'
-import { and, eq, inArray, lte } from 'drizzle-orm'
+import { ledgerTransactions, outboxMessages, purchaseEvents, purchases } from '@tenor/db/schema'
+import { eq, inArray } from 'drizzle-orm'
 import type { FaultSpec } from '../standins/plaid/index.ts'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
 import {
   addHoldingsDueByRealClock,
   creditsAtPlaid,
   type DueHolding,
+  maturityWorkLeft,
   settleSentPayouts,
 } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
@@ -69,17 +64,7 @@ function faultFor(random: () => number): FaultSpec | null {
   return { path: '*', mode: 'rate_limited', times }
 }
 
-async function workLeft(): Promise<boolean> {
-  const db = t.db.database.db
-  const today = businessDateOf(new Date())
-  const due = await db
-    .select({ id: purchases.id })
-    .from(purchases)
-    .where(and(eq(purchases.state, 'active'), lte(purchases.maturityDate, today)))
-  const unsent = await db.select().from(payouts).where(eq(payouts.state, 'initiated'))
-
-  return due.length + unsent.length > 0
-}
+const workLeft = () => maturityWorkLeft(t, businessDateOf(new Date()))
 
 describe('worker crashes', () => {
   test('SIGKILL at random moments never pays twice, posts twice or mails twice', async () => {

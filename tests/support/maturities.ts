@@ -1,10 +1,10 @@
 import { expect } from 'bun:test'
-import { addDays, businessDateOf } from '@tenor/db/domain'
+import { addDays, businessDateOf, type CalendarDate } from '@tenor/db/domain'
 import { createLogger, type Logger } from '@tenor/db/logger'
 import { payouts, purchases } from '@tenor/db/schema'
 import { type Job, runJob } from '@tenor/workers/job'
 import { maturities } from '@tenor/workers/jobs/maturities'
-import { and, asc, eq, isNotNull } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, lte } from 'drizzle-orm'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
 import type { PlaidTestApp } from './plaid.ts'
 import {
@@ -181,4 +181,16 @@ export async function noteAtMaturity(t: PlaidTestApp, buyer: Buyer, offeringId: 
   t.clock.set(new Date('2026-09-02T14:00:00Z'))
 
   return note
+}
+
+/** Whether a maturity run still has work: holdings due by `today`, or payouts not yet sent. */
+export async function maturityWorkLeft(t: PlaidTestApp, today: CalendarDate): Promise<boolean> {
+  const db = t.db.database.db
+  const due = await db
+    .select({ id: purchases.id })
+    .from(purchases)
+    .where(and(eq(purchases.state, 'active'), lte(purchases.maturityDate, today)))
+  const unsent = await db.select().from(payouts).where(eq(payouts.state, 'initiated'))
+
+  return due.length + unsent.length > 0
 }
