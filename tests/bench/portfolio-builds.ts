@@ -20,10 +20,20 @@ import { root } from './harness.ts'
 
 const web = join(root, 'web')
 
-/** Builds the site unless `web/build` is newer than every source and setting it comes from. */
+/**
+ * Builds the site unless `web/build` is newer than every source and setting it comes from: its
+ * own, and the API and database code it bundles (error reporting, the API's types and helpers).
+ */
 export function ensureSiteBuilt(): void {
   const built = join(web, 'build/index.js')
-  const sources = [join(web, 'src'), join(web, 'static'), join(web, 'vite.config.ts')]
+  const sources = [
+    join(web, 'src'),
+    join(web, 'static'),
+    join(web, 'vite.config.ts'),
+    join(root, 'api/src'),
+    join(root, 'db/src'),
+    join(root, 'bun.lock'),
+  ]
   if (existsSync(built) && newestChange(sources) < statSync(built).mtimeMs) return
 
   console.log('building the site …')

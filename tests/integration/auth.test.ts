@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { validateSessionToken } from '@tenor/api/lib/sessions'
 import { currentTotpCode } from '@tenor/api/lib/totp'
+import type { Key } from '@tenor/db/env'
 import { sessions, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
@@ -177,6 +179,20 @@ describe('POST /auth/login', () => {
     const { body } = await login()
     const rows = await t.db.database.db.select().from(sessions)
     expect(rows.some((row) => row.tokenHash === body.token)).toBe(false)
+  })
+
+  test('a session begun under a retired key lasts while that key is still listed', async () => {
+    await registerAndVerify()
+    const { body } = await login()
+    const [current] = t.deps.env.sessionKeys
+    if (!current) throw new Error('no session key')
+    const next: Key = { id: 'next', key: Buffer.alloc(32, 9) }
+    const check = (keys: Key[]) =>
+      validateSessionToken(t.db.database, keys, body.token, t.clock.now())
+
+    expect((await check([next, current]))?.user.email).toBe('ada@example.com')
+    expect(await check([next])).toBeNull()
+    expect(await check([current])).not.toBeNull()
   })
 })
 

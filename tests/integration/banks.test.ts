@@ -128,6 +128,8 @@ describe('item health', () => {
     }
     expect(list.banks[0]?.status).toBe('needs_reconnect')
     expect(list.banks[0]?.accounts.every((a) => !a.canFund)).toBe(true)
+    // The session answer every page of the site asks for carries the reminder.
+    expect(await banksToReconnect()).toEqual([row.institutionName ?? 'Your bank'])
 
     const update = await t.request('/banks/link-token', { json: { itemId: bank.id }, token })
     const { linkToken, mode } = (await update.json()) as { linkToken: string; mode: string }
@@ -143,5 +145,12 @@ describe('item health', () => {
     expect(completed.status).toBe(200)
     const repaired = await t.request(`/banks/${bank.id}/reconnected`, { json: {}, token })
     expect(((await repaired.json()) as BankBody).bank.status).toBe('healthy')
+    expect(await banksToReconnect()).toEqual([])
   })
 })
+
+async function banksToReconnect(): Promise<string[]> {
+  const res = await t.request('/auth/session', { token })
+  expect(res.status).toBe(200)
+  return ((await res.json()) as { banksToReconnect: string[] }).banksToReconnect
+}

@@ -72,6 +72,69 @@ describe('GET /portfolio and the CSV statement', () => {
     ])
   })
 
+  test('lists every purchase newest first, values only held notes, and values them anew each day', async () => {
+    const kept = (await (
+      await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    ).json()) as PurchaseBody
+    t.clock.advance(60_000)
+    const dropped = (await (
+      await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    ).json()) as PurchaseBody
+    const cancel = await t.request(`/purchases/${dropped.purchase.id}/cancel`, {
+      json: {},
+      token: ada.token,
+    })
+    expect(cancel.status).toBe(200)
+    const transferId = (await readPurchase(t, kept.purchase.id)).transferId ?? ''
+    await simulateTransfer(t, transferId, 'posted')
+    await simulateTransfer(t, transferId, 'settled')
+    await t.deps.syncTransfers()
+
+    const day = 24 * 60 * 60 * 1000
+    const accruedOn = async (asOf: string) => {
+      const login = await t.request('/auth/login', {
+        json: { email: ada.email, password: testPassword },
+      })
+      const { token } = (await login.json()) as { token: string }
+      const { portfolio } = (await (await t.request('/portfolio', { token })).json()) as {
+        portfolio: {
+          asOf: string
+          holdings: { purchaseId: string; accruedInterestCents: number }[]
+          history: { id: string; state: string; amountCents: number; offeringName: string }[]
+        }
+      }
+      expect(portfolio.asOf).toBe(asOf)
+      expect(portfolio.history).toEqual([
+        expect.objectContaining({
+          id: dropped.purchase.id,
+          state: 'cancelled',
+          amountCents: 50_000,
+        }),
+        expect.objectContaining({ id: kept.purchase.id, state: 'active', amountCents: 100_000 }),
+      ])
+      expect(portfolio.history[0]?.offeringName).toBe(offering.name)
+      expect(portfolio.holdings.map((h) => h.purchaseId)).toEqual([kept.purchase.id])
+      return portfolio.holdings[0]?.accruedInterestCents
+    }
+    const expected = (asOf: string) =>
+      calculateAccruedInterest({
+        principalCents: 100_000,
+        rateBps: 800,
+        rateType: 'simple',
+        dayCount: 'act_365f',
+        startDate: toCalendarDate('2026-03-02'),
+        maturityDate: toCalendarDate('2026-09-02'),
+        asOf: toCalendarDate(asOf),
+      })
+
+    t.clock.advance(30 * day)
+    expect(await accruedOn('2026-04-01')).toBe(expected('2026-04-01'))
+    t.clock.advance(day)
+    const nextDay = await accruedOn('2026-04-02')
+    expect(nextDay).toBe(expected('2026-04-02'))
+    expect(nextDay).toBeGreaterThan(expected('2026-04-01'))
+  })
+
   test('the statement guards every cell a spreadsheet would run as a formula', async () => {
     const risky = await addOffering(t, { name: '=HYPERLINK("http://evil.test","click")' })
     await buy(t, ada, { offeringId: risky.id, amountCents: 100_000 })

@@ -16,6 +16,8 @@ declare global {
       /** The API client for this request, carrying the session token when there is one. */
       api: ApiClient
       user: SessionUser | null
+      /** Names of the user's banks that need signing in again, for the banner on every page. */
+      banksToReconnect: string[]
       /** Signed in with a password; the authenticator code is still owed. */
       pendingTwoFactor: boolean
     }

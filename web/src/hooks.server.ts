@@ -35,13 +35,16 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.requestId = requestId
   event.locals.log = log
   event.locals.user = null
+  event.locals.banksToReconnect = []
   event.locals.pendingTwoFactor = false
   event.locals.api = createApiClient({ requestId, token, userAgent, clientAddress })
 
   if (token) {
     const session = await checkSession(event.locals.api)
-    if (session.kind === 'signed-in') event.locals.user = session.user
-    else if (session.kind === 'two-factor-pending') event.locals.pendingTwoFactor = true
+    if (session.kind === 'signed-in') {
+      event.locals.user = session.user
+      event.locals.banksToReconnect = session.banksToReconnect
+    } else if (session.kind === 'two-factor-pending') event.locals.pendingTwoFactor = true
     else {
       deleteSessionCookie(event.cookies)
       event.locals.api = createApiClient({ requestId, token: null, userAgent, clientAddress })

@@ -1,7 +1,7 @@
-import { type Database, newId } from '@tenor/db'
+import { type Database, type Db, newId, preparedPerHandle } from '@tenor/db'
 import type { Key } from '@tenor/db/env'
 import { sessions, users } from '@tenor/db/schema'
-import { and, eq, gt, inArray, isNull, ne } from 'drizzle-orm'
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import type { CurrentSession, SessionUser } from '../context.ts'
 import { hashToken, randomToken } from './crypto.ts'
 
@@ -58,31 +58,7 @@ export async function validateSessionToken(
   now: Date,
 ): Promise<ValidatedSession | null> {
   if (token.length < 20 || token.length > 100) return null
-  const hashes = keys.map((key) => hashToken(token, key))
-  // Only the columns a request needs: this runs on every signed-in request, and the user row
-  // also holds the password hash and the two-factor secret.
-  const row = await database.db
-    .select({
-      session: {
-        id: sessions.id,
-        twoFactorVerified: sessions.twoFactorVerified,
-        lastSeenAt: sessions.lastSeenAt,
-        expiresAt: sessions.expiresAt,
-      },
-      user: sessionUserColumns,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        inArray(sessions.tokenHash, hashes),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, now),
-        gt(sessions.idleExpiresAt, now),
-        eq(users.status, 'active'),
-      ),
-    )
-    .get()
+  const row = await findByAnyKey(database.db, keys, token, now)
   if (!row) return null
 
   if (now.getTime() - row.session.lastSeenAt.getTime() > touchAfterMs) {
@@ -103,6 +79,49 @@ export async function validateSessionToken(
       expiresAt: row.session.expiresAt,
     },
   }
+}
+
+/**
+ * The live session with a token hash, and its user. Only the columns a request needs: this runs
+ * on every signed-in request, and the user row also holds the password hash and the two-factor
+ * secret.
+ */
+const findLiveSession = preparedPerHandle((db: Db) =>
+  db
+    .select({
+      session: {
+        id: sessions.id,
+        twoFactorVerified: sessions.twoFactorVerified,
+        lastSeenAt: sessions.lastSeenAt,
+        expiresAt: sessions.expiresAt,
+      },
+      user: sessionUserColumns,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql.placeholder('now')),
+        gt(sessions.idleExpiresAt, sql.placeholder('now')),
+        eq(users.status, 'active'),
+      ),
+    )
+    .prepare(),
+)
+
+/** The newest key first: only a token issued before a key rotation needs a second look. */
+async function findByAnyKey(db: Db, keys: Key[], token: string, now: Date) {
+  for (const key of keys) {
+    // Instants are stored as milliseconds since the epoch.
+    const row = await findLiveSession(db).get({
+      tokenHash: hashToken(token, key),
+      now: now.getTime(),
+    })
+    if (row) return row
+  }
+  return undefined
 }
 
 const sessionUserColumns = {

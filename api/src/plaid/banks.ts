@@ -1,7 +1,7 @@
-import { type Database, newId } from '@tenor/db'
+import { type Database, type Db, newId, preparedPerHandle } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
 import { bankAccounts, plaidItems } from '@tenor/db/schema'
-import { and, eq, inArray, ne } from 'drizzle-orm'
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { AccountBase, PlaidApi } from 'plaid'
 import { decrypt, encrypt } from '../lib/crypto.ts'
 import { callPlaid, PlaidFailure, toPlaidFailure } from './errors.ts'
@@ -82,6 +82,32 @@ export async function listBanks(database: Database, userId: string): Promise<Ban
       accounts.filter((a) => a.itemId === item.id),
     ),
   )
+}
+
+const selectBanksToReconnect = preparedPerHandle((db: Db) =>
+  db
+    .select({ institutionName: plaidItems.institutionName })
+    .from(plaidItems)
+    .where(
+      and(
+        eq(plaidItems.userId, sql.placeholder('userId')),
+        eq(plaidItems.status, 'needs_reconnect'),
+      ),
+    )
+    .orderBy(asc(plaidItems.createdAt))
+    .prepare(),
+)
+
+/**
+ * Names of the user's banks whose login must be repaired before they can be used again, for the
+ * reminder on every page; a bank Plaid gave no name is "Your bank".
+ */
+export async function namesOfBanksToReconnect(
+  database: Database,
+  userId: string,
+): Promise<string[]> {
+  const rows = await selectBanksToReconnect(database.db).all({ userId })
+  return rows.map((row) => row.institutionName ?? 'Your bank')
 }
 
 export async function findOwnItem(database: Database, userId: string, itemId: string) {

@@ -1,14 +1,16 @@
+import { preparedPerHandle } from '@tenor/db'
 import {
   type CalendarDate,
   calculateAccruedInterest,
   calculateInterest,
+  calculateMaturityDate,
   type LedgerReader,
+  type OfferingTerms,
   type PurchaseState,
-  previewPayout,
   toCalendarDate,
 } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { desc, eq, sql } from 'drizzle-orm'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import { noteTermsOf } from './views.ts'
 
@@ -31,44 +33,77 @@ export interface Holding {
  * same functions that pay them; unsettled ones accrue nothing yet.
  */
 export function valueHolding(
-  purchase: PurchaseRow,
-  offering: OfferingRow,
+  purchase: Pick<
+    PurchaseRow,
+    'id' | 'state' | 'amountCents' | 'rateBps' | 'settledOn' | 'maturityDate'
+  >,
+  offering: Pick<OfferingRow, 'name' | 'rateType' | 'compounding' | 'dayCount' | 'termMonths'>,
   today: CalendarDate,
 ): Holding {
-  const terms = noteTermsOf(offering, purchase)
-  const principalCents = purchase.amountCents
-  const base = {
+  const settled = purchase.settledOn !== null && purchase.maturityDate !== null
+  return {
     purchaseId: purchase.id,
     offeringName: offering.name,
     state: holdingStateOf(purchase.state),
-    principalCents,
+    principalCents: purchase.amountCents,
+    settledOn: settled ? purchase.settledOn : null,
+    ...valueNote(noteTermsOf(offering, purchase), purchase, today),
+    estimated: !settled,
   }
-  if (purchase.settledOn === null || purchase.maturityDate === null) {
-    const preview = previewPayout({ terms, principalCents, startDate: today })
-    return {
-      ...base,
-      settledOn: null,
-      maturityDate: preview.maturityDate,
+}
+
+interface NoteValue {
+  maturityDate: CalendarDate
+  accruedInterestCents: number
+  interestAtMaturityCents: number
+}
+
+// Valuing a note works in exact fractions (BigInt), and every visit to the portfolio on one day
+// values the same notes again. Values are kept by everything they depend on, so a kept value is
+// the value; the store is emptied when it reaches its bound.
+const knownValues = new Map<string, NoteValue>()
+const maxKnownValues = 10_000
+
+function valueNote(
+  terms: OfferingTerms,
+  note: Pick<PurchaseRow, 'amountCents' | 'settledOn' | 'maturityDate'>,
+  today: CalendarDate,
+): NoteValue {
+  const principalCents = note.amountCents
+  const key = `${terms.rateBps}|${terms.rateType}|${terms.compounding}|${terms.dayCount}|${terms.termMonths}|${principalCents}|${note.settledOn}|${note.maturityDate}|${today}`
+  const known = knownValues.get(key)
+  if (known) return known
+
+  let value: NoteValue
+  if (note.settledOn === null || note.maturityDate === null) {
+    // Not settled yet: as if it settled today, with nothing accrued.
+    const maturityDate = calculateMaturityDate(today, terms.termMonths)
+    value = {
+      maturityDate,
       accruedInterestCents: 0,
-      interestAtMaturityCents: preview.interestCents,
-      estimated: true,
+      interestAtMaturityCents: calculateInterest({
+        ...terms,
+        principalCents,
+        startDate: today,
+        maturityDate,
+      }),
+    }
+  } else {
+    const interest = {
+      ...terms,
+      principalCents,
+      startDate: toCalendarDate(note.settledOn),
+      maturityDate: toCalendarDate(note.maturityDate),
+    }
+    value = {
+      maturityDate: interest.maturityDate,
+      accruedInterestCents: calculateAccruedInterest({ ...interest, asOf: today }),
+      interestAtMaturityCents: calculateInterest(interest),
     }
   }
-
-  const interest = {
-    ...terms,
-    principalCents,
-    startDate: toCalendarDate(purchase.settledOn),
-    maturityDate: toCalendarDate(purchase.maturityDate),
-  }
-  return {
-    ...base,
-    settledOn: purchase.settledOn,
-    maturityDate: purchase.maturityDate,
-    accruedInterestCents: calculateAccruedInterest({ ...interest, asOf: today }),
-    interestAtMaturityCents: calculateInterest(interest),
-    estimated: false,
-  }
+  if (knownValues.size >= maxKnownValues) knownValues.clear()
+  knownValues.set(key, value)
+  return value
 }
 
 function holdingStateOf(state: PurchaseState): Holding['state'] {
@@ -78,27 +113,81 @@ function holdingStateOf(state: PurchaseState): Holding['state'] {
   return 'active'
 }
 
-/** The caller's held notes, earliest maturity first. */
-export async function listHoldings(
+const heldStates: readonly PurchaseState[] = [
+  'initiated',
+  'pending',
+  'processing',
+  'active',
+  'matured',
+]
+
+// The most recent purchases the portfolio lists in its history; every held note is valued.
+const historyLimit = 500
+
+/** One line of the purchase history under the holdings. */
+export interface HistoryEntry {
+  id: string
+  createdAt: string
+  offeringName: string
+  amountCents: number
+  state: PurchaseState
+}
+
+/** Every purchase of one investor with the columns the portfolio shows, newest first. */
+const selectPortfolioRows = preparedPerHandle((db: LedgerReader) =>
+  db
+    .select({
+      purchase: {
+        id: purchases.id,
+        state: purchases.state,
+        amountCents: purchases.amountCents,
+        rateBps: purchases.rateBps,
+        settledOn: purchases.settledOn,
+        maturityDate: purchases.maturityDate,
+        createdAt: purchases.createdAt,
+      },
+      offering: {
+        name: offerings.name,
+        rateType: offerings.rateType,
+        compounding: offerings.compounding,
+        dayCount: offerings.dayCount,
+        termMonths: offerings.termMonths,
+      },
+    })
+    .from(purchases)
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .where(eq(purchases.userId, sql.placeholder('userId')))
+    .orderBy(desc(purchases.createdAt), desc(purchases.id))
+    .prepare(),
+)
+
+/**
+ * The caller's held notes, earliest maturity first, and their purchases, newest first: one
+ * query of only the columns shown, as the portfolio page reads both on every visit.
+ */
+export async function readHoldings(
   db: LedgerReader,
   userId: string,
   today: CalendarDate,
-): Promise<Holding[]> {
-  const rows = await db
-    .select({ purchase: purchases, offering: offerings })
-    .from(purchases)
-    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
-    .where(
-      and(
-        eq(purchases.userId, userId),
-        inArray(purchases.state, ['initiated', 'pending', 'processing', 'active', 'matured']),
-      ),
-    )
-    .orderBy(asc(purchases.createdAt))
+): Promise<{ holdings: Holding[]; history: HistoryEntry[] }> {
+  const rows = await selectPortfolioRows(db).all({ userId })
 
-  return rows
+  const holdings = rows
+    .filter(({ purchase }) => heldStates.includes(purchase.state))
+    // Oldest first, so notes maturing on the same day keep the order they were bought in.
+    .reverse()
     .map(({ purchase, offering }) => valueHolding(purchase, offering, today))
-    .sort((a, b) => a.maturityDate.localeCompare(b.maturityDate))
+    .sort((a, b) =>
+      a.maturityDate < b.maturityDate ? -1 : a.maturityDate > b.maturityDate ? 1 : 0,
+    )
+  const history = rows.slice(0, historyLimit).map(({ purchase, offering }) => ({
+    id: purchase.id,
+    createdAt: purchase.createdAt.toISOString(),
+    offeringName: offering.name,
+    amountCents: purchase.amountCents,
+    state: purchase.state,
+  }))
+  return { holdings, history }
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)

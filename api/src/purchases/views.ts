@@ -26,9 +26,15 @@ export const termsOf = (offering: OfferingRow): OfferingTerms => ({
  * offering is for new purchases only.
  */
 export const noteTermsOf = (
-  offering: OfferingRow,
+  offering: Pick<OfferingRow, 'rateType' | 'compounding' | 'dayCount' | 'termMonths'>,
   purchase: Pick<PurchaseRow, 'rateBps'>,
-): OfferingTerms => ({ ...termsOf(offering), rateBps: purchase.rateBps })
+): OfferingTerms => ({
+  rateBps: purchase.rateBps,
+  rateType: offering.rateType,
+  compounding: offering.compounding,
+  dayCount: offering.dayCount,
+  termMonths: offering.termMonths,
+})
 
 /** Whether a purchase still holds principal for the investor (or did, until it was paid). */
 export function isHolding(state: PurchaseState): boolean {

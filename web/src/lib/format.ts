@@ -3,13 +3,24 @@
  * figure looks the same whether it was rendered on the server or refreshed in the page.
  */
 
-const wholeDollars = new Intl.NumberFormat('en-US')
+// Pages show hundreds of amounts and dates, and each Intl call costs more than the rest of a
+// table row; the fixed en-US forms below are written out instead (tests compare them with Intl).
+
+/** A whole number with its digits in groups of three, as en-US writes it: 1234567 → "1,234,567". */
+function groupThousands(whole: number): string {
+  const digits = String(whole)
+  let grouped = digits.slice(0, digits.length % 3 || 3)
+  for (let at = grouped.length; at < digits.length; at += 3) {
+    grouped += `,${digits.slice(at, at + 3)}`
+  }
+  return grouped
+}
 
 /** Whole cents as US dollars: 250000 → "$2,500.00". Exact: no floating-point division. */
 export function formatUsd(cents: number): string {
   const sign = cents < 0 ? '−' : ''
   const magnitude = Math.abs(cents)
-  const dollars = wholeDollars.format(Math.floor(magnitude / 100))
+  const dollars = groupThousands(Math.floor(magnitude / 100))
   const rest = String(magnitude % 100).padStart(2, '0')
 
   return `${sign}$${dollars}.${rest}`
@@ -17,7 +28,7 @@ export function formatUsd(cents: number): string {
 
 /** Whole cents as dollars for an input field: 100000 → "1,000", 100050 → "1,000.50". */
 export function formatDollarsInput(cents: number): string {
-  const dollars = wholeDollars.format(Math.floor(cents / 100))
+  const dollars = groupThousands(Math.floor(cents / 100))
   const rest = cents % 100
 
   return rest === 0 ? dollars : `${dollars}.${String(rest).padStart(2, '0')}`
@@ -35,7 +46,20 @@ export function formatTerm(months: number): string {
   return months === 1 ? '1 month' : `${months} months`
 }
 
-const calendar = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' })
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
 
 /**
  * A calendar date from the API (`2026-03-02`) in words: "March 2, 2026". Read as UTC so the
@@ -43,7 +67,9 @@ const calendar = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone:
  */
 export function formatDate(isoDate: string): string {
   const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)
-  return Number.isNaN(date.getTime()) ? isoDate : calendar.format(date)
+  if (Number.isNaN(date.getTime())) return isoDate
+
+  return `${monthNames[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`
 }
 
 const moment = new Intl.DateTimeFormat('en-US', {
@@ -56,10 +82,22 @@ const moment = new Intl.DateTimeFormat('en-US', {
   timeZoneName: 'short',
 })
 
+// An instant's wording depends on the zone's rules, so Intl stays; the same purchases are shown
+// on every visit, so wordings are kept, up to a bound.
+const instantWordings = new Map<string, string>()
+const maxInstantWordings = 5_000
+
 /** An instant (`2026-03-02T14:05:00Z`) in Tenor's business time zone: "Mar 2, 2026, 9:05 AM EST". */
 export function formatInstant(iso: string): string {
+  const known = instantWordings.get(iso)
+  if (known !== undefined) return known
+
   const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? iso : moment.format(date)
+  if (Number.isNaN(date.getTime())) return iso
+  const wording = moment.format(date)
+  if (instantWordings.size >= maxInstantWordings) instantWordings.clear()
+  instantWordings.set(iso, wording)
+  return wording
 }
 
 /** A share of a whole as a whole percentage, for bars and progress: never below 0 or above 100. */

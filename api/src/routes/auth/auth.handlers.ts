@@ -24,6 +24,7 @@ import { matchTotpStep } from '../../lib/totp.ts'
 import { consumeUserToken, findUserToken, issueUserToken } from '../../lib/user-tokens.ts'
 import { forgetSignInFailures } from '../../middleware/rate-limit.ts'
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts'
+import { namesOfBanksToReconnect } from '../../plaid/banks.ts'
 import type * as routes from './auth.routes.ts'
 
 /** Consecutive failures before an account pauses sign-in, and for how long. */
@@ -361,16 +362,20 @@ export function createAuthHandlers(deps: AppDeps) {
     return c.json({ message: 'Your password is changed. Sign in with the new one.' }, 200)
   }
 
+  // The site asks on every page it renders, so the reminder about banks to reconnect comes with
+  // the answer instead of in a second call.
   const currentSession: RouteHandler<typeof routes.currentSession, AuthedEnv> = async (c) => {
     const session = c.get('session')
+    const user = c.get('user')
     return c.json(
       {
-        user: c.get('user'),
+        user,
         session: {
           id: session.id,
           twoFactorVerified: session.twoFactorVerified,
           expiresAt: session.expiresAt.toISOString(),
         },
+        banksToReconnect: await namesOfBanksToReconnect(database, user.id),
       },
       200,
     )

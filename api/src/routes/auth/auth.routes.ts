@@ -152,6 +152,10 @@ export const currentSession = createRoute({
           twoFactorVerified: z.boolean(),
           expiresAt: z.string(),
         }),
+        banksToReconnect: z.array(z.string()).openapi({
+          description:
+            'Names of my banks that need me to sign in to them again; purchases from them are paused until then',
+        }),
       }),
       'The current session',
     ),

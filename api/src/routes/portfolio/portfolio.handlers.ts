@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { businessDateOf } from '@tenor/db/domain'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
-import { listHoldings, summarizePortfolio } from '../../purchases/portfolio.ts'
+import { readHoldings, summarizePortfolio } from '../../purchases/portfolio.ts'
 import { writeStatement } from '../../purchases/statement.ts'
 import type * as routes from './portfolio.routes.ts'
 
@@ -11,9 +11,9 @@ export function createPortfolioHandlers(deps: AppDeps) {
 
   const get: RouteHandler<typeof routes.getPortfolio, AuthedEnv> = async (c) => {
     const date = today()
-    const holdings = await listHoldings(database.db, c.get('user').id, date)
+    const { holdings, history } = await readHoldings(database.db, c.get('user').id, date)
 
-    return c.json({ portfolio: summarizePortfolio(holdings, date) }, 200)
+    return c.json({ portfolio: { ...summarizePortfolio(holdings, date), history } }, 200)
   }
 
   const statement: RouteHandler<typeof routes.getStatement, AuthedEnv> = async (c) => {

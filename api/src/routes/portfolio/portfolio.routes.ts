@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { purchaseStates } from '@tenor/db/schema'
 import { errorResponse, jsonResponse } from '../../lib/openapi.ts'
 
 const tags = ['Portfolio']
@@ -45,6 +46,17 @@ export const portfolio = z
       }),
     ),
     holdings: z.array(holding),
+    history: z
+      .array(
+        z.object({
+          id: z.string(),
+          createdAt: z.string().openapi({ format: 'date-time' }),
+          offeringName: z.string(),
+          amountCents: z.number().int(),
+          state: z.enum(purchaseStates),
+        }),
+      )
+      .openapi({ description: 'My most recent 500 purchases, newest first, in any state' }),
   })
   .openapi('Portfolio')
 

@@ -35,7 +35,7 @@ export function deleteSessionCookie(cookies: Cookies): void {
 }
 
 export type SessionCheck =
-  | { kind: 'signed-in'; user: SessionUser }
+  | { kind: 'signed-in'; user: SessionUser; banksToReconnect: string[] }
   | { kind: 'two-factor-pending' }
   | { kind: 'signed-out' }
 
@@ -43,8 +43,8 @@ export type SessionCheck =
 export async function checkSession(api: ApiClient): Promise<SessionCheck> {
   const response = await api.auth.session.$get()
   if (response.status === 200) {
-    const { user } = await response.json()
-    return { kind: 'signed-in', user }
+    const { user, banksToReconnect } = await response.json()
+    return { kind: 'signed-in', user, banksToReconnect }
   }
 
   const problem = await readProblem(response)
