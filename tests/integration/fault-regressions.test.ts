@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { calculateInterest, toCalendarDate } from '@tenor/db/domain'
-import { offerings } from '@tenor/db/schema'
+import { offerings, purchases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { buyActiveNote, creditsAtPlaid, readPayout, runWorkerJob } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
@@ -154,6 +154,38 @@ describe('a debit returned after its note matured', () => {
     await runWorkerJob(t)
 
     const payout = await readPayout(t, note.id)
+    expect(payout.state).toBe('initiated')
+    expect(payout.authorizationId).toBeNull()
+    expect(await creditsAtPlaid(t)).toEqual([])
+  })
+
+  test('withholds the payout of the note it was rolled over into', async () => {
+    const offering = await addOffering(t)
+    const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2027-03-31' })
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const instructed = await t.request(`/purchases/${note.id}/instruction`, {
+      method: 'PUT',
+      json: { instruction: 'rollover_all', rolloverOfferingSlug: target.slug },
+      token: ada.token,
+    })
+    expect(instructed.status).toBe(200)
+    t.clock.set(new Date('2026-09-02T15:00:00Z'))
+    await runWorkerJob(t)
+    const [rolled] = await t.db.database.db
+      .select()
+      .from(purchases)
+      .where(eq(purchases.rolledFromPurchaseId, note.id))
+    expect(rolled?.state).toBe('active')
+
+    // Sixty days is the window for an unauthorized-debit return; this one lands after the roll.
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    t.clock.set(new Date(`${rolled?.maturityDate}T15:00:00Z`))
+    await runWorkerJob(t)
+
+    expect((await readPurchase(t, rolled?.id ?? '')).state).toBe('matured')
+    const payout = await readPayout(t, rolled?.id ?? '')
     expect(payout.state).toBe('initiated')
     expect(payout.authorizationId).toBeNull()
     expect(await creditsAtPlaid(t)).toEqual([])

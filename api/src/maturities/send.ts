@@ -1,6 +1,6 @@
 import type { Logger } from '@tenor/db/logger'
 import { payouts, purchases, transferEvents } from '@tenor/db/schema'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import {
   ACHClass,
   type TransferAuthorization,
@@ -45,11 +45,12 @@ export async function sendPayout(
 ): Promise<SendOutcome> {
   const payout = await findPayout(deps.database.db, payoutId)
   if (payout?.state !== 'initiated') return 'skipped'
-  // The note's own debit came back after it matured: the principal never stayed with us, so
-  // nothing goes out until a person has looked. Once an authorization exists a credit may be
-  // in flight, and resuming it is what keeps it single.
+  // The debit that paid for the note came back after it matured (or after the note it was
+  // rolled over from did): the principal never stayed with us, so nothing goes out until a
+  // person has looked. Once an authorization exists a credit may be in flight, and resuming it
+  // is what keeps it single.
   if (!payout.authorizationId && (await wasFundingReturned(deps, payout))) {
-    log.error("payout withheld: the note's debit was returned after maturity; needs review", {
+    log.error('payout withheld: the debit that paid for the note was returned; needs review', {
       payoutId: payout.id,
       purchaseId: payout.purchaseId,
     })
@@ -75,13 +76,22 @@ export async function sendPayout(
   })
 }
 
+/**
+ * Whether the debit that paid for the note came back: the note's own, or, for a note rolled
+ * over from another, the debit of the first note in that chain (a rolled note's money is the
+ * note before it).
+ */
 async function wasFundingReturned(deps: PurchaseDeps, payout: PayoutRow): Promise<boolean> {
-  const [returned] = await deps.database.db
-    .select({ eventId: transferEvents.eventId })
-    .from(transferEvents)
-    .innerJoin(purchases, eq(purchases.transferId, transferEvents.transferId))
-    .where(and(eq(purchases.id, payout.purchaseId), eq(transferEvents.eventType, 'returned')))
-    .limit(1)
+  const returned = await deps.database.db.get<{ found: number } | undefined>(sql`
+    with recursive chain(id, transfer_id, rolled_from) as (
+      select ${purchases.id}, ${purchases.transferId}, ${purchases.rolledFromPurchaseId}
+        from ${purchases} where ${purchases.id} = ${payout.purchaseId}
+      union
+      select p.id, p.transfer_id, p.rolled_from_purchase_id
+        from ${purchases} p join chain on p.id = chain.rolled_from
+    )
+    select 1 as found from ${transferEvents} e join chain on e.transfer_id = chain.transfer_id
+    where e.event_type = 'returned' limit 1`)
 
   return returned !== undefined
 }
