@@ -23,7 +23,7 @@ const deps = createDeps({
   env,
   database,
   log,
-  clock: clockFor(env.appEnv, database),
+  clock: await clockFor(env.appEnv, database),
   wallClock: systemClock,
 })
 const app = createApp(deps)

@@ -23,7 +23,13 @@ export function createDatabaseClock(database: Database): SharedClock {
   return createSharedClock(() => readClockOffset(database))
 }
 
-/** Development runs on the movable shared clock; every other environment on real time. */
-export function clockFor(appEnv: AppEnv, database: Database): Clock {
-  return appEnv === 'development' ? createDatabaseClock(database) : systemClock
+/**
+ * Development runs on the movable shared clock, read once before this answers so the first job
+ * or request already sees a moved clock; every other environment runs on real time.
+ */
+export async function clockFor(appEnv: AppEnv, database: Database): Promise<Clock> {
+  if (appEnv !== 'development') return systemClock
+  const clock = createDatabaseClock(database)
+  await clock.refresh()
+  return clock
 }

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { createDatabaseClock, setClockOffset } from '@tenor/db'
+import {
+  clockFor,
+  createDatabaseClock,
+  type SharedClock,
+  setClockOffset,
+  systemClock,
+} from '@tenor/db'
 import { createTestApp, type TestApp } from '../support/app.ts'
 import { createTestDatabase, type TestDatabase } from '../support/database.ts'
 
@@ -21,6 +27,14 @@ describe('the shared development clock', () => {
       expect(Math.abs(clock.now().getTime() - Date.now() - 3 * day)).toBeLessThan(1000)
       clock.stop()
     }
+  })
+
+  test('a process starting in development sees a moved clock from its first reading', async () => {
+    await setClockOffset(db.database, 5 * day)
+    const clock = await clockFor('development', db.database)
+    expect(Math.abs(clock.now().getTime() - Date.now() - 5 * day)).toBeLessThan(1000)
+    ;(clock as SharedClock).stop()
+    expect(await clockFor('production', db.database)).toBe(systemClock)
   })
 
   test('never moves behind real time', async () => {
