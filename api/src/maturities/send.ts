@@ -82,7 +82,8 @@ export async function sendPayout(
  * note before it).
  */
 async function wasFundingReturned(deps: PurchaseDeps, payout: PayoutRow): Promise<boolean> {
-  const returned = await deps.database.db.get<{ found: number } | undefined>(sql`
+  // `all`, not `get`: drizzle's libSQL `get` throws on raw SQL that finds no row.
+  const returned = await deps.database.db.all<{ found: number }>(sql`
     with recursive chain(id, transfer_id, rolled_from) as (
       select ${purchases.id}, ${purchases.transferId}, ${purchases.rolledFromPurchaseId}
         from ${purchases} where ${purchases.id} = ${payout.purchaseId}
@@ -93,7 +94,7 @@ async function wasFundingReturned(deps: PurchaseDeps, payout: PayoutRow): Promis
     select 1 as found from ${transferEvents} e join chain on e.transfer_id = chain.transfer_id
     where e.event_type = 'returned' limit 1`)
 
-  return returned !== undefined
+  return returned.length > 0
 }
 
 /** Asks Plaid to authorize the credit; answers the authorization id, or what happened instead. */
