@@ -75,7 +75,9 @@ export function createApp(deps: AppDeps) {
     .route('/admin', createAdminRoutes(deps))
     .route('/dev', createDevRoutes(deps))
 
-  app.route('/', createDocsRoutes(app))
+  // The description of every route is for building against the API, not for the public: no
+  // docs endpoints in production (docs/security.md, section 7).
+  if (deps.env.appEnv !== 'production') app.route('/', createDocsRoutes(app))
 
   app.notFound((c) =>
     c.json(

@@ -104,6 +104,15 @@ describe('production mode', () => {
     expect((await t.request('https://api.tenor.example/health')).status).toBe(200)
   })
 
+  test('serves no API description or reference page in production', async () => {
+    t = await createTestApp(production)
+    for (const path of ['/openapi.json', '/docs']) {
+      const res = await t.request(`https://api.tenor.example${path}`)
+      expect(res.status).toBe(404)
+      expect(await res.json()).toMatchObject({ error: { code: 'not_found' } })
+    }
+  })
+
   test('sets the session cookie Secure, HttpOnly and __Host- prefixed, with no Domain', async () => {
     t = await createTestApp(production)
     const now = t.clock.now()
