@@ -9,6 +9,7 @@ import {
   readPayout,
   runWorkerJob,
   settleSentPayouts,
+  signInAgain,
 } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
@@ -126,5 +127,89 @@ describe('returned payouts', () => {
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
     await settleSentPayouts(t)
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+  })
+})
+
+describe('held money sent again', () => {
+  /** Links another bank (a different institution, so not a duplicate); answers its checking account. */
+  async function linkNewBank(institutionId: string): Promise<string> {
+    t.clock.advance(60_000)
+    // Months have passed since the buyer signed in.
+    const { token } = await signInAgain(t, ada)
+    const linked = await t.linkBank(token, { institutionId })
+    expect(linked.status).toBe(201)
+    const { bank } = (await linked.json()) as {
+      bank: { accounts: { id: string; subtype: string | null }[] }
+    }
+    const checking = bank.accounts.find((a) => a.subtype === 'checking')
+    if (!checking) throw new Error('no checking account linked')
+    return checking.id
+  }
+
+  async function returnCredit(purchaseId: string, code: string) {
+    const { transferId } = await readPayout(t, purchaseId)
+    await simulateTransfer(t, transferId ?? '', 'posted')
+    await simulateTransfer(t, transferId ?? '', 'returned', code)
+    await t.deps.syncTransfers()
+  }
+
+  test('goes to a bank linked after it came back, once, and the note is paid', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    await returnCredit(note.id, 'R02')
+
+    // Nothing new linked: the money stays held, however often the job runs.
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned' })
+
+    const newAccountId = await linkNewBank('ins_109511')
+    const run = await runWorkerJob(t)
+    expect(run.counts).toMatchObject({ payoutsResent: 1, payoutsSent: 1 })
+    const resent = await readPayout(t, note.id)
+    expect(resent).toMatchObject({ state: 'pending', bankAccountId: newAccountId, resends: 1 })
+    expect(resent.idempotencyKey).toEndWith(':2')
+    expect(await creditsAtPlaid(t)).toHaveLength(2)
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
+    expect(await balance(accounts.achPayable)).toBe(104_033)
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0, payoutsSent: 0 })
+
+    await settleSentPayouts(t)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    expect(await balance(accounts.achPayable)).toBe(0)
+    expect(await mailOfKind(t, ada.email, 'maturity_paid')).toHaveLength(1)
+    await expectLedgerClean(t)
+  })
+
+  test('comes back again to the held balance, and goes out again to the next new bank', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    await settleSentPayouts(t)
+    const cashAfterFirst = await balance(accounts.fboCash)
+    await simulateTransfer(t, (await readPayout(t, note.id)).transferId ?? '', 'returned', 'R03')
+    await t.deps.syncTransfers()
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+
+    await linkNewBank('ins_109511')
+    await runWorkerJob(t)
+    await returnCredit(note.id, 'R02')
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned', resends: 1 })
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
+    expect(await mailOfKind(t, ada.email, 'payout_returned')).toHaveLength(2)
+
+    const lastAccountId = await linkNewBank('ins_109510')
+    await runWorkerJob(t)
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'pending',
+      bankAccountId: lastAccountId,
+      resends: 2,
+    })
+    await settleSentPayouts(t)
+
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'settled' })
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
+    // Paid once in all: the first settlement came back, the last one stayed.
+    expect(await balance(accounts.fboCash)).toBe(cashAfterFirst)
+    expect(await creditsAtPlaid(t)).toHaveLength(3)
+    await expectLedgerClean(t)
   })
 })

@@ -60,6 +60,7 @@ export async function holdPayout(
       ...ledgerRefOf(purchase, businessDateOf(input.at, ctx.timeZone)),
       amountCents: payout.amountCents,
       settled: payout.state === 'settled',
+      round: payout.resends,
       memo: `Payout ${input.to}${input.code ? ` (${input.code})` : ''}; held for the investor`,
     }),
   )

@@ -59,6 +59,10 @@ export function noticeMaturityReminder(
   )
 }
 
+/** The sending round in a dedupe key: none the first time, `:{n}` when sent again. */
+const roundOf = (payout: Pick<PayoutRow, 'resends'>): string =>
+  payout.resends > 0 ? `:${payout.resends}` : ''
+
 export function noticeMaturityPaid(
   tx: Tx,
   ctx: NoticeContext,
@@ -71,7 +75,8 @@ export function noticeMaturityPaid(
     tx,
     ctx,
     purchase.userId,
-    { kind: 'maturity_paid', dedupeKey: `maturity-paid:${purchase.id}` },
+    // Money sent again after it came back is paid again, and said again.
+    { kind: 'maturity_paid', dedupeKey: `maturity-paid:${purchase.id}${roundOf(payout)}` },
     (name) => maturityPaid(name, words, `${ctx.publicUrl}/portfolio`),
   )
 }
@@ -119,7 +124,7 @@ export function noticePayoutReturned(
     tx,
     ctx,
     purchase.userId,
-    { kind: 'payout_returned', dedupeKey: `payout-returned:${payout.id}` },
+    { kind: 'payout_returned', dedupeKey: `payout-returned:${payout.id}${roundOf(payout)}` },
     (name) => payoutReturned(name, words, `${ctx.publicUrl}/banks`),
   )
 }

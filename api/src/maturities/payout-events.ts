@@ -7,7 +7,7 @@ import {
 } from '@tenor/db/domain'
 import type { Logger } from '@tenor/db/logger'
 import { purchases, transferEvents } from '@tenor/db/schema'
-import { and, count, eq, inArray, ne } from 'drizzle-orm'
+import { and, count, eq, gte, inArray, ne } from 'drizzle-orm'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
 import type { TransferEventFields } from '../purchases/transfer-events.ts'
@@ -78,13 +78,17 @@ async function settlePayout(
     settlePayoutPosting({
       ...ledgerRefOf(purchase, businessDateOf(at, ctx.timeZone)),
       amountCents: payout.amountCents,
+      round: payout.resends,
     }),
   )
-  await movePurchase(tx, purchase, 'paid', {
-    reason: 'payout settled',
-    now: ctx.now,
-    transferEventId: eventId,
-  })
+  // A note paid once whose money came back and was sent again is already `paid`.
+  if (purchase.state !== 'paid') {
+    await movePurchase(tx, purchase, 'paid', {
+      reason: 'payout settled',
+      now: ctx.now,
+      transferEventId: eventId,
+    })
+  }
 
   const rolled = await tx.query.purchases.findFirst({
     where: eq(purchases.rolledFromPurchaseId, purchase.id),
@@ -122,6 +126,7 @@ async function retryOrHold(
   payout: PayoutRow,
   input: { at: Date; code: string | null; log?: Logger },
 ): Promise<boolean> {
+  // Failures of this round only: money sent again to a new account starts a fresh count.
   const [earlier] = await tx
     .select({ n: count() })
     .from(transferEvents)
@@ -130,6 +135,7 @@ async function retryOrHold(
         eq(transferEvents.purchaseId, payout.purchaseId),
         inArray(transferEvents.eventType, ['failed', 'cancelled']),
         ne(transferEvents.transferId, payout.transferId ?? ''),
+        payout.resentAt ? gte(transferEvents.receivedAt, payout.resentAt) : undefined,
       ),
     )
   const failures = (earlier?.n ?? 0) + 1

@@ -4,6 +4,7 @@ import { accounts, parseAccountCode } from './ledger-accounts.ts'
 import {
   accrueInterestPosting,
   openOfferingPosting,
+  resendPayoutPosting,
   reservePurchasePosting,
   returnPayoutPosting,
   reversePurchasePosting,
@@ -98,6 +99,26 @@ describe('posting rules', () => {
     ])
     expect(balances['investor:u1:held']).toBe(100_000)
     expect(balances['bank:fbo_cash']).toBe(0)
+  })
+
+  test('held money sent again and returned again goes back to the held balance, each round once', () => {
+    const balances = balancesAfter([
+      sendPayoutPosting({ ...ref, principalCents: 100_000, interestCents: 0 }),
+      returnPayoutPosting({ ...ref, amountCents: 100_000, settled: false }),
+      resendPayoutPosting({ ...ref, amountCents: 100_000, round: 1 }),
+      settlePayoutPosting({ ...ref, amountCents: 100_000, round: 1 }),
+      returnPayoutPosting({ ...ref, amountCents: 100_000, settled: true, round: 1 }),
+      resendPayoutPosting({ ...ref, amountCents: 100_000, round: 2 }),
+      settlePayoutPosting({ ...ref, amountCents: 100_000, round: 2 }),
+    ])
+    expect(balances['investor:u1:held']).toBe(0)
+    expect(balances[accounts.achPayable]).toBe(0)
+    // Paid once: the first settlement came back, the second stayed.
+    expect(balances[accounts.fboCash]).toBe(-100_000)
+    const keys = [0, 1, 2].map((round) => settlePayoutPosting({ ...ref, amountCents: 1, round }))
+    expect(new Set(keys.map((k) => k.idempotencyKey)).size).toBe(3)
+    expect(keys[0]?.idempotencyKey).toBe('purchase:p1:payout_settled')
+    expect(() => resendPayoutPosting({ ...ref, amountCents: 1, round: 0 })).toThrow(RangeError)
   })
 
   test('a rollover of principal only moves it to the new note and pays the interest out', () => {

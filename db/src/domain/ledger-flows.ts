@@ -210,13 +210,21 @@ export function sendPayoutPosting(
   }
 }
 
+/**
+ * The round of a payout's sending, in its posting keys: none the first time, `:{n}` for the
+ * n-th time the money is sent again from the investor's held balance.
+ */
+const roundSuffix = (round = 0): string => (round > 0 ? `:${round}` : '')
+
 /** The payout's ACH credit settled: the money has left our bank. */
-export function settlePayoutPosting(input: PurchaseRef & { amountCents: number }): LedgerPosting {
+export function settlePayoutPosting(
+  input: PurchaseRef & { amountCents: number; round?: number },
+): LedgerPosting {
   assertPositive(input.amountCents, 'A payout')
 
   return {
     kind: 'payout_settled',
-    idempotencyKey: `purchase:${input.purchaseId}:payout_settled`,
+    idempotencyKey: `purchase:${input.purchaseId}:payout_settled${roundSuffix(input.round)}`,
     effectiveDate: input.effectiveDate,
     refs: refsOf(input),
     lines: transfer(accounts.achPayable, accounts.fboCash, input.amountCents),
@@ -228,13 +236,13 @@ export function settlePayoutPosting(input: PurchaseRef & { amountCents: number }
  * until they give new bank details. `settled` says whether it had left our bank.
  */
 export function returnPayoutPosting(
-  input: PurchaseRef & { amountCents: number; settled: boolean; memo?: string },
+  input: PurchaseRef & { amountCents: number; settled: boolean; memo?: string; round?: number },
 ): LedgerPosting {
   assertPositive(input.amountCents, 'A payout')
 
   return {
     kind: 'payout_returned',
-    idempotencyKey: `purchase:${input.purchaseId}:payout_returned`,
+    idempotencyKey: `purchase:${input.purchaseId}:payout_returned${roundSuffix(input.round)}`,
     effectiveDate: input.effectiveDate,
     memo: input.memo,
     refs: refsOf(input),
@@ -243,6 +251,27 @@ export function returnPayoutPosting(
       accounts.investorHeld(input.userId),
       input.amountCents,
     ),
+  }
+}
+
+/**
+ * Held money sent again, to an account the investor linked after it came back: it leaves the
+ * held balance for ACH payable, as the first sending did. `round` counts from 1.
+ */
+export function resendPayoutPosting(
+  input: PurchaseRef & { amountCents: number; round: number },
+): LedgerPosting {
+  assertPositive(input.amountCents, 'A payout')
+  if (!Number.isInteger(input.round) || input.round < 1) {
+    throw new RangeError(`A resend round must be a whole number from 1, not ${input.round}`)
+  }
+
+  return {
+    kind: 'payout_resent',
+    idempotencyKey: `purchase:${input.purchaseId}:payout_resent${roundSuffix(input.round)}`,
+    effectiveDate: input.effectiveDate,
+    refs: refsOf(input),
+    lines: transfer(accounts.investorHeld(input.userId), accounts.achPayable, input.amountCents),
   }
 }
 

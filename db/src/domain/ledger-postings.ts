@@ -12,6 +12,7 @@ export const ledgerTransactionKinds = [
   'payout_sent',
   'payout_settled',
   'payout_returned',
+  'payout_resent',
   'rollover',
   'correction',
 ] as const

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { bankAccounts } from './banks.ts'
 import { calendarDate, cents, createdAt, instant } from './columns.ts'
 import { purchases } from './purchases.ts'
@@ -43,6 +43,10 @@ export const payouts = sqliteTable(
     failureCode: text('failure_code'),
     failureReason: text('failure_reason'),
     dueOn: calendarDate('due_on').notNull(),
+    // Times the money was sent again after coming back to the investor's held balance, and
+    // when it last was; each round has its own ledger postings.
+    resends: integer('resends').notNull().default(0),
+    resentAt: instant('resent_at'),
     createdAt: createdAt(),
     updatedAt: instant('updated_at')
       .notNull()

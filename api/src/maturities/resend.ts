@@ -1,0 +1,128 @@
+import { businessDateOf, postTransaction, resendPayoutPosting } from '@tenor/db/domain'
+import type { Logger } from '@tenor/db/logger'
+import { bankAccounts, payouts, plaidItems } from '@tenor/db/schema'
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
+import { fundingSubtypes } from '../plaid/banks.ts'
+import type { PurchaseDeps } from '../purchases/deps.ts'
+import { outcomeContextOf } from '../purchases/outcomes.ts'
+import { findPurchase, ledgerRefOf } from '../purchases/records.ts'
+import { findPayout, movePayout, nextAttemptKey, type PayoutRow, writeRetrying } from './records.ts'
+
+// Held payouts are read a page at a time; there are few, but a bad day at one bank is many.
+const pageSize = 200
+
+/**
+ * Sends held money again once the investor has somewhere for it to go. A maturity payout whose
+ * credit came back (`returned`) or could not be delivered (`failed`) left its money in the
+ * investor's held balance and asked them for a new bank account. When an account that can
+ * receive money (active, checking or savings, at a healthy bank) has been linked since, the
+ * payout goes back to `initiated` for that account, under its next attempt key (so Plaid sees a
+ * new authorization), and the money moves from the held balance back to ACH payable in the same
+ * transaction. The maturity job then sends it as any other payout. Each round has its own
+ * ledger postings, and the payout's state is the guard, so a rerun sends nothing twice.
+ * Answers how many payouts were sent again.
+ */
+export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promise<number> {
+  let resent = 0
+  let after = ''
+  for (;;) {
+    const page = await deps.database.db
+      .select()
+      .from(payouts)
+      .where(
+        and(
+          eq(payouts.kind, 'maturity'),
+          inArray(payouts.state, ['returned', 'failed']),
+          gt(payouts.id, after),
+        ),
+      )
+      .orderBy(asc(payouts.id))
+      .limit(pageSize)
+
+    for (const payout of page) {
+      const accountId = await findAccountLinkedSince(deps, payout)
+      if (!accountId) continue
+      if (await resendTo(deps, payout, accountId)) {
+        resent += 1
+        log.info('held payout sent again to a newly linked account', {
+          payoutId: payout.id,
+          purchaseId: payout.purchaseId,
+          round: payout.resends + 1,
+        })
+      }
+    }
+    const last = page.at(-1)
+    if (!last || page.length < pageSize) return resent
+    after = last.id
+  }
+}
+
+/**
+ * The newest account of the payout's investor that can receive money and was linked after the
+ * money was held. An account that was there already is not tried again: it is the one that
+ * sent the money back, or one the investor did not choose for it.
+ */
+async function findAccountLinkedSince(
+  deps: PurchaseDeps,
+  payout: PayoutRow,
+): Promise<string | null> {
+  const [account] = await deps.database.db
+    .select({ id: bankAccounts.id })
+    .from(bankAccounts)
+    .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
+    .where(
+      and(
+        eq(bankAccounts.userId, payout.userId),
+        eq(bankAccounts.status, 'active'),
+        eq(bankAccounts.type, 'depository'),
+        inArray(bankAccounts.subtype, [...fundingSubtypes]),
+        eq(plaidItems.status, 'healthy'),
+        gt(bankAccounts.createdAt, payout.updatedAt),
+      ),
+    )
+    .orderBy(desc(bankAccounts.createdAt))
+    .limit(1)
+
+  return account?.id ?? null
+}
+
+/** One payout back to `initiated` for `accountId`, with its money, if it is still held. */
+async function resendTo(
+  deps: PurchaseDeps,
+  payout: PayoutRow,
+  accountId: string,
+): Promise<boolean> {
+  const ctx = outcomeContextOf(deps)
+  return writeRetrying(deps.database, async (tx) => {
+    const current = await findPayout(tx, payout.id)
+    if (current?.state !== payout.state || current.idempotencyKey !== payout.idempotencyKey) {
+      return false
+    }
+    const round = current.resends + 1
+    const moved = await movePayout(tx, current, 'initiated', ctx.now, {
+      idempotencyKey: nextAttemptKey(current.idempotencyKey),
+      bankAccountId: accountId,
+      authorizationId: null,
+      transferId: null,
+      failureCode: null,
+      failureReason: null,
+      settledAt: null,
+      resends: round,
+      resentAt: ctx.now,
+    })
+    if (!moved) return false
+
+    const purchase = await findPurchase(tx, current.purchaseId)
+    if (!purchase)
+      throw new Error(`Purchase ${current.purchaseId} of payout ${current.id} is missing`)
+    await postTransaction(
+      tx,
+      resendPayoutPosting({
+        ...ledgerRefOf(purchase, businessDateOf(ctx.now, ctx.timeZone)),
+        amountCents: current.amountCents,
+        round,
+      }),
+    )
+    return true
+  })
+}
