@@ -22,6 +22,22 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+/** A $1,000 note of one series, active, told to roll over into a second series at maturity. */
+async function noteToRollOver() {
+  const offering = await addOffering(t)
+  const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2027-03-31' })
+  const ada = await addBuyer(t, 'ada@example.com')
+  const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+  const instructed = await t.request(`/purchases/${note.id}/instruction`, {
+    method: 'PUT',
+    json: { instruction: 'rollover_all', rolloverOfferingSlug: target.slug },
+    token: ada.token,
+  })
+  expect(instructed.status).toBe(200)
+
+  return { offering, note }
+}
+
 /** A second administrator approves what the first asked for; answers the approval's result. */
 async function approveAsSecondAdmin(ask: (token: string) => Promise<Response>) {
   const maker = await signUpAdmin(t, 'maker@example.com')
@@ -72,16 +88,7 @@ describe('repaying a note past its maturity date', () => {
   })
 
   test('cancelling an offering repays an overdue rollover note to its maturity date', async () => {
-    const offering = await addOffering(t)
-    const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2027-03-31' })
-    const ada = await addBuyer(t, 'ada@example.com')
-    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-    const instructed = await t.request(`/purchases/${note.id}/instruction`, {
-      method: 'PUT',
-      json: { instruction: 'rollover_all', rolloverOfferingSlug: target.slug },
-      token: ada.token,
-    })
-    expect(instructed.status).toBe(200)
+    const { offering, note } = await noteToRollOver()
     t.clock.set(new Date('2026-09-14T15:00:00Z'))
     // The series closed at the end of its window; closed offerings may still be cancelled.
     await t.db.database.db
@@ -160,16 +167,7 @@ describe('a debit returned after its note matured', () => {
   })
 
   test('withholds the payout of the note it was rolled over into', async () => {
-    const offering = await addOffering(t)
-    const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2027-03-31' })
-    const ada = await addBuyer(t, 'ada@example.com')
-    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-    const instructed = await t.request(`/purchases/${note.id}/instruction`, {
-      method: 'PUT',
-      json: { instruction: 'rollover_all', rolloverOfferingSlug: target.slug },
-      token: ada.token,
-    })
-    expect(instructed.status).toBe(200)
+    const { note } = await noteToRollOver()
     t.clock.set(new Date('2026-09-02T15:00:00Z'))
     await runWorkerJob(t)
     const [rolled] = await t.db.database.db

@@ -23,6 +23,18 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+/** Interest to `asOf` on the $1,000 note at 8% (simple, Actual/365F) settled on 2026-03-02. */
+const accruedOnSettledNote = (asOf: string) =>
+  calculateAccruedInterest({
+    principalCents: 100_000,
+    rateBps: 800,
+    rateType: 'simple',
+    dayCount: 'act_365f',
+    startDate: toCalendarDate('2026-03-02'),
+    maturityDate: toCalendarDate('2026-09-02'),
+    asOf: toCalendarDate(asOf),
+  })
+
 describe('GET /portfolio and the CSV statement', () => {
   test('shows principal by state and interest accrued from the settlement date', async () => {
     const settled = (await (
@@ -47,15 +59,7 @@ describe('GET /portfolio and the CSV statement', () => {
         upcomingMaturities: { maturityDate: string; totalCents: number }[]
       }
     }
-    const accrued = calculateAccruedInterest({
-      principalCents: 100_000,
-      rateBps: 800,
-      rateType: 'simple',
-      dayCount: 'act_365f',
-      startDate: toCalendarDate('2026-03-02'),
-      maturityDate: toCalendarDate('2026-09-02'),
-      asOf: toCalendarDate('2026-04-01'),
-    })
+    const accrued = accruedOnSettledNote('2026-04-01')
     expect(accrued).toBeGreaterThan(0)
     expect(portfolio.principalByState).toEqual({
       pending: 50_000,
@@ -116,16 +120,7 @@ describe('GET /portfolio and the CSV statement', () => {
       expect(portfolio.holdings.map((h) => h.purchaseId)).toEqual([kept.purchase.id])
       return portfolio.holdings[0]?.accruedInterestCents
     }
-    const expected = (asOf: string) =>
-      calculateAccruedInterest({
-        principalCents: 100_000,
-        rateBps: 800,
-        rateType: 'simple',
-        dayCount: 'act_365f',
-        startDate: toCalendarDate('2026-03-02'),
-        maturityDate: toCalendarDate('2026-09-02'),
-        asOf: toCalendarDate(asOf),
-      })
+    const expected = accruedOnSettledNote
 
     t.clock.advance(30 * day)
     expect(await accruedOn('2026-04-01')).toBe(expected('2026-04-01'))

@@ -5,6 +5,7 @@ import { and, asc, eq, gt, lte } from 'drizzle-orm'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { type MaturityResult, maturePurchase } from './mature.ts'
+import { pagesById } from './paging.ts'
 import { writeRetrying } from './records.ts'
 import { type SendOutcome, sendPayout } from './send.ts'
 
@@ -61,9 +62,8 @@ export async function matureDueHoldings(
     rollover_fallback: 'rolloverFallbacks',
   }
 
-  let after = ''
-  for (;;) {
-    const page = await deps.database.db
+  const due = pagesById(pageSize, (after) =>
+    deps.database.db
       .select({ id: purchases.id })
       .from(purchases)
       .where(
@@ -74,8 +74,9 @@ export async function matureDueHoldings(
         ),
       )
       .orderBy(asc(purchases.id))
-      .limit(pageSize)
-
+      .limit(pageSize),
+  )
+  for await (const page of due) {
     for (const { id } of page) {
       await yieldToEventLoop()
       try {
@@ -97,10 +98,8 @@ export async function matureDueHoldings(
         })
       }
     }
-    const last = page.at(-1)
-    if (!last || page.length < pageSize) return counts
-    after = last.id
   }
+  return counts
 }
 
 export type PayoutCounts = Record<SendOutcome, number> & { payoutErrors: number }

@@ -19,6 +19,7 @@ import { noteTermsOf } from '../purchases/views.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
 import { businessToday } from './due.ts'
 import { noticeMaturityReminder } from './notices.ts'
+import { pagesById } from './paging.ts'
 import { writeRetrying } from './records.ts'
 
 const pageSize = 200
@@ -39,9 +40,8 @@ export async function sendMaturityReminders(
   const after = addDays(today, instructionCutoffDays)
   const until = addDays(today, reminderLeadDays)
 
-  let cursor = ''
-  for (;;) {
-    const page = await deps.database.db
+  const due = pagesById(pageSize, (cursor) =>
+    deps.database.db
       .select({ id: purchases.id })
       .from(purchases)
       .leftJoin(
@@ -58,8 +58,9 @@ export async function sendMaturityReminders(
         ),
       )
       .orderBy(asc(purchases.id))
-      .limit(pageSize)
-
+      .limit(pageSize),
+  )
+  for await (const page of due) {
     for (const { id } of page) {
       try {
         const ctx = outcomeContextOf(deps)
@@ -71,10 +72,8 @@ export async function sendMaturityReminders(
         log.error('could not write a maturity reminder', { purchaseId: id, error })
       }
     }
-    const last = page.at(-1)
-    if (!last || page.length < pageSize) return counts
-    cursor = last.id
   }
+  return counts
 }
 
 async function remind(

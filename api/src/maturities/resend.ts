@@ -6,6 +6,7 @@ import { fundingSubtypes } from '../plaid/banks.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { findPurchase, ledgerRefOf } from '../purchases/records.ts'
+import { pagesById } from './paging.ts'
 import { findPayout, movePayout, nextAttemptKey, type PayoutRow, writeRetrying } from './records.ts'
 
 // Held payouts are read a page at a time; there are few, but a bad day at one bank is many.
@@ -24,9 +25,8 @@ const pageSize = 200
  */
 export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promise<number> {
   let resent = 0
-  let after = ''
-  for (;;) {
-    const page = await deps.database.db
+  const held = pagesById(pageSize, (after) =>
+    deps.database.db
       .select()
       .from(payouts)
       .where(
@@ -37,8 +37,9 @@ export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promis
         ),
       )
       .orderBy(asc(payouts.id))
-      .limit(pageSize)
-
+      .limit(pageSize),
+  )
+  for await (const page of held) {
     for (const payout of page) {
       const accountId = await findAccountLinkedSince(deps, payout)
       if (!accountId) continue
@@ -51,10 +52,8 @@ export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promis
         })
       }
     }
-    const last = page.at(-1)
-    if (!last || page.length < pageSize) return resent
-    after = last.id
   }
+  return resent
 }
 
 /**
