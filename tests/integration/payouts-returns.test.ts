@@ -153,10 +153,27 @@ describe('held money sent again', () => {
     await t.deps.syncTransfers()
   }
 
+  /** The payment as the investor's purchase page reads it. */
+  async function paymentOf(purchaseId: string) {
+    const { token } = await signInAgain(t, ada)
+    const res = await t.request(`/purchases/${purchaseId}`, { token })
+    expect(res.status).toBe(200)
+    const { purchase } = (await res.json()) as {
+      purchase: { payment: { stage: string; bankAccountId: string | null; reason: string | null } }
+    }
+    return purchase.payment
+  }
+
   test('goes to a bank linked after it came back, once, and the note is paid', async () => {
     const note = await maturedNote()
     await runWorkerJob(t)
+    expect(await paymentOf(note.id)).toMatchObject({ stage: 'on_its_way', reason: null })
     await returnCredit(note.id, 'R02')
+    expect(await paymentOf(note.id)).toMatchObject({
+      stage: 'held',
+      bankAccountId: ada.bankAccountId,
+      reason: 'your bank says this account is closed. (ACH return R02)',
+    })
 
     // Nothing new linked: the money stays held, however often the job runs.
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
@@ -168,6 +185,10 @@ describe('held money sent again', () => {
     const resent = await readPayout(t, note.id)
     expect(resent).toMatchObject({ state: 'pending', bankAccountId: newAccountId, resends: 1 })
     expect(resent.idempotencyKey).toEndWith(':2')
+    expect(await paymentOf(note.id)).toMatchObject({
+      stage: 'on_its_way',
+      bankAccountId: newAccountId,
+    })
     expect(await creditsAtPlaid(t)).toHaveLength(2)
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
     expect(await balance(accounts.achPayable)).toBe(104_033)
@@ -175,6 +196,7 @@ describe('held money sent again', () => {
 
     await settleSentPayouts(t)
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    expect(await paymentOf(note.id)).toMatchObject({ stage: 'paid', reason: null })
     expect(await balance(accounts.achPayable)).toBe(0)
     expect(await mailOfKind(t, ada.email, 'maturity_paid')).toHaveLength(1)
     await expectLedgerClean(t)

@@ -7,11 +7,47 @@ import {
   previewPayout,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { offerings, payouts, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 
 type EventRow = typeof purchaseEvents.$inferSelect
+type PaymentRow = Pick<
+  typeof payouts.$inferSelect,
+  | 'purchaseId'
+  | 'state'
+  | 'amountCents'
+  | 'bankAccountId'
+  | 'failureReason'
+  | 'settledAt'
+  | 'updatedAt'
+>
+
+/**
+ * Where a matured note's money is, in the investor's terms: being sent, on its way (the credit
+ * is with the banks), paid (settled), or held for them (it came back or could not be sent, and
+ * waits for an account that can receive it; `reason` says why).
+ */
+const paymentStages = {
+  initiated: 'sending',
+  pending: 'on_its_way',
+  posted: 'on_its_way',
+  settled: 'paid',
+  returned: 'held',
+  failed: 'held',
+} as const satisfies Record<PaymentRow['state'], string>
+
+function toPayment(row: PaymentRow) {
+  const stage = paymentStages[row.state]
+  return {
+    stage,
+    amountCents: row.amountCents,
+    bankAccountId: row.bankAccountId,
+    reason: stage === 'held' ? row.failureReason : null,
+    paidAt: stage === 'paid' ? (row.settledAt?.toISOString() ?? null) : null,
+    since: row.updatedAt.toISOString(),
+  }
+}
 
 export const termsOf = (offering: OfferingRow): OfferingTerms => ({
   rateBps: offering.rateBps,
@@ -50,6 +86,7 @@ export function toPurchaseView(
   offering: OfferingRow,
   history: EventRow[],
   today: CalendarDate,
+  payment?: PaymentRow,
 ) {
   const startDate = purchase.settledOn ? toCalendarDate(purchase.settledOn) : today
   const payout = isHolding(purchase.state)
@@ -81,6 +118,7 @@ export function toPurchaseView(
         ? null
         : { code: purchase.failureCode, reason: purchase.failureReason },
     payout,
+    payment: payment ? toPayment(payment) : null,
     createdAt: purchase.createdAt.toISOString(),
     updatedAt: purchase.updatedAt.toISOString(),
     history: history.map((event) => ({
@@ -129,6 +167,27 @@ export async function listPurchaseViews(
       ),
     )
     .orderBy(asc(purchaseEvents.createdAt), asc(purchaseEvents.id))
+  const payments = await db
+    .select({
+      purchaseId: payouts.purchaseId,
+      state: payouts.state,
+      amountCents: payouts.amountCents,
+      bankAccountId: payouts.bankAccountId,
+      failureReason: payouts.failureReason,
+      settledAt: payouts.settledAt,
+      updatedAt: payouts.updatedAt,
+    })
+    .from(payouts)
+    .where(
+      and(
+        eq(payouts.kind, 'maturity'),
+        inArray(
+          payouts.purchaseId,
+          rows.map((row) => row.purchase.id),
+        ),
+      ),
+    )
+  const paymentOf = new Map(payments.map((payment) => [payment.purchaseId, payment]))
 
   return rows.map(({ purchase, offering }) =>
     toPurchaseView(
@@ -136,6 +195,7 @@ export async function listPurchaseViews(
       offering,
       events.filter((event) => event.purchaseId === purchase.id),
       input.today,
+      paymentOf.get(purchase.id),
     ),
   )
 }

@@ -60,6 +60,9 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
       await page.goto(purchaseUrl)
       await expect(page.getByRole('heading', { name: 'Paid out' })).toBeVisible({ timeout: 2_000 })
     }).toPass({ timeout: 30_000 })
+    const payment = page.getByRole('region', { name: 'Your payment' })
+    await expect(payment).toContainText(/\$1,0\d\d\.\d\d was paid on /)
+    await expect(payment).toContainText('at First Platypus Bank')
 
     await page.goto(`/dev/mailbox?to=${encodeURIComponent(investor.email)}`)
     await expect(page.getByText(/payout of \$1,0\d\d\.\d\d has arrived/).first()).toBeVisible({

@@ -35,6 +35,20 @@ export const purchase = z
           .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
       })
       .nullable(),
+    payment: z
+      .object({
+        stage: z.enum(['sending', 'on_its_way', 'paid', 'held']).openapi({
+          description:
+            'sending: the credit is being made; on_its_way: with the banks; paid: settled; held: it came back or could not be sent, and waits for a bank account that can receive it',
+        }),
+        amountCents: z.number().int(),
+        bankAccountId: z.string().nullable(),
+        reason: z.string().nullable().openapi({ description: 'Why the money is held' }),
+        paidAt: instant.nullable(),
+        since: instant,
+      })
+      .nullable()
+      .openapi({ description: 'The matured note’s payment to the investor; null before maturity' }),
     createdAt: instant,
     updatedAt: instant,
     history: z.array(

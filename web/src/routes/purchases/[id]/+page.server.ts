@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit'
-import { listBanks } from '#lib/server/banks.ts'
+import { type Bank, listBanks } from '#lib/server/banks.ts'
 import { rejectForm } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import { cancelPurchase, findPurchase } from '#lib/server/purchases.ts'
@@ -17,13 +17,20 @@ export const load: PageServerLoad = async (event) => {
   ])
   if (!purchase) error(404, 'We cannot find that purchase.')
 
-  const bank = banks.find((b) => b.accounts.some((a) => a.id === purchase.bankAccountId))
-  const account = bank?.accounts.find((a) => a.id === purchase.bankAccountId)
-  const fundedFrom = account
-    ? { name: account.name, mask: account.mask, bankName: bank?.institutionName ?? 'your bank' }
-    : null
+  return {
+    purchase,
+    fundedFrom: describeAccount(banks, purchase.bankAccountId),
+    paidTo: describeAccount(banks, purchase.payment?.bankAccountId ?? null),
+  }
+}
 
-  return { purchase, fundedFrom }
+/** An account by its name, last digits and bank; null when it is no longer linked. */
+function describeAccount(banks: Bank[], accountId: string | null) {
+  const bank = banks.find((b) => b.accounts.some((a) => a.id === accountId))
+  const account = bank?.accounts.find((a) => a.id === accountId)
+  if (!account) return null
+
+  return { name: account.name, mask: account.mask, bankName: bank?.institutionName ?? 'your bank' }
 }
 
 export const actions: Actions = {
