@@ -41,14 +41,20 @@ export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promis
   )
   for await (const page of held) {
     for (const payout of page) {
-      const accountId = await findAccountLinkedSince(deps, payout)
-      if (!accountId) continue
-      if (await resendTo(deps, payout, accountId)) {
+      // One that cannot be sent again is logged and left held; maturities must still run.
+      try {
+        const accountId = await findAccountLinkedSince(deps, payout)
+        if (!accountId || !(await resendTo(deps, payout, accountId))) continue
         resent += 1
         log.info('held payout sent again to a newly linked account', {
           payoutId: payout.id,
           purchaseId: payout.purchaseId,
           round: payout.resends + 1,
+        })
+      } catch (error) {
+        log.error('could not send a held payout again; the next run tries again', {
+          payoutId: payout.id,
+          error,
         })
       }
     }
