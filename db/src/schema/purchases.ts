@@ -71,6 +71,8 @@ export const purchases = sqliteTable(
     index('purchases_user_idx').on(t.userId, t.createdAt),
     index('purchases_offering_idx').on(t.offeringId),
     index('purchases_state_idx').on(t.state, t.updatedAt),
+    // The maturity and reminder jobs look for active notes due by a date.
+    index('purchases_state_maturity_idx').on(t.state, t.maturityDate),
   ],
 )
 

@@ -1,0 +1,1 @@
+CREATE INDEX `purchases_state_maturity_idx` ON `purchases` (`state`,`maturity_date`);
