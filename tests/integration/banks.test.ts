@@ -146,6 +146,18 @@ describe('item health', () => {
     const repaired = await t.request(`/banks/${bank.id}/reconnected`, { json: {}, token })
     expect(((await repaired.json()) as BankBody).bank.status).toBe('healthy')
     expect(await banksToReconnect()).toEqual([])
+
+    // The bank resets the login again the same day: Plaid's webhook is byte for byte the first
+    // one, and must not be taken for a redelivery of it.
+    await sdk.sandboxItemResetLogin({
+      access_token: openAccessToken(row, t.deps.env.encryptionKeys),
+    })
+    await t.plaid.settleWebhooks()
+    await waitFor(async () => {
+      const item = await t.db.database.db.query.plaidItems.findFirst()
+      return item?.status === 'needs_reconnect'
+    }, 'the item to need reconnecting again')
+    expect(await banksToReconnect()).toHaveLength(1)
   })
 })
 

@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs'
 import { sha256Hex } from '@tenor/api/lib/crypto'
 import { webhookEvents } from '@tenor/db/schema'
 import { base64url, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
+import { createPlaidClient } from '../standins/plaid/testing.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  buy,
+  type PurchaseBody,
+  readPurchase,
+  waitFor,
+} from '../support/purchases.ts'
 import { signUp } from '../support/users.ts'
 
 let t: PlaidTestApp
@@ -158,5 +167,32 @@ describe('duplicate deliveries', () => {
     expect(rows[0]?.processedAt).not.toBeNull()
     const mail = await t.mailbox('ada@example.com')
     expect(mail.filter((m) => m.kind === 'bank_reconnect_needed')).toHaveLength(1)
+  })
+
+  test('a second transfer update is not taken for a redelivery of the first', async () => {
+    const offering = await addOffering(t)
+    const bob = await addBuyer(t, 'bob@example.com')
+    const bought = await buy(t, bob, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await bought.json()) as PurchaseBody
+    const transferId = (await readPurchase(t, purchase.id)).transferId ?? ''
+    const sdk = createPlaidClient(t.plaid.url)
+    const simulate = async (eventType: 'posted' | 'settled') => {
+      await sdk.sandboxTransferSimulate({
+        transfer_id: transferId,
+        event_type: eventType,
+        webhook: `${t.apiUrl}/webhooks/plaid`,
+      })
+      await t.plaid.settleWebhooks()
+    }
+
+    await simulate('posted')
+    await waitFor(async () => (await readPurchase(t, purchase.id)).state === 'processing', 'posted')
+    t.clock.advance(60 * 60 * 1000)
+    // The same bytes as the first TRANSFER_EVENTS_UPDATE: only the events behind it differ.
+    await simulate('settled')
+    await waitFor(async () => (await readPurchase(t, purchase.id)).state === 'active', 'settled')
+
+    const [row] = await t.db.database.db.select().from(webhookEvents)
+    expect(row).toMatchObject({ webhookType: 'TRANSFER', deliveries: 2 })
   })
 })

@@ -2,7 +2,7 @@ import { type Database, newId } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
 import type { Logger } from '@tenor/db/logger'
 import { webhookEvents } from '@tenor/db/schema'
-import { asc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { PlaidApi } from 'plaid'
 import { sha256Hex } from '../lib/crypto.ts'
 import { openAccessToken } from './banks.ts'
@@ -13,8 +13,21 @@ import { applyItemSignal } from './item-health.ts'
 const dedupeWindowMs = 24 * 60 * 60 * 1000
 
 /**
- * Stores a verified webhook. Returns false for a redelivery already stored, which is then not
- * processed again. One conditional statement, so two deliveries at once cannot both win.
+ * Webhooks that carry no event of their own, only "look again": processing one syncs transfer
+ * events from the stored cursor, or reads the item's status from Plaid. Plaid sends the same
+ * bytes for every TRANSFER_EVENTS_UPDATE, and for every ERROR of one item, so their bodies
+ * cannot tell a second change from a redelivery of the first.
+ */
+function readsStateAgain(type: string | null, code: string | null): boolean {
+  return type === 'TRANSFER' || (type === 'ITEM' && (code === 'ERROR' || code === 'LOGIN_REPAIRED'))
+}
+
+/**
+ * Stores a verified webhook. Deliveries of one body share a row (counted in `deliveries`). A
+ * redelivery already processed is not processed again within a day, unless it only says "look
+ * again" (`readsStateAgain`): those are queued again, since looking twice is harmless and
+ * missing a change is not. Returns whether the row waits to be processed. One conditional
+ * statement, so two deliveries at once cannot both win.
  */
 export async function recordWebhook(
   database: Database,
@@ -34,6 +47,8 @@ export async function recordWebhook(
 
   const text = (key: string) =>
     typeof payload?.[key] === 'string' ? (payload[key] as string) : null
+  const expired = sql`${webhookEvents.receivedAt} < ${now.getTime() - dedupeWindowMs}`
+  const lookAgain = readsStateAgain(text('webhook_type'), text('webhook_code'))
   const result = await database.db
     .insert(webhookEvents)
     .values({
@@ -50,8 +65,12 @@ export async function recordWebhook(
       target: webhookEvents.dedupeKey,
       set: {
         deliveries: sql`${webhookEvents.deliveries} + 1`,
-        receivedAt: sql`case when ${webhookEvents.receivedAt} < ${now.getTime() - dedupeWindowMs} then excluded.received_at else ${webhookEvents.receivedAt} end`,
-        processedAt: sql`case when ${webhookEvents.receivedAt} < ${now.getTime() - dedupeWindowMs} then null else ${webhookEvents.processedAt} end`,
+        receivedAt: lookAgain
+          ? sql`excluded.received_at`
+          : sql`case when ${expired} then excluded.received_at else ${webhookEvents.receivedAt} end`,
+        processedAt: lookAgain
+          ? null
+          : sql`case when ${expired} then null else ${webhookEvents.processedAt} end`,
       },
     })
     .returning({ deliveries: webhookEvents.deliveries, processedAt: webhookEvents.processedAt })
@@ -131,10 +150,14 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       for (const event of batch) {
         try {
           await processOne(event)
+          // A delivery that queued the row again meanwhile moved its receivedAt: that one asks
+          // for another look after this one, so the row stays pending for the next batch.
           await deps.database.db
             .update(webhookEvents)
             .set({ processedAt: deps.now(), processingError: null })
-            .where(eq(webhookEvents.id, event.id))
+            .where(
+              and(eq(webhookEvents.id, event.id), eq(webhookEvents.receivedAt, event.receivedAt)),
+            )
           processed++
           progressed = true
         } catch (error) {
