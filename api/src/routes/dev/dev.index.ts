@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { readClockOffset, setClockOffset } from '@tenor/db'
-import { outboxMessages } from '@tenor/db/schema'
-import { desc, eq } from 'drizzle-orm'
+import { outboxMessages, payouts, purchases } from '@tenor/db/schema'
+import { and, desc, eq } from 'drizzle-orm'
 import type { AppDeps } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { createRouter, errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
-import { PlaidFailure, plaidApiError } from '../../plaid/errors.ts'
+import { callPlaid, PlaidFailure, plaidApiError, toPlaidFailure } from '../../plaid/errors.ts'
 
 const mailbox = createRoute({
   method: 'get',
@@ -119,6 +119,34 @@ const moveClock = createRoute({
   },
 })
 
+const simulateBank = createRoute({
+  method: 'post',
+  path: '/bank',
+  tags: ['Development'],
+  summary: "Development only: the bank moves a purchase's debit or its payout's credit",
+  description:
+    'Plaid moves sandbox transfers only when asked (`/sandbox/transfer/simulate`); this asks for ' +
+    "a purchase's debit or its maturity payout's credit to be posted, settled or returned " +
+    '(R01 for a debit, R02 for a credit), posting first a transfer still pending, then applies ' +
+    'the events at once. Refused with production Plaid.',
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        purchaseId: z.string().min(1).max(64),
+        transfer: z.enum(['debit', 'payout']),
+        event: z.enum(['posted', 'settled', 'returned']),
+      }),
+    ),
+  },
+  responses: {
+    200: jsonResponse(z.object({ transferId: z.string() }), 'The bank moved the transfer'),
+    400: errorResponse('Plaid refused the move (for example, settling a returned transfer)'),
+    404: errorResponse('No such purchase, or it has no such transfer yet'),
+    409: errorResponse('This server talks to production Plaid'),
+    422: errorResponse('Invalid input'),
+  },
+})
+
 const day = 24 * 60 * 60 * 1000
 
 interface LinkCompletion {
@@ -131,6 +159,22 @@ interface LinkCompletion {
 
 /** Answers only when APP_ENV is development or test; elsewhere every route is a 404. */
 export function createDevRoutes(deps: AppDeps) {
+  async function findTransferId(
+    purchaseId: string,
+    transfer: 'debit' | 'payout',
+  ): Promise<string | null> {
+    if (transfer === 'debit') {
+      const purchase = await deps.database.db.query.purchases.findFirst({
+        where: eq(purchases.id, purchaseId),
+      })
+      return purchase?.transferId ?? null
+    }
+    const payout = await deps.database.db.query.payouts.findFirst({
+      where: and(eq(payouts.purchaseId, purchaseId), eq(payouts.kind, 'maturity')),
+    })
+    return payout?.transferId ?? null
+  }
+
   const router = createRouter()
   const enabled = deps.env.appEnv === 'development' || deps.env.appEnv === 'test'
   router.use(async function devOnly(_c, next) {
@@ -187,6 +231,40 @@ export function createDevRoutes(deps: AppDeps) {
         },
         200,
       )
+    })
+    .openapi(simulateBank, async (c) => {
+      const input = c.req.valid('json')
+      if (deps.env.plaid.env === 'production') {
+        throw new ApiError(409, 'not_sandbox', 'Only sandbox transfers can be moved by hand.')
+      }
+      const transferId = await findTransferId(input.purchaseId, input.transfer)
+      if (!transferId) throw notFound('transfer')
+      const returnCode = input.transfer === 'debit' ? 'R01' : 'R02'
+      const simulate = (event: typeof input.event) =>
+        callPlaid(() =>
+          deps.plaid.sandboxTransferSimulate({
+            transfer_id: transferId,
+            event_type: event,
+            failure_reason:
+              event === 'returned'
+                ? { ach_return_code: returnCode, description: 'returned by hand' }
+                : undefined,
+            webhook: deps.env.plaid.webhookUrl,
+          }),
+        )
+      try {
+        // A bank settles or returns only what it has posted: post first, as the bank would.
+        const { transfer } = await callPlaid(() =>
+          deps.plaid.transferGet({ transfer_id: transferId }),
+        )
+        if (transfer.status === 'pending' && input.event !== 'posted') await simulate('posted')
+        await simulate(input.event)
+      } catch (error) {
+        throw plaidApiError(toPlaidFailure(error))
+      }
+      await deps.syncTransfers()
+      c.get('log').info('sandbox transfer moved by hand', { ...input, transferId })
+      return c.json({ transferId }, 200)
     })
     .openapi(mailbox, async (c) => {
       const { to } = c.req.valid('query')

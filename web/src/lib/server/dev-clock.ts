@@ -52,3 +52,22 @@ export function daysBetween(from: string, to: string): number {
   const day = 24 * 60 * 60 * 1000
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / day)
 }
+
+export type BankMove = { transfer: 'debit' | 'payout'; event: 'posted' | 'settled' | 'returned' }
+
+/**
+ * Plays the bank in development: Plaid's sandbox moves a transfer only when asked. A refusal
+ * (a move the bank would not make now) comes back as the problem.
+ */
+export async function moveBank(
+  api: ApiClient,
+  purchaseId: string,
+  move: BankMove,
+): Promise<{ ok: true } | { ok: false; problem: ApiProblem }> {
+  const response = await api.dev.bank.$post({ json: { purchaseId, ...move } })
+  if (response.status === 200) return { ok: true }
+
+  const problem = await readProblem(response)
+  if (![400, 404, 409].includes(problem.status)) throw unexpected(problem)
+  return { ok: false, problem }
+}

@@ -41,8 +41,8 @@ async function move(event: RequestEvent, change: { advanceDays: number } | { res
   if (!outcome.ok) return rejectWithProblem(outcome.problem, 'clock', [])
 
   locals.log.info('development clock moved', { offsetDays: outcome.clock.offsetDays })
-  // Sessions expire on the shared clock, so a jump can end this one: find out now rather than
-  // render this answer as if the visitor were still logged in.
+  // Sessions keep real time, but ask rather than assume: render this answer as the visitor's
+  // session really stands.
   const loggedOut = locals.user !== null && !(await isStillSignedIn(locals.api))
   if (loggedOut) {
     deleteSessionCookie(cookies)

@@ -1,6 +1,8 @@
 import { error } from '@sveltejs/kit'
 import { type Bank, listBanks } from '#lib/server/banks.ts'
-import { rejectForm } from '#lib/server/forms.ts'
+import { moveBank } from '#lib/server/dev-clock.ts'
+import { getEnv, hasDevTools } from '#lib/server/env.ts'
+import { readFields, rejectForm } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import { cancelPurchase, findPurchase } from '#lib/server/purchases.ts'
 import type { Actions, PageServerLoad } from './$types'
@@ -33,7 +35,29 @@ function describeAccount(banks: Bank[], accountId: string | null) {
   return { name: account.name, mask: account.mask, bankName: bank?.institutionName ?? 'your bank' }
 }
 
+const bankMoves = {
+  transfer: ['debit', 'payout'],
+  event: ['posted', 'settled', 'returned'],
+} as const
+
 export const actions: Actions = {
+  /** Development only: the bank posts, settles or returns this purchase's debit or payment. */
+  bank: async (event) => {
+    const { locals, params, request } = event
+    requireUser(event)
+    if (!hasDevTools(getEnv())) error(404, 'Not found')
+    // The signed-in investor's own purchase, or nothing.
+    if (!(await findPurchase(locals.api, params.id))) error(404, 'We cannot find that purchase.')
+
+    const fields = readFields(await request.formData(), ['transfer', 'event'])
+    const transfer = bankMoves.transfer.find((value) => value === fields.transfer)
+    const move = bankMoves.event.find((value) => value === fields.event)
+    if (!transfer || !move) return rejectForm(400, { form: 'bank', message: 'Choose a move.' })
+
+    const moved = await moveBank(locals.api, params.id, { transfer, event: move })
+    if (moved.ok) return { form: 'bank', moved: true }
+    return rejectForm(moved.problem.status, { form: 'bank', message: moved.problem.message })
+  },
   cancel: async (event) => {
     const { locals, params } = event
     requireUser(event)

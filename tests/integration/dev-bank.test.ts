@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { noteAtMaturity, readPayout, runWorkerJob } from '../support/maturities.ts'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import {
+  addBuyer,
+  addOffering,
+  type Buyer,
+  buy,
+  expectLedgerClean,
+  type PurchaseBody,
+  readPurchase,
+} from '../support/purchases.ts'
+
+let t: PlaidTestApp
+let offering: Awaited<ReturnType<typeof addOffering>>
+let ada: Buyer
+
+beforeEach(async () => {
+  t = await createPlaidTestApp()
+  offering = await addOffering(t)
+  ada = await addBuyer(t, 'ada@example.com')
+})
+afterEach(() => t.close())
+
+const moveBank = (purchaseId: string, transfer: 'debit' | 'payout', event: string) =>
+  t.request('/dev/bank', { json: { purchaseId, transfer, event } })
+
+describe('POST /dev/bank (development only)', () => {
+  test("moves a purchase's debit through the sandbox and applies it at once", async () => {
+    const bought = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await bought.json()) as PurchaseBody
+
+    expect((await moveBank(purchase.id, 'debit', 'posted')).status).toBe(200)
+    expect((await readPurchase(t, purchase.id)).state).toBe('processing')
+    expect((await moveBank(purchase.id, 'debit', 'settled')).status).toBe(200)
+    expect((await readPurchase(t, purchase.id)).state).toBe('active')
+
+    // A debit still pending is posted first, as the bank would.
+    const second = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const next = ((await second.json()) as PurchaseBody).purchase
+    expect((await moveBank(next.id, 'debit', 'settled')).status).toBe(200)
+    expect((await readPurchase(t, next.id)).state).toBe('active')
+    await expectLedgerClean(t)
+  })
+
+  test("returns a payout's credit with R02, which holds the money for the investor", async () => {
+    const note = await noteAtMaturity(t, ada, offering.id)
+    expect((await moveBank(note.id, 'payout', 'posted')).status).toBe(404)
+    await runWorkerJob(t)
+
+    expect((await moveBank(note.id, 'payout', 'returned')).status).toBe(200)
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned', failureCode: 'R02' })
+    await expectLedgerClean(t)
+  })
+
+  test('answers a move the bank would refuse, and an unknown purchase, with clear errors', async () => {
+    const bought = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await bought.json()) as PurchaseBody
+    expect((await moveBank(purchase.id, 'debit', 'returned')).status).toBe(200)
+    expect((await readPurchase(t, purchase.id)).state).toBe('returned')
+
+    const refused = await moveBank(purchase.id, 'debit', 'settled')
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toMatchObject({
+      error: { code: expect.stringMatching(/^plaid_/) },
+    })
+    expect((await moveBank('no-such-purchase', 'debit', 'posted')).status).toBe(404)
+    expect((await moveBank(purchase.id, 'debit', 'cleared')).status).toBe(422)
+  })
+})
