@@ -2,11 +2,18 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { calculateInterest, toCalendarDate } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { buyActiveNote, creditsAtPlaid, readPayout, runWorkerJob } from '../support/maturities.ts'
+import {
+  buyActiveNote,
+  creditsAtPlaid,
+  readPayout,
+  runWorkerJob,
+  signInAgain,
+} from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
   addOffering,
+  type Buyer,
   expectLedgerClean,
   readOffering,
   readPurchase,
@@ -35,7 +42,7 @@ async function noteToRollOver() {
   })
   expect(instructed.status).toBe(200)
 
-  return { offering, note }
+  return { offering, note, ada }
 }
 
 /** A second administrator approves what the first asked for; answers the approval's result. */
@@ -164,10 +171,11 @@ describe('a debit returned after its note matured', () => {
     expect(payout.state).toBe('initiated')
     expect(payout.authorizationId).toBeNull()
     expect(await creditsAtPlaid(t)).toEqual([])
+    expect(await paymentStageOf(ada, note.id)).toBe('in_review')
   })
 
   test('withholds the payout of the note it was rolled over into', async () => {
-    const { note } = await noteToRollOver()
+    const { note, ada } = await noteToRollOver()
     t.clock.set(new Date('2026-09-02T15:00:00Z'))
     await runWorkerJob(t)
     const [rolled] = await t.db.database.db
@@ -187,5 +195,15 @@ describe('a debit returned after its note matured', () => {
     expect(payout.state).toBe('initiated')
     expect(payout.authorizationId).toBeNull()
     expect(await creditsAtPlaid(t)).toEqual([])
+    expect(await paymentStageOf(ada, rolled?.id ?? '')).toBe('in_review')
   })
 })
+
+/** The stage of a note's payment as the investor's purchase page reads it. */
+async function paymentStageOf(buyer: Buyer, purchaseId: string) {
+  const { token } = await signInAgain(t, buyer)
+  const res = await t.request(`/purchases/${purchaseId}`, { token })
+  expect(res.status).toBe(200)
+  const { purchase } = (await res.json()) as { purchase: { payment: { stage: string } | null } }
+  return purchase.payment?.stage
+}

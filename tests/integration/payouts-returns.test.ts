@@ -164,6 +164,12 @@ describe('held money sent again', () => {
     return purchase.payment
   }
 
+  async function heldInPortfolio(): Promise<number> {
+    const { token } = await signInAgain(t, ada)
+    const res = await t.request('/portfolio', { token })
+    return ((await res.json()) as { portfolio: { heldCents: number } }).portfolio.heldCents
+  }
+
   test('goes to a bank linked after it came back, once, and the note is paid', async () => {
     const note = await maturedNote()
     await runWorkerJob(t)
@@ -210,6 +216,9 @@ describe('held money sent again', () => {
     await simulateTransfer(t, (await readPayout(t, note.id)).transferId ?? '', 'returned', 'R03')
     await t.deps.syncTransfers()
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    // Paid once, then sent back: the investor sees it held, not paid.
+    expect(await paymentOf(note.id)).toMatchObject({ stage: 'held' })
+    expect(await heldInPortfolio()).toBe(104_033)
 
     await linkNewBank('ins_109511')
     await runWorkerJob(t)
@@ -229,6 +238,7 @@ describe('held money sent again', () => {
 
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'settled' })
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
+    expect(await heldInPortfolio()).toBe(0)
     // Paid once in all: the first settlement came back, the last one stayed.
     expect(await balance(accounts.fboCash)).toBe(cashAfterFirst)
     expect(await creditsAtPlaid(t)).toHaveLength(3)

@@ -1,6 +1,6 @@
 import type { Logger } from '@tenor/db/logger'
-import { payouts, purchases, transferEvents } from '@tenor/db/schema'
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { payouts } from '@tenor/db/schema'
+import { and, eq, isNull } from 'drizzle-orm'
 import {
   ACHClass,
   type TransferAuthorization,
@@ -12,6 +12,7 @@ import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
 import { applyItemSignal, statusForSignal } from '../plaid/item-health.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { type FundingSource, formatDecimalAmount } from '../purchases/funding.ts'
+import { wasFundingReturned } from '../purchases/funding-returned.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import {
   findPayout,
@@ -49,7 +50,7 @@ export async function sendPayout(
   // rolled over from did): the principal never stayed with us, so nothing goes out until a
   // person has looked. Once an authorization exists a credit may be in flight, and resuming it
   // is what keeps it single.
-  if (!payout.authorizationId && (await wasFundingReturned(deps, payout))) {
+  if (!payout.authorizationId && (await wasFundingReturned(deps.database.db, payout.purchaseId))) {
     log.error('payout withheld: the debit that paid for the note was returned; needs review', {
       payoutId: payout.id,
       purchaseId: payout.purchaseId,
@@ -74,27 +75,6 @@ export async function sendPayout(
     resumed: payout.authorizationId !== null,
     log,
   })
-}
-
-/**
- * Whether the debit that paid for the note came back: the note's own, or, for a note rolled
- * over from another, the debit of the first note in that chain (a rolled note's money is the
- * note before it).
- */
-async function wasFundingReturned(deps: PurchaseDeps, payout: PayoutRow): Promise<boolean> {
-  // `all`, not `get`: drizzle's libSQL `get` throws on raw SQL that finds no row.
-  const returned = await deps.database.db.all<{ found: number }>(sql`
-    with recursive chain(id, transfer_id, rolled_from) as (
-      select ${purchases.id}, ${purchases.transferId}, ${purchases.rolledFromPurchaseId}
-        from ${purchases} where ${purchases.id} = ${payout.purchaseId}
-      union
-      select p.id, p.transfer_id, p.rolled_from_purchase_id
-        from ${purchases} p join chain on p.id = chain.rolled_from
-    )
-    select 1 as found from ${transferEvents} e join chain on e.transfer_id = chain.transfer_id
-    where e.event_type = 'returned' limit 1`)
-
-  return returned.length > 0
 }
 
 /** Asks Plaid to authorize the credit; answers the authorization id, or what happened instead. */

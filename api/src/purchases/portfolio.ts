@@ -9,8 +9,8 @@ import {
   type PurchaseState,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { offerings, purchases } from '@tenor/db/schema'
-import { desc, eq, sql } from 'drizzle-orm'
+import { offerings, payouts, purchases } from '@tenor/db/schema'
+import { and, desc, eq, inArray, sql, sum } from 'drizzle-orm'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import { noteTermsOf } from './views.ts'
 
@@ -190,14 +190,37 @@ export async function readHoldings(
   return { holdings, history }
 }
 
-const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
+const selectHeldCents = preparedPerHandle((db: LedgerReader) =>
+  db
+    .select({ cents: sum(payouts.amountCents).mapWith(Number) })
+    .from(payouts)
+    .where(
+      and(
+        eq(payouts.userId, sql.placeholder('userId')),
+        eq(payouts.kind, 'maturity'),
+        inArray(payouts.state, ['returned', 'failed']),
+      ),
+    )
+    .prepare(),
+)
+
+/**
+ * Money of the investor's matured notes that could not reach their bank and waits in their
+ * held balance for an account that can receive it.
+ */
+export async function readHeldCents(db: LedgerReader, userId: string): Promise<number> {
+  const [row] = await selectHeldCents(db).all({ userId })
+  return row?.cents ?? 0
+}
+
+const total = (values: number[]) => values.reduce((total, value) => total + value, 0)
 
 /** Principal by state, interest to date and at maturity, and the maturities ahead. */
 export function summarizePortfolio(holdings: Holding[], today: CalendarDate) {
   const principalOf = (state: Holding['state']) =>
-    sum(holdings.filter((h) => h.state === state).map((h) => h.principalCents))
-  const principalCents = sum(holdings.map((h) => h.principalCents))
-  const expectedInterestCents = sum(holdings.map((h) => h.interestAtMaturityCents))
+    total(holdings.filter((h) => h.state === state).map((h) => h.principalCents))
+  const principalCents = total(holdings.map((h) => h.principalCents))
+  const expectedInterestCents = total(holdings.map((h) => h.interestAtMaturityCents))
 
   return {
     asOf: today,
@@ -209,7 +232,7 @@ export function summarizePortfolio(holdings: Holding[], today: CalendarDate) {
     },
     totals: {
       principalCents,
-      accruedInterestCents: sum(holdings.map((h) => h.accruedInterestCents)),
+      accruedInterestCents: total(holdings.map((h) => h.accruedInterestCents)),
       expectedInterestCents,
       expectedPayoutCents: principalCents + expectedInterestCents,
     },

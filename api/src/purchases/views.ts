@@ -9,6 +9,7 @@ import {
 } from '@tenor/db/domain'
 import { offerings, payouts, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { wasFundingReturned } from './funding-returned.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 
 type EventRow = typeof purchaseEvents.$inferSelect
@@ -21,12 +22,16 @@ type PaymentRow = Pick<
   | 'failureReason'
   | 'settledAt'
   | 'updatedAt'
->
+> & {
+  /** Withheld: the debit that paid for the note came back after it matured. */
+  inReview?: boolean
+}
 
 /**
  * Where a matured note's money is, in the investor's terms: being sent, on its way (the credit
- * is with the banks), paid (settled), or held for them (it came back or could not be sent, and
- * waits for an account that can receive it; `reason` says why).
+ * is with the banks), paid (settled), held for them (it came back or could not be sent, and
+ * waits for an account that can receive it; `reason` says why), or in review (withheld: the
+ * debit that paid for the note came back after it matured).
  */
 const paymentStages = {
   initiated: 'sending',
@@ -37,8 +42,10 @@ const paymentStages = {
   failed: 'held',
 } as const satisfies Record<PaymentRow['state'], string>
 
+type PaymentStage = (typeof paymentStages)[PaymentRow['state']] | 'in_review'
+
 function toPayment(row: PaymentRow) {
-  const stage = paymentStages[row.state]
+  const stage: PaymentStage = row.inReview ? 'in_review' : paymentStages[row.state]
   return {
     stage,
     amountCents: row.amountCents,
@@ -176,6 +183,7 @@ export async function listPurchaseViews(
       failureReason: payouts.failureReason,
       settledAt: payouts.settledAt,
       updatedAt: payouts.updatedAt,
+      authorizationId: payouts.authorizationId,
     })
     .from(payouts)
     .where(
@@ -187,7 +195,15 @@ export async function listPurchaseViews(
         ),
       ),
     )
-  const paymentOf = new Map(payments.map((payment) => [payment.purchaseId, payment]))
+  const paymentOf = new Map<string, PaymentRow>()
+  for (const payment of payments) {
+    // Only a payout not yet asked of Plaid can be withheld; there are few such at any time.
+    const inReview =
+      payment.state === 'initiated' &&
+      payment.authorizationId === null &&
+      (await wasFundingReturned(db, payment.purchaseId))
+    paymentOf.set(payment.purchaseId, { ...payment, inReview })
+  }
 
   return rows.map(({ purchase, offering }) =>
     toPurchaseView(

@@ -46,6 +46,9 @@ export const portfolio = z
       }),
     ),
     holdings: z.array(holding),
+    heldCents: cents(
+      'Payouts that could not reach my bank, held until I link an account that can receive them',
+    ),
     history: z
       .array(
         z.object({

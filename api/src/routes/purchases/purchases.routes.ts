@@ -37,9 +37,9 @@ export const purchase = z
       .nullable(),
     payment: z
       .object({
-        stage: z.enum(['sending', 'on_its_way', 'paid', 'held']).openapi({
+        stage: z.enum(['sending', 'on_its_way', 'paid', 'held', 'in_review']).openapi({
           description:
-            'sending: the credit is being made; on_its_way: with the banks; paid: settled; held: it came back or could not be sent, and waits for a bank account that can receive it',
+            'sending: the credit is being made; on_its_way: with the banks; paid: settled; held: it came back or could not be sent, and waits for a bank account that can receive it; in_review: withheld, as the debit that paid for the note came back after it matured',
         }),
         amountCents: z.number().int(),
         bankAccountId: z.string().nullable(),
