@@ -111,15 +111,17 @@ describe('item health', () => {
   test('reset login → webhook → needs reconnect, email, update mode → healthy again', async () => {
     const { bank } = (await (await t.linkBank(token)).json()) as BankBody
     const row = await firstItem()
-    const sdk = createPlaidClient(t.plaid.url)
-    await sdk.sandboxItemResetLogin({
-      access_token: openAccessToken(row, t.deps.env.encryptionKeys),
-    })
-    await t.plaid.settleWebhooks()
-    await waitFor(async () => {
-      const item = await t.db.database.db.query.plaidItems.findFirst()
-      return item?.status === 'needs_reconnect'
-    }, 'the item to need reconnecting')
+    const resetLogin = async (what: string) => {
+      await createPlaidClient(t.plaid.url).sandboxItemResetLogin({
+        access_token: openAccessToken(row, t.deps.env.encryptionKeys),
+      })
+      await t.plaid.settleWebhooks()
+      await waitFor(async () => {
+        const item = await t.db.database.db.query.plaidItems.findFirst()
+        return item?.status === 'needs_reconnect'
+      }, what)
+    }
+    await resetLogin('the item to need reconnecting')
 
     const mail = await t.mailbox('ada@example.com')
     expect(mail.filter((m) => m.kind === 'bank_reconnect_needed')).toHaveLength(1)
@@ -149,14 +151,7 @@ describe('item health', () => {
 
     // The bank resets the login again the same day: Plaid's webhook is byte for byte the first
     // one, and must not be taken for a redelivery of it.
-    await sdk.sandboxItemResetLogin({
-      access_token: openAccessToken(row, t.deps.env.encryptionKeys),
-    })
-    await t.plaid.settleWebhooks()
-    await waitFor(async () => {
-      const item = await t.db.database.db.query.plaidItems.findFirst()
-      return item?.status === 'needs_reconnect'
-    }, 'the item to need reconnecting again')
+    await resetLogin('the item to need reconnecting again')
     expect(await banksToReconnect()).toHaveLength(1)
   })
 })
