@@ -60,9 +60,12 @@ describe('POST /dev/bank (development only)', () => {
     expect((await readPurchase(t, purchase.id)).state).toBe('returned')
 
     const refused = await moveBank(purchase.id, 'debit', 'settled')
-    expect(refused.status).toBe(400)
+    expect(refused.status).toBe(409)
     expect(await refused.json()).toMatchObject({
-      error: { code: expect.stringMatching(/^plaid_/) },
+      error: {
+        code: 'bank_move_refused',
+        message: 'The transfer is returned; the bank cannot make it settled now.',
+      },
     })
     expect((await moveBank('no-such-purchase', 'debit', 'posted')).status).toBe(404)
     expect((await moveBank(purchase.id, 'debit', 'cleared')).status).toBe(422)

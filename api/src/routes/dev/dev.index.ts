@@ -140,12 +140,21 @@ const simulateBank = createRoute({
   },
   responses: {
     200: jsonResponse(z.object({ transferId: z.string() }), 'The bank moved the transfer'),
-    400: errorResponse('Plaid refused the move (for example, settling a returned transfer)'),
+    400: errorResponse('Plaid refused the move'),
     404: errorResponse('No such purchase, or it has no such transfer yet'),
-    409: errorResponse('This server talks to production Plaid'),
+    409: errorResponse(
+      'The bank cannot make that move from where the transfer is, or this server talks to production Plaid',
+    ),
     422: errorResponse('Invalid input'),
   },
 })
+
+/** The moves Plaid's sandbox allows from each state (a pending transfer is posted first). */
+function bankCanMove(status: string, event: 'posted' | 'settled' | 'returned'): boolean {
+  if (status === 'pending') return true
+  if (status === 'posted') return event !== 'posted'
+  return (status === 'settled' || status === 'funds_available') && event === 'returned'
+}
 
 const day = 24 * 60 * 60 * 1000
 
@@ -252,12 +261,21 @@ export function createDevRoutes(deps: AppDeps) {
             webhook: deps.env.plaid.webhookUrl,
           }),
         )
+      const status = await callPlaid(() => deps.plaid.transferGet({ transfer_id: transferId }))
+        .then(({ transfer }) => transfer.status)
+        .catch((error: unknown) => {
+          throw plaidApiError(toPlaidFailure(error))
+        })
+      if (!bankCanMove(status, input.event)) {
+        throw new ApiError(
+          409,
+          'bank_move_refused',
+          `The transfer is ${status}; the bank cannot make it ${input.event} now.`,
+        )
+      }
       try {
         // A bank settles or returns only what it has posted: post first, as the bank would.
-        const { transfer } = await callPlaid(() =>
-          deps.plaid.transferGet({ transfer_id: transferId }),
-        )
-        if (transfer.status === 'pending' && input.event !== 'posted') await simulate('posted')
+        if (status === 'pending' && input.event !== 'posted') await simulate('posted')
         await simulate(input.event)
       } catch (error) {
         throw plaidApiError(toPlaidFailure(error))
