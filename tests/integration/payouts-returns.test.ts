@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { accountBalance, accounts } from '@tenor/db/domain'
 import { bankAccounts } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import {
   creditsAtPlaid,
   mailOfKind,
@@ -242,6 +242,41 @@ describe('held money sent again', () => {
     // Paid once in all: the first settlement came back, the last one stayed.
     expect(await balance(accounts.fboCash)).toBe(cashAfterFirst)
     expect(await creditsAtPlaid(t)).toHaveLength(3)
+    await expectLedgerClean(t)
+  })
+
+  test('goes where the investor chooses, an account they already had included', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    const { token } = await signInAgain(t, ada)
+    const choose = (bankAccountId: string, as = token) =>
+      t.request(`/purchases/${note.id}/payment/resend`, { json: { bankAccountId }, token: as })
+    expect((await choose(ada.bankAccountId)).status).toBe(409)
+    await returnCredit(note.id, 'R02')
+
+    // The account that sent it back is closed now; the savings account beside it is not.
+    const closed = await choose(ada.bankAccountId)
+    expect(closed.status).toBe(422)
+    expect(await closed.json()).toMatchObject({ error: { code: 'bank_account_unusable' } })
+    const [savings] = await t.db.database.db
+      .select({ id: bankAccounts.id })
+      .from(bankAccounts)
+      .where(and(eq(bankAccounts.userId, ada.userId), eq(bankAccounts.subtype, 'savings')))
+    if (!savings) throw new Error('no savings account linked')
+    const bob = await addBuyer(t, 'bob@example.com')
+    expect((await choose(savings.id, bob.token)).status).toBe(404)
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
+
+    const chosen = await choose(savings.id)
+    expect(chosen.status).toBe(200)
+    expect(await chosen.json()).toMatchObject({
+      purchase: { payment: { stage: 'sending', bankAccountId: savings.id } },
+    })
+    expect((await choose(savings.id)).status).toBe(409)
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0, payoutsSent: 1 })
+    await settleSentPayouts(t)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
     await expectLedgerClean(t)
   })
 })

@@ -2,6 +2,7 @@ import { businessDateOf, postTransaction, resendPayoutPosting } from '@tenor/db/
 import type { Logger } from '@tenor/db/logger'
 import { bankAccounts, payouts, plaidItems } from '@tenor/db/schema'
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
+import { ApiError } from '../lib/errors.ts'
 import { fundingSubtypes } from '../plaid/banks.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
@@ -43,7 +44,11 @@ export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promis
     for (const payout of page) {
       // One that cannot be sent again is logged and left held; maturities must still run.
       try {
-        const accountId = await findAccountLinkedSince(deps, payout)
+        // An account that was there already is not chosen for the investor: it is the one
+        // that sent the money back, or one they did not pick for it. They may pick it.
+        const accountId = await findUsableAccount(deps, payout.userId, {
+          linkedAfter: payout.updatedAt,
+        })
         if (!accountId || !(await resendTo(deps, payout, accountId))) continue
         resent += 1
         log.info('held payout sent again to a newly linked account', {
@@ -63,13 +68,13 @@ export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promis
 }
 
 /**
- * The newest account of the payout's investor that can receive money and was linked after the
- * money was held. An account that was there already is not tried again: it is the one that
- * sent the money back, or one the investor did not choose for it.
+ * The newest account of the investor that can receive money (active, checking or savings, at a
+ * healthy bank): the one asked for, or any linked after `linkedAfter`.
  */
-async function findAccountLinkedSince(
+async function findUsableAccount(
   deps: PurchaseDeps,
-  payout: PayoutRow,
+  userId: string,
+  which: { id: string } | { linkedAfter: Date },
 ): Promise<string | null> {
   const [account] = await deps.database.db
     .select({ id: bankAccounts.id })
@@ -77,12 +82,14 @@ async function findAccountLinkedSince(
     .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
     .where(
       and(
-        eq(bankAccounts.userId, payout.userId),
+        eq(bankAccounts.userId, userId),
         eq(bankAccounts.status, 'active'),
         eq(bankAccounts.type, 'depository'),
         inArray(bankAccounts.subtype, [...fundingSubtypes]),
         eq(plaidItems.status, 'healthy'),
-        gt(bankAccounts.createdAt, payout.updatedAt),
+        'id' in which
+          ? eq(bankAccounts.id, which.id)
+          : gt(bankAccounts.createdAt, which.linkedAfter),
       ),
     )
     .orderBy(desc(bankAccounts.createdAt))
@@ -90,6 +97,44 @@ async function findAccountLinkedSince(
 
   return account?.id ?? null
 }
+
+/**
+ * The investor chooses where their held money goes: any account of theirs that can receive it,
+ * one they had before included. Refused when the note's payment is not held (never sent back,
+ * or already sent again) or the account cannot receive money.
+ */
+export async function resendHeldPaymentTo(
+  deps: PurchaseDeps,
+  input: { userId: string; purchaseId: string; bankAccountId: string },
+  log: Logger,
+): Promise<void> {
+  const payout = await deps.database.db.query.payouts.findFirst({
+    where: and(
+      eq(payouts.purchaseId, input.purchaseId),
+      eq(payouts.userId, input.userId),
+      eq(payouts.kind, 'maturity'),
+    ),
+  })
+  const held = payout?.state === 'returned' || payout?.state === 'failed'
+  if (!payout || !held) throw notHeld()
+  const accountId = await findUsableAccount(deps, input.userId, { id: input.bankAccountId })
+  if (!accountId) {
+    throw new ApiError(
+      422,
+      'bank_account_unusable',
+      'Choose a checking or savings account at a bank that is connected.',
+    )
+  }
+  if (!(await resendTo(deps, payout, accountId))) throw notHeld()
+  log.info('held payout sent again to the account the investor chose', {
+    payoutId: payout.id,
+    purchaseId: payout.purchaseId,
+    round: payout.resends + 1,
+  })
+}
+
+const notHeld = () =>
+  new ApiError(409, 'payment_not_held', 'This payment is not waiting for a bank account.')
 
 /** One payout back to `initiated` for `accountId`, with its money, if it is still held. */
 async function resendTo(

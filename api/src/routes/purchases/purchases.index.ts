@@ -5,6 +5,7 @@ import { rateLimits } from '../../middleware/rate-limit.ts'
 import { requireUser } from '../../middleware/session.ts'
 import { createPurchaseHandlers } from './purchases.handlers.ts'
 import { createInstructionHandler, setInstruction } from './purchases.instruction.ts'
+import { createResendPaymentHandler, resendPayment } from './purchases.payment.ts'
 import * as routes from './purchases.routes.ts'
 
 /** Investor only, and only ever the caller's own purchases. */
@@ -19,4 +20,5 @@ export function createPurchaseRoutes(deps: AppDeps) {
     .openapi(routes.getPurchase, handlers.get)
     .openapi(routes.cancelPurchase, handlers.cancel)
     .openapi(setInstruction, createInstructionHandler(deps))
+    .openapi(resendPayment, createResendPaymentHandler(deps))
 }

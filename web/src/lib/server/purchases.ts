@@ -89,6 +89,23 @@ export async function cancelPurchase(
   return { ok: false, problem }
 }
 
+/** Sends a matured note's held payment to one of the investor's accounts; a refusal says why. */
+export async function resendPayment(
+  api: ApiClient,
+  id: string,
+  bankAccountId: string,
+): Promise<{ ok: true } | { ok: false; problem: ApiProblem }> {
+  const response = await api.purchases[':id'].payment.resend.$post({
+    param: { id },
+    json: { bankAccountId },
+  })
+  if (response.status === 200) return { ok: true }
+
+  const problem = await readProblem(response)
+  if (![404, 409, 422].includes(problem.status)) throw unexpected(problem)
+  return { ok: false, problem }
+}
+
 export async function getPortfolio(api: ApiClient): Promise<Portfolio> {
   const response = await api.portfolio.$get()
   if (response.status !== 200) throw unexpected(await readProblem(response))

@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit'
-import { type Bank, listBanks } from '#lib/server/banks.ts'
+import { type Bank, fundingAccounts, listBanks } from '#lib/server/banks.ts'
 import { moveBank } from '#lib/server/dev-clock.ts'
 import { getEnv, hasDevTools } from '#lib/server/env.ts'
 import { readFields, rejectForm } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
-import { cancelPurchase, findPurchase } from '#lib/server/purchases.ts'
+import { cancelPurchase, findPurchase, resendPayment } from '#lib/server/purchases.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = async (event) => {
@@ -23,6 +23,16 @@ export const load: PageServerLoad = async (event) => {
     purchase,
     fundedFrom: describeAccount(banks, purchase.bankAccountId),
     paidTo: describeAccount(banks, purchase.payment?.bankAccountId ?? null),
+    // Where held money can be sent: the same accounts that could pay for a purchase.
+    receivingAccounts:
+      purchase.payment?.stage === 'held'
+        ? fundingAccounts(banks).map(({ bank, account }) => ({
+            id: account.id,
+            name: account.name,
+            mask: account.mask,
+            bankName: bank.institutionName ?? 'your bank',
+          }))
+        : [],
   }
 }
 
@@ -41,6 +51,23 @@ const bankMoves = {
 } as const
 
 export const actions: Actions = {
+  /** Sends the note's held payment to the account the investor chose. */
+  resend: async (event) => {
+    const { locals, params, request } = event
+    requireUser(event)
+    const { bankAccountId } = readFields(await request.formData(), ['bankAccountId'])
+    if (!bankAccountId) {
+      return rejectForm(400, { form: 'resend', message: 'Choose the account to send it to.' })
+    }
+
+    const sent = await resendPayment(locals.api, params.id, bankAccountId)
+    if (sent.ok) {
+      locals.log.info('held payment sent again', { purchaseId: params.id })
+      return { form: 'resend', resent: true }
+    }
+    if (sent.problem.status === 404) error(404, 'We cannot find that purchase.')
+    return rejectForm(sent.problem.status, { form: 'resend', message: sent.problem.message })
+  },
   /** Development only: the bank posts, settles or returns this purchase's debit or payment. */
   bank: async (event) => {
     const { locals, params, request } = event
