@@ -164,10 +164,15 @@ describe('held money sent again', () => {
     return purchase.payment
   }
 
-  async function heldInPortfolio(): Promise<number> {
+  /** What the portfolio says is held, and whether its history marks the note's payment held. */
+  async function heldInPortfolio(purchaseId: string) {
     const { token } = await signInAgain(t, ada)
     const res = await t.request('/portfolio', { token })
-    return ((await res.json()) as { portfolio: { heldCents: number } }).portfolio.heldCents
+    const { portfolio } = (await res.json()) as {
+      portfolio: { heldCents: number; history: { id: string; paymentHeld: boolean }[] }
+    }
+    const entry = portfolio.history.find((h) => h.id === purchaseId)
+    return { heldCents: portfolio.heldCents, paymentHeld: entry?.paymentHeld }
   }
 
   test('goes to a bank linked after it came back, once, and the note is paid', async () => {
@@ -218,7 +223,7 @@ describe('held money sent again', () => {
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
     // Paid once, then sent back: the investor sees it held, not paid.
     expect(await paymentOf(note.id)).toMatchObject({ stage: 'held' })
-    expect(await heldInPortfolio()).toBe(104_033)
+    expect(await heldInPortfolio(note.id)).toEqual({ heldCents: 104_033, paymentHeld: true })
 
     await linkNewBank('ins_109511')
     await runWorkerJob(t)
@@ -238,7 +243,7 @@ describe('held money sent again', () => {
 
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'settled' })
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
-    expect(await heldInPortfolio()).toBe(0)
+    expect(await heldInPortfolio(note.id)).toEqual({ heldCents: 0, paymentHeld: false })
     // Paid once in all: the first settlement came back, the last one stayed.
     expect(await balance(accounts.fboCash)).toBe(cashAfterFirst)
     expect(await creditsAtPlaid(t)).toHaveLength(3)

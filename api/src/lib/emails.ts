@@ -265,7 +265,7 @@ export function payoutReturned(
     greeting: `Hello ${name},`,
     paragraphs: [
       `The ${m.amount} payout of your ${m.offeringName} note could not reach your bank account. The reason: ${m.reason}`,
-      'The money is safe: we hold it for you, and it does not earn interest. Link a bank account that can receive payments, and we send it there on our next payout run, within the hour.',
+      'The money is safe: we hold it for you, and it does not earn interest. Link a bank account that can receive payments, or choose one you already have on the note’s page in Tenor, and we send it there on our next payout run, within the hour.',
     ],
     action: { label: 'Link a bank account', url },
   })

@@ -10,7 +10,7 @@ import {
   toCalendarDate,
 } from '@tenor/db/domain'
 import { offerings, payouts, purchases } from '@tenor/db/schema'
-import { and, desc, eq, inArray, sql, sum } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import { noteTermsOf } from './views.ts'
 
@@ -190,9 +190,9 @@ export async function readHoldings(
   return { holdings, history }
 }
 
-const selectHeldCents = preparedPerHandle((db: LedgerReader) =>
+const selectHeldPayments = preparedPerHandle((db: LedgerReader) =>
   db
-    .select({ cents: sum(payouts.amountCents).mapWith(Number) })
+    .select({ purchaseId: payouts.purchaseId, amountCents: payouts.amountCents })
     .from(payouts)
     .where(
       and(
@@ -206,11 +206,17 @@ const selectHeldCents = preparedPerHandle((db: LedgerReader) =>
 
 /**
  * Money of the investor's matured notes that could not reach their bank and waits in their
- * held balance for an account that can receive it.
+ * held balance for an account that can receive it, and the notes it belongs to.
  */
-export async function readHeldCents(db: LedgerReader, userId: string): Promise<number> {
-  const [row] = await selectHeldCents(db).all({ userId })
-  return row?.cents ?? 0
+export async function readHeldPayments(
+  db: LedgerReader,
+  userId: string,
+): Promise<{ heldCents: number; purchaseIds: Set<string> }> {
+  const rows = await selectHeldPayments(db).all({ userId })
+  return {
+    heldCents: total(rows.map((row) => row.amountCents)),
+    purchaseIds: new Set(rows.map((row) => row.purchaseId)),
+  }
 }
 
 const total = (values: number[]) => values.reduce((total, value) => total + value, 0)

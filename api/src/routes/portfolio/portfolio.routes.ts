@@ -57,6 +57,9 @@ export const portfolio = z
           offeringName: z.string(),
           amountCents: z.number().int(),
           state: z.enum(purchaseStates),
+          paymentHeld: z.boolean().openapi({
+            description: 'Its payment came back and waits for a bank account that can receive it',
+          }),
         }),
       )
       .openapi({ description: 'My most recent 500 purchases, newest first, in any state' }),
