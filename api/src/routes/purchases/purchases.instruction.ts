@@ -5,7 +5,7 @@ import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 import { setMaturityInstruction } from '../../maturities/instruction.ts'
 import { listPurchaseViews } from '../../purchases/views.ts'
-import { purchaseEnvelope } from './purchases.routes.ts'
+import { purchaseEnvelope, purchaseParams } from './purchases.routes.ts'
 
 /** `PUT /purchases/{id}/instruction`: what happens to a holding at maturity. */
 
@@ -47,13 +47,7 @@ export const setInstruction = createRoute({
   summary: 'Choose what happens to my note at maturity',
   description: `Allowed until the cut-off, ${instructionCutoffDays} days before the maturity date (business dates in the configured time zone). If the chosen offering cannot take the rollover at maturity (closed, full, or the amount is outside its limits), the proceeds are paid out instead.`,
   request: {
-    params: z.object({
-      id: z
-        .string()
-        .min(1)
-        .max(64)
-        .openapi({ param: { name: 'id', in: 'path' } }),
-    }),
+    params: purchaseParams,
     body: jsonBody(instructionBody),
   },
   responses: {

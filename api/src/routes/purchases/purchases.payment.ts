@@ -4,8 +4,9 @@ import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { notFound } from '../../lib/errors.ts'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 import { resendHeldPaymentTo } from '../../maturities/resend.ts'
+import { findPurchase } from '../../purchases/records.ts'
 import { listPurchaseViews } from '../../purchases/views.ts'
-import { purchaseEnvelope } from './purchases.routes.ts'
+import { purchaseEnvelope, purchaseParams } from './purchases.routes.ts'
 
 /** `POST /purchases/{id}/payment/resend`: the investor chooses where held money goes. */
 export const resendPayment = createRoute({
@@ -16,13 +17,7 @@ export const resendPayment = createRoute({
   description:
     'For a payment that came back or could not be delivered (stage `held`): it is sent to the chosen account, which must be a checking or savings account at a connected bank, on the next payout run. An account linked after the money was held is chosen automatically if none is chosen.',
   request: {
-    params: z.object({
-      id: z
-        .string()
-        .min(1)
-        .max(64)
-        .openapi({ param: { name: 'id', in: 'path' } }),
-    }),
+    params: purchaseParams,
     body: jsonBody(z.strictObject({ bankAccountId: z.string().min(1).max(64) })),
   },
   responses: {
@@ -40,12 +35,13 @@ export function createResendPaymentHandler(
   return async function resendPaymentHandler(c) {
     const userId = c.get('user').id
     const { id } = c.req.valid('param')
-    const today = businessDateOf(deps.clock.now(), deps.env.businessTimeZone)
-    const [own] = await listPurchaseViews(deps.database.db, { userId, purchaseId: id, today })
-    if (!own) throw notFound('purchase')
+    const purchase = await findPurchase(deps.database.db, id)
+    // Another investor's purchase answers as a missing one.
+    if (purchase?.userId !== userId) throw notFound('purchase')
     const { bankAccountId } = c.req.valid('json')
     await resendHeldPaymentTo(deps, { userId, purchaseId: id, bankAccountId }, c.get('log'))
 
+    const today = businessDateOf(deps.clock.now(), deps.env.businessTimeZone)
     const [view] = await listPurchaseViews(deps.database.db, { userId, purchaseId: id, today })
     if (!view) throw new Error(`Purchase ${id} vanished after its payment was sent again`)
     return c.json({ purchase: view }, 200)

@@ -6,11 +6,14 @@ import { payoutPreview } from '../offerings/offerings.routes.ts'
 const tags = ['Purchases']
 const signedOut = errorResponse('Not signed in')
 const notFound = errorResponse('No such purchase (also for another investor’s purchase)')
-const purchaseId = z
-  .string()
-  .min(1)
-  .max(64)
-  .openapi({ param: { name: 'id', in: 'path' } })
+/** `{id}` in a purchase's path. */
+export const purchaseParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
 const instant = z.string().openapi({ format: 'date-time' })
 const calendarDate = z.string().openapi({ format: 'date', example: '2026-03-02' })
 
@@ -133,7 +136,7 @@ export const getPurchase = createRoute({
   path: '/{id}',
   tags,
   summary: 'One of my purchases',
-  request: { params: z.object({ id: purchaseId }) },
+  request: { params: purchaseParams },
   responses: { 200: jsonResponse(purchaseEnvelope, 'The purchase'), 401: signedOut, 404: notFound },
 })
 
@@ -142,7 +145,7 @@ export const cancelPurchase = createRoute({
   path: '/{id}/cancel',
   tags,
   summary: 'Cancel a pending purchase while its bank transfer is still cancellable',
-  request: { params: z.object({ id: purchaseId }), body: jsonBody(z.strictObject({})) },
+  request: { params: purchaseParams, body: jsonBody(z.strictObject({})) },
   responses: {
     200: jsonResponse(purchaseEnvelope, 'Cancelled; capacity released'),
     401: signedOut,
