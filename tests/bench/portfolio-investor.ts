@@ -63,7 +63,9 @@ export async function addHoldings(databaseUrl: string, count: number): Promise<v
       const purchaseId = await reservePurchase(deps, {
         buyer,
         offering,
+        account: { name: 'Plaid Checking', mask: '0000', institutionName: 'First Platypus Bank' },
         request: { offeringId: offering.id, bankAccountId, amountCents, consent: true },
+        consent: { ipAddress: '127.0.0.1', userAgent: 'bench' },
         keyId,
         today: businessDateOf(boughtAt, env.businessTimeZone),
       })

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDeps } from '@tenor/api/deps'
+import { achDebitWording } from '@tenor/api/purchases/authorization'
 import { reservePurchase } from '@tenor/api/purchases/reserve'
 import { type Database, migrateDatabase, newId, openDatabase, systemClock } from '@tenor/db'
 import { toCalendarDate } from '@tenor/db/domain'
@@ -19,6 +20,9 @@ import { interleave, median } from './harness.ts'
 
 const today = toCalendarDate(new Date().toISOString().slice(0, 10))
 const amount = 10_000
+// The account and the request's origin, as the authorization stored with each purchase names them.
+const benchAccount = { name: 'Checking', mask: '0000', institutionName: 'Bench Bank' }
+const consent = { ipAddress: '127.0.0.1', userAgent: 'bench' }
 
 interface Fixture {
   database: Database
@@ -126,6 +130,24 @@ async function rawPurchase(
         sql: "insert into purchase_events (id, purchase_id, to_state, reason, created_at) values (?, ?, 'initiated', 'purchase received', ?)",
         args: [newId(), purchaseId, now],
       })
+      await tx.execute({
+        sql: "insert into ach_authorizations (id, purchase_id, user_id, bank_account_id, amount_cents, wording_version, wording, ip_address, user_agent, created_at) values (?, ?, ?, ?, ?, 'v', ?, '127.0.0.1', 'bench', ?)",
+        args: [
+          newId(),
+          purchaseId,
+          f.userId,
+          f.bankAccountId,
+          amount,
+          achDebitWording({
+            amountCents: amount,
+            accountName: benchAccount.name,
+            accountMask: benchAccount.mask,
+            institutionName: benchAccount.institutionName,
+            issuer: 'Bench',
+          }),
+          now,
+        ],
+      })
       const txId = newId()
       await tx.execute({
         sql: "insert into ledger_transactions (id, kind, idempotency_key, purchase_id, offering_id, user_id, effective_date, created_at) values (?, 'purchase_reserved', ?, ?, ?, ?, ?, ?)",
@@ -214,10 +236,11 @@ export async function measure(
   const buyer = { id: f.userId, email: `${f.userId}@example.com`, legalName: 'Bench Buyer' }
   const [offering] = await f.database.db.select().from(offerings)
   if (!offering) throw new Error('The bench offering is missing')
+  const reservation = { buyer, offering, account: benchAccount, request, consent, today }
   const one = async (keyId: string) => {
     try {
       if (kind === 'raw') await rawPurchase(f, keyId, queue)
-      else await reservePurchase(deps, { buyer, offering, request, keyId, today })
+      else await reservePurchase(deps, { ...reservation, keyId })
     } catch (error) {
       // A sold-out refusal is the expected answer for the last fifth; anything else is an error.
       if (

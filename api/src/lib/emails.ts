@@ -143,13 +143,20 @@ export interface PurchaseWords {
   amount: string
 }
 
-export function purchaseReceived(name: string, p: PurchaseWords, url: string): RenderedEmail {
+/** Carries a copy of the debit authorization the investor agreed to, word for word. */
+export function purchaseReceived(
+  name: string,
+  p: PurchaseWords,
+  authorization: string,
+  url: string,
+): RenderedEmail {
   return renderEmail({
     subject: `We received your purchase of ${p.offeringName}`,
     greeting: `Hello ${name},`,
     paragraphs: [
       `You asked to buy ${p.amount} of ${p.offeringName}. We are debiting your bank account by ACH, which usually takes one to three business days.`,
       'Interest starts on the day the payment settles; we will email you then with your maturity date and payout.',
+      `For your records, the authorization you gave: "${authorization}"`,
     ],
     action: { label: 'See your purchase', url },
   })

@@ -47,7 +47,10 @@ export function signForwardedAddress(
   }
 }
 
-/** The vouched-for address, or null when the headers are absent, stale or not the site's. */
+/**
+ * The vouched-for address as the site saw it, or null when the headers are absent, stale or
+ * not the site's.
+ */
 export function verifyForwardedAddress(
   keys: Key[],
   address: string | undefined,
@@ -65,7 +68,13 @@ export function verifyForwardedAddress(
   const expected = mac(key.key, seconds, address)
   const actual = Buffer.from(given, 'base64url')
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null
-  return normaliseAddress(address)
+  return asAddress(address)
+}
+
+/** The text as an IP address, trimmed; null when it is not one. */
+export function asAddress(text: string): string | null {
+  const value = text.trim()
+  return isIP(value) === 0 ? null : value
 }
 
 /**

@@ -3,6 +3,7 @@ import type { SessionUser } from '../context.ts'
 import { sha256Hex } from '../lib/crypto.ts'
 import { ApiError } from '../lib/errors.ts'
 import { advancePurchase } from './advance.ts'
+import type { DebitConsent } from './authorization.ts'
 import type { PurchaseDeps } from './deps.ts'
 import {
   claimIdempotencyKey,
@@ -30,7 +31,13 @@ export interface PurchaseAnswer {
  */
 export async function buyNote(
   deps: PurchaseDeps,
-  input: { user: SessionUser; key: string; request: PurchaseRequest; requestId: string },
+  input: {
+    user: SessionUser
+    key: string
+    request: PurchaseRequest
+    requestId: string
+    consent: DebitConsent
+  },
 ): Promise<PurchaseAnswer> {
   const claim = await claimIdempotencyKey(deps.database, {
     userId: input.user.id,
@@ -72,7 +79,7 @@ export async function buyNote(
 /** A new purchase from phase one, or the key's purchase resumed; then phases two and three. */
 async function runPurchase(
   deps: PurchaseDeps,
-  input: { user: SessionUser; request: PurchaseRequest; requestId: string },
+  input: { user: SessionUser; request: PurchaseRequest; requestId: string; consent: DebitConsent },
   claim: { kind: 'claimed'; keyId: string } | { kind: 'resume'; purchaseId: string },
 ): Promise<{ status: number; body: unknown }> {
   const { user, request } = input
@@ -81,11 +88,13 @@ async function runPurchase(
   if (claim.kind === 'resume') {
     purchaseId = claim.purchaseId
   } else {
-    const offering = await checkPurchaseRequest(deps, user, request, today)
+    const { offering, account } = await checkPurchaseRequest(deps, user, request, today)
     purchaseId = await reservePurchase(deps, {
       buyer: user,
       offering,
+      account,
       request,
+      consent: input.consent,
       keyId: claim.keyId,
       today,
     })

@@ -63,6 +63,7 @@ export function purchaseReceivedEmail(
   buyer: Buyer,
   purchase: Pick<PurchaseRow, 'id' | 'amountCents'>,
   offering: Pick<OfferingRow, 'name'>,
+  authorization: string,
   publicUrl: string,
 ): OutgoingEmail {
   const url = `${publicUrl}/purchases/${purchase.id}`
@@ -72,7 +73,7 @@ export function purchaseReceivedEmail(
     dedupeKey: `purchase:${purchase.id}:received`,
     userId: buyer.id,
     to: buyer.email,
-    ...purchaseReceived(buyer.legalName, wordsOf(purchase, offering), url),
+    ...purchaseReceived(buyer.legalName, wordsOf(purchase, offering), authorization, url),
   }
 }
 

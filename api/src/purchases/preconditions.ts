@@ -15,6 +15,13 @@ export interface PurchaseRequest {
   consent: true
 }
 
+/** The account a purchase is paid from, as its debit authorization names it. */
+export interface FundingAccount {
+  name: string
+  mask: string | null
+  institutionName: string | null
+}
+
 /** Open for purchase: status open and the business date within the window, both ends included. */
 export function isOpenForPurchase(offering: OfferingRow, today: CalendarDate): boolean {
   return offering.status === 'open' && offering.opensOn <= today && today <= offering.closesOn
@@ -27,13 +34,14 @@ const offeringClosed = () =>
  * Everything a purchase needs before anything is written, each refused with its own code: a
  * verified email, approved KYC, an open offering, an amount it accepts, and the buyer's own
  * account that can fund an ACH debit. Capacity is decided later, by the reservation itself.
+ * Answers the offering and the account, as the debit's authorization names them.
  */
 export async function checkPurchaseRequest(
   deps: PurchaseDeps,
   user: SessionUser,
   request: PurchaseRequest,
   today: CalendarDate,
-): Promise<OfferingRow> {
+): Promise<{ offering: OfferingRow; account: FundingAccount }> {
   if (!user.emailVerified) {
     throw new ApiError(403, 'email_not_verified', 'Confirm your email address before buying.')
   }
@@ -58,12 +66,16 @@ export async function checkPurchaseRequest(
     })
   }
 
-  await checkFundingAccount(deps, user.id, request.bankAccountId)
+  const account = await checkFundingAccount(deps, user.id, request.bankAccountId)
 
-  return offering
+  return { offering, account }
 }
 
-async function checkFundingAccount(deps: PurchaseDeps, userId: string, accountId: string) {
+async function checkFundingAccount(
+  deps: PurchaseDeps,
+  userId: string,
+  accountId: string,
+): Promise<FundingAccount> {
   const found = await deps.database.db
     .select({ account: bankAccounts, item: plaidItems })
     .from(bankAccounts)
@@ -87,6 +99,12 @@ async function checkFundingAccount(deps: PurchaseDeps, userId: string, accountId
       'bank_account_unusable',
       'This bank account cannot fund purchases. Choose a checking or savings account in good standing.',
     )
+  }
+
+  return {
+    name: found.account.name,
+    mask: found.account.mask,
+    institutionName: found.item.institutionName,
   }
 }
 

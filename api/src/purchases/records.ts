@@ -1,6 +1,6 @@
 import { newId, type Tx } from '@tenor/db'
 import type { CalendarDate, LedgerReader, PurchaseState } from '@tenor/db/domain'
-import { offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { achAuthorizations, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 
 export type PurchaseRow = typeof purchases.$inferSelect
@@ -17,6 +17,20 @@ export async function findOffering(db: LedgerReader, id: string): Promise<Offeri
   if (!row) throw new Error(`Offering ${id} of a purchase is missing`)
 
   return row
+}
+
+export type DebitAuthorization = typeof achAuthorizations.$inferSelect
+
+/** The debit authorization kept for a purchase; null for a note bought by rolling another over. */
+export async function findDebitAuthorization(
+  db: LedgerReader,
+  purchaseId: string,
+): Promise<DebitAuthorization | null> {
+  const row = await db.query.achAuthorizations.findFirst({
+    where: eq(achAuthorizations.purchaseId, purchaseId),
+  })
+
+  return row ?? null
 }
 
 /**

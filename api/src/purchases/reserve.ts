@@ -10,17 +10,18 @@ import {
 } from '@tenor/db/domain'
 import { type Execute, executeInSql } from '@tenor/db/statement'
 import { outboxStatement } from '../lib/outbox.ts'
+import { achDebitWording, achDebitWordingVersion, type DebitConsent } from './authorization.ts'
 import type { PurchaseDeps } from './deps.ts'
 import { type Buyer, purchaseReceivedEmail } from './notices.ts'
-import { capacityRefusal, type PurchaseRequest } from './preconditions.ts'
+import { capacityRefusal, type FundingAccount, type PurchaseRequest } from './preconditions.ts'
 import type { OfferingRow } from './records.ts'
 
 /**
  * Phase one of a purchase, one transaction: reserve capacity by a conditional update (the
  * offering can never be oversold, however many buyers race), write the purchase as
- * `initiated`, post the reservation to the ledger, tie the idempotency key to the purchase,
- * and write the "purchase received" email. Answers the new purchase's id; throws the capacity
- * refusal, writing nothing.
+ * `initiated` with the investor's authorization of its debit, post the reservation to the
+ * ledger, tie the idempotency key to the purchase, and write the "purchase received" email.
+ * Answers the new purchase's id; throws the capacity refusal, writing nothing.
  *
  * Every purchase passes through here while holding the process's write lock, so it is written
  * as plain SQL on the libSQL transaction (docs/performance.md): the buyer and offering come
@@ -31,7 +32,9 @@ export async function reservePurchase(
   input: {
     buyer: Buyer
     offering: OfferingRow
+    account: FundingAccount
     request: PurchaseRequest
+    consent: DebitConsent
     keyId: string
     today: CalendarDate
   },
@@ -46,10 +49,18 @@ export async function reservePurchase(
     effectiveDate: today,
     amountCents: request.amountCents,
   })
+  const wording = achDebitWording({
+    amountCents: request.amountCents,
+    accountName: input.account.name,
+    accountMask: input.account.mask,
+    institutionName: input.account.institutionName,
+    issuer: offering.issuer,
+  })
   const email = purchaseReceivedEmail(
     buyer,
     { id: purchaseId, amountCents: request.amountCents },
     offering,
+    wording,
     deps.env.publicUrl,
   )
 
@@ -94,6 +105,22 @@ export async function reservePurchase(
         newId(),
         purchaseId,
         'purchase received: the investor authorized a one-time ACH debit; capacity reserved',
+        now,
+      ],
+    })
+    await execute({
+      sql: `insert into ach_authorizations (id, purchase_id, user_id, bank_account_id, amount_cents, wording_version, wording, ip_address, user_agent, created_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        newId(),
+        purchaseId,
+        buyer.id,
+        request.bankAccountId,
+        request.amountCents,
+        achDebitWordingVersion,
+        wording,
+        input.consent.ipAddress,
+        input.consent.userAgent,
         now,
       ],
     })

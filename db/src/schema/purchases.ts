@@ -95,6 +95,37 @@ export const purchaseEvents = sqliteTable(
 )
 
 /**
+ * The investor's authorization of a purchase's ACH debit, kept as proof (Nacha requires the
+ * originator to keep it for two years after the debit and to produce it on request): the exact
+ * wording agreed to and its version, the amount and the account it named, and when, from
+ * which address and browser. Written in the purchase's own transaction; append-only.
+ */
+export const achAuthorizations = sqliteTable(
+  'ach_authorizations',
+  {
+    id: text('id').primaryKey(),
+    purchaseId: text('purchase_id')
+      .notNull()
+      .unique()
+      .references(() => purchases.id, { onDelete: 'restrict' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    bankAccountId: text('bank_account_id')
+      .notNull()
+      .references(() => bankAccounts.id, { onDelete: 'restrict' }),
+    amountCents: cents('amount_cents').notNull(),
+    wordingVersion: text('wording_version').notNull(),
+    wording: text('wording').notNull(),
+    // As the API saw the request: the visitor's address the site vouched for, else the peer's.
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ach_authorizations_user_idx').on(t.userId, t.createdAt)],
+)
+
+/**
  * Stripe-style idempotency for `POST /purchases`: the first answer to a key is kept and replayed.
  * `purchaseId` is the recovery point: once set, a retry resumes that purchase, never a new one.
  */

@@ -59,6 +59,10 @@ test.describe('with an approved investor', () => {
       await row.getByRole('link').first().click()
       await expect(again.page.getByRole('heading', { name: 'State history' })).toBeVisible()
       await expect(again.page.getByRole('heading', { name: `$1,000.00 of ${slug}` })).toBeVisible()
+      // The proof of the investor's debit authorization, with the browser it came from.
+      const proof = again.page.getByRole('region', { name: 'ACH debit authorization' })
+      await expect(proof).toContainText('I authorize Tenor to debit $1,000.00 once, by ACH')
+      await expect(proof).toContainText('Chrome')
     } finally {
       await again.close()
     }

@@ -48,12 +48,17 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   await expect(page.getByText('Tick the box to authorize the debit')).toBeVisible()
 
   const transfersBefore = listStandInTransfers()
-  await page.getByLabel(/I authorize Tenor to debit \$1,500\.00 once, by ACH/).check()
+  const consent = page.getByLabel(/I authorize Tenor to debit \$1,500\.00 once, by ACH/)
+  const agreed = (await page.locator('label[for="consent"]').textContent()) ?? ''
+  await consent.check()
   await page.getByRole('button', { name: 'Buy for $1,500.00' }).dblclick()
 
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
   await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Cancel this purchase' })).toBeVisible()
+  // The authorization kept with the purchase is, word for word, the one ticked.
+  await page.getByText('The debit authorization you gave').click()
+  await expect(page.locator('.authorization blockquote')).toHaveText(agreed)
 
   // The bank posts the debit; the open page follows without being reloaded.
   await simulateTransfer(findNewTransfer(transfersBefore), 'posted')

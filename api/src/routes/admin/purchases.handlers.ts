@@ -13,6 +13,7 @@ import { and, asc, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
 import type * as routes from './purchases.routes.ts'
 
@@ -106,7 +107,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const { purchaseId } = c.req.valid('param')
     const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
     if (!found) throw notFound('purchase')
-    const [history, events, ledger] = await Promise.all([
+    const [history, events, ledger, authorization] = await Promise.all([
       database.db
         .select()
         .from(purchaseEvents)
@@ -131,6 +132,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
         .where(eq(ledgerTransactions.purchaseId, purchaseId))
         .orderBy(asc(ledgerTransactions.createdAt), asc(ledgerEntries.id)),
+      findDebitAuthorization(database.db, purchaseId),
     ])
     return c.json(
       {
@@ -148,6 +150,15 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
           applied: event.appliedAt !== null,
         })),
         ledger,
+        authorization: authorization && {
+          wording: authorization.wording,
+          wordingVersion: authorization.wordingVersion,
+          amountCents: authorization.amountCents,
+          bankAccountId: authorization.bankAccountId,
+          ipAddress: authorization.ipAddress,
+          userAgent: authorization.userAgent,
+          at: authorization.createdAt.toISOString(),
+        },
       },
       200,
     )

@@ -71,7 +71,8 @@ export const getPurchase = createRoute({
   method: 'get',
   path: '/purchases/{purchaseId}',
   tags,
-  summary: 'One purchase with its state history, Plaid transfer events and ledger entries',
+  summary:
+    'One purchase with its state history, Plaid transfer events, ledger entries and debit authorization',
   request: {
     params: z.object({
       purchaseId: z
@@ -111,6 +112,21 @@ export const getPurchase = createRoute({
             creditCents: z.number().int(),
           }),
         ),
+        authorization: z
+          .object({
+            wording: z.string(),
+            wordingVersion: z.string(),
+            amountCents: z.number().int(),
+            bankAccountId: z.string(),
+            ipAddress: z.string().nullable(),
+            userAgent: z.string().nullable(),
+            at: z.string(),
+          })
+          .nullable()
+          .openapi({
+            description:
+              'Proof of the investor’s ACH debit authorization; null for a note bought by rolling another over',
+          }),
       }),
       'The purchase',
     ),

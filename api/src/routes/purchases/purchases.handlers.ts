@@ -3,8 +3,10 @@ import { businessDateOf } from '@tenor/db/domain'
 import type { Context } from 'hono'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { notFound } from '../../lib/errors.ts'
+import { exactClientAddress } from '../../middleware/client-address.ts'
 import { buyNote, type PurchaseAnswer } from '../../purchases/buy.ts'
 import { cancelPurchase } from '../../purchases/cancel.ts'
+import { findDebitAuthorization } from '../../purchases/records.ts'
 import { listPurchaseViews } from '../../purchases/views.ts'
 import type * as routes from './purchases.routes.ts'
 import { purchaseEnvelope, purchaseError } from './purchases.routes.ts'
@@ -40,12 +42,21 @@ export function createPurchaseHandlers(deps: AppDeps) {
     }
   }
 
+  /** Where the debit was authorized from: kept with the authorization as its proof. */
+  function consentOf(c: Context<AuthedEnv>) {
+    return {
+      ipAddress: exactClientAddress(c, deps),
+      userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
+    }
+  }
+
   const create: RouteHandler<typeof routes.createPurchase, AuthedEnv> = async (c) => {
     const answer = await buyNote(deps, {
       user: c.get('user'),
       key: c.req.valid('header')['idempotency-key'],
       request: c.req.valid('json'),
       requestId: c.get('requestId'),
+      consent: consentOf(c),
     })
     c.get('log').info('purchase answered', { status: answer.status, replayed: answer.replayed })
 
@@ -61,8 +72,21 @@ export function createPurchaseHandlers(deps: AppDeps) {
     return c.json({ purchases: views }, 200)
   }
 
-  const get: RouteHandler<typeof routes.getPurchase, AuthedEnv> = async (c) =>
-    c.json({ purchase: await findView(c.get('user').id, c.req.valid('param').id) }, 200)
+  const get: RouteHandler<typeof routes.getPurchase, AuthedEnv> = async (c) => {
+    const purchase = await findView(c.get('user').id, c.req.valid('param').id)
+    const authorization = await findDebitAuthorization(database.db, purchase.id)
+
+    return c.json(
+      {
+        purchase,
+        authorization: authorization && {
+          wording: authorization.wording,
+          agreedAt: authorization.createdAt.toISOString(),
+        },
+      },
+      200,
+    )
+  }
 
   const cancel: RouteHandler<typeof routes.cancelPurchase, AuthedEnv> = async (c) => {
     const userId = c.get('user').id

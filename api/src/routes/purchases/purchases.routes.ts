@@ -135,9 +135,21 @@ export const getPurchase = createRoute({
   method: 'get',
   path: '/{id}',
   tags,
-  summary: 'One of my purchases',
+  summary: 'One of my purchases, with the debit authorization I gave for it',
   request: { params: purchaseParams },
-  responses: { 200: jsonResponse(purchaseEnvelope, 'The purchase'), 401: signedOut, 404: notFound },
+  responses: {
+    200: jsonResponse(
+      purchaseEnvelope.extend({
+        authorization: z.object({ wording: z.string(), agreedAt: instant }).nullable().openapi({
+          description:
+            'The ACH debit authorization as agreed, word for word; null for a note bought by rolling another over',
+        }),
+      }),
+      'The purchase',
+    ),
+    401: signedOut,
+    404: notFound,
+  },
 })
 
 export const cancelPurchase = createRoute({

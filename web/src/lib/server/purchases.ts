@@ -59,13 +59,16 @@ export async function buyNote(
   }
 }
 
+/** One of the investor's purchases, with the debit authorization they gave for it. */
+export type PurchaseDetail = InferResponseType<ApiClient['purchases'][':id']['$get'], 200>
+
 /** One of the investor's purchases; null when there is none by that id (or it is not theirs). */
-export async function findPurchase(api: ApiClient, id: string): Promise<Purchase | null> {
+export async function findPurchase(api: ApiClient, id: string): Promise<PurchaseDetail | null> {
   const response = await api.purchases[':id'].$get({ param: { id } })
   if (response.status === 404) return null
   if (response.status !== 200) throw unexpected(await readProblem(response))
 
-  return (await response.json()).purchase
+  return response.json()
 }
 
 /** The investor's purchases, newest first. */

@@ -13,14 +13,16 @@ export const load: PageServerLoad = async (event) => {
   // The page asks for this again while the purchase is moving, to follow it.
   depends('app:purchase')
 
-  const [purchase, banks] = await Promise.all([
+  const [found, banks] = await Promise.all([
     findPurchase(locals.api, params.id),
     listBanks(locals.api),
   ])
-  if (!purchase) error(404, 'We cannot find that purchase.')
+  if (!found) error(404, 'We cannot find that purchase.')
+  const { purchase, authorization } = found
 
   return {
     purchase,
+    authorization,
     fundedFrom: describeAccount(banks, purchase.bankAccountId),
     paidTo: describeAccount(banks, purchase.payment?.bankAccountId ?? null),
     // Where held money can be sent: the same accounts that could pay for a purchase.

@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit'
+import { achDebitWording } from '@tenor/api/purchases/authorization'
 import { amountHelp, parseDollars } from '#lib/amount.ts'
 import { formatDollarsInput, formatUsd } from '#lib/format.ts'
 import { type Bank, type BankAccount, fundingAccounts, listBanks } from '#lib/server/banks.ts'
@@ -20,6 +21,7 @@ interface FundingChoice {
   name: string
   mask: string | null
   bankName: string
+  institutionName: string | null
 }
 
 function toChoice({ bank, account }: { bank: Bank; account: BankAccount }): FundingChoice {
@@ -28,6 +30,7 @@ function toChoice({ bank, account }: { bank: Bank; account: BankAccount }): Fund
     name: account.name,
     mask: account.mask,
     bankName: bank.institutionName ?? 'Your bank',
+    institutionName: bank.institutionName,
   }
 }
 
@@ -57,10 +60,19 @@ export const load: PageServerLoad = async (event) => {
 
   // The key is made here, once per review shown, and carried in the form: pressing "Buy" twice,
   // or the browser resending the form, replays this one purchase instead of making another.
+  const { amountCents, account } = checked.order
+  // The API keeps this same sentence, from the same function and rows, as the debit's proof.
+  const authorization = achDebitWording({
+    amountCents,
+    accountName: account.name,
+    accountMask: account.mask,
+    institutionName: account.institutionName,
+    issuer: offering.issuer,
+  })
   return {
     ...choose,
     errors: noErrors,
-    review: { ...checked.order, idempotencyKey: createIdempotencyKey() },
+    review: { ...checked.order, authorization, idempotencyKey: createIdempotencyKey() },
   }
 }
 
