@@ -164,26 +164,48 @@ describe('held money sent again', () => {
     return purchase.payment
   }
 
-  /** What the portfolio says is held, and whether its history marks the note's payment held. */
+  /**
+   * What the portfolio says is held, whether its history marks the note's payment held, and
+   * what it still counts as to be paid out.
+   */
   async function heldInPortfolio(purchaseId: string) {
     const { token } = await signInAgain(t, ada)
     const res = await t.request('/portfolio', { token })
     const { portfolio } = (await res.json()) as {
-      portfolio: { heldCents: number; history: { id: string; paymentHeld: boolean }[] }
+      portfolio: {
+        heldCents: number
+        history: { id: string; paymentHeld: boolean }[]
+        holdings: { purchaseId: string }[]
+        totals: { expectedPayoutCents: number }
+      }
     }
     const entry = portfolio.history.find((h) => h.id === purchaseId)
-    return { heldCents: portfolio.heldCents, paymentHeld: entry?.paymentHeld }
+    return {
+      heldCents: portfolio.heldCents,
+      paymentHeld: entry?.paymentHeld,
+      holdings: portfolio.holdings.length,
+      expectedPayoutCents: portfolio.totals.expectedPayoutCents,
+    }
   }
 
   test('goes to a bank linked after it came back, once, and the note is paid', async () => {
     const note = await maturedNote()
     await runWorkerJob(t)
     expect(await paymentOf(note.id)).toMatchObject({ stage: 'on_its_way', reason: null })
+    expect(await heldInPortfolio(note.id)).toMatchObject({ heldCents: 0, holdings: 1 })
     await returnCredit(note.id, 'R02')
     expect(await paymentOf(note.id)).toMatchObject({
       stage: 'held',
       bankAccountId: ada.bankAccountId,
       reason: 'your bank says this account is closed. (ACH return R02)',
+    })
+    // Came back before it settled, so the note is still matured: counted once, as held money.
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'matured' })
+    expect(await heldInPortfolio(note.id)).toEqual({
+      heldCents: 104_033,
+      paymentHeld: true,
+      holdings: 0,
+      expectedPayoutCents: 0,
     })
 
     // Nothing new linked: the money stays held, however often the job runs.
@@ -223,7 +245,7 @@ describe('held money sent again', () => {
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
     // Paid once, then sent back: the investor sees it held, not paid.
     expect(await paymentOf(note.id)).toMatchObject({ stage: 'held' })
-    expect(await heldInPortfolio(note.id)).toEqual({ heldCents: 104_033, paymentHeld: true })
+    expect(await heldInPortfolio(note.id)).toMatchObject({ heldCents: 104_033, paymentHeld: true })
 
     await linkNewBank('ins_109511')
     await runWorkerJob(t)
@@ -243,7 +265,7 @@ describe('held money sent again', () => {
 
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'settled' })
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
-    expect(await heldInPortfolio(note.id)).toEqual({ heldCents: 0, paymentHeld: false })
+    expect(await heldInPortfolio(note.id)).toMatchObject({ heldCents: 0, paymentHeld: false })
     // Paid once in all: the first settlement came back, the last one stayed.
     expect(await balance(accounts.fboCash)).toBe(cashAfterFirst)
     expect(await creditsAtPlaid(t)).toHaveLength(3)

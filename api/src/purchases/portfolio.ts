@@ -165,7 +165,7 @@ const selectPortfolioRows = preparedPerHandle((db: LedgerReader) =>
  * The caller's held notes, earliest maturity first, and their purchases, newest first: one
  * query of only the columns shown, as the portfolio page reads both on every visit.
  */
-export async function readHoldings(
+async function readHoldings(
   db: LedgerReader,
   userId: string,
   today: CalendarDate,
@@ -208,7 +208,7 @@ const selectHeldPayments = preparedPerHandle((db: LedgerReader) =>
  * Money of the investor's matured notes that could not reach their bank and waits in their
  * held balance for an account that can receive it, and the notes it belongs to.
  */
-export async function readHeldPayments(
+async function readHeldPayments(
   db: LedgerReader,
   userId: string,
 ): Promise<{ heldCents: number; purchaseIds: Set<string> }> {
@@ -219,10 +219,29 @@ export async function readHeldPayments(
   }
 }
 
+/**
+ * The portfolio as `GET /portfolio` answers it. A matured note whose payment came back is
+ * counted once, as money held for the investor, not also as a holding still to pay out; it
+ * stays in the history, marked.
+ */
+export async function readPortfolio(db: LedgerReader, userId: string, today: CalendarDate) {
+  const [{ holdings, history }, held] = await Promise.all([
+    readHoldings(db, userId, today),
+    readHeldPayments(db, userId),
+  ])
+  const owed = holdings.filter((holding) => !held.purchaseIds.has(holding.purchaseId))
+
+  return {
+    ...summarizePortfolio(owed, today),
+    heldCents: held.heldCents,
+    history: history.map((entry) => ({ ...entry, paymentHeld: held.purchaseIds.has(entry.id) })),
+  }
+}
+
 const total = (values: number[]) => values.reduce((total, value) => total + value, 0)
 
 /** Principal by state, interest to date and at maturity, and the maturities ahead. */
-export function summarizePortfolio(holdings: Holding[], today: CalendarDate) {
+function summarizePortfolio(holdings: Holding[], today: CalendarDate) {
   const principalOf = (state: Holding['state']) =>
     total(holdings.filter((h) => h.state === state).map((h) => h.principalCents))
   const principalCents = total(holdings.map((h) => h.principalCents))

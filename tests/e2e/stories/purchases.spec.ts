@@ -79,6 +79,17 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   expect(readFileSync((await statement.path()) ?? '', 'utf8')).toContain('Series A 6-Month Note')
 })
 
+test('an address that cannot name a purchase or an offering is the 404 page', async ({
+  page,
+  investor: _,
+}) => {
+  for (const path of [`/purchases/${'a'.repeat(65)}`, `/offerings/${'x'.repeat(300)}`]) {
+    const response = await page.goto(path)
+    expect(response?.status()).toBe(404)
+    await expect(page.getByRole('heading', { name: 'We cannot find that page' })).toBeVisible()
+  }
+})
+
 test('a purchase is refused for insufficient funds', async ({ page, investor: _ }) => {
   await linkBankWithChooser(page, 'First Platypus Bank', hundredDollarLogin)
 

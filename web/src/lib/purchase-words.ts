@@ -27,8 +27,20 @@ export function describePurchaseState(state: PurchaseState): string {
   return labels[state]
 }
 
-/** What is happening now and what comes next, in a sentence or two. */
-export function explainPurchaseState(state: PurchaseState): string {
+/** Where a matured note's payment is, as the purchase's `payment.stage` says. */
+export type PaymentStage = 'sending' | 'on_its_way' | 'paid' | 'held' | 'in_review'
+
+/**
+ * What is happening now and what comes next, in a sentence or two. A matured note's sentence
+ * follows its payment, so it never says "on its way" about money that is held.
+ */
+export function explainPurchaseState(state: PurchaseState, payment?: PaymentStage | null): string {
+  if (state === 'matured' && payment === 'held') {
+    return 'Your note has reached its maturity date. Its payment could not reach your bank, so we hold it for you until it can be sent (below).'
+  }
+  if (state === 'matured' && payment === 'in_review') {
+    return 'Your note has reached its maturity date. Its payment is under review before it is sent (below).'
+  }
   switch (state) {
     case 'initiated':
       return 'Your note is reserved. We are confirming the debit with your bank; this usually takes a few seconds.'

@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { businessDateOf } from '@tenor/db/domain'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
-import { readHeldPayments, readHoldings, summarizePortfolio } from '../../purchases/portfolio.ts'
+import { readPortfolio } from '../../purchases/portfolio.ts'
 import { writeStatement } from '../../purchases/statement.ts'
 import type * as routes from './portfolio.routes.ts'
 
@@ -10,26 +10,9 @@ export function createPortfolioHandlers(deps: AppDeps) {
   const today = () => businessDateOf(clock.now(), env.businessTimeZone)
 
   const get: RouteHandler<typeof routes.getPortfolio, AuthedEnv> = async (c) => {
-    const date = today()
-    const userId = c.get('user').id
-    const [{ holdings, history }, held] = await Promise.all([
-      readHoldings(database.db, userId, date),
-      readHeldPayments(database.db, userId),
-    ])
+    const portfolio = await readPortfolio(database.db, c.get('user').id, today())
 
-    return c.json(
-      {
-        portfolio: {
-          ...summarizePortfolio(holdings, date),
-          heldCents: held.heldCents,
-          history: history.map((entry) => ({
-            ...entry,
-            paymentHeld: held.purchaseIds.has(entry.id),
-          })),
-        },
-      },
-      200,
-    )
+    return c.json({ portfolio }, 200)
   }
 
   const statement: RouteHandler<typeof routes.getStatement, AuthedEnv> = async (c) => {
