@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { openAccessToken } from '@tenor/api/plaid/banks'
 import { plaidItems } from '@tenor/db/schema'
+import { SandboxItemFireWebhookRequestWebhookCodeEnum } from 'plaid'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import { signUp } from '../support/users.ts'
@@ -153,6 +154,34 @@ describe('item health', () => {
     // one, and must not be taken for a redelivery of it.
     await resetLogin('the item to need reconnecting again')
     expect(await banksToReconnect()).toHaveLength(1)
+  })
+})
+
+describe('a revoked bank', () => {
+  test('stays revoked whatever Plaid says of the item later; only linking it again brings it back', async () => {
+    await t.linkBank(token)
+    const row = await firstItem()
+    const plaid = createPlaidClient(t.plaid.url)
+    const accessToken = openAccessToken(row, t.deps.env.encryptionKeys)
+    const fire = async (code: SandboxItemFireWebhookRequestWebhookCodeEnum) => {
+      await plaid.sandboxItemFireWebhook({ access_token: accessToken, webhook_code: code })
+      await t.plaid.settleWebhooks()
+      await t.deps.processWebhooks()
+    }
+
+    await fire(SandboxItemFireWebhookRequestWebhookCodeEnum.UserPermissionRevoked)
+    expect((await firstItem()).status).toBe('revoked')
+    // Replayed or late: a login repaired, a login broken again (Plaid re-read each time).
+    await fire(SandboxItemFireWebhookRequestWebhookCodeEnum.LoginRepaired)
+    await fire(SandboxItemFireWebhookRequestWebhookCodeEnum.Error)
+    await fire(SandboxItemFireWebhookRequestWebhookCodeEnum.LoginRepaired)
+
+    expect((await firstItem()).status).toBe('revoked')
+    const list = (await (await t.request('/banks', { token })).json()) as {
+      banks: { status: string; accounts: { canFund: boolean }[] }[]
+    }
+    expect(list.banks[0]?.status).toBe('revoked')
+    expect(list.banks[0]?.accounts.every((a) => !a.canFund)).toBe(true)
   })
 })
 

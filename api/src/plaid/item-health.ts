@@ -1,6 +1,6 @@
 import type { Database } from '@tenor/db'
 import { type itemStatuses, plaidItems, users } from '@tenor/db/schema'
-import { and, eq, ne } from 'drizzle-orm'
+import { and, eq, notInArray } from 'drizzle-orm'
 import { renderEmail } from '../lib/emails.ts'
 import { enqueueEmail } from '../lib/outbox.ts'
 
@@ -30,7 +30,10 @@ export function statusForSignal(signal: string): ItemStatus | undefined {
 
 /**
  * Moves an item to the status a signal implies, once: a repeated signal changes nothing and
- * sends no second email. Removed items never come back.
+ * sends no second email. Removed items never come back, and neither do revoked ones: the
+ * investor withdrew their consent, which only linking the bank again gives back (Plaid: create a
+ * new Item), so a later ERROR or LOGIN_REPAIRED, or Plaid reporting the item healthy, leaves it
+ * revoked.
  */
 export async function applyItemSignal(
   database: Database,
@@ -45,6 +48,7 @@ export async function applyItemSignal(
       where: eq(plaidItems.plaidItemId, input.plaidItemId),
     })
     if (!item || item.status === 'removed') return { changed: false }
+    if (item.status === 'revoked') return { changed: false, status: item.status }
 
     if (advisory) {
       await tx
@@ -62,7 +66,7 @@ export async function applyItemSignal(
         statusReason: status === 'healthy' ? null : input.signal,
         statusChangedAt: input.now,
       })
-      .where(and(eq(plaidItems.id, item.id), ne(plaidItems.status, 'removed')))
+      .where(and(eq(plaidItems.id, item.id), notInArray(plaidItems.status, ['removed', 'revoked'])))
 
     if (status !== 'healthy') {
       const owner = await tx.query.users.findFirst({ where: eq(users.id, item.userId) })
