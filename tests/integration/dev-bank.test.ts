@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { noteAtMaturity, readPayout, runWorkerJob } from '../support/maturities.ts'
+import { noteAtMaturity, readPayout, runWorkerJob, signInAgain } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
@@ -22,8 +22,12 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const moveBank = (purchaseId: string, transfer: 'debit' | 'payout', event: string) =>
-  t.request('/dev/bank', { json: { purchaseId, transfer, event } })
+const moveBank = (
+  purchaseId: string,
+  transfer: 'debit' | 'payout',
+  event: string,
+  token: string | null = ada.token,
+) => t.request('/dev/bank', { json: { purchaseId, transfer, event }, token: token ?? undefined })
 
 describe('POST /dev/bank (development only)', () => {
   test("moves a purchase's debit through the sandbox and applies it at once", async () => {
@@ -45,6 +49,8 @@ describe('POST /dev/bank (development only)', () => {
 
   test("returns a payout's credit with R02, which holds the money for the investor", async () => {
     const note = await noteAtMaturity(t, ada, offering.id)
+    // Six months on, the first session has long expired.
+    ada = await signInAgain(t, ada)
     expect((await moveBank(note.id, 'payout', 'posted')).status).toBe(404)
     await runWorkerJob(t)
 
@@ -69,5 +75,15 @@ describe('POST /dev/bank (development only)', () => {
     })
     expect((await moveBank('no-such-purchase', 'debit', 'posted')).status).toBe(404)
     expect((await moveBank(purchase.id, 'debit', 'cleared')).status).toBe(422)
+  })
+
+  test("is for the purchase's investor: a visitor is refused, another investor finds nothing", async () => {
+    const bought = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await bought.json()) as PurchaseBody
+    const eve = await addBuyer(t, 'eve@example.com')
+
+    expect((await moveBank(purchase.id, 'debit', 'returned', null)).status).toBe(401)
+    expect((await moveBank(purchase.id, 'debit', 'returned', eve.token)).status).toBe(404)
+    expect((await readPurchase(t, purchase.id)).state).toBe('pending')
   })
 })

@@ -2,9 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { readClockOffset, setClockOffset } from '@tenor/db'
 import { outboxMessages, payouts, purchases } from '@tenor/db/schema'
 import { and, desc, eq } from 'drizzle-orm'
-import type { AppDeps } from '../../context.ts'
-import { ApiError, notFound } from '../../lib/errors.ts'
+import type { AppDeps, SessionUser } from '../../context.ts'
+import { ApiError, notFound, unauthorized } from '../../lib/errors.ts'
 import { createRouter, errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { requireUser } from '../../middleware/session.ts'
 import { callPlaid, PlaidFailure, plaidApiError, toPlaidFailure } from '../../plaid/errors.ts'
 
 const mailbox = createRoute({
@@ -128,7 +129,7 @@ const simulateBank = createRoute({
     'Plaid moves sandbox transfers only when asked (`/sandbox/transfer/simulate`); this asks for ' +
     "a purchase's debit or its maturity payout's credit to be posted, settled or returned " +
     '(R01 for a debit, R02 for a credit), posting first a transfer still pending, then applies ' +
-    'the events at once. Refused with production Plaid.',
+    "the events at once. For the purchase's investor or an administrator; refused with production Plaid.",
   request: {
     body: jsonBody(
       z.strictObject({
@@ -140,10 +141,12 @@ const simulateBank = createRoute({
   },
   responses: {
     200: jsonResponse(z.object({ transferId: z.string() }), 'The bank moved the transfer'),
-    400: errorResponse('Plaid refused the move'),
-    404: errorResponse('No such purchase, or it has no such transfer yet'),
+    401: errorResponse('Not signed in'),
+    404: errorResponse(
+      'No such purchase (also for another investor’s purchase), or it has no such transfer yet',
+    ),
     409: errorResponse(
-      'The bank cannot make that move from where the transfer is, or this server talks to production Plaid',
+      'The bank cannot make that move from where the transfer is (or it moved meanwhile), or this server talks to production Plaid',
     ),
     422: errorResponse('Invalid input'),
   },
@@ -168,16 +171,17 @@ interface LinkCompletion {
 
 /** Answers only when APP_ENV is development or test; elsewhere every route is a 404. */
 export function createDevRoutes(deps: AppDeps) {
+  /** The transfer to move; another investor's purchase answers as a missing one. */
   async function findTransferId(
+    user: SessionUser,
     purchaseId: string,
     transfer: 'debit' | 'payout',
   ): Promise<string | null> {
-    if (transfer === 'debit') {
-      const purchase = await deps.database.db.query.purchases.findFirst({
-        where: eq(purchases.id, purchaseId),
-      })
-      return purchase?.transferId ?? null
-    }
+    const purchase = await deps.database.db.query.purchases.findFirst({
+      where: eq(purchases.id, purchaseId),
+    })
+    if (!purchase || (purchase.userId !== user.id && user.role !== 'admin')) return null
+    if (transfer === 'debit') return purchase.transferId
     const payout = await deps.database.db.query.payouts.findFirst({
       where: and(eq(payouts.purchaseId, purchaseId), eq(payouts.kind, 'maturity')),
     })
@@ -190,6 +194,8 @@ export function createDevRoutes(deps: AppDeps) {
     if (!enabled) throw notFound('route')
     await next()
   })
+  // Moving money, even sandbox money, is for the purchase's investor (or an administrator).
+  router.use('/bank', requireUser())
   return router
     .openapi(institutions, (c) => c.json({ institutions: [...sandboxInstitutions] }, 200))
     .openapi(getClock, async (c) => {
@@ -246,7 +252,10 @@ export function createDevRoutes(deps: AppDeps) {
       if (deps.env.plaid.env === 'production') {
         throw new ApiError(409, 'not_sandbox', 'Only sandbox transfers can be moved by hand.')
       }
-      const transferId = await findTransferId(input.purchaseId, input.transfer)
+      const user = c.get('user')
+      // `requireUser` has refused a visitor already; this tells the types so.
+      if (!user) throw unauthorized()
+      const transferId = await findTransferId(user, input.purchaseId, input.transfer)
       if (!transferId) throw notFound('transfer')
       const returnCode = input.transfer === 'debit' ? 'R01' : 'R02'
       const simulate = (event: typeof input.event) =>
@@ -278,7 +287,16 @@ export function createDevRoutes(deps: AppDeps) {
         if (status === 'pending' && input.event !== 'posted') await simulate('posted')
         await simulate(input.event)
       } catch (error) {
-        throw plaidApiError(toPlaidFailure(error))
+        const failure = toPlaidFailure(error)
+        // Refused by the sandbox: the transfer moved meanwhile (another click, the worker).
+        if (failure.status === 400) {
+          throw new ApiError(
+            409,
+            'bank_move_refused',
+            `The bank could not make the transfer ${input.event}: it has moved since. Reload to see where it is.`,
+          )
+        }
+        throw plaidApiError(failure)
       }
       await deps.syncTransfers()
       c.get('log').info('sandbox transfer moved by hand', { ...input, transferId })
