@@ -7,7 +7,24 @@ import { join } from 'node:path'
 import { demoAccounts } from '../api/src/cli/demo.ts'
 
 const root = join(import.meta.dir, '..')
-const ports = { api: 3000, web: 5173, plaid: 4010 }
+
+/** A port from the environment, when one is busy here; a bad value stops the start, named. */
+function portFrom(name: string, fallback: number): number {
+  const given = process.env[name]
+  if (given === undefined || given === '') return fallback
+  const port = Number(given)
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`Tenor could not start: ${name} must be a port number (1-65535), not "${given}".`)
+    process.exit(1)
+  }
+  return port
+}
+
+const ports = {
+  api: portFrom('TENOR_API_PORT', 3000),
+  web: portFrom('TENOR_SITE_PORT', 5173),
+  plaid: portFrom('TENOR_PLAID_PORT', 4010),
+}
 const urls = {
   api: `http://127.0.0.1:${ports.api}`,
   web: `http://127.0.0.1:${ports.web}`,

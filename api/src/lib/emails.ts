@@ -137,6 +137,14 @@ export function emailChanged(name: string, newAddress: string): RenderedEmail {
   })
 }
 
+/**
+ * An offering's name as a note: "Series A" → "Series A note", while a name that already says
+ * so ("Series A 6-Month Note") is left as it is.
+ */
+export function asNote(offeringName: string): string {
+  return /\bnotes?$/i.test(offeringName.trim()) ? offeringName : `${offeringName} note`
+}
+
 /** Amounts and dates arrive formatted ("$1,000.00", "2026-09-02"); emails do no money maths. */
 export interface PurchaseWords {
   offeringName: string
@@ -168,7 +176,7 @@ export function purchaseActive(
   url: string,
 ): RenderedEmail {
   return renderEmail({
-    subject: `Your ${p.offeringName} note is active`,
+    subject: `Your ${asNote(p.offeringName)} is active`,
     greeting: `Hello ${name},`,
     paragraphs: [
       `Your payment of ${p.amount} settled on ${p.settledOn}, so your note now earns interest from that day.`,
@@ -213,10 +221,10 @@ export function maturityReminder(
   url: string,
 ): RenderedEmail {
   return renderEmail({
-    subject: `Your ${m.offeringName} note matures on ${m.maturityDate}`,
+    subject: `Your ${asNote(m.offeringName)} matures on ${m.maturityDate}`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${m.offeringName} note matures on ${m.maturityDate}. ${m.plan}`,
+      `Your ${asNote(m.offeringName)} matures on ${m.maturityDate}. ${m.plan}`,
       `You can change what happens at maturity until ${m.cutoffDate}: be paid to your bank, or roll the money into an open offering.`,
     ],
     action: { label: 'Review your maturity instruction', url },
@@ -232,7 +240,7 @@ export function maturityPaid(
     subject: `Your ${m.offeringName} payout of ${m.amount} has arrived`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${m.offeringName} note matured on ${m.maturityDate}, and the ${m.amount} payout has settled in your bank account.`,
+      `Your ${asNote(m.offeringName)} matured on ${m.maturityDate}, and the ${m.amount} payout has settled in your bank account.`,
       ...(m.note ? [m.note] : []),
     ],
     action: { label: 'See your portfolio', url },
@@ -251,10 +259,10 @@ export function rolloverDone(
   url: string,
 ): RenderedEmail {
   return renderEmail({
-    subject: `Your ${m.offeringName} note rolled into ${m.targetName}`,
+    subject: `Your ${asNote(m.offeringName)} rolled into ${m.targetName}`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${m.offeringName} note matured on ${m.maturityDate}, and ${m.rolled} of it now earns interest in a new ${m.targetName} note, with no bank transfer.`,
+      `Your ${asNote(m.offeringName)} matured on ${m.maturityDate}, and ${m.rolled} of it now earns interest in a new ${asNote(m.targetName)}, with no bank transfer.`,
       `The new note matures on ${m.newMaturityDate}, when it pays ${m.newPayout} in principal and interest.`,
       ...(m.paidOut ? [`The other ${m.paidOut} is on its way to your bank account.`] : []),
     ],
@@ -271,7 +279,7 @@ export function payoutReturned(
     subject: `We could not pay ${m.amount} to your bank: link a new account`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `The ${m.amount} payout of your ${m.offeringName} note could not reach your bank account. The reason: ${m.reason}`,
+      `The ${m.amount} payout of your ${asNote(m.offeringName)} could not reach your bank account. The reason: ${m.reason}`,
       'The money is safe: we hold it for you, and it does not earn interest. Link a bank account that can receive payments, or choose one you already have on the note’s page in Tenor, and we send it there on our next payout run, within the hour.',
     ],
     action: { label: 'Link a bank account', url },

@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'bun:test'
+import { asNote, maturityPaid, purchaseActive } from './emails.ts'
+
+describe('emails name a note once', () => {
+  test('an offering named "… Note" is not called "… Note note"', () => {
+    expect(asNote('Series A 6-Month Note')).toBe('Series A 6-Month Note')
+    expect(asNote('Harbor Notes')).toBe('Harbor Notes')
+    expect(asNote('Series A')).toBe('Series A note')
+    // A word that merely ends in "note" is not the word.
+    expect(asNote('Keynote Fund')).toBe('Keynote Fund note')
+  })
+
+  test('in the subject and the body alike', () => {
+    const words = { offeringName: 'Series A 6-Month Note', amount: '$1,000.00' }
+    const active = purchaseActive(
+      'Ada',
+      { ...words, settledOn: '2026-03-02', maturityDate: '2026-09-02', payout: '$1,040.33' },
+      'https://tenor.example/portfolio',
+    )
+    expect(active.subject).toBe('Your Series A 6-Month Note is active')
+    const paid = maturityPaid(
+      'Ada',
+      { ...words, maturityDate: '2026-09-02', note: null },
+      'https://tenor.example/portfolio',
+    )
+    expect(`${paid.subject}\n${paid.text}`).not.toMatch(/note note/i)
+  })
+})
