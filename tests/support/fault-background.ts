@@ -18,14 +18,15 @@ export async function runMaturitiesInProcess(w: Workload): Promise<void> {
 }
 
 /**
- * A worker process on the test clock (every job, or maturities or transfer sync alone), most
- * times SIGKILLed at a random moment after its first job starts. A killed worker's leases are
- * let lapse, as they would after their time runs out.
+ * A worker process on the test clock (every job, or maturities, interest accrual or transfer
+ * sync alone), most times SIGKILLed at a random moment after its first job starts. A killed
+ * worker's leases are let lapse, as they would after their time runs out.
  */
 export async function runWorkerProcess(w: Workload): Promise<void> {
   const job = w.choose.weighted([
     { weight: 3, item: undefined },
     { weight: 2, item: 'maturities' },
+    { weight: 1, item: 'interest-accrual' },
     { weight: 1, item: 'transfer-sync' },
   ])
   const kill = w.choose.chance(0.7)
@@ -54,6 +55,9 @@ export async function runWorkerProcess(w: Workload): Promise<void> {
     }
     if (line.event === 'job succeeded' && line.job === 'maturities') {
       tally(w, 'matured by a worker process', Number(line.matured ?? 0))
+    }
+    if (line.event === 'job succeeded' && line.job === 'interest-accrual') {
+      tally(w, 'interest accrued by a worker process', Number(line.accrued ?? 0))
     }
   }
 }

@@ -1,4 +1,4 @@
-import { accounts, undoneStates } from '@tenor/db/domain'
+import { accounts, calculateAccruedInterest, toCalendarDate, undoneStates } from '@tenor/db/domain'
 import type { MoneySnapshot, PayoutRow, PurchaseRow } from './money-snapshot.ts'
 
 // A note owes its principal until it matures (or is undone).
@@ -34,7 +34,7 @@ export function findBookProblems(snapshot: MoneySnapshot): string[] {
       accounts.notePrincipal(purchase.id),
       owingStates.includes(purchase.state) ? purchase.amountCents : 0,
     )
-    expect(accounts.noteInterestPayable(purchase.id), 0)
+    expect(accounts.noteInterestPayable(purchase.id), interestPayable(snapshot, purchase))
   }
   expect(
     accounts.achReceivable,
@@ -79,6 +79,33 @@ export function findBookProblems(snapshot: MoneySnapshot): string[] {
   }
 
   return problems
+}
+
+/**
+ * What a note owes in interest not yet paid: for an active note, what it had accrued by the day
+ * of its latest daily accrual (each posting tops up to that figure); nothing before the first,
+ * and nothing once it matured (paid or rolled over with its interest) or was undone.
+ */
+function interestPayable(snapshot: MoneySnapshot, purchase: PurchaseRow): number {
+  if (purchase.state !== 'active' || !purchase.settledOn || !purchase.maturityDate) return 0
+  const accruedOn = snapshot.postings
+    .filter((p) => p.purchaseId === purchase.id && p.kind === 'interest_accrued')
+    .map((p) => p.effectiveDate)
+    .sort()
+    .at(-1)
+  const offering = snapshot.offerings.find((o) => o.id === purchase.offeringId)
+  if (!accruedOn || !offering) return 0
+
+  return calculateAccruedInterest({
+    rateBps: purchase.rateBps,
+    rateType: offering.rateType,
+    compounding: offering.compounding,
+    dayCount: offering.dayCount,
+    principalCents: purchase.amountCents,
+    startDate: toCalendarDate(purchase.settledOn),
+    maturityDate: toCalendarDate(purchase.maturityDate),
+    asOf: toCalendarDate(accruedOn),
+  })
 }
 
 /**

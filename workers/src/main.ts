@@ -8,6 +8,7 @@ import { type Job, runJob } from './job.ts'
 import { repayCancelledOfferings } from './jobs/cancelled-offerings.ts'
 import { deliverEmails } from './jobs/email-delivery.ts'
 import { housekeeping } from './jobs/housekeeping.ts'
+import { interestAccrual } from './jobs/interest-accrual.ts'
 import { checkLedgerJob } from './jobs/ledger-check.ts'
 import { maturities } from './jobs/maturities.ts'
 import { maturityReminders } from './jobs/maturity-reminders.ts'
@@ -25,6 +26,7 @@ export const jobs: Job[] = [
   syncTransfers,
   repayCancelledOfferings,
   maturityReminders,
+  interestAccrual,
   maturities,
   deliverEmails,
   housekeeping,
