@@ -58,6 +58,13 @@ describe('daily interest accrual', () => {
     // 11 days: 241.10 → 241, so this day adds 22, not a rounded daily 21.92.
     expect(await balance(payable)).toBe(241)
     expect(await accrualsOf(note.id)).toEqual(['2026-03-12', '2026-03-13'])
+    // A clock set back (development's movable clock) posts nothing and fails nothing.
+    t.clock.set(afternoonOf('2026-03-11'))
+    expect((await runWorkerJob(t, interestAccrual)).counts).toMatchObject({
+      accrued: 0,
+      accrualErrors: 0,
+    })
+    expect(await balance(payable)).toBe(241)
 
     // The day before maturity accrues to that day; maturity day is the maturity run's.
     t.clock.set(afternoonOf('2026-09-01'))

@@ -91,19 +91,23 @@ async function accrueNote(tx: Tx, purchaseId: string, today: CalendarDate): Prom
   if (maturityDate <= today) return false
 
   const offering = await findOffering(tx, purchase.offeringId)
+  const accruedCents = calculateAccruedInterest({
+    ...noteTermsOf(offering, purchase),
+    principalCents: purchase.amountCents,
+    startDate: toCalendarDate(purchase.settledOn),
+    maturityDate,
+    asOf: today,
+  })
+  const postedCents = await accountBalance(tx, accounts.noteInterestPayable(purchase.id))
+  // Accrued interest only grows; posted beyond today means a clock set back (development's
+  // movable clock), and the days already posted stay posted.
+  if (accruedCents <= postedCents) return false
+
   const posting = accrueInterestPosting({
     ...ledgerRefOf(purchase, today),
-    accruedCents: calculateAccruedInterest({
-      ...noteTermsOf(offering, purchase),
-      principalCents: purchase.amountCents,
-      startDate: toCalendarDate(purchase.settledOn),
-      maturityDate,
-      asOf: today,
-    }),
-    postedCents: await accountBalance(tx, accounts.noteInterestPayable(purchase.id)),
+    accruedCents,
+    postedCents,
   })
-  if (!posting) return false
-
-  await postTransaction(tx, posting)
-  return true
+  if (posting) await postTransaction(tx, posting)
+  return posting !== null
 }
