@@ -18,7 +18,9 @@ import { businessToday } from './due.ts'
 import { pagesById } from './paging.ts'
 import { writeRetrying } from './records.ts'
 
-const pageSize = 200
+// Notes per transaction: few fsyncs for a day's accruals, while the API beside the worker never
+// waits on the write lock for more than a few milliseconds.
+const pageSize = 50
 
 /**
  * Posts the interest each active note has earned so far and not yet posted
