@@ -14,7 +14,9 @@ import {
   addBuyer,
   addOffering,
   type Buyer,
+  buy,
   expectLedgerClean,
+  type PurchaseBody,
   readOffering,
   readPurchase,
   simulateTransfer,
@@ -147,6 +149,26 @@ describe('a rate change for new purchases', () => {
 
     expect((await readPayout(t, note.id)).amountCents).toBe(100_000 + interestToMaturity)
     await expectLedgerClean(t)
+  })
+
+  test('leaves the "note is active" email of a note bought before it at the note\'s own rate', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await res.json()) as PurchaseBody
+    await approveAsSecondAdmin((token) =>
+      t.request(`/admin/offerings/${offering.id}/rate`, { json: { rateBps: 1000 }, token }),
+    )
+
+    // The debit settles after the change.
+    const { transferId } = await readPurchase(t, purchase.id)
+    await simulateTransfer(t, transferId ?? '', 'posted')
+    await simulateTransfer(t, transferId ?? '', 'settled')
+    await t.deps.syncTransfers()
+
+    const [active] = (await t.mailbox(ada.email)).filter((m) => m.kind === 'purchase_active')
+    const payout = (100_000 + interestToMaturity) / 100
+    expect(active?.text).toContain(`pays $${payout.toLocaleString('en-US')}`)
   })
 })
 

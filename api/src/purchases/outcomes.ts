@@ -23,6 +23,7 @@ import {
   type PurchaseRow,
   releaseCapacity,
 } from './records.ts'
+import { noteTermsOf } from './views.ts'
 
 /** What happened to a purchase's transfer, from a Plaid event, a decision or a cancellation. */
 export interface PurchaseOutcome {
@@ -102,8 +103,9 @@ async function settlePurchase(
       amountCents: purchase.amountCents,
     }),
   )
+  // At the rate the note was sold at: a rate changed since is for new purchases only.
   const interestCents = calculateInterest({
-    ...offering,
+    ...noteTermsOf(offering, purchase),
     principalCents: purchase.amountCents,
     startDate: settledOn,
     maturityDate,
