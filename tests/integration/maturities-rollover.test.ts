@@ -10,6 +10,7 @@ import {
   readRolledNote,
   runWorkerJob,
   settleSentPayouts,
+  signInAgain,
 } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
@@ -105,6 +106,19 @@ describe('rollovers at maturity', () => {
     expect((await readRolledNote(t, note.id))?.amountCents).toBe(100_000)
     expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 4_033, state: 'pending' })
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'matured' })
+    // The portfolio counts the $1,000 once, in the new note; the matured one holds the interest.
+    const { token } = await signInAgain(t, ada)
+    const { portfolio } = (await (await t.request('/portfolio', { token })).json()) as {
+      portfolio: {
+        totals: { principalCents: number; expectedPayoutCents: number }
+        holdings: { purchaseId: string; principalCents: number; interestAtMaturityCents: number }[]
+      }
+    }
+    expect(portfolio.holdings.find((h) => h.purchaseId === note.id)).toMatchObject({
+      principalCents: 0,
+      interestAtMaturityCents: 4_033,
+    })
+    expect(portfolio.totals.principalCents).toBe(100_000)
 
     await settleSentPayouts(t)
 

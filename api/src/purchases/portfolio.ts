@@ -146,6 +146,8 @@ const selectPortfolioRows = preparedPerHandle((db: LedgerReader) =>
         maturityDate: purchases.maturityDate,
         createdAt: purchases.createdAt,
       },
+      // What a matured note still pays by ACH; part of it may have rolled into a new note.
+      payoutCents: payouts.amountCents,
       offering: {
         name: offerings.name,
         rateType: offerings.rateType,
@@ -156,6 +158,7 @@ const selectPortfolioRows = preparedPerHandle((db: LedgerReader) =>
     })
     .from(purchases)
     .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .leftJoin(payouts, and(eq(payouts.purchaseId, purchases.id), eq(payouts.kind, 'maturity')))
     .where(eq(purchases.userId, sql.placeholder('userId')))
     .orderBy(desc(purchases.createdAt), desc(purchases.id))
     .prepare(),
@@ -176,7 +179,12 @@ async function readHoldings(
     .filter(({ purchase }) => heldStates.includes(purchase.state))
     // Oldest first, so notes maturing on the same day keep the order they were bought in.
     .reverse()
-    .map(({ purchase, offering }) => valueHolding(purchase, offering, today))
+    .map(({ purchase, offering, payoutCents }) => {
+      const holding = valueHolding(purchase, offering, today)
+      return holding.state === 'matured' && payoutCents !== null
+        ? stillToPay(holding, payoutCents)
+        : holding
+    })
     .sort((a, b) =>
       a.maturityDate < b.maturityDate ? -1 : a.maturityDate > b.maturityDate ? 1 : 0,
     )
@@ -188,6 +196,20 @@ async function readHoldings(
     state: purchase.state,
   }))
   return { holdings, history }
+}
+
+/**
+ * A matured note as what it still pays: its payout, interest first. A note rolled over in part
+ * holds only the rest (the new note counts what rolled), so nothing is counted twice.
+ */
+function stillToPay(holding: Holding, payoutCents: number): Holding {
+  const interestCents = Math.min(holding.interestAtMaturityCents, payoutCents)
+  return {
+    ...holding,
+    principalCents: payoutCents - interestCents,
+    accruedInterestCents: interestCents,
+    interestAtMaturityCents: interestCents,
+  }
 }
 
 const selectHeldPayments = preparedPerHandle((db: LedgerReader) =>
