@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { calculateInterest, toCalendarDate } from '@tenor/db/domain'
+import { accountBalance, accounts, calculateInterest, toCalendarDate } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
+import { interestAccrual } from '@tenor/workers/jobs/interest-accrual'
 import { eq } from 'drizzle-orm'
 import {
   buyActiveNote,
@@ -118,6 +119,37 @@ describe('repaying a note past its maturity date', () => {
     await runWorkerJob(t)
 
     expect((await readPayout(t, note.id)).amountCents).toBe(100_000 + interestToMaturity)
+    await expectLedgerClean(t)
+  })
+})
+
+describe('repaying a note whose interest accrued past the repayment date', () => {
+  test('a refund after the clock was set back pays interest to the repayment date and takes the excess back', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    // Ten days accrue ($2.19); then the (development) clock goes back to the third day.
+    t.clock.set(new Date('2026-03-12T15:00:00Z'))
+    await runWorkerJob(t, interestAccrual)
+    const payable = accounts.noteInterestPayable(note.id)
+    expect(await accountBalance(t.db.database.db, payable)).toBe(219)
+    t.clock.set(new Date('2026-03-05T15:00:00Z'))
+
+    await approveAsSecondAdmin((token) =>
+      t.request(`/admin/purchases/${note.id}/refund`, {
+        json: { reason: 'The investor asked for the money back.' },
+        token,
+      }),
+    )
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ matured: 1, maturityErrors: 0 })
+    // Three days' interest: 100,000 × 8% × 3 / 365 = 65.75 → 66 cents.
+    expect((await readPayout(t, note.id)).amountCents).toBe(100_066)
+    expect(await accountBalance(t.db.database.db, payable)).toBe(0)
+    expect(
+      await accountBalance(t.db.database.db, accounts.issuerInterestExpense(offering.id)),
+    ).toBe(66)
     await expectLedgerClean(t)
   })
 })

@@ -153,6 +153,24 @@ describe('posting rules', () => {
     expect(() => accrueInterestPosting({ ...ref, accruedCents: 3, postedCents: 4 })).toThrow()
   })
 
+  test('at maturity the payable is brought to what the note pays, an excess taken back', () => {
+    const back = accrueInterestPosting({
+      ...ref,
+      accruedCents: 3,
+      postedCents: 4,
+      atMaturity: true,
+    })
+    expect(back?.kind).toBe('maturity_accrual')
+    expect(back?.lines).toEqual([
+      { account: accounts.noteInterestPayable('p1'), debitCents: 1 },
+      { account: accounts.issuerInterestExpense('o1'), creditCents: 1 },
+    ])
+    expect(balancesAfter([back])).toEqual({
+      [accounts.noteInterestPayable('p1')]: -1,
+      [accounts.issuerInterestExpense('o1')]: -1,
+    })
+  })
+
   test('keys derive from our own rows', () => {
     expect(opened.idempotencyKey).toBe('offering:o1:opened')
     expect(reserved.idempotencyKey).toBe('purchase:p1:reserved')

@@ -151,14 +151,17 @@ export function reversePurchasePosting(
  * Interest accrued up to a date: posts the difference between what has accrued by then
  * (`calculateAccruedInterest`) and what is already posted, never a rounded daily amount
  * (money.md §2.4). At maturity, `accruedCents` is `calculateInterest` and the kind is
- * `maturity_accrual`. Answers null when there is nothing new to post.
+ * `maturity_accrual`: it brings the note's interest payable to exactly what the note pays, and
+ * so takes back any excess, which only a maturity date brought before days already accrued can
+ * leave (a refund after a clock set back, in development). Before maturity accrued interest
+ * never falls, and a fall is refused. Answers null when there is nothing new to post.
  */
 export function accrueInterestPosting(
   input: PurchaseRef & { accruedCents: number; postedCents: number; atMaturity?: boolean },
 ): LedgerPosting | null {
   assertCents(input.accruedCents, 'Accrued interest')
   assertCents(input.postedCents, 'Posted interest')
-  if (input.accruedCents < input.postedCents) {
+  if (input.accruedCents < input.postedCents && !input.atMaturity) {
     throw new RangeError(
       `Accrued interest never falls: ${input.accruedCents} is below the ${input.postedCents} posted`,
     )
@@ -166,17 +169,19 @@ export function accrueInterestPosting(
   if (input.accruedCents === input.postedCents) return null
 
   const key = input.atMaturity ? 'maturity_accrual' : `accrued:${input.effectiveDate}`
+  const expense = accounts.issuerInterestExpense(input.offeringId)
+  const payable = accounts.noteInterestPayable(input.purchaseId)
+  const difference = input.accruedCents - input.postedCents
 
   return {
     kind: input.atMaturity ? 'maturity_accrual' : 'interest_accrued',
     idempotencyKey: `purchase:${input.purchaseId}:${key}`,
     effectiveDate: input.effectiveDate,
     refs: refsOf(input),
-    lines: transfer(
-      accounts.issuerInterestExpense(input.offeringId),
-      accounts.noteInterestPayable(input.purchaseId),
-      input.accruedCents - input.postedCents,
-    ),
+    lines:
+      difference > 0
+        ? transfer(expense, payable, difference)
+        : transfer(payable, expense, -difference),
   }
 }
 
