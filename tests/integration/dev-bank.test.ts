@@ -10,6 +10,7 @@ import {
   type PurchaseBody,
   readPurchase,
 } from '../support/purchases.ts'
+import { signUpAdmin } from '../support/users.ts'
 
 let t: PlaidTestApp
 let offering: Awaited<ReturnType<typeof addOffering>>
@@ -77,13 +78,15 @@ describe('POST /dev/bank (development only)', () => {
     expect((await moveBank(purchase.id, 'debit', 'cleared')).status).toBe(422)
   })
 
-  test("is for the purchase's investor: a visitor is refused, another investor finds nothing", async () => {
+  test("is for the purchase's own investor: a visitor is refused, anyone else finds nothing", async () => {
     const bought = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
     const { purchase } = (await bought.json()) as PurchaseBody
     const eve = await addBuyer(t, 'eve@example.com')
 
     expect((await moveBank(purchase.id, 'debit', 'returned', null)).status).toBe(401)
     expect((await moveBank(purchase.id, 'debit', 'returned', eve.token)).status).toBe(404)
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    expect((await moveBank(purchase.id, 'debit', 'returned', admin.token)).status).toBe(404)
     expect((await readPurchase(t, purchase.id)).state).toBe('pending')
   })
 })

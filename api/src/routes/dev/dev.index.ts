@@ -129,7 +129,7 @@ const simulateBank = createRoute({
     'Plaid moves sandbox transfers only when asked (`/sandbox/transfer/simulate`); this asks for ' +
     "a purchase's debit or its maturity payout's credit to be posted, settled or returned " +
     '(R01 for a debit, R02 for a credit), posting first a transfer still pending, then applies ' +
-    "the events at once. For the purchase's investor or an administrator; refused with production Plaid.",
+    "the events at once. For the purchase's own investor; refused with production Plaid.",
   request: {
     body: jsonBody(
       z.strictObject({
@@ -143,7 +143,7 @@ const simulateBank = createRoute({
     200: jsonResponse(z.object({ transferId: z.string() }), 'The bank moved the transfer'),
     401: errorResponse('Not signed in'),
     404: errorResponse(
-      'No such purchase (also for another investor’s purchase), or it has no such transfer yet',
+      'No such purchase (also for another investor’s, an administrator’s included), or it has no such transfer yet',
     ),
     409: errorResponse(
       'The bank cannot make that move from where the transfer is (or it moved meanwhile), or this server talks to production Plaid',
@@ -180,7 +180,7 @@ export function createDevRoutes(deps: AppDeps) {
     const purchase = await deps.database.db.query.purchases.findFirst({
       where: eq(purchases.id, purchaseId),
     })
-    if (!purchase || (purchase.userId !== user.id && user.role !== 'admin')) return null
+    if (!purchase || purchase.userId !== user.id) return null
     if (transfer === 'debit') return purchase.transferId
     const payout = await deps.database.db.query.payouts.findFirst({
       where: and(eq(payouts.purchaseId, purchaseId), eq(payouts.kind, 'maturity')),
@@ -194,7 +194,7 @@ export function createDevRoutes(deps: AppDeps) {
     if (!enabled) throw notFound('route')
     await next()
   })
-  // Moving money, even sandbox money, is for the purchase's investor (or an administrator).
+  // Moving money, even sandbox money, is for the purchase's own investor.
   router.use('/bank', requireUser())
   return router
     .openapi(institutions, (c) => c.json({ institutions: [...sandboxInstitutions] }, 200))
