@@ -3,6 +3,11 @@ export interface Clock {
   now(): Date
   /** Re-reads a shared offset, where the clock has one (the development time control). */
   refresh?(): Promise<void>
+  /**
+   * Where an instant reported by a service that keeps real time (Plaid's event timestamps)
+   * falls on this clock: the same instant, unless the development time control moved it.
+   */
+  fromRealTime?(instant: Date): Date
 }
 
 export const systemClock: Clock = { now: () => new Date() }
@@ -50,6 +55,7 @@ export function createSharedClock(
   return {
     now: () => new Date(Date.now() + offset),
     offsetMs: () => offset,
+    fromRealTime: (instant) => new Date(instant.getTime() + offset),
     refresh,
     stop: () => clearInterval(timer),
   }

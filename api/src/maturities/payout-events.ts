@@ -30,7 +30,7 @@ export async function applyPayoutEvent(
   event: TransferEventFields,
   log?: Logger,
 ): Promise<boolean> {
-  const at = new Date(event.timestamp)
+  const at = ctx.eventTime(event.timestamp)
   const code = event.failure_reason?.failure_code ?? event.failure_reason?.ach_return_code ?? null
   const from = (...states: PayoutRow['state'][]) => states.includes(payout.state)
 

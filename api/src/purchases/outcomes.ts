@@ -39,6 +39,12 @@ export interface PurchaseOutcome {
 
 export interface OutcomeContext extends NoticeContext {
   timeZone: string
+  /**
+   * A Plaid event's timestamp on our clock. Production and tests: the instant itself. In
+   * development the sandbox keeps real time while the time control moves ours, so its events
+   * are moved with it, and a debit settling "today" settles on the business date shown.
+   */
+  eventTime(timestamp: string): Date
 }
 
 export function outcomeContextOf(deps: Pick<PurchaseDeps, 'clock' | 'env'>): OutcomeContext {
@@ -46,6 +52,10 @@ export function outcomeContextOf(deps: Pick<PurchaseDeps, 'clock' | 'env'>): Out
     now: deps.clock.now(),
     publicUrl: deps.env.publicUrl,
     timeZone: deps.env.businessTimeZone,
+    eventTime: (timestamp) => {
+      const instant = new Date(timestamp)
+      return deps.clock.fromRealTime?.(instant) ?? instant
+    },
   }
 }
 

@@ -51,7 +51,7 @@ export async function applyTransferEvent(
     state !== null &&
     (await applyPurchaseOutcome(tx, ctx, purchase, {
       state,
-      at: new Date(event.timestamp),
+      at: ctx.eventTime(event.timestamp),
       reason: `transfer ${event.event_type}${code ? ` (${code})` : ''}`,
       failureCode: code,
       failureReason,
