@@ -108,6 +108,38 @@ describe('removing a bank', () => {
   })
 })
 
+describe('names from the bank', () => {
+  test('are stored without characters that hide or reorder text', async () => {
+    const created = await t.request('/banks/link-token', { json: {}, token })
+    const { linkToken } = (await created.json()) as { linkToken: string }
+    // A NUL, a right-to-left override, an isolate; the password field holds 100 characters.
+    const account = { meta: { official_name: 'A\u0000B \u202eC\u2066D', mask: '1\u00072' } }
+    const completed = await t.request('/dev/plaid/link', {
+      json: {
+        linkToken,
+        institutionId: 'ins_109509',
+        username: 'user_custom',
+        // The sandbox's custom user is JSON in the password field, which takes plain ASCII.
+        password: JSON.stringify({ override_accounts: [account] }).replace(
+          /[^\x20-\x7e]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        ),
+      },
+    })
+    expect(completed.status).toBe(200)
+    const link = (await completed.json()) as { publicToken: string; institution: { id: string } }
+    const res = await t.request('/banks', {
+      // Link's own list only serves to spot a bank linked twice; what is stored comes from Plaid.
+      json: { publicToken: link.publicToken, institutionId: link.institution.id, accounts: [] },
+      token,
+    })
+    expect(res.status).toBe(201)
+
+    const stored = await t.db.database.db.query.bankAccounts.findFirst()
+    expect(stored).toMatchObject({ name: 'A B C D', mask: '1 2' })
+  })
+})
+
 describe('item health', () => {
   test('reset login → webhook → needs reconnect, email, update mode → healthy again', async () => {
     const { bank } = (await (await t.linkBank(token)).json()) as BankBody

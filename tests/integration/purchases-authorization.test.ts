@@ -111,7 +111,7 @@ describe('ACH debit authorization', () => {
     expect(await t.db.database.db.$count(achAuthorizations)).toBe(1)
   })
 
-  test('a refused purchase keeps no authorization', async () => {
+  test('a request refused before any purchase exists keeps no authorization', async () => {
     const res = await buyFrom('198.51.100.23', offering.capacityCents + 100)
     expect(res.status).toBe(422)
     expect(await t.db.database.db.$count(achAuthorizations)).toBe(0)

@@ -190,7 +190,9 @@ export async function linkItem(
         `plaid-item:${exchanged.item_id}`,
       ),
       institutionId: itemAnswer.item.institution_id ?? null,
-      institutionName: itemAnswer.item.institution_name ?? null,
+      institutionName: itemAnswer.item.institution_name
+        ? plainName(itemAnswer.item.institution_name)
+        : null,
       status: 'healthy',
       statusReason: null,
       statusChangedAt: input.now,
@@ -217,13 +219,25 @@ function toAccountRow(account: AccountBase, item: ItemRow, now: Date): AccountRo
     itemId: item.id,
     userId: item.userId,
     plaidAccountId: account.account_id,
-    name: account.official_name ?? account.name,
-    mask: account.mask ?? null,
+    name: plainName(account.official_name ?? account.name) || 'Account',
+    mask: account.mask ? plainName(account.mask) : null,
     type: account.type,
     subtype: account.subtype ?? null,
     status: 'active',
     createdAt: now,
   }
+}
+
+// Control characters (NUL cuts a stored string short) and the bidirectional overrides and
+// isolates that make text read in another order than it is stored.
+const unprintable = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu
+
+/**
+ * A name from the bank as we store and show it, and as a debit authorization quotes it: without
+ * characters that hide or reorder text, spaces collapsed.
+ */
+function plainName(text: string): string {
+  return text.replace(unprintable, ' ').replace(/\s+/g, ' ').trim()
 }
 
 /**

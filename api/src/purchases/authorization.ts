@@ -4,7 +4,7 @@ import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
  * The version of the debit authorization's wording. Change it with the wording: every stored
  * authorization names the version its investor agreed to, and old ones keep their own text.
  */
-export const achDebitWordingVersion = 'ach-debit-2026-12'
+export const achDebitWordingVersion = 'ach-debit-2026-12b'
 
 /** Where the investor agreed from, as the API saw the request. */
 export interface DebitConsent {
@@ -27,7 +27,11 @@ export interface DebitTerms {
  * rows, so what is kept as proof is what was on the screen.
  */
 export function achDebitWording(terms: DebitTerms): string {
-  const account = `${terms.accountName} account ending ${terms.accountMask ?? '(not shown)'}`
+  // "Checking account", not "Checking account account".
+  const named = /\baccount$/i.test(terms.accountName)
+    ? terms.accountName
+    : `${terms.accountName} account`
+  const account = `${named} ending ${terms.accountMask ?? '(not shown)'}`
   const bank = terms.institutionName ?? 'my bank'
 
   return (
