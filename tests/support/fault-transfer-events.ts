@@ -71,10 +71,16 @@ export async function simulateTransferEvents(w: Workload): Promise<void> {
     (transfer.type === 'credit' ? (creditsWanted ? 10 : 3) : 1) *
     (recorded.has(transfer.id) ? 1 : unrecordedWanted ? 20 : 4)
 
+  // A settled credit can still come back; while that has not happened, it may.
+  const settledCreditsReturn = wants(w, 'payout returned')
   for (let n = w.choose.between(1, 5); n > 0; n--) {
-    // No late returns while payouts are sought: they would undo the notes that could mature.
+    // No late returns of debits while payouts are sought: they would undo notes that could mature.
     const late = !creditsWanted && w.choose.chance(0.06)
-    const candidates = transfers.filter((t) => (late ? done : inFlight).includes(t.status))
+    const candidates = transfers.filter(
+      (t) =>
+        (late ? done : inFlight).includes(t.status) ||
+        (settledCreditsReturn && t.type === 'credit' && done.includes(t.status)),
+    )
     if (candidates.length === 0) continue
     const transfer = w.choose.weighted(
       candidates.map((item) => ({ item, weight: preference(item) })),
