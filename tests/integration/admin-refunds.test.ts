@@ -3,6 +3,7 @@ import { purchases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import {
   buyActiveNote,
+  creditsAtPlaid,
   readPayout,
   runWorkerJob,
   settleSentPayouts,
@@ -15,6 +16,7 @@ import {
   expectLedgerClean,
   readOffering,
   readPurchase,
+  simulateTransfer,
 } from '../support/purchases.ts'
 import { signUpAdmin } from '../support/users.ts'
 
@@ -85,11 +87,49 @@ describe('refunds need a second administrator', () => {
     expect((await readOffering(t, offering.id)).status).toBe('cancelled')
     expect((await readPurchase(t, pending.id)).state).toBe('cancelled')
 
+    // Its debit settled today: it is repaid a week on, when the debit can no longer come back.
+    await runWorkerJob(t)
+    expect(await readPurchase(t, settled.id)).toMatchObject({
+      state: 'active',
+      maturityDate: '2026-03-09',
+    })
+    t.clock.set(new Date('2026-03-09T15:00:00Z'))
     await runWorkerJob(t)
     await runWorkerJob(t)
     expect(await settleSentPayouts(t)).toBe(1)
     expect((await readPurchase(t, settled.id)).state).toBe('paid')
     expect((await readOffering(t, offering.id)).reservedCents).toBe(100_000)
+    await expectLedgerClean(t)
+  })
+
+  test('a note refunded days after its debit settled is repaid once the debit cannot come back', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    // Its debit settled two days ago.
+    await t.db.database.db
+      .update(purchases)
+      .set({ settledOn: '2026-02-28' })
+      .where(eq(purchases.id, note.id))
+
+    const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
+      json: { reason: 'Investor changed their mind.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    expect((await approve(approvalId)).result).toBe(
+      'note set to repay on 2026-03-07, once its debit can no longer come back, with interest to that day',
+    )
+    await runWorkerJob(t)
+    expect(await creditsAtPlaid(t)).toHaveLength(0)
+
+    // A return within the window undoes the note instead: nothing was paid out.
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R01')
+    await t.deps.syncTransfers()
+    t.clock.set(new Date('2026-03-07T15:00:00Z'))
+    await runWorkerJob(t)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'returned' })
+    expect(await creditsAtPlaid(t)).toHaveLength(0)
     await expectLedgerClean(t)
   })
 })

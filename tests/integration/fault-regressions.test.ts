@@ -143,13 +143,16 @@ describe('repaying a note whose interest accrued past the repayment date', () =>
     )
     const run = await runWorkerJob(t)
 
-    expect(run.counts).toMatchObject({ matured: 1, maturityErrors: 0 })
-    // Three days' interest: 100,000 × 8% × 3 / 365 = 65.75 → 66 cents.
-    expect((await readPayout(t, note.id)).amountCents).toBe(100_066)
+    // Repaid a week after it settled, on 2026-03-09, before the ten days already accrued.
+    expect(run.counts).toMatchObject({ matured: 0, maturityErrors: 0 })
+    t.clock.set(new Date('2026-03-09T15:00:00Z'))
+    expect((await runWorkerJob(t)).counts).toMatchObject({ matured: 1, maturityErrors: 0 })
+    // Seven days' interest: 100,000 × 8% × 7 / 365 = 153.42 → 153 cents.
+    expect((await readPayout(t, note.id)).amountCents).toBe(100_153)
     expect(await accountBalance(t.db.database.db, payable)).toBe(0)
     expect(
       await accountBalance(t.db.database.db, accounts.issuerInterestExpense(offering.id)),
-    ).toBe(66)
+    ).toBe(153)
     await expectLedgerClean(t)
   })
 })

@@ -1,10 +1,18 @@
 import { newId, type Tx } from '@tenor/db'
-import { businessDateOf, type CalendarDate, toCalendarDate } from '@tenor/db/domain'
+import {
+  addDays,
+  businessDateOf,
+  type CalendarDate,
+  compareDates,
+  minDate,
+  toCalendarDate,
+} from '@tenor/db/domain'
 import { adminApprovals, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
+import type { PurchaseRow } from '../purchases/records.ts'
 import { recordAudit } from './audit.ts'
 
 /** Money-moving actions and rate changes: one admin asks, another approves (maker-checker). */
@@ -200,12 +208,13 @@ async function cancelOffering(
     if (done) cancelledDebits++
   }
   const repaid = await refundCancelledOfferings(deps, approval.targetId)
-  return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to repay today`
+  return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to be repaid`
 }
 
 /**
- * Refunds one purchase: a debit still pending is cancelled at Plaid; an active note is repaid
- * today with interest to date, through the maturity job like any payout.
+ * Refunds one purchase: a debit still pending is cancelled at Plaid; an active note is repaid on
+ * its repayment date (today, or once its debit can no longer come back) with interest to that
+ * day, through the maturity job like any payout.
  */
 async function refundPurchase(
   deps: AppDeps,
@@ -229,7 +238,7 @@ async function refundPurchase(
   const now = deps.clock.now()
   const today = businessDateOf(now, deps.env.businessTimeZone)
   const repayOn = await deps.database.write(async (tx) => {
-    const date = await repayToday(tx, purchase.id, { today, now, reason: 'refund approved' })
+    const date = await scheduleRepayment(tx, purchase.id, { today, now, reason: 'refund approved' })
     if (!date) return null
     await recordAudit(tx, {
       adminId,
@@ -246,14 +255,16 @@ async function refundPurchase(
     return date
   })
   if (!repayOn) return 'not applied: the purchase is no longer active'
-  return repayOn === today
-    ? 'note set to repay today with interest to date'
-    : `note set to repay now with interest to its maturity date, ${repayOn}`
+  if (repayOn === today) return 'note set to repay today with interest to date'
+  return repayOn < today
+    ? `note set to repay now with interest to its maturity date, ${repayOn}`
+    : `note set to repay on ${repayOn}, once its debit can no longer come back, with interest to that day`
 }
 
 /**
- * Brings every active note of a cancelled offering to maturity today, paid out: the maturity job
- * then repays it. Safe to run again; the worker runs it to catch debits that settled later.
+ * Brings every active note of a cancelled offering to its repayment date (`repaymentDate`), paid
+ * out: the maturity job then repays it. Safe to run again; the worker runs it to catch debits
+ * that settled later.
  */
 export async function refundCancelledOfferings(
   deps: AppDeps,
@@ -285,26 +296,52 @@ export async function refundCancelledOfferings(
       )
     let count = 0
     for (const purchase of due) {
+      // Already set to be repaid as early as it can be.
+      const repayOn = repaymentDate(purchase, today)
       if (
+        purchase.maturityInstruction === 'payout' &&
+        repayOn !== null &&
         purchase.maturityDate !== null &&
-        purchase.maturityDate <= today &&
-        purchase.maturityInstruction === 'payout'
+        purchase.maturityDate <= repayOn
       )
         continue
-      if (await repayToday(tx, purchase.id, { today, now, reason: 'offering cancelled' })) count++
+      const reason = 'offering cancelled'
+      if (await scheduleRepayment(tx, purchase.id, { today, now, reason })) count++
     }
     return count
   })
 }
 
 /**
- * Makes an active note mature today with payout as its instruction, so the maturity job repays
- * principal and interest to date exactly as it repays any maturity; the history says why.
- * Maturity only ever comes forward: a note already past its maturity date keeps that date, since
- * interest stops at the end of the term however late the note is repaid. Answers the date the
- * note now matures on, or null when it is no longer active (it matured or was undone meanwhile).
+ * Calendar days a repaid note waits after its debit settled. The investor's bank can return the
+ * debit for want of funds or a closed account (R01 to R03) for two banking days after settlement;
+ * a week covers those across any weekend and holiday. Repaying sooner would send out money that
+ * a return could then take back, money Tenor never received.
  */
-async function repayToday(
+export const repaymentHoldDays = 7
+
+/**
+ * When an active note being repaid early (a refund, a cancelled offering) matures: today, or once
+ * its debit can no longer come back if that is later; never after its own maturity date, since
+ * interest stops at the end of the term however late the note is repaid.
+ */
+export function repaymentDate(
+  purchase: Pick<PurchaseRow, 'settledOn' | 'maturityDate'>,
+  today: CalendarDate,
+): CalendarDate | null {
+  if (!purchase.settledOn || !purchase.maturityDate) return null
+  const safe = addDays(toCalendarDate(purchase.settledOn), repaymentHoldDays)
+  const wanted = compareDates(today, safe) > 0 ? today : safe
+  return minDate(wanted, toCalendarDate(purchase.maturityDate))
+}
+
+/**
+ * Brings an active note's maturity forward to its repayment date (`repaymentDate`) with payout as
+ * its instruction, so the maturity job repays principal and interest to that day exactly as it
+ * repays any maturity; the history says why. Answers the date the note now matures on, or null
+ * when it is no longer active (it matured or was undone meanwhile).
+ */
+async function scheduleRepayment(
   tx: Tx,
   purchaseId: string,
   input: { today: CalendarDate; now: Date; reason: string },
@@ -312,10 +349,9 @@ async function repayToday(
   const purchase = await tx.query.purchases.findFirst({
     where: and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')),
   })
-  if (!purchase) return null
+  const repayOn = purchase ? repaymentDate(purchase, input.today) : null
+  if (!purchase || !repayOn) return null
 
-  const overdue = purchase.maturityDate !== null && purchase.maturityDate < input.today
-  const repayOn = overdue ? toCalendarDate(purchase.maturityDate ?? '') : input.today
   await tx
     .update(purchases)
     .set({
@@ -330,9 +366,12 @@ async function repayToday(
     purchaseId,
     fromState: 'active',
     toState: 'active',
-    reason: overdue
-      ? `${input.reason}: repaid with interest to its maturity date, ${repayOn}`
-      : `${input.reason}: repaid today with interest to date`,
+    reason:
+      repayOn === input.today
+        ? `${input.reason}: repaid today with interest to date`
+        : repayOn === purchase.maturityDate
+          ? `${input.reason}: repaid with interest to its maturity date, ${repayOn}`
+          : `${input.reason}: repaid on ${repayOn}, once its debit can no longer come back, with interest to that day`,
     createdAt: input.now,
   })
 
