@@ -188,13 +188,32 @@ describe('user administration', () => {
     expect(login.status).toBe(200)
   })
 
-  test('grants and revokes the admin role, never on oneself or the last admin', async () => {
+  const roleOf = async (userId: string) =>
+    (await t.db.database.db.query.users.findFirst({ where: eq(users.id, userId) }))?.role
+
+  test('grants (with a second admin) and revokes the admin role, never on oneself or the last admin', async () => {
     const investor = await signUp(t, 'ada@example.com')
     const grant = await t.request(`/admin/users/${investor.userId}/role`, {
       json: { role: 'admin' },
       token: maker.token,
     })
-    expect(grant.status).toBe(200)
+    // A new administrator needs a second one: the grant waits for approval.
+    expect(grant.status).toBe(202)
+    const { approvalId } = (await grant.json()) as { approvalId: string }
+    expect(await roleOf(investor.userId)).toBe('investor')
+    const byMaker = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(byMaker.status).toBe(409)
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(((await approved.json()) as { result: string }).result).toBe(
+      'administrator role granted',
+    )
+    expect(await roleOf(investor.userId)).toBe('admin')
     const own = await t.request(`/admin/users/${maker.userId}/role`, {
       json: { role: 'investor' },
       token: maker.token,

@@ -128,4 +128,17 @@ describe('POST /admin/users/{id}/kyc', () => {
     })
     expect(nothing.status).toBe(409)
   })
+
+  test('an admin cannot decide their own identity check', async () => {
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    expect((await submit(details, admin.token)).status).toBe(202)
+    const res = await t.request(`/admin/users/${admin.userId}/kyc`, {
+      json: { decision: 'approve' },
+      token: admin.token,
+    })
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('own_account')
+    const row = await t.db.database.db.query.users.findFirst({ where: eq(users.id, admin.userId) })
+    expect(row?.kycStatus).toBe('submitted')
+  })
 })

@@ -7,7 +7,7 @@ import {
   minDate,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { adminApprovals, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { adminApprovals, offerings, purchaseEvents, purchases, users } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
@@ -15,8 +15,16 @@ import { cancelPendingPurchase } from '../purchases/cancel.ts'
 import type { PurchaseRow } from '../purchases/records.ts'
 import { recordAudit } from './audit.ts'
 
-/** Money-moving actions and rate changes: one admin asks, another approves (maker-checker). */
-export const approvalActions = ['offering.cancel', 'offering.rate', 'purchase.refund'] as const
+/**
+ * Money-moving actions, rate changes and new administrators: one admin asks, another approves
+ * (maker-checker).
+ */
+export const approvalActions = [
+  'offering.cancel',
+  'offering.rate',
+  'purchase.refund',
+  'user.grant_admin',
+] as const
 export type ApprovalAction = (typeof approvalActions)[number]
 
 export async function requestApproval(
@@ -137,6 +145,8 @@ async function executeApproval(
       return cancelOffering(deps, approval, adminId)
     case 'purchase.refund':
       return refundPurchase(deps, approval, adminId)
+    case 'user.grant_admin':
+      return grantAdminRole(deps, approval, adminId)
   }
 }
 
@@ -209,6 +219,36 @@ async function cancelOffering(
   }
   const repaid = await refundCancelledOfferings(deps, approval.targetId)
   return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to be repaid`
+}
+
+/**
+ * Makes an account an administrator, approved by a second one. A disabled account is left as
+ * it is. The console still needs two-factor on and verified in the session.
+ */
+async function grantAdminRole(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const now = deps.clock.now()
+  return deps.database.write(async (tx) => {
+    const user = await tx.query.users.findFirst({ where: eq(users.id, approval.targetId) })
+    if (!user) return 'not applied: the account no longer exists'
+    if (user.status !== 'active') return `not applied: the account is ${user.status}`
+    if (user.role === 'admin') return 'not applied: the account is an administrator already'
+
+    await tx.update(users).set({ role: 'admin', updatedAt: now }).where(eq(users.id, user.id))
+    await recordAudit(tx, {
+      adminId,
+      action: 'user.role.admin',
+      targetType: 'user',
+      targetId: user.id,
+      before: { role: user.role },
+      after: { role: 'admin' },
+      at: now,
+    })
+    return 'administrator role granted'
+  })
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Browser, Page } from '@playwright/test'
 import { e2eUrls } from '../ports.ts'
 import { createDraft, createSecondAdmin, openAdminWindow } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
+import { moveClock, resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
 import { createInvestor } from './support/investors.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
@@ -68,6 +69,24 @@ async function settleNextCredit(before: ReturnType<typeof listStandInTransfers>)
   await simulateTransfer(credit, 'settled')
 }
 
+/**
+ * A note repaid early is repaid a week after its debit settled, once the debit can no longer
+ * come back: the clock moves on a week, the worker sends the credit, the bank settles it.
+ */
+async function expectRepaidAWeekOn(
+  page: Page,
+  purchaseId: string,
+  creditsBefore: ReturnType<typeof listStandInTransfers>,
+) {
+  try {
+    await moveClock(7)
+    await settleNextCredit(creditsBefore)
+    await expectPaidOut(page, purchaseId)
+  } finally {
+    await resetClock()
+  }
+}
+
 /** The investor's purchase page, reloaded until the credit's settlement has been applied. */
 async function expectPaidOut(page: Page, purchaseId: string) {
   await expect(async () => {
@@ -109,9 +128,7 @@ test('an admin cancels an unfunded offering and the investor is refunded', async
 
   const creditsBefore = listStandInTransfers()
   await approveAsSecondAdmin(browser, name)
-  await settleNextCredit(creditsBefore)
-
-  await expectPaidOut(page, purchaseId)
+  await expectRepaidAWeekOn(page, purchaseId, creditsBefore)
 })
 
 test('a second admin approves a refund', async ({ page, browser, investor }) => {
@@ -157,7 +174,5 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
 
   const creditsBefore = listStandInTransfers()
   await approveAsSecondAdmin(browser, reason)
-  await settleNextCredit(creditsBefore)
-
-  await expectPaidOut(page, purchaseId)
+  await expectRepaidAWeekOn(page, purchaseId, creditsBefore)
 })

@@ -122,7 +122,7 @@ test('an admin without two-factor is asked to turn it on before the console open
 }) => {
   const investor = await createInvestor('Future Admin')
   // Made an administrator, but without two-factor yet.
-  await grantAdminRole(investor)
+  grantAdminRole(investor)
 
   const context = await browser.newContext()
   try {

@@ -1,19 +1,9 @@
-import { e2eUrls } from '../ports.ts'
 import { linkBankWithChooser } from './support/banks.ts'
+import { resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
 
 test.use({ kycApproved: true })
-
-/** Puts the shared clock back, whatever the story did, so later stories run on real time. */
-async function resetClock() {
-  const response = await fetch(new URL('/dev/clock', e2eUrls.api), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ reset: true }),
-  })
-  if (!response.ok) throw new Error(`clock reset answered ${response.status}`)
-}
 
 test('an investor buys a note, sees it become active, moves the clock to maturity and is paid', async ({
   page,

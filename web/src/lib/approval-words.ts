@@ -6,6 +6,7 @@ const actionWords: Record<string, string> = {
   'offering.cancel': 'Cancel an offering and repay its investors',
   'offering.rate': 'Change an open offering’s rate',
   'purchase.refund': 'Refund a purchase to its investor',
+  'user.grant_admin': 'Make an account an administrator',
 }
 
 export function describeApprovalAction(action: string): string {
@@ -31,6 +32,7 @@ export function describeApprovalPayload(action: string, payload: string): string
     const amount = typeof value.amountCents === 'number' ? `${formatUsd(value.amountCents)}. ` : ''
     return `${amount}Reason: ${value.reason}`
   }
+  if (action === 'user.grant_admin' && typeof value.email === 'string') return value.email
   return payload
 }
 

@@ -87,6 +87,9 @@ export function createAdminHandlers(deps: AppDeps) {
     const now = clock.now()
     const investor = await database.db.query.users.findFirst({ where: eq(users.id, userId) })
     if (!investor) throw notFound('user')
+    if (investor.id === admin.id) {
+      throw new ApiError(409, 'own_account', 'Ask another administrator to check your identity.')
+    }
 
     const approve = input.decision === 'approve'
     const reason = input.decision === 'reject' ? input.reason : null

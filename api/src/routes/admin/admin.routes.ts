@@ -99,7 +99,7 @@ export const decideKyc = createRoute({
     401: errorResponse('Not signed in'),
     403: errorResponse('Not an administrator, or two-factor is not on for this session'),
     404: errorResponse('No such user'),
-    409: errorResponse('Nothing is waiting for review'),
+    409: errorResponse('Nothing is waiting for review, or it is your own identity check'),
     422: errorResponse('Invalid input'),
   },
 })
@@ -131,10 +131,33 @@ export const enableUser = createRoute({
 })
 
 export const setRole = createRoute({
-  ...adminAction(
-    'Grant or revoke the admin role',
-    z.strictObject({ role: z.enum(['investor', 'admin']) }),
-    'Role changed',
-  ),
+  method: 'post',
+  tags,
+  summary: 'Grant or revoke the admin role',
+  description:
+    'Revoking takes effect at once. Granting needs a second administrator: it answers 202 with ' +
+    'the request, which another administrator approves in `/admin/approvals`, so no one ' +
+    'administrator can make another and then approve their own requests through it.',
+  request: {
+    params: z.object({ userId }),
+    body: jsonBody(z.strictObject({ role: z.enum(['investor', 'admin']) })),
+  },
   path: '/users/{userId}/role',
+  responses: {
+    200: jsonResponse(
+      z.object({ user: adminUser }),
+      'Revoked, at once (or the account had the role already)',
+    ),
+    202: jsonResponse(
+      z.object({ approvalId: z.string(), state: z.literal('pending') }),
+      'Grant requested; another administrator must approve it',
+    ),
+    401: errorResponse('Not signed in'),
+    403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+    404: errorResponse('No such user'),
+    409: errorResponse(
+      'Not allowed on this account (your own, or the last administrator), or a grant is already waiting',
+    ),
+    422: errorResponse('Invalid input'),
+  },
 })

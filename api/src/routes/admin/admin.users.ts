@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { sessions, users } from '@tenor/db/schema'
 import { and, eq, isNull } from 'drizzle-orm'
+import { requestApproval } from '../../admin/approvals.ts'
 import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
@@ -84,6 +85,24 @@ export function createUserActionHandlers(deps: AppDeps) {
   const setRole: RouteHandler<typeof routes.setRole, AuthedEnv> = async (c) => {
     const { userId } = c.req.valid('param')
     const { role } = c.req.valid('json')
+    const adminId = c.get('user').id
+    const target = await database.db.query.users.findFirst({ where: eq(users.id, userId) })
+    if (!target) throw notFound('user')
+    if (role === 'admin' && target.role !== 'admin') {
+      if (userId === adminId) {
+        throw new ApiError(409, 'own_account', 'Ask another administrator to change your account.')
+      }
+      // A second administrator approves every new one (`grantAdminRole`).
+      const approvalId = await requestApproval(deps, {
+        action: 'user.grant_admin',
+        targetType: 'user',
+        targetId: userId,
+        payload: { email: target.email },
+        adminId,
+      })
+      c.get('log').info('admin role requested', { adminId, userId })
+      return c.json({ approvalId, state: 'pending' as const }, 202)
+    }
     const admins = await adminCount()
     const row = await change(c.get('user').id, userId, `user.role.${role}`, (user) =>
       user.role === 'admin' && role === 'investor' && admins <= 1

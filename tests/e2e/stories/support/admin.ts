@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, expect, type Page } from '@playwright/test'
 import { demoAccounts } from '../../../../api/src/cli/demo.ts'
 import { currentTotpCode } from '../../../../api/src/lib/totp.ts'
-import { e2eStateDir, e2eUrls } from '../../ports.ts'
+import { e2ePaths, e2eStateDir, e2eUrls } from '../../ports.ts'
+import type { Investor } from './investors.ts'
 
 const { admin } = demoAccounts
 const stepMs = 30_000
@@ -83,21 +85,29 @@ export async function postJson(
   return response.json()
 }
 
-/** Makes an investor an administrator, as the demo admin would from the console. */
-export async function grantAdminRole(investor: { sessionToken: string }): Promise<void> {
-  const session = await fetch(new URL('/auth/session', e2eUrls.api), {
-    headers: { authorization: `Bearer ${investor.sessionToken}` },
-  })
-  const { user } = (await session.json()) as { user: { id: string } }
-  await postJson(`/admin/users/${user.id}/role`, await adminApiToken(), { role: 'admin' })
+/**
+ * Makes an investor an administrator as operations would with the only admin there is: the
+ * `admin:create` command (in the console, a new administrator needs a second one's approval).
+ */
+export function grantAdminRole(investor: Investor): void {
+  const run = spawnSync(
+    process.execPath,
+    ['api/src/cli/create-admin.ts', '--email', investor.email, '--name', investor.legalName],
+    {
+      cwd: join(import.meta.dirname, '../../../..'),
+      env: { ...process.env, APP_ENV: 'development', DATABASE_URL: `file:${e2ePaths.database}` },
+      encoding: 'utf8',
+    },
+  )
+  if (run.status !== 0) throw new Error(`admin:create failed: ${run.stderr}`)
 }
 
 /**
  * A second administrator, as approvals need: an investor made an administrator who then turns
  * on two-factor, which verifies their session. Answers that session's token for a cookie.
  */
-export async function createSecondAdmin(investor: { sessionToken: string }): Promise<string> {
-  await grantAdminRole(investor)
+export async function createSecondAdmin(investor: Investor): Promise<string> {
+  grantAdminRole(investor)
 
   const setup = (await postJson('/me/two-factor/setup', investor.sessionToken, {})) as {
     secret: string

@@ -82,17 +82,21 @@ export async function setUserStatus(
   return refused(await readAdminProblem(response), [404, 409, 422])
 }
 
-/** Grants or revokes the admin role. */
+/**
+ * Revokes the admin role at once, or asks for it to be granted: a grant waits for a second
+ * administrator's approval (`requested`).
+ */
 export async function setUserRole(
   api: ApiClient,
   userId: string,
   role: 'investor' | 'admin',
-): Promise<AdminOutcome<AdminUser>> {
+): Promise<AdminOutcome<'changed' | 'requested'>> {
   const response = await api.admin.users[':userId'].role.$post({
     param: { userId },
     json: { role },
   })
-  if (response.status === 200) return { ok: true, value: (await response.json()).user }
+  if (response.status === 200) return { ok: true, value: 'changed' }
+  if (response.status === 202) return { ok: true, value: 'requested' }
 
   return refused(await readAdminProblem(response), [404, 409, 422])
 }

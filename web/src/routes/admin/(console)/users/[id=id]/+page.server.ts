@@ -67,6 +67,7 @@ export const actions: Actions = {
       role === 'admin' ? 'admin' : 'investor',
     )
     if (outcome.ok) {
+      if (outcome.value === 'requested') return { form: 'account', done: 'grantRequested' } as const
       return { form: 'account', done: role === 'admin' ? 'granted' : 'revoked' } as const
     }
     return rejectForm(outcome.problem.status, { form: 'account', message: outcome.problem.message })
