@@ -71,6 +71,39 @@ describe('admin offerings', () => {
     expect(again.status).toBe(409)
   })
 
+  test('an edit sent together with the publish never changes the live terms', async () => {
+    const { body } = await createDraft()
+    const id = body.offering.id
+    const [publish, edit] = await Promise.all([
+      t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token }),
+      t.request(`/admin/offerings/${id}`, {
+        method: 'PATCH',
+        json: { rateBps: 5000 },
+        token: maker.token,
+      }),
+    ])
+    expect(publish.status).toBe(200)
+
+    const audit = await t.request(`/admin/audit?targetId=${id}`, { token: checker.token })
+    const { events } = (await audit.json()) as { events: { action: string }[] }
+    const live = (await (await t.request('/offerings/series-z-9m')).json()) as {
+      offering: { rateBps: number }
+    }
+    if (edit.status === 200) {
+      // The edit was written first, to the draft: newest first, publish comes after it.
+      expect(events.map((e) => e.action)).toEqual([
+        'offering.publish',
+        'offering.edit',
+        'offering.create',
+      ])
+      expect(live.offering.rateBps).toBe(5000)
+    } else {
+      expect(edit.status).toBe(409)
+      expect(events.map((e) => e.action)).toEqual(['offering.publish', 'offering.create'])
+      expect(live.offering.rateBps).toBe(terms.rateBps)
+    }
+  })
+
   test('refuses inconsistent terms field by field', async () => {
     const res = await t.request('/admin/offerings', {
       json: { ...terms, rateType: 'compound', minPurchaseCents: 2_000_000, closesOn: '2026-02-01' },

@@ -151,11 +151,13 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
     if (issues.length > 0) throw invalidTerms(issues)
     const now = clock.now()
     const updated = await database.write(async (tx) => {
-      const result = await tx
+      // Still a draft when written: an edit that meets a publish never changes live terms.
+      const [result] = await tx
         .update(offerings)
         .set({ ...changes, updatedAt: now })
-        .where(eq(offerings.id, row.id))
+        .where(and(eq(offerings.id, row.id), eq(offerings.status, 'draft')))
         .returning()
+      if (!result) return null
       await recordAudit(tx, {
         adminId: c.get('user').id,
         action: 'offering.edit',
@@ -167,8 +169,9 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
         after: changes,
         at: now,
       })
-      return result[0] ?? row
+      return result
     })
+    if (!updated) throw wrongStatus('Only drafts can be edited; this one was published meanwhile.')
     return c.json({ offering: view(updated) }, 200)
   }
 
