@@ -114,8 +114,8 @@ async function rawPurchase(
     try {
       const now = Date.now()
       const reserved = await tx.execute({
-        sql: 'update offerings set reserved_cents = reserved_cents + ?, updated_at = ? where id = ? and status = ? and reserved_cents + ? <= capacity_cents returning id',
-        args: [amount, now, f.offeringId, 'open', amount],
+        sql: 'update offerings set reserved_cents = reserved_cents + ?, updated_at = ? where id = ? and status = ? and reserved_cents + ? <= capacity_cents and (? is null or rate_bps = ?) returning id',
+        args: [amount, now, f.offeringId, 'open', amount, null, null],
       })
       if (reserved.rows.length === 0) {
         await tx.rollback()

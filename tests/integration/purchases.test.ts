@@ -3,6 +3,7 @@ import {
   bankAccounts,
   idempotencyKeys,
   ledgerTransactions,
+  offerings,
   plaidItems,
   purchases,
   users,
@@ -123,6 +124,38 @@ describe('POST /purchases', () => {
       ['bank_account_not_found', 'There is no such bank account.'],
     ])
     await expectNothingWritten()
+  })
+
+  test('refuses a purchase at a rate other than the one the investor was shown', async () => {
+    const order = {
+      offeringId: offering.id,
+      bankAccountId: ada.bankAccountId,
+      amountCents: 100_000,
+      consent: true,
+    }
+    const send = (rateBps: number) =>
+      t.request('/purchases', {
+        json: { ...order, rateBps },
+        token: ada.token,
+        headers: { 'idempotency-key': crypto.randomUUID() },
+      })
+    // A rate change (approved by a second admin) lands after the investor's review.
+    await db().update(offerings).set({ rateBps: 100 }).where(eq(offerings.id, offering.id))
+
+    const refused = await send(800)
+    expect(refused.status).toBe(409)
+    expect(((await refused.json()) as ErrorBody).error).toMatchObject({
+      code: 'rate_changed',
+      message:
+        'The rate of this offering changed from 8.00% to 1.00% after you reviewed it. Review the new terms, then buy.',
+    })
+    await expectNothingWritten()
+
+    const res = await send(100)
+    expect(res.status).toBe(201)
+    expect((await readPurchase(t, ((await res.json()) as PurchaseBody).purchase.id)).rateBps).toBe(
+      100,
+    )
   })
 
   test('refuses a closed offering and one whose window has passed', async () => {

@@ -108,10 +108,18 @@ async function runPurchase(
 
 /** The same request always hashes the same, whatever order its fields came in. */
 function hashRequest(request: PurchaseRequest): string {
-  const { offeringId, bankAccountId, amountCents, consent } = request
+  const { offeringId, bankAccountId, amountCents, rateBps, consent } = request
 
   return sha256Hex(
-    JSON.stringify(['POST /purchases', offeringId, bankAccountId, amountCents, consent]),
+    JSON.stringify([
+      'POST /purchases',
+      offeringId,
+      bankAccountId,
+      amountCents,
+      consent,
+      // Left out when not sent, so keys stored before the field existed still match.
+      ...(rateBps === undefined ? [] : [rateBps]),
+    ]),
   )
 }
 

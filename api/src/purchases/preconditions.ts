@@ -1,4 +1,4 @@
-import type { CalendarDate } from '@tenor/db/domain'
+import { type CalendarDate, formatBasisPoints } from '@tenor/db/domain'
 import { bankAccounts, offerings, plaidItems } from '@tenor/db/schema'
 import { and, eq, ne } from 'drizzle-orm'
 import type { SessionUser } from '../context.ts'
@@ -12,6 +12,8 @@ export interface PurchaseRequest {
   offeringId: string
   bankAccountId: string
   amountCents: number
+  /** The rate the investor was shown; a purchase at another is refused. */
+  rateBps?: number
   consent: true
 }
 
@@ -29,6 +31,14 @@ export function isOpenForPurchase(offering: OfferingRow, today: CalendarDate): b
 
 const offeringClosed = () =>
   new ApiError(409, 'offering_closed', 'This offering is not open for purchase.')
+
+/** The rate changed after the investor saw it: they review the new terms before buying. */
+export const rateChanged = (shownBps: number, nowBps: number) =>
+  new ApiError(
+    409,
+    'rate_changed',
+    `The rate of this offering changed from ${formatBasisPoints(shownBps)} to ${formatBasisPoints(nowBps)} after you reviewed it. Review the new terms, then buy.`,
+  )
 
 /**
  * Everything a purchase needs before anything is written, each refused with its own code: a
@@ -58,6 +68,9 @@ export async function checkPurchaseRequest(
   })
   if (!offering) throw new ApiError(422, 'offering_not_found', 'There is no such offering.')
   if (!isOpenForPurchase(offering, today)) throw offeringClosed()
+  if (request.rateBps !== undefined && request.rateBps !== offering.rateBps) {
+    throw rateChanged(request.rateBps, offering.rateBps)
+  }
 
   const problem = checkPurchaseAmount(offering, request.amountCents)
   if (problem) {

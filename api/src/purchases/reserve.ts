@@ -13,7 +13,12 @@ import { outboxStatement } from '../lib/outbox.ts'
 import { achDebitWording, achDebitWordingVersion, type DebitConsent } from './authorization.ts'
 import type { PurchaseDeps } from './deps.ts'
 import { type Buyer, purchaseReceivedEmail } from './notices.ts'
-import { capacityRefusal, type FundingAccount, type PurchaseRequest } from './preconditions.ts'
+import {
+  capacityRefusal,
+  type FundingAccount,
+  type PurchaseRequest,
+  rateChanged,
+} from './preconditions.ts'
 import type { OfferingRow } from './records.ts'
 
 /**
@@ -69,13 +74,22 @@ export async function reservePurchase(
     const capacity = await execute({
       sql: `update offerings set reserved_cents = reserved_cents + ?, updated_at = ?
         where id = ? and status = 'open' and opens_on <= ? and closes_on >= ?
-          and reserved_cents + ? <= capacity_cents`,
-      args: [request.amountCents, now, offering.id, today, today, request.amountCents],
+          and reserved_cents + ? <= capacity_cents and (? is null or rate_bps = ?)`,
+      args: [
+        request.amountCents,
+        now,
+        offering.id,
+        today,
+        today,
+        request.amountCents,
+        request.rateBps ?? null,
+        request.rateBps ?? null,
+      ],
     })
     if (capacity.rowsAffected === 0) {
       // Why it refused, read in the transaction that refused it.
       const { rows } = await execute({
-        sql: 'select status, opens_on, closes_on, capacity_cents, reserved_cents, min_purchase_cents from offerings where id = ?',
+        sql: 'select status, opens_on, closes_on, capacity_cents, reserved_cents, min_purchase_cents, rate_bps from offerings where id = ?',
         args: [offering.id],
       })
       await tx.rollback()
@@ -136,8 +150,13 @@ export async function reservePurchase(
 
     return null
   })
-  if (refusal)
-    throw capacityRefusal(refreshed(offering, refusal.refused), request.amountCents, today)
+  if (refusal) {
+    const current = refreshed(offering, refusal.refused)
+    if (request.rateBps !== undefined && current.rateBps !== request.rateBps) {
+      throw rateChanged(request.rateBps, current.rateBps)
+    }
+    throw capacityRefusal(current, request.amountCents, today)
+  }
   // Committed with this purchase if not before.
   openedOfferings(deps.database).add(offering.id)
 
@@ -156,6 +175,7 @@ function refreshed(offering: OfferingRow, row: Row | undefined): OfferingRow {
     capacityCents: Number(row.capacity_cents),
     reservedCents: Number(row.reserved_cents),
     minPurchaseCents: Number(row.min_purchase_cents),
+    rateBps: Number(row.rate_bps),
   }
 }
 

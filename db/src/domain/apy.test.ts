@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
-import { calculateApy, calculateApyBps, formatApy } from './apy.ts'
+import { calculateApy, calculateApyBps, formatBasisPoints } from './apy.ts'
 import { toCalendarDate as day } from './dates.ts'
 import type { OfferingTerms } from './terms.ts'
 
@@ -98,13 +98,13 @@ describe('calculateApyBps', () => {
   })
 })
 
-describe('formatApy', () => {
+describe('formatBasisPoints', () => {
   test('writes basis points as a percentage with two decimals', () => {
-    expect(formatApy(816)).toBe('8.16%')
-    expect(formatApy(770)).toBe('7.70%')
-    expect(formatApy(5)).toBe('0.05%')
-    expect(formatApy(0)).toBe('0.00%')
-    expect(formatApy(12_345)).toBe('123.45%')
-    expect(() => formatApy(8.5)).toThrow(RangeError)
+    expect(formatBasisPoints(816)).toBe('8.16%')
+    expect(formatBasisPoints(770)).toBe('7.70%')
+    expect(formatBasisPoints(5)).toBe('0.05%')
+    expect(formatBasisPoints(0)).toBe('0.00%')
+    expect(formatBasisPoints(12_345)).toBe('123.45%')
+    expect(() => formatBasisPoints(8.5)).toThrow(RangeError)
   })
 })

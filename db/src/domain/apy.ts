@@ -54,7 +54,7 @@ function computeApy(terms: OfferingTerms, startDate: CalendarDate): Apy {
     days: daysBetween(startDate, maturityDate),
   })
 
-  return { apyBps, apyDisplay: formatApy(apyBps) }
+  return { apyBps, apyDisplay: formatBasisPoints(apyBps) }
 }
 
 /**
@@ -123,14 +123,14 @@ function findFirstPassing(seed: number, passes: (j: number) => boolean): number 
   return passing
 }
 
-/** Formats basis points as a percentage with two decimals: 816 → "8.16%". */
-export function formatApy(apyBps: number): string {
-  if (!Number.isSafeInteger(apyBps) || apyBps < 0) {
-    throw new RangeError(`An APY must be whole, non-negative basis points: ${apyBps}`)
+/** Formats basis points (a rate or an APY) as a percentage with two decimals: 816 → "8.16%". */
+export function formatBasisPoints(bps: number): string {
+  if (!Number.isSafeInteger(bps) || bps < 0) {
+    throw new RangeError(`A rate must be whole, non-negative basis points: ${bps}`)
   }
 
-  const whole = Math.floor(apyBps / 100)
-  const hundredths = String(apyBps % 100).padStart(2, '0')
+  const whole = Math.floor(bps / 100)
+  const hundredths = String(bps % 100).padStart(2, '0')
 
   return `${whole}.${hundredths}%`
 }

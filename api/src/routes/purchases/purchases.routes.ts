@@ -101,6 +101,10 @@ export const createPurchase = createRoute({
         offeringId: z.string().min(1).max(64),
         bankAccountId: z.string().min(1).max(64),
         amountCents: z.number().int().positive().max(100_000_000_000),
+        rateBps: z.number().int().min(0).max(100_000).optional().openapi({
+          description:
+            'The rate the investor was shown, in basis points. If the offering’s rate has changed since, the purchase is refused with 409 `rate_changed` and nothing is written.',
+        }),
         consent: z.literal(true, { error: 'Confirm that you authorize the ACH debit.' }),
       }),
     ),
@@ -112,7 +116,7 @@ export const createPurchase = createRoute({
     402: purchaseErrorResponse('Declined or refused by the bank; no money moved'),
     403: errorResponse('Email not verified, or identity check not approved'),
     409: purchaseErrorResponse(
-      '`sold_out`, `insufficient_capacity`, `offering_closed`, `bank_reconnect_required`, `bank_account_unusable` or `idempotency_key_in_use`',
+      '`sold_out`, `insufficient_capacity`, `offering_closed`, `rate_changed`, `bank_reconnect_required`, `bank_account_unusable` or `idempotency_key_in_use`',
     ),
     422: purchaseErrorResponse(
       'Invalid input, unknown offering or bank account, or `idempotency_key_reused`',

@@ -9,6 +9,8 @@ export interface PurchaseOrder {
   offeringId: string
   bankAccountId: string
   amountCents: number
+  /** The rate the review step showed: the API refuses the purchase if it has changed since. */
+  rateBps: number
 }
 
 /**

@@ -116,7 +116,7 @@ export const actions: Actions = {
     requireUser(event)
 
     const data = await request.formData()
-    const fields = readFields(data, ['idempotencyKey', 'amountCents', 'bankAccountId'])
+    const fields = readFields(data, ['idempotencyKey', 'amountCents', 'bankAccountId', 'rateBps'])
     if (data.get('consent') !== 'yes') {
       return rejectForm(400, {
         form: 'confirm',
@@ -126,7 +126,13 @@ export const actions: Actions = {
     const amountCents = /^[1-9][0-9]{0,11}$/.test(fields.amountCents)
       ? Number(fields.amountCents)
       : null
-    if (!fields.idempotencyKey || !fields.bankAccountId || amountCents === null) {
+    const rateBps = /^[0-9]{1,6}$/.test(fields.rateBps) ? Number(fields.rateBps) : null
+    if (
+      !fields.idempotencyKey ||
+      !fields.bankAccountId ||
+      amountCents === null ||
+      rateBps === null
+    ) {
       return rejectForm(400, { form: 'confirm', message: 'Review your purchase again, then buy.' })
     }
 
@@ -137,6 +143,7 @@ export const actions: Actions = {
       offeringId: offering.id,
       bankAccountId: fields.bankAccountId,
       amountCents,
+      rateBps,
     })
     if (outcome.kind === 'bought') {
       locals.log.info('purchase made', { purchaseId: outcome.purchaseId })
