@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { reconcileStalePurchases } from '@tenor/api/purchases/reconcile'
 import { purchases } from '@tenor/db/schema'
+import { repayCancelledOfferings } from '@tenor/workers/jobs/cancelled-offerings'
 import { eq } from 'drizzle-orm'
 import {
   buyActiveNote,
@@ -99,6 +101,34 @@ describe('refunds need a second administrator', () => {
     expect(await settleSentPayouts(t)).toBe(1)
     expect((await readPurchase(t, settled.id)).state).toBe('paid')
     expect((await readOffering(t, offering.id)).reservedCents).toBe(100_000)
+    await expectLedgerClean(t)
+  })
+
+  test('a debit that became pending after the offering was cancelled is cancelled by the worker', async () => {
+    const offering = await addOffering(t)
+    const bob = await addBuyer(t, 'bob@example.com')
+    // Plaid does not answer: the purchase is still confirming when the offering is cancelled.
+    t.plaid.injectFault({ path: '/transfer/create', mode: 'error500', times: 10 })
+    const res = await buy(t, bob, { offeringId: offering.id, amountCents: 50_000 })
+    expect(res.status).toBe(202)
+    const { purchase } = (await res.json()) as { purchase: { id: string } }
+
+    const asked = await t.request(`/admin/offerings/${offering.id}/cancel`, {
+      json: { reason: 'The series did not fund.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    expect((await approve(approvalId)).result).toContain('0 pending debits cancelled')
+
+    // Plaid answers again; reconciliation makes the debit, then the worker cancels it.
+    t.plaid.clearFaults()
+    t.clock.advance(5 * 60 * 1000)
+    await reconcileStalePurchases(t.deps)
+    expect((await readPurchase(t, purchase.id)).state).toBe('pending')
+    const run = await runWorkerJob(t, repayCancelledOfferings)
+    expect(run.counts).toMatchObject({ debitsCancelled: 1, debitsNotCancelled: 0 })
+    expect((await readPurchase(t, purchase.id)).state).toBe('cancelled')
+    expect((await readOffering(t, offering.id)).reservedCents).toBe(0)
     await expectLedgerClean(t)
   })
 

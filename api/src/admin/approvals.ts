@@ -206,19 +206,47 @@ async function cancelOffering(
   })
   if (!cancelled) return 'not applied: the offering is no longer open or closed'
 
-  const pending = await deps.database.db
-    .select()
-    .from(purchases)
-    .where(and(eq(purchases.offeringId, approval.targetId), eq(purchases.state, 'pending')))
-  let cancelledDebits = 0
-  for (const purchase of pending) {
-    const done = await cancelPendingPurchase(deps, purchase, 'offering cancelled').catch(
-      () => false,
-    )
-    if (done) cancelledDebits++
-  }
+  const { cancelled: cancelledDebits } = await cancelPendingDebits(deps, approval.targetId)
   const repaid = await refundCancelledOfferings(deps, approval.targetId)
   return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to be repaid`
+}
+
+/**
+ * Cancels at Plaid the debits still pending of cancelled offerings (one, or all), so no investor
+ * pays for a note that will not be. The worker runs it again and again: a purchase still
+ * confirming with Plaid when the offering was cancelled, or a cancel Plaid failed to answer, is
+ * cancelled on a later run; a debit already on its way settles and is repaid.
+ */
+export async function cancelPendingDebits(
+  deps: AppDeps,
+  offeringId?: string,
+): Promise<{ cancelled: number; notCancelled: number }> {
+  const pending = await deps.database.db
+    .select({ id: purchases.id, transferId: purchases.transferId })
+    .from(purchases)
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .where(
+      and(
+        eq(offerings.status, 'cancelled'),
+        eq(purchases.state, 'pending'),
+        offeringId ? eq(offerings.id, offeringId) : undefined,
+      ),
+    )
+  const counts = { cancelled: 0, notCancelled: 0 }
+  for (const purchase of pending) {
+    const done = await cancelPendingPurchase(deps, purchase, 'offering cancelled').catch(
+      (error: unknown) => {
+        deps.log.warn('could not cancel a debit of a cancelled offering', {
+          purchaseId: purchase.id,
+          error,
+        })
+        return false
+      },
+    )
+    if (done) counts.cancelled++
+    else counts.notCancelled++
+  }
+  return counts
 }
 
 /**
