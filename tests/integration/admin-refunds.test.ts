@@ -104,6 +104,25 @@ describe('refunds need a second administrator', () => {
     await expectLedgerClean(t)
   })
 
+  test('refunding a purchase whose debit is still pending cancels it, and the trail says so', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const { purchase } = (await res.json()) as { purchase: { id: string } }
+
+    const asked = await t.request(`/admin/purchases/${purchase.id}/refund`, {
+      json: { reason: 'Bought twice by mistake.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    expect((await approve(approvalId)).result).toBe('debit cancelled before it went out')
+    expect((await readPurchase(t, purchase.id)).state).toBe('cancelled')
+    const audit = await t.request(`/admin/audit?targetId=${purchase.id}`, { token: checker.token })
+    const { events } = (await audit.json()) as { events: { action: string }[] }
+    expect(events.map((e) => e.action)).toContain('purchase.refunded')
+    await expectLedgerClean(t)
+  })
+
   test('a debit that became pending after the offering was cancelled is cancelled by the worker', async () => {
     const offering = await addOffering(t)
     const bob = await addBuyer(t, 'bob@example.com')

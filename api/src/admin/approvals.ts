@@ -297,9 +297,19 @@ async function refundPurchase(
     const cancelled = await cancelPendingPurchase(deps, purchase, 'refunded by Tenor').catch(
       () => false,
     )
-    return cancelled
-      ? 'debit cancelled before it went out'
-      : 'not applied: the debit is already on its way; ask again once it settles'
+    if (!cancelled) return 'not applied: the debit is already on its way; ask again once it settles'
+    await deps.database.write((tx) =>
+      recordAudit(tx, {
+        adminId,
+        action: 'purchase.refunded',
+        targetType: 'purchase',
+        targetId: purchase.id,
+        before: { state: 'pending' },
+        after: { state: 'cancelled' },
+        at: deps.clock.now(),
+      }),
+    )
+    return 'debit cancelled before it went out'
   }
   if (purchase.state !== 'active') return `not applied: the purchase is ${purchase.state}`
 
