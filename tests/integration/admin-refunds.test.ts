@@ -62,6 +62,11 @@ describe('refunds need a second administrator', () => {
     expect((await readPurchase(t, note.id)).state).toBe('active')
 
     expect((await approve(approvalId)).result).toContain('repay today')
+    const listed = await t.request('/admin/approvals?state=executed', { token: checker.token })
+    const { approvals } = (await listed.json()) as {
+      approvals: { id: string; decidedAt: string; executedAt: string | null }[]
+    }
+    expect(approvals.find((a) => a.id === approvalId)?.executedAt).toBe(t.clock.now().toISOString())
     await runWorkerJob(t)
     await runWorkerJob(t)
     const payout = await readPayout(t, note.id)

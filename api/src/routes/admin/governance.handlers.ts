@@ -24,7 +24,7 @@ export function createGovernanceHandlers(deps: AppDeps) {
           ...row,
           requestedAt: row.requestedAt.toISOString(),
           decidedAt: iso(row.decidedAt),
-          executedAt: undefined,
+          executedAt: iso(row.executedAt),
         })),
       },
       200,

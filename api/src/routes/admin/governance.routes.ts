@@ -20,6 +20,10 @@ const approval = z
     requestedAt: z.string(),
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
+    executedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When an approved request was carried out; null until then' }),
     result: z.string().nullable(),
   })
   .openapi('Approval')
