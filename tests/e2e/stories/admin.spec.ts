@@ -117,6 +117,42 @@ test('an admin asks to cancel an offering and a second admin approves it', async
   }
 })
 
+test('making an administrator waits for a second one to approve it', async ({ browser }) => {
+  const future = await createInvestor('Future Colleague')
+  const admin = await openAdminWindow(browser)
+  try {
+    await admin.page.goto(`/admin/users?query=${encodeURIComponent(future.email)}`)
+    await admin.page.getByRole('link', { name: 'Future Colleague' }).click()
+    await admin.page.getByRole('button', { name: 'Make administrator' }).click()
+    await expect(
+      admin.page.getByText('Requested. Another administrator must approve it'),
+    ).toBeVisible()
+    // Until then they are an investor still.
+    await expect(admin.page.getByRole('button', { name: 'Make administrator' })).toBeVisible()
+  } finally {
+    await admin.close()
+  }
+
+  const secondContext = await browser.newContext()
+  try {
+    const token = await createSecondAdmin(await createInvestor('Second Admin'))
+    await secondContext.addCookies([
+      { name: 'tenor_session', value: token, url: e2eUrls.web, httpOnly: true, sameSite: 'Lax' },
+    ])
+    const second = await secondContext.newPage()
+    await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
+    const request = second.getByRole('listitem').filter({ hasText: future.email })
+    await expect(request).toContainText('Make an account an administrator')
+    await request.getByRole('button', { name: 'Approve and carry out' }).click()
+    await expect(request).toHaveCount(0)
+    await second.goto(`/admin/users?query=${encodeURIComponent(future.email)}`)
+    await second.getByRole('link', { name: 'Future Colleague' }).click()
+    await expect(second.getByRole('button', { name: 'Revoke admin role' })).toBeVisible()
+  } finally {
+    await secondContext.close()
+  }
+})
+
 test('an admin without two-factor is asked to turn it on before the console opens', async ({
   browser,
 }) => {
