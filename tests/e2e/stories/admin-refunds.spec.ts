@@ -1,10 +1,8 @@
 import type { Browser, Page } from '@playwright/test'
-import { e2eUrls } from '../ports.ts'
-import { createDraft, createSecondAdmin, openAdminWindow } from './support/admin.ts'
+import { createDraft, openAdminWindow, openSecondAdminWindow } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { moveClock, resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
-import { createInvestor } from './support/investors.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
 
 // Buying needs an approved identity check: the fixture sends one and the demo admin approves it.
@@ -42,20 +40,15 @@ async function buyAndSettle(page: Page, slug: string): Promise<string> {
 
 /** A second administrator approves the waiting request whose card mentions `text`. */
 async function approveAsSecondAdmin(browser: Browser, text: string): Promise<void> {
-  const context = await browser.newContext()
+  const { page: second, close } = await openSecondAdminWindow(browser)
   try {
-    const token = await createSecondAdmin(await createInvestor('Second Admin'))
-    await context.addCookies([
-      { name: 'tenor_session', value: token, url: e2eUrls.web, httpOnly: true, sameSite: 'Lax' },
-    ])
-    const second = await context.newPage()
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: text })
     await request.getByRole('button', { name: 'Approve and carry out' }).click()
     await expect(request).toHaveCount(0)
     await expect(second.getByRole('status')).toContainText('Decided')
   } finally {
-    await context.close()
+    await close()
   }
 }
 

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { e2eUrls } from '../ports.ts'
-import { createDraft, createSecondAdmin, grantAdminRole, openAdminWindow } from './support/admin.ts'
+import {
+  createDraft,
+  grantAdminRole,
+  openAdminWindow,
+  openSecondAdminWindow,
+} from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { expect, test } from './support/fixtures.ts'
 import { createInvestor } from './support/investors.ts'
@@ -94,13 +99,8 @@ test('an admin asks to cancel an offering and a second admin approves it', async
     await admin.close()
   }
 
-  const secondContext = await browser.newContext()
+  const { page: second, close } = await openSecondAdminWindow(browser)
   try {
-    const token = await createSecondAdmin(await createInvestor('Second Admin'))
-    await secondContext.addCookies([
-      { name: 'tenor_session', value: token, url: e2eUrls.web, httpOnly: true, sameSite: 'Lax' },
-    ])
-    const second = await secondContext.newPage()
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: 'Story Unfunded Note' })
     await expect(request).toContainText('Not enough investors before the closing date.')
@@ -113,7 +113,7 @@ test('an admin asks to cancel an offering and a second admin approves it', async
     const row = second.getByRole('row').filter({ hasText: 'Story Unfunded Note' })
     await expect(row).toContainText('Cancelled')
   } finally {
-    await secondContext.close()
+    await close()
   }
 })
 
@@ -133,13 +133,8 @@ test('making an administrator waits for a second one to approve it', async ({ br
     await admin.close()
   }
 
-  const secondContext = await browser.newContext()
+  const { page: second, close } = await openSecondAdminWindow(browser)
   try {
-    const token = await createSecondAdmin(await createInvestor('Second Admin'))
-    await secondContext.addCookies([
-      { name: 'tenor_session', value: token, url: e2eUrls.web, httpOnly: true, sameSite: 'Lax' },
-    ])
-    const second = await secondContext.newPage()
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: future.email })
     await expect(request).toContainText('Make an account an administrator')
@@ -149,7 +144,7 @@ test('making an administrator waits for a second one to approve it', async ({ br
     await second.getByRole('link', { name: 'Future Colleague' }).click()
     await expect(second.getByRole('button', { name: 'Revoke admin role' })).toBeVisible()
   } finally {
-    await secondContext.close()
+    await close()
   }
 })
 

@@ -5,7 +5,7 @@ import { type Browser, expect, type Page } from '@playwright/test'
 import { demoAccounts } from '../../../../api/src/cli/demo.ts'
 import { currentTotpCode } from '../../../../api/src/lib/totp.ts'
 import { e2ePaths, e2eStateDir, e2eUrls } from '../../ports.ts'
-import type { Investor } from './investors.ts'
+import { createInvestor, type Investor } from './investors.ts'
 
 const { admin } = demoAccounts
 const stepMs = 30_000
@@ -115,6 +115,21 @@ export async function createSecondAdmin(investor: Investor): Promise<string> {
   const code = currentTotpCode(setup.secret, new Date())
   await postJson('/me/two-factor/enable', investor.sessionToken, { code })
   return investor.sessionToken
+}
+
+/**
+ * A second administrator, as approvals need, in a browser window of their own: a new investor
+ * made an administrator, with two-factor on.
+ */
+export async function openSecondAdminWindow(
+  browser: Browser,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext()
+  const token = await createSecondAdmin(await createInvestor('Second Admin'))
+  await context.addCookies([
+    { name: 'tenor_session', value: token, url: e2eUrls.web, httpOnly: true, sameSite: 'Lax' },
+  ])
+  return { page: await context.newPage(), close: () => context.close() }
 }
 
 /**
