@@ -241,6 +241,41 @@ describe('forgot and reset password', () => {
     expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('password_changed')
   })
 
+  test('a new password voids every link mailed before it, an email change included', async () => {
+    await registerAndVerify()
+    const { body } = await login()
+    // Someone with the session asks to move the account to their own address…
+    await t.request('/me/email', {
+      method: 'POST',
+      json: { newEmail: 'mallory@example.com', password },
+      token: body.token,
+    })
+    const [change] = await t.mailbox('mallory@example.com')
+    // …and two reset links go out; the owner uses the second.
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    t.clock.advance(60_000)
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    const resets = (await t.mailbox('ada@example.com')).filter((m) => m.kind === 'password_reset')
+    expect(resets).toHaveLength(2)
+    const [newest, oldest] = resets.map((m) => tokenFromEmail(m.text))
+    const reset = await t.request('/auth/reset-password', {
+      json: { token: newest, password: 'an entirely different passphrase 7' },
+    })
+    expect(reset.status).toBe(200)
+
+    const older = await t.request('/auth/reset-password', {
+      json: { token: oldest, password: 'yet another passphrase entirely' },
+    })
+    expect(older.status).toBe(400)
+    const moved = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(change?.text ?? '') },
+    })
+    expect(moved.status).toBe(400)
+    expect((await login('ada@example.com', 'an entirely different passphrase 7')).res.status).toBe(
+      200,
+    )
+  })
+
   test('refuses a reset token older than an hour', async () => {
     await registerAndVerify()
     await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
@@ -271,11 +306,20 @@ describe('two-factor', () => {
     const { body } = await login()
     const setup = await t.request('/me/two-factor/setup', { json: {}, token: body.token })
     const { secret } = (await setup.json()) as { secret: string }
+    const other = await login()
+    const wrongPassword = await t.request('/me/two-factor/enable', {
+      json: { code: currentTotpCode(secret, t.clock.now()), password: 'not the password at all' },
+      token: body.token,
+    })
+    expect(wrongPassword.status).toBe(400)
     const enable = await t.request('/me/two-factor/enable', {
-      json: { code: currentTotpCode(secret, t.clock.now()) },
+      json: { code: currentTotpCode(secret, t.clock.now()), password },
       token: body.token,
     })
     expect(enable.status).toBe(200)
+    // A session opened before two-factor never gave a code: it ends.
+    expect((await t.request('/me', { token: other.body.token })).status).toBe(401)
+    expect((await t.request('/me', { token: body.token })).status).toBe(200)
 
     t.clock.advance(60_000)
     const next = await login()

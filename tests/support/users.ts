@@ -37,7 +37,10 @@ export async function turnOnTwoFactor(t: TestApp, token: string): Promise<string
   const setup = await t.request('/me/two-factor/setup', { json: {}, token })
   const { secret } = (await setup.json()) as { secret: string }
   const code = currentTotpCode(secret, t.clock.now())
-  const enabled = await t.request('/me/two-factor/enable', { json: { code }, token })
+  const enabled = await t.request('/me/two-factor/enable', {
+    json: { code, password: testPassword },
+    token,
+  })
   if (enabled.status !== 200) throw new Error(`two-factor not enabled: ${enabled.status}`)
   return secret
 }

@@ -65,3 +65,15 @@ export async function consumeUserToken(tx: Tx, id: string, now: Date): Promise<b
     .where(and(eq(userTokens.id, id), isNull(userTokens.usedAt)))
   return result.rowsAffected === 1
 }
+
+/**
+ * Voids every emailed link of a user still outstanding, as a new password is set: a reset or
+ * email-change link mailed before it (perhaps to someone who had the account then) must not
+ * outlive the password that was current when it was sent.
+ */
+export async function voidUserTokens(tx: Tx, userId: string, now: Date): Promise<void> {
+  await tx
+    .update(userTokens)
+    .set({ usedAt: now })
+    .where(and(eq(userTokens.userId, userId), isNull(userTokens.usedAt)))
+}

@@ -21,7 +21,12 @@ import {
   toSessionUser,
 } from '../../lib/sessions.ts'
 import { matchTotpStep } from '../../lib/totp.ts'
-import { consumeUserToken, findUserToken, issueUserToken } from '../../lib/user-tokens.ts'
+import {
+  consumeUserToken,
+  findUserToken,
+  issueUserToken,
+  voidUserTokens,
+} from '../../lib/user-tokens.ts'
 import { forgetSignInFailures } from '../../middleware/rate-limit.ts'
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts'
 import { namesOfBanksToReconnect } from '../../plaid/banks.ts'
@@ -335,6 +340,7 @@ export function createAuthHandlers(deps: AppDeps) {
     const passwordHash = await hashPassword(input.password)
     const changed = await database.write(async (tx) => {
       if (!(await consumeUserToken(tx, found.id, now))) return false
+      await voidUserTokens(tx, user.id, now)
       await tx
         .update(users)
         .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, updatedAt: now })

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { sessions, users } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { and, eq, isNull, ne } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { decrypt, encrypt } from '../../lib/crypto.ts'
 import { ApiError } from '../../lib/errors.ts'
@@ -10,6 +10,12 @@ import type * as routes from './me.routes.ts'
 
 const wrongCode = () =>
   new ApiError(400, 'invalid_code', 'That code is not right. Codes change every 30 seconds.')
+const wrongPasswordOrCode = () =>
+  new ApiError(
+    400,
+    'invalid_code',
+    'The password or the code is not right. Codes change every 30 seconds.',
+  )
 
 export function createMeHandlers(deps: AppDeps) {
   // Sessions, codes and emailed links run on real time (see AppDeps.wallClock).
@@ -39,7 +45,7 @@ export function createMeHandlers(deps: AppDeps) {
   }
 
   const enableTwoFactor: RouteHandler<typeof routes.enableTwoFactor, AuthedEnv> = async (c) => {
-    const { code } = c.req.valid('json')
+    const { code, password } = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
     if (user.totpEnabledAt || !user.totpSecret) {
       throw new ApiError(400, 'two_factor_not_started', 'Start two-factor setup first.')
@@ -50,17 +56,26 @@ export function createMeHandlers(deps: AppDeps) {
       code,
       now,
     )
-    if (step === null) throw wrongCode()
+    // The password too: a stolen session alone must not lock the owner out behind a stranger's
+    // authenticator.
+    const passwordOk = await verifyPassword(password, user.passwordHash)
+    if (!passwordOk || step === null) throw wrongPasswordOrCode()
 
+    const sessionId = c.get('session').id
     await database.write(async (tx) => {
       await tx
         .update(users)
         .set({ totpEnabledAt: now, totpLastStep: step, updatedAt: now })
         .where(eq(users.id, user.id))
+      await tx.update(sessions).set({ twoFactorVerified: true }).where(eq(sessions.id, sessionId))
+      // Sessions opened without a code would otherwise pass for verified ones (an admin's among
+      // them); they end, and sign in again with a code.
       await tx
         .update(sessions)
-        .set({ twoFactorVerified: true })
-        .where(eq(sessions.id, c.get('session').id))
+        .set({ revokedAt: now })
+        .where(
+          and(eq(sessions.userId, user.id), ne(sessions.id, sessionId), isNull(sessions.revokedAt)),
+        )
     })
     return c.json({ message: 'Two-factor authentication is on.' }, 200)
   }

@@ -33,11 +33,12 @@ export const enableTwoFactor = createRoute({
   method: 'post',
   path: '/two-factor/enable',
   tags,
-  summary: 'Confirm the first code and turn two-factor on',
-  request: { body: jsonBody(z.strictObject({ code: totpCode })) },
+  summary:
+    'Confirm the password and the first code, and turn two-factor on; every other session ends',
+  request: { body: jsonBody(z.strictObject({ password, code: totpCode })) },
   responses: {
     200: jsonResponse(message, 'Two-factor is on'),
-    400: errorResponse('Wrong code, or setup was not started'),
+    400: errorResponse('Wrong password or code, or setup was not started'),
     401: signedOut,
     422: errorResponse('Invalid input'),
   },

@@ -12,7 +12,7 @@ import {
   verifyPassword,
 } from '../../lib/passwords.ts'
 import { revokeSession, revokeUserSessions } from '../../lib/sessions.ts'
-import { issueUserToken } from '../../lib/user-tokens.ts'
+import { issueUserToken, voidUserTokens } from '../../lib/user-tokens.ts'
 import type * as routes from './me.routes.ts'
 
 const wrongPassword = () => new ApiError(400, 'wrong_password', 'That password is not right.')
@@ -43,6 +43,7 @@ export function createSettingsHandlers(deps: AppDeps) {
     const now = clock.now()
     await database.write(async (tx) => {
       await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id))
+      await voidUserTokens(tx, user.id, now)
       await enqueueEmail(
         tx,
         {

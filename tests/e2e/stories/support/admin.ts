@@ -113,7 +113,10 @@ export async function createSecondAdmin(investor: Investor): Promise<string> {
     secret: string
   }
   const code = currentTotpCode(setup.secret, new Date())
-  await postJson('/me/two-factor/enable', investor.sessionToken, { code })
+  await postJson('/me/two-factor/enable', investor.sessionToken, {
+    code,
+    password: investor.password,
+  })
   return investor.sessionToken
 }
 

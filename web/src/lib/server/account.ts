@@ -25,8 +25,9 @@ export async function listSessions(api: ApiClient): Promise<AccountSession[]> {
 
 /** Ends one of the user's sessions; a 404 means it had already ended. */
 export async function revokeSession(api: ApiClient, sessionId: string): Promise<Refusable<null>> {
+  // The id comes from a form; the typed client puts params into the path as they are.
   const response = await api.me.sessions[':sessionId'].revoke.$post({
-    param: { sessionId },
+    param: { sessionId: encodeURIComponent(sessionId) },
     json: {},
   })
   if (response.status === 200) return { ok: true, value: null }

@@ -23,7 +23,8 @@ export async function decideApproval(
   decision: 'approve' | 'reject',
 ): Promise<AdminOutcome<{ state: string; result: string }>> {
   const approval = api.admin.approvals[':approvalId']
-  const request = { param: { approvalId }, json: {} }
+  // The id comes from a form; the typed client puts params into the path as they are.
+  const request = { param: { approvalId: encodeURIComponent(approvalId) }, json: {} }
   const response =
     decision === 'approve'
       ? await approval.approve.$post(request)

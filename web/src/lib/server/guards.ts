@@ -36,5 +36,7 @@ export function safeNextPath(value: string | null | undefined, fallback = '/port
   } catch {
     return fallback
   }
-  return url.origin === base ? url.pathname + url.search : fallback
+  const path = url.pathname + url.search
+  // `/.//evil.example` parses to the path `//evil.example`, which a browser reads as a host.
+  return url.origin === base && !path.startsWith('//') ? path : fallback
 }

@@ -12,7 +12,9 @@ export function sessionCookieName(): string {
 }
 
 export function readSessionToken(cookies: Cookies): string | null {
-  return cookies.get(sessionCookieName()) || null
+  const token = cookies.get(sessionCookieName())
+  // Tokens are base64url. Anything else cannot be one, and could not even travel in a header.
+  return token && /^[A-Za-z0-9_-]{1,200}$/.test(token) ? token : null
 }
 
 export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date): void {

@@ -52,11 +52,13 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const input = readFields(await request.formData(), ['code', 'secret', 'otpauthUri'])
+    const input = readFields(await request.formData(), ['code', 'password', 'secret', 'otpauthUri'])
     const setup: PendingSetup = { secret: input.secret, otpauthUri: input.otpauthUri }
     const code = input.code.replace(/\s+/g, '')
 
-    const response = await locals.api.me['two-factor'].enable.$post({ json: { code } })
+    const response = await locals.api.me['two-factor'].enable.$post({
+      json: { code, password: input.password },
+    })
     if (response.status === 200) return { form: 'enable', enabled: true }
 
     const problem = await readProblem(response)
@@ -64,16 +66,15 @@ export const actions: Actions = {
       return rejectForm(400, { form: 'setup', message: 'Setup timed out. Start again.' })
     }
     if (problem.status === 400 || problem.status === 422) {
-      const message = problem.issues[0]?.message ?? problem.message
-      const failure: FormFailure = {
-        form: 'enable',
-        message: null,
-        errors: { code: message },
-        values: {},
-      }
+      // A wrong password or code is one answer, not told apart; a missing field is its own.
+      const errors =
+        problem.status === 422
+          ? Object.fromEntries(problem.issues.map((issue) => [issue.path, issue.message]))
+          : { code: problem.message }
+      const failure: FormFailure = { form: 'enable', message: null, errors, values: {} }
       return fail(problem.status, { ...failure, setup })
     }
-    return rejectWithProblem(problem, 'enable', ['code'])
+    return rejectWithProblem(problem, 'enable', ['code', 'password'])
   },
 
   disableTwoFactor: async (event) => {
