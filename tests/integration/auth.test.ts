@@ -5,6 +5,7 @@ import type { Key } from '@tenor/db/env'
 import { sessions, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
+import { turnOnTwoFactor } from '../support/users.ts'
 
 const password = 'a long and unusual passphrase 42'
 let t: TestApp
@@ -167,6 +168,14 @@ describe('POST /auth/login', () => {
     expect((await login()).res.status).toBe(200)
   })
 
+  test('counts guesses sent in parallel, each of them', async () => {
+    await registerAndVerify()
+    await Promise.all(
+      Array.from({ length: 12 }, () => login('ada@example.com', 'wrong passphrase number one')),
+    )
+    expect((await login()).res.status).toBe(401)
+  })
+
   test('expires a session after two idle hours', async () => {
     await registerAndVerify()
     const { body } = await login()
@@ -301,6 +310,33 @@ describe('forgot and reset password', () => {
 })
 
 describe('two-factor', () => {
+  test('wrong codes pause sign-in like wrong passwords, and the right password does not clear them', async () => {
+    await registerAndVerify()
+    const { body } = await login()
+    await turnOnTwoFactor(t, body.token)
+    const stored = async () =>
+      t.db.database.db.query.users.findFirst({ where: eq(users.email, 'ada@example.com') })
+    const guessFive = async () => {
+      const pending = await login()
+      for (let i = 0; i < 5; i++) {
+        await t.request('/auth/login/two-factor', {
+          json: { code: '000000' },
+          token: pending.body.token,
+        })
+      }
+    }
+
+    await guessFive()
+    // Past the code step's rate window, signing in again with the right password keeps the
+    // five wrong codes counted…
+    t.clock.advance(16 * 60 * 1000)
+    await login()
+    expect((await stored())?.failedLoginCount).toBe(5)
+    // …so the tenth pauses sign-in, codes included.
+    await guessFive()
+    expect((await stored())?.lockedUntil?.getTime()).toBeGreaterThan(t.clock.now().getTime())
+  })
+
   test('once on, a new session must pass the code step before anything else', async () => {
     await registerAndVerify()
     const { body } = await login()

@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
 import { sessions as sessionsTable, users } from '@tenor/db/schema'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { AppDeps, AppEnv, AuthedEnv } from '../../context.ts'
 import { decrypt } from '../../lib/crypto.ts'
 import * as emails from '../../lib/emails.ts'
@@ -206,7 +206,7 @@ export function createAuthHandlers(deps: AppDeps) {
     const correct = await verifyPassword(input.password, user.passwordHash)
     const locked = user.lockedUntil !== null && user.lockedUntil > now
     if (!correct || locked || user.status !== 'active') {
-      if (!correct && !locked) await recordFailure(user.id, user.failedLoginCount, now)
+      if (!correct && !locked) await recordFailure(user.id, now)
       c.get('log').info('login failed', {
         userId: user.id,
         reason: locked ? 'locked' : user.status !== 'active' ? 'disabled' : 'wrong password',
@@ -217,12 +217,16 @@ export function createAuthHandlers(deps: AppDeps) {
     // A session presented at login is replaced, never upgraded: the token always changes.
     const previous = c.get('session')
     if (previous) await revokeSession(database, previous.id, now)
-    await database.db
-      .update(users)
-      .set({ failedLoginCount: 0, lockedUntil: null })
-      .where(eq(users.id, user.id))
-
     const twoFactorRequired = user.totpEnabledAt !== null
+    // With two-factor on, failures (wrong codes among them) count until the code step passes: a
+    // right password alone must not wipe the count of guessed codes.
+    if (!twoFactorRequired) {
+      await database.db
+        .update(users)
+        .set({ failedLoginCount: 0, lockedUntil: null })
+        .where(eq(users.id, user.id))
+    }
+
     const created = await createSession(database, env.sessionKeys, {
       userId: user.id,
       twoFactorVerified: !twoFactorRequired,
@@ -242,14 +246,17 @@ export function createAuthHandlers(deps: AppDeps) {
     )
   }
 
-  async function recordFailure(userId: string, failures: number, now: Date) {
-    const count = failures + 1
-    const lock = count >= lockoutThreshold
+  /**
+   * Counts a failed sign-in in one statement, on the count as stored (not as this request read
+   * it), so guesses sent in parallel are each counted and the tenth still pauses the account.
+   */
+  async function recordFailure(userId: string, now: Date) {
+    const reached = sql`${users.failedLoginCount} + 1 >= ${lockoutThreshold}`
     await database.db
       .update(users)
       .set({
-        failedLoginCount: lock ? 0 : count,
-        lockedUntil: lock ? new Date(now.getTime() + lockoutMs) : null,
+        failedLoginCount: sql`case when ${reached} then 0 else ${users.failedLoginCount} + 1 end`,
+        lockedUntil: sql`case when ${reached} then ${now.getTime() + lockoutMs} else ${users.lockedUntil} end`,
       })
       .where(eq(users.id, userId))
   }
@@ -265,9 +272,11 @@ export function createAuthHandlers(deps: AppDeps) {
       throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on for this account.')
     }
     const secret = decrypt(user.totpSecret, env.encryptionKeys, `totp:${user.id}`)
-    const step = matchTotpStep(secret, code, now)
+    // Paused after ten failures (wrong passwords and codes alike): no code is even tried.
+    const locked = user.lockedUntil !== null && user.lockedUntil > now
+    const step = locked ? null : matchTotpStep(secret, code, now)
     if (step === null || step <= (user.totpLastStep ?? -1)) {
-      await recordFailure(user.id, user.failedLoginCount, now)
+      if (!locked) await recordFailure(user.id, now)
       throw new ApiError(
         400,
         'invalid_code',
@@ -277,7 +286,7 @@ export function createAuthHandlers(deps: AppDeps) {
     await database.write(async (tx) => {
       await tx
         .update(users)
-        .set({ totpLastStep: step, failedLoginCount: 0 })
+        .set({ totpLastStep: step, failedLoginCount: 0, lockedUntil: null })
         .where(eq(users.id, user.id))
       await tx
         .update(sessionsTable)
