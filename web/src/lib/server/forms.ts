@@ -1,4 +1,4 @@
-import { type ActionFailure, fail } from '@sveltejs/kit'
+import { type ActionFailure, error, fail } from '@sveltejs/kit'
 import { type ApiProblem, unexpected } from './api.ts'
 
 /**
@@ -13,7 +13,13 @@ export interface FormFailure {
   values: Record<string, string>
 }
 
-/** Reads the named fields as strings; a missing field or a file reads as empty. */
+// Longer than any field of any form here (the longest, a reason, takes 2,000 characters).
+const maxFieldLength = 10_000
+
+/**
+ * Reads the named fields as strings; a missing field or a file reads as empty. A field no form
+ * of ours could send is refused as too large (413), before anything is asked of the API.
+ */
 export function readFields<F extends string>(
   data: FormData,
   names: readonly F[],
@@ -22,6 +28,7 @@ export function readFields<F extends string>(
   for (const name of names) {
     const value = data.get(name)
     fields[name] = typeof value === 'string' ? value : ''
+    if (fields[name].length > maxFieldLength) error(413, 'That is more than this form takes.')
   }
   return fields
 }
