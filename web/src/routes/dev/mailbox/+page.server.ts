@@ -6,6 +6,7 @@ import type { PageServerLoad } from './$types'
 export const load: PageServerLoad = async ({ locals, url }) => {
   if (!hasDevTools(getEnv())) error(404, 'Not found')
 
-  const to = url.searchParams.get('to')?.trim() ?? ''
+  // An address is at most 254 characters; anything longer can match no mailbox.
+  const to = (url.searchParams.get('to')?.trim() ?? '').slice(0, 254)
   return { to, messages: await listMailbox(locals.requestId, to) }
 }
