@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
 import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
-import { safeNextPath } from '#lib/server/guards.ts'
+import { safeNextPath } from '#lib/server/next-path.ts'
 import { deleteSessionCookie, setSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
 

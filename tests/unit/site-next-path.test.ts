@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { safeNextPath } from '../../web/src/lib/server/guards.ts'
+import { safeNextPath } from '../../web/src/lib/server/next-path.ts'
 
 describe('where to go after signing in', () => {
   test('a path on this site, kept with its query', () => {
