@@ -404,11 +404,13 @@ export const repaymentHoldDays = 7
  * interest stops at the end of the term however late the note is repaid.
  */
 export function repaymentDate(
-  purchase: Pick<PurchaseRow, 'settledOn' | 'maturityDate'>,
+  purchase: Pick<PurchaseRow, 'settledOn' | 'maturityDate' | 'rolledFromPurchaseId'>,
   today: CalendarDate,
 ): CalendarDate | null {
   if (!purchase.settledOn || !purchase.maturityDate) return null
-  const safe = addDays(toCalendarDate(purchase.settledOn), repaymentHoldDays)
+  // A note bought by rolling another over was paid by no new debit: nothing can come back.
+  const hold = purchase.rolledFromPurchaseId ? 0 : repaymentHoldDays
+  const safe = addDays(toCalendarDate(purchase.settledOn), hold)
   const wanted = compareDates(today, safe) > 0 ? today : safe
   return minDate(wanted, toCalendarDate(purchase.maturityDate))
 }
