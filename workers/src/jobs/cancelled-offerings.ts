@@ -1,4 +1,4 @@
-import { cancelPendingDebits, refundCancelledOfferings } from '@tenor/api/admin/approvals'
+import { cancelPendingDebits, refundCancelledOfferings } from '@tenor/api/admin/repayments'
 import type { Job } from '../job.ts'
 
 /**

@@ -1,0 +1,176 @@
+import { newId, type Tx } from '@tenor/db'
+import {
+  addDays,
+  businessDateOf,
+  type CalendarDate,
+  compareDates,
+  minDate,
+  toCalendarDate,
+} from '@tenor/db/domain'
+import { offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { and, eq, inArray } from 'drizzle-orm'
+import type { AppDeps } from '../context.ts'
+import { cancelPendingPurchase } from '../purchases/cancel.ts'
+import type { PurchaseRow } from '../purchases/records.ts'
+
+/*
+ * Repaying notes before their term ends (an approved refund, a cancelled offering): when each is
+ * repaid, and the debits of a cancelled offering that must not go through at all.
+ */
+
+/**
+ * Cancels at Plaid the debits still pending of cancelled offerings (one, or all), so no investor
+ * pays for a note that will not be. The worker runs it again and again: a purchase still
+ * confirming with Plaid when the offering was cancelled, or a cancel Plaid failed to answer, is
+ * cancelled on a later run; a debit already on its way settles and is repaid.
+ */
+export async function cancelPendingDebits(
+  deps: AppDeps,
+  offeringId?: string,
+): Promise<{ cancelled: number; notCancelled: number }> {
+  const pending = await deps.database.db
+    .select({ id: purchases.id, transferId: purchases.transferId })
+    .from(purchases)
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .where(
+      and(
+        eq(offerings.status, 'cancelled'),
+        eq(purchases.state, 'pending'),
+        offeringId ? eq(offerings.id, offeringId) : undefined,
+      ),
+    )
+  const counts = { cancelled: 0, notCancelled: 0 }
+  for (const purchase of pending) {
+    const done = await cancelPendingPurchase(deps, purchase, 'offering cancelled').catch(
+      (error: unknown) => {
+        deps.log.warn('could not cancel a debit of a cancelled offering', {
+          purchaseId: purchase.id,
+          error,
+        })
+        return false
+      },
+    )
+    if (done) counts.cancelled++
+    else counts.notCancelled++
+  }
+  return counts
+}
+
+/**
+ * Brings every active note of a cancelled offering to its repayment date (`repaymentDate`), paid
+ * out: the maturity job then repays it. Safe to run again; the worker runs it to catch debits
+ * that settled later.
+ */
+export async function refundCancelledOfferings(
+  deps: AppDeps,
+  offeringId?: string,
+): Promise<number> {
+  const now = deps.clock.now()
+  const today = businessDateOf(now, deps.env.businessTimeZone)
+  const cancelled = await deps.database.db
+    .select({ id: offerings.id })
+    .from(offerings)
+    .where(
+      offeringId
+        ? and(eq(offerings.id, offeringId), eq(offerings.status, 'cancelled'))
+        : eq(offerings.status, 'cancelled'),
+    )
+  if (cancelled.length === 0) return 0
+  return deps.database.write(async (tx) => {
+    const due = await tx
+      .select()
+      .from(purchases)
+      .where(
+        and(
+          inArray(
+            purchases.offeringId,
+            cancelled.map((o) => o.id),
+          ),
+          eq(purchases.state, 'active'),
+        ),
+      )
+    let count = 0
+    for (const purchase of due) {
+      // Already set to be repaid as early as it can be.
+      const repayOn = repaymentDate(purchase, today)
+      if (
+        purchase.maturityInstruction === 'payout' &&
+        repayOn !== null &&
+        purchase.maturityDate !== null &&
+        purchase.maturityDate <= repayOn
+      )
+        continue
+      const reason = 'offering cancelled'
+      if (await scheduleRepayment(tx, purchase.id, { today, now, reason })) count++
+    }
+    return count
+  })
+}
+
+/**
+ * Calendar days a repaid note waits after its debit settled. The investor's bank can return the
+ * debit for want of funds or a closed account (R01 to R03) for two banking days after settlement;
+ * a week covers those across any weekend and holiday. Repaying sooner would send out money that
+ * a return could then take back, money Tenor never received.
+ */
+export const repaymentHoldDays = 7
+
+/**
+ * When an active note being repaid early (a refund, a cancelled offering) matures: today, or once
+ * its debit can no longer come back if that is later; never after its own maturity date, since
+ * interest stops at the end of the term however late the note is repaid.
+ */
+export function repaymentDate(
+  purchase: Pick<PurchaseRow, 'settledOn' | 'maturityDate' | 'rolledFromPurchaseId'>,
+  today: CalendarDate,
+): CalendarDate | null {
+  if (!purchase.settledOn || !purchase.maturityDate) return null
+  // A note bought by rolling another over was paid by no new debit: nothing can come back.
+  const hold = purchase.rolledFromPurchaseId ? 0 : repaymentHoldDays
+  const safe = addDays(toCalendarDate(purchase.settledOn), hold)
+  const wanted = compareDates(today, safe) > 0 ? today : safe
+  return minDate(wanted, toCalendarDate(purchase.maturityDate))
+}
+
+/**
+ * Brings an active note's maturity forward to its repayment date (`repaymentDate`) with payout as
+ * its instruction, so the maturity job repays principal and interest to that day exactly as it
+ * repays any maturity; the history says why. Answers the date the note now matures on, or null
+ * when it is no longer active (it matured or was undone meanwhile).
+ */
+export async function scheduleRepayment(
+  tx: Tx,
+  purchaseId: string,
+  input: { today: CalendarDate; now: Date; reason: string },
+): Promise<CalendarDate | null> {
+  const purchase = await tx.query.purchases.findFirst({
+    where: and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')),
+  })
+  const repayOn = purchase ? repaymentDate(purchase, input.today) : null
+  if (!purchase || !repayOn) return null
+
+  await tx
+    .update(purchases)
+    .set({
+      maturityDate: repayOn,
+      maturityInstruction: 'payout',
+      rolloverOfferingId: null,
+      updatedAt: input.now,
+    })
+    .where(and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')))
+  await tx.insert(purchaseEvents).values({
+    id: newId(),
+    purchaseId,
+    fromState: 'active',
+    toState: 'active',
+    reason:
+      repayOn === input.today
+        ? `${input.reason}: repaid today with interest to date`
+        : repayOn === purchase.maturityDate
+          ? `${input.reason}: repaid with interest to its maturity date, ${repayOn}`
+          : `${input.reason}: repaid on ${repayOn}, once its debit can no longer come back, with interest to that day`,
+    createdAt: input.now,
+  })
+
+  return repayOn
+}
