@@ -3,12 +3,16 @@
  * (session check, bank banner, portfolio and purchases from the API, all on a libSQL file),
  * against a bare SvelteKit page rendering the same holdings table from memory. The site and
  * the API share the server core, as the whole cost of the page is what is compared.
+ *
+ * A second figure runs a second copy of the site whose API answers come from memory
+ * (`replay-api.ts`, off the server core): the share of the page's cost that is the site's own.
  */
 import { demoAccounts } from '@tenor/api/cli/demo'
 import { type BenchFigure, figure } from './figures.ts'
 import { interleave, median, runLoad, type Server, startServer } from './harness.ts'
 import { buildBareApp, ensureSiteBuilt } from './portfolio-builds.ts'
 import { addHoldings } from './portfolio-investor.ts'
+import { type ReplayApi, startReplayApi } from './replay-api.ts'
 import { prepareDatabase, productionLikeEnv } from './setup.ts'
 
 const holdingCount = 50
@@ -17,6 +21,8 @@ const apiPort = 4720
 const metricsPort = 4721
 const sitePort = 4722
 const barePort = 4723
+const siteAlonePort = 4725
+const replayPort = 4726
 // Nothing listens here: an error report, if one were sent, goes nowhere.
 const sentryPort = 4724
 const publicUrl = 'https://tenor.example'
@@ -30,11 +36,12 @@ interface Page {
 
 export async function benchPortfolioSsr(rounds: number, seconds: number): Promise<BenchFigure[]> {
   // A server left on one of these ports would answer the probes and be measured instead.
-  expectFreePorts([apiPort, metricsPort, sitePort, barePort])
+  expectFreePorts([apiPort, metricsPort, sitePort, barePort, siteAlonePort, replayPort])
   ensureSiteBuilt()
   const database = prepareDatabase()
   const servers: Server[] = []
   let removeBare = () => {}
+  let replay: ReplayApi | undefined
   try {
     await addHoldings(database.url, holdingCount)
     const env = {
@@ -50,13 +57,22 @@ export async function benchPortfolioSsr(rounds: number, seconds: number): Promis
       '/health',
     )
     servers.push(api)
+    const siteEnv = { ...env, HOST: '127.0.0.1', ORIGIN: publicUrl }
     const site = await startServer(
       'Tenor site',
       ['bun', 'web/build/index.js'],
-      { ...env, PORT: String(sitePort), HOST: '127.0.0.1', ORIGIN: publicUrl, API_URL: api.url },
+      { ...siteEnv, PORT: String(sitePort), API_URL: api.url },
       `http://127.0.0.1:${sitePort}`,
     )
     servers.push(site)
+    replay = startReplayApi(api.url, replayPort)
+    const siteAlone = await startServer(
+      'Tenor site, API from memory',
+      ['bun', 'web/build/index.js'],
+      { ...siteEnv, PORT: String(siteAlonePort), API_URL: replay.url },
+      `http://127.0.0.1:${siteAlonePort}`,
+    )
+    servers.push(siteAlone)
 
     const cookie = await signIn(site.url)
     const holdings = await readHoldings(api.url, cookie)
@@ -71,18 +87,21 @@ export async function benchPortfolioSsr(rounds: number, seconds: number): Promis
     servers.push(bare)
 
     const tenorPage: Page = { url: `${site.url}/portfolio`, headers: { ...proxyHeaders, cookie } }
+    const siteAlonePage: Page = { ...tenorPage, url: `${siteAlone.url}/portfolio` }
     const barePage: Page = { url: `${bare.url}/`, headers: proxyHeaders }
     const tenorBytes = await expectTable(tenorPage, holdings)
+    await expectTable(siteAlonePage, holdings)
     const bareBytes = await expectTable(barePage, holdings)
 
     const load = (page: Page, duration: number) => () => runLoad({ ...page, connections, duration })
-    // Both servers compile their hot paths before anything is counted.
-    await interleave(1, { tenor: load(tenorPage, 2), bare: load(barePage, 2) })
-    const results = await interleave(rounds, {
-      tenor: load(tenorPage, seconds),
-      bare: load(barePage, seconds),
-    })
+    const pages = { tenor: tenorPage, siteAlone: siteAlonePage, bare: barePage }
+    const loads = (duration: number) =>
+      Object.fromEntries(Object.entries(pages).map(([name, page]) => [name, load(page, duration)]))
+    // Every server compiles its hot paths before anything is counted.
+    await interleave(1, loads(2))
+    const results = await interleave(rounds, loads(seconds))
     const tenor = results.tenor ?? []
+    const alone = results.siteAlone ?? []
     const ceiling = results.bare ?? []
     return [
       figure({
@@ -100,9 +119,21 @@ export async function benchPortfolioSsr(rounds: number, seconds: number): Promis
           barePageKiB: Math.round(bareBytes / 1024),
         },
       }),
+      figure({
+        name: `Portfolio page SSR, the site alone (API answers replayed from memory)`,
+        value: median(alone.map((r) => r.requestsPerSecond)),
+        unit: 'req/s',
+        ceiling: median(ceiling.map((r) => r.requestsPerSecond)),
+        ceilingName: 'bare SvelteKit page, same table from memory',
+        extra: {
+          p99Ms: median(alone.map((r) => r.p99)),
+          errors: alone.reduce((n, r) => n + r.errors + r.non2xx, 0),
+        },
+      }),
     ]
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
+    replay?.stop()
     removeBare()
     database.remove()
   }
