@@ -266,4 +266,44 @@ describe('user administration', () => {
     })
     expect(last.status).toBe(409)
   })
+  test('an approved request whose action fails is recorded as failed, and can be asked again', async () => {
+    const investor = await signUp(t, 'grace@example.com')
+    const ask = async () => {
+      const grant = await t.request(`/admin/users/${investor.userId}/role`, {
+        json: { role: 'admin' },
+        token: maker.token,
+      })
+      expect(grant.status).toBe(202)
+      return ((await grant.json()) as { approvalId: string }).approvalId
+    }
+    const first = await ask()
+    // The action's own audit line cannot be written: its transaction fails and rolls back.
+    const { client } = t.db.database
+    await client.execute(`create trigger refuse_role_audit before insert on audit_events
+      when new.action = 'user.role.admin' begin select raise(abort, 'audit refused'); end`)
+    const approved = await t.request(`/admin/approvals/${first}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(approved.status).toBe(200)
+    const outcome = (await approved.json()) as { state: string; result: string }
+    expect(outcome.state).toBe('failed')
+    expect(outcome.result).not.toContain('audit refused')
+    expect(await roleOf(investor.userId)).toBe('investor')
+    const listed = await t.request('/admin/approvals?state=failed', { token: maker.token })
+    const { approvals } = (await listed.json()) as {
+      approvals: { id: string; decidedBy: string; executedAt: string | null }[]
+    }
+    expect(approvals.map((a) => a.id)).toEqual([first])
+    expect(approvals[0]?.decidedBy).toBe(checker.userId)
+    expect(approvals[0]?.executedAt).not.toBeNull()
+
+    await client.execute('drop trigger refuse_role_audit')
+    const again = await t.request(`/admin/approvals/${await ask()}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(((await again.json()) as { state: string }).state).toBe('executed')
+    expect(await roleOf(investor.userId)).toBe('admin')
+  })
 })

@@ -4,6 +4,7 @@ import { adminApprovals, offerings, purchases, users } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
+import { reportError } from '../lib/sentry.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
 import { recordAudit } from './audit.ts'
 import { cancelPendingDebits, refundCancelledOfferings, scheduleRepayment } from './repayments.ts'
@@ -76,8 +77,8 @@ export async function requestApproval(
  */
 export async function decideApproval(
   deps: AppDeps,
-  input: { approvalId: string; adminId: string; approve: boolean },
-): Promise<{ state: 'executed' | 'rejected'; result: string }> {
+  input: { approvalId: string; adminId: string; approve: boolean; requestId?: string },
+): Promise<{ state: 'executed' | 'rejected' | 'failed'; result: string }> {
   const now = deps.clock.now()
   const approval = await deps.database.db.query.adminApprovals.findFirst({
     where: eq(adminApprovals.id, input.approvalId),
@@ -108,19 +109,27 @@ export async function decideApproval(
   if (!decided) throw new ApiError(409, 'already_decided', 'This request was already decided.')
   if (!input.approve) return { state: 'rejected', result: 'rejected' }
 
-  const result = await executeApproval(
-    deps,
-    approval.action as ApprovalAction,
-    approval,
-    input.adminId,
-  )
+  let state: 'executed' | 'failed' = 'executed'
+  let result: string
+  try {
+    result = await executeApproval(deps, approval.action as ApprovalAction, approval, input.adminId)
+  } catch (error) {
+    // The decision stands; the action did not finish. Whatever it committed before the error is
+    // in the audit trail. Recording the failure keeps the request from reading as still running.
+    const { requestId, adminId } = input
+    deps.log.error('approved request failed', { approvalId: approval.id, requestId, error })
+    reportError(error, { requestId, route: `approval ${approval.action}`, userId: adminId })
+    state = 'failed'
+    result =
+      'failed: the action stopped on an unexpected error; check the audit trail for what it did, then ask again'
+  }
   await deps.database.write(async (tx) => {
     await tx
       .update(adminApprovals)
-      .set({ state: 'executed', executedAt: deps.clock.now(), result })
+      .set({ state, executedAt: deps.clock.now(), result })
       .where(eq(adminApprovals.id, approval.id))
   })
-  return { state: 'executed', result }
+  return { state, result }
 }
 
 type ApprovalRow = typeof adminApprovals.$inferSelect

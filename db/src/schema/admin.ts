@@ -26,7 +26,12 @@ export const auditEvents = sqliteTable(
   ],
 )
 
-export const approvalStates = ['pending', 'approved', 'rejected', 'executed'] as const
+/**
+ * `approved` alone means the decision was recorded but its action has not finished (the process
+ * stopped in between); `failed` that the action stopped on an error. Neither is retried: an
+ * administrator reads the audit trail and asks again.
+ */
+export const approvalStates = ['pending', 'approved', 'rejected', 'executed', 'failed'] as const
 
 /**
  * Maker-checker: a money-moving action or a rate change waits here until a second admin, not the

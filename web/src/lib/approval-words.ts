@@ -38,9 +38,10 @@ export function describeApprovalPayload(action: string, payload: string): string
 
 const stateWords = {
   pending: 'Waiting',
-  approved: 'Approved',
+  approved: 'Approved, not carried out',
   rejected: 'Turned down',
   executed: 'Approved and carried out',
+  failed: 'Approved, failed',
 } as const
 
 export function describeApprovalState(state: keyof typeof stateWords): string {

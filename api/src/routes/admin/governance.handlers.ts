@@ -31,18 +31,20 @@ export function createGovernanceHandlers(deps: AppDeps) {
     )
   }
 
-  async function decide(approvalId: string, adminId: string, approve: boolean) {
-    return decideApproval(deps, { approvalId, adminId, approve })
+  async function decide(approvalId: string, adminId: string, approve: boolean, requestId: string) {
+    return decideApproval(deps, { approvalId, adminId, approve, requestId })
   }
 
   const approve: RouteHandler<typeof routes.approve, AuthedEnv> = async (c) => {
-    const outcome = await decide(c.req.valid('param').approvalId, c.get('user').id, true)
+    const { approvalId } = c.req.valid('param')
+    const outcome = await decide(approvalId, c.get('user').id, true, c.get('requestId'))
     c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
     return c.json(outcome, 200)
   }
 
   const reject: RouteHandler<typeof routes.reject, AuthedEnv> = async (c) => {
-    const outcome = await decide(c.req.valid('param').approvalId, c.get('user').id, false)
+    const { approvalId } = c.req.valid('param')
+    const outcome = await decide(approvalId, c.get('user').id, false, c.get('requestId'))
     c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
     return c.json(outcome, 200)
   }

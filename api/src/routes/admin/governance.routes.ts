@@ -56,7 +56,13 @@ const decide = <P extends string>(path: P, summary: string) =>
     request: { params: z.object({ approvalId }), body: jsonBody(z.strictObject({})) },
     responses: {
       200: jsonResponse(
-        z.object({ state: z.enum(['executed', 'rejected']), result: z.string() }),
+        z.object({
+          state: z.enum(['executed', 'rejected', 'failed']).openapi({
+            description:
+              'failed: the decision is recorded but its action stopped on an error; ask again',
+          }),
+          result: z.string(),
+        }),
         'Decided',
       ),
       ...denied,

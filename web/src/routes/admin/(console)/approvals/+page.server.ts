@@ -26,7 +26,10 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'approve'
 
   const { approvalId } = readFields(await event.request.formData(), ['approvalId'])
   const outcome = await decideApproval(event.locals.api, approvalId, decision)
-  if (outcome.ok) return { form: 'decide', approvalId, result: outcome.value.result }
+  if (outcome.ok) {
+    const { state, result } = outcome.value
+    return { form: 'decide', approvalId, failed: state === 'failed', result }
+  }
 
   return rejectForm(outcome.problem.status, {
     form: 'decide',
