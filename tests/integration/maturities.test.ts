@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { plaidKeyOf } from '@tenor/api/maturities/records'
-import { accountBalance, accounts } from '@tenor/db/domain'
+import {
+  accountBalance,
+  accounts,
+  accrueInterestPosting,
+  checkLedger,
+  postTransaction,
+  toCalendarDate,
+} from '@tenor/db/domain'
 import { purchaseEvents } from '@tenor/db/schema'
 import { maturityReminders } from '@tenor/workers/jobs/maturity-reminders'
 import { and, eq } from 'drizzle-orm'
@@ -79,6 +86,21 @@ describe('maturities job', () => {
     expect(paid).toHaveLength(1)
     expect(paid[0]?.text).toContain('$1,040.33')
     await expectLedgerClean(t)
+
+    // A day's accrual posted after the note was paid would owe interest on a closed note.
+    const late = accrueInterestPosting({
+      purchaseId: note.id,
+      offeringId: offering.id,
+      userId: ada.userId,
+      effectiveDate: toCalendarDate('2026-09-03'),
+      accruedCents: 11,
+      postedCents: 0,
+    })
+    if (late) await t.db.database.write((tx) => postTransaction(tx, late))
+    const violations = await checkLedger(t.db.database.db)
+    expect(violations.map((v) => `${v.rule} ${v.ref} ${v.message}`)).toEqual([
+      `closed_note_still_owed ${note.id} note:${note.id}:interest_payable stands at 11 cents though the purchase is paid`,
+    ])
   })
 
   test('leaves a note alone the day before it matures', async () => {

@@ -14,6 +14,7 @@ export type LedgerRule =
   | 'wrong_normal_balance'
   | 'negative_balance'
   | 'oversold_offering'
+  | 'closed_note_still_owed'
 
 export interface LedgerViolation {
   rule: LedgerRule
@@ -49,7 +50,9 @@ interface AccountTotals {
  * Verifies every ledger invariant and lists what breaks: each transaction has entries and
  * balances; all debits equal all credits; every entry has its account and transaction and one
  * positive side; every account is in the chart with its normal balance; no account that must
- * not go negative does; and no offering has sold more than the capacity it opened with.
+ * not go negative does; no offering has sold more than the capacity it opened with; and a
+ * note that no longer owes its investor (matured into a payout, paid, or undone) holds no
+ * principal or interest payable.
  */
 export async function checkLedger(db: LedgerReader): Promise<LedgerViolation[]> {
   const violations: LedgerViolation[] = []
@@ -99,8 +102,37 @@ export async function checkLedger(db: LedgerReader): Promise<LedgerViolation[]> 
     group by a.id`)
   violations.push(...checkAccounts(accounts))
 
+  const owed = await db.all<{
+    purchaseId: string
+    state: string
+    code: string
+    balance: number
+  }>(sql`
+    select p.id as purchaseId, p.state, a.code,
+      sum(e.credit_cents) - sum(e.debit_cents) as balance
+    from purchases p
+    join ledger_accounts a
+      on a.code in ('note:' || p.id || ':principal', 'note:' || p.id || ':interest_payable')
+    join ledger_entries e on e.account_id = a.id
+    where p.state in (${sql.join(
+      closedNoteStates.map((state) => sql`${state}`),
+      sql`, `,
+    )})
+    group by a.id
+    having balance != 0`)
+  for (const note of owed) {
+    add(
+      'closed_note_still_owed',
+      note.purchaseId,
+      `${note.code} stands at ${note.balance} cents though the purchase is ${note.state}`,
+    )
+  }
+
   return violations
 }
+
+// States in which a note owes its investor nothing more: a matured note owes its payout instead.
+const closedNoteStates = ['matured', 'paid', 'failed', 'cancelled', 'returned'] as const
 
 /** Counts the ledger's rows and adds up all its debits and credits. */
 export async function summarizeLedger(db: LedgerReader): Promise<LedgerSummary> {
