@@ -57,8 +57,13 @@ export function createApp(deps: AppDeps) {
     jsonHygiene,
   )
   app.use(loadSession(deps))
-  // Routes that check a password or a code for a signed-in user, mounted elsewhere by path.
-  app.use('/me/two-factor/*', ...rateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser))
+  // Routes that check a password or a code for a signed-in user, mounted elsewhere by path
+  // (reading how many recovery codes are left checks nothing, and is not counted).
+  app.on(
+    'POST',
+    ['/me/two-factor/*'],
+    ...rateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser),
+  )
   app.use('/me/password', ...rateLimits(deps, rules.credentialChangeByUser))
   app.use('/me/email', ...rateLimits(deps, rules.credentialChangeByUser))
 

@@ -28,12 +28,18 @@ export async function signUp(
 export async function signUpAdmin(t: TestApp, email: string) {
   const { token, userId } = await signUp(t, email)
   await t.db.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, userId))
-  const secret = await turnOnTwoFactor(t, token)
+  const { secret } = await turnOnTwoFactor(t, token)
   return { token, userId, secret }
 }
 
-/** Turns two-factor on for the session's account; the session counts as verified. */
-export async function turnOnTwoFactor(t: TestApp, token: string): Promise<string> {
+/**
+ * Turns two-factor on for the session's account (the session counts as verified); answers the
+ * authenticator secret and the recovery codes.
+ */
+export async function turnOnTwoFactor(
+  t: TestApp,
+  token: string,
+): Promise<{ secret: string; recoveryCodes: string[] }> {
   const setup = await t.request('/me/two-factor/setup', { json: {}, token })
   const { secret } = (await setup.json()) as { secret: string }
   const code = currentTotpCode(secret, t.clock.now())
@@ -42,5 +48,6 @@ export async function turnOnTwoFactor(t: TestApp, token: string): Promise<string
     token,
   })
   if (enabled.status !== 200) throw new Error(`two-factor not enabled: ${enabled.status}`)
-  return secret
+  const { recoveryCodes } = (await enabled.json()) as { recoveryCodes: string[] }
+  return { secret, recoveryCodes }
 }

@@ -115,6 +115,22 @@ export function kycRejected(name: string, reason: string, url: string): Rendered
   })
 }
 
+export function recoveryCodeUsed(name: string, left: number, url: string): RenderedEmail {
+  const remaining =
+    left === 0
+      ? 'That was your last one: make a new set in your settings now.'
+      : `You have ${left} recovery ${left === 1 ? 'code' : 'codes'} left.`
+  return renderEmail({
+    subject: 'A recovery code was used to sign in to Tenor',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `Someone signed in to your Tenor account with your password and one of your two-factor recovery codes instead of your authenticator app. ${remaining}`,
+      'If this was not you, change your password at once, make a new set of recovery codes, and contact support.',
+    ],
+    action: { label: 'Open your settings', url },
+  })
+}
+
 export function emailChangeRequested(name: string, newAddress: string): RenderedEmail {
   return renderEmail({
     subject: 'A change of email address was requested',

@@ -3,6 +3,9 @@ import { Secret, TOTP } from 'otpauth'
 /** RFC 6238 time-based codes: SHA-1, 6 digits, 30-second steps, as every authenticator app uses. */
 const period = 30
 
+/** What a user's sealed TOTP secret is bound to: a secret copied to another user does not open. */
+export const totpAssociatedData = (userId: string) => `totp:${userId}`
+
 export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32
 }

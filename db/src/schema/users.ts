@@ -77,3 +77,24 @@ export const userTokens = sqliteTable(
   },
   (t) => [index('user_tokens_user_idx').on(t.userId, t.purpose)],
 )
+
+/**
+ * Two-factor recovery codes: each signs in once in place of an authenticator code. Stored as a
+ * keyed hash (as session tokens are), never in the clear; a new set voids the old one.
+ */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    codeHash: text('code_hash').notNull().unique(),
+    // The session key the hash was made with: a retired key must wait until none are left.
+    keyId: text('key_id').notNull(),
+    createdAt: createdAt(),
+    // Set when the code is used, or when a new set or turning two-factor off voids it.
+    usedAt: instant('used_at'),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+)

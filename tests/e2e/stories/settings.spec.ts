@@ -1,3 +1,4 @@
+import { currentTotpCode } from '../../../api/src/lib/totp.ts'
 import { e2eUrls } from '../ports.ts'
 import { expect, test } from './support/fixtures.ts'
 import { startAnotherSession } from './support/investors.ts'
@@ -47,6 +48,41 @@ test('an investor changes their password and other sessions end', async ({
   } finally {
     await other.close()
   }
+})
+
+test('an investor turns on two-factor, keeps the recovery codes, and signs in with one', async ({
+  page,
+  investor,
+}) => {
+  await page.goto('/settings', { waitUntil: 'networkidle' })
+  const section = page.getByRole('region', { name: 'Two-factor authentication' })
+  await section.getByRole('button', { name: 'Set up two-factor' }).click()
+  const key = (await section.locator('.key code').textContent())?.replaceAll(' ', '') ?? ''
+  expect(key).toMatch(/^[A-Z2-7]{32}$/)
+  await section.getByLabel('Password').fill(investor.password)
+  await section.getByLabel('Authentication code').fill(currentTotpCode(key, new Date()))
+  await section.getByRole('button', { name: 'Turn on two-factor' }).click()
+
+  const codes = section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')
+  await expect(codes).toHaveCount(10)
+  const code = (await codes.first().textContent())?.trim() ?? ''
+  expect(code).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/)
+
+  // Later, without the phone: the password, then a recovery code.
+  await page.getByRole('button', { name: 'Log out', exact: true }).click()
+  await page.goto('/login?next=/settings', { waitUntil: 'networkidle' })
+  await page.getByLabel('Email address').fill(investor.email)
+  await page.getByLabel('Password').fill(investor.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  const codeField = page.getByLabel('Authentication or recovery code')
+  await expect(codeField).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  await codeField.fill(code)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
+  await expect(section.getByText('You have 9 unused recovery codes.')).toBeVisible()
+  // Shown once: the codes are not on the page again.
+  await expect(section.getByRole('list', { name: 'Recovery codes' })).toHaveCount(0)
 })
 
 test.describe('without JavaScript', () => {

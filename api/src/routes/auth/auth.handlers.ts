@@ -3,7 +3,6 @@ import { newId } from '@tenor/db'
 import { sessions as sessionsTable, users } from '@tenor/db/schema'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { AppDeps, AppEnv, AuthedEnv } from '../../context.ts'
-import { decrypt } from '../../lib/crypto.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
@@ -14,13 +13,14 @@ import {
   verifyDecoy,
   verifyPassword,
 } from '../../lib/passwords.ts'
+import { recoveryCodesLeft } from '../../lib/recovery-codes.ts'
+import { passSecondFactor } from '../../lib/second-factor.ts'
 import {
   createSession,
   revokeSession,
   revokeUserSessions,
   toSessionUser,
 } from '../../lib/sessions.ts'
-import { matchTotpStep } from '../../lib/totp.ts'
 import {
   consumeUserToken,
   findUserToken,
@@ -271,28 +271,46 @@ export function createAuthHandlers(deps: AppDeps) {
     if (!user?.totpSecret || !user.totpEnabledAt) {
       throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on for this account.')
     }
-    const secret = decrypt(user.totpSecret, env.encryptionKeys, `totp:${user.id}`)
     // Paused after ten failures (wrong passwords and codes alike): no code is even tried.
     const locked = user.lockedUntil !== null && user.lockedUntil > now
-    const step = locked ? null : matchTotpStep(secret, code, now)
-    if (step === null || step <= (user.totpLastStep ?? -1)) {
+    const passed =
+      !locked &&
+      (await database.write(async (tx) => {
+        const how = await passSecondFactor(tx, env, user, code, now)
+        if (!how) return false
+        await tx
+          .update(users)
+          .set({ failedLoginCount: 0, lockedUntil: null })
+          .where(eq(users.id, user.id))
+        await tx
+          .update(sessionsTable)
+          .set({ twoFactorVerified: true })
+          .where(eq(sessionsTable.id, session.id))
+        if (how === 'recovery_code') {
+          // The owner hears of it: a recovery code used by someone else is a stolen one.
+          const left = await recoveryCodesLeft(tx, user.id)
+          await enqueueEmail(
+            tx,
+            {
+              kind: 'recovery_code_used',
+              dedupeKey: `recovery-code-used:${session.id}`,
+              userId: user.id,
+              to: user.email,
+              ...emails.recoveryCodeUsed(user.legalName, left, `${env.publicUrl}/settings`),
+            },
+            now,
+          )
+        }
+        return true
+      }))
+    if (!passed) {
       if (!locked) await recordFailure(user.id, now)
       throw new ApiError(
         400,
         'invalid_code',
-        'That code is not right. Codes change every 30 seconds.',
+        'That code is not right. Codes change every 30 seconds; a recovery code works once.',
       )
     }
-    await database.write(async (tx) => {
-      await tx
-        .update(users)
-        .set({ totpLastStep: step, failedLoginCount: 0, lockedUntil: null })
-        .where(eq(users.id, user.id))
-      await tx
-        .update(sessionsTable)
-        .set({ twoFactorVerified: true })
-        .where(eq(sessionsTable.id, session.id))
-    })
     return c.json({ user: toSessionUser(user) }, 200)
   }
 

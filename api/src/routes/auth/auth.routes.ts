@@ -7,8 +7,8 @@ import {
   message,
   newPassword,
   password,
+  secondFactorCode,
   token,
-  totpCode,
   user,
 } from './auth.schemas.ts'
 
@@ -82,8 +82,9 @@ export const loginTwoFactor = createRoute({
   method: 'post',
   path: '/login/two-factor',
   tags,
-  summary: 'Complete sign-in with a code from the authenticator app',
-  request: { body: jsonBody(z.strictObject({ code: totpCode })) },
+  summary:
+    'Complete sign-in with a code from the authenticator app, or a recovery code (used up, and the owner is emailed)',
+  request: { body: jsonBody(z.strictObject({ code: secondFactorCode })) },
   responses: {
     200: jsonResponse(z.object({ user }), 'Signed in'),
     400: errorResponse('Wrong or reused code'),

@@ -5,6 +5,8 @@ import {
   passwordMinLength,
   passwordProblemMessages,
 } from '../../lib/passwords.ts'
+import { normalizeRecoveryCode } from '../../lib/recovery-codes.ts'
+import { isAuthenticatorCode } from '../../lib/second-factor.ts'
 
 /** Emails are compared in one canonical form: NFKC, trimmed, lowercased. */
 export const email = z
@@ -59,6 +61,20 @@ export const totpCode = z
   .string()
   .regex(/^\d{6}$/, 'Enter the 6-digit code.')
   .openapi({ example: '123456' })
+
+/** A code from the authenticator app, or one of the account's recovery codes. */
+export const secondFactorCode = z
+  .string()
+  .trim()
+  .max(32)
+  .refine(
+    (code) => isAuthenticatorCode(code) || normalizeRecoveryCode(code) !== null,
+    'Enter the 6-digit code from your app, or a recovery code.',
+  )
+  .openapi({
+    example: '123456',
+    description: '6 digits from the authenticator app, or a recovery code like `7hq2m-x9c4d`',
+  })
 
 export const user = z
   .object({

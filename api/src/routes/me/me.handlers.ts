@@ -5,11 +5,15 @@ import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { decrypt, encrypt } from '../../lib/crypto.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { verifyPassword } from '../../lib/passwords.ts'
-import { matchTotpStep, newTotpSecret, totpUri } from '../../lib/totp.ts'
+import {
+  issueRecoveryCodes,
+  recoveryCodesLeft,
+  voidRecoveryCodes,
+} from '../../lib/recovery-codes.ts'
+import { passSecondFactor } from '../../lib/second-factor.ts'
+import { matchTotpStep, newTotpSecret, totpAssociatedData, totpUri } from '../../lib/totp.ts'
 import type * as routes from './me.routes.ts'
 
-const wrongCode = () =>
-  new ApiError(400, 'invalid_code', 'That code is not right. Codes change every 30 seconds.')
 const wrongPasswordOrCode = () =>
   new ApiError(
     400,
@@ -20,7 +24,6 @@ const wrongPasswordOrCode = () =>
 export function createMeHandlers(deps: AppDeps) {
   // Sessions, codes and emailed links run on real time (see AppDeps.wallClock).
   const { database, env, wallClock: clock } = deps
-  const aad = (userId: string) => `totp:${userId}`
 
   async function loadUser(id: string) {
     const user = await database.db.query.users.findFirst({ where: eq(users.id, id) })
@@ -39,7 +42,10 @@ export function createMeHandlers(deps: AppDeps) {
     const secret = newTotpSecret()
     await database.db
       .update(users)
-      .set({ totpSecret: encrypt(secret, env.encryptionKeys, aad(user.id)), totpLastStep: null })
+      .set({
+        totpSecret: encrypt(secret, env.encryptionKeys, totpAssociatedData(user.id)),
+        totpLastStep: null,
+      })
       .where(eq(users.id, user.id))
     return c.json({ secret, otpauthUri: totpUri(secret, user.email) }, 200)
   }
@@ -52,7 +58,7 @@ export function createMeHandlers(deps: AppDeps) {
     }
     const now = clock.now()
     const step = matchTotpStep(
-      decrypt(user.totpSecret, env.encryptionKeys, aad(user.id)),
+      decrypt(user.totpSecret, env.encryptionKeys, totpAssociatedData(user.id)),
       code,
       now,
     )
@@ -62,7 +68,7 @@ export function createMeHandlers(deps: AppDeps) {
     if (!passwordOk || step === null) throw wrongPasswordOrCode()
 
     const sessionId = c.get('session').id
-    await database.write(async (tx) => {
+    const recoveryCodes = await database.write(async (tx) => {
       await tx
         .update(users)
         .set({ totpEnabledAt: now, totpLastStep: step, updatedAt: now })
@@ -76,8 +82,9 @@ export function createMeHandlers(deps: AppDeps) {
         .where(
           and(eq(sessions.userId, user.id), ne(sessions.id, sessionId), isNull(sessions.revokedAt)),
         )
+      return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
     })
-    return c.json({ message: 'Two-factor authentication is on.' }, 200)
+    return c.json({ message: 'Two-factor authentication is on.', recoveryCodes }, 200)
   }
 
   const disableTwoFactor: RouteHandler<typeof routes.disableTwoFactor, AuthedEnv> = async (c) => {
@@ -94,17 +101,52 @@ export function createMeHandlers(deps: AppDeps) {
       throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on.')
     }
     const now = clock.now()
-    const secret = decrypt(user.totpSecret, env.encryptionKeys, aad(user.id))
-    const step = matchTotpStep(secret, input.code, now)
     const passwordOk = await verifyPassword(input.password, user.passwordHash)
-    if (!passwordOk || step === null || step <= (user.totpLastStep ?? -1)) throw wrongCode()
-
-    await database.db
-      .update(users)
-      .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now })
-      .where(eq(users.id, user.id))
+    const turnedOff =
+      passwordOk &&
+      (await database.write(async (tx) => {
+        if (!(await passSecondFactor(tx, env, user, input.code, now))) return false
+        await tx
+          .update(users)
+          .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now })
+          .where(eq(users.id, user.id))
+        await voidRecoveryCodes(tx, user.id, now)
+        return true
+      }))
+    if (!turnedOff) throw wrongPasswordOrCode()
     return c.json({ message: 'Two-factor authentication is off.' }, 200)
   }
 
-  return { getMe, startTwoFactor, enableTwoFactor, disableTwoFactor }
+  const getRecoveryCodes: RouteHandler<typeof routes.getRecoveryCodes, AuthedEnv> = async (c) =>
+    c.json({ left: await recoveryCodesLeft(database.db, c.get('user').id) }, 200)
+
+  const renewRecoveryCodes: RouteHandler<typeof routes.renewRecoveryCodes, AuthedEnv> = async (
+    c,
+  ) => {
+    const input = c.req.valid('json')
+    const user = await loadUser(c.get('user').id)
+    if (!user.totpEnabledAt) {
+      throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on.')
+    }
+    const now = clock.now()
+    const passwordOk = await verifyPassword(input.password, user.passwordHash)
+    const recoveryCodes =
+      passwordOk &&
+      (await database.write(async (tx) => {
+        if (!(await passSecondFactor(tx, env, user, input.code, now))) return null
+        return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
+      }))
+    if (!recoveryCodes) throw wrongPasswordOrCode()
+    c.get('log').info('recovery codes renewed', { userId: user.id })
+    return c.json({ recoveryCodes }, 200)
+  }
+
+  return {
+    getMe,
+    startTwoFactor,
+    enableTwoFactor,
+    disableTwoFactor,
+    getRecoveryCodes,
+    renewRecoveryCodes,
+  }
 }

@@ -15,6 +15,8 @@ export function createMeRoutes(deps: AppDeps) {
     .openapi(routes.startTwoFactor, handlers.startTwoFactor)
     .openapi(routes.enableTwoFactor, handlers.enableTwoFactor)
     .openapi(routes.disableTwoFactor, handlers.disableTwoFactor)
+    .openapi(routes.getRecoveryCodes, handlers.getRecoveryCodes)
+    .openapi(routes.renewRecoveryCodes, handlers.renewRecoveryCodes)
     .openapi(routes.changePassword, settings.changePassword)
     .openapi(routes.changeEmail, settings.changeEmail)
     .openapi(routes.listSessions, settings.listSessions)

@@ -1,6 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
-import { email, message, newPassword, password, totpCode, user } from '../auth/auth.schemas.ts'
+import {
+  email,
+  message,
+  newPassword,
+  password,
+  secondFactorCode,
+  totpCode,
+  user,
+} from '../auth/auth.schemas.ts'
 
 const tags = ['Profile']
 const signedOut = errorResponse('Not signed in')
@@ -37,7 +45,14 @@ export const enableTwoFactor = createRoute({
     'Confirm the password and the first code, and turn two-factor on; every other session ends',
   request: { body: jsonBody(z.strictObject({ password, code: totpCode })) },
   responses: {
-    200: jsonResponse(message, 'Two-factor is on'),
+    200: jsonResponse(
+      message.extend({
+        recoveryCodes: z.array(z.string()).openapi({
+          description: 'Ten single-use recovery codes, shown this once; only their hashes are kept',
+        }),
+      }),
+      'Two-factor is on',
+    ),
     400: errorResponse('Wrong password or code, or setup was not started'),
     401: signedOut,
     422: errorResponse('Invalid input'),
@@ -48,13 +63,38 @@ export const disableTwoFactor = createRoute({
   method: 'post',
   path: '/two-factor/disable',
   tags,
-  summary: 'Turn two-factor off (needs the password and a current code)',
-  request: { body: jsonBody(z.strictObject({ password, code: totpCode })) },
+  summary: 'Turn two-factor off (needs the password and a current code or a recovery code)',
+  request: { body: jsonBody(z.strictObject({ password, code: secondFactorCode })) },
   responses: {
     200: jsonResponse(message, 'Two-factor is off'),
     400: errorResponse('Wrong password or code'),
     401: signedOut,
     409: errorResponse('Administrators cannot turn two-factor off'),
+    422: errorResponse('Invalid input'),
+  },
+})
+
+export const getRecoveryCodes = createRoute({
+  method: 'get',
+  path: '/two-factor/recovery-codes',
+  tags,
+  summary: 'How many unused recovery codes are left (the codes themselves are never shown again)',
+  responses: {
+    200: jsonResponse(z.object({ left: z.number().int() }), 'Unused codes'),
+    401: signedOut,
+  },
+})
+
+export const renewRecoveryCodes = createRoute({
+  method: 'post',
+  path: '/two-factor/recovery-codes',
+  tags,
+  summary: 'Make a new set of recovery codes (the password and a code); the old set stops working',
+  request: { body: jsonBody(z.strictObject({ password, code: secondFactorCode })) },
+  responses: {
+    200: jsonResponse(z.object({ recoveryCodes: z.array(z.string()) }), 'The new codes'),
+    400: errorResponse('Wrong password or code, or two-factor is not on'),
+    401: signedOut,
     422: errorResponse('Invalid input'),
   },
 })

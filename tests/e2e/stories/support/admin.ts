@@ -35,7 +35,7 @@ export async function logInAsAdmin(page: Page, next = '/admin'): Promise<void> {
   await page.getByLabel('Password').fill(admin.password)
   await page.getByRole('button', { name: 'Log in' }).click()
 
-  const code = page.getByLabel('Authentication code')
+  const code = page.getByLabel('Authentication or recovery code')
   await expect(code).toBeVisible()
   await page.waitForLoadState('networkidle')
   await code.fill(await nextAdminCode())

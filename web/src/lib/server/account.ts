@@ -62,3 +62,22 @@ export async function changeEmail(
 
   return refusal(await readProblem(response), [400, 422, 429])
 }
+
+/** How many of the user's two-factor recovery codes are still unused. */
+export async function countRecoveryCodes(api: ApiClient): Promise<number> {
+  const response = await api.me['two-factor']['recovery-codes'].$get()
+  if (response.status !== 200) throw unexpected(await readProblem(response))
+
+  return (await response.json()).left
+}
+
+/** Makes a new set of recovery codes (the old set stops working); answers them, shown once. */
+export async function renewRecoveryCodes(
+  api: ApiClient,
+  input: { password: string; code: string },
+): Promise<Refusable<{ recoveryCodes: string[] }>> {
+  const response = await api.me['two-factor']['recovery-codes'].$post({ json: input })
+  if (response.status === 200) return { ok: true, value: await response.json() }
+
+  return refusal(await readProblem(response), [400, 422, 429])
+}

@@ -1,5 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit'
-import { changeEmail, changePassword, listSessions, revokeSession } from '#lib/server/account.ts'
+import {
+  changeEmail,
+  changePassword,
+  countRecoveryCodes,
+  listSessions,
+  renewRecoveryCodes,
+  revokeSession,
+} from '#lib/server/account.ts'
 import { readProblem, unexpected } from '#lib/server/api.ts'
 import { type FormFailure, readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
@@ -18,8 +25,12 @@ export const load: PageServerLoad = async (event) => {
   ])
   if (response.status !== 200) throw unexpected(await readProblem(response))
   const { user } = await response.json()
-  return { profile: user, sessions, kyc }
+  const recoveryCodesLeft = user.twoFactorEnabled ? await countRecoveryCodes(api) : null
+  return { profile: user, sessions, kyc, recoveryCodesLeft }
 }
+
+const wrongCode =
+  'The password or the code is not right. App codes change every 30 seconds; a recovery code works once.'
 
 /** The key being set up, carried through a refused code so the page can show it again. */
 interface PendingSetup {
@@ -59,7 +70,10 @@ export const actions: Actions = {
     const response = await locals.api.me['two-factor'].enable.$post({
       json: { code, password: input.password },
     })
-    if (response.status === 200) return { form: 'enable', enabled: true }
+    if (response.status === 200) {
+      const { recoveryCodes } = await response.json()
+      return { form: 'enable', enabled: true, recoveryCodes }
+    }
 
     const problem = await readProblem(response)
     if (problem.code === 'two_factor_not_started') {
@@ -90,13 +104,24 @@ export const actions: Actions = {
     if (response.status === 200) return { form: 'disable', disabled: true }
 
     const problem = await readProblem(response)
-    if (problem.status === 400) {
-      return rejectForm(400, {
-        form: 'disable',
-        message: 'The password or the code is not right. Codes change every 30 seconds.',
-      })
-    }
+    if (problem.status === 400) return rejectForm(400, { form: 'disable', message: wrongCode })
     return rejectWithProblem(problem, 'disable', ['password', 'code'])
+  },
+
+  renewRecoveryCodes: async (event) => {
+    const { request, locals } = event
+    requireUser(event)
+
+    const input = readFields(await request.formData(), ['password', 'code'])
+    const outcome = await renewRecoveryCodes(locals.api, {
+      password: input.password,
+      code: input.code.replace(/\s+/g, ''),
+    })
+    if (outcome.ok) return { form: 'recovery', recoveryCodes: outcome.value.recoveryCodes }
+
+    const { problem } = outcome
+    if (problem.status === 400) return rejectForm(400, { form: 'recovery', message: wrongCode })
+    return rejectWithProblem(problem, 'recovery', ['password', 'code'])
   },
 
   changeEmail: async (event) => {
