@@ -128,6 +128,19 @@ describe('rollovers at maturity', () => {
     expect(paid[0]?.text).toContain('This is the interest')
     expect(await mailOfKind(t, ada.email, 'rollover_done')).toHaveLength(1)
     await expectLedgerClean(t)
+
+    // The statement keeps what the paid note earned, what reached the bank, and where the rest went.
+    const csv = await (await t.request('/portfolio/statement.csv', { token })).text()
+    const [header = '', ...lines] = csv.trim().split('\r\n')
+    const columns = header.split(',')
+    const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === note.id) ?? []
+    const cell = (name: string) => row[columns.indexOf(name)]
+    expect(cell('state')).toBe('paid')
+    expect(cell('accrued_interest_usd')).toBe('40.33')
+    expect(cell('interest_at_maturity_usd')).toBe('40.33')
+    expect(cell('paid_to_bank_usd')).toBe('40.33')
+    expect(cell('paid_on')).toBe('2026-09-02')
+    expect(cell('rolled_into')).toBe((await readRolledNote(t, note.id))?.id)
   })
 
   test('pays out instead when the chosen offering is full', async () => {

@@ -1,6 +1,6 @@
 import { businessDateOf, type CalendarDate, type LedgerReader } from '@tenor/db/domain'
-import { offerings, purchases } from '@tenor/db/schema'
-import { asc, eq } from 'drizzle-orm'
+import { offerings, payouts, purchases } from '@tenor/db/schema'
+import { and, asc, eq, isNotNull } from 'drizzle-orm'
 import { formatDecimalAmount } from './funding.ts'
 import { valueHolding } from './portfolio.ts'
 import { isHolding } from './views.ts'
@@ -16,6 +16,9 @@ const header = [
   'maturity_date',
   'accrued_interest_usd',
   'interest_at_maturity_usd',
+  'paid_to_bank_usd',
+  'paid_on',
+  'rolled_into',
   'note',
 ]
 
@@ -31,21 +34,58 @@ export function toCsvCell(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-/** Every purchase of the caller as a CSV statement, oldest first, valued as of `today`. */
+/**
+ * Every purchase of the caller as a CSV statement, oldest first, valued as of `today`. A note
+ * that has matured shows the interest it earned to its maturity (or early repayment) date, what
+ * reached the bank and when (settled payments only), and the note its money rolled into.
+ */
 export async function writeStatement(
   db: LedgerReader,
   input: { userId: string; today: CalendarDate; timeZone: string },
 ): Promise<string> {
-  const rows = await db
-    .select({ purchase: purchases, offering: offerings })
-    .from(purchases)
-    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
-    .where(eq(purchases.userId, input.userId))
-    .orderBy(asc(purchases.createdAt), asc(purchases.id))
+  const [rows, settledPayouts] = await Promise.all([
+    db
+      .select({ purchase: purchases, offering: offerings })
+      .from(purchases)
+      .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+      .where(eq(purchases.userId, input.userId))
+      .orderBy(asc(purchases.createdAt), asc(purchases.id)),
+    db
+      .select({
+        purchaseId: payouts.purchaseId,
+        amountCents: payouts.amountCents,
+        settledAt: payouts.settledAt,
+      })
+      .from(payouts)
+      .where(
+        and(
+          eq(payouts.userId, input.userId),
+          eq(payouts.state, 'settled'),
+          isNotNull(payouts.settledAt),
+        ),
+      ),
+  ])
+  const paid = new Map<string, { cents: number; on: string }>()
+  for (const payout of settledPayouts) {
+    const on = businessDateOf(payout.settledAt ?? new Date(0), input.timeZone)
+    const before = paid.get(payout.purchaseId)
+    paid.set(payout.purchaseId, {
+      cents: (before?.cents ?? 0) + payout.amountCents,
+      on: before && before.on > on ? before.on : on,
+    })
+  }
+  const rolledInto = new Map(
+    rows
+      .filter(({ purchase }) => purchase.rolledFromPurchaseId)
+      .map(({ purchase }) => [purchase.rolledFromPurchaseId, purchase.id]),
+  )
 
   const lines = rows.map(({ purchase, offering }) => {
-    const held = isHolding(purchase.state) && purchase.state !== 'paid'
-    const value = held ? valueHolding(purchase, offering, input.today) : null
+    const value = isHolding(purchase.state)
+      ? // Interest stops at the maturity (or early repayment) date, however late today is.
+        valueHolding(purchase, offering, input.today)
+      : null
+    const payment = paid.get(purchase.id)
     return [
       purchase.id,
       businessDateOf(purchase.createdAt, input.timeZone),
@@ -58,6 +98,9 @@ export async function writeStatement(
       purchase.maturityDate,
       value ? formatDecimalAmount(value.accruedInterestCents) : null,
       value ? formatDecimalAmount(value.interestAtMaturityCents) : null,
+      payment ? formatDecimalAmount(payment.cents) : null,
+      payment?.on ?? null,
+      rolledInto.get(purchase.id) ?? null,
       purchase.failureReason,
     ]
   })
