@@ -108,6 +108,7 @@ describe('GET /offerings', () => {
       incrementCents: 10_000,
       capacityCents: 10_000_000,
       remainingCents: 7_500_000,
+      soldOut: false,
       opensOn: '2026-02-15',
       closesOn: '2026-03-31',
       apyBps,
@@ -115,6 +116,19 @@ describe('GET /offerings', () => {
       defaultMaturityInstruction: 'payout',
     })
     expect(apyDisplay).toBe('8.16%')
+  })
+
+  test('an offering with less left than its smallest purchase reads as sold out', async () => {
+    await addOffering('full', { reservedCents: 10_000_000 })
+    await addOffering('nearly-full', { reservedCents: 9_960_000 })
+    await addOffering('one-left', { reservedCents: 9_950_000 })
+    const body = (await (await t.request('/offerings')).json()) as {
+      offerings: { slug: string; soldOut: boolean; openForPurchase: boolean }[]
+    }
+    const soldOut = Object.fromEntries(body.offerings.map((o) => [o.slug, o.soldOut]))
+    // $400 left against a $500 minimum cannot be bought; exactly $500 can.
+    expect(soldOut).toEqual({ full: true, 'nearly-full': true, 'one-left': false })
+    expect(body.offerings.every((o) => o.openForPurchase)).toBe(true)
   })
 
   test("decides 'today' on New York's calendar, not UTC's", async () => {

@@ -37,7 +37,16 @@ const statusWords = {
   cancelled: 'Cancelled',
 } as const
 
-export function describeOfferingStatus(status: keyof typeof statusWords, open: boolean): string {
+export function describeOfferingStatus(
+  status: keyof typeof statusWords,
+  open: boolean,
+  soldOut = false,
+): string {
   if (status === 'open' && !open) return 'Not open for purchase today'
+  if (status === 'open' && soldOut) return 'Sold out for now'
   return statusWords[status]
 }
+
+/** Said where a sold-out offering's buy button would be. */
+export const soldOutWords =
+  'Every note of this offering is taken. If a purchase is cancelled or its payment fails, its amount becomes available again.'

@@ -13,6 +13,7 @@ import type { AppDeps, AppEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { type JsonText, sendJsonText, toJsonText } from '../../lib/json-text.ts'
 import { createTtlCache } from '../../lib/ttl-cache.ts'
+import { isOpenForPurchase } from '../../purchases/preconditions.ts'
 import { checkPurchaseAmount, parseAmountCents } from './offerings.amounts.ts'
 import type * as routes from './offerings.routes.ts'
 
@@ -25,11 +26,6 @@ const termsOf = (row: OfferingRow): OfferingTerms => ({
   dayCount: row.dayCount,
   termMonths: row.termMonths,
 })
-
-/** Open for purchase: status open and the business date within the window, both ends included. */
-function isOpenOn(row: OfferingRow, today: CalendarDate): boolean {
-  return row.status === 'open' && row.opensOn <= today && today <= row.closesOn
-}
 
 /** What investors see of an offering; its APY is for a note starting today. */
 function toOfferingView(row: OfferingRow, today: CalendarDate) {
@@ -45,7 +41,7 @@ function toOfferingView(row: OfferingRow, today: CalendarDate) {
     issuer: row.issuer,
     description: row.description,
     status: row.status,
-    openForPurchase: isOpenOn(row, today),
+    openForPurchase: isOpenForPurchase(row, today),
     rateBps: row.rateBps,
     rateType: row.rateType,
     compounding: row.compounding,
@@ -58,6 +54,7 @@ function toOfferingView(row: OfferingRow, today: CalendarDate) {
     incrementCents: row.incrementCents,
     capacityCents: row.capacityCents,
     remainingCents: row.capacityCents - row.reservedCents,
+    soldOut: row.capacityCents - row.reservedCents < row.minPurchaseCents,
     opensOn: row.opensOn,
     closesOn: row.closesOn,
     apyBps,

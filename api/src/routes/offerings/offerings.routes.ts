@@ -42,6 +42,10 @@ export const offering = z
     incrementCents: cents('Purchases go up from the minimum in steps of this'),
     capacityCents: cents('Size of the raise'),
     remainingCents: cents('Capacity not yet reserved by purchases'),
+    soldOut: z.boolean().openapi({
+      description:
+        'Less is left than the smallest purchase; capacity freed by a cancelled or failed purchase comes back',
+    }),
     opensOn: calendarDate,
     closesOn: calendarDate,
     apyBps: z.number().int().openapi({ description: 'Reg DD APY for a note starting today.' }),

@@ -52,7 +52,8 @@ export const load: PageServerLoad = async (event) => {
   const noErrors: Record<string, string> = {}
   const choose = { offering, readiness, choices, amount, accountId, review: null }
 
-  const ready = readiness.every((step) => step.done) && offering.openForPurchase
+  const ready =
+    readiness.every((step) => step.done) && offering.openForPurchase && !offering.soldOut
   if (!ready || url.searchParams.get('step') !== 'review') return { ...choose, errors: noErrors }
 
   const checked = await checkOrder(event.locals, offering, amount, choices, accountId)
