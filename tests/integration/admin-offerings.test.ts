@@ -71,6 +71,28 @@ describe('admin offerings', () => {
     expect(again.status).toBe(409)
   })
 
+  test("says where today falls against each offering's window", async () => {
+    const { body } = await createDraft()
+    await t.request(`/admin/offerings/${body.offering.id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    const windowOf = async () => {
+      const res = await t.request('/admin/offerings', { token: maker.token })
+      const { offerings: rows } = (await res.json()) as {
+        offerings: { id: string; status: string; window: string }[]
+      }
+      return rows.find((row) => row.id === body.offering.id)
+    }
+    expect(await windowOf()).toMatchObject({ status: 'open', window: 'within' })
+    // Still open in status once its closing day has passed, but selling nothing.
+    await t.db.database.db
+      .update(offerings)
+      .set({ closesOn: '2026-03-01' })
+      .where(eq(offerings.id, body.offering.id))
+    expect(await windowOf()).toMatchObject({ status: 'open', window: 'after' })
+  })
+
   test('an edit sent together with the publish never changes the live terms', async () => {
     const { body } = await createDraft()
     const id = body.offering.id

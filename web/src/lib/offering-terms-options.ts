@@ -63,6 +63,17 @@ const statuses: Record<Status, { label: string; tone: 'ok' | 'warn' | 'bad' | 'n
   cancelled: { label: 'Cancelled', tone: 'bad' },
 }
 
-export function describeAdminOfferingStatus(status: Status) {
-  return statuses[status]
+/**
+ * An offering's status as the console shows it. An open offering outside its window sells
+ * nothing today, so it does not read as open: it has not opened yet, or its window has passed
+ * (closing it, or letting its notes be issued, is the admin's next step).
+ */
+export function describeAdminOfferingStatus(offering: Pick<AdminOffering, 'status' | 'window'>): {
+  label: string
+  tone: 'ok' | 'warn' | 'bad' | 'neutral'
+} {
+  if (offering.status !== 'open' || offering.window === 'within') return statuses[offering.status]
+  return offering.window === 'before'
+    ? { label: 'Open, not selling yet', tone: 'neutral' }
+    : { label: 'Open, window ended', tone: 'warn' }
 }

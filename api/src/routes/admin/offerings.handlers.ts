@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
-import { businessDateOf } from '@tenor/db/domain'
+import { businessDateOf, type CalendarDate } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, asc, count, eq, inArray, sum } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
@@ -15,6 +15,12 @@ type OfferingRow = typeof offerings.$inferSelect
 const invalidTerms = (issues: TermsIssue[]) =>
   new ApiError(422, 'validation_failed', 'The terms are incomplete or inconsistent.', { issues })
 const wrongStatus = (message: string) => new ApiError(409, 'wrong_status', message)
+
+/** Where today's business date falls against the offering's purchase window. */
+function windowOn(row: OfferingRow, today: CalendarDate): 'before' | 'within' | 'after' {
+  if (today < row.opensOn) return 'before'
+  return today > row.closesOn ? 'after' : 'within'
+}
 
 export function createAdminOfferingHandlers(deps: AppDeps) {
   const { database, clock, env } = deps
@@ -38,6 +44,7 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
 
   const view = (row: OfferingRow, states: Record<string, number> = {}) => ({
     ...row,
+    window: windowOn(row, today()),
     createdAt: undefined,
     updatedAt: undefined,
     purchasesByState: states,

@@ -52,6 +52,9 @@ export const adminOffering = z
     issuer: z.string(),
     description: z.string(),
     status: z.enum(offeringStatuses),
+    window: z.enum(['before', 'within', 'after']).openapi({
+      description: "Where today's business date falls against opensOn..closesOn (both included)",
+    }),
     rateBps: z.number().int(),
     rateType: z.enum(rateTypes),
     compounding: z.enum(compoundings).nullable(),

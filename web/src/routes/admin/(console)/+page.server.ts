@@ -22,6 +22,7 @@ export const load: PageServerLoad = async (event) => {
     approvalsForMe: approvals.filter((approval) => approval.requestedBy !== admin.id).length,
     myApprovals: approvals.filter((approval) => approval.requestedBy === admin.id).length,
     drafts: offerings.filter((offering) => offering.status === 'draft').length,
-    open: offerings.filter((offering) => offering.status === 'open').length,
+    // Selling today: an open offering whose window has passed sells nothing.
+    open: offerings.filter((o) => o.status === 'open' && o.window === 'within').length,
   }
 }
