@@ -13,7 +13,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
     step: locals.pendingTwoFactor ? ('two-factor' as const) : ('password' as const),
     // Forms post to `?/action` plus this page's own query, so `next` survives a refusal and the
     // answer lands on the page the visitor is already on.
-    actionQuery: url.search.replace(/^\?/, '&'),
+    actionQuery: queryAfterAction(url),
     passwordChanged: url.searchParams.has('password-changed'),
   }
 }
@@ -61,4 +61,14 @@ export const actions: Actions = {
     }
     return rejectWithProblem(problem, 'twoFactor', ['code'])
   },
+}
+
+/**
+ * The page's own query, to follow `?/action` in its forms. A refused form without JavaScript
+ * renders at the action's URL, so the action names already there (`/password`) are left out,
+ * or each refusal would add one more.
+ */
+function queryAfterAction(url: URL): string {
+  const kept = [...url.searchParams].filter(([name]) => !name.startsWith('/'))
+  return kept.length === 0 ? '' : `&${new URLSearchParams(kept)}`
 }
