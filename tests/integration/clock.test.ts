@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { enqueueEmail } from '@tenor/api/lib/outbox'
 import {
   clockFor,
   createDatabaseClock,
@@ -63,5 +64,38 @@ describe('POST /dev/clock', () => {
     for (const body of [{ advanceDays: 1.5 }, { advanceDays: 0 }, { reset: false }, {}]) {
       expect((await t.request('/dev/clock', { json: body })).status).toBe(422)
     }
+  })
+})
+
+describe('the development mailbox', () => {
+  let t: TestApp
+  beforeEach(async () => {
+    t = await createTestApp()
+  })
+  afterEach(() => t.close())
+
+  test('lists the newest written message first, whatever clock dated it', async () => {
+    const write = (subject: string, createdAt: Date) =>
+      t.db.database.write((tx) =>
+        enqueueEmail(
+          tx,
+          {
+            kind: 'test',
+            dedupeKey: subject,
+            userId: null,
+            to: 'ada@example.com',
+            subject,
+            text: subject,
+            html: `<p>${subject}</p>`,
+          },
+          createdAt,
+        ),
+      )
+    // A maturity email dated on a clock moved a year ahead, then a sign-up email on real time.
+    await write('matured', new Date(t.clock.now().getTime() + 365 * day))
+    await Bun.sleep(2)
+    await write('confirm your address', t.clock.now())
+    const subjects = (await t.mailbox('ada@example.com')).map((m) => m.subject)
+    expect(subjects).toEqual(['confirm your address', 'matured'])
   })
 })

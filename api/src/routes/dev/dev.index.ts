@@ -308,7 +308,10 @@ export function createDevRoutes(deps: AppDeps) {
         .select()
         .from(outboxMessages)
         .where(to ? eq(outboxMessages.toAddress, to.trim().toLowerCase()) : undefined)
-        .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+        // Newest written first. Ids are UUIDv7, ordered by the real time they were made; the
+        // creation times are not, as money emails are dated on the moved development clock
+        // and account emails on real time.
+        .orderBy(desc(outboxMessages.id))
         .limit(200)
       return c.json(
         {
