@@ -38,10 +38,13 @@ const shared = {
 }
 const children: ReturnType<typeof Bun.spawn>[] = []
 
-async function step(label: string, cmd: string[]) {
+async function step(label: string, cmd: string[], options: { quiet?: boolean } = {}) {
+  console.log(`${label} …`)
   const child = Bun.spawn(cmd, {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // A quiet step's progress (the build's, with its advice to run a preview) is not the
+    // user's business; its errors still show.
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'],
     env: { ...process.env, ...shared },
   })
   if ((await child.exited) !== 0) {
@@ -90,7 +93,7 @@ async function waitFor(url: string, name: string) {
 
 await step('database migration', ['bun', 'db/src/cli/migrate.ts'])
 await step('demo data', ['bun', 'api/src/cli/seed.ts'])
-await step('site build', ['bun', 'run', '--filter', '@tenor/web', 'build'])
+await step('site build', ['bun', 'run', '--filter', '@tenor/web', 'build'], { quiet: true })
 
 const plaidStandIn = join(root, 'tests/standins/plaid/main.ts')
 if (existsSync(plaidStandIn)) {
@@ -119,7 +122,10 @@ serve('site', ['bun', 'web/build/index.js'], {
 })
 await waitFor(urls.web, 'site')
 const worker = join(root, 'workers/src/main.ts')
-if (existsSync(worker)) serve('worker', ['bun', worker, '--loop'], {})
+// The worker runs its jobs every half minute and would bury the addresses below in its routine
+// lines; here it says only what needs attention, unless LOG_LEVEL asks for more.
+const workerLogLevel = process.env.LOG_LEVEL ?? 'warn'
+if (existsSync(worker)) serve('worker', ['bun', worker, '--loop'], { LOG_LEVEL: workerLogLevel })
 
 console.log(`
 Tenor is running.
@@ -131,7 +137,8 @@ Tenor is running.
 
   Investor  ${demoAccounts.investor.email}  /  ${demoAccounts.investor.password}
   Admin     ${demoAccounts.admin.email}  /  ${demoAccounts.admin.password}
-            two-factor secret ${demoAccounts.admin.totpSecret} (current code: bun run --filter @tenor/api totp)
+            two-factor secret ${demoAccounts.admin.totpSecret} (current code: bun run totp)
 
+The worker logs warnings and errors only (LOG_LEVEL=info npm run start shows every run).
 Press Ctrl-C to stop.
 `)
