@@ -1,4 +1,5 @@
 /** Plain words for the audit trail's actions and the before/after snapshots it keeps. */
+import { formatRate, formatUsd } from './format.ts'
 
 const actionWords: Record<string, string> = {
   'user.disable': 'Disabled an account',
@@ -19,6 +20,24 @@ const actionWords: Record<string, string> = {
   'offering.rate.rejected': 'Turned down a rate change',
   'offering.rate.changed': 'Changed a rate',
   'offering.cancelled': 'Cancelled an offering',
+  'purchase.refund.requested': 'Asked to refund a purchase',
+  'purchase.refund.approved': 'Approved a refund',
+  'purchase.refund.rejected': 'Turned down a refund',
+  'purchase.refunded': 'Refunded a purchase',
+  'user.grant_admin.requested': 'Asked to make an administrator',
+  'user.grant_admin.approved': 'Approved making an administrator',
+  'user.grant_admin.rejected': 'Turned down making an administrator',
+}
+
+const targetWords: Record<string, string> = {
+  offering: 'Offering',
+  purchase: 'Purchase',
+  user: 'Account',
+}
+
+/** What an audit line is about, as a label for its id: "Offering", "Account". */
+export function describeAuditTarget(targetType: string): string {
+  return targetWords[targetType] ?? targetType
 }
 
 /** An action code in words; codes without words yet read as themselves. */
@@ -41,7 +60,21 @@ export function describeSnapshot(json: string | null): string[] {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [json]
 
-  return Object.entries(value).map(
-    ([key, item]) => `${key}: ${typeof item === 'string' ? item : JSON.stringify(item)}`,
-  )
+  return Object.entries(value).map(([key, item]) => describeField(key, item))
 }
+
+/**
+ * One snapshot field in words: `capacityCents: 10000000` reads "capacity: $100,000.00" and
+ * `rateBps: 575` reads "rate: 5.75%"; other names are split into words.
+ */
+function describeField(key: string, item: unknown): string {
+  if (key.endsWith('Cents') && Number.isSafeInteger(item)) {
+    return `${words(key.slice(0, -'Cents'.length))}: ${formatUsd(item as number)}`
+  }
+  if (key.endsWith('Bps') && Number.isSafeInteger(item)) {
+    return `${words(key.slice(0, -'Bps'.length))}: ${formatRate(item as number)}`
+  }
+  return `${words(key)}: ${typeof item === 'string' ? item : JSON.stringify(item)}`
+}
+
+const words = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()

@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'bun:test'
+import {
+  describeAuditAction,
+  describeAuditTarget,
+  describeSnapshot,
+} from '../../web/src/lib/audit-words.ts'
+
+describe('audit trail words', () => {
+  test('money and rates in snapshots read as amounts, names as words', () => {
+    expect(
+      describeSnapshot(
+        JSON.stringify({ capacityCents: 10_000_000, rateBps: 575, maturityDate: '2027-03-02' }),
+      ),
+    ).toEqual(['capacity: $100,000.00', 'rate: 5.75%', 'maturity date: 2027-03-02'])
+  })
+
+  test('a snapshot that is not a JSON object is shown as stored', () => {
+    expect(describeSnapshot('not json')).toEqual(['not json'])
+    expect(describeSnapshot('[1,2]')).toEqual(['[1,2]'])
+    expect(describeSnapshot(null)).toEqual([])
+  })
+
+  test('every action the API records has words, and targets have labels', () => {
+    for (const action of [
+      'purchase.refund.requested',
+      'purchase.refunded',
+      'user.grant_admin.approved',
+      'offering.create',
+    ]) {
+      expect(describeAuditAction(action)).not.toBe(action)
+    }
+    expect(describeAuditTarget('offering')).toBe('Offering')
+    expect(describeAuditTarget('user')).toBe('Account')
+  })
+})
