@@ -36,10 +36,12 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
   await expect(page.getByText('123-45-6789')).toHaveCount(0)
   await expect(page.getByText('Purchases stay disabled until they are approved')).toBeVisible()
 
-  // A second browser: the admin logs in with two-factor and finds the check waiting.
+  // A second browser: the admin logs in with two-factor, lands on the console (not a
+  // portfolio), and finds the check waiting.
   const admin = await openAdminPage(browser)
   try {
-    await logInAsAdmin(admin.page)
+    await logInAsAdmin(admin.page, null)
+    await expect(admin.page).toHaveURL(/\/admin$/)
     await expect(admin.page.getByRole('heading', { name: 'Admin console' })).toBeVisible()
     await admin.page
       .getByRole('navigation', { name: 'Admin console' })

@@ -28,9 +28,13 @@ export async function nextAdminCode(): Promise<string> {
   return currentTotpCode(admin.totpSecret, new Date(step * stepMs + 1000))
 }
 
-/** Logs the demo admin in through the site's two steps: password, then authenticator code. */
-export async function logInAsAdmin(page: Page, next = '/admin'): Promise<void> {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`, { waitUntil: 'networkidle' })
+/**
+ * Logs the demo admin in through the site's two steps: password, then authenticator code; to
+ * `next`, or with null to wherever the site lands an administrator.
+ */
+export async function logInAsAdmin(page: Page, next: string | null = '/admin'): Promise<void> {
+  const login = next === null ? '/login' : `/login?next=${encodeURIComponent(next)}`
+  await page.goto(login, { waitUntil: 'networkidle' })
   await page.getByLabel('Email address').fill(admin.email)
   await page.getByLabel('Password').fill(admin.password)
   await page.getByRole('button', { name: 'Log in' }).click()

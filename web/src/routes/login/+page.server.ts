@@ -21,7 +21,6 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
   password: async ({ request, locals, cookies, url }) => {
     const input = readFields(await request.formData(), ['email', 'password'])
-    const next = safeNextPath(url.searchParams.get('next'))
 
     const response = await locals.api.auth.login.$post({
       json: { email: input.email, password: input.password },
@@ -33,6 +32,7 @@ export const actions: Actions = {
 
     const session = await response.json()
     setSessionCookie(cookies, session.token, new Date(session.expiresAt))
+    const next = nextAfterSignIn(url, session.user.role)
     // With two-factor on, the same page asks for the code; the cookie marks the half-done sign-in.
     if (session.twoFactorRequired) redirect(303, `/login?next=${encodeURIComponent(next)}`)
     redirect(303, next)
@@ -40,11 +40,13 @@ export const actions: Actions = {
 
   twoFactor: async ({ request, locals, cookies, url }) => {
     const input = readFields(await request.formData(), ['code'])
-    const next = safeNextPath(url.searchParams.get('next'))
     const code = input.code.replace(/\s+/g, '')
 
     const response = await locals.api.auth.login['two-factor'].$post({ json: { code } })
-    if (response.status === 200) redirect(303, next)
+    if (response.status === 200) {
+      const { user } = await response.json()
+      redirect(303, nextAfterSignIn(url, user.role))
+    }
 
     const problem = await readProblem(response)
     if (problem.status === 401) {
@@ -71,4 +73,9 @@ export const actions: Actions = {
 function queryAfterAction(url: URL): string {
   const kept = [...url.searchParams].filter(([name]) => !name.startsWith('/'))
   return kept.length === 0 ? '' : `&${new URLSearchParams(kept)}`
+}
+
+/** Where a sign-in lands: the page asked for, or else an administrator's console or the portfolio. */
+function nextAfterSignIn(url: URL, role: 'investor' | 'admin'): string {
+  return safeNextPath(url.searchParams.get('next'), role === 'admin' ? '/admin' : '/portfolio')
 }
