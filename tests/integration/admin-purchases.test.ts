@@ -70,15 +70,18 @@ describe('admin purchases', () => {
     await expectLedgerClean(t)
   })
 
-  test('exports CSV with spreadsheet formulas defused', async () => {
-    const offering = await addOffering(t, { slug: '=cmd|calc' })
+  test('exports CSV in dollars and percent, with spreadsheet formulas defused', async () => {
+    const offering = await addOffering(t, { name: '=cmd|calc' })
     const ada = await addBuyer(t, 'ada@example.com')
     await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
     const res = await t.request('/admin/purchases.csv', { token: admin.token })
     expect(res.headers.get('content-type')).toContain('text/csv')
     const csv = await res.text()
-    expect(csv.split('\r\n')[0]).toStartWith('purchase_id,investor_email,offering')
-    expect(csv).toContain(",'=cmd|calc,")
+    const [header, row] = csv.split('\r\n')
+    expect(header).toBe(
+      'purchase_id,investor_email,offering,amount_usd,rate_percent,state,settled_on,maturity_date,failure_code,created_at',
+    )
+    expect(row).toContain(",'=cmd|calc,500.00,8.00,")
     expect(csv).not.toContain(',=cmd')
   })
 

@@ -52,18 +52,20 @@ test.describe('with an approved investor', () => {
       await again.page.getByLabel("Investor's email").fill(investor.email)
       await again.page.getByRole('button', { name: 'Search' }).click()
       await expect(again.page).toHaveURL(/[?&]email=/)
-      const row = again.page.getByRole('row').filter({ hasText: slug })
+      const row = again.page.getByRole('row').filter({ hasText: 'Story 3-Month Note' })
       await expect(row).toContainText('$1,000.00')
 
       const download = again.page.waitForEvent('download')
       await again.page.getByRole('link', { name: 'Export these as CSV' }).click()
       const csv = readFileSync((await (await download).path()) ?? '', 'utf8')
       expect(csv).toContain(investor.email)
-      expect(csv).toContain(slug)
+      expect(csv).toContain('Story 3-Month Note,1000.00,')
 
       await row.getByRole('link').first().click()
       await expect(again.page.getByRole('heading', { name: 'State history' })).toBeVisible()
-      await expect(again.page.getByRole('heading', { name: `$1,000.00 of ${slug}` })).toBeVisible()
+      await expect(
+        again.page.getByRole('heading', { name: '$1,000.00 of Story 3-Month Note' }),
+      ).toBeVisible()
       // The proof of the investor's debit authorization, with the browser it came from.
       const proof = again.page.getByRole('region', { name: 'ACH debit authorization' })
       await expect(proof).toContainText('I authorize Tenor to debit $1,000.00 once, by ACH')

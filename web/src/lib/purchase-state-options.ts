@@ -1,27 +1,30 @@
 import type { AdminPurchase } from '#lib/server/admin-purchases.ts'
-import { describePurchaseState } from './purchase-words.ts'
 
-// Every state the API knows, in the order a purchase moves through them; a state it adds or
-// drops fails the typecheck here.
-const order: Record<AdminPurchase['state'], number> = {
-  initiated: 1,
-  pending: 2,
-  processing: 3,
-  active: 4,
-  matured: 5,
-  paid: 6,
-  failed: 7,
-  cancelled: 8,
-  returned: 9,
+// Every state the API knows, in the order a purchase moves through them, as the console names
+// them (the investor's words speak of "your bank"); a state the API adds or drops fails the
+// typecheck here.
+const adminWords: Record<AdminPurchase['state'], string> = {
+  initiated: 'Initiated: debit being authorised',
+  pending: 'Pending: debit sent',
+  processing: 'Processing: debit posted',
+  active: 'Active: earning interest',
+  matured: 'Matured: payout under way',
+  paid: 'Paid',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  returned: 'Returned by the bank',
+}
+
+/** A purchase state as the console shows it. */
+export function describeAdminPurchaseState(state: AdminPurchase['state']): string {
+  return adminWords[state]
 }
 
 /** Options for a state filter, in plain words. */
-export const purchaseStateOptions = Object.entries(order)
-  .sort(([, a], [, b]) => a - b)
-  .map(([value]) => ({
-    value,
-    label: describePurchaseState(value as AdminPurchase['state']),
-  }))
+export const purchaseStateOptions = Object.entries(adminWords).map(([value, label]) => ({
+  value,
+  label,
+}))
 
 /** How a state's badge looks: earning or paid, stopped, finished, or still moving. */
 export function purchaseStateTone(

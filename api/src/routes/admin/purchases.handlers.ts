@@ -13,6 +13,7 @@ import { and, asc, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { formatDecimalAmount } from '../../purchases/funding.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
 import type * as routes from './purchases.routes.ts'
@@ -21,7 +22,12 @@ type Filters = z.infer<typeof routes.purchaseFilters>
 
 type PurchaseRow = typeof purchases.$inferSelect
 
-function toAdminPurchase(row: { purchase: PurchaseRow; email: string; slug: string }) {
+function toAdminPurchase(row: {
+  purchase: PurchaseRow
+  email: string
+  slug: string
+  offeringName: string
+}) {
   const { purchase } = row
   return {
     id: purchase.id,
@@ -29,7 +35,9 @@ function toAdminPurchase(row: { purchase: PurchaseRow; email: string; slug: stri
     investorEmail: row.email,
     offeringId: purchase.offeringId,
     offeringSlug: row.slug,
+    offeringName: row.offeringName,
     amountCents: purchase.amountCents,
+    rateBps: purchase.rateBps,
     state: purchase.state,
     transferId: purchase.transferId,
     failureCode: purchase.failureCode,
@@ -43,7 +51,12 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
   const { database } = deps
   const selectPurchases = () =>
     database.db
-      .select({ purchase: purchases, email: users.email, slug: offerings.slug })
+      .select({
+        purchase: purchases,
+        email: users.email,
+        slug: offerings.slug,
+        offeringName: offerings.name,
+      })
       .from(purchases)
       .innerJoin(users, eq(users.id, purchases.userId))
       .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
@@ -75,7 +88,8 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       'purchase_id',
       'investor_email',
       'offering',
-      'amount_cents',
+      'amount_usd',
+      'rate_percent',
       'state',
       'settled_on',
       'maturity_date',
@@ -86,8 +100,10 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       [
         row.id,
         row.investorEmail,
-        row.offeringSlug,
-        row.amountCents,
+        row.offeringName,
+        formatDecimalAmount(row.amountCents),
+        // Basis points are hundredths of a percent: 575 reads 5.75.
+        formatDecimalAmount(row.rateBps),
         row.state,
         row.settledOn,
         row.maturityDate,
