@@ -34,6 +34,10 @@ const terms = {
   defaultMaturityInstruction: 'payout',
 }
 
+interface ErrorBody {
+  error: { code: string; message: string }
+}
+
 async function createDraft(body: object = terms) {
   const res = await t.request('/admin/offerings', { json: body, token: maker.token })
   return { res, body: (await res.json()) as { offering: { id: string; status: string } } }
@@ -148,6 +152,47 @@ describe('admin offerings', () => {
       token: maker.token,
     })
     expect(res.status).toBe(422)
+  })
+
+  test('the asker can withdraw a waiting request; nobody else can, and it is then closed', async () => {
+    const { body } = await createDraft()
+    const id = body.offering.id
+    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
+    const asked = await t.request(`/admin/offerings/${id}/rate`, {
+      json: { rateBps: 650 },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const withdraw = (token: string) =>
+      t.request(`/admin/approvals/${approvalId}/withdraw`, { json: {}, token })
+
+    const byChecker = await withdraw(checker.token)
+    expect(byChecker.status).toBe(409)
+    expect(((await byChecker.json()) as ErrorBody).error.code).toBe('not_your_request')
+    expect((await withdraw(maker.token)).status).toBe(200)
+    expect((await withdraw(maker.token)).status).toBe(409)
+    const approve = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(approve.status).toBe(409)
+    const row = await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
+    expect(row?.rateBps).toBe(575)
+
+    const listed = await t.request('/admin/approvals', { token: checker.token })
+    const { approvals } = (await listed.json()) as {
+      approvals: { id: string; state: string; requestedByEmail: string }[]
+    }
+    expect(approvals.find((a) => a.id === approvalId)).toMatchObject({
+      state: 'withdrawn',
+      requestedByEmail: 'maker@example.com',
+    })
+    // Withdrawn, it no longer blocks asking again.
+    const again = await t.request(`/admin/offerings/${id}/rate`, {
+      json: { rateBps: 600 },
+      token: maker.token,
+    })
+    expect(again.status).toBe(202)
   })
 
   test('a rate change waits for a second administrator, then applies once', async () => {

@@ -29,6 +29,10 @@ describe('audit trail words', () => {
     ]) {
       expect(describeAuditAction(action)).not.toBe(action)
     }
+    expect(describeAuditAction('purchase.refund.withdrawn')).toBe(
+      'Withdrew the request to refund a purchase',
+    )
+    expect(describeAuditAction('something.new')).toBe('something.new')
     expect(describeAuditTarget('offering')).toBe('Offering')
     expect(describeAuditTarget('user')).toBe('Account')
   })

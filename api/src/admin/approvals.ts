@@ -132,6 +132,37 @@ export async function decideApproval(
   return { state, result }
 }
 
+/** The administrator who asked takes a request back while it still waits for a decision. */
+export async function withdrawApproval(
+  deps: AppDeps,
+  input: { approvalId: string; adminId: string },
+): Promise<void> {
+  const now = deps.clock.now()
+  const approval = await deps.database.db.query.adminApprovals.findFirst({
+    where: eq(adminApprovals.id, input.approvalId),
+  })
+  if (!approval) throw notFound('approval')
+  if (approval.requestedBy !== input.adminId) {
+    throw new ApiError(409, 'not_your_request', 'Only the administrator who asked can withdraw it.')
+  }
+  const withdrawn = await deps.database.write(async (tx) => {
+    const moved = await tx
+      .update(adminApprovals)
+      .set({ state: 'withdrawn', decidedBy: input.adminId, decidedAt: now })
+      .where(and(eq(adminApprovals.id, approval.id), eq(adminApprovals.state, 'pending')))
+    if (moved.rowsAffected !== 1) return false
+    await recordAudit(tx, {
+      adminId: input.adminId,
+      action: `${approval.action}.withdrawn`,
+      targetType: approval.targetType,
+      targetId: approval.targetId,
+      at: now,
+    })
+    return true
+  })
+  if (!withdrawn) throw new ApiError(409, 'already_decided', 'This request was already decided.')
+}
+
 type ApprovalRow = typeof adminApprovals.$inferSelect
 
 async function executeApproval(

@@ -29,9 +29,17 @@ export const auditEvents = sqliteTable(
 /**
  * `approved` alone means the decision was recorded but its action has not finished (the process
  * stopped in between); `failed` that the action stopped on an error. Neither is retried: an
- * administrator reads the audit trail and asks again.
+ * administrator reads the audit trail and asks again. `withdrawn`: the asker took it back
+ * before anyone decided.
  */
-export const approvalStates = ['pending', 'approved', 'rejected', 'executed', 'failed'] as const
+export const approvalStates = [
+  'pending',
+  'approved',
+  'rejected',
+  'executed',
+  'failed',
+  'withdrawn',
+] as const
 
 /**
  * Maker-checker: a money-moving action or a rate change waits here until a second admin, not the

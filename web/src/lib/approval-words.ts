@@ -42,8 +42,16 @@ const stateWords = {
   rejected: 'Turned down',
   executed: 'Approved and carried out',
   failed: 'Approved, failed',
+  withdrawn: 'Withdrawn by the asker',
 } as const
 
 export function describeApprovalState(state: keyof typeof stateWords): string {
   return stateWords[state]
+}
+
+/** An approval's recorded outcome as a sentence: "Rate changed to …", "Turned down". */
+export function describeApprovalResult(result: string | null): string {
+  if (result === null || result === '') return '—'
+  if (result === 'rejected') return 'Turned down'
+  return result.charAt(0).toUpperCase() + result.slice(1)
 }

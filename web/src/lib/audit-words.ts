@@ -42,7 +42,13 @@ export function describeAuditTarget(targetType: string): string {
 
 /** An action code in words; codes without words yet read as themselves. */
 export function describeAuditAction(action: string): string {
-  return actionWords[action] ?? action
+  const known = actionWords[action]
+  if (known) return known
+  // A request taken back reads as its asking did: "Withdrew the request to refund a purchase".
+  const asked = action.endsWith('.withdrawn')
+    ? actionWords[action.replace(/\.withdrawn$/, '.requested')]
+    : undefined
+  return asked ? asked.replace(/^Asked to /, 'Withdrew the request to ') : action
 }
 
 /**

@@ -41,6 +41,7 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(governance.listApprovals, governed.listApprovals)
     .openapi(governance.approve, governed.approve)
     .openapi(governance.reject, governed.reject)
+    .openapi(governance.withdraw, governed.withdraw)
     .openapi(governance.listAudit, governed.listAudit)
     .openapi(purchaseRoutes.exportPurchases, purchases.exportPurchases)
     .openapi(purchaseRoutes.searchPurchases, purchases.searchPurchases)

@@ -1,7 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { adminApprovals, auditEvents, users } from '@tenor/db/schema'
 import { desc, eq } from 'drizzle-orm'
-import { decideApproval } from '../../admin/approvals.ts'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { decideApproval, withdrawApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import type * as routes from './governance.routes.ts'
 
@@ -12,16 +13,26 @@ export function createGovernanceHandlers(deps: AppDeps) {
 
   const listApprovals: RouteHandler<typeof routes.listApprovals, AuthedEnv> = async (c) => {
     const { state } = c.req.valid('query')
+    const asker = alias(users, 'asker')
+    const decider = alias(users, 'decider')
     const rows = await database.db
-      .select()
+      .select({
+        approval: adminApprovals,
+        requestedByEmail: asker.email,
+        decidedByEmail: decider.email,
+      })
       .from(adminApprovals)
+      .leftJoin(asker, eq(asker.id, adminApprovals.requestedBy))
+      .leftJoin(decider, eq(decider.id, adminApprovals.decidedBy))
       .where(state ? eq(adminApprovals.state, state) : undefined)
       .orderBy(desc(adminApprovals.requestedAt))
       .limit(200)
     return c.json(
       {
-        approvals: rows.map((row) => ({
+        approvals: rows.map(({ approval: row, requestedByEmail, decidedByEmail }) => ({
           ...row,
+          requestedByEmail,
+          decidedByEmail,
           requestedAt: row.requestedAt.toISOString(),
           decidedAt: iso(row.decidedAt),
           executedAt: iso(row.executedAt),
@@ -49,6 +60,13 @@ export function createGovernanceHandlers(deps: AppDeps) {
     return c.json(outcome, 200)
   }
 
+  const withdraw: RouteHandler<typeof routes.withdraw, AuthedEnv> = async (c) => {
+    const { approvalId } = c.req.valid('param')
+    await withdrawApproval(deps, { approvalId, adminId: c.get('user').id })
+    c.get('log').info('approval withdrawn', { approvalId, adminId: c.get('user').id })
+    return c.json({ state: 'withdrawn' as const }, 200)
+  }
+
   const listAudit: RouteHandler<typeof routes.listAudit, AuthedEnv> = async (c) => {
     const { targetId, limit } = c.req.valid('query')
     const rows = await database.db
@@ -70,5 +88,5 @@ export function createGovernanceHandlers(deps: AppDeps) {
     )
   }
 
-  return { listApprovals, approve, reject, listAudit }
+  return { listApprovals, approve, reject, withdraw, listAudit }
 }

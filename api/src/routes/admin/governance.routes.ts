@@ -17,8 +17,10 @@ const approval = z
     payload: z.string(),
     state: z.enum(approvalStates),
     requestedBy: z.string(),
+    requestedByEmail: z.string().nullable(),
     requestedAt: z.string(),
     decidedBy: z.string().nullable(),
+    decidedByEmail: z.string().nullable(),
     decidedAt: z.string().nullable(),
     executedAt: z
       .string()
@@ -79,6 +81,20 @@ export const reject = decide(
   '/approvals/{approvalId}/reject',
   'Reject a request made by another administrator',
 )
+
+export const withdraw = createRoute({
+  method: 'post',
+  path: '/approvals/{approvalId}/withdraw',
+  tags,
+  summary: 'Take back your own request while it still waits for a decision',
+  request: { params: z.object({ approvalId }), body: jsonBody(z.strictObject({})) },
+  responses: {
+    200: jsonResponse(z.object({ state: z.literal('withdrawn') }), 'Withdrawn'),
+    ...denied,
+    404: errorResponse('No such request'),
+    409: errorResponse("Already decided, or another administrator's request"),
+  },
+})
 
 export const listAudit = createRoute({
   method: 'get',

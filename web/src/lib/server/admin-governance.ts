@@ -16,6 +16,21 @@ export async function listApprovals(
   return (await response.json()).approvals
 }
 
+/** Takes back one's own request while it still waits; 409 once it was decided. */
+export async function withdrawApproval(
+  api: ApiClient,
+  approvalId: string,
+): Promise<AdminOutcome<null>> {
+  // The id comes from a form; the typed client puts params into the path as they are.
+  const response = await api.admin.approvals[':approvalId'].withdraw.$post({
+    param: { approvalId: encodeURIComponent(approvalId) },
+    json: {},
+  })
+  if (response.status === 200) return { ok: true, value: null }
+
+  return refused(await readAdminProblem(response), [404, 409])
+}
+
 /** Approves (and so carries out) or rejects another administrator's request. */
 export async function decideApproval(
   api: ApiClient,

@@ -1,4 +1,4 @@
-import { decideApproval, listApprovals } from '#lib/server/admin-governance.ts'
+import { decideApproval, listApprovals, withdrawApproval } from '#lib/server/admin-governance.ts'
 import { listOfferings } from '#lib/server/admin-offerings.ts'
 import { readFields, rejectForm } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
@@ -41,4 +41,17 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'approve'
 export const actions: Actions = {
   approve: (event) => decide(event, 'approve'),
   reject: (event) => decide(event, 'reject'),
+  withdraw: async (event) => {
+    requireAdmin(event)
+
+    const { approvalId } = readFields(await event.request.formData(), ['approvalId'])
+    const outcome = await withdrawApproval(event.locals.api, approvalId)
+    if (outcome.ok) return { form: 'decide', approvalId, withdrawn: true }
+
+    return rejectForm(outcome.problem.status, {
+      form: 'decide',
+      values: { approvalId },
+      message: outcome.problem.message,
+    })
+  },
 }
