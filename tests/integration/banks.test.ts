@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { openAccessToken } from '@tenor/api/plaid/banks'
-import { plaidItems } from '@tenor/db/schema'
+import { bankAccounts, plaidItems } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
 import { SandboxItemFireWebhookRequestWebhookCodeEnum } from 'plaid'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
@@ -189,6 +190,63 @@ describe('item health', () => {
   })
 })
 
+describe('reconnecting a bank', () => {
+  type Accounts = { id: string; mask: string | null; canFund: boolean }[]
+
+  async function reconnect(bankId: string): Promise<Accounts> {
+    const res = await t.request(`/banks/${bankId}/reconnected`, { json: {}, token })
+    expect(res.status).toBe(200)
+    return ((await res.json()) as { bank: { accounts: Accounts } }).bank.accounts
+  }
+
+  test('retires accounts Plaid no longer lists and adds the ones it lists now', async () => {
+    const { bank } = (await (await t.linkBank(token)).json()) as BankBody
+    const [before] = await t.db.database.db
+      .select()
+      .from(bankAccounts)
+      .where(eq(bankAccounts.mask, '0000'))
+    if (!before) throw new Error('no checking account stored')
+    // Account churn: Plaid now lists the checking account under another id than ours.
+    await t.db.database.db
+      .update(bankAccounts)
+      .set({ plaidAccountId: 'gone0000000000000000000000000000000000' })
+      .where(eq(bankAccounts.id, before.id))
+
+    const accounts = await reconnect(bank.id)
+
+    const retired = await t.db.database.db.query.bankAccounts.findFirst({
+      where: eq(bankAccounts.id, before.id),
+    })
+    expect(retired?.status).toBe('removed')
+    expect(accounts.some((a) => a.id === before.id)).toBeFalse()
+    const checking = accounts.filter((a) => a.mask === '0000')
+    expect(checking).toHaveLength(1)
+    expect(checking[0]?.canFund).toBeTrue()
+  })
+
+  test('brings back an account Plaid lists again, but not one a return closed', async () => {
+    const { bank } = (await (await t.linkBank(token)).json()) as BankBody
+    const stored = await t.db.database.db.select().from(bankAccounts)
+    const checking = stored.find((a) => a.mask === '0000')
+    const savings = stored.find((a) => a.mask === '1111')
+    if (!checking || !savings) throw new Error('accounts not stored')
+    await t.db.database.db
+      .update(bankAccounts)
+      .set({ status: 'removed' })
+      .where(eq(bankAccounts.id, checking.id))
+    await t.db.database.db
+      .update(bankAccounts)
+      .set({ status: 'closed' })
+      .where(eq(bankAccounts.id, savings.id))
+
+    const accounts = await reconnect(bank.id)
+
+    expect(accounts.find((a) => a.id === checking.id)?.canFund).toBeTrue()
+    expect(accounts.find((a) => a.id === savings.id)?.canFund).toBeFalse()
+    expect(await t.db.database.db.$count(bankAccounts)).toBe(stored.length)
+  })
+})
+
 describe('a revoked bank', () => {
   test('stays revoked whatever Plaid says of the item later; only linking it again brings it back', async () => {
     await t.linkBank(token)
@@ -214,6 +272,10 @@ describe('a revoked bank', () => {
     }
     expect(list.banks[0]?.status).toBe('revoked')
     expect(list.banks[0]?.accounts.every((a) => !a.canFund)).toBe(true)
+    // Nor does a call that says it was reconnected, though Plaid reports the item clean.
+    const reconnected = await t.request(`/banks/${row.id}/reconnected`, { json: {}, token })
+    expect(((await reconnected.json()) as BankBody).bank.status).toBe('revoked')
+    expect((await firstItem()).status).toBe('revoked')
   })
 })
 

@@ -1,7 +1,7 @@
 import { type Database, type Db, newId, preparedPerHandle } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
 import { bankAccounts, plaidItems } from '@tenor/db/schema'
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm'
 import type { AccountBase, PlaidApi } from 'plaid'
 import { decrypt, encrypt } from '../lib/crypto.ts'
 import { callPlaid, PlaidFailure, toPlaidFailure } from './errors.ts'
@@ -241,8 +241,11 @@ function plainName(text: string): string {
 }
 
 /**
- * After update mode: asks Plaid how the item is now, and refreshes its accounts, since account
- * ids can change when a user reconnects.
+ * After update mode: asks Plaid how the item is now, and brings its accounts in line with the
+ * ones Plaid lists, since account ids can change when a user reconnects. An account Plaid no
+ * longer lists is removed, so it neither funds a purchase nor receives a payout; one it lists
+ * again after that is active again; one a return closed or marked unauthorized stays so. A
+ * revoked item stays revoked, as for any signal (`item-health.ts`).
  */
 export async function refreshItem(
   deps: { database: Database; plaid: PlaidApi; env: Env },
@@ -256,23 +259,44 @@ export async function refreshItem(
   ])
   const error = itemAnswer.item.error?.error_code
   const status: ItemRow['status'] = error ? 'needs_reconnect' : 'healthy'
+  const listed = accountsAnswer.accounts.map((account) => account.account_id)
 
   await deps.database.write(async (tx) => {
     await tx
       .update(plaidItems)
       .set({ status, statusReason: error ?? null, statusChangedAt: now })
-      .where(and(eq(plaidItems.id, item.id), ne(plaidItems.status, 'removed')))
+      .where(and(eq(plaidItems.id, item.id), notInArray(plaidItems.status, ['removed', 'revoked'])))
+    await tx
+      .update(bankAccounts)
+      .set({ status: 'removed' })
+      .where(
+        and(
+          eq(bankAccounts.itemId, item.id),
+          eq(bankAccounts.status, 'active'),
+          notInArray(bankAccounts.plaidAccountId, listed),
+        ),
+      )
+    await tx
+      .update(bankAccounts)
+      .set({ status: 'active' })
+      .where(
+        and(
+          eq(bankAccounts.itemId, item.id),
+          eq(bankAccounts.status, 'removed'),
+          inArray(bankAccounts.plaidAccountId, listed),
+        ),
+      )
     const known = await tx.select().from(bankAccounts).where(eq(bankAccounts.itemId, item.id))
     for (const account of accountsAnswer.accounts) {
       if (known.some((row) => row.plaidAccountId === account.account_id)) continue
       await tx.insert(bankAccounts).values(toAccountRow(account, item, now))
     }
   })
-  const accounts = await deps.database.db
-    .select()
-    .from(bankAccounts)
-    .where(eq(bankAccounts.itemId, item.id))
-  return toBankView({ ...item, status, statusReason: error ?? null }, accounts)
+  const [stored, accounts] = await Promise.all([
+    deps.database.db.query.plaidItems.findFirst({ where: eq(plaidItems.id, item.id) }),
+    deps.database.db.select().from(bankAccounts).where(eq(bankAccounts.itemId, item.id)),
+  ])
+  return toBankView(stored ?? item, accounts)
 }
 
 /** Removes an item at Plaid (a second removal counts as done) and marks it removed here. */
