@@ -194,6 +194,16 @@ describe.skipIf(!specPresent)("responses match Plaid's OpenAPI 2020-09-14 schema
       'INVALID_WEBHOOK_VERIFICATION_KEY_ID',
     )
     await conformingError('/transfer/event/sync', {}, 'MISSING_FIELDS')
+    const created = await conforming('/sandbox/public_token/create', {
+      institution_id: 'ins_109508',
+      initial_products: ['transfer'],
+    })
+    await conforming('/item/public_token/exchange', { public_token: created.public_token })
+    await conformingError(
+      '/item/public_token/exchange',
+      { public_token: created.public_token },
+      'INVALID_PUBLIC_TOKEN',
+    )
     await conforming('/sandbox/item/reset_login', { access_token: accessToken })
     await conformingError('/accounts/get', { access_token: accessToken }, 'ITEM_LOGIN_REQUIRED')
     const anonymous = await fetch(`${t.standIn.url}/item/get`, { method: 'POST', body: '{}' })

@@ -155,6 +155,30 @@ describe('Link and Items', () => {
     })
   })
 
+  test('exchanges a public token once; a second exchange is INVALID_PUBLIC_TOKEN, as at Plaid', async () => {
+    const created = await t.client.sandboxPublicTokenCreate({
+      institution_id: 'ins_109508',
+      initial_products: [Products.Transfer],
+    })
+    const exchange = () =>
+      t.client.itemPublicTokenExchange({ public_token: created.data.public_token })
+    const first = (await exchange()).data
+
+    const { status, data } = await catchPlaidError(exchange())
+
+    expect(status).toBe(400)
+    expect(data).toMatchObject({
+      error_type: 'INVALID_INPUT',
+      error_code: 'INVALID_PUBLIC_TOKEN',
+      error_message: 'could not find matching public token',
+      display_message: null,
+    })
+    expect(data.request_id).toMatch(/^[0-9A-Za-z]{15}$/)
+    // The item it made is untouched.
+    const { item } = (await t.client.itemGet({ access_token: first.access_token })).data
+    expect(item.item_id).toBe(first.item_id)
+  })
+
   test('opens checking, savings and a credit card with masks and balances', async () => {
     const item = await linkItem(t.client)
     const { accounts } = (await t.client.accountsGet({ access_token: item.accessToken })).data

@@ -26,6 +26,25 @@ export function describePayoutReturn(code: string | null): string {
 export const exhaustedReason = 'the bank transfer failed three times.'
 export const unusableAccountReason = 'the bank account on file can no longer receive payments.'
 
+const refusalWords: Record<string, string> = {
+  ITEM_NOT_FOUND: 'the connection to your bank has ended, so the bank must be linked again.',
+  ITEM_LOGIN_REQUIRED: 'your bank needs you to sign in again through Tenor.',
+  ACCESS_NOT_GRANTED: 'your bank no longer lets Tenor use this account.',
+  NO_ACCOUNTS: 'your bank no longer shares any accounts with Tenor.',
+  USER_PERMISSION_REVOKED: "you withdrew Tenor's access at your bank.",
+  USER_ACCOUNT_REVOKED: "you withdrew Tenor's access at your bank.",
+  INVALID_ACCOUNT_ID: 'your bank no longer shares this account with Tenor.',
+  TRANSFER_ACCOUNT_BLOCKED:
+    'payments to this account are blocked because an earlier one could not be delivered.',
+}
+
+/** Why Plaid would not send a payout to the account, in plain words, with the code for support. */
+export function describePayoutRefusal(code: string): string {
+  const words = refusalWords[code] ?? unusableAccountReason
+
+  return `${words} (Plaid ${code})`
+}
+
 /**
  * A payout that cannot reach the investor's bank (a return such as R02, a transfer that kept
  * failing, an account marked closed): the money moves from the note's payout to the investor's
@@ -42,7 +61,7 @@ export async function holdPayout(
     at: Date
     code: string | null
     reason: string
-    accountStatus: 'closed' | 'unauthorized' | null
+    accountStatus: 'closed' | 'unauthorized' | 'removed' | null
     log?: Logger
   },
 ): Promise<boolean> {

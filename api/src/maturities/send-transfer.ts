@@ -1,11 +1,12 @@
 import type { Logger } from '@tenor/db/logger'
 import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
+import { scopeOfRefusal } from '../plaid/refusals.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import type { FundingSource } from '../purchases/funding.ts'
-import { outcomeContextOf } from '../purchases/outcomes.ts'
-import { linkPayoutTransfer } from './payout-link.ts'
-import { findPayout, movePayout, nextAttemptKey, type PayoutRow, writeRetrying } from './records.ts'
+import type { PayoutRow } from './records.ts'
 import type { SendOutcome } from './send.ts'
+import { holdRefused } from './send-destination.ts'
+import { abandonAuthorization, findCreditOf, linkCredit } from './send-release.ts'
 
 /** The ACH entry description on the investor's statement (Plaid allows 10 characters). */
 export const payoutDescription = 'TENOR PAY'
@@ -14,6 +15,8 @@ export const payoutDescription = 'TENOR PAY'
  * Phase two of a payout: the credit from a stored authorization. A resumed payout (its
  * authorization stored by an earlier run) first asks `/transfer/get` by authorization id, as
  * the earlier run may have made the transfer and lost the answer; only a 404 leads to a create.
+ * A refusal permanent for the account or its connection gives the authorization up and holds
+ * the money; any other refusal gives it up for a new one on the next run.
  */
 export async function createCredit(
   deps: PurchaseDeps,
@@ -29,7 +32,7 @@ export async function createCredit(
   if (input.resumed) {
     const existing = await findCreditOf(deps, authorizationId, log)
     if (existing === 'unknown') return 'waiting'
-    if (existing) return link(deps, payout, authorizationId, existing, log)
+    if (existing) return linkCredit(deps, payout, authorizationId, existing, log)
   }
 
   try {
@@ -42,89 +45,22 @@ export async function createCredit(
         metadata: { payout_id: payout.id, purchase_id: payout.purchaseId },
       }),
     )
-    return link(deps, payout, authorizationId, answer.transfer.id, log)
+    return linkCredit(deps, payout, authorizationId, answer.transfer.id, log)
   } catch (error) {
     const failure = toPlaidFailure(error)
-    if (failure.transient) {
+    const scope = scopeOfRefusal(failure)
+    if (scope === 'transient') {
       log.warn('plaid did not answer the payout transfer; the next run checks for it', {
         payoutId: payout.id,
         code: failure.errorCode,
       })
       return 'waiting'
     }
+    if (scope === 'ours') {
+      return abandonAuthorization(deps, payout, authorizationId, failure.errorCode, log)
+    }
 
-    return abandonAuthorization(deps, payout, authorizationId, failure.errorCode, log)
-  }
-}
-
-async function link(
-  deps: PurchaseDeps,
-  payout: PayoutRow,
-  authorizationId: string,
-  transferId: string,
-  log: Logger,
-): Promise<SendOutcome> {
-  const ctx = outcomeContextOf(deps)
-  await writeRetrying(deps.database, (tx) =>
-    linkPayoutTransfer(tx, ctx, { payoutId: payout.id, authorizationId, transferId, log }),
-  )
-
-  return 'sent'
-}
-
-/**
- * Gives up an authorization that cannot make a transfer: Plaid refused one (it expired, say),
- * or the account can no longer receive money. Only once Plaid confirms no transfer came of it
- * does the payout drop it and move to the next attempt's key; 'refused' says it did.
- */
-export async function abandonAuthorization(
-  deps: PurchaseDeps,
-  payout: PayoutRow,
-  authorizationId: string,
-  code: string,
-  log: Logger,
-): Promise<SendOutcome> {
-  const existing = await findCreditOf(deps, authorizationId, log)
-  if (existing === 'unknown') return 'waiting'
-  if (existing) return link(deps, payout, authorizationId, existing, log)
-
-  log.error('payout authorization given up; the payout starts again', {
-    payoutId: payout.id,
-    code,
-  })
-  const now = deps.clock.now()
-  await writeRetrying(deps.database, async (tx) => {
-    const current = await findPayout(tx, payout.id)
-    if (current?.state !== 'initiated' || current.authorizationId !== authorizationId) return
-    await movePayout(tx, current, 'initiated', now, {
-      idempotencyKey: nextAttemptKey(current.idempotencyKey),
-      authorizationId: null,
-      failureCode: code,
-      failureReason: 'Plaid refused the transfer; it is being authorized again.',
-    })
-  })
-
-  return 'refused'
-}
-
-/** The credit made from an authorization; null when Plaid says none; 'unknown' if unsure. */
-async function findCreditOf(
-  deps: PurchaseDeps,
-  authorizationId: string,
-  log: Logger,
-): Promise<string | null | 'unknown'> {
-  try {
-    const answer = await callPlaid(() =>
-      deps.plaid.transferGet({ authorization_id: authorizationId }),
-    )
-    return answer.transfer.id
-  } catch (error) {
-    const failure = toPlaidFailure(error)
-    if (failure.errorCode === 'NOT_FOUND') return null
-
-    log.warn('could not look up a payout transfer; the next run asks again', {
-      code: failure.errorCode,
-    })
-    return 'unknown'
+    const { destination } = input
+    return holdRefused(deps, { payout: { ...payout, authorizationId }, destination, failure }, log)
   }
 }

@@ -9,7 +9,7 @@ import {
   TransferType,
 } from 'plaid'
 import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
-import { applyItemSignal, statusForSignal } from '../plaid/item-health.ts'
+import { scopeOfRefusal } from '../plaid/refusals.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { type FundingSource, formatDecimalAmount } from '../purchases/funding.ts'
 import { wasFundingReturned } from '../purchases/funding-returned.ts'
@@ -22,7 +22,7 @@ import {
   plaidKeyOf,
   writeRetrying,
 } from './records.ts'
-import { holdUnusable, loadDestination } from './send-destination.ts'
+import { holdRefused, holdUndeliverable, loadDestination } from './send-destination.ts'
 import { createCredit } from './send-transfer.ts'
 
 export type SendOutcome = 'sent' | 'waiting' | 'declined' | 'refused' | 'held' | 'skipped'
@@ -37,7 +37,8 @@ export type SendOutcome = 'sent' | 'waiting' | 'declined' | 'refused' | 'held' |
  *    leads to a create. So one authorization makes at most one credit.
  * A decline (the Plaid Ledger lacks funds) leaves the payout `initiated` under the next
  * attempt's key, for the next run: Plaid would answer the same declined authorization to the
- * same key. Transient failures leave it as it is.
+ * same key. Transient failures leave it as it is. A refusal Plaid would repeat for this account
+ * or its connection (the item is gone, the account closed) holds the money for the investor.
  */
 export async function sendPayout(
   deps: PurchaseDeps,
@@ -59,7 +60,7 @@ export async function sendPayout(
   }
 
   const destination = await loadDestination(deps, payout)
-  if (!destination) return holdUnusable(deps, payout, log)
+  if (!destination) return holdUndeliverable(deps, payout, log)
 
   let authorizationId = payout.authorizationId
   if (!authorizationId) {
@@ -143,6 +144,12 @@ async function authorizeCredit(
   return authorization.id
 }
 
+/**
+ * Plaid refused to authorize the credit. Not answering leaves the payout for the next run; a
+ * refusal permanent for the account or its connection holds the money for the investor; any
+ * other refusal is ours to fix (configuration, a request Plaid finds wrong), so it is logged at
+ * error level and asked again on every run until a person has.
+ */
 async function handleRefusal(
   deps: PurchaseDeps,
   payout: PayoutRow,
@@ -152,27 +159,20 @@ async function handleRefusal(
 ): Promise<SendOutcome> {
   const failure = toPlaidFailure(error)
   const fields = { payoutId: payout.id, code: failure.errorCode }
-  if (failure.transient) {
+  const scope = scopeOfRefusal(failure)
+  if (scope === 'transient') {
     log.warn('plaid did not answer the payout authorization; the next run asks again', fields)
     return 'waiting'
   }
+  if (scope !== 'ours') return holdRefused(deps, { payout, destination, failure }, log)
 
   log.error('plaid refused the payout authorization; the next run tries again', fields)
-  const now = deps.clock.now()
   await writeRetrying(deps.database, (tx) =>
     tx
       .update(payouts)
       .set({ failureCode: failure.errorCode, failureReason: 'Plaid refused the credit.' })
       .where(and(eq(payouts.id, payout.id), eq(payouts.state, 'initiated'))),
   )
-  if (statusForSignal(failure.errorCode)) {
-    await applyItemSignal(deps.database, {
-      plaidItemId: destination.plaidItemId,
-      signal: failure.errorCode,
-      now,
-      publicUrl: deps.env.publicUrl,
-    })
-  }
 
   return 'refused'
 }

@@ -1,10 +1,10 @@
 import { type Database, type Db, newId, preparedPerHandle } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
 import { bankAccounts, plaidItems } from '@tenor/db/schema'
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm'
 import type { AccountBase, PlaidApi } from 'plaid'
-import { decrypt, encrypt } from '../lib/crypto.ts'
-import { callPlaid, PlaidFailure, toPlaidFailure } from './errors.ts'
+import { decrypt } from '../lib/crypto.ts'
+import { callPlaid, toPlaidFailure } from './errors.ts'
 
 /** Only these account kinds can be debited for a purchase or credited with a payout. */
 export const fundingSubtypes = new Set(['checking', 'savings'])
@@ -121,99 +121,8 @@ export async function findOwnItem(database: Database, userId: string, itemId: st
   return item ?? null
 }
 
-/**
- * True when the user already has a live item at this institution with the same account masks:
- * Plaid's advice is to refuse such a link before exchanging, since some banks invalidate the
- * older item when a second one appears.
- */
-export async function isDuplicateItem(
-  database: Database,
-  userId: string,
-  institutionId: string | null,
-  masks: (string | null)[],
-): Promise<boolean> {
-  if (!institutionId) return false
-  const existing = await database.db
-    .select({ id: plaidItems.id })
-    .from(plaidItems)
-    .where(
-      and(
-        eq(plaidItems.userId, userId),
-        eq(plaidItems.institutionId, institutionId),
-        ne(plaidItems.status, 'removed'),
-      ),
-    )
-  if (existing.length === 0) return false
-  const wanted = new Set(masks.filter((mask): mask is string => mask !== null))
-  if (wanted.size === 0) return true
-  const held = await database.db
-    .select({ mask: bankAccounts.mask, itemId: bankAccounts.itemId })
-    .from(bankAccounts)
-    .where(
-      inArray(
-        bankAccounts.itemId,
-        existing.map((row) => row.id),
-      ),
-    )
-  return existing.some((item) => {
-    const masksOfItem = new Set(held.filter((h) => h.itemId === item.id).map((h) => h.mask))
-    return [...wanted].every((mask) => masksOfItem.has(mask))
-  })
-}
-
-/**
- * Exchanges a public token and stores the item and its accounts. The Plaid calls come first and
- * the write after, in one transaction; if that write fails the new item is removed at Plaid so
- * no connection is left behind that we cannot see.
- */
-export async function linkItem(
-  deps: { database: Database; plaid: PlaidApi; env: Env },
-  input: { userId: string; publicToken: string; now: Date },
-): Promise<BankView> {
-  const { database, plaid, env } = deps
-  const exchanged = await callPlaid(() =>
-    plaid.itemPublicTokenExchange({ public_token: input.publicToken }),
-  )
-  try {
-    const [itemAnswer, accountsAnswer] = await Promise.all([
-      callPlaid(() => plaid.itemGet({ access_token: exchanged.access_token })),
-      callPlaid(() => plaid.accountsGet({ access_token: exchanged.access_token })),
-    ])
-    const itemId = newId()
-    const item: ItemRow = {
-      id: itemId,
-      userId: input.userId,
-      plaidItemId: exchanged.item_id,
-      accessToken: encrypt(
-        exchanged.access_token,
-        env.encryptionKeys,
-        `plaid-item:${exchanged.item_id}`,
-      ),
-      institutionId: itemAnswer.item.institution_id ?? null,
-      institutionName: itemAnswer.item.institution_name
-        ? plainName(itemAnswer.item.institution_name)
-        : null,
-      status: 'healthy',
-      statusReason: null,
-      statusChangedAt: input.now,
-      createdAt: input.now,
-      removedAt: null,
-    }
-    const accounts = accountsAnswer.accounts.map((account) =>
-      toAccountRow(account, item, input.now),
-    )
-    await database.write(async (tx) => {
-      await tx.insert(plaidItems).values(item)
-      if (accounts.length > 0) await tx.insert(bankAccounts).values(accounts)
-    })
-    return toBankView(item, accounts)
-  } catch (error) {
-    await plaid.itemRemove({ access_token: exchanged.access_token }).catch(() => undefined)
-    throw error instanceof PlaidFailure ? error : toPlaidFailure(error)
-  }
-}
-
-function toAccountRow(account: AccountBase, item: ItemRow, now: Date): AccountRow {
+/** An account as stored, from Plaid's answer; new accounts start active. */
+export function toAccountRow(account: AccountBase, item: ItemRow, now: Date): AccountRow {
   return {
     id: newId(),
     itemId: item.id,
@@ -236,13 +145,16 @@ const unprintable = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu
  * A name from the bank as we store and show it, and as a debit authorization quotes it: without
  * characters that hide or reorder text, spaces collapsed.
  */
-function plainName(text: string): string {
+export function plainName(text: string): string {
   return text.replace(unprintable, ' ').replace(/\s+/g, ' ').trim()
 }
 
 /**
- * After update mode: asks Plaid how the item is now, and refreshes its accounts, since account
- * ids can change when a user reconnects.
+ * After update mode: asks Plaid how the item is now, and brings its accounts in line with the
+ * ones Plaid lists, since account ids can change when a user reconnects. An account Plaid no
+ * longer lists is removed, so it neither funds a purchase nor receives a payout; one it lists
+ * again after that is active again; one a return closed or marked unauthorized stays so. A
+ * revoked item stays revoked, as for any signal (`item-health.ts`).
  */
 export async function refreshItem(
   deps: { database: Database; plaid: PlaidApi; env: Env },
@@ -256,23 +168,44 @@ export async function refreshItem(
   ])
   const error = itemAnswer.item.error?.error_code
   const status: ItemRow['status'] = error ? 'needs_reconnect' : 'healthy'
+  const listed = accountsAnswer.accounts.map((account) => account.account_id)
 
   await deps.database.write(async (tx) => {
     await tx
       .update(plaidItems)
       .set({ status, statusReason: error ?? null, statusChangedAt: now })
-      .where(and(eq(plaidItems.id, item.id), ne(plaidItems.status, 'removed')))
+      .where(and(eq(plaidItems.id, item.id), notInArray(plaidItems.status, ['removed', 'revoked'])))
+    await tx
+      .update(bankAccounts)
+      .set({ status: 'removed' })
+      .where(
+        and(
+          eq(bankAccounts.itemId, item.id),
+          eq(bankAccounts.status, 'active'),
+          notInArray(bankAccounts.plaidAccountId, listed),
+        ),
+      )
+    await tx
+      .update(bankAccounts)
+      .set({ status: 'active' })
+      .where(
+        and(
+          eq(bankAccounts.itemId, item.id),
+          eq(bankAccounts.status, 'removed'),
+          inArray(bankAccounts.plaidAccountId, listed),
+        ),
+      )
     const known = await tx.select().from(bankAccounts).where(eq(bankAccounts.itemId, item.id))
     for (const account of accountsAnswer.accounts) {
       if (known.some((row) => row.plaidAccountId === account.account_id)) continue
       await tx.insert(bankAccounts).values(toAccountRow(account, item, now))
     }
   })
-  const accounts = await deps.database.db
-    .select()
-    .from(bankAccounts)
-    .where(eq(bankAccounts.itemId, item.id))
-  return toBankView({ ...item, status, statusReason: error ?? null }, accounts)
+  const [stored, accounts] = await Promise.all([
+    deps.database.db.query.plaidItems.findFirst({ where: eq(plaidItems.id, item.id) }),
+    deps.database.db.select().from(bankAccounts).where(eq(bankAccounts.itemId, item.id)),
+  ])
+  return toBankView(stored ?? item, accounts)
 }
 
 /** Removes an item at Plaid (a second removal counts as done) and marks it removed here. */

@@ -46,6 +46,11 @@ export function toPlaidFailure(error: unknown): PlaidFailure {
   return new PlaidFailure(null, 'NETWORK_ERROR', 'UNKNOWN', null, null)
 }
 
+/** Whether an error came from Plaid or the way to it, rather than from our own code. */
+export function isPlaidFailure(error: unknown): boolean {
+  return error instanceof PlaidFailure || isHttpClientError(error)
+}
+
 interface HttpClientError {
   isAxiosError: true
   code?: string
@@ -85,7 +90,6 @@ const userMessages: Record<string, string> = {
   INVALID_CREDENTIALS: 'The bank did not accept those credentials. Check them and try again.',
   INSTITUTION_DOWN: 'Your bank is not answering right now. Try again in a few minutes.',
   INSTITUTION_NOT_RESPONDING: 'Your bank is not answering right now. Try again in a few minutes.',
-  INVALID_PUBLIC_TOKEN: 'The bank connection expired before it finished. Start again.',
   RATE_LIMIT: 'Too many bank requests just now. Wait a minute and try again.',
 }
 

@@ -8,15 +8,19 @@ type ItemStatus = (typeof itemStatuses)[number]
 
 /**
  * What each Plaid signal (an ITEM webhook code, or the error code of a failed call) means for
- * the health of an item. Signals not listed change nothing.
+ * the health of an item. Signals not listed change nothing. An item Plaid no longer has
+ * (ITEM_NOT_FOUND: removed, or its access withdrawn at Plaid) cannot be repaired in update
+ * mode, which needs its access token, so it counts as revoked: only linking the bank again helps.
  */
 const signalStatus: Record<string, ItemStatus> = {
   ITEM_LOGIN_REQUIRED: 'needs_reconnect',
   PENDING_DISCONNECT: 'needs_reconnect',
   PENDING_EXPIRATION: 'needs_reconnect',
   ACCESS_NOT_GRANTED: 'needs_reconnect',
+  NO_ACCOUNTS: 'needs_reconnect',
   USER_PERMISSION_REVOKED: 'revoked',
   USER_ACCOUNT_REVOKED: 'revoked',
+  ITEM_NOT_FOUND: 'revoked',
   LOGIN_REPAIRED: 'healthy',
   HEALTHY: 'healthy',
 }
@@ -25,7 +29,7 @@ const signalStatus: Record<string, ItemStatus> = {
 const advisorySignals = new Set(['NEW_ACCOUNTS_AVAILABLE'])
 
 export function statusForSignal(signal: string): ItemStatus | undefined {
-  return signalStatus[signal]
+  return Object.hasOwn(signalStatus, signal) ? signalStatus[signal] : undefined
 }
 
 /**

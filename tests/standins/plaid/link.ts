@@ -80,11 +80,13 @@ export const createSandboxPublicToken: Handler = ({ body, state, now, requestId 
   }
 }
 
-// A public token may be exchanged again while it lives and answers the same Item, so a client
-// whose first exchange reply was lost can simply retry.
+// A public token is single-use (the OpenAPI description of /item/public_token/create): the
+// exchange spends it, and a second one, a retry after a lost reply included, answers
+// INVALID_PUBLIC_TOKEN as an unknown token does.
 export const exchangePublicToken: Handler = ({ body, state, now, requestId }) => {
   requireFields(body, ['public_token'])
-  const record = state.publicTokens[readString(body, 'public_token')]
+  const token = readString(body, 'public_token')
+  const record = state.publicTokens[token]
   const item = record ? state.items[record.itemId] : undefined
   if (!record || !item) {
     throw invalidInput('INVALID_PUBLIC_TOKEN', 'could not find matching public token')
@@ -95,6 +97,7 @@ export const exchangePublicToken: Handler = ({ body, state, now, requestId }) =>
       'provided public token is expired. Public tokens expire 30 minutes after creation at which point they can no longer be exchanged',
     )
   }
+  delete state.publicTokens[token]
 
   return {
     body: {

@@ -25,6 +25,10 @@ const reasonWords: Record<string, string> = {
     "You withdrew Tenor's access at your bank. Remove this bank, then link it again to use it.",
   USER_ACCOUNT_REVOKED:
     "You withdrew Tenor's access at your bank. Remove this bank, then link it again to use it.",
+  ITEM_NOT_FOUND:
+    'This connection to your bank has ended. Remove this bank, then link it again to use it.',
+  NO_ACCOUNTS:
+    'Your bank no longer shares any accounts with Tenor. Reconnect and choose the accounts to share.',
   NEW_ACCOUNTS_AVAILABLE:
     'Your bank has accounts you have not shared with Tenor yet. Update the connection to add them.',
 }

@@ -4,24 +4,42 @@ import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import {
   findOwnItem,
-  isDuplicateItem,
-  linkItem,
   listBanks,
   openAccessToken,
   refreshItem,
   removeItem,
 } from '../../plaid/banks.ts'
-import { callPlaid, plaidApiError, toPlaidFailure } from '../../plaid/errors.ts'
+import { callPlaid, isPlaidFailure, plaidApiError, toPlaidFailure } from '../../plaid/errors.ts'
+import { isDuplicateItem, type LinkRefusal, linkItem } from '../../plaid/link-item.ts'
 import type * as routes from './banks.routes.ts'
 
-/** Runs a Plaid-backed step, turning Plaid failures into clear API errors. */
+/**
+ * Runs a Plaid-backed step, turning Plaid failures into clear API errors. Anything else (the
+ * database, a bug) goes on to the final error handler, which logs it as it is.
+ */
 async function viaPlaid<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (error) {
-    if (error instanceof ApiError) throw error
+    if (!isPlaidFailure(error)) throw error
     throw plaidApiError(toPlaidFailure(error))
   }
+}
+
+const linkRefusals: Record<LinkRefusal, () => ApiError> = {
+  duplicate_bank: () =>
+    new ApiError(
+      409,
+      'duplicate_bank',
+      'This bank is already linked to your account. Reconnect it from your banks page instead.',
+    ),
+  // Plaid exchanges a public token once: most often the same form sent twice.
+  public_token_spent: () =>
+    new ApiError(
+      409,
+      'bank_link_used',
+      'This bank link was already finished, or it expired. Your banks page shows the banks that are linked; link the bank again if it is not there.',
+    ),
 }
 
 export function createBankHandlers(deps: AppDeps) {
@@ -73,19 +91,23 @@ export function createBankHandlers(deps: AppDeps) {
   const link: RouteHandler<typeof routes.linkBank, AuthedEnv> = async (c) => {
     const input = c.req.valid('json')
     const user = c.get('user')
+    const log = c.get('log')
     const masks = input.accounts.map((account) => account.mask)
-    if (await isDuplicateItem(database, user.id, input.institutionId, masks)) {
-      throw new ApiError(
-        409,
-        'duplicate_bank',
-        'This bank is already linked to your account. Reconnect it from your banks page instead.',
-      )
+    if (await isDuplicateItem(database.db, user.id, input.institutionId, masks)) {
+      log.info('bank link refused before the exchange', { userId: user.id, reason: 'duplicate' })
+      throw linkRefusals.duplicate_bank()
     }
-    const bank = await viaPlaid(() =>
+
+    const linked = await viaPlaid(() =>
       linkItem(deps, { userId: user.id, publicToken: input.publicToken, now: clock.now() }),
     )
-    c.get('log').info('bank linked', { userId: user.id, itemId: bank.id })
-    return c.json({ bank }, 201)
+    if ('refused' in linked) {
+      log.info('bank link refused', { userId: user.id, reason: linked.refused })
+      throw linkRefusals[linked.refused]()
+    }
+
+    log.info('bank linked', { userId: user.id, itemId: linked.bank.id })
+    return c.json({ bank: linked.bank }, 201)
   }
 
   const reconnected: RouteHandler<typeof routes.markReconnected, AuthedEnv> = async (c) => {

@@ -85,7 +85,9 @@ export const linkBank = createRoute({
     201: jsonResponse(z.object({ bank }), 'Linked'),
     400: errorResponse('Plaid refused the token'),
     401: signedOut,
-    409: errorResponse('This bank is already linked'),
+    409: errorResponse(
+      '`duplicate_bank`: this bank is already linked; `bank_link_used`: the public token was already exchanged (Plaid exchanges one once) or has expired',
+    ),
     422: invalid,
     503: errorResponse('Plaid is unavailable'),
   },

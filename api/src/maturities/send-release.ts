@@ -1,0 +1,80 @@
+import type { Logger } from '@tenor/db/logger'
+import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
+import type { PurchaseDeps } from '../purchases/deps.ts'
+import { outcomeContextOf } from '../purchases/outcomes.ts'
+import { linkPayoutTransfer } from './payout-link.ts'
+import { findPayout, movePayout, nextAttemptKey, type PayoutRow, writeRetrying } from './records.ts'
+import type { SendOutcome } from './send.ts'
+
+/** Stores the credit an authorization made: the payout becomes `pending`. */
+export async function linkCredit(
+  deps: PurchaseDeps,
+  payout: PayoutRow,
+  authorizationId: string,
+  transferId: string,
+  log: Logger,
+): Promise<SendOutcome> {
+  const ctx = outcomeContextOf(deps)
+  await writeRetrying(deps.database, (tx) =>
+    linkPayoutTransfer(tx, ctx, { payoutId: payout.id, authorizationId, transferId, log }),
+  )
+
+  return 'sent'
+}
+
+/**
+ * Gives up an authorization that cannot make a transfer: Plaid refused one (it expired, say),
+ * or the account can no longer receive money. Only once Plaid confirms no transfer came of it
+ * does the payout drop it and move to the next attempt's key; 'refused' says it did.
+ */
+export async function abandonAuthorization(
+  deps: PurchaseDeps,
+  payout: PayoutRow,
+  authorizationId: string,
+  code: string,
+  log: Logger,
+): Promise<SendOutcome> {
+  const existing = await findCreditOf(deps, authorizationId, log)
+  if (existing === 'unknown') return 'waiting'
+  if (existing) return linkCredit(deps, payout, authorizationId, existing, log)
+
+  log.error('payout authorization given up; the payout starts again', {
+    payoutId: payout.id,
+    code,
+  })
+  const now = deps.clock.now()
+  await writeRetrying(deps.database, async (tx) => {
+    const current = await findPayout(tx, payout.id)
+    if (current?.state !== 'initiated' || current.authorizationId !== authorizationId) return
+    await movePayout(tx, current, 'initiated', now, {
+      idempotencyKey: nextAttemptKey(current.idempotencyKey),
+      authorizationId: null,
+      failureCode: code,
+      failureReason: 'Plaid refused the transfer; it is being authorized again.',
+    })
+  })
+
+  return 'refused'
+}
+
+/** The credit made from an authorization; null when Plaid says none; 'unknown' if unsure. */
+export async function findCreditOf(
+  deps: PurchaseDeps,
+  authorizationId: string,
+  log: Logger,
+): Promise<string | null | 'unknown'> {
+  try {
+    const answer = await callPlaid(() =>
+      deps.plaid.transferGet({ authorization_id: authorizationId }),
+    )
+    return answer.transfer.id
+  } catch (error) {
+    const failure = toPlaidFailure(error)
+    if (failure.errorCode === 'NOT_FOUND') return null
+
+    log.warn('could not look up a payout transfer; the next run asks again', {
+      code: failure.errorCode,
+    })
+    return 'unknown'
+  }
+}
