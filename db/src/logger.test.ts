@@ -76,6 +76,21 @@ describe('createLogger', () => {
     expect(error.cause).toMatchObject({ message: 'database is locked', code: 'SQLITE_BUSY' })
   })
 
+  test("keeps a failed query's statement but never its values", () => {
+    const { log, lines } = capture()
+    const failed = new Error(
+      'Failed query: insert into bank_items (id, access_token) values (?, ?)\nparams: b1,v1.k1.c2VhbGVkIHRva2Vu',
+      { cause: new Error('UNIQUE constraint failed: bank_items.plaid_item_id') },
+    )
+
+    log.error('link failed', { error: failed })
+
+    expect(lines.join('\n')).not.toContain('c2VhbGVkIHRva2Vu')
+    expect(lines.join('\n')).toContain('insert into bank_items')
+    expect(lines.join('\n')).toContain('params: [withheld]')
+    expect(lines.join('\n')).toContain('UNIQUE constraint failed')
+  })
+
   test('escapes event names and values so every line stays one valid JSON line', () => {
     const { log, lines } = capture()
 

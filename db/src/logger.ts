@@ -98,6 +98,16 @@ function isSecretName(key: string): boolean {
   return secret
 }
 
+/**
+ * An error message without the values of a failed query. drizzle words a failed statement as
+ * `Failed query: <sql>\nparams: <values>`, and the values are a row's: sealed tokens, emails,
+ * account ids. The statement is kept, as it is what diagnoses the fault.
+ */
+export function withoutQueryValues(message: string): string {
+  const at = message.indexOf('\nparams: ')
+  return at === -1 ? message : `${message.slice(0, at)}\nparams: [withheld]`
+}
+
 /** Copies a value, replacing secret-looking fields and turning errors into plain objects. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]'
@@ -105,9 +115,13 @@ export function redact(value: unknown, depth = 0): unknown {
     const code = (value as Error & { code?: unknown }).code
     return {
       name: value.name,
-      message: value.message,
+      message: withoutQueryValues(value.message),
       ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
-      stack: value.stack?.split('\n').slice(0, 6),
+      // The stack begins with the message, values and all.
+      stack: value.stack
+        ?.replace(value.message, withoutQueryValues(value.message))
+        .split('\n')
+        .slice(0, 6),
       // The underlying failure (a driver error under a wrapper) is what diagnoses a fault.
       ...(value.cause === undefined ? {} : { cause: redact(value.cause, depth + 1) }),
     }

@@ -94,6 +94,15 @@ describe('scrubEvent', () => {
       },
       user: { id: 'u1', email: secret.email, ip_address: '203.0.113.9' },
       extra: { body: { email: secret.email, accountNumber: '000123456789' }, note: 'fine' },
+      exception: {
+        values: [
+          {
+            type: 'DrizzleQueryError',
+            value:
+              'Failed query: update bank_accounts set status = ? where id = ?\nparams: closed,acct-77',
+          },
+        ],
+      },
       breadcrumbs: [
         { category: 'console', message: secret.password },
         { category: 'fetch', data: { url: `https://x.example/a?token=${secret.token}` } },
@@ -101,7 +110,7 @@ describe('scrubEvent', () => {
     }
     const scrubbed = scrubEvent(event)
     const text = JSON.stringify(scrubbed)
-    for (const value of [...Object.values(secret), '000123456789', '203.0.113.9']) {
+    for (const value of [...Object.values(secret), '000123456789', '203.0.113.9', 'acct-77']) {
       expect(text).not.toContain(value)
     }
     expect(scrubbed.request).toEqual({
@@ -111,5 +120,8 @@ describe('scrubEvent', () => {
     expect(scrubbed.user).toEqual({ id: 'u1' })
     expect(scrubbed.breadcrumbs).toHaveLength(1)
     expect(scrubbed.extra?.note).toBe('fine')
+    expect(scrubbed.exception?.values?.[0]?.value).toBe(
+      'Failed query: update bank_accounts set status = ? where id = ?\nparams: [withheld]',
+    )
   })
 })

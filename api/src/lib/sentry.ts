@@ -1,6 +1,7 @@
 import type { Breadcrumb, ErrorEvent } from '@sentry/bun'
 import * as Sentry from '@sentry/bun'
 import type { Env } from '@tenor/db/env'
+import { withoutQueryValues } from '@tenor/db/logger'
 
 /**
  * Error reporting to Sentry, shared by the API, the worker and the site's server. Optional: with
@@ -95,9 +96,9 @@ const emailPattern = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[a-z]{2,}/gi
 const tokenPattern = /\b[A-Za-z0-9_-]{24,}\b/g
 const bearerPattern = /\b(Bearer|Basic)\s+\S+/gi
 
-/** Masks emails, bearer credentials and token-like strings inside free text. */
+/** Masks query values, emails, bearer credentials and token-like strings inside free text. */
 export function scrubText(text: string): string {
-  return text
+  return withoutQueryValues(text)
     .replace(bearerPattern, '$1 [redacted]')
     .replace(emailPattern, '[email]')
     .replace(tokenPattern, '[token]')
