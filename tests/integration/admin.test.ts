@@ -49,6 +49,23 @@ describe('GET /admin/users', () => {
     expect((await t.request('/admin/users', { token })).status).toBe(401)
   })
 
+  test('filters by identity check status, however old the account', async () => {
+    const { token } = await makeAdmin('admin@example.com')
+    await turnOnTwoFactor(t, token)
+    const waiting = await signUp(t, 'early@example.com')
+    await t.db.database.db
+      .update(users)
+      .set({ kycStatus: 'submitted', createdAt: new Date('2020-01-01T00:00:00Z') })
+      .where(eq(users.id, waiting.userId))
+    await signUp(t, 'later@example.com')
+    const res = await t.request('/admin/users?kycStatus=submitted&limit=1', { token })
+    const body = (await res.json()) as { users: { email: string; kycStatus: string }[] }
+    expect(body.users).toEqual([
+      expect.objectContaining({ email: 'early@example.com', kycStatus: 'submitted' }),
+    ])
+    expect((await t.request('/admin/users?kycStatus=maybe', { token })).status).toBe(422)
+  })
+
   test('matches LIKE wildcards literally', async () => {
     const { token } = await makeAdmin('admin@example.com')
     await turnOnTwoFactor(t, token)

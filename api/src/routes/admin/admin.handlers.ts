@@ -30,19 +30,22 @@ export function createAdminHandlers(deps: AppDeps) {
   const { database, clock, env } = deps
 
   const listUsers: RouteHandler<typeof routes.listUsers, AuthedEnv> = async (c) => {
-    const { query, limit } = c.req.valid('query')
+    const { query, kycStatus, limit } = c.req.valid('query')
     // LIKE wildcards typed by the admin are matched literally.
     const pattern = query ? `%${query.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` : undefined
     const rows = await database.db
       .select()
       .from(users)
       .where(
-        pattern
-          ? or(
-              sql`${users.email} like ${pattern} escape '\\'`,
-              sql`lower(${users.legalName}) like ${pattern} escape '\\'`,
-            )
-          : undefined,
+        and(
+          pattern
+            ? or(
+                sql`${users.email} like ${pattern} escape '\\'`,
+                sql`lower(${users.legalName}) like ${pattern} escape '\\'`,
+              )
+            : undefined,
+          kycStatus ? eq(users.kycStatus, kycStatus) : undefined,
+        ),
       )
       .orderBy(desc(users.createdAt))
       .limit(Math.min(Number(limit ?? 50), 200))

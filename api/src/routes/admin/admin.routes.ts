@@ -23,10 +23,11 @@ export const listUsers = createRoute({
   method: 'get',
   path: '/users',
   tags,
-  summary: 'Search users by email or name (newest first)',
+  summary: 'Search users by email or name, and by identity check status (newest first)',
   request: {
     query: z.strictObject({
       query: z.string().trim().max(200).optional(),
+      kycStatus: z.enum(['none', 'submitted', 'approved', 'rejected']).optional(),
       limit: z
         .string()
         .regex(/^[1-9][0-9]{0,2}$/, 'Use a whole number from 1 to 200.')

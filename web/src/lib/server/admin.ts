@@ -35,9 +35,17 @@ export function refused(
 }
 
 /** Users whose email or name contains the query, newest first. */
-export async function searchUsers(api: ApiClient, query: string, limit = 50): Promise<AdminUser[]> {
+export async function searchUsers(
+  api: ApiClient,
+  query: string,
+  options: { limit?: number; kycStatus?: AdminUser['kycStatus'] } = {},
+): Promise<AdminUser[]> {
   const response = await api.admin.users.$get({
-    query: { query: query || undefined, limit: String(limit) },
+    query: {
+      query: query || undefined,
+      kycStatus: options.kycStatus,
+      limit: String(options.limit ?? 50),
+    },
   })
   if (response.status !== 200) throw unexpected(await readAdminProblem(response))
 

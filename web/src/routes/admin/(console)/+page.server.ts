@@ -4,21 +4,21 @@ import { listOfferings } from '#lib/server/admin-offerings.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { PageServerLoad } from './$types'
 
-/** How many of the newest accounts the overview looks through for checks to review. */
-const recentAccounts = 200
+/** The most identity checks the overview lists; more waiting are counted as "200 or more". */
+const reviewListLimit = 200
 
 export const load: PageServerLoad = async (event) => {
   const admin = requireAdmin(event)
 
   const { api } = event.locals
   const [users, approvals, offerings] = await Promise.all([
-    searchUsers(api, '', recentAccounts),
+    searchUsers(api, '', { kycStatus: 'submitted', limit: reviewListLimit }),
     listApprovals(api, 'pending'),
     listOfferings(api),
   ])
   return {
-    awaitingReview: users.filter((user) => user.kycStatus === 'submitted'),
-    recentAccounts,
+    awaitingReview: users,
+    reviewListLimit,
     approvalsForMe: approvals.filter((approval) => approval.requestedBy !== admin.id).length,
     myApprovals: approvals.filter((approval) => approval.requestedBy === admin.id).length,
     drafts: offerings.filter((offering) => offering.status === 'draft').length,
