@@ -307,6 +307,20 @@ describe('forgot and reset password', () => {
     expect(await unknown.json()).toEqual(await known.json())
     expect(await t.mailbox('x@example.com')).toEqual([])
   })
+
+  test('a disabled account gets no link, only word that it is disabled, and the same answer', async () => {
+    await registerAndVerify()
+    await t.db.database.db
+      .update(users)
+      .set({ status: 'disabled' })
+      .where(eq(users.email, 'ada@example.com'))
+    const res = await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    expect(res.status).toBe(202)
+    const mails = await t.mailbox('ada@example.com')
+    expect(mails.map((m) => m.kind)).toEqual(['account_disabled', 'verify_email'])
+    expect(mails[0]?.text).toContain('the account is disabled')
+    expect(mails[0]?.text).not.toContain('/reset-password')
+  })
 })
 
 describe('two-factor', () => {

@@ -131,6 +131,17 @@ export function recoveryCodeUsed(name: string, left: number, url: string): Rende
   })
 }
 
+export function accountDisabled(name: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Your Tenor account is disabled',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Someone asked to reset the password of your Tenor account, but the account is disabled, so no reset link was sent and signing in will not work.',
+      'Your notes and any money owed to you are not affected. To find out why the account was disabled, or to have it enabled again, contact Tenor support.',
+    ],
+  })
+}
+
 export function emailChangeRequested(name: string, newAddress: string): RenderedEmail {
   return renderEmail({
     subject: 'A change of email address was requested',

@@ -17,7 +17,7 @@ const descriptions: Record<DayCount, DayCountDescription> = {
   act_360: {
     name: 'Actual/360',
     description:
-      'Interest for each actual day, as if every year had 360 days, so a full year earns about 1.4% more than the stated rate.',
+      'Interest for each actual day, as if every year had 360 days, so a full year earns 365/360 of the stated rate: a 7.00% rate earns about 7.10% over a year.',
   },
   thirty_360: {
     name: '30/360 (Bond Basis)',

@@ -20,4 +20,4 @@ export function parseDollars(text: string): number | null {
   return cents > 0 && cents <= maxCents ? cents : null
 }
 
-export const amountHelp = 'Enter an amount in dollars, like 1,000 or 2,500.50.'
+export const amountHelp = 'Enter an amount in dollars, like 1,000 or $2,500.'

@@ -350,6 +350,22 @@ export function createAuthHandlers(deps: AppDeps) {
           now,
         )
       })
+    } else if (user) {
+      // A disabled account gets no link, but its owner learns why none will work: only the
+      // mailbox hears it, so the answer to the form stays the same for every address.
+      await database.write((tx) =>
+        enqueueEmail(
+          tx,
+          {
+            kind: 'account_disabled',
+            dedupeKey: `account-disabled:${newId()}`,
+            userId: user.id,
+            to: user.email,
+            ...emails.accountDisabled(user.legalName),
+          },
+          now,
+        ),
+      )
     }
     return c.json(checkEmail, 202)
   }
