@@ -1,25 +1,22 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { noteAtMaturity, readPayout, runWorkerJob, signInAgain } from '../support/maturities.ts'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
-  addOffering,
   type Buyer,
   buy,
   expectLedgerClean,
   type PurchaseBody,
   readPurchase,
 } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 import { signUpAdmin } from '../support/users.ts'
 
 let t: PlaidTestApp
-let offering: Awaited<ReturnType<typeof addOffering>>
+let offering: Offering
 let ada: Buyer
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 

@@ -4,24 +4,20 @@ import { ledgerTransactions } from '@tenor/db/schema'
 import { interestAccrual } from '@tenor/workers/jobs/interest-accrual'
 import { eq } from 'drizzle-orm'
 import { buyActiveNote, runWorkerJob, settleSentPayouts } from '../support/maturities.ts'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
 import {
-  addBuyer,
-  addOffering,
   type Buyer,
   expectLedgerClean,
   readPurchase,
   simulateTransfer,
 } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 
 let t: PlaidTestApp
-let offering: Awaited<ReturnType<typeof addOffering>>
+let offering: Offering
 let ada: Buyer
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 

@@ -19,7 +19,7 @@ import {
   runWorkerJob,
   settleSentPayouts,
 } from '../support/maturities.ts'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
   addOffering,
@@ -27,15 +27,13 @@ import {
   expectLedgerClean,
   readPurchase,
 } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 
 let t: PlaidTestApp
-let offering: Awaited<ReturnType<typeof addOffering>>
+let offering: Offering
 let ada: Buyer
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 

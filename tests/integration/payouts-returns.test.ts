@@ -11,25 +11,22 @@ import {
   settleSentPayouts,
   signInAgain,
 } from '../support/maturities.ts'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
-  addOffering,
   type Buyer,
   expectLedgerClean,
   readBankAccount,
   readPurchase,
   simulateTransfer,
 } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 
 let t: PlaidTestApp
-let offering: Awaited<ReturnType<typeof addOffering>>
+let offering: Offering
 let ada: Buyer
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 

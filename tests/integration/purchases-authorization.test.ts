@@ -3,18 +3,16 @@ import { signForwardedAddress } from '@tenor/api/lib/rate-limit-address'
 import { achDebitWordingVersion } from '@tenor/api/purchases/authorization'
 import { achAuthorizations, bankAccounts } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
-import { addBuyer, addOffering, type Buyer, type PurchaseBody } from '../support/purchases.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
+import { addBuyer, type Buyer, type PurchaseBody } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 import { signUpAdmin } from '../support/users.ts'
 
 let t: PlaidTestApp
+let offering: Offering
 let ada: Buyer
-let offering: Awaited<ReturnType<typeof addOffering>>
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { idempotencyKeys, purchases, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
-  addOffering,
   type Buyer,
   buy,
   type ErrorBody,
@@ -12,15 +11,13 @@ import {
   type PurchaseBody,
   readOffering,
 } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 
 let t: PlaidTestApp
-let offering: Awaited<ReturnType<typeof addOffering>>
+let offering: Offering
 let ada: Buyer
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { calculateAccruedInterest, toCalendarDate } from '@tenor/db/domain'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
 import {
-  addBuyer,
   addOffering,
   type Buyer,
   buy,
@@ -10,16 +9,14 @@ import {
   readPurchase,
   simulateTransfer,
 } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 import { testPassword } from '../support/users.ts'
 
 let t: PlaidTestApp
-let offering: Awaited<ReturnType<typeof addOffering>>
+let offering: Offering
 let ada: Buyer
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 

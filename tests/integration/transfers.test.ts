@@ -10,10 +10,8 @@ import {
 } from '@tenor/db/schema'
 import { TransferStatus } from 'plaid'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
-import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
 import {
-  addBuyer,
-  addOffering,
   type Buyer,
   buy,
   expectLedgerClean,
@@ -24,15 +22,13 @@ import {
   simulateTransfer,
   waitFor,
 } from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
 
 let t: PlaidTestApp
-let offering: Awaited<ReturnType<typeof addOffering>>
+let offering: Offering
 let ada: Buyer
-
 beforeEach(async () => {
-  t = await createPlaidTestApp()
-  offering = await addOffering(t)
-  ada = await addBuyer(t, 'ada@example.com')
+  ;({ t, offering, ada } = await openScene())
 })
 afterEach(() => t.close())
 
