@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { accountBalance, accounts } from '@tenor/db/domain'
-import { bankAccounts } from '@tenor/db/schema'
+import { bankAccounts, outboxMessages } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import {
   creditsAtPlaid,
@@ -291,8 +291,19 @@ describe('held money sent again', () => {
     expect((await choose(savings.id, bob.token)).status).toBe(404)
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
 
+    const returnedNotice = async () =>
+      (
+        await t.db.database.db
+          .select({ status: outboxMessages.status })
+          .from(outboxMessages)
+          .where(eq(outboxMessages.kind, 'payout_returned'))
+      ).map((row) => row.status)
+    expect(await returnedNotice()).toEqual(['pending'])
+
     const chosen = await choose(savings.id)
     expect(chosen.status).toBe(200)
+    // Not yet sent when the investor chose: asking them to choose an account would be stale.
+    expect(await returnedNotice()).toEqual(['suppressed'])
     expect(await chosen.json()).toMatchObject({
       purchase: { payment: { stage: 'sending', bankAccountId: savings.id } },
     })

@@ -1,6 +1,6 @@
 import type { Tx } from '@tenor/db'
-import { users } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { outboxMessages, users } from '@tenor/db/schema'
+import { and, eq } from 'drizzle-orm'
 import {
   maturityPaid,
   maturityReminder,
@@ -110,6 +110,23 @@ export function noticeRolloverDone(
     { kind: 'rollover_done', dedupeKey: `rollover-done:${purchase.id}` },
     (name) => rolloverDone(name, words, `${ctx.publicUrl}/portfolio`),
   )
+}
+
+/**
+ * Withdraws the "your payment came back" email of a payout's last round while it is still
+ * unsent: once the money is on its way again, asking the investor to choose an account would
+ * be stale.
+ */
+export async function withdrawPayoutReturnedNotice(tx: Tx, payout: PayoutRow): Promise<void> {
+  await tx
+    .update(outboxMessages)
+    .set({ status: 'suppressed' })
+    .where(
+      and(
+        eq(outboxMessages.dedupeKey, `payout-returned:${payout.id}${roundOf(payout)}`),
+        eq(outboxMessages.status, 'pending'),
+      ),
+    )
 }
 
 export function noticePayoutReturned(

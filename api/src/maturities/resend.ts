@@ -7,6 +7,7 @@ import { fundingSubtypes } from '../plaid/banks.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { findPurchase, ledgerRefOf } from '../purchases/records.ts'
+import { withdrawPayoutReturnedNotice } from './notices.ts'
 import { pagesById } from './paging.ts'
 import { findPayout, movePayout, nextAttemptKey, type PayoutRow, writeRetrying } from './records.ts'
 
@@ -161,6 +162,7 @@ async function resendTo(
       resentAt: ctx.now,
     })
     if (!moved) return false
+    await withdrawPayoutReturnedNotice(tx, current)
 
     const purchase = await findPurchase(tx, current.purchaseId)
     if (!purchase)
