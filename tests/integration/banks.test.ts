@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { openAccessToken } from '@tenor/api/plaid/banks'
 import { PlaidFailure } from '@tenor/api/plaid/errors'
 import { linkItem } from '@tenor/api/plaid/link-item'
-import { bankAccounts, plaidItems } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { bankAccounts, plaidItems, webhookEvents } from '@tenor/db/schema'
+import { eq, isNull } from 'drizzle-orm'
 import { SandboxItemFireWebhookRequestWebhookCodeEnum } from 'plaid'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
@@ -325,6 +325,29 @@ describe('item health', () => {
     // one, and must not be taken for a redelivery of it.
     await resetLogin('the item to need reconnecting again')
     expect(await banksToReconnect()).toHaveLength(1)
+  })
+})
+
+describe('item health when Plaid no longer knows the item', () => {
+  test('an ERROR webhook whose item Plaid has forgotten marks the bank withdrawn, once', async () => {
+    await t.linkBank(token)
+    const row = await firstItem()
+    const sdk = createPlaidClient(t.plaid.url)
+    const accessToken = openAccessToken(row, t.deps.env.encryptionKeys)
+    await sdk.sandboxItemResetLogin({ access_token: accessToken })
+    // Gone at Plaid before the webhook is read: asking Plaid about the item answers
+    // ITEM_NOT_FOUND, which is itself the news, not a reason to ask again forever.
+    await sdk.itemRemove({ access_token: accessToken })
+    await t.plaid.settleWebhooks()
+    await waitFor(async () => {
+      const item = await t.db.database.db.query.plaidItems.findFirst()
+      return item?.status === 'revoked'
+    }, 'the item to be marked withdrawn')
+    const pending = await t.db.database.db
+      .select()
+      .from(webhookEvents)
+      .where(isNull(webhookEvents.processedAt))
+    expect(pending).toEqual([])
   })
 })
 

@@ -6,8 +6,9 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { PlaidApi } from 'plaid'
 import { sha256Hex } from '../lib/crypto.ts'
 import { openAccessToken } from './banks.ts'
-import { callPlaid } from './errors.ts'
+import { callPlaid, PlaidFailure } from './errors.ts'
 import { applyItemSignal } from './item-health.ts'
+import { scopeOfRefusal } from './refusals.ts'
 
 /** A redelivery of the same body within this window is the same event. */
 const dedupeWindowMs = 24 * 60 * 60 * 1000
@@ -128,11 +129,12 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const answer = await callPlaid(() =>
       deps.plaid.itemGet({ access_token: openAccessToken(item, deps.env.encryptionKeys) }),
     ).catch((error: unknown) => {
-      const code = (error as { errorCode?: string }).errorCode
-      if (code === 'ITEM_LOGIN_REQUIRED') return null
+      // Plaid refusing to describe the item for good (signed out, gone, access withdrawn) is
+      // the signal itself; asking again would be refused forever and hold the queue.
+      if (error instanceof PlaidFailure && scopeOfRefusal(error) === 'item') return error
       throw error
     })
-    if (!answer) return 'ITEM_LOGIN_REQUIRED'
+    if (answer instanceof PlaidFailure) return answer.errorCode
     return answer.item.error?.error_code ?? 'HEALTHY'
   }
 
