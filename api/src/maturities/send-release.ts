@@ -38,7 +38,8 @@ export async function abandonAuthorization(
   if (existing === 'unknown') return 'waiting'
   if (existing) return linkCredit(deps, payout, authorizationId, existing, log)
 
-  log.error('payout authorization given up; the payout starts again', {
+  // What follows (a new attempt, or holding the money) is the caller's, and logged there.
+  log.warn('payout authorization given up; Plaid made no credit from it', {
     payoutId: payout.id,
     code,
   })
