@@ -212,3 +212,75 @@ describe('a note repaid early', () => {
     expect((await runWorkerJob(t, maturityReminders)).counts).toMatchObject({ reminded: 1 })
   })
 })
+
+describe('the investor is told', () => {
+  test('GET /purchases/{id} shows the repayment date and the interest to it after a refund', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await refund(note.id)
+
+    const res = await t.request(`/purchases/${note.id}`, { token: ada.token })
+
+    expect(res.status).toBe(200)
+    const { purchase } = (await res.json()) as { purchase: Record<string, unknown> }
+    expect(purchase).toMatchObject({
+      maturityDate: '2026-03-09',
+      maturityInstruction: 'payout',
+      payout: {
+        startDate: '2026-03-02',
+        maturityDate: '2026-03-09',
+        interestCents: 153,
+        totalCents: 100_153,
+      },
+      earlyRepayment: {
+        reason: 'refund',
+        repaymentDate: '2026-03-09',
+        scheduledAt: t.clock.now().toISOString(),
+      },
+    })
+  })
+
+  test('an approved refund emails the investor once, with the day and the amounts', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await refund(note.id)
+    await runWorkerJob(t, repayCancelledOfferings)
+
+    const emails = await mailOfKind(t, ada.email, 'early_repayment')
+    expect(emails).toHaveLength(1)
+    expect(emails[0]?.subject).toBe('Tenor is repaying your Tenor Note Series A note early')
+    expect(emails[0]?.text).toContain('Your refund has been approved')
+    expect(emails[0]?.text).toContain(
+      'On 2026-03-09 we pay $1,001.53: your $1,000.00 principal and $1.53 of interest to that day, to your bank account.',
+    )
+    expect(emails[0]?.text).toContain('can no longer come back')
+    expect(emails[0]?.text).toContain(`http://tenor.test/purchases/${note.id}`)
+  })
+
+  test('a note refunded long after its debit settled is repaid today, and the email says so', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await t.db.database.db
+      .update(purchases)
+      .set({ settledOn: '2026-01-30' })
+      .where(eq(purchases.id, note.id))
+
+    expect(await refund(note.id)).toContain('repay today')
+
+    const [email] = await mailOfKind(t, ada.email, 'early_repayment')
+    expect(email?.text).toContain('Today we start paying $1,006.79')
+  })
+
+  test('cancelling an offering emails each investor whose note it repays, once', async () => {
+    const bob = await addBuyer(t, 'bob@example.com')
+    await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await buyActiveNote(t, bob, { offeringId: offering.id, amountCents: 50_000 })
+
+    await askAndApprove(`/admin/offerings/${offering.id}/cancel`, 'The series did not fund.')
+    await runWorkerJob(t, repayCancelledOfferings)
+
+    for (const buyer of [ada, bob]) {
+      const emails = await mailOfKind(t, buyer.email, 'early_repayment')
+      expect(emails).toHaveLength(1)
+      expect(emails[0]?.text).toContain('Tenor Note Series A has been cancelled')
+      expect(emails[0]?.text).toContain('On 2026-03-09 we pay')
+    }
+  })
+})

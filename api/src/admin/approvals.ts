@@ -280,7 +280,12 @@ async function refundPurchase(
   const now = deps.clock.now()
   const today = businessDateOf(now, deps.env.businessTimeZone)
   const repayOn = await deps.database.write(async (tx) => {
-    const date = await scheduleRepayment(tx, purchase.id, { today, now, reason: 'refund' })
+    const date = await scheduleRepayment(tx, purchase.id, {
+      today,
+      now,
+      publicUrl: deps.env.publicUrl,
+      reason: 'refund',
+    })
     if (!date) return null
     await recordAudit(tx, {
       adminId,

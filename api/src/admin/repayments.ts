@@ -3,6 +3,7 @@ import {
   addDays,
   businessDateOf,
   type CalendarDate,
+  calculateInterest,
   compareDates,
   minDate,
   toCalendarDate,
@@ -10,8 +11,10 @@ import {
 import { type EarlyRepaymentReason, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
+import { noticeEarlyRepayment } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
-import type { PurchaseRow } from '../purchases/records.ts'
+import { findOffering, type PurchaseRow } from '../purchases/records.ts'
+import { noteTermsOf } from '../purchases/views.ts'
 
 /*
  * Repaying notes before their term ends (an approved refund, a cancelled offering): when each is
@@ -91,9 +94,10 @@ export async function refundCancelledOfferings(
         ),
       )
     let count = 0
+    const publicUrl = deps.env.publicUrl
     for (const { id } of due) {
       const reason = 'offering_cancelled'
-      if (await scheduleRepayment(tx, id, { today, now, reason })) count++
+      if (await scheduleRepayment(tx, id, { today, now, publicUrl, reason })) count++
     }
     return count
   })
@@ -133,14 +137,14 @@ const historyWords: Record<EarlyRepaymentReason, string> = {
  * Brings an active note's maturity forward to its repayment date (`repaymentDate`) with payout as
  * its instruction, and marks it as repaid early, so the maturity job repays principal and
  * interest to that day exactly as it repays any maturity, and the investor can no longer choose
- * a rollover; the history says why. A note already set to be repaid keeps its date and reason.
- * Answers the date the note now matures on, or null when it is no longer active (it matured or
- * was undone meanwhile).
+ * a rollover; the history says why, and an email tells the investor. A note already set to be
+ * repaid keeps its date and reason. Answers the date the note now matures on, or null when it is
+ * no longer active (it matured or was undone meanwhile).
  */
 export async function scheduleRepayment(
   tx: Tx,
   purchaseId: string,
-  input: { today: CalendarDate; now: Date; reason: EarlyRepaymentReason },
+  input: { today: CalendarDate; now: Date; publicUrl: string; reason: EarlyRepaymentReason },
 ): Promise<CalendarDate | null> {
   const purchase = await tx.query.purchases.findFirst({
     where: and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')),
@@ -177,6 +181,39 @@ export async function scheduleRepayment(
           : `${why}: repaid on ${repayOn}, once its debit can no longer come back, with interest to that day`,
     createdAt: input.now,
   })
+  await tellInvestor(tx, purchase, repayOn, input)
 
   return repayOn
+}
+
+/** The early repayment email, with the interest the note earns to its repayment day. */
+async function tellInvestor(
+  tx: Tx,
+  purchase: PurchaseRow,
+  repaidOn: CalendarDate,
+  input: { today: CalendarDate; now: Date; publicUrl: string; reason: EarlyRepaymentReason },
+): Promise<void> {
+  if (!purchase.settledOn || !purchase.maturityDate) return
+
+  const offering = await findOffering(tx, purchase.offeringId)
+  const interestCents = calculateInterest({
+    ...noteTermsOf(offering, purchase),
+    principalCents: purchase.amountCents,
+    startDate: toCalendarDate(purchase.settledOn),
+    maturityDate: repaidOn,
+  })
+  await noticeEarlyRepayment(
+    tx,
+    { now: input.now, publicUrl: input.publicUrl },
+    {
+      purchase,
+      offering,
+      reason: input.reason,
+      today: input.today,
+      repaidOn,
+      // Later than today and before its own maturity date: the hold for returns sets the day.
+      waitsForDebit: repaidOn > input.today && repaidOn < purchase.maturityDate,
+      interestCents,
+    },
+  )
 }

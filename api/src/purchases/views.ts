@@ -84,9 +84,22 @@ export function isHolding(state: PurchaseState): boolean {
   return (holdingStates as readonly PurchaseState[]).includes(state) || state === 'paid'
 }
 
+/** When and why Tenor repays a note before the end of its term; null for any other note. */
+function earlyRepaymentOf(purchase: PurchaseRow) {
+  const { repaymentReason, repaymentScheduledAt, maturityDate } = purchase
+  if (!repaymentReason || !repaymentScheduledAt || !maturityDate) return null
+
+  return {
+    reason: repaymentReason,
+    repaymentDate: toCalendarDate(maturityDate),
+    scheduledAt: repaymentScheduledAt.toISOString(),
+  }
+}
+
 /**
  * What an investor sees of a purchase. The payout at maturity is exact once the debit has
- * settled; before that it is estimated as if it settled today.
+ * settled; before that it is estimated as if it settled today. A note repaid early pays
+ * interest to its repayment date, which is then its maturity date.
  */
 export function toPurchaseView(
   purchase: PurchaseRow,
@@ -96,6 +109,7 @@ export function toPurchaseView(
   payment?: PaymentRow,
 ) {
   const startDate = purchase.settledOn ? toCalendarDate(purchase.settledOn) : today
+  const earlyRepayment = earlyRepaymentOf(purchase)
   const payout = isHolding(purchase.state)
     ? {
         startDate,
@@ -104,6 +118,7 @@ export function toPurchaseView(
           terms: noteTermsOf(offering, purchase),
           principalCents: purchase.amountCents,
           startDate,
+          repaidOn: earlyRepayment?.repaymentDate,
         }),
       }
     : null
@@ -125,6 +140,7 @@ export function toPurchaseView(
         ? null
         : { code: purchase.failureCode, reason: purchase.failureReason },
     payout,
+    earlyRepayment,
     payment: payment ? toPayment(payment) : null,
     createdAt: purchase.createdAt.toISOString(),
     updatedAt: purchase.updatedAt.toISOString(),

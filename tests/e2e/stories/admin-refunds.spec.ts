@@ -167,5 +167,14 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
 
   const creditsBefore = listStandInTransfers()
   await approveAsSecondAdmin(browser, reason)
+
+  // The investor's page says why and when, with the interest to that day, and offers no rollover.
+  await page.goto(`/purchases/${purchaseId}`)
+  await expect(
+    page.getByText('Tenor is repaying this note early: your refund was approved.'),
+  ).toBeVisible()
+  await expect(page.getByText('Repayment date')).toBeVisible()
+  await expect(page.getByText('Interest to repayment')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Save instruction' })).toHaveCount(0)
   await expectRepaidAWeekOn(page, purchaseId, creditsBefore)
 })

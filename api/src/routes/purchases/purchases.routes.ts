@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { maturityInstructions, purchaseStates } from '@tenor/db/schema'
+import { earlyRepaymentReasons, maturityInstructions, purchaseStates } from '@tenor/db/schema'
 import { errorResponse, errorSchema, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 import { payoutPreview } from '../offerings/offerings.routes.ts'
 
@@ -37,7 +37,30 @@ export const purchase = z
           .boolean()
           .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
       })
-      .nullable(),
+      .nullable()
+      .openapi({
+        description:
+          'What the note pays at maturity; for a note repaid early, on its repayment date with interest to that day.',
+      }),
+    earlyRepayment: z
+      .object({
+        reason: z.enum(earlyRepaymentReasons).openapi({
+          description:
+            '`refund`: an administrator’s refund was approved; `offering_cancelled`: the note’s offering was cancelled',
+        }),
+        repaymentDate: calendarDate.openapi({
+          description:
+            'The day the note is repaid, with interest to that day; also its maturityDate',
+        }),
+        scheduledAt: instant,
+      })
+      .nullable()
+      // Answers kept for idempotent replays from before this field existed read as null.
+      .default(null)
+      .openapi({
+        description:
+          'Set when Tenor repays the note before the end of its term: it is paid out on the repayment date, and its instruction can no longer change.',
+      }),
     payment: z
       .object({
         stage: z.enum(['sending', 'on_its_way', 'paid', 'held', 'in_review']).openapi({
