@@ -236,6 +236,8 @@ describe('the investor is told', () => {
         repaymentDate: '2026-03-09',
         scheduledAt: t.clock.now().toISOString(),
       },
+      instructionChangeable: false,
+      instructionChangeableUntil: null,
     })
   })
 

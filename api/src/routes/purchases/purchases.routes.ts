@@ -28,6 +28,21 @@ export const purchase = z
     cancellable: z.boolean().openapi({ description: 'The bank transfer may still be cancelled.' }),
     maturityInstruction: z.enum(maturityInstructions),
     rolloverOfferingId: z.string().nullable(),
+    // Answers kept for idempotent replays from before these fields existed read as the
+    // defaults: no named offering, and no change offered.
+    rolloverOffering: z
+      .object({ slug: z.string(), name: z.string() })
+      .nullable()
+      .default(null)
+      .openapi({ description: 'The offering a rollover goes into; null for a payout' }),
+    instructionChangeable: z.boolean().default(false).openapi({
+      description:
+        'The maturity instruction can change today (`PUT /purchases/{id}/instruction`): not matured or undone, not repaid early, and before the cut-off.',
+    }),
+    instructionChangeableUntil: calendarDate.nullable().default(null).openapi({
+      description:
+        'The last day the instruction can change; null when it cannot change today, or before the debit settles, when the maturity date is not known yet.',
+    }),
     settledOn: calendarDate.nullable().openapi({ description: 'Interest accrues from this day.' }),
     maturityDate: calendarDate.nullable(),
     failure: z.object({ code: z.string().nullable(), reason: z.string() }).nullable(),
