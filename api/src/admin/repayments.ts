@@ -13,6 +13,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { noticeEarlyRepayment } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
+import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import { findOffering, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
 
@@ -44,15 +45,18 @@ export async function cancelPendingDebits(
     )
   const counts = { cancelled: 0, notCancelled: 0 }
   for (const purchase of pending) {
-    const done = await cancelPendingPurchase(deps, purchase, 'offering cancelled').catch(
-      (error: unknown) => {
-        deps.log.warn('could not cancel a debit of a cancelled offering', {
-          purchaseId: purchase.id,
-          error,
-        })
-        return false
-      },
-    )
+    const done = await cancelPendingPurchase(
+      deps,
+      purchase,
+      'offering cancelled',
+      cancelledByTenorReasons.offering_cancelled,
+    ).catch((error: unknown) => {
+      deps.log.warn('could not cancel a debit of a cancelled offering', {
+        purchaseId: purchase.id,
+        error,
+      })
+      return false
+    })
     if (done) counts.cancelled++
     else counts.notCancelled++
   }
