@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm'
 import {
   buyActiveNote,
   creditsAtPlaid,
+  mailOfKind,
   readPayout,
   runWorkerJob,
   settleSentPayouts,
@@ -92,7 +93,12 @@ describe('refunds need a second administrator', () => {
     const outcome = await approve(approvalId)
     expect(outcome.result).toContain('1 pending debits cancelled')
     expect((await readOffering(t, offering.id)).status).toBe('cancelled')
-    expect((await readPurchase(t, pending.id)).state).toBe('cancelled')
+    expect(await readPurchase(t, pending.id)).toMatchObject({
+      state: 'cancelled',
+      failureReason:
+        'Tenor cancelled this purchase before the bank transfer was sent, because the offering was cancelled.',
+    })
+    expect(await mailOfKind(t, bob.email, 'purchase_cancelled')).toHaveLength(1)
 
     // Its debit settled today: it is repaid a week on, when the debit can no longer come back.
     await runWorkerJob(t)
@@ -122,6 +128,11 @@ describe('refunds need a second administrator', () => {
     const { approvalId } = (await asked.json()) as { approvalId: string }
     expect((await approve(approvalId)).result).toBe('debit cancelled before it went out')
     expect((await readPurchase(t, purchase.id)).state).toBe('cancelled')
+    // The investor is told Tenor cancelled it, not that they did.
+    const [email] = await mailOfKind(t, ada.email, 'purchase_cancelled')
+    expect(email?.text).toContain(
+      'The reason: Tenor cancelled this purchase before the bank transfer was sent, as your refund was approved.',
+    )
     const audit = await t.request(`/admin/audit?targetId=${purchase.id}`, { token: checker.token })
     const { events } = (await audit.json()) as { events: { action: string }[] }
     expect(events.map((e) => e.action)).toContain('purchase.refunded')

@@ -24,6 +24,13 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+async function readView(purchaseId: string) {
+  const res = await t.request(`/purchases/${purchaseId}`, { token: ada.token })
+  expect(res.status).toBe(200)
+
+  return ((await res.json()) as { purchase: Record<string, unknown> }).purchase
+}
+
 function setInstruction(purchaseId: string, body: unknown, token = ada.token) {
   return t.request(`/purchases/${purchaseId}/instruction`, { method: 'PUT', json: body, token })
 }
@@ -46,6 +53,39 @@ describe('PUT /purchases/{id}/instruction', () => {
       rolloverOfferingId: target.id,
     })
     expect(await readPurchase(t, note.id)).toMatchObject({ rolloverOfferingId: target.id })
+  })
+
+  test('GET /purchases/{id} says whether and until when the instruction can change', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: target.slug,
+    })
+
+    expect(await readView(note.id)).toMatchObject({
+      maturityDate: '2026-09-02',
+      instructionChangeable: true,
+      instructionChangeableUntil: '2026-08-27',
+      rolloverOffering: { slug: target.slug, name: 'Tenor Note Series B' },
+    })
+
+    t.clock.set(new Date('2026-08-28T15:00:00Z'))
+    ada = await signInAgain(t, ada)
+    expect(await readView(note.id)).toMatchObject({
+      instructionChangeable: false,
+      instructionChangeableUntil: null,
+    })
+  })
+
+  test('GET /purchases/{id} offers a change before the debit settles, with no cut-off yet', async () => {
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const { purchase } = (await res.json()) as PurchaseBody
+
+    expect(await readView(purchase.id)).toMatchObject({
+      instructionChangeable: true,
+      instructionChangeableUntil: null,
+      rolloverOffering: null,
+    })
   })
 
   test('goes back to a payout and forgets the rollover offering', async () => {

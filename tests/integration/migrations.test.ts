@@ -83,3 +83,63 @@ describe('migrations on a populated database', () => {
     expect(before.get('users')).toHaveLength(25)
   })
 })
+
+describe('0013, early repayment', () => {
+  /** A user, a linked account and an offering, as the schema before 0013 held them. */
+  async function populateBuyer() {
+    await populateFoundation()
+    const now = Date.now()
+    await database.db.run(sql`insert into plaid_items (id, user_id, plaid_item_id, access_token, status_changed_at, created_at)
+      values ('item-1', 'user-1', 'plaid-item-1', 'sealed', ${now}, ${now})`)
+    await database.db.run(sql`insert into bank_accounts (id, item_id, user_id, plaid_account_id, name, type, created_at)
+      values ('account-1', 'item-1', 'user-1', 'plaid-account-1', 'Checking', 'depository', ${now})`)
+  }
+
+  async function addNote(id: string, state: string, reasons: string[]) {
+    const now = Date.now()
+    await database.db.run(sql`insert into purchases (id, user_id, offering_id, bank_account_id, amount_cents, rate_bps, state, maturity_instruction, created_at, updated_at)
+      values (${id}, 'user-1', 'offering-1', 'account-1', 100000, 500, ${state}, 'payout', ${now}, ${now})`)
+    for (const [n, reason] of reasons.entries()) {
+      await database.db.run(sql`insert into purchase_events (id, purchase_id, from_state, to_state, reason, created_at)
+        values (${`${id}-event-${n}`}, ${id}, 'active', 'active', ${reason}, ${1_000 + n})`)
+    }
+  }
+
+  test('marks notes already set to be repaid early, by the reason in their history', async () => {
+    await migrate(database.db, { migrationsFolder: firstMigrations(13) })
+    await populateBuyer()
+    await addNote('refunded', 'active', ['refund approved: repaid on 2026-03-09, once its debit…'])
+    await addNote('cancelled', 'paid', [
+      'offering cancelled: repaid today with interest to date',
+      'refund approved: repaid today with interest to date',
+    ])
+    await addNote('ordinary', 'active', [])
+
+    await migrate(database.db, { migrationsFolder })
+
+    const rows = await database.client.execute(
+      'select id, repayment_reason, repayment_scheduled_at from purchases order by id',
+    )
+    expect(rows.rows.map((row) => Array.from(row))).toEqual([
+      ['cancelled', 'offering_cancelled', 1_000],
+      ['ordinary', null, null],
+      ['refunded', 'refund', 1_000],
+    ])
+  })
+
+  test('refuses a reason without its time, or one it does not know', async () => {
+    await migrate(database.db, { migrationsFolder })
+    await populateBuyer()
+    await addNote('note', 'active', [])
+
+    const set = async (reason: string | null, at: number | null) => {
+      await database.client.execute({
+        sql: "update purchases set repayment_reason = ?, repayment_scheduled_at = ? where id = 'note'",
+        args: [reason, at],
+      })
+    }
+    await expect(set('refund', null)).rejects.toThrow()
+    await expect(set('whim', 1_000)).rejects.toThrow()
+    await set('refund', 1_000)
+  })
+})

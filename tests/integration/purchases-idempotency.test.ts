@@ -48,6 +48,24 @@ describe('POST /purchases with an Idempotency-Key', () => {
     await expectLedgerClean(t)
   })
 
+  test('replays an answer kept from before the purchase gained a field, reading it as null', async () => {
+    await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
+    const [kept] = await db().select().from(idempotencyKeys)
+    const { purchase } = JSON.parse(kept?.responseBody ?? '{}') as {
+      purchase: Record<string, unknown>
+    }
+    delete purchase.earlyRepayment
+    await db()
+      .update(idempotencyKeys)
+      .set({ responseBody: JSON.stringify({ purchase }) })
+      .where(eq(idempotencyKeys.key, 'k-1'))
+
+    const again = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
+
+    expect(again.status).toBe(201)
+    expect(await again.json()).toMatchObject({ purchase: { earlyRepayment: null } })
+  })
+
   test('refuses the same key with a different body', async () => {
     await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
     const changed = await buy(t, ada, { offeringId: offering.id, amountCents: 200_000, key: 'k-1' })

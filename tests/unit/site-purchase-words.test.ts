@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { explainPurchaseState } from '../../web/src/lib/purchase-words.ts'
+import { explainEarlyRepayment, explainPurchaseState } from '../../web/src/lib/purchase-words.ts'
 
 describe('a matured note explained on its page', () => {
   test('follows its payment: never "on its way" while the money is held or in review', () => {
@@ -12,5 +12,25 @@ describe('a matured note explained on its page', () => {
     const inReview = explainPurchaseState('matured', 'in_review')
     expect(inReview).toContain('under review')
     expect(inReview).not.toContain('on its way')
+  })
+})
+
+describe('a note repaid early explained on its page', () => {
+  const refund = { reason: 'refund', repaymentDate: '2026-03-09' } as const
+
+  test('says why, when, and that it cannot roll over', () => {
+    expect(explainEarlyRepayment(refund, 'active', 'Series A')).toBe(
+      'Tenor is repaying this note early: your refund was approved. On March 9, 2026 it pays your principal with the interest earned to that day to your bank account, instead of at the end of its term. It cannot roll over into a new note.',
+    )
+    const cancelled = { reason: 'offering_cancelled', repaymentDate: '2026-03-09' } as const
+    expect(explainEarlyRepayment(cancelled, 'active', 'Series A')).toContain(
+      'Tenor is repaying this note early: Series A was cancelled.',
+    )
+  })
+
+  test('speaks of the past once the note is repaid', () => {
+    expect(explainEarlyRepayment(refund, 'paid', 'Series A')).toBe(
+      'Tenor repaid this note early: your refund was approved. It paid your principal with the interest earned to March 9, 2026.',
+    )
   })
 })

@@ -6,6 +6,7 @@ import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { reportError } from '../lib/sentry.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
+import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import { recordAudit } from './audit.ts'
 import { cancelPendingDebits, refundCancelledOfferings, scheduleRepayment } from './repayments.ts'
 
@@ -289,9 +290,12 @@ async function refundPurchase(
   })
   if (!purchase) return 'not applied: the purchase no longer exists'
   if (purchase.state === 'pending') {
-    const cancelled = await cancelPendingPurchase(deps, purchase, 'refunded by Tenor').catch(
-      () => false,
-    )
+    const cancelled = await cancelPendingPurchase(
+      deps,
+      purchase,
+      'refunded by Tenor',
+      cancelledByTenorReasons.refund,
+    ).catch(() => false)
     if (!cancelled) return 'not applied: the debit is already on its way; ask again once it settles'
     await deps.database.write((tx) =>
       recordAudit(tx, {
@@ -311,7 +315,12 @@ async function refundPurchase(
   const now = deps.clock.now()
   const today = businessDateOf(now, deps.env.businessTimeZone)
   const repayOn = await deps.database.write(async (tx) => {
-    const date = await scheduleRepayment(tx, purchase.id, { today, now, reason: 'refund approved' })
+    const date = await scheduleRepayment(tx, purchase.id, {
+      today,
+      now,
+      publicUrl: deps.env.publicUrl,
+      reason: 'refund',
+    })
     if (!date) return null
     await recordAudit(tx, {
       adminId,

@@ -3,15 +3,19 @@ import {
   addDays,
   businessDateOf,
   type CalendarDate,
+  calculateInterest,
   compareDates,
   minDate,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { offerings, purchaseEvents, purchases } from '@tenor/db/schema'
-import { and, eq, inArray } from 'drizzle-orm'
+import { type EarlyRepaymentReason, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
+import { noticeEarlyRepayment } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
-import type { PurchaseRow } from '../purchases/records.ts'
+import { cancelledByTenorReasons } from '../purchases/reasons.ts'
+import { findOffering, type PurchaseRow } from '../purchases/records.ts'
+import { noteTermsOf } from '../purchases/views.ts'
 
 /*
  * Repaying notes before their term ends (an approved refund, a cancelled offering): when each is
@@ -41,15 +45,18 @@ export async function cancelPendingDebits(
     )
   const counts = { cancelled: 0, notCancelled: 0 }
   for (const purchase of pending) {
-    const done = await cancelPendingPurchase(deps, purchase, 'offering cancelled').catch(
-      (error: unknown) => {
-        deps.log.warn('could not cancel a debit of a cancelled offering', {
-          purchaseId: purchase.id,
-          error,
-        })
-        return false
-      },
-    )
+    const done = await cancelPendingPurchase(
+      deps,
+      purchase,
+      'offering cancelled',
+      cancelledByTenorReasons.offering_cancelled,
+    ).catch((error: unknown) => {
+      deps.log.warn('could not cancel a debit of a cancelled offering', {
+        purchaseId: purchase.id,
+        error,
+      })
+      return false
+    })
     if (done) counts.cancelled++
     else counts.notCancelled++
   }
@@ -58,8 +65,8 @@ export async function cancelPendingDebits(
 
 /**
  * Brings every active note of a cancelled offering to its repayment date (`repaymentDate`), paid
- * out: the maturity job then repays it. Safe to run again; the worker runs it to catch debits
- * that settled later.
+ * out: the maturity job then repays it. Safe to run again, as a note is set to be repaid once;
+ * the worker runs it to catch debits that settled later.
  */
 export async function refundCancelledOfferings(
   deps: AppDeps,
@@ -78,7 +85,7 @@ export async function refundCancelledOfferings(
   if (cancelled.length === 0) return 0
   return deps.database.write(async (tx) => {
     const due = await tx
-      .select()
+      .select({ id: purchases.id })
       .from(purchases)
       .where(
         and(
@@ -87,21 +94,14 @@ export async function refundCancelledOfferings(
             cancelled.map((o) => o.id),
           ),
           eq(purchases.state, 'active'),
+          isNull(purchases.repaymentScheduledAt),
         ),
       )
     let count = 0
-    for (const purchase of due) {
-      // Already set to be repaid as early as it can be.
-      const repayOn = repaymentDate(purchase, today)
-      if (
-        purchase.maturityInstruction === 'payout' &&
-        repayOn !== null &&
-        purchase.maturityDate !== null &&
-        purchase.maturityDate <= repayOn
-      )
-        continue
-      const reason = 'offering cancelled'
-      if (await scheduleRepayment(tx, purchase.id, { today, now, reason })) count++
+    const publicUrl = deps.env.publicUrl
+    for (const { id } of due) {
+      const reason = 'offering_cancelled'
+      if (await scheduleRepayment(tx, id, { today, now, publicUrl, reason })) count++
     }
     return count
   })
@@ -132,22 +132,33 @@ export function repaymentDate(
   return minDate(wanted, toCalendarDate(purchase.maturityDate))
 }
 
+const historyWords: Record<EarlyRepaymentReason, string> = {
+  refund: 'refund approved',
+  offering_cancelled: 'offering cancelled',
+}
+
 /**
  * Brings an active note's maturity forward to its repayment date (`repaymentDate`) with payout as
- * its instruction, so the maturity job repays principal and interest to that day exactly as it
- * repays any maturity; the history says why. Answers the date the note now matures on, or null
- * when it is no longer active (it matured or was undone meanwhile).
+ * its instruction, and marks it as repaid early, so the maturity job repays principal and
+ * interest to that day exactly as it repays any maturity, and the investor can no longer choose
+ * a rollover; the history says why, and an email tells the investor. A note already set to be
+ * repaid keeps its date and reason. Answers the date the note now matures on, or null when it is
+ * no longer active (it matured or was undone meanwhile).
  */
 export async function scheduleRepayment(
   tx: Tx,
   purchaseId: string,
-  input: { today: CalendarDate; now: Date; reason: string },
+  input: { today: CalendarDate; now: Date; publicUrl: string; reason: EarlyRepaymentReason },
 ): Promise<CalendarDate | null> {
   const purchase = await tx.query.purchases.findFirst({
     where: and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')),
   })
   const repayOn = purchase ? repaymentDate(purchase, input.today) : null
   if (!purchase || !repayOn) return null
+  // Its date was the earliest it could be then, and a later day cannot bring it forward.
+  if (purchase.repaymentScheduledAt && purchase.maturityDate) {
+    return toCalendarDate(purchase.maturityDate)
+  }
 
   await tx
     .update(purchases)
@@ -155,9 +166,12 @@ export async function scheduleRepayment(
       maturityDate: repayOn,
       maturityInstruction: 'payout',
       rolloverOfferingId: null,
+      repaymentScheduledAt: input.now,
+      repaymentReason: input.reason,
       updatedAt: input.now,
     })
     .where(and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')))
+  const why = historyWords[input.reason]
   await tx.insert(purchaseEvents).values({
     id: newId(),
     purchaseId,
@@ -165,12 +179,45 @@ export async function scheduleRepayment(
     toState: 'active',
     reason:
       repayOn === input.today
-        ? `${input.reason}: repaid today with interest to date`
+        ? `${why}: repaid today with interest to date`
         : repayOn === purchase.maturityDate
-          ? `${input.reason}: repaid with interest to its maturity date, ${repayOn}`
-          : `${input.reason}: repaid on ${repayOn}, once its debit can no longer come back, with interest to that day`,
+          ? `${why}: repaid with interest to its maturity date, ${repayOn}`
+          : `${why}: repaid on ${repayOn}, once its debit can no longer come back, with interest to that day`,
     createdAt: input.now,
   })
+  await tellInvestor(tx, purchase, repayOn, input)
 
   return repayOn
+}
+
+/** The early repayment email, with the interest the note earns to its repayment day. */
+async function tellInvestor(
+  tx: Tx,
+  purchase: PurchaseRow,
+  repaidOn: CalendarDate,
+  input: { today: CalendarDate; now: Date; publicUrl: string; reason: EarlyRepaymentReason },
+): Promise<void> {
+  if (!purchase.settledOn || !purchase.maturityDate) return
+
+  const offering = await findOffering(tx, purchase.offeringId)
+  const interestCents = calculateInterest({
+    ...noteTermsOf(offering, purchase),
+    principalCents: purchase.amountCents,
+    startDate: toCalendarDate(purchase.settledOn),
+    maturityDate: repaidOn,
+  })
+  await noticeEarlyRepayment(
+    tx,
+    { now: input.now, publicUrl: input.publicUrl },
+    {
+      purchase,
+      offering,
+      reason: input.reason,
+      today: input.today,
+      repaidOn,
+      // Later than today and before its own maturity date: the hold for returns sets the day.
+      waitsForDebit: repaidOn > input.today && repaidOn < purchase.maturityDate,
+      interestCents,
+    },
+  )
 }

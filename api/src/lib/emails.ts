@@ -258,6 +258,48 @@ export function maturityReminder(
   })
 }
 
+/**
+ * Tenor repays a note before the end of its term. `repaidOn` is null when the note is repaid
+ * today, and `waitsForDebit` says the day is later so that its debit can no longer come back;
+ * amounts are its principal and the interest to the repayment day.
+ */
+export function earlyRepayment(
+  name: string,
+  m: Pick<MaturityWords, 'offeringName'> & {
+    reason: 'refund' | 'offering_cancelled'
+    repaidOn: string | null
+    waitsForDebit: boolean
+    principal: string
+    interest: string
+    total: string
+  },
+  url: string,
+): RenderedEmail {
+  const note = asNote(m.offeringName)
+  const cause =
+    m.reason === 'refund'
+      ? `Your refund has been approved, so Tenor is repaying your ${note} before the end of its term.`
+      : `${m.offeringName} has been cancelled, so Tenor is repaying your ${note} before the end of its term.`
+  const amounts = `${m.total}: your ${m.principal} principal and ${m.interest} of interest to that day`
+  const wait = m.waitsForDebit
+    ? ' We wait until then so that the bank debit that paid for the note can no longer come back.'
+    : ''
+  const when = m.repaidOn
+    ? `On ${m.repaidOn} we pay ${amounts}, to your bank account.${wait}`
+    : `Today we start paying ${amounts}, to your bank account; bank credits usually arrive within one to two business days.`
+
+  return renderEmail({
+    subject: `Tenor is repaying your ${note} early`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      cause,
+      when,
+      'The money goes to your bank account rather than into a new note, so what happens at maturity can no longer be changed. You do not need to do anything.',
+    ],
+    action: { label: 'See your note', url },
+  })
+}
+
 export function maturityPaid(
   name: string,
   m: MaturityWords & { amount: string; note: string | null },

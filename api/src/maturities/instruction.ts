@@ -1,15 +1,9 @@
-import {
-  type CalendarDate,
-  canChangeInstruction,
-  instructionCutoffDate,
-  type LedgerReader,
-  type MaturityInstruction,
-  toCalendarDate,
-} from '@tenor/db/domain'
+import type { CalendarDate, LedgerReader, MaturityInstruction } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import { ApiError, notFound } from '../lib/errors.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
+import { findInstructionLock } from './instruction-lock.ts'
 import { writeRetrying } from './records.ts'
 
 export interface InstructionRequest {
@@ -17,16 +11,13 @@ export interface InstructionRequest {
   rolloverOfferingSlug?: string
 }
 
-// A note keeps its instruction once it has matured, or once its purchase was undone.
-const changeableStates = ['initiated', 'pending', 'processing', 'active'] as const
-
 /**
  * Sets what happens to a holding at maturity: paid to the bank, or rolled over (all of it, or
  * the principal with the interest paid) into an offering open today. Allowed until the cut-off
- * (`canChangeInstruction` on the business date); a note not yet settled has no maturity date,
- * so no cut-off yet. Another investor's purchase is not found, like a missing one. The check and
- * the change are one transaction, and the change is conditional on the state that was checked,
- * so the maturity job cannot mature the note in between.
+ * (`canChangeInstruction` on the business date), and never for a note Tenor repays early
+ * (`findInstructionLock`). Another investor's purchase is not found, like a missing one. The
+ * check and the change are one transaction, and the change is conditional on what was checked,
+ * so neither the maturity job nor an early repayment can slip in between.
  */
 export function setMaturityInstruction(
   deps: PurchaseDeps,
@@ -39,20 +30,8 @@ export function setMaturityInstruction(
       where: and(eq(purchases.id, input.purchaseId), eq(purchases.userId, input.userId)),
     })
     if (!purchase) throw notFound('purchase')
-    const state = changeableStates.find((candidate) => candidate === purchase.state)
-    if (!state) {
-      throw new ApiError(409, 'instruction_locked', `This purchase is ${purchase.state}.`)
-    }
-    if (purchase.maturityDate) {
-      const maturityDate = toCalendarDate(purchase.maturityDate)
-      if (!canChangeInstruction(today, maturityDate)) {
-        throw new ApiError(
-          409,
-          'instruction_cutoff_passed',
-          `Instructions for this note closed on ${instructionCutoffDate(maturityDate)}, before it matures on ${maturityDate}.`,
-        )
-      }
-    }
+    const lock = findInstructionLock(purchase, today)
+    if (lock) throw new ApiError(409, lock.code, lock.message)
 
     const targetId = request.rolloverOfferingSlug
       ? await findOpenOffering(tx, request.rolloverOfferingSlug, today)
@@ -64,7 +43,13 @@ export function setMaturityInstruction(
         rolloverOfferingId: request.instruction === 'payout' ? null : targetId,
         updatedAt: deps.clock.now(),
       })
-      .where(and(eq(purchases.id, purchase.id), eq(purchases.state, state)))
+      .where(
+        and(
+          eq(purchases.id, purchase.id),
+          eq(purchases.state, purchase.state),
+          isNull(purchases.repaymentScheduledAt),
+        ),
+      )
   })
 }
 

@@ -61,7 +61,8 @@ export async function maturePurchase(
   const split = splitMaturityProceeds({
     principalCents,
     interestCents,
-    instruction: purchase.maturityInstruction,
+    // A note Tenor repays early goes back to the investor's bank, whatever the instruction says.
+    instruction: purchase.repaymentScheduledAt ? 'payout' : purchase.maturityInstruction,
   })
   const rollover =
     split.rolloverCents > 0

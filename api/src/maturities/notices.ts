@@ -1,7 +1,9 @@
 import type { Tx } from '@tenor/db'
-import { outboxMessages, users } from '@tenor/db/schema'
+import type { CalendarDate } from '@tenor/db/domain'
+import { type EarlyRepaymentReason, outboxMessages, users } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import {
+  earlyRepayment,
   maturityPaid,
   maturityReminder,
   payoutReturned,
@@ -56,6 +58,43 @@ export function noticeMaturityReminder(
     purchase.userId,
     { kind: 'maturity_reminder', dedupeKey: `maturity-reminder:${purchase.id}` },
     (name) => maturityReminder(name, { ...wordsOf(purchase, offering), ...input }, url),
+  )
+}
+
+/**
+ * Tells the investor that Tenor repays their note early, once per note
+ * (`early-repayment:{purchaseId}`), whichever reason came first.
+ */
+export function noticeEarlyRepayment(
+  tx: Tx,
+  ctx: NoticeContext,
+  input: {
+    purchase: PurchaseRow
+    offering: OfferingRow
+    reason: EarlyRepaymentReason
+    today: CalendarDate
+    repaidOn: CalendarDate
+    waitsForDebit: boolean
+    interestCents: number
+  },
+): Promise<void> {
+  const { purchase, offering, repaidOn } = input
+  const words = {
+    offeringName: offering.name,
+    reason: input.reason,
+    repaidOn: repaidOn > input.today ? repaidOn : null,
+    waitsForDebit: input.waitsForDebit,
+    principal: formatUsd(purchase.amountCents),
+    interest: formatUsd(input.interestCents),
+    total: formatUsd(purchase.amountCents + input.interestCents),
+  }
+
+  return sendNotice(
+    tx,
+    ctx,
+    purchase.userId,
+    { kind: 'early_repayment', dedupeKey: `early-repayment:${purchase.id}` },
+    (name) => earlyRepayment(name, words, `${ctx.publicUrl}/purchases/${purchase.id}`),
   )
 }
 

@@ -3,9 +3,9 @@ import {
   addDays,
   type CalendarDate,
   calculateInterest,
-  instructionCutoffDate,
   instructionCutoffDays,
   isReminderDue,
+  lastInstructionChangeDate,
   reminderLeadDays,
   toCalendarDate,
 } from '@tenor/db/domain'
@@ -27,7 +27,7 @@ const pageSize = 200
 /**
  * Emails each active holding's owner once when the reminder is due (`isReminderDue`: from
  * ten days before maturity until the cut-off): what the note will pay, what will happen to it,
- * and a link to change that. The outbox key `maturity-reminder:{purchaseId}` makes it once;
+ * and a link to change that. A note Tenor repays early gets none: its instruction cannot change. The outbox key `maturity-reminder:{purchaseId}` makes it once;
  * holdings already reminded are left out of the query, so reruns read only new ones.
  */
 export async function sendMaturityReminders(
@@ -51,6 +51,8 @@ export async function sendMaturityReminders(
       .where(
         and(
           eq(purchases.state, 'active'),
+          // A note repaid early has nothing to choose; its investor was told by its own email.
+          isNull(purchases.repaymentScheduledAt),
           gt(purchases.maturityDate, after),
           lte(purchases.maturityDate, until),
           isNull(outboxMessages.id),
@@ -84,6 +86,7 @@ async function remind(
 ): Promise<boolean> {
   const purchase = await findPurchase(tx, purchaseId)
   if (purchase?.state !== 'active' || !purchase.settledOn || !purchase.maturityDate) return false
+  if (purchase.repaymentScheduledAt) return false
   const maturityDate = toCalendarDate(purchase.maturityDate)
   if (!isReminderDue(today, maturityDate)) return false
 
@@ -96,7 +99,7 @@ async function remind(
   })
   await noticeMaturityReminder(tx, ctx, purchase, offering, {
     plan: await describePlan(tx, purchase, interestCents),
-    cutoffDate: addDays(instructionCutoffDate(maturityDate), -1),
+    cutoffDate: lastInstructionChangeDate(maturityDate),
   })
 
   return true

@@ -40,13 +40,14 @@ export async function cancelPurchase(
 
 /**
  * Cancels a pending purchase's transfer at Plaid and, if Plaid agrees, applies the cancellation;
- * false when the transfer had already gone out. Used by investors and by an approved offering
- * cancellation.
+ * false when the transfer had already gone out. Used by investors, and by an approved refund or
+ * offering cancellation, which tell the investor so (`investorReason`, the page and the email).
  */
 export async function cancelPendingPurchase(
   deps: PurchaseDeps,
   purchase: { id: string; transferId: string | null },
   reason: string,
+  investorReason: string = cancelledReason,
 ): Promise<boolean> {
   if (purchase.transferId === null) return false
   if (!(await cancelTransfer(deps, purchase.transferId))) return false
@@ -59,7 +60,7 @@ export async function cancelPendingPurchase(
       state: 'cancelled',
       at: ctx.now,
       reason,
-      failureReason: cancelledReason,
+      failureReason: investorReason,
     })
   })
   return true

@@ -57,3 +57,11 @@ export function describeFailure(code: string | null): string {
 }
 
 export const cancelledReason = 'You cancelled this purchase before the bank transfer was sent.'
+
+/** Why Tenor, not the investor, cancelled a purchase before its debit was sent. */
+export const cancelledByTenorReasons = {
+  refund:
+    'Tenor cancelled this purchase before the bank transfer was sent, as your refund was approved.',
+  offering_cancelled:
+    'Tenor cancelled this purchase before the bank transfer was sent, because the offering was cancelled.',
+} as const

@@ -9,6 +9,8 @@ import {
 } from '@tenor/db/domain'
 import { offerings, payouts, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { wasFundingReturned } from './funding-returned.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 
@@ -84,9 +86,22 @@ export function isHolding(state: PurchaseState): boolean {
   return (holdingStates as readonly PurchaseState[]).includes(state) || state === 'paid'
 }
 
+/** When and why Tenor repays a note before the end of its term; null for any other note. */
+function earlyRepaymentOf(purchase: PurchaseRow) {
+  const { repaymentReason, repaymentScheduledAt, maturityDate } = purchase
+  if (!repaymentReason || !repaymentScheduledAt || !maturityDate) return null
+
+  return {
+    reason: repaymentReason,
+    repaymentDate: toCalendarDate(maturityDate),
+    scheduledAt: repaymentScheduledAt.toISOString(),
+  }
+}
+
 /**
  * What an investor sees of a purchase. The payout at maturity is exact once the debit has
- * settled; before that it is estimated as if it settled today.
+ * settled; before that it is estimated as if it settled today. A note repaid early pays
+ * interest to its repayment date, which is then its maturity date.
  */
 export function toPurchaseView(
   purchase: PurchaseRow,
@@ -94,8 +109,10 @@ export function toPurchaseView(
   history: EventRow[],
   today: CalendarDate,
   payment?: PaymentRow,
+  rolloverOffering?: Pick<OfferingRow, 'slug' | 'name'> | null,
 ) {
   const startDate = purchase.settledOn ? toCalendarDate(purchase.settledOn) : today
+  const earlyRepayment = earlyRepaymentOf(purchase)
   const payout = isHolding(purchase.state)
     ? {
         startDate,
@@ -104,6 +121,7 @@ export function toPurchaseView(
           terms: noteTermsOf(offering, purchase),
           principalCents: purchase.amountCents,
           startDate,
+          repaidOn: earlyRepayment?.repaymentDate,
         }),
       }
     : null
@@ -118,6 +136,11 @@ export function toPurchaseView(
     cancellable: purchase.state === 'pending',
     maturityInstruction: purchase.maturityInstruction,
     rolloverOfferingId: purchase.rolloverOfferingId,
+    rolloverOffering: rolloverOffering
+      ? { slug: rolloverOffering.slug, name: rolloverOffering.name }
+      : null,
+    instructionChangeable: findInstructionLock(purchase, today) === null,
+    instructionChangeableUntil: instructionChangeableUntil(purchase, today),
     settledOn: purchase.settledOn,
     maturityDate: purchase.maturityDate,
     failure:
@@ -125,6 +148,7 @@ export function toPurchaseView(
         ? null
         : { code: purchase.failureCode, reason: purchase.failureReason },
     payout,
+    earlyRepayment,
     payment: payment ? toPayment(payment) : null,
     createdAt: purchase.createdAt.toISOString(),
     updatedAt: purchase.updatedAt.toISOString(),
@@ -142,6 +166,9 @@ export type PurchaseView = ReturnType<typeof toPurchaseView>
 // The most recent purchases an investor sees in one list.
 const listLimit = 500
 
+// The offering a note rolls into at maturity, beside the one it was bought from.
+const rolloverOfferings = alias(offerings, 'rollover_offerings')
+
 /**
  * The caller's purchases with their offerings and history, newest first; with `purchaseId`,
  * only that one. Another investor's purchase is simply not found.
@@ -151,9 +178,14 @@ export async function listPurchaseViews(
   input: { userId: string; purchaseId?: string; today: CalendarDate },
 ): Promise<PurchaseView[]> {
   const rows = await db
-    .select({ purchase: purchases, offering: offerings })
+    .select({
+      purchase: purchases,
+      offering: offerings,
+      rolloverOffering: { slug: rolloverOfferings.slug, name: rolloverOfferings.name },
+    })
     .from(purchases)
     .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .leftJoin(rolloverOfferings, eq(rolloverOfferings.id, purchases.rolloverOfferingId))
     .where(
       and(
         eq(purchases.userId, input.userId),
@@ -205,13 +237,14 @@ export async function listPurchaseViews(
     paymentOf.set(payment.purchaseId, { ...payment, inReview })
   }
 
-  return rows.map(({ purchase, offering }) =>
+  return rows.map(({ purchase, offering, rolloverOffering }) =>
     toPurchaseView(
       purchase,
       offering,
       events.filter((event) => event.purchaseId === purchase.id),
       input.today,
       paymentOf.get(purchase.id),
+      rolloverOffering,
     ),
   )
 }

@@ -6,6 +6,7 @@ import {
   instructionCutoffDate,
   isMaturityDue,
   isReminderDue,
+  lastInstructionChangeDate,
   maturityInstructions,
   splitMaturityProceeds,
 } from './maturity.ts'
@@ -17,6 +18,7 @@ describe('maturity calendar', () => {
     expect(instructionCutoffDate(d('2026-03-10'))).toBe(d('2026-03-05'))
     expect(canChangeInstruction(d('2026-03-04'), d('2026-03-10'))).toBe(true)
     expect(canChangeInstruction(d('2026-03-05'), d('2026-03-10'))).toBe(false)
+    expect(lastInstructionChangeDate(d('2026-03-10'))).toBe(d('2026-03-04'))
   })
 
   test('reminds from ten days before maturity until the cut-off', () => {

@@ -16,6 +16,11 @@ export function instructionCutoffDate(maturityDate: CalendarDate): CalendarDate 
   return addDays(maturityDate, -instructionCutoffDays)
 }
 
+/** The last day on which the maturity instruction can still change: the day before the cut-off. */
+export function lastInstructionChangeDate(maturityDate: CalendarDate): CalendarDate {
+  return addDays(instructionCutoffDate(maturityDate), -1)
+}
+
 /** Tells whether the instruction may still change on `today`. */
 export function canChangeInstruction(today: CalendarDate, maturityDate: CalendarDate): boolean {
   return compareDates(today, instructionCutoffDate(maturityDate)) < 0

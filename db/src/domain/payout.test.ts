@@ -24,6 +24,28 @@ describe('previewPayout', () => {
     )
   })
 
+  test('pays interest to the day a note is repaid before the end of its term', () => {
+    const terms: OfferingTerms = {
+      rateBps: 800,
+      rateType: 'simple',
+      compounding: null,
+      dayCount: 'act_365f',
+      termMonths: 6,
+    }
+    const preview = previewPayout({
+      terms,
+      principalCents: 100_000,
+      startDate: day('2026-03-02'),
+      repaidOn: day('2026-03-09'),
+    })
+    expect(preview).toMatchObject({
+      interestCents: 153,
+      totalCents: 100_153,
+      maturityDate: day('2026-03-09'),
+      apyDisplay: '8.16%',
+    })
+  })
+
   test('matures a note bought on Aug 31 on the clamped Feb 28 (E5)', () => {
     const terms: OfferingTerms = {
       rateBps: 800,

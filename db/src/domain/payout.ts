@@ -16,20 +16,23 @@ export interface PayoutPreview {
 /**
  * Previews the exact payout of a note bought on `startDate`: principal and interest at
  * maturity in cents, the maturity date, and the offering's APY for that start date. The same
- * functions settle the note at maturity, so the preview is what is paid.
+ * functions settle the note at maturity, so the preview is what is paid. A note repaid before
+ * the end of its term gives that day as `repaidOn`, and earns interest to it.
  */
 export function previewPayout({
   terms,
   principalCents,
   startDate,
+  repaidOn,
 }: {
   terms: OfferingTerms
   principalCents: number
   startDate: CalendarDate
+  repaidOn?: CalendarDate
 }): PayoutPreview {
   assertCents(principalCents, 'A principal')
 
-  const maturityDate = calculateMaturityDate(startDate, terms.termMonths)
+  const maturityDate = repaidOn ?? calculateMaturityDate(startDate, terms.termMonths)
   const interestCents = calculateInterest({ ...terms, principalCents, startDate, maturityDate })
   const totalCents = principalCents + interestCents
   assertCents(totalCents, 'A payout')

@@ -9,6 +9,9 @@ import { users } from './users.ts'
 export { purchaseStates }
 export const authorizationDecisions = ['approved', 'declined', 'user_action_required'] as const
 export const idempotencyKeyStates = ['in_progress', 'completed'] as const
+/** Why Tenor repays a note before the end of its term. */
+export const earlyRepaymentReasons = ['refund', 'offering_cancelled'] as const
+export type EarlyRepaymentReason = (typeof earlyRepaymentReasons)[number]
 
 /**
  * A note bought by an investor, paid by one ACH debit through Plaid Transfer
@@ -50,6 +53,11 @@ export const purchases = sqliteTable(
     }),
     // Set on a note bought by rolling over a matured one: no ACH moved for it.
     rolledFromPurchaseId: text('rolled_from_purchase_id'),
+    // Set, both at once and for good, when Tenor repays the note before the end of its term
+    // (an approved refund, a cancelled offering): its maturity date is then the repayment date,
+    // it is paid out whatever the instruction said, and the instruction can no longer change.
+    repaymentScheduledAt: instant('repayment_scheduled_at'),
+    repaymentReason: text('repayment_reason', { enum: earlyRepaymentReasons }),
     createdAt: createdAt(),
     updatedAt: instant('updated_at')
       .notNull()

@@ -1,9 +1,9 @@
 import type { Browser, Page } from '@playwright/test'
 import { createDraft, openAdminWindow, openSecondAdminWindow } from './support/admin.ts'
-import { linkBankWithChooser } from './support/banks.ts'
 import { moveClock, resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
+import { buyAndSettle } from './support/purchases.ts'
 
 // Buying needs an approved identity check: the fixture sends one and the demo admin approves it.
 test.use({ kycApproved: true })
@@ -13,29 +13,6 @@ async function publishOffering(page: Page, slug: string, name: string): Promise<
   await createDraft(page, slug, name, 'A three-month note for the refund stories.')
   await page.getByRole('button', { name: 'Publish offering' }).click()
   await expect(page.getByText('Published.')).toBeVisible()
-}
-
-/** The investor buys $1,000 of the offering and the debit settles; answers the purchase's id. */
-async function buyAndSettle(page: Page, slug: string): Promise<string> {
-  await linkBankWithChooser(page, 'First Platypus Bank')
-  await page.goto(`/offerings/${slug}/buy`, { waitUntil: 'networkidle' })
-  await page.getByLabel('Amount to invest (USD)').fill('1,000')
-  await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
-  await page.getByRole('button', { name: 'Review purchase' }).click()
-  await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
-  await page.waitForLoadState('networkidle')
-  await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once, by ACH/).check()
-  const debitsBefore = listStandInTransfers()
-  await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
-  await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
-
-  const debit = findNewTransfer(debitsBefore)
-  await simulateTransfer(debit, 'posted')
-  await simulateTransfer(debit, 'settled')
-  await expect(page.getByRole('heading', { name: 'Active, earning interest' })).toBeVisible({
-    timeout: 30_000,
-  })
-  return new URL(page.url()).pathname.split('/').at(-1) ?? ''
 }
 
 /** A second administrator approves the waiting request whose card mentions `text`. */
@@ -167,5 +144,14 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
 
   const creditsBefore = listStandInTransfers()
   await approveAsSecondAdmin(browser, reason)
+
+  // The investor's page says why and when, with the interest to that day, and offers no rollover.
+  await page.goto(`/purchases/${purchaseId}`)
+  await expect(
+    page.getByText('Tenor is repaying this note early: your refund was approved.'),
+  ).toBeVisible()
+  await expect(page.getByText('Repayment date')).toBeVisible()
+  await expect(page.getByText('Interest to repayment')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Save instruction' })).toHaveCount(0)
   await expectRepaidAWeekOn(page, purchaseId, creditsBefore)
 })

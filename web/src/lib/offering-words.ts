@@ -1,5 +1,7 @@
 /** Plain words for an offering's terms, shared by the list, the detail and the purchase pages. */
 
+import { formatRate, formatTerm } from './format.ts'
+
 interface InterestTerms {
   rateType: 'simple' | 'compound'
   compounding: 'annual' | 'semiannual' | 'quarterly' | 'monthly' | 'daily' | null
@@ -25,8 +27,43 @@ const maturityWords = {
   rollover_principal: 'Principal reinvested, interest paid to your bank',
 } as const
 
-export function describeMaturityInstruction(instruction: keyof typeof maturityWords): string {
+export type MaturityInstruction = keyof typeof maturityWords
+
+export function describeMaturityInstruction(instruction: MaturityInstruction): string {
   return maturityWords[instruction]
+}
+
+/** What a note's instruction does, naming the offering a rollover goes into when known. */
+export function describeMaturityPlan(
+  instruction: MaturityInstruction,
+  rolloverOfferingName: string | null,
+): string {
+  if (instruction === 'payout' || !rolloverOfferingName) return maturityWords[instruction]
+  if (instruction === 'rollover_all') {
+    return `Principal and interest rolled over into ${rolloverOfferingName}`
+  }
+
+  return `Principal rolled over into ${rolloverOfferingName}, interest paid to your bank`
+}
+
+/** The choices on a note's page, in the investor's voice. */
+export const maturityChoices: readonly { value: MaturityInstruction; label: string }[] = [
+  { value: 'payout', label: 'Pay principal and interest to my bank' },
+  { value: 'rollover_all', label: 'Roll principal and interest over into a new note' },
+  {
+    value: 'rollover_principal',
+    label: 'Roll the principal over into a new note, and pay the interest to my bank',
+  },
+]
+
+/** An open offering as a rollover choice: its name, rate and term, and whether it is too late. */
+export function describeRolloverTarget(
+  offering: { name: string; rateBps: number; termMonths: number; closesOn: string },
+  maturityDate: string,
+): string {
+  const terms = `${offering.name}: ${formatRate(offering.rateBps)} for ${formatTerm(offering.termMonths)}`
+  // A rollover happens on the maturity date, into an offering still selling that day.
+  return offering.closesOn < maturityDate ? `${terms} (closes before your note matures)` : terms
 }
 
 const statusWords = {

@@ -1,5 +1,7 @@
 /** Plain words for a purchase's state, for the status page and the portfolio. */
 
+import { formatDate } from './format.ts'
+
 export type PurchaseState =
   | 'initiated'
   | 'pending'
@@ -57,7 +59,8 @@ export function explainPurchaseState(state: PurchaseState, payment?: PaymentStag
     case 'failed':
       return 'The purchase did not go through and no money moved.'
     case 'cancelled':
-      return 'You cancelled this purchase before the bank debit was sent. No money moved.'
+      // The purchase's failure reason says who cancelled: the investor, or Tenor.
+      return 'This purchase was cancelled before the bank debit was sent. No money moved.'
     case 'returned':
       return 'Your bank returned the payment, so the purchase was undone.'
   }
@@ -80,3 +83,28 @@ export const milestones = [
   { label: 'Matured', reachedIn: ['matured', 'paid'] },
   { label: 'Paid out', reachedIn: ['paid'] },
 ] as const satisfies readonly { label: string; reachedIn: readonly PurchaseState[] }[]
+
+/** Why Tenor repays a note before the end of its term, as the purchase's `earlyRepayment` says. */
+export interface EarlyRepayment {
+  reason: 'refund' | 'offering_cancelled'
+  repaymentDate: string
+}
+
+/**
+ * Why and when Tenor repays a note early, for the note's page: the maturity date and the
+ * interest it shows are then the repayment day's.
+ */
+export function explainEarlyRepayment(
+  repayment: EarlyRepayment,
+  state: PurchaseState,
+  offeringName: string,
+): string {
+  const cause =
+    repayment.reason === 'refund' ? 'your refund was approved' : `${offeringName} was cancelled`
+  const day = formatDate(repayment.repaymentDate)
+  if (state === 'matured' || state === 'paid') {
+    return `Tenor repaid this note early: ${cause}. It paid your principal with the interest earned to ${day}.`
+  }
+
+  return `Tenor is repaying this note early: ${cause}. On ${day} it pays your principal with the interest earned to that day to your bank account, instead of at the end of its term. It cannot roll over into a new note.`
+}

@@ -45,7 +45,7 @@ export const setInstruction = createRoute({
   path: '/{id}/instruction',
   tags: ['Purchases'],
   summary: 'Choose what happens to my note at maturity',
-  description: `Allowed until the cut-off, ${instructionCutoffDays} days before the maturity date (business dates in the configured time zone). If the chosen offering cannot take the rollover at maturity (closed, full, or the amount is outside its limits), the proceeds are paid out instead.`,
+  description: `Allowed until the cut-off, ${instructionCutoffDays} days before the maturity date (business dates in the configured time zone), and never for a note Tenor repays early. If the chosen offering cannot take the rollover at maturity (closed, full, or the amount is outside its limits), the proceeds are paid out instead.`,
   request: {
     params: purchaseParams,
     body: jsonBody(instructionBody),
@@ -55,7 +55,7 @@ export const setInstruction = createRoute({
     401: errorResponse('Not signed in'),
     404: errorResponse('No such purchase (also for another investor’s purchase)'),
     409: errorResponse(
-      '`instruction_cutoff_passed`, `instruction_locked` (matured, paid or undone) or `rollover_offering_unavailable`',
+      '`instruction_cutoff_passed`, `instruction_locked` (matured, paid or undone), `repayment_scheduled` (Tenor repays the note early: a refund or a cancelled offering) or `rollover_offering_unavailable`',
     ),
     422: errorResponse('Invalid input, or `unknown_offering`'),
   },

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { maturityInstructions, purchaseStates } from '@tenor/db/schema'
+import { earlyRepaymentReasons, maturityInstructions, purchaseStates } from '@tenor/db/schema'
 import { errorResponse, errorSchema, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 import { payoutPreview } from '../offerings/offerings.routes.ts'
 
@@ -28,6 +28,21 @@ export const purchase = z
     cancellable: z.boolean().openapi({ description: 'The bank transfer may still be cancelled.' }),
     maturityInstruction: z.enum(maturityInstructions),
     rolloverOfferingId: z.string().nullable(),
+    // Answers kept for idempotent replays from before these fields existed read as the
+    // defaults: no named offering, and no change offered.
+    rolloverOffering: z
+      .object({ slug: z.string(), name: z.string() })
+      .nullable()
+      .default(null)
+      .openapi({ description: 'The offering a rollover goes into; null for a payout' }),
+    instructionChangeable: z.boolean().default(false).openapi({
+      description:
+        'The maturity instruction can change today (`PUT /purchases/{id}/instruction`): not matured or undone, not repaid early, and before the cut-off.',
+    }),
+    instructionChangeableUntil: calendarDate.nullable().default(null).openapi({
+      description:
+        'The last day the instruction can change; null when it cannot change today, or before the debit settles, when the maturity date is not known yet.',
+    }),
     settledOn: calendarDate.nullable().openapi({ description: 'Interest accrues from this day.' }),
     maturityDate: calendarDate.nullable(),
     failure: z.object({ code: z.string().nullable(), reason: z.string() }).nullable(),
@@ -37,7 +52,30 @@ export const purchase = z
           .boolean()
           .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
       })
-      .nullable(),
+      .nullable()
+      .openapi({
+        description:
+          'What the note pays at maturity; for a note repaid early, on its repayment date with interest to that day.',
+      }),
+    earlyRepayment: z
+      .object({
+        reason: z.enum(earlyRepaymentReasons).openapi({
+          description:
+            '`refund`: an administrator’s refund was approved; `offering_cancelled`: the note’s offering was cancelled',
+        }),
+        repaymentDate: calendarDate.openapi({
+          description:
+            'The day the note is repaid, with interest to that day; also its maturityDate',
+        }),
+        scheduledAt: instant,
+      })
+      .nullable()
+      // Answers kept for idempotent replays from before this field existed read as null.
+      .default(null)
+      .openapi({
+        description:
+          'Set when Tenor repays the note before the end of its term: it is paid out on the repayment date, and its instruction can no longer change.',
+      }),
     payment: z
       .object({
         stage: z.enum(['sending', 'on_its_way', 'paid', 'held', 'in_review']).openapi({

@@ -111,6 +111,28 @@ export async function resendPayment(
   return { ok: false, problem }
 }
 
+/** What happens to a note at maturity, as `PUT /purchases/{id}/instruction` takes it. */
+export type MaturityChoice =
+  | { instruction: 'payout' }
+  | { instruction: 'rollover_all' | 'rollover_principal'; rolloverOfferingSlug: string }
+
+/**
+ * Sets what happens to a note at maturity; a refusal says why (the cut-off has passed, Tenor
+ * repays the note early, the offering cannot take a rollover, or the choice is invalid).
+ */
+export async function chooseAtMaturity(
+  api: ApiClient,
+  id: string,
+  choice: MaturityChoice,
+): Promise<{ ok: true } | { ok: false; problem: ApiProblem }> {
+  const response = await api.purchases[':id'].instruction.$put({ param: { id }, json: choice })
+  if (response.status === 200) return { ok: true }
+
+  const problem = await readProblem(response)
+  if (![404, 409, 422].includes(problem.status)) throw unexpected(problem)
+  return { ok: false, problem }
+}
+
 export async function getPortfolio(api: ApiClient): Promise<Portfolio> {
   const response = await api.portfolio.$get()
   if (response.status !== 200) throw unexpected(await readProblem(response))

@@ -1,10 +1,19 @@
 import { error } from '@sveltejs/kit'
+import { describeRolloverTarget, maturityChoices } from '#lib/offering-words.ts'
 import { type Bank, fundingAccounts, listBanks } from '#lib/server/banks.ts'
 import { moveBank } from '#lib/server/dev-clock.ts'
 import { getEnv, hasDevTools } from '#lib/server/env.ts'
-import { readFields, rejectForm } from '#lib/server/forms.ts'
+import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
-import { cancelPurchase, findPurchase, resendPayment } from '#lib/server/purchases.ts'
+import { listOpenOfferings } from '#lib/server/offerings.ts'
+import {
+  cancelPurchase,
+  chooseAtMaturity,
+  findPurchase,
+  type MaturityChoice,
+  type Purchase,
+  resendPayment,
+} from '#lib/server/purchases.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = async (event) => {
@@ -23,6 +32,9 @@ export const load: PageServerLoad = async (event) => {
   return {
     purchase,
     authorization,
+    rolloverTargets: purchase.instructionChangeable
+      ? await listRolloverTargets(locals, purchase)
+      : [],
     fundedFrom: describeAccount(banks, purchase.bankAccountId),
     paidTo: describeAccount(banks, purchase.payment?.bankAccountId ?? null),
     // Where held money can be sent: the same accounts that could pay for a purchase.
@@ -36,6 +48,39 @@ export const load: PageServerLoad = async (event) => {
           }))
         : [],
   }
+}
+
+/** The offerings open today that the note could roll over into, as choices. */
+async function listRolloverTargets(locals: App.Locals, purchase: Purchase) {
+  const offerings = await listOpenOfferings(locals.api)
+  // Before the debit settles the maturity date is the estimate, as if it settled today.
+  const maturityDate = purchase.maturityDate ?? purchase.payout?.maturityDate ?? ''
+
+  return offerings.map((offering) => ({
+    value: offering.slug,
+    label: describeRolloverTarget(offering, maturityDate),
+  }))
+}
+
+/** The choice the form sent, or what is missing from it. */
+function readMaturityChoice(
+  values: Record<'instruction' | 'rolloverOfferingSlug', string>,
+):
+  | { ok: true; choice: MaturityChoice }
+  | { ok: false; message?: string; errors?: Record<string, string> } {
+  const instruction = maturityChoices.find((choice) => choice.value === values.instruction)?.value
+  if (!instruction) return { ok: false, message: 'Choose what happens at maturity.' }
+  if (instruction === 'payout') return { ok: true, choice: { instruction } }
+
+  const slug = values.rolloverOfferingSlug
+  if (!slug) {
+    return {
+      ok: false,
+      errors: { rolloverOfferingSlug: 'Choose the offering to roll over into.' },
+    }
+  }
+
+  return { ok: true, choice: { instruction, rolloverOfferingSlug: slug } }
 }
 
 /** An account by its name, last digits and bank; null when it is no longer linked. */
@@ -53,6 +98,26 @@ const bankMoves = {
 } as const
 
 export const actions: Actions = {
+  /** Chooses what happens to the note at maturity: paid to the bank, or rolled over. */
+  instruction: async (event) => {
+    const { locals, params, request } = event
+    requireUser(event)
+    const values = readFields(await request.formData(), ['instruction', 'rolloverOfferingSlug'])
+    const read = readMaturityChoice(values)
+    if (!read.ok) {
+      const { message = null, errors = {} } = read
+      return rejectForm(400, { form: 'instruction', message, errors, values })
+    }
+
+    const chosen = await chooseAtMaturity(locals.api, params.id, read.choice)
+    if (chosen.ok) {
+      const { instruction } = read.choice
+      locals.log.info('maturity instruction chosen', { purchaseId: params.id, instruction })
+      return { form: 'instruction', saved: true }
+    }
+    if (chosen.problem.status === 404) error(404, 'We cannot find that purchase.')
+    return rejectWithProblem(chosen.problem, 'instruction', ['rolloverOfferingSlug'], values)
+  },
   /** Sends the note's held payment to the account the investor chose. */
   resend: async (event) => {
     const { locals, params, request } = event

@@ -1,0 +1,94 @@
+import type { Page } from '@playwright/test'
+import { expect, test } from './support/fixtures.ts'
+import { buyAndSettle } from './support/purchases.ts'
+
+// Buying needs an approved identity check: the fixture sends one and the demo admin approves it.
+test.use({ kycApproved: true })
+
+const panel = (page: Page) => page.getByRole('region', { name: 'What happens at maturity' })
+const details = (page: Page) => page.getByRole('region', { name: 'Details' })
+const rollTo = 'Offering to roll over into'
+
+const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August'].concat([
+  'September',
+  'October',
+  'November',
+  'December',
+])
+
+/** "March 9, 2026" moved by whole days, in the same words. */
+function moveWordedDate(words: string, days: number): string {
+  const [, month = '', day = '', year = ''] = /^(\w+) (\d+), (\d+)$/.exec(words.trim()) ?? []
+  const date = new Date(Date.UTC(Number(year), months.indexOf(month), Number(day) + days))
+
+  return `${months[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`
+}
+
+/** The last day to change: the day before the cut-off, five days before maturity. */
+async function expectCutOffShown(page: Page) {
+  const maturity = await details(page)
+    .getByText('Maturity date', { exact: true })
+    .locator('xpath=following-sibling::dd')
+    .textContent()
+  const lastDay = moveWordedDate(maturity ?? '', -6)
+  await expect(panel(page)).toContainText(`You can change this until ${lastDay}`)
+}
+
+test('an investor rolls a note over into another offering and sees it', async ({
+  page,
+  investor: _,
+}) => {
+  await buyAndSettle(page, 'series-a-6m')
+  await expect(details(page)).toContainText('Principal and interest paid to your bank')
+  await expectCutOffShown(page)
+
+  // A rollover needs an offering: the form says so next to the field.
+  await panel(page).getByRole('radio', { name: 'Roll principal and interest over' }).check()
+  await page.getByRole('button', { name: 'Save instruction' }).click()
+  await expect(page.getByLabel(rollTo)).toHaveAttribute('aria-invalid', 'true')
+  await expect(panel(page)).toContainText('Choose the offering to roll over into.')
+
+  // Each open offering is offered with its rate and term, and says whether it closes before
+  // the note matures (the demo offerings close within weeks).
+  const seriesB =
+    /^Series B 12-Month Note: \d+\.\d\d% for 12 months( \(closes before your note matures\))?$/
+  await expect(page.getByLabel(rollTo).getByRole('option', { name: seriesB })).toHaveCount(1)
+  await page.getByLabel(rollTo).selectOption('series-b-12m')
+  await page.getByRole('button', { name: 'Save instruction' }).click()
+
+  const plan = 'Principal and interest rolled over into Series B 12-Month Note'
+  await expect(panel(page).getByRole('status')).toHaveText(`Saved. At maturity: ${plan}.`)
+  await expect(details(page)).toContainText(plan)
+
+  // The choice is kept: a fresh visit shows it chosen.
+  await page.reload({ waitUntil: 'networkidle' })
+  await expect(
+    panel(page).getByRole('radio', { name: 'Roll principal and interest over' }),
+  ).toBeChecked()
+  await expect(page.getByLabel(rollTo)).toHaveValue('series-b-12m')
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('an investor rolls the principal over, has the interest paid, then goes back to a payout', async ({
+    page,
+    investor: _,
+  }) => {
+    await buyAndSettle(page, 'series-a-6m')
+
+    await panel(page).getByRole('radio', { name: 'Roll the principal over' }).check()
+    await page.getByLabel(rollTo).selectOption('series-b-12m')
+    await page.getByRole('button', { name: 'Save instruction' }).click()
+
+    const plan = 'Principal rolled over into Series B 12-Month Note, interest paid to your bank'
+    await expect(panel(page).getByRole('status')).toHaveText(`Saved. At maturity: ${plan}.`)
+    await expect(details(page)).toContainText(plan)
+
+    await panel(page).getByRole('radio', { name: 'Pay principal and interest' }).check()
+    await page.getByRole('button', { name: 'Save instruction' }).click()
+    await expect(panel(page).getByRole('status')).toHaveText(
+      'Saved. At maturity: Principal and interest paid to your bank.',
+    )
+  })
+})
