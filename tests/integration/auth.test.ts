@@ -285,6 +285,25 @@ describe('forgot and reset password', () => {
     )
   })
 
+  test('refuses a reset token mailed to an address the account no longer has', async () => {
+    await registerAndVerify()
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    const [mail] = await t.mailbox('ada@example.com')
+    await t.db.database.db
+      .update(users)
+      .set({ email: 'ada@new.example' })
+      .where(eq(users.email, 'ada@example.com'))
+
+    const res = await t.request('/auth/reset-password', {
+      json: {
+        token: tokenFromEmail(mail?.text ?? ''),
+        password: 'an entirely different passphrase',
+      },
+    })
+    expect(res.status).toBe(400)
+    expect((await login('ada@new.example')).res.status).toBe(200)
+  })
+
   test('refuses a reset token older than an hour', async () => {
     await registerAndVerify()
     await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })

@@ -56,7 +56,7 @@ export function createSettingsHandlers(deps: AppDeps) {
         now,
       )
     })
-    const sessionsEnded = await revokeUserSessions(database, user.id, now, c.get('session').id)
+    const sessionsEnded = await revokeUserSessions(database.db, user.id, now, c.get('session').id)
     return c.json({ message: 'Your password is changed.', sessionsEnded }, 200)
   }
 
