@@ -46,6 +46,10 @@ describe('POST /me/email', () => {
     expect(res.status).toBe(202)
     expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('email_change_requested')
     const [link] = await t.mailbox('ada@new.example')
+    expect(link?.kind).toBe('confirm_new_email')
+    expect(link?.subject).toBe('Confirm your new email address for Tenor')
+    expect(link?.text).not.toContain('setting up')
+    expect(link?.text).not.toContain('did not create an account')
     const confirm = await t.request('/auth/verify-email', {
       json: { token: tokenFromEmail(link?.text ?? '') },
       token,

@@ -88,11 +88,11 @@ export function createSettingsHandlers(deps: AppDeps) {
         await enqueueEmail(
           tx,
           {
-            kind: 'verify_email',
-            dedupeKey: `verify-email:${issued.id}`,
+            kind: 'confirm_new_email',
+            dedupeKey: `confirm-new-email:${issued.id}`,
             userId: user.id,
             to: input.newEmail,
-            ...emails.verifyEmail(user.legalName, url),
+            ...emails.confirmNewEmail(user.legalName, url),
           },
           now,
         )
