@@ -202,6 +202,28 @@ describe('POST /purchases', () => {
     await expectNothingWritten()
   })
 
+  test('refuses an amount whose payout cannot be worked out under terms stored earlier', async () => {
+    const huge = await addOffering(t, {
+      rateBps: 5000,
+      rateType: 'compound',
+      compounding: 'monthly',
+      termMonths: 360,
+      capacityCents: 100_000_000_000,
+      maxPurchaseCents: 100_000_000_000,
+    })
+    const res = await buy(t, ada, { offeringId: huge.id, amountCents: 100_000_000_000 })
+
+    expect(res.status).toBe(422)
+    const { error } = (await res.json()) as ErrorBody & {
+      error: { issues: { path: string; message: string }[] }
+    }
+    expect(error.issues).toEqual([
+      { path: 'amountCents', message: expect.stringContaining('too large') },
+    ])
+    expect((await readOffering(t, huge.id)).reservedCents).toBe(0)
+    await expectNothingWritten()
+  })
+
   test('says "sold out", or how much is left, when capacity is short', async () => {
     const small = await addOffering(t, { capacityCents: 150_000 })
     expect((await buy(t, ada, { offeringId: small.id, amountCents: 100_000 })).status).toBe(201)

@@ -37,7 +37,10 @@ export const offeringTerms = z.strictObject({
   termMonths: z.number().int().min(1).max(360),
   capacityCents: cents,
   minPurchaseCents: cents,
-  maxPurchaseCents: cents,
+  maxPurchaseCents: cents.openapi({
+    description:
+      'At most 100000000 ($1,000,000), and its payout at maturity must fit one ACH credit',
+  }),
   incrementCents: cents,
   opensOn: date,
   closesOn: date,
@@ -201,6 +204,6 @@ export const requestRateChange = createRoute({
     ...denied,
     404: errorResponse('No such offering'),
     409: errorResponse('Not open, or a request is already waiting'),
-    422: errorResponse('Invalid input'),
+    422: errorResponse('Invalid input, or a rate whose payout would not fit one ACH credit'),
   },
 })

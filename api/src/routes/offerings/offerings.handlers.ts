@@ -5,7 +5,6 @@ import {
   calculateApy,
   describeDayCount,
   type OfferingTerms,
-  previewPayout,
 } from '@tenor/db/domain'
 import { offerings } from '@tenor/db/schema'
 import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
@@ -13,7 +12,7 @@ import type { AppDeps, AppEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { type JsonText, sendJsonText, toJsonText } from '../../lib/json-text.ts'
 import { createTtlCache } from '../../lib/ttl-cache.ts'
-import { checkPurchaseAmount, parseAmountCents } from './offerings.amounts.ts'
+import { checkPurchaseAmount, parseAmountCents, quotePayout } from './offerings.amounts.ts'
 import type * as routes from './offerings.routes.ts'
 
 type OfferingRow = typeof offerings.$inferSelect
@@ -128,9 +127,10 @@ export function createOfferingHandlers(deps: AppDeps) {
     if (problem) throw invalidAmount(problem)
 
     const startDate = today()
-    const payout = previewPayout({ terms: termsOf(row), principalCents: amountCents, startDate })
+    const quote = quotePayout(termsOf(row), amountCents, startDate)
+    if (!quote.ok) throw invalidAmount(quote.problem)
 
-    return c.json({ preview: { startDate, ...payout } }, 200)
+    return c.json({ preview: { startDate, ...quote.payout } }, 200)
   }
 
   return { list, get, preview }
