@@ -178,6 +178,42 @@ describe('admin offerings', () => {
     expect(error.issues.map((i) => i.path)).toEqual(['rateBps'])
   })
 
+  test("refuses a rollover as an offering's default: notes are paid out unless the investor picks an offering", async () => {
+    for (const instruction of ['rollover_all', 'rollover_principal']) {
+      const res = await t.request('/admin/offerings', {
+        json: { ...terms, defaultMaturityInstruction: instruction },
+        token: maker.token,
+      })
+      expect(res.status).toBe(422)
+      const { error } = (await res.json()) as { error: { issues: { path: string }[] } }
+      expect(error.issues.map((i) => i.path)).toEqual(['defaultMaturityInstruction'])
+    }
+
+    const { defaultMaturityInstruction: _, ...withoutDefault } = terms
+    const { res, body } = await createDraft(withoutDefault)
+    expect(res.status).toBe(201)
+    expect(body.offering).toMatchObject({ defaultMaturityInstruction: 'payout' })
+    const edit = await t.request(`/admin/offerings/${body.offering.id}`, {
+      method: 'PATCH',
+      json: { defaultMaturityInstruction: 'rollover_all' },
+      token: maker.token,
+    })
+    expect(edit.status).toBe(422)
+  })
+
+  test('will not publish a draft stored earlier with a rollover default', async () => {
+    const { body } = await createDraft()
+    await t.db.database.db
+      .update(offerings)
+      .set({ defaultMaturityInstruction: 'rollover_all' })
+      .where(eq(offerings.id, body.offering.id))
+    const res = await t.request(`/admin/offerings/${body.offering.id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+  })
+
   test('will not publish an offering whose closing date has passed', async () => {
     const { body } = await createDraft({ ...terms, opensOn: '2026-01-01', closesOn: '2026-02-01' })
     const res = await t.request(`/admin/offerings/${body.offering.id}/publish`, {

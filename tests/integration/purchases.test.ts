@@ -65,6 +65,21 @@ describe('POST /purchases', () => {
     await expectLedgerClean(t)
   })
 
+  test('starts every note paid out at maturity, even in an offering stored with a rollover default', async () => {
+    const older = await addOffering(t, { defaultMaturityInstruction: 'rollover_all' })
+    const res = await buy(t, ada, { offeringId: older.id, amountCents: 100_000 })
+
+    expect(res.status).toBe(201)
+    const { purchase } = (await res.json()) as PurchaseBody & {
+      purchase: { maturityInstruction: string }
+    }
+    expect(purchase.maturityInstruction).toBe('payout')
+    const view = (await (await t.request(`/offerings/${older.slug}`)).json()) as {
+      offering: { defaultMaturityInstruction: string }
+    }
+    expect(view.offering.defaultMaturityInstruction).toBe('payout')
+  })
+
   test('refuses an unverified email with its code and writes nothing', async () => {
     await db().update(users).set({ emailVerifiedAt: null }).where(eq(users.id, ada.userId))
     const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })

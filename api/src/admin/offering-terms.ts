@@ -1,6 +1,7 @@
 import {
   AmountOutOfRangeError,
   compareDates,
+  defaultMaturityInstruction,
   MAX_ACH_ENTRY_CENTS,
   MAX_PURCHASE_CENTS,
   previewPayout,
@@ -22,6 +23,7 @@ type Terms = Pick<
   | 'incrementCents'
   | 'opensOn'
   | 'closesOn'
+  | 'defaultMaturityInstruction'
 >
 
 export interface TermsIssue {
@@ -53,6 +55,13 @@ export function checkOfferingTerms(terms: Terms, today?: string): TermsIssue[] {
   }
   const payoutIssue = compoundingIssue ? null : checkPayoutInReach(terms)
   if (payoutIssue) issues.push(payoutIssue)
+  if (terms.defaultMaturityInstruction !== defaultMaturityInstruction) {
+    issues.push({
+      path: 'defaultMaturityInstruction',
+      message:
+        'Notes are paid out at maturity unless the investor picks an offering to roll into, so a rollover cannot be the default.',
+    })
+  }
   if (compareDates(toCalendarDate(terms.opensOn), toCalendarDate(terms.closesOn)) > 0) {
     issues.push({ path: 'closesOn', message: 'The offering closes before it opens.' })
   }

@@ -21,12 +21,19 @@ export function describeInterest(terms: InterestTerms): string {
 
 const maturityWords = {
   payout: 'Principal and interest paid to your bank',
-  rollover_all: 'Principal and interest reinvested in the next note',
-  rollover_principal: 'Principal reinvested, interest paid to your bank',
+  rollover_all: 'Principal and interest rolled into the offering you chose',
+  rollover_principal: 'Principal rolled into the offering you chose, interest paid to your bank',
 } as const
 
-export function describeMaturityInstruction(instruction: keyof typeof maturityWords): string {
-  return maturityWords[instruction]
+/**
+ * What happens to a note at maturity. A rollover goes only into an offering the investor chose;
+ * without one the note is paid out, and is described so.
+ */
+export function describeMaturityInstruction(
+  instruction: keyof typeof maturityWords,
+  rolloverOfferingId: string | null = null,
+): string {
+  return maturityWords[rolloverOfferingId === null ? 'payout' : instruction]
 }
 
 const statusWords = {

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
-import { businessDateOf } from '@tenor/db/domain'
+import { businessDateOf, defaultMaturityInstruction } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, asc, count, eq, inArray, sum } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
@@ -121,7 +121,11 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
   }
 
   const create: RouteHandler<typeof routes.createOffering, AuthedEnv> = async (c) => {
-    const terms = c.req.valid('json')
+    const input = c.req.valid('json')
+    const terms = {
+      ...input,
+      defaultMaturityInstruction: input.defaultMaturityInstruction ?? defaultMaturityInstruction,
+    }
     const issues = checkOfferingTerms(terms)
     if (issues.length > 0) throw invalidTerms(issues)
     const now = clock.now()

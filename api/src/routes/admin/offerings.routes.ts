@@ -44,7 +44,10 @@ export const offeringTerms = z.strictObject({
   incrementCents: cents,
   opensOn: date,
   closesOn: date,
-  defaultMaturityInstruction: z.enum(maturityInstructions),
+  defaultMaturityInstruction: z.enum(maturityInstructions).optional().openapi({
+    description:
+      'Only `payout`, which an absent field also means: a rollover needs an offering to roll into, which the investor picks for each note',
+  }),
 })
 
 export const adminOffering = z

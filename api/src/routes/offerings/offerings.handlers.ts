@@ -3,6 +3,7 @@ import {
   businessDateOf,
   type CalendarDate,
   calculateApy,
+  defaultMaturityInstruction,
   describeDayCount,
   type OfferingTerms,
 } from '@tenor/db/domain'
@@ -61,7 +62,8 @@ function toOfferingView(row: OfferingRow, today: CalendarDate) {
     closesOn: row.closesOn,
     apyBps,
     apyDisplay,
-    defaultMaturityInstruction: row.defaultMaturityInstruction,
+    // What a new note gets: an offering stored with a rollover default pays out all the same.
+    defaultMaturityInstruction,
   }
 }
 
