@@ -37,6 +37,37 @@ describe('POST /me/password', () => {
   })
 })
 
+describe('POST /me/password with the same password', () => {
+  test('is refused with its own code, and changes nothing', async () => {
+    const other = (await (await login('ada@example.com', testPassword)).json()) as { token: string }
+    const res = await t.request('/me/password', {
+      json: { currentPassword: testPassword, newPassword: testPassword },
+      token,
+    })
+
+    expect(res.status).toBe(422)
+    const { error } = (await res.json()) as {
+      error: { code: string; issues: { path: string; message: string }[] }
+    }
+    expect(error.code).toBe('password_unchanged')
+    expect(error.issues).toEqual([
+      { path: 'newPassword', message: 'The new password is the one you have now. Choose another.' },
+    ])
+    expect((await t.request('/me', { token: other.token })).status).toBe(200)
+    expect((await t.mailbox('ada@example.com')).map((m) => m.kind)).not.toContain(
+      'password_changed',
+    )
+  })
+
+  test('a wrong current password is still answered as wrong first', async () => {
+    const res = await t.request('/me/password', {
+      json: { currentPassword: 'not my password at all', newPassword: 'not my password at all' },
+      token,
+    })
+    expect(res.status).toBe(400)
+  })
+})
+
 describe('POST /me/email', () => {
   test('moves the account once the new address is confirmed, and tells the old one', async () => {
     const res = await t.request('/me/email', {

@@ -32,6 +32,17 @@ export function createSettingsHandlers(deps: AppDeps) {
     const input = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw wrongPassword()
+    // Compared exactly as typed, as passwords are: the current one was just verified.
+    if (input.newPassword === input.currentPassword) {
+      throw new ApiError(422, 'password_unchanged', 'The new password is the one you have now.', {
+        issues: [
+          {
+            path: 'newPassword',
+            message: 'The new password is the one you have now. Choose another.',
+          },
+        ],
+      })
+    }
     const problem = checkNewPassword(input.newPassword, [user.email, user.legalName])
     if (problem) {
       throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
