@@ -145,6 +145,101 @@ describe('admin offerings', () => {
     expect(await t.db.database.db.$count(offerings)).toBe(0)
   })
 
+  test('refuses a maximum purchase above $1,000,000 and terms whose payout is out of reach', async () => {
+    const res = await t.request('/admin/offerings', {
+      json: {
+        ...terms,
+        rateBps: 5000,
+        rateType: 'compound',
+        compounding: 'monthly',
+        termMonths: 360,
+        capacityCents: 100_000_000_000,
+        maxPurchaseCents: 100_000_000_000,
+      },
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } }
+    expect(body.error.issues).toEqual([
+      { path: 'maxPurchaseCents', message: 'A purchase can be at most $1,000,000.00.' },
+      {
+        path: 'rateBps',
+        message: expect.stringContaining('more than one ACH payment can carry'),
+      },
+    ])
+    expect(await t.db.database.db.$count(offerings)).toBe(0)
+
+    const largest = await createDraft({
+      ...terms,
+      capacityCents: 100_000_000,
+      maxPurchaseCents: 100_000_000,
+    })
+    expect(largest.res.status).toBe(201)
+  })
+
+  test('accepts the longest term at the highest rate while its payout stays payable', async () => {
+    const simple = { ...terms, rateBps: 5000, termMonths: 360, maxPurchaseCents: 100_000_000 }
+    expect((await createDraft({ ...simple, capacityCents: 100_000_000 })).res.status).toBe(201)
+  })
+
+  test('refuses a rate change whose payout would be out of reach', async () => {
+    const { body } = await createDraft({
+      ...terms,
+      rateType: 'compound',
+      compounding: 'daily',
+      termMonths: 360,
+      maxPurchaseCents: 100_000_000,
+      capacityCents: 100_000_000,
+    })
+    await t.request(`/admin/offerings/${body.offering.id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    const res = await t.request(`/admin/offerings/${body.offering.id}/rate`, {
+      json: { rateBps: 5000 },
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+    const { error } = (await res.json()) as { error: { issues: { path: string }[] } }
+    expect(error.issues.map((i) => i.path)).toEqual(['rateBps'])
+  })
+
+  test("refuses a rollover as an offering's default: notes are paid out unless the investor picks an offering", async () => {
+    for (const instruction of ['rollover_all', 'rollover_principal']) {
+      const res = await t.request('/admin/offerings', {
+        json: { ...terms, defaultMaturityInstruction: instruction },
+        token: maker.token,
+      })
+      expect(res.status).toBe(422)
+      const { error } = (await res.json()) as { error: { issues: { path: string }[] } }
+      expect(error.issues.map((i) => i.path)).toEqual(['defaultMaturityInstruction'])
+    }
+
+    const { defaultMaturityInstruction: _, ...withoutDefault } = terms
+    const { res, body } = await createDraft(withoutDefault)
+    expect(res.status).toBe(201)
+    expect(body.offering).toMatchObject({ defaultMaturityInstruction: 'payout' })
+    const edit = await t.request(`/admin/offerings/${body.offering.id}`, {
+      method: 'PATCH',
+      json: { defaultMaturityInstruction: 'rollover_all' },
+      token: maker.token,
+    })
+    expect(edit.status).toBe(422)
+  })
+
+  test('will not publish a draft stored earlier with a rollover default', async () => {
+    const { body } = await createDraft()
+    await t.db.database.db
+      .update(offerings)
+      .set({ defaultMaturityInstruction: 'rollover_all' })
+      .where(eq(offerings.id, body.offering.id))
+    const res = await t.request(`/admin/offerings/${body.offering.id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+  })
+
   test('will not publish an offering whose closing date has passed', async () => {
     const { body } = await createDraft({ ...terms, opensOn: '2026-01-01', closesOn: '2026-02-01' })
     const res = await t.request(`/admin/offerings/${body.offering.id}/publish`, {

@@ -59,6 +59,22 @@ describe('POST /kyc', () => {
     expect(await t.db.database.db.$count(kycProfiles)).toBe(0)
   })
 
+  test('refuses a P.O. box as the address where the investor lives', async () => {
+    const res = await submit({ ...details, address: { ...details.address, line1: 'P.O. Box 12' } })
+
+    expect(res.status).toBe(422)
+    const { error } = (await res.json()) as {
+      error: { issues: { path: string; message: string }[] }
+    }
+    expect(error.issues).toEqual([
+      {
+        path: 'address.line1',
+        message: 'Enter the street address where you live; a P.O. box cannot be used.',
+      },
+    ])
+    expect(await t.db.database.db.$count(kycProfiles)).toBe(0)
+  })
+
   test('accepts a valid ITIN', async () => {
     expect((await submit({ ...details, taxIdKind: 'itin', taxId: '912-70-1234' })).status).toBe(202)
   })

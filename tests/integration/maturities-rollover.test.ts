@@ -66,7 +66,10 @@ async function maturedReason(purchaseId: string): Promise<string> {
 
 describe('rollovers at maturity', () => {
   test('rolls principal and interest into a new active note, with no ACH', async () => {
-    const { note, series } = await noteRollingInto('rollover_all')
+    // An offering stored before rollovers stopped being a default: the new note still pays out.
+    const { note, series } = await noteRollingInto('rollover_all', {
+      defaultMaturityInstruction: 'rollover_all',
+    })
 
     const run = await runWorkerJob(t)
 
@@ -80,6 +83,8 @@ describe('rollovers at maturity', () => {
       settledOn: '2026-09-02',
       maturityDate: '2027-03-02',
       transferId: null,
+      maturityInstruction: 'payout',
+      rolloverOfferingId: null,
     })
     expect(await readPayouts(t, note.id)).toHaveLength(0)
     expect(t.plaid.calls()).toHaveLength(0)

@@ -8,7 +8,7 @@ import {
   postTransaction,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { purchaseEvents } from '@tenor/db/schema'
+import { purchaseEvents, purchases } from '@tenor/db/schema'
 import { maturityReminders } from '@tenor/workers/jobs/maturity-reminders'
 import { and, eq } from 'drizzle-orm'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
@@ -128,6 +128,23 @@ describe('maturities job', () => {
     expect(reminders[0]?.text).toContain('$1,040.33')
     expect(reminders[0]?.text).toContain('until 2026-08-27')
     expect(reminders[0]?.text).toContain(`http://tenor.test/purchases/${note.id}`)
+  })
+
+  test('a note left with a rollover but no offering to roll into is reminded of its payout', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    // As notes of offerings stored with a rollover default were made.
+    await t.db.database.db
+      .update(purchases)
+      .set({ maturityInstruction: 'rollover_all', rolloverOfferingId: null })
+      .where(eq(purchases.id, note.id))
+
+    t.clock.set(new Date('2026-08-23T15:00:00Z'))
+    await runWorkerJob(t, maturityReminders)
+
+    const [reminder] = await mailOfKind(t, ada.email, 'maturity_reminder')
+    expect(reminder?.text).toContain('will pay $1,040.33')
+    expect(reminder?.text).toContain('to your bank account')
+    expect(reminder?.text).not.toContain('roll over')
   })
 })
 

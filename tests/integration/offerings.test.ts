@@ -266,4 +266,24 @@ describe('GET /offerings/{slug}/preview', () => {
     expect((await preview('open-6m', '50000')).status).toBe(200)
     expect((await preview('open-6m', '2500000')).status).toBe(200)
   })
+
+  test('answers 422, never 500, when terms stored earlier put the payout out of reach', async () => {
+    await addOffering('too-much', {
+      rateBps: 5000,
+      rateType: 'compound',
+      compounding: 'monthly',
+      termMonths: 360,
+      capacityCents: 100_000_000_000,
+      reservedCents: 0,
+      maxPurchaseCents: 100_000_000_000,
+      incrementCents: 1,
+    })
+    const res = await preview('too-much', '100000000000')
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as ErrorBody
+    expect(body.error.issues).toEqual([
+      { path: 'amountCents', message: expect.stringContaining('too large') },
+    ])
+    expect((await preview('too-much', '50000')).status).toBe(200)
+  })
 })

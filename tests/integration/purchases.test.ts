@@ -63,6 +63,21 @@ describe('POST /purchases', () => {
     await expectLedgerClean(t)
   })
 
+  test('starts every note paid out at maturity, even in an offering stored with a rollover default', async () => {
+    const older = await addOffering(t, { defaultMaturityInstruction: 'rollover_all' })
+    const res = await buy(t, ada, { offeringId: older.id, amountCents: 100_000 })
+
+    expect(res.status).toBe(201)
+    const { purchase } = (await res.json()) as PurchaseBody & {
+      purchase: { maturityInstruction: string }
+    }
+    expect(purchase.maturityInstruction).toBe('payout')
+    const view = (await (await t.request(`/offerings/${older.slug}`)).json()) as {
+      offering: { defaultMaturityInstruction: string }
+    }
+    expect(view.offering.defaultMaturityInstruction).toBe('payout')
+  })
+
   test('refuses an unverified email with its code and writes nothing', async () => {
     await db().update(users).set({ emailVerifiedAt: null }).where(eq(users.id, ada.userId))
     const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
@@ -197,6 +212,28 @@ describe('POST /purchases', () => {
       token: ada.token,
     })
     expect([fractional.status, noConsent.status, noKey.status]).toEqual([422, 422, 422])
+    await expectNothingWritten()
+  })
+
+  test('refuses an amount whose payout cannot be worked out under terms stored earlier', async () => {
+    const huge = await addOffering(t, {
+      rateBps: 5000,
+      rateType: 'compound',
+      compounding: 'monthly',
+      termMonths: 360,
+      capacityCents: 100_000_000_000,
+      maxPurchaseCents: 100_000_000_000,
+    })
+    const res = await buy(t, ada, { offeringId: huge.id, amountCents: 100_000_000_000 })
+
+    expect(res.status).toBe(422)
+    const { error } = (await res.json()) as ErrorBody & {
+      error: { issues: { path: string; message: string }[] }
+    }
+    expect(error.issues).toEqual([
+      { path: 'amountCents', message: expect.stringContaining('too large') },
+    ])
+    expect((await readOffering(t, huge.id)).reservedCents).toBe(0)
     await expectNothingWritten()
   })
 

@@ -37,6 +37,37 @@ describe('POST /me/password', () => {
   })
 })
 
+describe('POST /me/password with the same password', () => {
+  test('is refused with its own code, and changes nothing', async () => {
+    const other = (await (await login('ada@example.com', testPassword)).json()) as { token: string }
+    const res = await t.request('/me/password', {
+      json: { currentPassword: testPassword, newPassword: testPassword },
+      token,
+    })
+
+    expect(res.status).toBe(422)
+    const { error } = (await res.json()) as {
+      error: { code: string; issues: { path: string; message: string }[] }
+    }
+    expect(error.code).toBe('password_unchanged')
+    expect(error.issues).toEqual([
+      { path: 'newPassword', message: 'The new password is the one you have now. Choose another.' },
+    ])
+    expect((await t.request('/me', { token: other.token })).status).toBe(200)
+    expect((await t.mailbox('ada@example.com')).map((m) => m.kind)).not.toContain(
+      'password_changed',
+    )
+  })
+
+  test('a wrong current password is still answered as wrong first', async () => {
+    const res = await t.request('/me/password', {
+      json: { currentPassword: 'not my password at all', newPassword: 'not my password at all' },
+      token,
+    })
+    expect(res.status).toBe(400)
+  })
+})
+
 describe('POST /me/email', () => {
   test('moves the account once the new address is confirmed, and tells the old one', async () => {
     const res = await t.request('/me/email', {
@@ -46,8 +77,13 @@ describe('POST /me/email', () => {
     expect(res.status).toBe(202)
     expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('email_change_requested')
     const [link] = await t.mailbox('ada@new.example')
+    expect(link?.kind).toBe('confirm_new_email')
+    expect(link?.subject).toBe('Confirm your new email address for Tenor')
+    expect(link?.text).not.toContain('setting up')
+    expect(link?.text).not.toContain('did not create an account')
     const confirm = await t.request('/auth/verify-email', {
       json: { token: tokenFromEmail(link?.text ?? '') },
+      token,
     })
     expect(confirm.status).toBe(200)
 
@@ -55,6 +91,75 @@ describe('POST /me/email', () => {
     expect(me.user.email).toBe('ada@new.example')
     expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('email_changed')
     expect((await login('ada@new.example', testPassword)).status).toBe(200)
+  })
+
+  test('a confirmed change voids reset links mailed to the old address', async () => {
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    const [reset] = await t.mailbox('ada@example.com')
+    expect(reset?.kind).toBe('password_reset')
+    await t.request('/me/email', {
+      json: { newEmail: 'ada@new.example', password: testPassword },
+      token,
+    })
+    const [link] = await t.mailbox('ada@new.example')
+    const confirm = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(link?.text ?? '') },
+    })
+    expect(confirm.status).toBe(200)
+
+    const res = await t.request('/auth/reset-password', {
+      json: { token: tokenFromEmail(reset?.text ?? ''), password: 'a takeover passphrase here' },
+    })
+    expect(res.status).toBe(400)
+    expect((await login('ada@new.example', testPassword)).status).toBe(200)
+  })
+
+  test('a confirmed change voids the other pending change of address', async () => {
+    for (const newEmail of ['ada@one.example', 'ada@two.example']) {
+      await t.request('/me/email', { json: { newEmail, password: testPassword }, token })
+    }
+    const [first] = await t.mailbox('ada@one.example')
+    const [second] = await t.mailbox('ada@two.example')
+    const confirm = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(second?.text ?? '') },
+      token,
+    })
+    expect(confirm.status).toBe(200)
+
+    const stale = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(first?.text ?? '') },
+    })
+    expect(stale.status).toBe(400)
+    const me = (await (await t.request('/me', { token })).json()) as { user: { email: string } }
+    expect(me.user.email).toBe('ada@two.example')
+  })
+
+  test('a confirmed change ends the other sessions and keeps the confirming one', async () => {
+    const other = (await (await login('ada@example.com', testPassword)).json()) as { token: string }
+    await t.request('/me/email', {
+      json: { newEmail: 'ada@new.example', password: testPassword },
+      token,
+    })
+    const [link] = await t.mailbox('ada@new.example')
+    const confirm = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(link?.text ?? '') },
+      token,
+    })
+    expect(confirm.status).toBe(200)
+
+    expect((await t.request('/me', { token })).status).toBe(200)
+    expect((await t.request('/me', { token: other.token })).status).toBe(401)
+  })
+
+  test('a change confirmed without signing in ends every session', async () => {
+    await t.request('/me/email', {
+      json: { newEmail: 'ada@new.example', password: testPassword },
+      token,
+    })
+    const [link] = await t.mailbox('ada@new.example')
+    await t.request('/auth/verify-email', { json: { token: tokenFromEmail(link?.text ?? '') } })
+
+    expect((await t.request('/me', { token })).status).toBe(401)
   })
 
   test("answers the same for another person's address and sends it nothing", async () => {

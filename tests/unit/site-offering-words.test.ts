@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { describeMaturityPlan, describeRolloverTarget } from '../../web/src/lib/offering-words.ts'
+import {
+  describeMaturityInstruction,
+  describeMaturityPlan,
+  describeRolloverTarget,
+} from '../../web/src/lib/offering-words.ts'
 
 describe('what happens at maturity, in words', () => {
   test('names the offering a rollover goes into', () => {
@@ -9,6 +13,20 @@ describe('what happens at maturity, in words', () => {
     )
     expect(describeMaturityPlan('rollover_principal', 'Series B')).toBe(
       'Principal rolled over into Series B, interest paid to your bank',
+    )
+  })
+
+  test('a rollover with no offering to roll into reads as the payout it will be', () => {
+    for (const instruction of ['rollover_all', 'rollover_principal'] as const) {
+      expect(describeMaturityPlan(instruction, null)).toBe(
+        'Principal and interest paid to your bank',
+      )
+      expect(describeMaturityInstruction(instruction, null)).toBe(
+        'Principal and interest paid to your bank',
+      )
+    }
+    expect(describeMaturityInstruction('rollover_all', 'offering-1')).toBe(
+      'Principal and interest rolled into the offering you chose',
     )
   })
 

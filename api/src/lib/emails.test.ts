@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { asNote, maturityPaid, purchaseActive } from './emails.ts'
+import { asNote, confirmNewEmail, maturityPaid, purchaseActive, verifyEmail } from './emails.ts'
 
 describe('emails name a note once', () => {
   test('an offering named "… Note" is not called "… Note note"', () => {
@@ -24,5 +24,21 @@ describe('emails name a note once', () => {
       'https://tenor.example/portfolio',
     )
     expect(`${paid.subject}\n${paid.text}`).not.toMatch(/note note/i)
+  })
+})
+
+describe('confirming an address', () => {
+  const url = 'https://tenor.example/verify-email?token=abc'
+
+  test('a change of address is not worded as a sign-up', () => {
+    const change = confirmNewEmail('Ada', url)
+    expect(change.subject).toBe('Confirm your new email address for Tenor')
+    expect(change.text).toContain('use this address for your Tenor account')
+    expect(change.text).toContain(url)
+    expect(change.text).not.toMatch(/setting up|create an account/)
+  })
+
+  test('a sign-up still reads as one', () => {
+    expect(verifyEmail('Ada', url).text).toContain('finish setting up your Tenor account')
   })
 })

@@ -59,6 +59,19 @@ export function verifyEmail(name: string, url: string): RenderedEmail {
   })
 }
 
+/** Sent to the address an existing account asks to move to, never to a new sign-up. */
+export function confirmNewEmail(name: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Confirm your new email address for Tenor',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'You asked to use this address for your Tenor account. Confirm it to make the change: until then, emails keep going to your current address and you sign in with it. The link works once and expires in 24 hours.',
+      'Confirming logs out your other devices. If you did not ask for this, ignore this email; nothing changes.',
+    ],
+    action: { label: 'Confirm new email address', url },
+  })
+}
+
 export function accountExists(name: string, loginUrl: string, resetUrl: string): RenderedEmail {
   return renderEmail({
     subject: 'You already have a Tenor account',

@@ -16,7 +16,12 @@ const blocklist = new Set(
     .filter((line) => line && !line.startsWith('#')),
 )
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'contains_context'
+export type PasswordProblem =
+  | 'too_short'
+  | 'too_long'
+  | 'common'
+  | 'repetitive'
+  | 'contains_context'
 
 /** Why a new password is refused, or null when it is acceptable. */
 export function checkNewPassword(password: string, context: string[] = []): PasswordProblem | null {
@@ -24,13 +29,18 @@ export function checkNewPassword(password: string, context: string[] = []): Pass
   if (length < passwordMinLength) return 'too_short'
   if (length > passwordMaxLength) return 'too_long'
 
+  // Spaces and punctuation between the letters of a listed password do not make it another.
   const folded = password.toLowerCase()
-  if (blocklist.has(folded) || isRepetitive(folded)) return 'common'
+  const tokens = folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+  const stripped = tokens.join('')
+  if (blocklist.has(folded) || blocklist.has(stripped)) return 'common'
+  if (isRepetitive(folded) || length - countRepeatedLetters(tokens) < passwordMinLength) {
+    return 'repetitive'
+  }
 
   const words = context
     .flatMap((value) => value.toLowerCase().split(/[^\p{L}\p{N}]+/u))
     .filter((word) => word.length >= 4)
-  const stripped = folded.replace(/[^\p{L}\p{N}]+/gu, '')
   const whole = context.map((value) => value.toLowerCase()).filter((value) => value.length >= 4)
   if (
     whole.some((value) => folded.includes(value)) ||
@@ -45,16 +55,44 @@ export const passwordProblemMessages: Record<PasswordProblem, string> = {
   too_short: `Use at least ${passwordMinLength} characters. A few unrelated words make a strong, memorable password.`,
   too_long: `Use at most ${passwordMaxLength} characters.`,
   common: 'This password is too common or appears in known breaches. Choose another.',
+  repetitive:
+    'This password repeats itself, which makes it easy to guess. A few unrelated words make a strong, memorable password.',
   contains_context: 'This password is too close to your name or email address. Choose another.',
 }
 
-// One character repeated, or a short pattern repeated, is as weak as a listed password.
+// The whole password one character or one pattern repeated: as weak as the pattern.
 function isRepetitive(value: string): boolean {
-  for (let size = 1; size <= 4; size++) {
+  return repeatedUnit(value) !== value
+}
+
+/** The shortest unit a value repeats ("abcabcab" → "abc"), or the value itself. */
+function repeatedUnit(value: string): string {
+  for (let size = 1; size <= value.length / 2; size++) {
     const unit = value.slice(0, size)
-    if (unit.repeat(Math.ceil(value.length / size)).slice(0, value.length) === value) return true
+    if (unit.repeat(Math.ceil(value.length / size)).slice(0, value.length) === value) return unit
   }
-  return false
+  return value
+}
+
+/**
+ * How many letters and digits only repeat what came before, word by word: a word said again
+ * ("password password"), a word that is one pattern repeated ("1111"), and an earlier word of
+ * three letters or more at the start or end of a later one ("password password1"). A word
+ * that merely shares letters with another ("nation station") repeats nothing.
+ */
+function countRepeatedLetters(tokens: string[]): number {
+  const seen: string[] = []
+  let repeated = 0
+  for (const token of tokens) {
+    const unit = repeatedUnit(token)
+    repeated += token.length - unit.length
+    const earlier = seen
+      .filter((word) => word.length >= 3 && (unit.startsWith(word) || unit.endsWith(word)))
+      .reduce((longest, word) => Math.max(longest, word.length), 0)
+    repeated += earlier
+    seen.push(unit)
+  }
+  return repeated
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -24,7 +24,10 @@ export interface RateLimitRule {
   windowMs: number
   /** A successful answer clears the counter, so it counts consecutive failures only. */
   resetOnSuccess?: boolean
-  /** Refused answers (4xx, 5xx) give their hit back: only accepted requests spend the quota. */
+  /**
+   * Refused answers (4xx, 5xx) give their hit back: only accepted requests spend the quota. A
+   * handler may judge otherwise where the status misleads (`quotaSpent`).
+   */
   acceptedOnly?: boolean
 }
 
@@ -98,8 +101,16 @@ export const rateLimitRules = {
   }),
 
   // Per account only: every buyer has passed KYC and linked a bank, so accounts are costly to
-  // multiply, while many real investors may share one office or carrier address.
-  purchaseByUser: rule({ name: 'purchase-user', by: 'user', limit: 20, windowMs: hour }),
+  // multiply, while many real investors may share one office or carrier address. Only purchases
+  // made count (each asks Plaid and sends email), declined ones too; a refusal before any
+  // purchase exists does not, and a retry answered from its Idempotency-Key is never limited.
+  purchaseByUser: rule({
+    name: 'purchase-user',
+    by: 'user',
+    limit: 20,
+    windowMs: hour,
+    acceptedOnly: true,
+  }),
 
   // Plaid sends from a handful of addresses and retries anything refused; only a flood stops.
   webhookByAddress: rule({ name: 'webhook-address', by: 'address', limit: 600, windowMs: minute }),

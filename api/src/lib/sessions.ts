@@ -1,4 +1,4 @@
-import { type Database, type Db, newId, preparedPerHandle } from '@tenor/db'
+import { type Database, type Db, newId, preparedPerHandle, type Tx } from '@tenor/db'
 import type { Key } from '@tenor/db/env'
 import { sessions, users } from '@tenor/db/schema'
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm'
@@ -155,14 +155,17 @@ export async function revokeSession(database: Database, sessionId: string, now: 
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
 }
 
-/** Ends every session of a user, or every one but `keep`. Returns how many ended. */
+/**
+ * Ends every session of a user, or every one but `keep`. Returns how many ended. Takes a
+ * transaction when the sessions must end together with the change that ends them.
+ */
 export async function revokeUserSessions(
-  database: Database,
+  db: Db | Tx,
   userId: string,
   now: Date,
   keep?: string,
 ): Promise<number> {
-  const result = await database.db
+  const result = await db
     .update(sessions)
     .set({ revokedAt: now })
     .where(

@@ -114,12 +114,13 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
     : undefined
 
-  switch (purchase.maturityInstruction) {
-    case 'rollover_all':
-      return `It pays ${total}, which will roll over into ${target?.name ?? 'the offering you chose'}.`
-    case 'rollover_principal':
-      return `Its principal of ${principal} will roll over into ${target?.name ?? 'the offering you chose'}, and the ${interest} of interest will be paid to your bank account.`
-    case 'payout':
-      return `It will pay ${total} (${principal} principal and ${interest} interest) to your bank account.`
+  // A rollover with no offering to roll into is paid out at maturity, and described so.
+  if (target && purchase.maturityInstruction === 'rollover_all') {
+    return `It pays ${total}, which will roll over into ${target.name}.`
   }
+  if (target && purchase.maturityInstruction === 'rollover_principal') {
+    return `Its principal of ${principal} will roll over into ${target.name}, and the ${interest} of interest will be paid to your bank account.`
+  }
+
+  return `It will pay ${total} (${principal} principal and ${interest} interest) to your bank account.`
 }

@@ -3,6 +3,7 @@ import {
   type CalendarDate,
   calculateInterest,
   calculateMaturityDate,
+  defaultMaturityInstruction,
   openOfferingPosting,
   postTransaction,
   rolloverPosting,
@@ -132,7 +133,8 @@ async function insertRolledNote(
       state: 'active',
       settledOn,
       maturityDate: calculateMaturityDate(settledOn, target.termMonths),
-      maturityInstruction: target.defaultMaturityInstruction,
+      // Paid out at its own maturity unless the investor picks an offering for it too.
+      maturityInstruction: defaultMaturityInstruction,
       rolledFromPurchaseId: from.id,
       createdAt: ctx.now,
       updatedAt: ctx.now,

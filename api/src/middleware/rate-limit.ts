@@ -12,7 +12,18 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** Set by hono-rate-limiter for the rule being checked. */
     rateLimit: RateLimitInfo
+    /**
+     * Set by a handler whose status alone misjudges, for `acceptedOnly` rules, whether its
+     * answer spent the quota: a replay is a 201 that did nothing, a bank's decline a 402 that
+     * made a purchase.
+     */
+    quotaSpent?: boolean
   }
+}
+
+export interface RateLimitOptions {
+  /** Requests the rule never counts nor refuses, such as a retry answered from storage. */
+  exempt?: (c: Context<AppEnv>) => Promise<boolean>
 }
 
 /** The tightest rule seen so far on this request, which the RateLimit headers describe. */
@@ -22,7 +33,11 @@ const tightest = new WeakMap<Context, number>()
  * One rate limit rule as middleware. Requests the rule cannot key (no email in the body, no
  * signed-in user) pass: they fail validation or authentication right after.
  */
-export function rateLimit(deps: AppDeps, rule: RateLimitRule): MiddlewareHandler<AppEnv> {
+export function rateLimit(
+  deps: AppDeps,
+  rule: RateLimitRule,
+  options: RateLimitOptions = {},
+): MiddlewareHandler<AppEnv> {
   const store = new DatabaseRateLimitStore(deps.database, deps.wallClock, rule.name, rule.windowMs)
   const keys = new WeakMap<Context, string>()
   const limiter = rateLimiter<AppEnv>({
@@ -31,6 +46,7 @@ export function rateLimit(deps: AppDeps, rule: RateLimitRule): MiddlewareHandler
     // Written below from the shared clock; the library would read Date.now().
     standardHeaders: false,
     skipFailedRequests: rule.acceptedOnly ?? false,
+    requestWasSuccessful: (c) => c.get('quotaSpent') ?? c.res.status < 400,
     store,
     keyGenerator: (c) => keys.get(c) ?? '',
     handler: (c) => {
@@ -56,6 +72,7 @@ export function rateLimit(deps: AppDeps, rule: RateLimitRule): MiddlewareHandler
   return async function rateLimit(c, next) {
     // Rules guard actions; reading (GET on the same path) is never limited by them.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    if (options.exempt && (await options.exempt(c))) return next()
 
     const key = await identify(c, deps, rule)
     if (key === null) return next()

@@ -1,6 +1,6 @@
 import { type Database, newId } from '@tenor/db'
 import { idempotencyKeys } from '@tenor/db/schema'
-import { and, eq, isNull, lt } from 'drizzle-orm'
+import { and, eq, gt, isNull, lt, ne } from 'drizzle-orm'
 
 /**
  * Idempotency keys for `POST /purchases`, after Stripe's contract and Brandur's recovery points
@@ -66,6 +66,28 @@ export function claimIdempotencyKey(
       ? { kind: 'resume', keyId: row.id, purchaseId: row.purchaseId }
       : { kind: 'claimed', keyId: row.id }
   })
+}
+
+/**
+ * Whether a retry under this key is answered from storage, as `claimIdempotencyKey` would
+ * replay it: such a retry does no work, so no rate limit counts or refuses it.
+ */
+export async function holdsStoredAnswer(
+  database: Database,
+  input: { userId: string; key: string; now: Date },
+): Promise<boolean> {
+  const row = await database.db.query.idempotencyKeys.findFirst({
+    columns: { id: true },
+    where: and(
+      eq(idempotencyKeys.userId, input.userId),
+      eq(idempotencyKeys.key, input.key),
+      eq(idempotencyKeys.state, 'completed'),
+      ne(idempotencyKeys.responseStatus, 202),
+      gt(idempotencyKeys.expiresAt, input.now),
+    ),
+  })
+
+  return row !== undefined
 }
 
 /** Stores the answer a key replays from now on. */

@@ -4,7 +4,11 @@ import { and, eq, ne } from 'drizzle-orm'
 import type { SessionUser } from '../context.ts'
 import { ApiError } from '../lib/errors.ts'
 import { canFund } from '../plaid/banks.ts'
-import { checkPurchaseAmount, formatUsd } from '../routes/offerings/offerings.amounts.ts'
+import {
+  checkPurchaseAmount,
+  formatUsd,
+  quotePayout,
+} from '../routes/offerings/offerings.amounts.ts'
 import type { PurchaseDeps } from './deps.ts'
 import type { OfferingRow } from './records.ts'
 
@@ -72,7 +76,9 @@ export async function checkPurchaseRequest(
     throw rateChanged(request.rateBps, offering.rateBps)
   }
 
-  const problem = checkPurchaseAmount(offering, request.amountCents)
+  const problem =
+    checkPurchaseAmount(offering, request.amountCents) ??
+    payoutProblem(offering, request.amountCents, today)
   if (problem) {
     throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
       issues: [{ path: 'amountCents', message: problem }],
@@ -82,6 +88,13 @@ export async function checkPurchaseRequest(
   const account = await checkFundingAccount(deps, user.id, request.bankAccountId)
 
   return { offering, account }
+}
+
+/** Why the payout of a note bought today cannot be worked out, or null: the preview's words. */
+function payoutProblem(offering: OfferingRow, amountCents: number, today: CalendarDate) {
+  const quote = quotePayout(offering, amountCents, today)
+
+  return quote.ok ? null : quote.problem
 }
 
 async function checkFundingAccount(

@@ -2,6 +2,7 @@ import type { Row } from '@libsql/client'
 import { type Database, newId } from '@tenor/db'
 import {
   type CalendarDate,
+  defaultMaturityInstruction,
   offeringOpenedKey,
   openOfferingPosting,
   postTransactionWith,
@@ -107,7 +108,9 @@ export async function reservePurchase(
         request.amountCents,
         // The rate in force when capacity was reserved, in the same transaction.
         offering.id,
-        offering.defaultMaturityInstruction,
+        // Paid out unless the investor later picks an offering to roll into, whatever an
+        // offering stored with another default says.
+        defaultMaturityInstruction,
         now,
         now,
       ],

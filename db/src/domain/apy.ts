@@ -1,5 +1,6 @@
 import { type CalendarDate, calculateMaturityDate, daysBetween } from './dates.ts'
 import { calculateInterest } from './interest.ts'
+import { AmountOutOfRangeError } from './limits.ts'
 import { assertCents, type OfferingTerms } from './terms.ts'
 
 /** The principal the shown APY is worked out on ($10,000), so it never varies with an amount. */
@@ -110,7 +111,8 @@ function findFirstPassing(seed: number, passes: (j: number) => boolean): number 
   while (!passes(passing)) {
     failing = passing
     passing = passing * 2 + 1
-    if (!Number.isSafeInteger(passing)) throw new RangeError('The APY is too large to state')
+    if (!Number.isSafeInteger(passing))
+      throw new AmountOutOfRangeError('The APY is too large to state')
   }
   if (passing - 1 > failing && !passes(passing - 1)) failing = passing - 1
 

@@ -1,5 +1,6 @@
 import { type CalendarDate, compareDates, minDate } from './dates.ts'
 import { calculateGrowthFactor, type GrowthTerms } from './growth.ts'
+import { AmountOutOfRangeError } from './limits.ts'
 import { roundHalfEven } from './rounding.ts'
 import { assertCents, assertRateBps } from './terms.ts'
 
@@ -54,7 +55,9 @@ function calculateInterestBetween(input: InterestInput, end: CalendarDate): numb
   )
 
   const cents = Number(interest)
-  if (!Number.isSafeInteger(cents)) throw new RangeError(`Interest is too large: ${interest}`)
+  if (!Number.isSafeInteger(cents)) {
+    throw new AmountOutOfRangeError(`Interest is too large: ${interest}`)
+  }
 
   return cents
 }

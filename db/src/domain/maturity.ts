@@ -11,6 +11,12 @@ export const reminderLeadDays = 10
 export const maturityInstructions = ['payout', 'rollover_all', 'rollover_principal'] as const
 export type MaturityInstruction = (typeof maturityInstructions)[number]
 
+/**
+ * What every note starts with, and every offering's default: paid out at maturity. A rollover
+ * needs an offering to roll into, which only the investor picks, so it is never a default.
+ */
+export const defaultMaturityInstruction = 'payout' as const satisfies MaturityInstruction
+
 /** The first day on which the maturity instruction can no longer change. */
 export function instructionCutoffDate(maturityDate: CalendarDate): CalendarDate {
   return addDays(maturityDate, -instructionCutoffDays)

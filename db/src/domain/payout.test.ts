@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { toCalendarDate as day } from './dates.ts'
+import { AmountOutOfRangeError, MAX_PURCHASE_CENTS } from './limits.ts'
 import { previewPayout } from './payout.ts'
 import type { OfferingTerms } from './terms.ts'
 
@@ -96,5 +97,27 @@ describe('previewPayout', () => {
     expect(() =>
       previewPayout({ terms: { ...terms, termMonths: 6 }, principalCents: 10.5, startDate }),
     ).toThrow(RangeError)
+  })
+
+  test('says a payout beyond exact whole cents is out of range, not a bad input', () => {
+    const terms: OfferingTerms = {
+      rateBps: 5000,
+      rateType: 'compound',
+      compounding: 'monthly',
+      dayCount: 'act_365f',
+      termMonths: 360,
+    }
+    const startDate = day('2026-03-02')
+    expect(() => previewPayout({ terms, principalCents: 100_000_000_000, startDate })).toThrow(
+      AmountOutOfRangeError,
+    )
+    // The largest purchase taken stays in range at the highest rate and longest term.
+    const largest = previewPayout({ terms, principalCents: MAX_PURCHASE_CENTS, startDate })
+    expect(Number.isSafeInteger(largest.totalCents)).toBe(true)
+    for (const compounding of ['daily', 'monthly'] as const) {
+      const worst = { ...terms, compounding, dayCount: 'act_360' as const }
+      const payout = previewPayout({ terms: worst, principalCents: MAX_PURCHASE_CENTS, startDate })
+      expect(payout.totalCents).toBeLessThan(Number.MAX_SAFE_INTEGER / 10)
+    }
   })
 })

@@ -1,6 +1,7 @@
 import { calculateApy } from './apy.ts'
 import { type CalendarDate, calculateMaturityDate } from './dates.ts'
 import { calculateInterest } from './interest.ts'
+import { AmountOutOfRangeError } from './limits.ts'
 import { assertCents, type OfferingTerms } from './terms.ts'
 
 /** What an investor is shown before confirming a purchase. */
@@ -35,7 +36,9 @@ export function previewPayout({
   const maturityDate = repaidOn ?? calculateMaturityDate(startDate, terms.termMonths)
   const interestCents = calculateInterest({ ...terms, principalCents, startDate, maturityDate })
   const totalCents = principalCents + interestCents
-  assertCents(totalCents, 'A payout')
+  if (!Number.isSafeInteger(totalCents)) {
+    throw new AmountOutOfRangeError(`A payout is too large: ${totalCents}`)
+  }
   const { apyBps, apyDisplay } = calculateApy({ terms, startDate })
 
   return { principalCents, interestCents, totalCents, maturityDate, apyBps, apyDisplay }

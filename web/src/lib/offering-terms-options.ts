@@ -23,12 +23,6 @@ const dayCounts: Record<OfferingTerms['dayCount'], string> = {
   thirty_360: '30/360 (bond basis)',
 }
 
-const maturityInstructions: Record<OfferingTerms['defaultMaturityInstruction'], string> = {
-  payout: 'Pay principal and interest to the bank',
-  rollover_all: 'Roll principal and interest into the next note',
-  rollover_principal: 'Roll principal over, pay interest to the bank',
-}
-
 const toOptions = (labels: Record<string, string>) =>
   Object.entries(labels).map(([value, label]) => ({ value, label }))
 
@@ -36,7 +30,6 @@ export const offeringOptions = {
   rateType: toOptions(rateTypes),
   compounding: toOptions(compoundings),
   dayCount: toOptions(dayCounts),
-  defaultMaturityInstruction: toOptions(maturityInstructions),
 }
 
 export function describeDayCount(dayCount: OfferingTerms['dayCount']): string {
@@ -48,8 +41,14 @@ export function describeRateType(terms: Pick<OfferingTerms, 'rateType' | 'compou
   return `Compounds ${compoundings[terms.compounding].toLowerCase()}`
 }
 
-export function describeMaturity(instruction: OfferingTerms['defaultMaturityInstruction']): string {
-  return maturityInstructions[instruction]
+/**
+ * What happens to the offering's notes at maturity. Only a payout can be a default; a rollover
+ * stored as one on an older offering is not applied, and the console says so.
+ */
+export function describeMaturity(instruction: AdminOffering['defaultMaturityInstruction']): string {
+  return instruction === 'payout'
+    ? "Paid to the investor's bank, unless the investor picks an offering to roll into"
+    : "Paid to the investor's bank: the stored rollover default is not applied, since a rollover needs an offering the investor picks"
 }
 
 type Status = AdminOffering['status']

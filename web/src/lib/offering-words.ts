@@ -23,14 +23,21 @@ export function describeInterest(terms: InterestTerms): string {
 
 const maturityWords = {
   payout: 'Principal and interest paid to your bank',
-  rollover_all: 'Principal and interest reinvested in the next note',
-  rollover_principal: 'Principal reinvested, interest paid to your bank',
+  rollover_all: 'Principal and interest rolled into the offering you chose',
+  rollover_principal: 'Principal rolled into the offering you chose, interest paid to your bank',
 } as const
 
 export type MaturityInstruction = keyof typeof maturityWords
 
-export function describeMaturityInstruction(instruction: MaturityInstruction): string {
-  return maturityWords[instruction]
+/**
+ * What happens to a note at maturity. A rollover goes only into an offering the investor chose;
+ * without one the note is paid out, and is described so.
+ */
+export function describeMaturityInstruction(
+  instruction: MaturityInstruction,
+  rolloverOfferingId: string | null = null,
+): string {
+  return maturityWords[rolloverOfferingId === null ? 'payout' : instruction]
 }
 
 /** What a note's instruction does, naming the offering a rollover goes into when known. */
@@ -38,7 +45,8 @@ export function describeMaturityPlan(
   instruction: MaturityInstruction,
   rolloverOfferingName: string | null,
 ): string {
-  if (instruction === 'payout' || !rolloverOfferingName) return maturityWords[instruction]
+  // Without an offering to roll into, a note is paid out.
+  if (instruction === 'payout' || !rolloverOfferingName) return maturityWords.payout
   if (instruction === 'rollover_all') {
     return `Principal and interest rolled over into ${rolloverOfferingName}`
   }

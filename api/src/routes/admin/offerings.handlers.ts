@@ -1,11 +1,15 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
-import { businessDateOf, type CalendarDate } from '@tenor/db/domain'
+import { businessDateOf, type CalendarDate, defaultMaturityInstruction } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, asc, count, eq, inArray, sum } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import { recordAudit } from '../../admin/audit.ts'
-import { checkOfferingTerms, type TermsIssue } from '../../admin/offering-terms.ts'
+import {
+  checkOfferingTerms,
+  checkPayoutInReach,
+  type TermsIssue,
+} from '../../admin/offering-terms.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import type * as routes from './offerings.routes.ts'
@@ -124,7 +128,11 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
   }
 
   const create: RouteHandler<typeof routes.createOffering, AuthedEnv> = async (c) => {
-    const terms = c.req.valid('json')
+    const input = c.req.valid('json')
+    const terms = {
+      ...input,
+      defaultMaturityInstruction: input.defaultMaturityInstruction ?? defaultMaturityInstruction,
+    }
     const issues = checkOfferingTerms(terms)
     if (issues.length > 0) throw invalidTerms(issues)
     const now = clock.now()
@@ -218,11 +226,15 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
     const row = await load(c.req.valid('param').offeringId)
     if (row.status !== 'open')
       throw wrongStatus('Only an open offering has its rate changed this way.')
+    const { rateBps } = c.req.valid('json')
+    const issue = checkPayoutInReach({ ...row, rateBps })
+    if (issue) throw invalidTerms([issue])
+
     const approvalId = await requestApproval(deps, {
       action: 'offering.rate',
       targetType: 'offering',
       targetId: row.id,
-      payload: { rateBps: c.req.valid('json').rateBps, from: row.rateBps },
+      payload: { rateBps, from: row.rateBps },
       adminId: c.get('user').id,
     })
     return c.json({ approvalId, state: 'pending' as const }, 202)

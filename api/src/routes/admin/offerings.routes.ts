@@ -37,11 +37,17 @@ export const offeringTerms = z.strictObject({
   termMonths: z.number().int().min(1).max(360),
   capacityCents: cents,
   minPurchaseCents: cents,
-  maxPurchaseCents: cents,
+  maxPurchaseCents: cents.openapi({
+    description:
+      'At most 100000000 ($1,000,000), and its payout at maturity must fit one ACH credit',
+  }),
   incrementCents: cents,
   opensOn: date,
   closesOn: date,
-  defaultMaturityInstruction: z.enum(maturityInstructions),
+  defaultMaturityInstruction: z.enum(maturityInstructions).optional().openapi({
+    description:
+      'Only `payout`, which an absent field also means: a rollover needs an offering to roll into, which the investor picks for each note',
+  }),
 })
 
 export const adminOffering = z
@@ -204,6 +210,6 @@ export const requestRateChange = createRoute({
     ...denied,
     404: errorResponse('No such offering'),
     409: errorResponse('Not open, or a request is already waiting'),
-    422: errorResponse('Invalid input'),
+    422: errorResponse('Invalid input, or a rate whose payout would not fit one ACH credit'),
   },
 })

@@ -138,14 +138,21 @@ export function createAuthHandlers(deps: AppDeps) {
     const taken = await database.db.query.users.findFirst({ where: eq(users.email, found.email) })
     if (!owner || (taken && taken.id !== owner.id)) throw invalidToken()
 
+    // The confirming browser stays signed in when it is the owner's own session.
+    const session = c.get('user')?.id === owner.id ? c.get('session') : null
     const verified = await database.write(async (tx) => {
       if (!(await consumeUserToken(tx, found.id, now))) return false
       await tx
         .update(users)
         .set({ emailVerifiedAt: now, email: found.email, updatedAt: now })
         .where(eq(users.id, found.userId))
-      // A confirmed change of address is told to the address it replaces.
       if (owner.email !== found.email) {
+        // The address is how an account is recovered, so a change ends what the old one
+        // allowed: links mailed before it (a reset sent to the old address, another pending
+        // change) and every other session, as a new password does.
+        await voidUserTokens(tx, owner.id, now)
+        await revokeUserSessions(tx, owner.id, now, session?.id)
+        // The address it replaces is told.
         await enqueueEmail(
           tx,
           {
@@ -321,7 +328,7 @@ export function createAuthHandlers(deps: AppDeps) {
   }
 
   const logoutAll: RouteHandler<typeof routes.logoutAll, AuthedEnv> = async (c) => {
-    const ended = await revokeUserSessions(database, c.get('user').id, clock.now())
+    const ended = await revokeUserSessions(database.db, c.get('user').id, clock.now())
     clearSessionCookie(c, deps)
     return c.json({ ended }, 200)
   }
@@ -376,7 +383,8 @@ export function createAuthHandlers(deps: AppDeps) {
     const found = await findUserToken(database, env.sessionKeys, 'reset_password', input.token, now)
     if (!found) throw invalidToken()
     const user = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
-    if (!user) throw invalidToken()
+    // A link mailed to an address the account has since left is not the owner's to use.
+    if (!user || user.email !== found.email) throw invalidToken()
     const problem = checkNewPassword(input.password, [user.email, user.legalName])
     if (problem) throw weakPassword(problem)
 

@@ -73,6 +73,28 @@ const line = (max: number, message: string) =>
         .regex(/^[^\p{C}<>]+$/u, 'Use ordinary characters.'),
     )
 
+// Letters of "P.O." may be split by dots, spaces or a hyphen, or by nothing at all.
+const gap = String.raw`[\s.\-]*`
+
+/**
+ * "PO Box", "P.O. Box", "Post Office Box" and "POB 12" in any case, spaced and dotted or not.
+ * A bare POB counts only before a number (or alone), so "Pobrecito Way" and "Box Elder Rd" pass.
+ */
+const poBoxPattern = new RegExp(
+  String.raw`\b(?:p${gap}o${gap}box(?![a-z])|post${gap}office${gap}box(?![a-z])|p${gap}o${gap}b${gap}(?=[#\d]|$))`,
+  'i',
+)
+
+/** A P.O. box is a mailbox, not a residence: identity checks need where the investor lives. */
+export function isPoBox(line: string): boolean {
+  return poBoxPattern.test(line)
+}
+
+const streetLine = (message: string) =>
+  line(200, message).refine((value) => !isPoBox(value), {
+    message: 'Enter the street address where you live; a P.O. box cannot be used.',
+  })
+
 /**
  * An SSN is nine digits that never start 000, 666 or 9, with no 00 group and no 0000 serial
  * (SSA rules). An ITIN starts with 9 and has a group of 50–65, 70–88, 90–92 or 94–99 (IRS).
@@ -107,8 +129,8 @@ export const kycSubmission = z
     legalName,
     dateOfBirth: z.iso.date('Enter the date as YYYY-MM-DD.'),
     address: z.strictObject({
-      line1: line(200, 'Enter your street address.'),
-      line2: line(200, 'Use ordinary characters.').optional(),
+      line1: streetLine('Enter your street address.'),
+      line2: streetLine('Use ordinary characters.').optional(),
       city: line(100, 'Enter your city.'),
       region: z.enum(usRegions, { message: 'Choose your state.' }),
       postalCode: z

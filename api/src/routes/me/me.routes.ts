@@ -112,7 +112,9 @@ export const changePassword = createRoute({
     ),
     400: errorResponse('The current password is wrong'),
     401: signedOut,
-    422: errorResponse('Invalid input'),
+    422: errorResponse(
+      'Invalid input, a weak new password, or `password_unchanged` when the new password is the current one',
+    ),
   },
 })
 

@@ -32,6 +32,17 @@ export function createSettingsHandlers(deps: AppDeps) {
     const input = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw wrongPassword()
+    // Compared exactly as typed, as passwords are: the current one was just verified.
+    if (input.newPassword === input.currentPassword) {
+      throw new ApiError(422, 'password_unchanged', 'The new password is the one you have now.', {
+        issues: [
+          {
+            path: 'newPassword',
+            message: 'The new password is the one you have now. Choose another.',
+          },
+        ],
+      })
+    }
     const problem = checkNewPassword(input.newPassword, [user.email, user.legalName])
     if (problem) {
       throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
@@ -56,7 +67,7 @@ export function createSettingsHandlers(deps: AppDeps) {
         now,
       )
     })
-    const sessionsEnded = await revokeUserSessions(database, user.id, now, c.get('session').id)
+    const sessionsEnded = await revokeUserSessions(database.db, user.id, now, c.get('session').id)
     return c.json({ message: 'Your password is changed.', sessionsEnded }, 200)
   }
 
@@ -88,11 +99,11 @@ export function createSettingsHandlers(deps: AppDeps) {
         await enqueueEmail(
           tx,
           {
-            kind: 'verify_email',
-            dedupeKey: `verify-email:${issued.id}`,
+            kind: 'confirm_new_email',
+            dedupeKey: `confirm-new-email:${issued.id}`,
             userId: user.id,
             to: input.newEmail,
-            ...emails.verifyEmail(user.legalName, url),
+            ...emails.confirmNewEmail(user.legalName, url),
           },
           now,
         )

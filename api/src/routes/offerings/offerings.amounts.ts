@@ -1,3 +1,11 @@
+import {
+  AmountOutOfRangeError,
+  type CalendarDate,
+  type OfferingTerms,
+  type PayoutPreview,
+  previewPayout,
+} from '@tenor/db/domain'
+
 /**
  * The purchase-amount rule, shared by the payout preview and purchases so both refuse the same
  * amounts with the same words.
@@ -31,6 +39,27 @@ export function checkPurchaseAmount(limits: PurchaseLimits, amountCents: number)
   }
 
   return null
+}
+
+/**
+ * The payout of an amount under an offering's terms, or why none can be worked out: terms
+ * stored before they were bounded can put a large amount's payout beyond exact whole cents.
+ */
+export function quotePayout(
+  terms: OfferingTerms,
+  principalCents: number,
+  startDate: CalendarDate,
+): { ok: true; payout: PayoutPreview } | { ok: false; problem: string } {
+  try {
+    return { ok: true, payout: previewPayout({ terms, principalCents, startDate }) }
+  } catch (error) {
+    if (!(error instanceof AmountOutOfRangeError)) throw error
+
+    return {
+      ok: false,
+      problem: 'The payout of this amount is too large to work out. Choose a smaller amount.',
+    }
+  }
 }
 
 /** Formats whole cents as US dollars: 250000 → "$2,500.00". */

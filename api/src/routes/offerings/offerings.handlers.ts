@@ -3,9 +3,9 @@ import {
   businessDateOf,
   type CalendarDate,
   calculateApy,
+  defaultMaturityInstruction,
   describeDayCount,
   type OfferingTerms,
-  previewPayout,
 } from '@tenor/db/domain'
 import { offerings } from '@tenor/db/schema'
 import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
@@ -14,7 +14,7 @@ import { ApiError, notFound } from '../../lib/errors.ts'
 import { type JsonText, sendJsonText, toJsonText } from '../../lib/json-text.ts'
 import { createTtlCache } from '../../lib/ttl-cache.ts'
 import { isOpenForPurchase } from '../../purchases/preconditions.ts'
-import { checkPurchaseAmount, parseAmountCents } from './offerings.amounts.ts'
+import { checkPurchaseAmount, parseAmountCents, quotePayout } from './offerings.amounts.ts'
 import type * as routes from './offerings.routes.ts'
 
 type OfferingRow = typeof offerings.$inferSelect
@@ -59,7 +59,8 @@ function toOfferingView(row: OfferingRow, today: CalendarDate) {
     closesOn: row.closesOn,
     apyBps,
     apyDisplay,
-    defaultMaturityInstruction: row.defaultMaturityInstruction,
+    // What a new note gets: an offering stored with a rollover default pays out all the same.
+    defaultMaturityInstruction,
   }
 }
 
@@ -125,9 +126,10 @@ export function createOfferingHandlers(deps: AppDeps) {
     if (problem) throw invalidAmount(problem)
 
     const startDate = today()
-    const payout = previewPayout({ terms: termsOf(row), principalCents: amountCents, startDate })
+    const quote = quotePayout(termsOf(row), amountCents, startDate)
+    if (!quote.ok) throw invalidAmount(quote.problem)
 
-    return c.json({ preview: { startDate, ...payout } }, 200)
+    return c.json({ preview: { startDate, ...quote.payout } }, 200)
   }
 
   return { list, get, preview }

@@ -50,7 +50,10 @@ export const offering = z
     closesOn: calendarDate,
     apyBps: z.number().int().openapi({ description: 'Reg DD APY for a note starting today.' }),
     apyDisplay: z.string().openapi({ example: '8.16%' }),
-    defaultMaturityInstruction: z.enum(maturityInstructions),
+    defaultMaturityInstruction: z.enum(maturityInstructions).openapi({
+      description:
+        'Always `payout`: a note is paid out at maturity unless its investor picks an offering to roll into',
+    }),
   })
   .openapi('Offering')
 

@@ -59,6 +59,8 @@ export function createPurchaseHandlers(deps: AppDeps) {
       consent: consentOf(c),
     })
     c.get('log').info('purchase answered', { status: answer.status, replayed: answer.replayed })
+    // Any answer not replayed made or advanced a purchase, a declined one included.
+    c.set('quotaSpent', !answer.replayed)
 
     return send(c, answer)
   }

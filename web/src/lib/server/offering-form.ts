@@ -19,7 +19,6 @@ export const offeringFields = [
   'incrementCents',
   'opensOn',
   'closesOn',
-  'defaultMaturityInstruction',
 ] as const
 
 export type OfferingField = (typeof offeringFields)[number]
@@ -72,8 +71,6 @@ export function readOfferingTerms(
     incrementCents: cents.incrementCents ?? 0,
     opensOn: values.opensOn.trim(),
     closesOn: values.closesOn.trim(),
-    defaultMaturityInstruction:
-      values.defaultMaturityInstruction as OfferingTerms['defaultMaturityInstruction'],
   }
   return { ok: true, terms }
 }
@@ -96,7 +93,6 @@ export function offeringFormValues(offering: AdminOffering): OfferingFormValues 
     incrementCents: formatDollarsInput(offering.incrementCents),
     opensOn: offering.opensOn,
     closesOn: offering.closesOn,
-    defaultMaturityInstruction: offering.defaultMaturityInstruction,
   }
 }
 

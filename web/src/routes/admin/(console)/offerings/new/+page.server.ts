@@ -13,7 +13,6 @@ export const load: PageServerLoad = (event) => {
     defaults: {
       rateType: 'simple',
       dayCount: 'act_365f',
-      defaultMaturityInstruction: 'payout',
     } as Record<string, string>,
   }
 }

@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'bun:test'
+import { kycSubmission } from './kyc.schemas.ts'
+
+const details = {
+  legalName: 'Ada Lovelace',
+  dateOfBirth: '1990-12-10',
+  address: { line1: '1 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701' },
+  taxIdKind: 'ssn',
+  taxId: '123-45-6789',
+  attestation: true,
+}
+
+const issuesFor = (address: { line1: string; line2?: string }) => {
+  const parsed = kycSubmission.safeParse({
+    ...details,
+    address: { ...details.address, ...address },
+  })
+  return parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.'))
+}
+
+describe('KYC street lines refuse a P.O. box', () => {
+  const boxes = [
+    'PO Box 123',
+    'P.O. Box 123',
+    'p.o. box 123',
+    'P. O. Box 123',
+    'P O Box 123',
+    'PO. Box 123',
+    'P.O.Box 123',
+    'POBox 123',
+    'pobox123',
+    'P.O.-Box 9',
+    'PO BOX',
+    'Post Office Box 5',
+    'post office box 5',
+    'PostOffice Box 5',
+    'POB 77',
+    'P.O.B. 77',
+    'pob77',
+    'POB #77',
+    '12 Main St, PO Box 4',
+  ]
+  for (const line of boxes) {
+    test(`refuses "${line}" in either line`, () => {
+      expect(issuesFor({ line1: line })).toEqual(['address.line1'])
+      expect(issuesFor({ line1: '1 Main Street', line2: line })).toEqual(['address.line2'])
+    })
+  }
+
+  const streets = [
+    '123 Box Elder Rd',
+    'Pobrecito Way',
+    '4 Boxwood Lane',
+    '9 Post Office Road',
+    '18 Hippo Box Court',
+    '5 Poplar Street',
+    '77 Pob Lane',
+    'Apt 4B',
+  ]
+  for (const line of streets) {
+    test(`accepts "${line}"`, () => {
+      expect(issuesFor({ line1: line })).toEqual([])
+      expect(issuesFor({ line1: '1 Main Street', line2: line })).toEqual([])
+    })
+  }
+
+  test('says why, in words', () => {
+    const parsed = kycSubmission.safeParse({
+      ...details,
+      address: { ...details.address, line1: 'PO Box 123' },
+    })
+    expect(parsed.error?.issues[0]?.message).toBe(
+      'Enter the street address where you live; a P.O. box cannot be used.',
+    )
+  })
+})
