@@ -251,7 +251,7 @@ describe('the investor is told', () => {
     expect(emails[0]?.subject).toBe('Tenor is repaying your Tenor Note Series A note early')
     expect(emails[0]?.text).toContain('Your refund has been approved')
     expect(emails[0]?.text).toContain(
-      'On 2026-03-09 we pay $1,001.53: your $1,000.00 principal and $1.53 of interest to that day, to your bank account.',
+      'On March 9, 2026 we pay $1,001.53: your $1,000.00 principal and $1.53 of interest to that day, to your bank account.',
     )
     expect(emails[0]?.text).toContain('can no longer come back')
     expect(emails[0]?.text).toContain(`http://tenor.test/purchases/${note.id}`)
@@ -282,7 +282,7 @@ describe('the investor is told', () => {
       const emails = await mailOfKind(t, buyer.email, 'early_repayment')
       expect(emails).toHaveLength(1)
       expect(emails[0]?.text).toContain('Tenor Note Series A has been cancelled')
-      expect(emails[0]?.text).toContain('On 2026-03-09 we pay')
+      expect(emails[0]?.text).toContain('On March 9, 2026 we pay')
     }
   })
 })

@@ -124,9 +124,9 @@ describe('maturities job', () => {
 
     const reminders = await mailOfKind(t, ada.email, 'maturity_reminder')
     expect(reminders).toHaveLength(1)
-    expect(reminders[0]?.subject).toContain('2026-09-02')
+    expect(reminders[0]?.subject).toContain('September 2, 2026')
     expect(reminders[0]?.text).toContain('$1,040.33')
-    expect(reminders[0]?.text).toContain('until 2026-08-27')
+    expect(reminders[0]?.text).toContain('until August 27, 2026')
     expect(reminders[0]?.text).toContain(`http://tenor.test/purchases/${note.id}`)
   })
 
