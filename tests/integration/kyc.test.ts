@@ -59,6 +59,22 @@ describe('POST /kyc', () => {
     expect(await t.db.database.db.$count(kycProfiles)).toBe(0)
   })
 
+  test('names every wrong field in one answer, the tax id among them', async () => {
+    const res = await submit({
+      ...details,
+      taxId: '000-12-3456',
+      attestation: false,
+      address: { ...details.address, postalCode: '1000' },
+    })
+    expect(res.status).toBe(422)
+    const error = (await res.json()) as { error: { issues: { path: string }[] } }
+    expect(error.error.issues.map((i) => i.path).sort()).toEqual([
+      'address.postalCode',
+      'attestation',
+      'taxId',
+    ])
+  })
+
   test('refuses a P.O. box as the address where the investor lives', async () => {
     const res = await submit({ ...details, address: { ...details.address, line1: 'P.O. Box 12' } })
 

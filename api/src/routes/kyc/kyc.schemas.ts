@@ -151,10 +151,19 @@ export const kycSubmission = z
       message: 'Confirm that the information is true and complete.',
     }),
   })
-  .superRefine((value, ctx) => {
-    const problem = checkTaxId(value.taxIdKind, value.taxId)
-    if (problem) ctx.addIssue({ code: 'custom', path: ['taxId'], message: problem })
-  })
+  .superRefine(
+    (value, ctx) => {
+      const problem = checkTaxId(value.taxIdKind, value.taxId)
+      if (problem) ctx.addIssue({ code: 'custom', path: ['taxId'], message: problem })
+    },
+    {
+      // Checked alongside every other field's problems, so one submission shows them all.
+      when: ({ value }) => {
+        const { taxIdKind, taxId } = (value ?? {}) as { taxIdKind?: unknown; taxId?: unknown }
+        return (taxIdKind === 'ssn' || taxIdKind === 'itin') && typeof taxId === 'string'
+      },
+    },
+  )
   .openapi('KycSubmission')
 
 export const kycView = z
