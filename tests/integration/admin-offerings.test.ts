@@ -145,6 +145,20 @@ describe('admin offerings', () => {
     expect(await t.db.database.db.$count(offerings)).toBe(0)
   })
 
+  test("says what is wrong with a field in the admin's words, not the validator's", async () => {
+    const res = await t.request('/admin/offerings', {
+      json: { ...terms, description: '   ', termMonths: 0, rateBps: 12.5 },
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } }
+    expect(Object.fromEntries(body.error.issues.map((i) => [i.path, i.message]))).toEqual({
+      description: 'Fill this in.',
+      termMonths: 'At least one month.',
+      rateBps: 'Enter the rate in whole basis points.',
+    })
+  })
+
   test('refuses a maximum purchase above $1,000,000 and terms whose payout is out of reach', async () => {
     const res = await t.request('/admin/offerings', {
       json: {

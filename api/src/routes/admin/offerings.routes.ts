@@ -18,9 +18,20 @@ const offeringId = z
   .min(1)
   .max(64)
   .openapi({ param: { name: 'offeringId', in: 'path' } })
-const cents = z.number().int().min(1).max(100_000_000_000)
-const date = z.iso.date()
-const text = (max: number) => z.string().trim().min(1).max(max)
+// Messages in the admin's words: the console shows them beside the fields.
+const cents = z
+  .number('Enter an amount.')
+  .int('Enter a whole number of cents.')
+  .min(1, 'Enter an amount above zero.')
+  .max(100_000_000_000, 'At most $1,000,000,000.')
+const date = z.iso.date('Enter a date as YYYY-MM-DD.')
+const rate = z
+  .number('Enter a rate.')
+  .int('Enter the rate in whole basis points.')
+  .min(1, 'Enter a rate above zero.')
+  .max(5000, 'At most 50%.')
+const text = (max: number) =>
+  z.string('Fill this in.').trim().min(1, 'Fill this in.').max(max, `At most ${max} characters.`)
 
 export const offeringTerms = z.strictObject({
   slug: z
@@ -30,11 +41,15 @@ export const offeringTerms = z.strictObject({
   name: text(120),
   issuer: text(120),
   description: text(2000),
-  rateBps: z.number().int().min(1).max(5000),
+  rateBps: rate,
   rateType: z.enum(rateTypes),
   compounding: z.enum(compoundings).nullable(),
   dayCount: z.enum(dayCounts),
-  termMonths: z.number().int().min(1).max(360),
+  termMonths: z
+    .number('Enter a term.')
+    .int('Enter a whole number of months.')
+    .min(1, 'At least one month.')
+    .max(360, 'At most 360 months.'),
   capacityCents: cents,
   minPurchaseCents: cents,
   maxPurchaseCents: cents.openapi({
@@ -203,7 +218,11 @@ export const requestRateChange = createRoute({
     "Ask to change an open offering's rate for new purchases; a second administrator must approve",
   request: {
     params: z.object({ offeringId }),
-    body: jsonBody(z.strictObject({ rateBps: z.number().int().min(1).max(5000) })),
+    body: jsonBody(
+      z.strictObject({
+        rateBps: rate,
+      }),
+    ),
   },
   responses: {
     202: approvalAnswer,

@@ -152,7 +152,15 @@ export const requestRefund = createRoute({
         .max(64)
         .openapi({ param: { name: 'purchaseId', in: 'path' } }),
     }),
-    body: jsonBody(z.strictObject({ reason: z.string().trim().min(5).max(500) })),
+    body: jsonBody(
+      z.strictObject({
+        reason: z
+          .string('Say why the purchase is refunded.')
+          .trim()
+          .min(5, 'Say why the purchase is refunded, in a few words.')
+          .max(500, 'At most 500 characters.'),
+      }),
+    ),
   },
   responses: {
     202: jsonResponse(
