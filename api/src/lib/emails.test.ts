@@ -1,12 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import {
-  asNote,
-  confirmNewEmail,
-  longDate,
-  maturityPaid,
-  purchaseActive,
-  verifyEmail,
-} from './emails.ts'
+import { asNote, confirmNewEmail, maturityPaid, purchaseActive, verifyEmail } from './emails.ts'
 
 describe('emails name a note once', () => {
   test('an offering named "… Note" is not called "… Note note"', () => {
@@ -47,14 +40,5 @@ describe('confirming an address', () => {
 
   test('a sign-up still reads as one', () => {
     expect(verifyEmail('Ada', url).text).toContain('finish setting up your Tenor account')
-  })
-})
-
-describe('longDate', () => {
-  test('writes calendar dates as the site does, and leaves anything else alone', () => {
-    expect(longDate('2026-09-02')).toBe('September 2, 2026')
-    expect(longDate('2027-12-31')).toBe('December 31, 2027')
-    expect(longDate('today')).toBe('today')
-    expect(longDate('2026-13-01')).toBe('2026-13-01')
   })
 })

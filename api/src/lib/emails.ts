@@ -1,3 +1,4 @@
+import { describeCalendarDate } from '@tenor/db/domain/dates'
 /**
  * Every email Tenor sends, each with a plain-text and an HTML part. User-supplied text is
  * escaped before it goes into HTML; links are built from the configured public URL, never from
@@ -185,31 +186,6 @@ export function asNote(offeringName: string): string {
   return /\bnotes?$/i.test(offeringName.trim()) ? offeringName : `${offeringName} note`
 }
 
-const monthNames = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
-/**
- * A calendar date as the site writes it: "2026-09-02" reads "September 2, 2026". Anything that
- * is not such a date (a word like "today") is left as it came.
- */
-export function longDate(isoDate: string): string {
-  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate)
-  const month = parts ? monthNames[Number(parts[2]) - 1] : undefined
-  return parts && month ? `${month} ${Number(parts[3])}, ${parts[1]}` : isoDate
-}
-
 /** Amounts arrive formatted ("$1,000.00") and dates as ISO dates; emails do no money maths. */
 export interface PurchaseWords {
   offeringName: string
@@ -244,8 +220,8 @@ export function purchaseActive(
     subject: `Your ${asNote(p.offeringName)} is active`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your payment of ${p.amount} settled on ${longDate(p.settledOn)}, so your note now earns interest from that day.`,
-      `It matures on ${longDate(p.maturityDate)}, when it pays ${p.payout} in principal and interest.`,
+      `Your payment of ${p.amount} settled on ${describeCalendarDate(p.settledOn)}, so your note now earns interest from that day.`,
+      `It matures on ${describeCalendarDate(p.maturityDate)}, when it pays ${p.payout} in principal and interest.`,
     ],
     action: { label: 'See your portfolio', url },
   })
@@ -286,11 +262,11 @@ export function maturityReminder(
   url: string,
 ): RenderedEmail {
   return renderEmail({
-    subject: `Your ${asNote(m.offeringName)} matures on ${longDate(m.maturityDate)}`,
+    subject: `Your ${asNote(m.offeringName)} matures on ${describeCalendarDate(m.maturityDate)}`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${asNote(m.offeringName)} matures on ${longDate(m.maturityDate)}. ${m.plan}`,
-      `You can change what happens at maturity until ${longDate(m.cutoffDate)}: be paid to your bank, or roll the money into an open offering.`,
+      `Your ${asNote(m.offeringName)} matures on ${describeCalendarDate(m.maturityDate)}. ${m.plan}`,
+      `You can change what happens at maturity until ${describeCalendarDate(m.cutoffDate)}: be paid to your bank, or roll the money into an open offering.`,
     ],
     action: { label: 'Review your maturity instruction', url },
   })
@@ -323,7 +299,7 @@ export function earlyRepayment(
     ? ' We wait until then so that the bank debit that paid for the note can no longer come back.'
     : ''
   const when = m.repaidOn
-    ? `On ${longDate(m.repaidOn)} we pay ${amounts}, to your bank account.${wait}`
+    ? `On ${describeCalendarDate(m.repaidOn)} we pay ${amounts}, to your bank account.${wait}`
     : `Today we start paying ${amounts}, to your bank account; bank credits usually arrive within one to two business days.`
 
   return renderEmail({
@@ -347,7 +323,7 @@ export function maturityPaid(
     subject: `Your ${m.offeringName} payout of ${m.amount} has arrived`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${asNote(m.offeringName)} matured on ${longDate(m.maturityDate)}, and the ${m.amount} payout has settled in your bank account.`,
+      `Your ${asNote(m.offeringName)} matured on ${describeCalendarDate(m.maturityDate)}, and the ${m.amount} payout has settled in your bank account.`,
       ...(m.note ? [m.note] : []),
     ],
     action: { label: 'See your portfolio', url },
@@ -369,8 +345,8 @@ export function rolloverDone(
     subject: `Your ${asNote(m.offeringName)} rolled into ${m.targetName}`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${asNote(m.offeringName)} matured on ${longDate(m.maturityDate)}, and ${m.rolled} of it now earns interest in a new ${asNote(m.targetName)}, with no bank transfer.`,
-      `The new note matures on ${longDate(m.newMaturityDate)}, when it pays ${m.newPayout} in principal and interest.`,
+      `Your ${asNote(m.offeringName)} matured on ${describeCalendarDate(m.maturityDate)}, and ${m.rolled} of it now earns interest in a new ${asNote(m.targetName)}, with no bank transfer.`,
+      `The new note matures on ${describeCalendarDate(m.newMaturityDate)}, when it pays ${m.newPayout} in principal and interest.`,
       ...(m.paidOut ? [`The other ${m.paidOut} is on its way to your bank account.`] : []),
     ],
     action: { label: 'See your portfolio', url },

@@ -8,6 +8,7 @@ import {
   compareDates,
   countDaysInMonth,
   daysBetween,
+  describeCalendarDate,
   formatCalendarDate,
   isCalendarDate,
   parseCalendarDate,
@@ -134,3 +135,12 @@ function nextDay(date: CalendarDate): CalendarDate {
     ? formatCalendarDate({ year: year + 1, month: 1, day: 1 })
     : formatCalendarDate({ year, month: month + 1, day: 1 })
 }
+
+describe('describeCalendarDate', () => {
+  test('writes a calendar date in words, and leaves anything else alone', () => {
+    expect(describeCalendarDate('2026-09-02')).toBe('September 2, 2026')
+    expect(describeCalendarDate('2028-02-29')).toBe('February 29, 2028')
+    expect(describeCalendarDate('2027-02-29')).toBe('2027-02-29')
+    expect(describeCalendarDate('today')).toBe('today')
+  })
+})

@@ -176,3 +176,29 @@ function fromEpochDay(epochDay: number): CalendarDate {
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0')
 }
+
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+/**
+ * A calendar date in words, as the site and the emails write it: "2026-09-02" reads
+ * "September 2, 2026". Text that names no real day (a word like "today") is left as it came.
+ */
+export function describeCalendarDate(text: string): string {
+  const date = parseCalendarDate(text)
+  if (!date) return text
+  const { year, month, day } = toDateParts(date)
+  return `${monthNames[month - 1]} ${day}, ${year}`
+}

@@ -3,6 +3,8 @@
  * figure looks the same whether it was rendered on the server or refreshed in the page.
  */
 
+import { describeCalendarDate } from '@tenor/db/domain/dates'
+
 // Pages show hundreds of amounts and dates, and each Intl call costs more than the rest of a
 // table row; the fixed en-US forms below are written out instead (tests compare them with Intl).
 
@@ -46,30 +48,13 @@ export function formatTerm(months: number): string {
   return months === 1 ? '1 month' : `${months} months`
 }
 
-const monthNames = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
 /**
- * A calendar date from the API (`2026-03-02`) in words: "March 2, 2026". Read as UTC so the
- * reader's time zone never moves it to the day before.
+ * A calendar date from the API (`2026-03-02`) in words: "March 2, 2026". Worked out from the
+ * digits, never through a Date, so the reader's time zone cannot move it to the day before.
  */
 export function formatDate(isoDate: string): string {
-  const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)
-  if (Number.isNaN(date.getTime())) return isoDate
-
-  return `${monthNames[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`
+  const words = describeCalendarDate(isoDate.slice(0, 10))
+  return words === isoDate.slice(0, 10) ? isoDate : words
 }
 
 const moment = new Intl.DateTimeFormat('en-US', {
