@@ -115,6 +115,40 @@ describe('refunds need a second administrator', () => {
     await expectLedgerClean(t)
   })
 
+  test('a debit on its way when the offering was cancelled is set to be repaid as it settles', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await res.json()) as { purchase: { id: string } }
+    const { transferId } = await readPurchase(t, purchase.id)
+    // Posted: too late to cancel at Plaid, so the cancellation leaves it to settle.
+    await simulateTransfer(t, transferId ?? '', 'posted')
+    await t.deps.syncTransfers()
+    const asked = await t.request(`/admin/offerings/${offering.id}/cancel`, {
+      json: { reason: 'The series did not fund.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    expect((await approve(approvalId)).result).toContain('0 notes set to be repaid')
+
+    await simulateTransfer(t, transferId ?? '', 'settled')
+    await t.deps.syncTransfers()
+    // Set to be repaid in the settlement's own transaction, a week after it: the investor hears
+    // of the repayment, never of a note running its full term.
+    expect(await readPurchase(t, purchase.id)).toMatchObject({
+      state: 'active',
+      settledOn: '2026-03-02',
+      maturityDate: '2026-03-09',
+      repaymentReason: 'offering_cancelled',
+    })
+    expect(await mailOfKind(t, ada.email, 'purchase_active')).toHaveLength(0)
+    expect(await mailOfKind(t, ada.email, 'early_repayment')).toHaveLength(1)
+    expect((await runWorkerJob(t, repayCancelledOfferings)).counts).toMatchObject({
+      notesToRepay: 0,
+    })
+    await expectLedgerClean(t)
+  })
+
   test('refunding a purchase whose debit is still pending cancels it, and the trail says so', async () => {
     const offering = await addOffering(t)
     const ada = await addBuyer(t, 'ada@example.com')

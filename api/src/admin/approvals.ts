@@ -5,10 +5,11 @@ import { and, eq } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { reportError } from '../lib/sentry.ts'
+import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import { recordAudit } from './audit.ts'
-import { cancelPendingDebits, refundCancelledOfferings, scheduleRepayment } from './repayments.ts'
+import { cancelPendingDebits, refundCancelledOfferings } from './repayments.ts'
 
 /**
  * Money-moving actions, rate changes and new administrators: one admin asks, another approves

@@ -14,6 +14,7 @@ import {
 } from '@tenor/db/domain'
 import { bankAccounts } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
+import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import type { PurchaseDeps } from './deps.ts'
 import { type NoticeContext, noticePurchaseActive, noticePurchaseStopped } from './notices.ts'
 import {
@@ -113,6 +114,17 @@ async function settlePurchase(
       amountCents: purchase.amountCents,
     }),
   )
+  if (offering.status === 'cancelled') {
+    // Settled after its offering was cancelled: the note is set to be repaid now, and the early
+    // repayment email is the investor's news, not a note running its full term.
+    await scheduleRepayment(tx, purchase.id, {
+      today: businessDateOf(ctx.now, ctx.timeZone),
+      now: ctx.now,
+      publicUrl: ctx.publicUrl,
+      reason: 'offering_cancelled',
+    })
+    return true
+  }
   // At the rate the note was sold at: a rate changed since is for new purchases only.
   const interestCents = calculateInterest({
     ...noteTermsOf(offering, purchase),
