@@ -101,6 +101,22 @@ const seededOfferings = [
   },
   {
     ...base,
+    // Open for two years: a note bought today can roll into it at maturity.
+    closesOn: isoDate(730),
+    slug: 'series-r-12m',
+    name: 'Series R 12-Month Rolling Note',
+    description:
+      'A one-year note kept open for two years, so maturing notes can roll into it. Simple interest at maturity, actual days over a 365-day year.',
+    rateBps: 575,
+    rateType: 'simple' as const,
+    compounding: null,
+    dayCount: 'act_365f' as const,
+    termMonths: 12,
+    capacityCents: 100_000_000,
+    maxPurchaseCents: 5_000_000,
+  },
+  {
+    ...base,
     slug: 'series-d-3m',
     name: 'Series D 3-Month Note',
     description: 'A short note for the next quarter. Still being prepared.',
