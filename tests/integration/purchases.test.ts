@@ -18,6 +18,7 @@ import {
   type ErrorBody,
   expectLedgerClean,
   type PurchaseBody,
+  readBankAccount,
   readOffering,
   readPurchase,
 } from '../support/purchases.ts'
@@ -108,6 +109,22 @@ describe('POST /purchases', () => {
     expect(closed.status).toBe(409)
     expect(((await closed.json()) as ErrorBody).error.code).toBe('bank_account_unusable')
     await expectNothingWritten()
+  })
+
+  test('an account Plaid no longer knows fails the purchase and stops funding', async () => {
+    // Account churn at the bank: the account id we hold is not one Plaid knows any more.
+    await t.db.database.db
+      .update(bankAccounts)
+      .set({ plaidAccountId: 'gone0000000000000000000000000000000000' })
+      .where(eq(bankAccounts.id, ada.bankAccountId))
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect(res.status).toBe(402)
+    expect((await readBankAccount(t, ada.bankAccountId)).status).toBe('removed')
+    // The next try is refused before Plaid is asked.
+    const again = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect(again.status).toBe(422)
+    expect((await readOffering(t, offering.id)).reservedCents).toBe(0)
+    await expectLedgerClean(t)
   })
 
   test('refuses another investor’s bank account exactly as a missing one', async () => {

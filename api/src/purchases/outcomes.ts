@@ -15,6 +15,7 @@ import {
 import { bankAccounts } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import { scheduleRepayment } from '../maturities/early-repayment.ts'
+import { accountStatusForRefusal } from '../plaid/refusals.ts'
 import type { PurchaseDeps } from './deps.ts'
 import { type NoticeContext, noticePurchaseActive, noticePurchaseStopped } from './notices.ts'
 import {
@@ -173,8 +174,15 @@ async function undoPurchase(
     }),
   )
 
+  // A return closing the account or withdrawing authority, or Plaid refusing the debit for the
+  // account alone (it no longer knows it, or blocks it), marks the account.
+  const code = outcome.failureCode ?? null
   const accountStatus =
-    outcome.state === 'returned' ? bankAccountStatusForReturn(outcome.failureCode ?? null) : null
+    outcome.state === 'returned'
+      ? bankAccountStatusForReturn(code)
+      : outcome.state === 'failed' && code
+        ? accountStatusForRefusal(code)
+        : null
   if (accountStatus) {
     await tx
       .update(bankAccounts)
