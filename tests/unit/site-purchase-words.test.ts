@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { explainEarlyRepayment, explainPurchaseState } from '../../web/src/lib/purchase-words.ts'
+import {
+  explainEarlyRepayment,
+  explainPurchaseState,
+  milestoneProgress,
+} from '../../web/src/lib/purchase-words.ts'
 
 describe('a matured note explained on its page', () => {
   test('follows its payment: never "on its way" while the money is held or in review', () => {
@@ -32,5 +36,14 @@ describe('a note repaid early explained on its page', () => {
     expect(explainEarlyRepayment(refund, 'paid', 'Series A')).toBe(
       'Tenor repaid this note early: your refund was approved. It paid your principal with the interest earned to March 9, 2026.',
     )
+  })
+})
+
+describe('milestoneProgress', () => {
+  test('the step a purchase is at is now, not done; the end once reached is done', () => {
+    expect(milestoneProgress('active')).toEqual(['done', 'done', 'now', 'ahead', 'ahead'])
+    expect(milestoneProgress('pending')).toEqual(['now', 'ahead', 'ahead', 'ahead', 'ahead'])
+    expect(milestoneProgress('paid')).toEqual(['done', 'done', 'done', 'done', 'done'])
+    expect(milestoneProgress('initiated')).toEqual(['ahead', 'ahead', 'ahead', 'ahead', 'ahead'])
   })
 })

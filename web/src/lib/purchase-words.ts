@@ -84,6 +84,18 @@ export const milestones = [
   { label: 'Paid out', reachedIn: ['paid'] },
 ] as const satisfies readonly { label: string; reachedIn: readonly PurchaseState[] }[]
 
+/**
+ * Where a purchase stands on its milestones: each one done, the one it is at now (the last
+ * reached, unless it is the end), or still ahead.
+ */
+export function milestoneProgress(state: PurchaseState): ('done' | 'now' | 'ahead')[] {
+  const reached = milestones.map((m) => (m.reachedIn as readonly PurchaseState[]).includes(state))
+  const last = reached.lastIndexOf(true)
+  return reached.map((isReached, index) =>
+    !isReached ? 'ahead' : index === last && index < milestones.length - 1 ? 'now' : 'done',
+  )
+}
+
 /** Why Tenor repays a note before the end of its term, as the purchase's `earlyRepayment` says. */
 export interface EarlyRepayment {
   reason: 'refund' | 'offering_cancelled'
