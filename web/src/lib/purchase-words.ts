@@ -59,8 +59,8 @@ export function explainPurchaseState(state: PurchaseState, payment?: PaymentStag
     case 'failed':
       return 'The purchase did not go through and no money moved.'
     case 'cancelled':
-      // The purchase's failure reason says who cancelled: the investor, or Tenor.
-      return 'This purchase was cancelled before the bank debit was sent. No money moved.'
+      // The purchase's failure reason, shown beside this, says who cancelled it and when.
+      return 'No money moved: nothing was taken from your account.'
     case 'returned':
       return 'Your bank returned the payment, so the purchase was undone.'
   }
