@@ -129,6 +129,17 @@ export function kycRejected(name: string, reason: string, url: string): Rendered
   })
 }
 
+export function authenticatorReplaced(name: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Your Tenor account uses a new authenticator',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Two-factor sign-in for your Tenor account moved to a new authenticator app. Codes from the old one no longer work, your other sessions have ended, and a new set of recovery codes replaced the old set.',
+      'If this was not you, reset your password at once and contact Tenor support.',
+    ],
+  })
+}
+
 export function recoveryCodeUsed(name: string, left: number, url: string): RenderedEmail {
   const remaining =
     left === 0

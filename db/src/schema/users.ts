@@ -23,6 +23,9 @@ export const users = sqliteTable(
     totpEnabledAt: instant('totp_enabled_at'),
     // The last time step a code was accepted for: a code works once.
     totpLastStep: integer('totp_last_step'),
+    // A new authenticator being set up while two-factor is on (sealed like `totpSecret`): it
+    // replaces the current one only once a code from it is confirmed.
+    totpPendingSecret: text('totp_pending_secret'),
     failedLoginCount: integer('failed_login_count').notNull().default(0),
     lockedUntil: instant('locked_until'),
     createdAt: createdAt(),

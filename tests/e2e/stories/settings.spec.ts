@@ -83,6 +83,20 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   await expect(section.getByText('You have 9 unused recovery codes.')).toBeVisible()
   // Shown once: the codes are not on the page again.
   await expect(section.getByRole('list', { name: 'Recovery codes' })).toHaveCount(0)
+
+  // The phone is replaced: two-factor moves to a new app, confirmed with a code from it.
+  await page.waitForLoadState('networkidle')
+  await section.getByRole('button', { name: 'Move to a new authenticator app' }).click()
+  const move = section.getByRole('region', { name: 'Move to a new authenticator app' })
+  const newKey = (await move.locator('.key code').textContent())?.replaceAll(' ', '') ?? ''
+  expect(newKey).not.toBe(key)
+  await move.getByLabel('Password').fill(investor.password)
+  await move.getByLabel('Authentication code').fill(currentTotpCode(newKey, new Date()))
+  await move.getByRole('button', { name: 'Switch to the new app' }).click()
+  await expect(section.getByText('Two-factor now uses your new authenticator.')).toBeVisible()
+  await expect(
+    section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem'),
+  ).toHaveCount(10)
 })
 
 test.describe('without JavaScript', () => {

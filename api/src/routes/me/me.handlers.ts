@@ -3,7 +3,9 @@ import { sessions, users } from '@tenor/db/schema'
 import { and, eq, isNull, ne } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { decrypt, encrypt } from '../../lib/crypto.ts'
+import * as emails from '../../lib/emails.ts'
 import { ApiError } from '../../lib/errors.ts'
+import { enqueueEmail } from '../../lib/outbox.ts'
 import { verifyPassword } from '../../lib/passwords.ts'
 import {
   issueRecoveryCodes,
@@ -34,31 +36,41 @@ export function createMeHandlers(deps: AppDeps) {
   const getMe: RouteHandler<typeof routes.getMe, AuthedEnv> = (c) =>
     c.json({ user: c.get('user') }, 200)
 
+  /**
+   * A new authenticator secret: the first, or, with two-factor on, one to move to. The current
+   * authenticator keeps working until a code from the new one is confirmed (`enableTwoFactor`).
+   */
   const startTwoFactor: RouteHandler<typeof routes.startTwoFactor, AuthedEnv> = async (c) => {
     const user = c.get('user')
-    if (user.twoFactorEnabled) {
-      throw new ApiError(409, 'two_factor_already_enabled', 'Two-factor is already on.')
-    }
     const secret = newTotpSecret()
+    const sealed = encrypt(secret, env.encryptionKeys, totpAssociatedData(user.id))
     await database.db
       .update(users)
-      .set({
-        totpSecret: encrypt(secret, env.encryptionKeys, totpAssociatedData(user.id)),
-        totpLastStep: null,
-      })
+      .set(
+        user.twoFactorEnabled
+          ? { totpPendingSecret: sealed }
+          : { totpSecret: sealed, totpLastStep: null },
+      )
       .where(eq(users.id, user.id))
     return c.json({ secret, otpauthUri: totpUri(secret, user.email) }, 200)
   }
 
+  /**
+   * Confirms the secret being set up with a code from it and the password, turning two-factor
+   * on or moving it to the new authenticator; either way every other session ends (they gave
+   * no code from it) and a new set of recovery codes replaces any earlier one.
+   */
   const enableTwoFactor: RouteHandler<typeof routes.enableTwoFactor, AuthedEnv> = async (c) => {
     const { code, password } = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
-    if (user.totpEnabledAt || !user.totpSecret) {
+    const replacing = user.totpEnabledAt !== null
+    const sealed = replacing ? user.totpPendingSecret : user.totpSecret
+    if (!sealed) {
       throw new ApiError(400, 'two_factor_not_started', 'Start two-factor setup first.')
     }
     const now = clock.now()
     const step = matchTotpStep(
-      decrypt(user.totpSecret, env.encryptionKeys, totpAssociatedData(user.id)),
+      decrypt(sealed, env.encryptionKeys, totpAssociatedData(user.id)),
       code,
       now,
     )
@@ -69,22 +81,59 @@ export function createMeHandlers(deps: AppDeps) {
 
     const sessionId = c.get('session').id
     const recoveryCodes = await database.write(async (tx) => {
-      await tx
+      const moved = await tx
         .update(users)
-        .set({ totpEnabledAt: now, totpLastStep: step, updatedAt: now })
-        .where(eq(users.id, user.id))
+        .set({
+          totpSecret: sealed,
+          totpPendingSecret: null,
+          totpEnabledAt: user.totpEnabledAt ?? now,
+          totpLastStep: step,
+          updatedAt: now,
+        })
+        // The secret confirmed is still the one being set up (no second setup began meanwhile).
+        .where(
+          and(
+            eq(users.id, user.id),
+            replacing ? eq(users.totpPendingSecret, sealed) : isNull(users.totpEnabledAt),
+          ),
+        )
+      if (moved.rowsAffected !== 1) return null
       await tx.update(sessions).set({ twoFactorVerified: true }).where(eq(sessions.id, sessionId))
-      // Sessions opened without a code would otherwise pass for verified ones (an admin's among
-      // them); they end, and sign in again with a code.
+      // Sessions opened without a code from this authenticator would otherwise pass for verified
+      // ones (an admin's among them); they end, and sign in again with a code.
       await tx
         .update(sessions)
         .set({ revokedAt: now })
         .where(
           and(eq(sessions.userId, user.id), ne(sessions.id, sessionId), isNull(sessions.revokedAt)),
         )
+      if (replacing) {
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'authenticator_replaced',
+            dedupeKey: `authenticator-replaced:${user.id}:${step}`,
+            userId: user.id,
+            to: user.email,
+            ...emails.authenticatorReplaced(user.legalName),
+          },
+          now,
+        )
+      }
       return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
     })
-    return c.json({ message: 'Two-factor authentication is on.', recoveryCodes }, 200)
+    if (!recoveryCodes) {
+      throw new ApiError(400, 'two_factor_not_started', 'Start two-factor setup again.')
+    }
+    return c.json(
+      {
+        message: replacing
+          ? 'Two-factor now uses your new authenticator.'
+          : 'Two-factor authentication is on.',
+        recoveryCodes,
+      },
+      200,
+    )
   }
 
   const disableTwoFactor: RouteHandler<typeof routes.disableTwoFactor, AuthedEnv> = async (c) => {
@@ -108,7 +157,13 @@ export function createMeHandlers(deps: AppDeps) {
         if (!(await passSecondFactor(tx, env, user, input.code, now))) return false
         await tx
           .update(users)
-          .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now })
+          .set({
+            totpSecret: null,
+            totpPendingSecret: null,
+            totpEnabledAt: null,
+            totpLastStep: null,
+            updatedAt: now,
+          })
           .where(eq(users.id, user.id))
         await voidRecoveryCodes(tx, user.id, now)
         return true

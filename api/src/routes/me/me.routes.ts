@@ -25,7 +25,8 @@ export const startTwoFactor = createRoute({
   method: 'post',
   path: '/two-factor/setup',
   tags,
-  summary: 'Start turning on two-factor: returns a new secret to add to an authenticator app',
+  summary:
+    'A new secret to add to an authenticator app: to turn two-factor on, or, when it is on, to move to a new app (the current one works until the new one is confirmed)',
   request: { body: jsonBody(z.strictObject({})) },
   responses: {
     200: jsonResponse(
@@ -33,7 +34,6 @@ export const startTwoFactor = createRoute({
       'Scan the URI or type the secret, then confirm with a code',
     ),
     401: signedOut,
-    409: errorResponse('Two-factor is already on'),
   },
 })
 
@@ -42,7 +42,7 @@ export const enableTwoFactor = createRoute({
   path: '/two-factor/enable',
   tags,
   summary:
-    'Confirm the password and the first code, and turn two-factor on; every other session ends',
+    'Confirm the password and a code from the new secret: two-factor turns on, or moves to the new app; every other session ends and new recovery codes replace the old',
   request: { body: jsonBody(z.strictObject({ password, code: totpCode })) },
   responses: {
     200: jsonResponse(

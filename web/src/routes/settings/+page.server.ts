@@ -71,8 +71,8 @@ export const actions: Actions = {
       json: { code, password: input.password },
     })
     if (response.status === 200) {
-      const { recoveryCodes } = await response.json()
-      return { form: 'enable', enabled: true, recoveryCodes }
+      const { message, recoveryCodes } = await response.json()
+      return { form: 'enable', enabled: true, message, recoveryCodes }
     }
 
     const problem = await readProblem(response)
