@@ -216,3 +216,36 @@ describe('moving to a new authenticator', () => {
     expect((await t.request('/admin/users', { token: account.token })).status).toBe(200)
   })
 })
+
+describe('setting up while two-factor is being turned on', () => {
+  test('a setup racing the confirmation never replaces the secret that was confirmed', async () => {
+    const { token } = await signUp(t, 'grace@example.com')
+    const setup = await t.request('/me/two-factor/setup', { json: {}, token })
+    const { secret: confirmed } = (await setup.json()) as { secret: string }
+    const code = currentTotpCode(confirmed, t.clock.now())
+    // The confirmation checks the password (tens of milliseconds) while a second setup lands.
+    const [enable] = await Promise.all([
+      t.request('/me/two-factor/enable', { json: { code, password: testPassword }, token }),
+      Bun.sleep(5).then(() => t.request('/me/two-factor/setup', { json: {}, token })),
+    ])
+    t.clock.advance(60_000)
+    const login = await t.request('/auth/login', {
+      json: { email: 'grace@example.com', password: testPassword },
+    })
+    const { token: half, twoFactorRequired } = (await login.json()) as {
+      token: string
+      twoFactorRequired: boolean
+    }
+    // Either the confirmation won (the app set up works) or it lost (two-factor stayed off).
+    if (enable.status === 200) {
+      const step = await t.request('/auth/login/two-factor', {
+        json: { code: currentTotpCode(confirmed, t.clock.now()) },
+        token: half,
+      })
+      expect(step.status).toBe(200)
+    } else {
+      expect(enable.status).toBe(400)
+      expect(twoFactorRequired).toBe(false)
+    }
+  })
+})

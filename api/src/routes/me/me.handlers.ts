@@ -44,14 +44,18 @@ export function createMeHandlers(deps: AppDeps) {
     const user = c.get('user')
     const secret = newTotpSecret()
     const sealed = encrypt(secret, env.encryptionKeys, totpAssociatedData(user.id))
-    await database.db
+    // Whether two-factor is on is read in the write itself: one turned on by a request racing
+    // this one keeps its live secret, and this becomes the secret to move to.
+    const first = await database.db
       .update(users)
-      .set(
-        user.twoFactorEnabled
-          ? { totpPendingSecret: sealed }
-          : { totpSecret: sealed, totpLastStep: null },
-      )
-      .where(eq(users.id, user.id))
+      .set({ totpSecret: sealed, totpLastStep: null })
+      .where(and(eq(users.id, user.id), isNull(users.totpEnabledAt)))
+    if (first.rowsAffected === 0) {
+      await database.db
+        .update(users)
+        .set({ totpPendingSecret: sealed })
+        .where(eq(users.id, user.id))
+    }
     return c.json({ secret, otpauthUri: totpUri(secret, user.email) }, 200)
   }
 
@@ -94,7 +98,9 @@ export function createMeHandlers(deps: AppDeps) {
         .where(
           and(
             eq(users.id, user.id),
-            replacing ? eq(users.totpPendingSecret, sealed) : isNull(users.totpEnabledAt),
+            replacing
+              ? eq(users.totpPendingSecret, sealed)
+              : and(isNull(users.totpEnabledAt), eq(users.totpSecret, sealed)),
           ),
         )
       if (moved.rowsAffected !== 1) return null
