@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { auditEvents, offerings, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../support/app.ts'
+import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
 import { signUp, signUpAdmin } from '../support/users.ts'
 
 let t: TestApp
@@ -395,6 +395,35 @@ describe('user administration', () => {
       json: { email: 'ada@example.com', password: 'a long and unusual passphrase 42' },
     })
     expect(login.status).toBe(200)
+  })
+
+  test('links mailed before an account was disabled do not work on it', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    await t.request('/me/email', {
+      json: { newEmail: 'mallory@example.com', password: 'a long and unusual passphrase 42' },
+      token: investor.token,
+    })
+    const [reset] = (await t.mailbox('ada@example.com')).filter((m) => m.kind === 'password_reset')
+    const [change] = await t.mailbox('mallory@example.com')
+    expect(reset && change).toBeTruthy()
+    await t.request(`/admin/users/${investor.userId}/disable`, { json: {}, token: maker.token })
+
+    const moved = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(change?.text ?? '') },
+    })
+    expect(moved.status).toBe(400)
+    const reset1 = await t.request('/auth/reset-password', {
+      json: {
+        token: tokenFromEmail(reset?.text ?? ''),
+        password: 'an entirely fresh passphrase 7',
+      },
+    })
+    expect(reset1.status).toBe(400)
+    const row = await t.db.database.db.query.users.findFirst({
+      where: eq(users.id, investor.userId),
+    })
+    expect(row?.email).toBe('ada@example.com')
   })
 
   const roleOf = async (userId: string) =>

@@ -5,6 +5,7 @@ import { requestApproval } from '../../admin/approvals.ts'
 import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { voidUserTokens } from '../../lib/user-tokens.ts'
 import { toAdminUser } from './admin.handlers.ts'
 import type * as routes from './admin.routes.ts'
 
@@ -41,6 +42,8 @@ export function createUserActionHandlers(deps: AppDeps) {
           .set({ revokedAt: now })
           .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       }
+      // Nor does a link mailed before it was disabled (a reset, a change of address) work later.
+      if (set.status === 'disabled') await voidUserTokens(tx, userId, now)
       await recordAudit(tx, {
         adminId,
         action,

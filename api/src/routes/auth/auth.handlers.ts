@@ -136,7 +136,9 @@ export function createAuthHandlers(deps: AppDeps) {
 
     const owner = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
     const taken = await database.db.query.users.findFirst({ where: eq(users.email, found.email) })
-    if (!owner || (taken && taken.id !== owner.id)) throw invalidToken()
+    if (owner?.status !== 'active' || (taken && taken.id !== owner.id)) {
+      throw invalidToken()
+    }
 
     // The confirming browser stays signed in when it is the owner's own session.
     const session = c.get('user')?.id === owner.id ? c.get('session') : null
@@ -383,8 +385,9 @@ export function createAuthHandlers(deps: AppDeps) {
     const found = await findUserToken(database, env.sessionKeys, 'reset_password', input.token, now)
     if (!found) throw invalidToken()
     const user = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
-    // A link mailed to an address the account has since left is not the owner's to use.
-    if (!user || user.email !== found.email) throw invalidToken()
+    // A link mailed to an address the account has since left is not the owner's to use, and a
+    // disabled account's links do not open it.
+    if (!user || user.email !== found.email || user.status !== 'active') throw invalidToken()
     const problem = checkNewPassword(input.password, [user.email, user.legalName])
     if (problem) throw weakPassword(problem)
 
