@@ -113,6 +113,8 @@ describe('two-factor recovery codes', () => {
     const fresh = ((await renewed.json()) as { recoveryCodes: string[] }).recoveryCodes
     expect(fresh).toHaveLength(10)
     expect(fresh.some((code) => account.recoveryCodes.includes(code))).toBe(false)
+    const kinds = (await t.mailbox(email)).map((m) => m.kind)
+    expect(kinds).toContain('recovery_codes_renewed')
     expect(await codesLeft(account.token)).toBe(10)
 
     expect((await codeStep(await passwordStep(), account.recoveryCodes[1] ?? '')).status).toBe(400)
@@ -140,6 +142,7 @@ describe('two-factor recovery codes', () => {
       token,
     })
     expect(disabled.status).toBe(200)
+    expect((await t.mailbox(email)).map((m) => m.kind)).toContain('two_factor_off')
     const left = await t.db.database.db
       .select()
       .from(recoveryCodes)

@@ -140,6 +140,30 @@ export function authenticatorReplaced(name: string): RenderedEmail {
   })
 }
 
+export function twoFactorTurnedOff(name: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Two-factor sign-in is off for your Tenor account',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Two-factor authentication was turned off for your Tenor account: signing in now needs only your password, and your recovery codes no longer work.',
+      'If this was not you, reset your password at once, turn two-factor on again, and contact Tenor support.',
+    ],
+    action: { label: 'Open your settings', url },
+  })
+}
+
+export function recoveryCodesRenewed(name: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'New recovery codes for your Tenor account',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'A new set of two-factor recovery codes was made for your Tenor account; the codes you saved before no longer work.',
+      'If this was not you, reset your password at once and contact Tenor support.',
+    ],
+    action: { label: 'Open your settings', url },
+  })
+}
+
 export function recoveryCodeUsed(name: string, left: number, url: string): RenderedEmail {
   const remaining =
     left === 0

@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi'
+import type { Tx } from '@tenor/db'
 import { sessions, users } from '@tenor/db/schema'
 import { and, eq, isNull, ne } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
@@ -31,6 +32,27 @@ export function createMeHandlers(deps: AppDeps) {
     const user = await database.db.query.users.findFirst({ where: eq(users.id, id) })
     if (!user) throw new ApiError(401, 'unauthenticated', 'Sign in to continue.')
     return user
+  }
+
+  /** A change to the account's second factor, told to its owner in the change's transaction. */
+  function tellOwner(
+    tx: Tx,
+    user: { id: string; email: string; legalName: string },
+    kind: string,
+    render: (name: string, url: string) => emails.RenderedEmail,
+    now: Date,
+  ) {
+    return enqueueEmail(
+      tx,
+      {
+        kind,
+        dedupeKey: `${kind}:${user.id}:${now.getTime()}`,
+        userId: user.id,
+        to: user.email,
+        ...render(user.legalName, `${env.publicUrl}/settings`),
+      },
+      now,
+    )
   }
 
   const getMe: RouteHandler<typeof routes.getMe, AuthedEnv> = (c) =>
@@ -114,17 +136,7 @@ export function createMeHandlers(deps: AppDeps) {
           and(eq(sessions.userId, user.id), ne(sessions.id, sessionId), isNull(sessions.revokedAt)),
         )
       if (replacing) {
-        await enqueueEmail(
-          tx,
-          {
-            kind: 'authenticator_replaced',
-            dedupeKey: `authenticator-replaced:${user.id}:${step}`,
-            userId: user.id,
-            to: user.email,
-            ...emails.authenticatorReplaced(user.legalName),
-          },
-          now,
-        )
+        await tellOwner(tx, user, 'authenticator_replaced', emails.authenticatorReplaced, now)
       }
       return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
     })
@@ -172,6 +184,7 @@ export function createMeHandlers(deps: AppDeps) {
           })
           .where(eq(users.id, user.id))
         await voidRecoveryCodes(tx, user.id, now)
+        await tellOwner(tx, user, 'two_factor_off', emails.twoFactorTurnedOff, now)
         return true
       }))
     if (!turnedOff) throw wrongPasswordOrCode()
@@ -195,6 +208,7 @@ export function createMeHandlers(deps: AppDeps) {
       passwordOk &&
       (await database.write(async (tx) => {
         if (!(await passSecondFactor(tx, env, user, input.code, now))) return null
+        await tellOwner(tx, user, 'recovery_codes_renewed', emails.recoveryCodesRenewed, now)
         return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
       }))
     if (!recoveryCodes) throw wrongPasswordOrCode()
