@@ -7,14 +7,16 @@ import type { Actions, PageServerLoad } from './$types'
 export const load: PageServerLoad = async (event) => {
   const admin = requireAdmin(event)
 
-  const [approvals, offerings] = await Promise.all([
+  // Waiting requests are asked for by state: the newest of all states could crowd them out.
+  const [pending, approvals, offerings] = await Promise.all([
+    listApprovals(event.locals.api, 'pending'),
     listApprovals(event.locals.api),
     listOfferings(event.locals.api),
   ])
   // Requests name their target by id; an offering's name is what an admin recognises.
   const offeringNames = Object.fromEntries(offerings.map((o) => [o.id, o.name]))
   return {
-    pending: approvals.filter((approval) => approval.state === 'pending'),
+    pending,
     decided: approvals.filter((approval) => approval.state !== 'pending').slice(0, 50),
     offeringNames,
     adminId: admin.id,
