@@ -159,6 +159,16 @@ describe('admin offerings', () => {
     })
   })
 
+  test('refuses dates no note could run to, instead of failing on them', async () => {
+    for (const opensOn of ['9999-12-01', '0000-02-29', '1999-12-31']) {
+      const res = await t.request('/admin/offerings', {
+        json: { ...terms, opensOn, termMonths: 360 },
+        token: maker.token,
+      })
+      expect(res.status).toBe(422)
+    }
+  })
+
   test('refuses a maximum purchase above $1,000,000 and terms whose payout is out of reach', async () => {
     const res = await t.request('/admin/offerings', {
       json: {

@@ -89,7 +89,7 @@ describe('a note repaid early', () => {
     const { error } = (await res.json()) as ErrorBody
     expect(error.code).toBe('repayment_scheduled')
     expect(error.message).toBe(
-      'Tenor is repaying this note early, on 2026-03-09, because a refund was approved. It is paid to your bank account, so what happens at maturity can no longer change.',
+      'Tenor is repaying this note early, on March 9, 2026, because a refund was approved. It is paid to your bank account, so what happens at maturity can no longer change.',
     )
     expect(await readPurchase(t, note.id)).toMatchObject({
       maturityInstruction: 'payout',

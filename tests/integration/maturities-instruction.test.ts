@@ -130,7 +130,7 @@ describe('PUT /purchases/{id}/instruction', () => {
     expect(late.status).toBe(409)
     const body = (await late.json()) as ErrorBody
     expect(body.error.code).toBe('instruction_cutoff_passed')
-    expect(body.error.message).toContain('2026-08-28')
+    expect(body.error.message).toContain('August 28, 2026')
   })
 
   test("answers 404 for another investor's purchase, as for a missing one", async () => {
@@ -177,6 +177,18 @@ describe('PUT /purchases/{id}/instruction', () => {
     expect(unknown.status).toBe(422)
     expect(((await unknown.json()) as ErrorBody).error.code).toBe('unknown_offering')
     expect(payoutWithSlug.status).toBe(422)
+
+    // A draft is not public: it answers exactly as a slug that does not exist.
+    const draft = await addOffering(t, { slug: 'series-x-draft', status: 'draft' })
+    const intoDraft = await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: draft.slug,
+    })
+    expect(intoDraft.status).toBe(422)
+    expect(((await intoDraft.json()) as ErrorBody).error).toMatchObject({
+      code: 'unknown_offering',
+      message: 'There is no offering with that slug.',
+    })
   })
 
   test('refuses a note that has already matured', async () => {

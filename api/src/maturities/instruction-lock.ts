@@ -5,6 +5,7 @@ import {
   lastInstructionChangeDate,
   toCalendarDate,
 } from '@tenor/db/domain'
+import { describeCalendarDate } from '@tenor/db/domain/dates'
 import type { EarlyRepaymentReason } from '@tenor/db/schema'
 import type { PurchaseRow } from '../purchases/records.ts'
 
@@ -48,7 +49,7 @@ export function findInstructionLock(
   if (purchase.repaymentReason) {
     return {
       code: 'repayment_scheduled',
-      message: `Tenor is repaying this note early, on ${purchase.maturityDate}, because ${repaymentCauses[purchase.repaymentReason]}. It is paid to your bank account, so what happens at maturity can no longer change.`,
+      message: `Tenor is repaying this note early, on ${describeCalendarDate(purchase.maturityDate ?? '')}, because ${repaymentCauses[purchase.repaymentReason]}. It is paid to your bank account, so what happens at maturity can no longer change.`,
     }
   }
 
@@ -59,7 +60,7 @@ export function findInstructionLock(
 
   return {
     code: 'instruction_cutoff_passed',
-    message: `Instructions for this note closed on ${instructionCutoffDate(maturityDate)}, before it matures on ${maturityDate}.`,
+    message: `Instructions for this note closed on ${describeCalendarDate(instructionCutoffDate(maturityDate))}, before it matures on ${describeCalendarDate(maturityDate)}.`,
   }
 }
 

@@ -62,7 +62,8 @@ async function findOpenOffering(
   const offering = await db.query.offerings.findFirst({
     where: eq(offerings.slug, slug),
   })
-  if (!offering) {
+  // A draft is not known outside the console: it reads as no offering at all.
+  if (!offering || offering.status === 'draft') {
     throw new ApiError(422, 'unknown_offering', 'There is no offering with that slug.')
   }
   if (offering.status !== 'open' || offering.closesOn < today || offering.opensOn > today) {

@@ -24,7 +24,11 @@ const cents = z
   .int('Enter a whole number of cents.')
   .min(1, 'Enter an amount above zero.')
   .max(100_000_000_000, 'At most $1,000,000,000.')
-const date = z.iso.date('Enter a date as YYYY-MM-DD.')
+// Offerings live in this century and the next: the bound keeps every maturity date, up to 30
+// years on, a real calendar day the interest engine can count to.
+const date = z.iso
+  .date('Enter a date as YYYY-MM-DD.')
+  .refine((day) => day >= '2000-01-01' && day <= '2199-12-31', 'Use a date from 2000 to 2199.')
 const rate = z
   .number('Enter a rate.')
   .int('Enter the rate in whole basis points.')
