@@ -96,6 +96,24 @@ describe('two-factor recovery codes', () => {
     expect(await codesLeft(account.token)).toBe(10)
   })
 
+  test('code guesses behind a known password meet the daily cap on sign-in attempts', async () => {
+    let guesses = 0
+    for (let round = 0; round < 10; round++) {
+      const login = await t.request('/auth/login', { json: { email, password: testPassword } })
+      if (login.status === 429) break
+      const { token } = (await login.json()) as { token: string }
+      for (let i = 0; i < 5; i++) {
+        if ((await codeStep(token, '000000')).status === 400) guesses++
+      }
+      // Past the code step's own window and the ten-failure pause.
+      t.clock.advance(16 * 60 * 1000)
+    }
+    // The password step passing does not wipe the count: 30 attempts a day, codes included.
+    expect(guesses).toBeLessThanOrEqual(25)
+    const stopped = await t.request('/auth/login', { json: { email, password: testPassword } })
+    expect(stopped.status).toBe(429)
+  })
+
   test('a new set needs the password and a code, and voids the old set', async () => {
     const refused = await t.request('/me/two-factor/recovery-codes', {
       json: { password: 'not the password at all', code: account.recoveryCodes[0] },

@@ -18,6 +18,11 @@ declare module 'hono' {
      * made a purchase.
      */
     quotaSpent?: boolean
+    /**
+     * Set by a sign-in that passed the password but still waits for its second factor: it is
+     * not yet a success, so it does not clear the account's failure counts.
+     */
+    signInPending?: boolean
   }
 }
 
@@ -82,7 +87,9 @@ export function rateLimit(
       const info = c.get('rateLimit')
       setHeaders(c, rule, info, secondsUntil(info.resetTime, deps, rule))
       await next()
-      if (rule.resetOnSuccess && c.res.status < 400) await store.resetKey(key)
+      if (rule.resetOnSuccess && c.res.status < 400 && !c.get('signInPending')) {
+        await store.resetKey(key)
+      }
     })
   }
 }
@@ -92,20 +99,26 @@ export function rateLimits(deps: AppDeps, ...rules: RateLimitRule[]): Middleware
   return rules.map((rule) => rateLimit(deps, rule))
 }
 
+const signInRules = [rateLimitRules.loginByAccount, rateLimitRules.loginByAccountLong]
+const signInStore = (deps: AppDeps, rule: RateLimitRule) =>
+  new DatabaseRateLimitStore(deps.database, deps.wallClock, rule.name, rule.windowMs)
+
 /**
- * Clears an account's sign-in failure counters: after a password reset the owner must be able
- * to sign in at once, whatever an attacker did before.
+ * Clears an account's sign-in failure counters: after a password reset, or a sign-in completed
+ * with its second factor, the owner must be able to sign in at once, whatever came before.
  */
 export async function forgetSignInFailures(deps: AppDeps, email: string): Promise<void> {
   const key = hashIdentity(deps, email)
-  for (const rule of [rateLimitRules.loginByAccount, rateLimitRules.loginByAccountLong]) {
-    await new DatabaseRateLimitStore(
-      deps.database,
-      deps.wallClock,
-      rule.name,
-      rule.windowMs,
-    ).resetKey(key)
-  }
+  for (const rule of signInRules) await signInStore(deps, rule).resetKey(key)
+}
+
+/**
+ * Counts a wrong second-factor code against the account's sign-in limits, as a wrong password
+ * is: guessing codes behind a known password then meets the same daily and 100-in-a-row caps.
+ */
+export async function countSignInFailure(deps: AppDeps, email: string): Promise<void> {
+  const key = hashIdentity(deps, email)
+  for (const rule of signInRules) await signInStore(deps, rule).increment(key)
 }
 
 async function identify(c: Context<AppEnv>, deps: AppDeps, rule: RateLimitRule) {

@@ -27,7 +27,7 @@ import {
   issueUserToken,
   voidUserTokens,
 } from '../../lib/user-tokens.ts'
-import { forgetSignInFailures } from '../../middleware/rate-limit.ts'
+import { countSignInFailure, forgetSignInFailures } from '../../middleware/rate-limit.ts'
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts'
 import { namesOfBanksToReconnect } from '../../plaid/banks.ts'
 import type * as routes from './auth.routes.ts'
@@ -227,6 +227,8 @@ export function createAuthHandlers(deps: AppDeps) {
     const previous = c.get('session')
     if (previous) await revokeSession(database, previous.id, now)
     const twoFactorRequired = user.totpEnabledAt !== null
+    // Half a sign-in: the account's failure counts stand until the code step passes.
+    if (twoFactorRequired) c.set('signInPending', true)
     // With two-factor on, failures (wrong codes among them) count until the code step passes: a
     // right password alone must not wipe the count of guessed codes.
     if (!twoFactorRequired) {
@@ -314,12 +316,14 @@ export function createAuthHandlers(deps: AppDeps) {
       }))
     if (!passed) {
       if (!locked) await recordFailure(user.id, now)
+      await countSignInFailure(deps, user.email)
       throw new ApiError(
         400,
         'invalid_code',
         'That code is not right. Codes change every 30 seconds; a recovery code works once.',
       )
     }
+    await forgetSignInFailures(deps, user.email)
     return c.json({ user: toSessionUser(user) }, 200)
   }
 
