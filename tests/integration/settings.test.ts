@@ -162,15 +162,27 @@ describe('POST /me/email', () => {
     expect((await t.request('/me', { token })).status).toBe(401)
   })
 
-  test("answers the same for another person's address and sends it nothing", async () => {
+  test("answers another person's address as a free one, and the asker can tell no difference", async () => {
     await signUp(t, 'eve@example.com')
-    const before = (await t.mailbox('eve@example.com')).length
-    const res = await t.request('/me/email', {
-      json: { newEmail: 'eve@example.com', password: testPassword },
-      token,
-    })
-    expect(res.status).toBe(202)
-    expect((await t.mailbox('eve@example.com')).length).toBe(before)
+    const ask = (newEmail: string) =>
+      t.request('/me/email', { json: { newEmail, password: testPassword }, token })
+    const kinds = async (address: string) => (await t.mailbox(address)).map((m) => m.kind)
+
+    const taken = await ask('eve@example.com')
+    const free = await ask('nobody@example.com')
+    expect(taken.status).toBe(free.status)
+    expect(await taken.json()).toEqual(await free.json())
+    // The asker's own mailbox hears of both alike.
+    expect(
+      (await kinds('ada@example.com')).filter((k) => k === 'email_change_requested'),
+    ).toHaveLength(2)
+    // Eve gets no link, only word that an account tried to move to her address.
+    expect(await kinds('eve@example.com')).toContain('email_change_refused')
+    const [refused] = (await t.mailbox('eve@example.com')).filter(
+      (m) => m.kind === 'email_change_refused',
+    )
+    expect(refused?.text).not.toContain('token=')
+    expect(await kinds('nobody@example.com')).toEqual(['confirm_new_email'])
   })
 
   test('needs the password', async () => {

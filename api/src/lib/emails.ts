@@ -202,6 +202,17 @@ export function emailChangeRequested(name: string, newAddress: string): Rendered
   })
 }
 
+export function emailChangeToTakenAddress(name: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Someone tried to move a Tenor account to your address',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Another Tenor account asked to use this email address. It already belongs to your account, so nothing changed and no link was sent.',
+      'If you were trying to change your own address, you are already signed up with this one. If you do not recognise this, you need do nothing.',
+    ],
+  })
+}
+
 export function emailChanged(name: string, newAddress: string): RenderedEmail {
   return renderEmail({
     subject: 'Your Tenor email address was changed',

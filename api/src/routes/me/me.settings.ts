@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi'
+import { newId } from '@tenor/db'
 import { sessions, users } from '@tenor/db/schema'
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
@@ -85,41 +86,55 @@ export function createSettingsHandlers(deps: AppDeps) {
     const taken = await database.db.query.users.findFirst({
       where: eq(users.email, input.newEmail),
     })
-    // An address that belongs to someone else gets no link, but the answer is the same, so
-    // this form cannot be used to learn who has an account.
-    if (!taken) {
-      await database.write(async (tx) => {
-        const issued = await issueUserToken(tx, env.sessionKeys, {
+    // The owner's current address hears of the request either way, and the answer is the same,
+    // so this form cannot be used to learn who has an account. An address that belongs to
+    // someone else gets no link: its owner is told an account tried to move there.
+    await database.write(async (tx) => {
+      const requestKey = newId()
+      await enqueueEmail(
+        tx,
+        {
+          kind: 'email_change_requested',
+          dedupeKey: `email-change-requested:${requestKey}`,
           userId: user.id,
-          purpose: 'verify_email',
-          email: input.newEmail,
-          now,
-        })
-        const url = `${env.publicUrl}/verify-email?token=${issued.token}`
+          to: user.email,
+          ...emails.emailChangeRequested(user.legalName, input.newEmail),
+        },
+        now,
+      )
+      if (taken) {
         await enqueueEmail(
           tx,
           {
-            kind: 'confirm_new_email',
-            dedupeKey: `confirm-new-email:${issued.id}`,
-            userId: user.id,
+            kind: 'email_change_refused',
+            dedupeKey: `email-change-refused:${requestKey}`,
+            userId: taken.id,
             to: input.newEmail,
-            ...emails.confirmNewEmail(user.legalName, url),
+            ...emails.emailChangeToTakenAddress(taken.legalName),
           },
           now,
         )
-        await enqueueEmail(
-          tx,
-          {
-            kind: 'email_change_requested',
-            dedupeKey: `email-change-requested:${issued.id}`,
-            userId: user.id,
-            to: user.email,
-            ...emails.emailChangeRequested(user.legalName, input.newEmail),
-          },
-          now,
-        )
+        return
+      }
+      const issued = await issueUserToken(tx, env.sessionKeys, {
+        userId: user.id,
+        purpose: 'verify_email',
+        email: input.newEmail,
+        now,
       })
-    }
+      const url = `${env.publicUrl}/verify-email?token=${issued.token}`
+      await enqueueEmail(
+        tx,
+        {
+          kind: 'confirm_new_email',
+          dedupeKey: `confirm-new-email:${issued.id}`,
+          userId: user.id,
+          to: input.newEmail,
+          ...emails.confirmNewEmail(user.legalName, url),
+        },
+        now,
+      )
+    })
     return c.json({ message: 'Check the new address for a confirmation link.' }, 202)
   }
 
