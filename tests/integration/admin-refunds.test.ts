@@ -173,6 +173,25 @@ describe('refunds need a second administrator', () => {
     await expectLedgerClean(t)
   })
 
+  test('a refund whose cancel Plaid does not answer is recorded as failed, not as too late', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const { purchase } = (await res.json()) as { purchase: { id: string } }
+    const asked = await t.request(`/admin/purchases/${purchase.id}/refund`, {
+      json: { reason: 'Bought twice by mistake.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    t.plaid.injectFault({ path: '/transfer/cancel', mode: 'error500', times: 5 })
+
+    const outcome = await approve(approvalId)
+    expect(outcome.state).toBe('failed')
+    expect(outcome.result).not.toContain('on its way')
+    expect((await readPurchase(t, purchase.id)).state).toBe('pending')
+    await expectLedgerClean(t)
+  })
+
   test('a debit that became pending after the offering was cancelled is cancelled by the worker', async () => {
     const offering = await addOffering(t)
     const bob = await addBuyer(t, 'bob@example.com')

@@ -291,12 +291,14 @@ async function refundPurchase(
   })
   if (!purchase) return 'not applied: the purchase no longer exists'
   if (purchase.state === 'pending') {
+    // Plaid not answering is not "already on its way": the error marks the request failed, and
+    // the purchase's page shows later whether the cancel went through after all.
     const cancelled = await cancelPendingPurchase(
       deps,
       purchase,
       'refunded by Tenor',
       cancelledByTenorReasons.refund,
-    ).catch(() => false)
+    )
     if (!cancelled) return 'not applied: the debit is already on its way; ask again once it settles'
     await deps.database.write((tx) =>
       recordAudit(tx, {
