@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { buyActiveNote, runWorkerJob, signInAgain } from '../support/maturities.ts'
+import { offerings } from '@tenor/db/schema'
+import { maturityReminders } from '@tenor/workers/jobs/maturity-reminders'
+import { eq } from 'drizzle-orm'
+import { buyActiveNote, mailOfKind, runWorkerJob, signInAgain } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
@@ -210,5 +213,33 @@ describe('PUT /purchases/{id}/instruction', () => {
     })
 
     expect(res.status).toBe(401)
+  })
+})
+
+describe('the maturity reminder', () => {
+  test('promises a rollover only into an offering still selling on the maturity date', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect(
+      (
+        await setInstruction(note.id, {
+          instruction: 'rollover_all',
+          rolloverOfferingSlug: target.slug,
+        })
+      ).status,
+    ).toBe(200)
+    // Series B stops selling before the note matures on 2026-09-02.
+    await t.db.database.db
+      .update(offerings)
+      .set({ status: 'closed' })
+      .where(eq(offerings.id, target.id))
+    t.clock.set(new Date('2026-08-24T15:00:00Z'))
+
+    await runWorkerJob(t, maturityReminders)
+
+    const [reminder] = await mailOfKind(t, ada.email, 'maturity_reminder')
+    expect(reminder?.text).toContain(
+      'Tenor Note Series B will no longer be selling then, so your note cannot roll over into it. It will pay $1,040.33',
+    )
+    expect(reminder?.text).not.toContain('which will roll over')
   })
 })

@@ -110,17 +110,28 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
   const principal = formatUsd(purchase.amountCents)
   const interest = formatUsd(interestCents)
   const total = formatUsd(purchase.amountCents + interestCents)
-  const target = purchase.rolloverOfferingId
+  const chosen = purchase.rolloverOfferingId
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
     : undefined
+  // A rollover goes only into an offering still selling on the maturity date; otherwise the
+  // note is paid out, and is described so, with a word on why when an offering was chosen.
+  const sellingThen =
+    chosen?.status === 'open' &&
+    purchase.maturityDate !== null &&
+    chosen.opensOn <= purchase.maturityDate &&
+    purchase.maturityDate <= chosen.closesOn
+  const target = sellingThen ? chosen : undefined
 
-  // A rollover with no offering to roll into is paid out at maturity, and described so.
   if (target && purchase.maturityInstruction === 'rollover_all') {
     return `It pays ${total}, which will roll over into ${target.name}.`
   }
   if (target && purchase.maturityInstruction === 'rollover_principal') {
     return `Its principal of ${principal} will roll over into ${target.name}, and the ${interest} of interest will be paid to your bank account.`
   }
+  const paidOut = `It will pay ${total} (${principal} principal and ${interest} interest) to your bank account.`
+  const unavailable = chosen && purchase.maturityInstruction !== 'payout'
 
-  return `It will pay ${total} (${principal} principal and ${interest} interest) to your bank account.`
+  return unavailable
+    ? `${chosen.name} will no longer be selling then, so your note cannot roll over into it. ${paidOut}`
+    : paidOut
 }
