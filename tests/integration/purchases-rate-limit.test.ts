@@ -43,6 +43,24 @@ describe('POST /purchases rate limit', () => {
     expect(bought.status).toBe(201)
   })
 
+  test('a purchase refused with 429 spends none of the quota either', async () => {
+    await spendQuota(ada, rule.limit)
+    for (let i = 0; i < 3; i++) {
+      const refused = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+      expect(refused.status).toBe(429)
+    }
+    const store = new DatabaseRateLimitStore(
+      t.deps.database,
+      t.deps.wallClock,
+      rule.name,
+      rule.windowMs,
+    )
+    // Still exactly the purchases made: one given back lets exactly one more through.
+    await store.decrement(ada.userId)
+    expect((await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })).status).toBe(201)
+    expect((await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })).status).toBe(429)
+  })
+
   test('replays of a stored answer do not spend the quota', async () => {
     const first = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
     expect(first.status).toBe(201)

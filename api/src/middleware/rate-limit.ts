@@ -54,7 +54,10 @@ export function rateLimit(
     requestWasSuccessful: (c) => c.get('quotaSpent') ?? c.res.status < 400,
     store,
     keyGenerator: (c) => keys.get(c) ?? '',
-    handler: (c) => {
+    handler: async (c) => {
+      // The refused request's own hit: where only accepted requests spend the quota, a 429
+      // spends none either (the limiter gives back only hits of answers it sees fail).
+      if (rule.acceptedOnly) await store.decrement(keys.get(c) ?? '')
       const info = c.get('rateLimit')
       const retryAfter = secondsUntil(info.resetTime, deps, rule)
       setHeaders(c, rule, info, retryAfter)
