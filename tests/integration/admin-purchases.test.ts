@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { purchases } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
@@ -68,6 +70,27 @@ describe('admin purchases', () => {
     expect(debits).toBe(credits)
     expect(body.ledger.map((e) => e.kind)).toContain('purchase_settled')
     await expectLedgerClean(t)
+  })
+
+  test('searches by business day: a purchase late in the New York evening is on that day', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const late = await purchaseId(
+      await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 }),
+    )
+    // Made at 22:30 in New York on March 2, which is already March 3 in UTC.
+    await t.db.database.db
+      .update(purchases)
+      .set({ createdAt: new Date('2026-03-03T03:30:00Z') })
+      .where(eq(purchases.id, late))
+    const onDay = async (day: string) => {
+      const res = await t.request(`/admin/purchases?from=${day}&to=${day}`, { token: admin.token })
+      return ((await res.json()) as { purchases: { id: string }[] }).purchases.map((p) => p.id)
+    }
+    expect(await onDay('2026-03-02')).toEqual([late])
+    expect(await onDay('2026-03-03')).toEqual([])
+    const far = await t.request('/admin/purchases?from=9999-12-31', { token: admin.token })
+    expect(far.status).toBe(422)
   })
 
   test('exports CSV in dollars and percent, with spreadsheet formulas defused', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { businessDateOf, DEFAULT_BUSINESS_TIME_ZONE } from './business-date.ts'
+import { businessDateOf, DEFAULT_BUSINESS_TIME_ZONE, startOfBusinessDate } from './business-date.ts'
+import { toCalendarDate } from './dates.ts'
 
 /** The business date of an ISO instant, widened to a string for comparing with literals. */
 const dateOf = (iso: string, timeZone?: string): string => businessDateOf(new Date(iso), timeZone)
@@ -41,5 +42,23 @@ describe('businessDateOf', () => {
   test('rejects an unknown zone and an invalid instant', () => {
     expect(() => businessDateOf(new Date(), 'Mars/Olympus_Mons')).toThrow(RangeError)
     expect(() => businessDateOf(new Date(Number.NaN))).toThrow(RangeError)
+  })
+})
+
+describe('startOfBusinessDate', () => {
+  test('is midnight in the business zone, daylight saving or not', () => {
+    expect(startOfBusinessDate(toCalendarDate('2026-12-11')).toISOString()).toBe(
+      '2026-12-11T05:00:00.000Z',
+    )
+    expect(startOfBusinessDate(toCalendarDate('2026-07-04')).toISOString()).toBe(
+      '2026-07-04T04:00:00.000Z',
+    )
+    // The day New York springs forward still starts at its midnight, in standard time.
+    expect(startOfBusinessDate(toCalendarDate('2026-03-08')).toISOString()).toBe(
+      '2026-03-08T05:00:00.000Z',
+    )
+    expect(startOfBusinessDate(toCalendarDate('2026-12-11'), 'UTC').toISOString()).toBe(
+      '2026-12-11T00:00:00.000Z',
+    )
   })
 })

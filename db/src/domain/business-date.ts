@@ -55,3 +55,24 @@ function getFormatter(timeZone: string): Intl.DateTimeFormat {
 
   return formatter
 }
+
+/**
+ * The first instant whose business date is `date`: midnight there, found by a search over the
+ * hours around UTC midnight, so a daylight-saving change on that day cannot shift it.
+ */
+export function startOfBusinessDate(
+  date: CalendarDate,
+  timeZone: string = DEFAULT_BUSINESS_TIME_ZONE,
+): Date {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`)
+  const minute = 60_000
+  // Every zone's midnight lies within 14 hours of UTC's.
+  let before = utcMidnight - 15 * 60 * minute
+  let after = utcMidnight + 15 * 60 * minute
+  while (after - before > minute) {
+    const middle = before + Math.floor((after - before) / 2 / minute) * minute
+    if (businessDateOf(new Date(middle), timeZone) < date) before = middle
+    else after = middle
+  }
+  return new Date(after)
+}

@@ -1,4 +1,5 @@
 import type { RouteHandler, z } from '@hono/zod-openapi'
+import { addDays, startOfBusinessDate, toCalendarDate } from '@tenor/db/domain'
 import {
   ledgerAccounts,
   ledgerEntries,
@@ -9,7 +10,7 @@ import {
   transferEvents,
   users,
 } from '@tenor/db/schema'
-import { and, asc, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
@@ -48,7 +49,7 @@ function toAdminPurchase(row: {
 }
 
 export function createAdminPurchaseHandlers(deps: AppDeps) {
-  const { database } = deps
+  const { database, env } = deps
   const selectPurchases = () =>
     database.db
       .select({
@@ -61,14 +62,18 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       .innerJoin(users, eq(users.id, purchases.userId))
       .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
 
+  const dayStart = (date: string, laterBy = 0) =>
+    startOfBusinessDate(addDays(toCalendarDate(date), laterBy), env.businessTimeZone)
+
   async function search(filters: Filters, cap: number) {
     const conditions: (SQL | undefined)[] = [
       filters.offeringId ? eq(purchases.offeringId, filters.offeringId) : undefined,
       filters.userId ? eq(purchases.userId, filters.userId) : undefined,
       filters.email ? eq(users.email, filters.email.toLowerCase()) : undefined,
       filters.state ? eq(purchases.state, filters.state) : undefined,
-      filters.from ? gte(purchases.createdAt, new Date(`${filters.from}T00:00:00Z`)) : undefined,
-      filters.to ? lte(purchases.createdAt, new Date(`${filters.to}T23:59:59.999Z`)) : undefined,
+      // Days are business days, as the console shows them: New York's, not UTC's.
+      filters.from ? gte(purchases.createdAt, dayStart(filters.from)) : undefined,
+      filters.to ? lt(purchases.createdAt, dayStart(filters.to, 1)) : undefined,
       filters.minCents ? gte(purchases.amountCents, Number(filters.minCents)) : undefined,
       filters.maxCents ? lte(purchases.amountCents, Number(filters.maxCents)) : undefined,
     ]

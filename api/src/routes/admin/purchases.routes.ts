@@ -9,13 +9,19 @@ const denied = {
 }
 const centsText = z.string().regex(/^(0|[1-9][0-9]{0,11})$/, 'Whole cents, digits only.')
 
+const searchDay = z.iso
+  .date('Enter a date as YYYY-MM-DD.')
+  .refine((day) => day >= '2000-01-01' && day <= '2199-12-31', 'Use a date from 2000 to 2199.')
+
 export const purchaseFilters = z.strictObject({
   offeringId: z.string().max(64).optional(),
   userId: z.string().max(64).optional(),
   email: z.string().trim().max(254).optional(),
   state: z.enum(purchaseStates).optional(),
-  from: z.iso.date().optional().openapi({ description: 'Created on or after this date (UTC).' }),
-  to: z.iso.date().optional().openapi({ description: 'Created on or before this date (UTC).' }),
+  from: searchDay
+    .optional()
+    .openapi({ description: 'Created on or after this business date (New York by default).' }),
+  to: searchDay.optional().openapi({ description: 'Created on or before this business date.' }),
   minCents: centsText.optional(),
   maxCents: centsText.optional(),
   limit: z
