@@ -437,6 +437,13 @@ describe('a revoked bank', () => {
     const reconnected = await t.request(`/banks/${row.id}/reconnected`, { json: {}, token })
     expect(((await reconnected.json()) as BankBody).bank.status).toBe('revoked')
     expect((await firstItem()).status).toBe('revoked')
+
+    // Linking the same bank again is the way back: it is not refused as a duplicate.
+    const again = await t.linkBank(token)
+    expect(again.status).toBe(201)
+    const mail = await t.mailbox('ada@example.com')
+    const [notice] = mail.filter((m) => m.kind === 'bank_reconnect_needed')
+    expect(notice?.subject).toBe('Link your bank again to keep using it with Tenor')
   })
 })
 

@@ -82,15 +82,28 @@ export async function applyItemSignal(
             dedupeKey: `bank-reconnect:${item.id}:${input.now.getTime()}`,
             userId: owner.id,
             to: owner.email,
-            ...renderEmail({
-              subject: 'Reconnect your bank to keep using it with Tenor',
-              greeting: `Hello ${owner.legalName},`,
-              paragraphs: [
-                `Your connection to ${item.institutionName ?? 'your bank'} needs attention, so it cannot fund purchases or receive payouts until you reconnect it.`,
-                'Reconnecting takes a minute: sign in to your bank again through Tenor.',
-              ],
-              action: { label: 'Reconnect your bank', url: `${input.publicUrl}/banks` },
-            }),
+            ...renderEmail(
+              status === 'revoked'
+                ? {
+                    // Access withdrawn: no sign-in repairs it, only linking the bank again.
+                    subject: 'Link your bank again to keep using it with Tenor',
+                    greeting: `Hello ${owner.legalName},`,
+                    paragraphs: [
+                      `Tenor's access to ${item.institutionName ?? 'your bank'} has ended, so it cannot fund purchases or receive payouts.`,
+                      'To use it again, link it again from your banks page; it takes a minute.',
+                    ],
+                    action: { label: 'Open your banks', url: `${input.publicUrl}/banks` },
+                  }
+                : {
+                    subject: 'Reconnect your bank to keep using it with Tenor',
+                    greeting: `Hello ${owner.legalName},`,
+                    paragraphs: [
+                      `Your connection to ${item.institutionName ?? 'your bank'} needs attention, so it cannot fund purchases or receive payouts until you reconnect it.`,
+                      'Reconnecting takes a minute: sign in to your bank again through Tenor.',
+                    ],
+                    action: { label: 'Reconnect your bank', url: `${input.publicUrl}/banks` },
+                  },
+            ),
           },
           input.now,
         )

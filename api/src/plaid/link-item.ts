@@ -1,7 +1,7 @@
 import { type Database, type Db, newId, type Tx } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
 import { bankAccounts, plaidItems } from '@tenor/db/schema'
-import { and, eq, inArray, ne } from 'drizzle-orm'
+import { and, eq, inArray, notInArray } from 'drizzle-orm'
 import type { Item, PlaidApi } from 'plaid'
 import { encrypt } from '../lib/crypto.ts'
 import {
@@ -34,7 +34,8 @@ export async function isDuplicateItem(
       and(
         eq(plaidItems.userId, userId),
         eq(plaidItems.institutionId, institutionId),
-        ne(plaidItems.status, 'removed'),
+        // A revoked link can never be repaired, so linking the bank again is how it comes back.
+        notInArray(plaidItems.status, ['removed', 'revoked']),
       ),
     )
   if (existing.length === 0) return false
