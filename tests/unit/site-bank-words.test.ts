@@ -3,7 +3,7 @@ import { canReconnect, describeBankReason } from '../../web/src/lib/bank-words.t
 
 describe('a bank connection Plaid no longer has, explained on the banks page', () => {
   test('asks for the bank to be linked again, since update mode cannot repair it', () => {
-    expect(describeBankReason('revoked', 'ITEM_NOT_FOUND')).toContain('link it again')
+    expect(describeBankReason('revoked', 'ITEM_NOT_FOUND')).toContain('Link it again')
     expect(canReconnect('revoked', 'ITEM_NOT_FOUND')).toBeFalse()
   })
 

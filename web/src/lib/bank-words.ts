@@ -22,11 +22,11 @@ const reasonWords: Record<string, string> = {
   ACCESS_NOT_GRANTED:
     'Tenor no longer has permission to use this account. Reconnect and allow access to keep using it.',
   USER_PERMISSION_REVOKED:
-    "You withdrew Tenor's access at your bank. Remove this bank, then link it again to use it.",
+    "You withdrew Tenor's access at your bank. Link it again to use it; you can remove this one.",
   USER_ACCOUNT_REVOKED:
-    "You withdrew Tenor's access at your bank. Remove this bank, then link it again to use it.",
+    "You withdrew Tenor's access at your bank. Link it again to use it; you can remove this one.",
   ITEM_NOT_FOUND:
-    'This connection to your bank has ended. Remove this bank, then link it again to use it.',
+    'This connection to your bank has ended. Link it again to use it; you can remove this one.',
   NO_ACCOUNTS:
     'Your bank no longer shares any accounts with Tenor. Reconnect and choose the accounts to share.',
   NEW_ACCOUNTS_AVAILABLE:
