@@ -1,5 +1,5 @@
 import type { Logger } from '@tenor/db/logger'
-import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
+import { findTransferOfAuthorization } from '../plaid/transfer-lookup.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { linkPayoutTransfer } from './payout-link.ts'
@@ -34,7 +34,7 @@ export async function abandonAuthorization(
   code: string,
   log: Logger,
 ): Promise<SendOutcome> {
-  const existing = await findCreditOf(deps, authorizationId, log)
+  const existing = await findTransferOfAuthorization(deps.plaid, authorizationId, log)
   if (existing === 'unknown') return 'waiting'
   if (existing) return linkCredit(deps, payout, authorizationId, existing, log)
 
@@ -56,26 +56,4 @@ export async function abandonAuthorization(
   })
 
   return 'refused'
-}
-
-/** The credit made from an authorization; null when Plaid says none; 'unknown' if unsure. */
-export async function findCreditOf(
-  deps: PurchaseDeps,
-  authorizationId: string,
-  log: Logger,
-): Promise<string | null | 'unknown'> {
-  try {
-    const answer = await callPlaid(() =>
-      deps.plaid.transferGet({ authorization_id: authorizationId }),
-    )
-    return answer.transfer.id
-  } catch (error) {
-    const failure = toPlaidFailure(error)
-    if (failure.errorCode === 'NOT_FOUND') return null
-
-    log.warn('could not look up a payout transfer; the next run asks again', {
-      code: failure.errorCode,
-    })
-    return 'unknown'
-  }
 }

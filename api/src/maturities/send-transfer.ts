@@ -1,12 +1,13 @@
 import type { Logger } from '@tenor/db/logger'
 import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
 import { scopeOfRefusal } from '../plaid/refusals.ts'
+import { findTransferOfAuthorization } from '../plaid/transfer-lookup.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import type { FundingSource } from '../purchases/funding.ts'
 import type { PayoutRow } from './records.ts'
 import type { SendOutcome } from './send.ts'
 import { holdRefused } from './send-destination.ts'
-import { abandonAuthorization, findCreditOf, linkCredit } from './send-release.ts'
+import { abandonAuthorization, linkCredit } from './send-release.ts'
 
 /** The ACH entry description on the investor's statement (Plaid allows 10 characters). */
 export const payoutDescription = 'TENOR PAY'
@@ -30,7 +31,7 @@ export async function createCredit(
 ): Promise<SendOutcome> {
   const { payout, authorizationId, log } = input
   if (input.resumed) {
-    const existing = await findCreditOf(deps, authorizationId, log)
+    const existing = await findTransferOfAuthorization(deps.plaid, authorizationId, log)
     if (existing === 'unknown') return 'waiting'
     if (existing) return linkCredit(deps, payout, authorizationId, existing, log)
   }

@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm'
 import type { TransferAuthorization } from 'plaid'
 import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
 import { applyItemSignal, statusForSignal } from '../plaid/item-health.ts'
+import { findTransferOfAuthorization } from '../plaid/transfer-lookup.ts'
 import type { PurchaseDeps } from './deps.ts'
 import {
   achDescription,
@@ -40,7 +41,11 @@ export async function advancePurchase(
   const authorized = await findPurchase(db, purchaseId)
   if (!authorized?.authorizationId || authorized.state !== 'initiated') return authorized
   if (options.reconciling) {
-    const existing = await findTransferOf(deps, authorized.authorizationId)
+    const existing = await findTransferOfAuthorization(
+      deps.plaid,
+      authorized.authorizationId,
+      deps.log,
+    )
     if (existing === 'unknown') return authorized
     if (existing) {
       await linkTransfer(deps, purchaseId, existing)
@@ -124,25 +129,6 @@ async function sendTransfer(
   }
 
   await linkTransfer(deps, purchase.id, transferId)
-}
-
-/** The transfer made from an authorization; null when Plaid says none; 'unknown' if unsure. */
-async function findTransferOf(
-  deps: PurchaseDeps,
-  authorizationId: string,
-): Promise<string | null | 'unknown'> {
-  try {
-    const answer = await callPlaid(() =>
-      deps.plaid.transferGet({ authorization_id: authorizationId }),
-    )
-    return answer.transfer.id
-  } catch (error) {
-    const failure = toPlaidFailure(error)
-    if (failure.errorCode === 'NOT_FOUND') return null
-
-    deps.log.warn('could not look up a transfer; will ask again', { code: failure.errorCode })
-    return 'unknown'
-  }
 }
 
 /**
