@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
 import {
   creditsAtPlaid,
+  linkAnotherBank,
   mailOfKind,
   noteAtMaturity,
   readPayout,
@@ -52,21 +53,6 @@ async function endConnectionAtPlaid(bankAccountId: string) {
   const item = await itemOf(bankAccountId)
   const accessToken = openAccessToken(item, t.deps.env.encryptionKeys)
   await createPlaidClient(t.plaid.url).itemRemove({ access_token: accessToken })
-}
-
-/** Links a bank at another institution; answers its checking account. */
-async function linkOtherBank(institutionId: string): Promise<string> {
-  t.clock.advance(60_000)
-  const { token } = await signInAgain(t, ada)
-  const linked = await t.linkBank(token, { institutionId })
-  expect(linked.status).toBe(201)
-  const { bank } = (await linked.json()) as {
-    bank: { accounts: { id: string; subtype: string | null }[] }
-  }
-  const checking = bank.accounts.find((a) => a.subtype === 'checking')
-  if (!checking) throw new Error('no checking account linked')
-
-  return checking.id
 }
 
 async function chooseAccount(purchaseId: string, bankAccountId: string) {
@@ -116,7 +102,7 @@ describe('payouts Plaid refuses for good', () => {
 
   test('a held payout resent to an account whose connection is gone is held again, and can be resent', async () => {
     const note = await maturedNote()
-    const otherAccountId = await linkOtherBank('ins_109511')
+    const otherAccountId = await linkAnotherBank(t, ada, 'ins_109511')
     await runWorkerJob(t)
     const { transferId } = await readPayout(t, note.id)
     await simulateTransfer(t, transferId ?? '', 'posted')

@@ -4,6 +4,7 @@ import { bankAccounts, outboxMessages } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import {
   creditsAtPlaid,
+  linkAnotherBank,
   mailOfKind,
   noteAtMaturity,
   readPayout,
@@ -128,21 +129,6 @@ describe('returned payouts', () => {
 })
 
 describe('held money sent again', () => {
-  /** Links another bank (a different institution, so not a duplicate); answers its checking account. */
-  async function linkNewBank(institutionId: string): Promise<string> {
-    t.clock.advance(60_000)
-    // Months have passed since the buyer signed in.
-    const { token } = await signInAgain(t, ada)
-    const linked = await t.linkBank(token, { institutionId })
-    expect(linked.status).toBe(201)
-    const { bank } = (await linked.json()) as {
-      bank: { accounts: { id: string; subtype: string | null }[] }
-    }
-    const checking = bank.accounts.find((a) => a.subtype === 'checking')
-    if (!checking) throw new Error('no checking account linked')
-    return checking.id
-  }
-
   async function returnCredit(purchaseId: string, code: string) {
     const { transferId } = await readPayout(t, purchaseId)
     await simulateTransfer(t, transferId ?? '', 'posted')
@@ -209,7 +195,7 @@ describe('held money sent again', () => {
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned' })
 
-    const newAccountId = await linkNewBank('ins_109511')
+    const newAccountId = await linkAnotherBank(t, ada, 'ins_109511')
     const run = await runWorkerJob(t)
     expect(run.counts).toMatchObject({ payoutsResent: 1, payoutsSent: 1 })
     const resent = await readPayout(t, note.id)
@@ -244,14 +230,14 @@ describe('held money sent again', () => {
     expect(await paymentOf(note.id)).toMatchObject({ stage: 'held' })
     expect(await heldInPortfolio(note.id)).toMatchObject({ heldCents: 104_033, paymentHeld: true })
 
-    await linkNewBank('ins_109511')
+    await linkAnotherBank(t, ada, 'ins_109511')
     await runWorkerJob(t)
     await returnCredit(note.id, 'R02')
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned', resends: 1 })
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
     expect(await mailOfKind(t, ada.email, 'payout_returned')).toHaveLength(2)
 
-    const lastAccountId = await linkNewBank('ins_109510')
+    const lastAccountId = await linkAnotherBank(t, ada, 'ins_109510')
     await runWorkerJob(t)
     expect(await readPayout(t, note.id)).toMatchObject({
       state: 'pending',

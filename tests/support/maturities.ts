@@ -101,6 +101,28 @@ export async function signInAgain(t: PlaidTestApp, buyer: Buyer): Promise<Buyer>
   return { ...buyer, token }
 }
 
+/**
+ * Links another bank for the buyer (a different institution, so not a duplicate), signing in
+ * again first as months may have passed; answers its checking account.
+ */
+export async function linkAnotherBank(
+  t: PlaidTestApp,
+  buyer: Buyer,
+  institutionId: string,
+): Promise<string> {
+  t.clock.advance(60_000)
+  const { token } = await signInAgain(t, buyer)
+  const linked = await t.linkBank(token, { institutionId })
+  expect(linked.status).toBe(201)
+  const { bank } = (await linked.json()) as {
+    bank: { accounts: { id: string; subtype: string | null }[] }
+  }
+  const checking = bank.accounts.find((a) => a.subtype === 'checking')
+  if (!checking) throw new Error('no checking account linked')
+
+  return checking.id
+}
+
 /** The ACH credits the stand-in made, read from Plaid's own event feed (one `pending` each). */
 export async function creditsAtPlaid(t: PlaidTestApp): Promise<string[]> {
   const sdk = createPlaidClient(t.plaid.url)
