@@ -22,8 +22,10 @@ export function describeApprovalPayload(action: string, payload: string): string
     return payload
   }
   if (action === 'offering.rate' && typeof value.rateBps === 'number') {
-    const from = typeof value.from === 'number' ? `from ${formatRate(value.from)} ` : ''
-    return `New purchases ${from}at ${formatRate(value.rateBps)}`
+    const to = formatRate(value.rateBps)
+    return typeof value.from === 'number'
+      ? `Rate for new purchases: ${formatRate(value.from)} → ${to}`
+      : `Rate for new purchases: ${to}`
   }
   if (action === 'offering.cancel' && typeof value.reason === 'string') {
     return `Reason: ${value.reason}`
