@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
 import { sessions as sessionsTable, users } from '@tenor/db/schema'
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { AppDeps, AppEnv, AuthedEnv } from '../../context.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError } from '../../lib/errors.ts'
@@ -42,15 +42,15 @@ const invalidCredentials = () =>
     'invalid_credentials',
     'That email and password do not match, or sign-in is paused after repeated failures. Try again later or reset your password.',
   )
-const invalidToken = () =>
+export const invalidToken = () =>
   new ApiError(
     400,
     'invalid_token',
     'This link is invalid, already used or expired. Ask for a new one.',
   )
-const checkEmail = { message: 'Check your email for the next step.' }
+export const checkEmail = { message: 'Check your email for the next step.' }
 
-function weakPassword(problem: keyof typeof passwordProblemMessages) {
+export function weakPassword(problem: keyof typeof passwordProblemMessages) {
   return new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
     issues: [{ path: 'password', message: passwordProblemMessages[problem] }],
   })
@@ -339,93 +339,6 @@ export function createAuthHandlers(deps: AppDeps) {
     return c.json({ ended }, 200)
   }
 
-  const forgotPassword: RouteHandler<typeof routes.forgotPassword, AppEnv> = async (c) => {
-    const { email } = c.req.valid('json')
-    const now = clock.now()
-    const user = await database.db.query.users.findFirst({ where: eq(users.email, email) })
-    if (user && user.status === 'active') {
-      await database.write(async (tx) => {
-        const issued = await issueUserToken(tx, env.sessionKeys, {
-          userId: user.id,
-          purpose: 'reset_password',
-          email: user.email,
-          now,
-        })
-        await enqueueEmail(
-          tx,
-          {
-            kind: 'password_reset',
-            dedupeKey: `password-reset:${issued.id}`,
-            userId: user.id,
-            to: user.email,
-            ...emails.passwordReset(user.legalName, link('/reset-password', issued.token)),
-          },
-          now,
-        )
-      })
-    } else if (user) {
-      // A disabled account gets no link, but its owner learns why none will work: only the
-      // mailbox hears it, so the answer to the form stays the same for every address.
-      await database.write((tx) =>
-        enqueueEmail(
-          tx,
-          {
-            kind: 'account_disabled',
-            dedupeKey: `account-disabled:${newId()}`,
-            userId: user.id,
-            to: user.email,
-            ...emails.accountDisabled(user.legalName),
-          },
-          now,
-        ),
-      )
-    }
-    return c.json(checkEmail, 202)
-  }
-
-  const resetPassword: RouteHandler<typeof routes.resetPassword, AppEnv> = async (c) => {
-    const input = c.req.valid('json')
-    const now = clock.now()
-    const found = await findUserToken(database, env.sessionKeys, 'reset_password', input.token, now)
-    if (!found) throw invalidToken()
-    const user = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
-    // A link mailed to an address the account has since left is not the owner's to use, and a
-    // disabled account's links do not open it.
-    if (!user || user.email !== found.email || user.status !== 'active') throw invalidToken()
-    const problem = checkNewPassword(input.password, [user.email, user.legalName])
-    if (problem) throw weakPassword(problem)
-
-    const passwordHash = await hashPassword(input.password)
-    const changed = await database.write(async (tx) => {
-      if (!(await consumeUserToken(tx, found.id, now))) return false
-      await voidUserTokens(tx, user.id, now)
-      await tx
-        .update(users)
-        .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, updatedAt: now })
-        .where(eq(users.id, user.id))
-      await tx
-        .update(sessionsTable)
-        .set({ revokedAt: now })
-        .where(and(eq(sessionsTable.userId, user.id), isNull(sessionsTable.revokedAt)))
-      await enqueueEmail(
-        tx,
-        {
-          kind: 'password_changed',
-          dedupeKey: `password-changed:${found.id}`,
-          userId: user.id,
-          to: user.email,
-          ...emails.passwordChanged(user.legalName),
-        },
-        now,
-      )
-      return true
-    })
-    if (!changed) throw invalidToken()
-    await forgetSignInFailures(deps, user.email)
-    c.get('log').info('password reset', { userId: user.id })
-    return c.json({ message: 'Your password is changed. Sign in with the new one.' }, 200)
-  }
-
   // The site asks on every page it renders, so the reminder about banks to reconnect comes with
   // the answer instead of in a second call.
   const currentSession: RouteHandler<typeof routes.currentSession, AuthedEnv> = async (c) => {
@@ -453,8 +366,6 @@ export function createAuthHandlers(deps: AppDeps) {
     loginTwoFactor,
     logout,
     logoutAll,
-    forgotPassword,
-    resetPassword,
     currentSession,
   }
 }

@@ -4,10 +4,12 @@ import { rateLimitRules as rules } from '../../lib/rate-limit-rules.ts'
 import { rateLimits } from '../../middleware/rate-limit.ts'
 import { requireUser } from '../../middleware/session.ts'
 import { createAuthHandlers } from './auth.handlers.ts'
+import { createResetHandlers } from './auth.reset.ts'
 import * as routes from './auth.routes.ts'
 
 export function createAuthRoutes(deps: AppDeps) {
   const handlers = createAuthHandlers(deps)
+  const reset = createResetHandlers(deps)
 
   const signedIn = createRouter<AuthedEnv>()
   signedIn.use('/login/two-factor', requireUser({ allowPendingTwoFactor: true }))
@@ -36,8 +38,8 @@ export function createAuthRoutes(deps: AppDeps) {
     .openapi(routes.register, handlers.register)
     .openapi(routes.verifyEmail, handlers.verifyEmail)
     .openapi(routes.login, handlers.login)
-    .openapi(routes.forgotPassword, handlers.forgotPassword)
-    .openapi(routes.resetPassword, handlers.resetPassword)
+    .openapi(routes.forgotPassword, reset.forgotPassword)
+    .openapi(routes.resetPassword, reset.resetPassword)
     .route(
       '/',
       signedIn

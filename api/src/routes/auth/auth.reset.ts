@@ -1,0 +1,113 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import { newId } from '@tenor/db'
+import { sessions as sessionsTable, users } from '@tenor/db/schema'
+import { and, eq, isNull } from 'drizzle-orm'
+import type { AppDeps, AppEnv } from '../../context.ts'
+import * as emails from '../../lib/emails.ts'
+import { enqueueEmail } from '../../lib/outbox.ts'
+import { checkNewPassword, hashPassword } from '../../lib/passwords.ts'
+import {
+  consumeUserToken,
+  findUserToken,
+  issueUserToken,
+  voidUserTokens,
+} from '../../lib/user-tokens.ts'
+import { forgetSignInFailures } from '../../middleware/rate-limit.ts'
+import { checkEmail, invalidToken, weakPassword } from './auth.handlers.ts'
+import type * as routes from './auth.routes.ts'
+
+/** Forgotten passwords: a single-use link by email, and the new password it sets. */
+export function createResetHandlers(deps: AppDeps) {
+  // Emailed links run on real time (see AppDeps.wallClock).
+  const { database, env, wallClock: clock } = deps
+  const link = (path: string, token: string) => `${env.publicUrl}${path}?token=${token}`
+
+  const forgotPassword: RouteHandler<typeof routes.forgotPassword, AppEnv> = async (c) => {
+    const { email } = c.req.valid('json')
+    const now = clock.now()
+    const user = await database.db.query.users.findFirst({ where: eq(users.email, email) })
+    if (user && user.status === 'active') {
+      await database.write(async (tx) => {
+        const issued = await issueUserToken(tx, env.sessionKeys, {
+          userId: user.id,
+          purpose: 'reset_password',
+          email: user.email,
+          now,
+        })
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'password_reset',
+            dedupeKey: `password-reset:${issued.id}`,
+            userId: user.id,
+            to: user.email,
+            ...emails.passwordReset(user.legalName, link('/reset-password', issued.token)),
+          },
+          now,
+        )
+      })
+    } else if (user) {
+      // A disabled account gets no link, but its owner learns why none will work: only the
+      // mailbox hears it, so the answer to the form stays the same for every address.
+      await database.write((tx) =>
+        enqueueEmail(
+          tx,
+          {
+            kind: 'account_disabled',
+            dedupeKey: `account-disabled:${newId()}`,
+            userId: user.id,
+            to: user.email,
+            ...emails.accountDisabled(user.legalName),
+          },
+          now,
+        ),
+      )
+    }
+    return c.json(checkEmail, 202)
+  }
+
+  const resetPassword: RouteHandler<typeof routes.resetPassword, AppEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const now = clock.now()
+    const found = await findUserToken(database, env.sessionKeys, 'reset_password', input.token, now)
+    if (!found) throw invalidToken()
+    const user = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
+    // A link mailed to an address the account has since left is not the owner's to use, and a
+    // disabled account's links do not open it.
+    if (!user || user.email !== found.email || user.status !== 'active') throw invalidToken()
+    const problem = checkNewPassword(input.password, [user.email, user.legalName])
+    if (problem) throw weakPassword(problem)
+
+    const passwordHash = await hashPassword(input.password)
+    const changed = await database.write(async (tx) => {
+      if (!(await consumeUserToken(tx, found.id, now))) return false
+      await voidUserTokens(tx, user.id, now)
+      await tx
+        .update(users)
+        .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, updatedAt: now })
+        .where(eq(users.id, user.id))
+      await tx
+        .update(sessionsTable)
+        .set({ revokedAt: now })
+        .where(and(eq(sessionsTable.userId, user.id), isNull(sessionsTable.revokedAt)))
+      await enqueueEmail(
+        tx,
+        {
+          kind: 'password_changed',
+          dedupeKey: `password-changed:${found.id}`,
+          userId: user.id,
+          to: user.email,
+          ...emails.passwordChanged(user.legalName),
+        },
+        now,
+      )
+      return true
+    })
+    if (!changed) throw invalidToken()
+    await forgetSignInFailures(deps, user.email)
+    c.get('log').info('password reset', { userId: user.id })
+    return c.json({ message: 'Your password is changed. Sign in with the new one.' }, 200)
+  }
+
+  return { forgotPassword, resetPassword }
+}
