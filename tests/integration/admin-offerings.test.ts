@@ -314,6 +314,33 @@ describe('admin offerings', () => {
     expect(again.status).toBe(202)
   })
 
+  test('a request turned down keeps the reason given, for the asker to read', async () => {
+    const { body } = await createDraft()
+    const id = body.offering.id
+    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
+    const asked = await t.request(`/admin/offerings/${id}/rate`, {
+      json: { rateBps: 650 },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const rejected = await t.request(`/admin/approvals/${approvalId}/reject`, {
+      json: { reason: '  Too high for the current market.  ' },
+      token: checker.token,
+    })
+    expect(await rejected.json()).toEqual({
+      state: 'rejected',
+      result: 'rejected: Too high for the current market.',
+    })
+    const listed = await t.request('/admin/approvals?state=rejected', { token: maker.token })
+    const { approvals } = (await listed.json()) as { approvals: { result: string | null }[] }
+    expect(approvals[0]?.result).toBe('rejected: Too high for the current market.')
+    const tooLong = await t.request(`/admin/approvals/${approvalId}/reject`, {
+      json: { reason: 'x'.repeat(501) },
+      token: checker.token,
+    })
+    expect(tooLong.status).toBe(422)
+  })
+
   test('a rate change waits for a second administrator, then applies once', async () => {
     const { body } = await createDraft()
     const id = body.offering.id

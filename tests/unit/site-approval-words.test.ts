@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'bun:test'
-import { describeApprovalPayload } from '../../web/src/lib/approval-words.ts'
+import {
+  describeApprovalPayload,
+  describeApprovalResult,
+} from '../../web/src/lib/approval-words.ts'
 
 describe('a rate change request in words', () => {
   test('says the rate moves from the old to the new one, for new purchases', () => {
@@ -9,5 +12,16 @@ describe('a rate change request in words', () => {
     expect(describeApprovalPayload('offering.rate', JSON.stringify({ rateBps: 500 }))).toBe(
       'Rate for new purchases: 5.00%',
     )
+  })
+})
+
+describe('an approval outcome in words', () => {
+  test('a turn-down reads with its reason, in a sentence', () => {
+    expect(describeApprovalResult('rejected: Too high for now.')).toBe(
+      'Turned down: Too high for now.',
+    )
+    expect(describeApprovalResult('rejected')).toBe('Turned down')
+    expect(describeApprovalResult('rate changed to 650 bps')).toBe('Rate changed to 650 bps')
+    expect(describeApprovalResult(null)).toBe('—')
   })
 })

@@ -79,7 +79,14 @@ export async function requestApproval(
  */
 export async function decideApproval(
   deps: AppDeps,
-  input: { approvalId: string; adminId: string; approve: boolean; requestId?: string },
+  input: {
+    approvalId: string
+    adminId: string
+    approve: boolean
+    /** Why a request was turned down, kept with it for the asker. */
+    reason?: string
+    requestId?: string
+  },
 ): Promise<{ state: 'executed' | 'rejected' | 'failed'; result: string }> {
   const now = deps.clock.now()
   const approval = await deps.database.db.query.adminApprovals.findFirst({
@@ -89,6 +96,7 @@ export async function decideApproval(
   if (approval.requestedBy === input.adminId) {
     throw new ApiError(409, 'same_admin', 'Another administrator must decide your own request.')
   }
+  const turnedDown = input.reason ? `rejected: ${input.reason}` : 'rejected'
   const decided = await deps.database.write(async (tx) => {
     const moved = await tx
       .update(adminApprovals)
@@ -96,6 +104,7 @@ export async function decideApproval(
         state: input.approve ? 'approved' : 'rejected',
         decidedBy: input.adminId,
         decidedAt: now,
+        ...(input.approve ? {} : { result: turnedDown }),
       })
       .where(and(eq(adminApprovals.id, approval.id), eq(adminApprovals.state, 'pending')))
     if (moved.rowsAffected !== 1) return false
@@ -104,12 +113,13 @@ export async function decideApproval(
       action: `${approval.action}.${input.approve ? 'approved' : 'rejected'}`,
       targetType: approval.targetType,
       targetId: approval.targetId,
+      after: input.reason ? { reason: input.reason } : undefined,
       at: now,
     })
     return true
   })
   if (!decided) throw new ApiError(409, 'already_decided', 'This request was already decided.')
-  if (!input.approve) return { state: 'rejected', result: 'rejected' }
+  if (!input.approve) return { state: 'rejected', result: turnedDown }
 
   let state: 'executed' | 'failed' = 'executed'
   let result: string

@@ -55,5 +55,6 @@ export function describeApprovalState(state: keyof typeof stateWords): string {
 export function describeApprovalResult(result: string | null): string {
   if (result === null || result === '') return '—'
   if (result === 'rejected') return 'Turned down'
+  if (result.startsWith('rejected: ')) return `Turned down: ${result.slice('rejected: '.length)}`
   return result.charAt(0).toUpperCase() + result.slice(1)
 }

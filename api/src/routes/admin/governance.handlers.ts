@@ -42,20 +42,28 @@ export function createGovernanceHandlers(deps: AppDeps) {
     )
   }
 
-  async function decide(approvalId: string, adminId: string, approve: boolean, requestId: string) {
-    return decideApproval(deps, { approvalId, adminId, approve, requestId })
-  }
-
   const approve: RouteHandler<typeof routes.approve, AuthedEnv> = async (c) => {
     const { approvalId } = c.req.valid('param')
-    const outcome = await decide(approvalId, c.get('user').id, true, c.get('requestId'))
+    const outcome = await decideApproval(deps, {
+      approvalId,
+      adminId: c.get('user').id,
+      approve: true,
+      requestId: c.get('requestId'),
+    })
     c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
     return c.json(outcome, 200)
   }
 
   const reject: RouteHandler<typeof routes.reject, AuthedEnv> = async (c) => {
     const { approvalId } = c.req.valid('param')
-    const outcome = await decide(approvalId, c.get('user').id, false, c.get('requestId'))
+    const { reason } = c.req.valid('json')
+    const outcome = await decideApproval(deps, {
+      approvalId,
+      adminId: c.get('user').id,
+      approve: false,
+      reason: reason || undefined,
+      requestId: c.get('requestId'),
+    })
     c.get('log').info('approval decided', { adminId: c.get('user').id, ...outcome })
     return c.json(outcome, 200)
   }

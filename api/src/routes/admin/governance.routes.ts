@@ -49,13 +49,13 @@ const approvalId = z
   .max(64)
   .openapi({ param: { name: 'approvalId', in: 'path' } })
 
-const decide = <P extends string>(path: P, summary: string) =>
+const decide = <P extends string, B extends z.ZodType>(path: P, summary: string, body: B) =>
   createRoute({
     method: 'post',
     path,
     tags,
     summary,
-    request: { params: z.object({ approvalId }), body: jsonBody(z.strictObject({})) },
+    request: { params: z.object({ approvalId }), body: jsonBody(body) },
     responses: {
       200: jsonResponse(
         z.object({
@@ -76,10 +76,19 @@ const decide = <P extends string>(path: P, summary: string) =>
 export const approve = decide(
   '/approvals/{approvalId}/approve',
   'Approve and carry out a request made by another administrator',
+  z.strictObject({}),
 )
 export const reject = decide(
   '/approvals/{approvalId}/reject',
-  'Reject a request made by another administrator',
+  'Reject a request made by another administrator, saying why if it helps the asker',
+  z.strictObject({
+    reason: z
+      .string()
+      .trim()
+      .max(500, 'At most 500 characters.')
+      .optional()
+      .openapi({ description: 'Kept with the request and shown to the asker' }),
+  }),
 )
 
 export const withdraw = createRoute({

@@ -35,18 +35,17 @@ export async function withdrawApproval(
 export async function decideApproval(
   api: ApiClient,
   approvalId: string,
-  decision: 'approve' | 'reject',
+  decision: { approve: true } | { approve: false; reason: string },
 ): Promise<AdminOutcome<{ state: string; result: string }>> {
   const approval = api.admin.approvals[':approvalId']
   // The id comes from a form; the typed client puts params into the path as they are.
-  const request = { param: { approvalId: encodeURIComponent(approvalId) }, json: {} }
-  const response =
-    decision === 'approve'
-      ? await approval.approve.$post(request)
-      : await approval.reject.$post(request)
+  const param = { approvalId: encodeURIComponent(approvalId) }
+  const response = decision.approve
+    ? await approval.approve.$post({ param, json: {} })
+    : await approval.reject.$post({ param, json: { reason: decision.reason || undefined } })
   if (response.status === 200) return { ok: true, value: await response.json() }
 
-  return refused(await readAdminProblem(response), [404, 409])
+  return refused(await readAdminProblem(response), [404, 409, 422])
 }
 
 /** The audit trail, newest first; only one target's events when `targetId` is given. */

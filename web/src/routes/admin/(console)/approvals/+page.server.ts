@@ -23,11 +23,18 @@ export const load: PageServerLoad = async (event) => {
   }
 }
 
-async function decide(event: Parameters<Actions[string]>[0], decision: 'approve' | 'reject') {
+async function decide(event: Parameters<Actions[string]>[0], approve: boolean) {
   requireAdmin(event)
 
-  const { approvalId } = readFields(await event.request.formData(), ['approvalId'])
-  const outcome = await decideApproval(event.locals.api, approvalId, decision)
+  const { approvalId, reason } = readFields(await event.request.formData(), [
+    'approvalId',
+    'reason',
+  ])
+  const outcome = await decideApproval(
+    event.locals.api,
+    approvalId,
+    approve ? { approve: true } : { approve: false, reason: reason.trim() },
+  )
   if (outcome.ok) {
     const { state, result } = outcome.value
     return { form: 'decide', approvalId, failed: state === 'failed', result }
@@ -41,8 +48,8 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'approve'
 }
 
 export const actions: Actions = {
-  approve: (event) => decide(event, 'approve'),
-  reject: (event) => decide(event, 'reject'),
+  approve: (event) => decide(event, true),
+  reject: (event) => decide(event, false),
   withdraw: async (event) => {
     requireAdmin(event)
 
