@@ -38,6 +38,18 @@ interface ErrorBody {
   error: { code: string; message: string }
 }
 
+/** A published offering whose rate the maker asks to change; the request waits for a checker. */
+async function askRateChange(rateBps: number) {
+  const { body } = await createDraft()
+  const id = body.offering.id
+  await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
+  const asked = await t.request(`/admin/offerings/${id}/rate`, {
+    json: { rateBps },
+    token: maker.token,
+  })
+  return { id, asked }
+}
+
 async function createDraft(body: object = terms) {
   const res = await t.request('/admin/offerings', { json: body, token: maker.token })
   return { res, body: (await res.json()) as { offering: { id: string; status: string } } }
@@ -274,13 +286,7 @@ describe('admin offerings', () => {
   })
 
   test('the asker can withdraw a waiting request; nobody else can, and it is then closed', async () => {
-    const { body } = await createDraft()
-    const id = body.offering.id
-    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
-    const asked = await t.request(`/admin/offerings/${id}/rate`, {
-      json: { rateBps: 650 },
-      token: maker.token,
-    })
+    const { id, asked } = await askRateChange(650)
     const { approvalId } = (await asked.json()) as { approvalId: string }
     const withdraw = (token: string) =>
       t.request(`/admin/approvals/${approvalId}/withdraw`, { json: {}, token })
@@ -315,13 +321,7 @@ describe('admin offerings', () => {
   })
 
   test('a request turned down keeps the reason given, for the asker to read', async () => {
-    const { body } = await createDraft()
-    const id = body.offering.id
-    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
-    const asked = await t.request(`/admin/offerings/${id}/rate`, {
-      json: { rateBps: 650 },
-      token: maker.token,
-    })
+    const { asked } = await askRateChange(650)
     const { approvalId } = (await asked.json()) as { approvalId: string }
     const rejected = await t.request(`/admin/approvals/${approvalId}/reject`, {
       json: { reason: '  Too high for the current market.  ' },
@@ -342,13 +342,7 @@ describe('admin offerings', () => {
   })
 
   test('a rate change waits for a second administrator, then applies once', async () => {
-    const { body } = await createDraft()
-    const id = body.offering.id
-    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
-    const asked = await t.request(`/admin/offerings/${id}/rate`, {
-      json: { rateBps: 650 },
-      token: maker.token,
-    })
+    const { id, asked } = await askRateChange(650)
     expect(asked.status).toBe(202)
     const { approvalId } = (await asked.json()) as { approvalId: string }
 
