@@ -34,6 +34,26 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+/** The maker asks for a refund; answers the request waiting for the checker. */
+async function askRefund(purchaseId: string, reason: string): Promise<string> {
+  const asked = await t.request(`/admin/purchases/${purchaseId}/refund`, {
+    json: { reason },
+    token: maker.token,
+  })
+  expect(asked.status).toBe(202)
+  return ((await asked.json()) as { approvalId: string }).approvalId
+}
+
+/** The maker asks to cancel an offering that did not fund; answers the waiting request. */
+async function askCancel(offeringId: string): Promise<string> {
+  const asked = await t.request(`/admin/offerings/${offeringId}/cancel`, {
+    json: { reason: 'The series did not fund.' },
+    token: maker.token,
+  })
+  expect(asked.status).toBe(202)
+  return ((await asked.json()) as { approvalId: string }).approvalId
+}
+
 async function approve(approvalId: string) {
   const res = await t.request(`/admin/approvals/${approvalId}/approve`, {
     json: {},
@@ -54,12 +74,7 @@ describe('refunds need a second administrator', () => {
       .set({ settledOn: '2026-01-30' })
       .where(eq(purchases.id, note.id))
 
-    const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
-      json: { reason: 'Investor asked within the cooling-off period.' },
-      token: maker.token,
-    })
-    expect(asked.status).toBe(202)
-    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approvalId = await askRefund(note.id, 'Investor asked within the cooling-off period.')
     expect((await readPurchase(t, note.id)).state).toBe('active')
 
     expect((await approve(approvalId)).result).toContain('repay today')
@@ -85,11 +100,7 @@ describe('refunds need a second administrator', () => {
     const pendingRes = await buy(t, bob, { offeringId: offering.id, amountCents: 50_000 })
     const pending = ((await pendingRes.json()) as { purchase: { id: string } }).purchase
 
-    const asked = await t.request(`/admin/offerings/${offering.id}/cancel`, {
-      json: { reason: 'The series did not fund.' },
-      token: maker.token,
-    })
-    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approvalId = await askCancel(offering.id)
     const outcome = await approve(approvalId)
     expect(outcome.result).toContain('1 pending debits cancelled')
     expect((await readOffering(t, offering.id)).status).toBe('cancelled')
@@ -124,11 +135,7 @@ describe('refunds need a second administrator', () => {
     // Posted: too late to cancel at Plaid, so the cancellation leaves it to settle.
     await simulateTransfer(t, transferId ?? '', 'posted')
     await t.deps.syncTransfers()
-    const asked = await t.request(`/admin/offerings/${offering.id}/cancel`, {
-      json: { reason: 'The series did not fund.' },
-      token: maker.token,
-    })
-    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approvalId = await askCancel(offering.id)
     expect((await approve(approvalId)).result).toContain('0 notes set to be repaid')
 
     await simulateTransfer(t, transferId ?? '', 'settled')
@@ -155,11 +162,7 @@ describe('refunds need a second administrator', () => {
     const res = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
     const { purchase } = (await res.json()) as { purchase: { id: string } }
 
-    const asked = await t.request(`/admin/purchases/${purchase.id}/refund`, {
-      json: { reason: 'Bought twice by mistake.' },
-      token: maker.token,
-    })
-    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approvalId = await askRefund(purchase.id, 'Bought twice by mistake.')
     expect((await approve(approvalId)).result).toBe('debit cancelled before it went out')
     expect((await readPurchase(t, purchase.id)).state).toBe('cancelled')
     // The investor is told Tenor cancelled it, not that they did.
@@ -178,11 +181,7 @@ describe('refunds need a second administrator', () => {
     const ada = await addBuyer(t, 'ada@example.com')
     const res = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
     const { purchase } = (await res.json()) as { purchase: { id: string } }
-    const asked = await t.request(`/admin/purchases/${purchase.id}/refund`, {
-      json: { reason: 'Bought twice by mistake.' },
-      token: maker.token,
-    })
-    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approvalId = await askRefund(purchase.id, 'Bought twice by mistake.')
     t.plaid.injectFault({ path: '/transfer/cancel', mode: 'error500', times: 5 })
 
     const outcome = await approve(approvalId)
@@ -201,11 +200,7 @@ describe('refunds need a second administrator', () => {
     expect(res.status).toBe(202)
     const { purchase } = (await res.json()) as { purchase: { id: string } }
 
-    const asked = await t.request(`/admin/offerings/${offering.id}/cancel`, {
-      json: { reason: 'The series did not fund.' },
-      token: maker.token,
-    })
-    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approvalId = await askCancel(offering.id)
     expect((await approve(approvalId)).result).toContain('0 pending debits cancelled')
 
     // Plaid answers again; reconciliation makes the debit, then the worker cancels it.
@@ -230,11 +225,7 @@ describe('refunds need a second administrator', () => {
       .set({ settledOn: '2026-02-28' })
       .where(eq(purchases.id, note.id))
 
-    const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
-      json: { reason: 'Investor changed their mind.' },
-      token: maker.token,
-    })
-    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approvalId = await askRefund(note.id, 'Investor changed their mind.')
     expect((await approve(approvalId)).result).toBe(
       'note set to repay on 2026-03-07, once its debit can no longer come back, with interest to that day',
     )

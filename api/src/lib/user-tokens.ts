@@ -11,6 +11,11 @@ export const tokenLifetimeMs: Record<Purpose, number> = {
   reset_password: 60 * 60 * 1000,
 }
 
+/** The site's page an emailed token opens, with the token in its address. */
+export function tokenLink(publicUrl: string, path: string, token: string): string {
+  return `${publicUrl}${path}?token=${token}`
+}
+
 /** Creates a single-use emailed token inside the caller's transaction; returns the raw token. */
 export async function issueUserToken(
   tx: Tx,

@@ -3,6 +3,7 @@ import { offerings, purchases } from '@tenor/db/schema'
 import { and, eq, isNull } from 'drizzle-orm'
 import { ApiError, notFound } from '../lib/errors.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
+import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { findInstructionLock } from './instruction-lock.ts'
 import { writeRetrying } from './records.ts'
 
@@ -66,7 +67,7 @@ async function findOpenOffering(
   if (!offering || offering.status === 'draft') {
     throw new ApiError(422, 'unknown_offering', 'There is no offering with that slug.')
   }
-  if (offering.status !== 'open' || offering.closesOn < today || offering.opensOn > today) {
+  if (!isOpenForPurchase(offering, today)) {
     throw new ApiError(
       409,
       'rollover_offering_unavailable',

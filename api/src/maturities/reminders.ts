@@ -14,6 +14,7 @@ import { offerings, outboxMessages, purchases } from '@tenor/db/schema'
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { type OutcomeContext, outcomeContextOf } from '../purchases/outcomes.ts'
+import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { findOffering, findPurchase, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
@@ -116,10 +117,9 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
   // A rollover goes only into an offering still selling on the maturity date; otherwise the
   // note is paid out, and is described so, with a word on why when an offering was chosen.
   const sellingThen =
-    chosen?.status === 'open' &&
-    purchase.maturityDate !== null &&
-    chosen.opensOn <= purchase.maturityDate &&
-    purchase.maturityDate <= chosen.closesOn
+    chosen && purchase.maturityDate
+      ? isOpenForPurchase(chosen, toCalendarDate(purchase.maturityDate))
+      : false
   const target = sellingThen ? chosen : undefined
 
   if (target && purchase.maturityInstruction === 'rollover_all') {

@@ -12,6 +12,7 @@ import {
 import { ledgerTransactions, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, gte, lte, sql } from 'drizzle-orm'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
+import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
 import { noticeRolloverDone } from './notices.ts'
@@ -67,7 +68,7 @@ export async function rollOver(
     )
     .returning({ id: offerings.id })
   if (!taken) {
-    const open = target.status === 'open' && target.opensOn <= today && today <= target.closesOn
+    const open = isOpenForPurchase(target, today)
     return { rolled: false, why: `${target.name} is ${open ? 'full' : 'not open'}` }
   }
 

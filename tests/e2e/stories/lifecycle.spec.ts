@@ -1,7 +1,7 @@
-import { linkBankWithChooser } from './support/banks.ts'
 import { resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
+import { buyThousand } from './support/purchases.ts'
 
 test.use({ kycApproved: true })
 
@@ -11,17 +11,7 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
 }) => {
   test.slow()
   try {
-    await linkBankWithChooser(page, 'First Platypus Bank')
-    await page.goto('/offerings/series-a-6m/buy', { waitUntil: 'networkidle' })
-    await page.getByLabel('Amount to invest (USD)').fill('1,000')
-    await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
-    await page.getByRole('button', { name: 'Review purchase' }).click()
-    await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
-    await page.waitForLoadState('networkidle')
-    await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once, by ACH/).check()
-    const debitsBefore = listStandInTransfers()
-    await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
-    await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
+    const debitsBefore = await buyThousand(page, 'series-a-6m')
     const purchaseUrl = page.url()
 
     // The bank settles the debit, played from the page's development panel: the note earns.

@@ -25,6 +25,7 @@ import {
   consumeUserToken,
   findUserToken,
   issueUserToken,
+  tokenLink,
   voidUserTokens,
 } from '../../lib/user-tokens.ts'
 import { countSignInFailure, forgetSignInFailures } from '../../middleware/rate-limit.ts'
@@ -59,7 +60,7 @@ export function weakPassword(problem: keyof typeof passwordProblemMessages) {
 export function createAuthHandlers(deps: AppDeps) {
   // Sessions, codes and emailed links run on real time (see AppDeps.wallClock).
   const { database, env, wallClock: clock } = deps
-  const link = (path: string, token: string) => `${env.publicUrl}${path}?token=${token}`
+  const link = (path: string, token: string) => tokenLink(env.publicUrl, path, token)
 
   const register: RouteHandler<typeof routes.register, AppEnv> = async (c) => {
     const input = c.req.valid('json')

@@ -10,6 +10,7 @@ import {
   consumeUserToken,
   findUserToken,
   issueUserToken,
+  tokenLink,
   voidUserTokens,
 } from '../../lib/user-tokens.ts'
 import { forgetSignInFailures } from '../../middleware/rate-limit.ts'
@@ -20,7 +21,7 @@ import type * as routes from './auth.routes.ts'
 export function createResetHandlers(deps: AppDeps) {
   // Emailed links run on real time (see AppDeps.wallClock).
   const { database, env, wallClock: clock } = deps
-  const link = (path: string, token: string) => `${env.publicUrl}${path}?token=${token}`
+  const link = (path: string, token: string) => tokenLink(env.publicUrl, path, token)
 
   const forgotPassword: RouteHandler<typeof routes.forgotPassword, AppEnv> = async (c) => {
     const { email } = c.req.valid('json')

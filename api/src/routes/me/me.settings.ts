@@ -13,7 +13,7 @@ import {
   verifyPassword,
 } from '../../lib/passwords.ts'
 import { revokeSession, revokeUserSessions } from '../../lib/sessions.ts'
-import { issueUserToken, voidUserTokens } from '../../lib/user-tokens.ts'
+import { issueUserToken, tokenLink, voidUserTokens } from '../../lib/user-tokens.ts'
 import type * as routes from './me.routes.ts'
 
 const wrongPassword = () => new ApiError(400, 'wrong_password', 'That password is not right.')
@@ -122,7 +122,7 @@ export function createSettingsHandlers(deps: AppDeps) {
         email: input.newEmail,
         now,
       })
-      const url = `${env.publicUrl}/verify-email?token=${issued.token}`
+      const url = tokenLink(env.publicUrl, '/verify-email', issued.token)
       await enqueueEmail(
         tx,
         {

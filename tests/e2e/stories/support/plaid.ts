@@ -45,7 +45,7 @@ export async function resetItemLogin(item: StandInItem): Promise<void> {
   if (!response.ok) throw new Error(`reset_login answered ${response.status}`)
 }
 
-interface StandInTransfer {
+export interface StandInTransfer {
   id: string
   status: string
 }

@@ -1,13 +1,17 @@
 import { expect, type Page } from '@playwright/test'
 import { linkBankWithChooser } from './banks.ts'
-import { findNewTransfer, listStandInTransfers, simulateTransfer } from './plaid.ts'
+import {
+  findNewTransfer,
+  listStandInTransfers,
+  type StandInTransfer,
+  simulateTransfer,
+} from './plaid.ts'
 
 /**
- * The investor links a bank, buys $1,000 of the offering, and the bank settles the debit;
- * answers the purchase's id, with its page open. Works with JavaScript on or off: the page is
- * reloaded until it shows the note active.
+ * The investor links a bank and buys $1,000 of the offering through the site's review step;
+ * answers the stand-in's transfers from before the purchase, to find its debit among them.
  */
-export async function buyAndSettle(page: Page, slug: string): Promise<string> {
+export async function buyThousand(page: Page, slug: string): Promise<StandInTransfer[]> {
   await linkBankWithChooser(page, 'First Platypus Bank')
   await page.goto(`/offerings/${slug}/buy`, { waitUntil: 'networkidle' })
   await page.getByLabel('Amount to invest (USD)').fill('1,000')
@@ -20,7 +24,16 @@ export async function buyAndSettle(page: Page, slug: string): Promise<string> {
   await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
 
-  const debit = findNewTransfer(debitsBefore)
+  return debitsBefore
+}
+
+/**
+ * The investor buys $1,000 of the offering (`buyThousand`) and the bank settles the debit;
+ * answers the purchase's id, with its page open. Works with JavaScript on or off: the page is
+ * reloaded until it shows the note active.
+ */
+export async function buyAndSettle(page: Page, slug: string): Promise<string> {
+  const debit = findNewTransfer(await buyThousand(page, slug))
   await simulateTransfer(debit, 'posted')
   await simulateTransfer(debit, 'settled')
   await expect(async () => {
