@@ -2,6 +2,7 @@ import { currentTotpCode } from '../../../api/src/lib/totp.ts'
 import { e2eUrls } from '../ports.ts'
 import { expect, test } from './support/fixtures.ts'
 import { startAnotherSession } from './support/investors.ts'
+import { scanQr } from './support/qr.ts'
 
 const newPassword = 'seven quiet herons over the marsh'
 
@@ -57,8 +58,12 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   await page.goto('/settings', { waitUntil: 'networkidle' })
   const section = page.getByRole('region', { name: 'Two-factor authentication' })
   await section.getByRole('button', { name: 'Set up two-factor' }).click()
-  const key = (await section.locator('.key code').textContent())?.replaceAll(' ', '') ?? ''
+  // The phone scans the code; the key typed by hand is the same secret.
+  const scanned = await scanQr(section.getByRole('img', { name: /QR code/ }))
+  const key = new URL(scanned ?? 'otpauth://totp/none').searchParams.get('secret') ?? ''
   expect(key).toMatch(/^[A-Z2-7]{32}$/)
+  expect(scanned).toContain('issuer=Tenor')
+  expect((await section.locator('.key code').textContent())?.replaceAll(' ', '')).toBe(key)
   await section.getByLabel('Password').fill(investor.password)
   await section.getByLabel('Authentication code').fill(currentTotpCode(key, new Date()))
   await section.getByRole('button', { name: 'Turn on two-factor' }).click()
