@@ -108,6 +108,49 @@ describe('admin purchases', () => {
     expect(csv).not.toContain(',=cmd')
   })
 
+  test('exports every matching purchase, newest first, across many pages of reads', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const first = await purchaseId(
+      await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 }),
+    )
+    const [original] = await t.db.database.db
+      .select()
+      .from(purchases)
+      .where(eq(purchases.id, first))
+    if (!original) throw new Error('purchase not stored')
+    // Copies in groups of seven sharing an instant, so pages end in the middle of a tie.
+    const base = Date.UTC(2025, 2, 2, 15)
+    const copies = Array.from({ length: 1_234 }, (_, i) => ({
+      ...original,
+      id: `copy-${String(i).padStart(5, '0')}`,
+      authorizationId: null,
+      transferId: null,
+      createdAt: new Date(base + Math.floor(i / 7) * 1000),
+    }))
+    for (let i = 0; i < copies.length; i += 200) {
+      await t.db.database.db.insert(purchases).values(copies.slice(i, i + 200))
+    }
+
+    const res = await t.request('/admin/purchases.csv', { token: admin.token })
+    expect(res.status).toBe(200)
+    const lines = (await res.text()).split('\r\n')
+    expect(lines.at(-1)).toBe('')
+    const ids = lines.slice(1, -1).map((line) => line.split(',')[0])
+    expect(ids).toHaveLength(1_235)
+    expect(new Set(ids).size).toBe(1_235)
+    // The real purchase, made today, is newest; the copies follow by instant, then by id, both descending.
+    const expected = copies
+      .toSorted((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+      .map((copy) => copy.id)
+    expect(ids).toEqual([first, ...expected])
+
+    // Filters hold on every page.
+    const narrowed = await t.request('/admin/purchases.csv?to=2025-03-02', { token: admin.token })
+    const narrowedIds = (await narrowed.text()).split('\r\n').slice(1, -1)
+    expect(narrowedIds).toHaveLength(1_234)
+  })
+
   test('the operations page shows worker runs, banks needing reconnection and payout funding', async () => {
     const res = await t.request('/admin/operations', { token: admin.token })
     expect(res.status).toBe(200)

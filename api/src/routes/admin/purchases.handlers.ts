@@ -10,7 +10,7 @@ import {
   transferEvents,
   users,
 } from '@tenor/db/schema'
-import { and, asc, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
@@ -48,6 +48,39 @@ function toAdminPurchase(row: {
   }
 }
 
+const exportPageSize = 500
+
+const csvHeader = [
+  'purchase_id',
+  'investor_email',
+  'offering',
+  'amount_usd',
+  'rate_percent',
+  'state',
+  'settled_on',
+  'maturity_date',
+  'failure_code',
+  'created_at',
+]
+
+function toCsvLine(row: Parameters<typeof toAdminPurchase>[0]): string {
+  const { purchase } = row
+  const cells = [
+    purchase.id,
+    row.email,
+    row.offeringName,
+    formatDecimalAmount(purchase.amountCents),
+    // Basis points are hundredths of a percent: 575 reads 5.75.
+    formatDecimalAmount(purchase.rateBps),
+    purchase.state,
+    purchase.settledOn,
+    purchase.maturityDate,
+    purchase.failureCode,
+    purchase.createdAt.toISOString(),
+  ]
+  return `${cells.map(toCsvCell).join(',')}\r\n`
+}
+
 export function createAdminPurchaseHandlers(deps: AppDeps) {
   const { database, env } = deps
   const selectPurchases = () =>
@@ -65,8 +98,8 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
   const dayStart = (date: string, laterBy = 0) =>
     startOfBusinessDate(addDays(toCalendarDate(date), laterBy), env.businessTimeZone)
 
-  async function search(filters: Filters, cap: number) {
-    const conditions: (SQL | undefined)[] = [
+  function searchConditions(filters: Filters): SQL | undefined {
+    return and(
       filters.offeringId ? eq(purchases.offeringId, filters.offeringId) : undefined,
       filters.userId ? eq(purchases.userId, filters.userId) : undefined,
       filters.email ? eq(users.email, filters.email.toLowerCase()) : undefined,
@@ -76,52 +109,60 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       filters.to ? lt(purchases.createdAt, dayStart(filters.to, 1)) : undefined,
       filters.minCents ? gte(purchases.amountCents, Number(filters.minCents)) : undefined,
       filters.maxCents ? lte(purchases.amountCents, Number(filters.maxCents)) : undefined,
-    ]
-    const rows = await selectPurchases()
-      .where(and(...conditions))
-      .orderBy(desc(purchases.createdAt), desc(purchases.id))
-      .limit(Math.min(Number(filters.limit ?? cap), cap))
-    return rows.map(toAdminPurchase)
+    )
   }
 
-  const searchPurchases: RouteHandler<typeof routes.searchPurchases, AuthedEnv> = async (c) =>
-    c.json({ purchases: await search(c.req.valid('query'), 200) }, 200)
+  /** Newest first; `after` continues from the last row of the previous page. */
+  function searchPage(filters: Filters, limit: number, after?: PurchaseRow) {
+    return selectPurchases()
+      .where(
+        and(
+          searchConditions(filters),
+          after
+            ? or(
+                lt(purchases.createdAt, after.createdAt),
+                and(eq(purchases.createdAt, after.createdAt), lt(purchases.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(purchases.createdAt), desc(purchases.id))
+      .limit(limit)
+  }
 
+  const searchPurchases: RouteHandler<typeof routes.searchPurchases, AuthedEnv> = async (c) => {
+    const filters = c.req.valid('query')
+    const rows = await searchPage(filters, Math.min(Number(filters.limit ?? 200), 200))
+    return c.json({ purchases: rows.map(toAdminPurchase) }, 200)
+  }
+
+  /**
+   * Every matching purchase, however many: read a page at a time as the download is taken, so
+   * memory stays flat. A read that fails mid-way aborts the download rather than ending it
+   * short, so a browser reports it failed instead of saving part of the file.
+   */
   const exportPurchases: RouteHandler<typeof routes.exportPurchases, AuthedEnv> = async (c) => {
-    const rows = await search(c.req.valid('query'), 10_000)
-    const header = [
-      'purchase_id',
-      'investor_email',
-      'offering',
-      'amount_usd',
-      'rate_percent',
-      'state',
-      'settled_on',
-      'maturity_date',
-      'failure_code',
-      'created_at',
-    ]
-    const lines = rows.map((row) =>
-      [
-        row.id,
-        row.investorEmail,
-        row.offeringName,
-        formatDecimalAmount(row.amountCents),
-        // Basis points are hundredths of a percent: 575 reads 5.75.
-        formatDecimalAmount(row.rateBps),
-        row.state,
-        row.settledOn,
-        row.maturityDate,
-        row.failureCode,
-        row.createdAt,
-      ]
-        .map(toCsvCell)
-        .join(','),
-    )
-    c.header('Content-Disposition', 'attachment; filename="tenor-purchases.csv"')
-    return c.body(`${[header.join(','), ...lines].join('\r\n')}\r\n`, 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
+    const filters = c.req.valid('query')
+    const encoder = new TextEncoder()
+    let after: PurchaseRow | undefined
+    let started = false
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!started) {
+          started = true
+          controller.enqueue(encoder.encode(`${csvHeader.join(',')}\r\n`))
+          return
+        }
+        const rows = await searchPage(filters, exportPageSize, after)
+        if (rows.length > 0) {
+          after = rows.at(-1)?.purchase
+          controller.enqueue(encoder.encode(rows.map(toCsvLine).join('')))
+        }
+        if (rows.length < exportPageSize) controller.close()
+      },
     })
+    c.header('Content-Disposition', 'attachment; filename="tenor-purchases.csv"')
+    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
   }
 
   const getPurchase: RouteHandler<typeof routes.getPurchase, AuthedEnv> = async (c) => {

@@ -66,7 +66,8 @@ export const exportPurchases = createRoute({
   method: 'get',
   path: '/purchases.csv',
   tags,
-  summary: 'The same search as CSV; cells are guarded against spreadsheet formulas',
+  summary:
+    'Every purchase the search matches (no limit), as CSV; cells are guarded against spreadsheet formulas',
   request: { query: purchaseFilters },
   responses: {
     200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },

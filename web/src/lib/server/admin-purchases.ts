@@ -79,17 +79,26 @@ export async function findPurchase(
   throw unexpected(problem)
 }
 
-/** The same search as a CSV file, as the API writes it (formula-guarded cells). */
+/** A whole export may take minutes to write; a stalled one still ends. */
+const exportTimeoutMs = 10 * 60_000
+
+/**
+ * The same search as a CSV file, as the API writes it (formula-guarded cells), passed on as it
+ * arrives: every matching purchase, however many.
+ */
 export async function exportPurchases(
   api: ApiClient,
   filters: PurchaseFilters,
-): Promise<AdminOutcome<{ csv: string; disposition: string }>> {
-  const response = await api.admin['purchases.csv'].$get({ query: filters })
-  if (response.status === 200) {
+): Promise<AdminOutcome<{ body: ReadableStream<Uint8Array>; disposition: string }>> {
+  const response = await api.admin['purchases.csv'].$get(
+    { query: filters },
+    { init: { signal: AbortSignal.timeout(exportTimeoutMs) } },
+  )
+  if (response.status === 200 && response.body) {
     return {
       ok: true,
       value: {
-        csv: await response.text(),
+        body: response.body,
         disposition:
           response.headers.get('content-disposition') ??
           'attachment; filename="tenor-purchases.csv"',

@@ -37,8 +37,9 @@ export function createApiClient(caller: ApiCaller): ApiClient {
   return hc<AppType>(getEnv().apiUrl, { headers, fetch: fetchWithTimeout })
 }
 
+/** A call that brings its own signal (a long download) keeps it; every other gets the timeout. */
 function fetchWithTimeout(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  return fetch(input, { ...init, signal: AbortSignal.timeout(apiTimeoutMs) })
+  return fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(apiTimeoutMs) })
 }
 
 export interface ApiIssue {

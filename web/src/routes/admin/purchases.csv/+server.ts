@@ -7,7 +7,7 @@ import {
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { RequestHandler } from './$types'
 
-/** The admin purchase search as a CSV download, passed through from the API as it wrote it. */
+/** The admin purchase search as a CSV download, streamed through from the API as it writes it. */
 export const GET: RequestHandler = async (event) => {
   requireAdmin(event)
 
@@ -17,7 +17,7 @@ export const GET: RequestHandler = async (event) => {
   const outcome = await exportPurchases(event.locals.api, read.filters)
   if (!outcome.ok) error(400, outcome.problem.message)
 
-  return new Response(outcome.value.csv, {
+  return new Response(outcome.value.body, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': outcome.value.disposition,
