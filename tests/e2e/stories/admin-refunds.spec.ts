@@ -1,6 +1,7 @@
 import type { Browser, Page } from '@playwright/test'
 import { createDraft, openAdminWindow, openSecondAdminWindow } from './support/admin.ts'
 import { moveClock, resetClock } from './support/clock.ts'
+import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
 import { buyAndSettle } from './support/purchases.ts'
@@ -11,7 +12,7 @@ test.use({ kycApproved: true })
 /** Creates and publishes an offering open from today; the page is then the offering's own. */
 async function publishOffering(page: Page, slug: string, name: string): Promise<void> {
   await createDraft(page, slug, name, 'A three-month note for the refund stories.')
-  await page.getByRole('button', { name: 'Publish offering' }).click()
+  await confirmStep(page, 'Publish offering…', 'Yes, publish it')
   await expect(page.getByText('Published.')).toBeVisible()
 }
 

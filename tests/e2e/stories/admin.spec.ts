@@ -7,6 +7,7 @@ import {
   openSecondAdminWindow,
 } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
+import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { createInvestor } from './support/investors.ts'
 
@@ -25,7 +26,7 @@ test.describe('with an approved investor', () => {
       // A draft is invisible to investors.
       expect((await page.goto(`/offerings/${slug}`))?.status()).toBe(404)
 
-      await admin.page.getByRole('button', { name: 'Publish offering' }).click()
+      await confirmStep(admin.page, 'Publish offering…', 'Yes, publish it')
       await expect(admin.page.getByText('Published.')).toBeVisible()
     } finally {
       await admin.close()
@@ -81,7 +82,7 @@ test('an admin asks to cancel an offering and a second admin approves it', async
   const admin = await openAdminWindow(browser)
   try {
     await createDraft(admin.page, slug, 'Story Unfunded Note')
-    await admin.page.getByRole('button', { name: 'Publish offering' }).click()
+    await confirmStep(admin.page, 'Publish offering…', 'Yes, publish it')
     await expect(admin.page.getByText('Published.')).toBeVisible()
 
     await admin.page.getByLabel('Reason').fill('Not enough investors before the closing date.')
@@ -144,7 +145,7 @@ test('making an administrator waits for a second one to approve it', async ({ br
     await expect(request).toHaveCount(0)
     await second.goto(`/admin/users?query=${encodeURIComponent(future.email)}`)
     await second.getByRole('link', { name: 'Future Colleague' }).click()
-    await expect(second.getByRole('button', { name: 'Revoke admin role' })).toBeVisible()
+    await expect(second.locator('summary', { hasText: 'Revoke admin role…' })).toBeVisible()
   } finally {
     await close()
   }

@@ -1,5 +1,6 @@
 import type { Browser } from '@playwright/test'
 import { logInAsAdmin, openAdminWindow, postJson } from './support/admin.ts'
+import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { sampleKyc } from './support/investors.ts'
 
@@ -57,7 +58,7 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
     await expect(admin.page.getByRole('heading', { name: 'Identity check' })).toBeVisible()
     await expect(admin.page.getByText('•••-••-6789')).toBeVisible()
     await expect(admin.page.getByText('123-45-6789')).toHaveCount(0)
-    await admin.page.getByRole('button', { name: 'Approve identity' }).click()
+    await confirmStep(admin.page, 'Approve identity…', 'Yes, approve')
     await expect(admin.page.getByText(`We are emailing ${investor.email}`)).toBeVisible()
   } finally {
     await admin.context.close()

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { linkBankWithChooser } from './support/banks.ts'
+import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
 
@@ -55,7 +56,13 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
 
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
   await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
-  await expect(page.getByRole('button', { name: 'Cancel this purchase' })).toBeVisible()
+  // Cancelling asks first; changing one's mind there leaves the purchase as it was.
+  const cancelStep = page.locator('summary', { hasText: 'Cancel this purchase…' })
+  await cancelStep.click()
+  await expect(page.getByText('Cancel your purchase of $1,500.00?')).toBeVisible()
+  await page.locator('summary', { hasText: 'Keep this purchase' }).click()
+  await expect(page.getByRole('button', { name: 'Yes, cancel the purchase' })).toBeHidden()
+  await expect(cancelStep).toBeVisible()
   // The authorization kept with the purchase is, word for word, the one ticked.
   await page.getByText('The debit authorization you gave').click()
   await expect(page.locator('.authorization blockquote')).toHaveText(agreed)
@@ -65,7 +72,7 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   await expect(page.getByRole('heading', { name: 'Payment on its way' })).toBeVisible({
     timeout: 20_000,
   })
-  await expect(page.getByRole('button', { name: 'Cancel this purchase' })).toHaveCount(0)
+  await expect(page.locator('summary', { hasText: 'Cancel this purchase…' })).toHaveCount(0)
 
   await page.getByRole('link', { name: 'Portfolio' }).first().click()
   await expect(page.getByText('Invested')).toBeVisible()
@@ -139,7 +146,7 @@ test.describe('without JavaScript', () => {
     expect(resent.status()).toBe(303)
     expect(resent.headers().location).toBe(purchasePath)
 
-    await page.getByRole('button', { name: 'Cancel this purchase' }).click()
+    await confirmStep(page, 'Cancel this purchase…', 'Yes, cancel the purchase')
     await expect(page.getByRole('heading', { name: 'Cancelled' })).toBeVisible()
     await expect(page.getByText('Your purchase is cancelled.')).toBeVisible()
 
