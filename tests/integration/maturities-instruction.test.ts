@@ -242,4 +242,24 @@ describe('the maturity reminder', () => {
     )
     expect(reminder?.text).not.toContain('which will roll over')
   })
+
+  test('says a rollover will not happen once its offering pays less than when it was chosen', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: target.slug,
+    })
+    await t.db.database.db
+      .update(offerings)
+      .set({ rateBps: target.rateBps - 25 })
+      .where(eq(offerings.id, target.id))
+    t.clock.set(new Date('2026-08-24T15:00:00Z'))
+
+    await runWorkerJob(t, maturityReminders)
+
+    const [reminder] = await mailOfKind(t, ada.email, 'maturity_reminder')
+    expect(reminder?.text).toContain(
+      `The rate of Tenor Note Series B is now ${((target.rateBps - 25) / 100).toFixed(2)}%, below the ${(target.rateBps / 100).toFixed(2)}% it had when the rollover was chosen, so your note will not roll over into it. It will pay $1,040.33`,
+    )
+  })
 })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { accountBalance, accounts } from '@tenor/db/domain'
-import { purchaseEvents } from '@tenor/db/schema'
+import { offerings, purchaseEvents } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import {
   buyActiveNote,
@@ -159,7 +159,9 @@ describe('rollovers at maturity', () => {
 
     await settleSentPayouts(t)
     const paid = await mailOfKind(t, ada.email, 'maturity_paid')
-    expect(paid[0]?.text).toContain('could not take it')
+    expect(paid[0]?.text).toContain(
+      'it could not be (Tenor Note Series B is full), so it was paid out instead',
+    )
     expect(await mailOfKind(t, ada.email, 'rollover_done')).toHaveLength(0)
     await expectLedgerClean(t)
   })
@@ -171,6 +173,58 @@ describe('rollovers at maturity', () => {
 
     expect(await maturedReason(note.id)).toContain('is not open')
     expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    await expectLedgerClean(t)
+  })
+
+  test('pays out instead when the offering’s rate was cut below the one the investor chose it at', async () => {
+    const { note, series } = await noteRollingInto('rollover_all', { rateBps: 500 })
+    // A cut approved after the instruction's cut-off: the investor can no longer choose again.
+    await t.db.database.db
+      .update(offerings)
+      .set({ rateBps: 475 })
+      .where(eq(offerings.id, series.id))
+    const page = await t.request(`/purchases/${note.id}`, {
+      token: (await signInAgain(t, ada)).token,
+    })
+    const view = (await page.json()) as {
+      purchase: { rolloverOffering: { rateBps: number; chosenAtRateBps: number } }
+    }
+    expect(view.purchase.rolloverOffering).toMatchObject({ rateBps: 475, chosenAtRateBps: 500 })
+
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ rolloverFallbacks: 1, payoutsSent: 1 })
+    expect(await readRolledNote(t, note.id)).toBeUndefined()
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    expect(await maturedReason(note.id)).toContain(
+      'the rate of Tenor Note Series B is now 4.75%, below the 5.00% it had when the rollover was chosen',
+    )
+    await settleSentPayouts(t)
+    const [paid] = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid?.text).toContain('now 4.75%, below the 5.00%')
+    const after = await t.request(`/purchases/${note.id}`, {
+      token: (await signInAgain(t, ada)).token,
+    })
+    const { purchase } = (await after.json()) as {
+      purchase: { history: { note: string | null }[] }
+    }
+    expect(purchase.history.map((step) => step.note).filter(Boolean)).toEqual([
+      'Could not roll over (the rate of Tenor Note Series B is now 4.75%, below the 5.00% it had when the rollover was chosen), so it is paid to your bank instead',
+    ])
+    await expectLedgerClean(t)
+  })
+
+  test('rolls over when the offering’s rate rose after it was chosen, at the new rate', async () => {
+    const { note, series } = await noteRollingInto('rollover_all', { rateBps: 500 })
+    await t.db.database.db
+      .update(offerings)
+      .set({ rateBps: 550 })
+      .where(eq(offerings.id, series.id))
+
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ rolledOver: 1 })
+    expect(await readRolledNote(t, note.id)).toMatchObject({ rateBps: 550 })
     await expectLedgerClean(t)
   })
 

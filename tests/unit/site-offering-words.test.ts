@@ -3,17 +3,29 @@ import {
   describeMaturityInstruction,
   describeMaturityPlan,
   describeRolloverTarget,
+  rolloverRateFell,
 } from '../../web/src/lib/offering-words.ts'
 
 describe('what happens at maturity, in words', () => {
   test('names the offering a rollover goes into', () => {
     expect(describeMaturityPlan('payout', null)).toBe('Principal and interest paid to your bank')
-    expect(describeMaturityPlan('rollover_all', 'Series B')).toBe(
-      'Principal and interest rolled over into Series B',
+    const seriesB = { name: 'Series B', rateBps: 525, chosenAtRateBps: 500 }
+    expect(describeMaturityPlan('rollover_all', seriesB)).toBe(
+      'Principal and interest rolled over into Series B at 5.25%',
     )
-    expect(describeMaturityPlan('rollover_principal', 'Series B')).toBe(
-      'Principal rolled over into Series B, interest paid to your bank',
+    expect(describeMaturityPlan('rollover_principal', seriesB)).toBe(
+      'Principal rolled over into Series B at 5.25%, interest paid to your bank',
     )
+  })
+
+  test('a rollover whose offering now pays less than when it was chosen reads as a payout', () => {
+    const cut = { name: 'Series B', rateBps: 475, chosenAtRateBps: 500 }
+    expect(rolloverRateFell(cut)).toBe(true)
+    expect(describeMaturityPlan('rollover_all', cut)).toBe(
+      'Principal and interest paid to your bank: the rate of Series B fell below the 5.00% you chose it at',
+    )
+    expect(rolloverRateFell({ ...cut, rateBps: 500 })).toBe(false)
+    expect(rolloverRateFell({ ...cut, chosenAtRateBps: null })).toBe(false)
   })
 
   test('a rollover with no offering to roll into reads as the payout it will be', () => {

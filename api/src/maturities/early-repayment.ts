@@ -11,6 +11,7 @@ import { type EarlyRepaymentReason, purchaseEvents, purchases } from '@tenor/db/
 import { and, eq } from 'drizzle-orm'
 import { findOffering, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
+import { repaymentWords } from './history.ts'
 import { noticeEarlyRepayment } from './notices.ts'
 
 /*
@@ -44,11 +45,6 @@ export function repaymentDate(
   return minDate(wanted, toCalendarDate(purchase.maturityDate))
 }
 
-const historyWords: Record<EarlyRepaymentReason, string> = {
-  refund: 'refund approved',
-  offering_cancelled: 'offering cancelled',
-}
-
 /**
  * Brings an active note's maturity forward to its repayment date (`repaymentDate`) with payout as
  * its instruction, and marks it as repaid early, so the maturity job repays principal and
@@ -78,12 +74,13 @@ export async function scheduleRepayment(
       maturityDate: repayOn,
       maturityInstruction: 'payout',
       rolloverOfferingId: null,
+      rolloverRateBps: null,
       repaymentScheduledAt: input.now,
       repaymentReason: input.reason,
       updatedAt: input.now,
     })
     .where(and(eq(purchases.id, purchaseId), eq(purchases.state, 'active')))
-  const why = historyWords[input.reason]
+  const why = repaymentWords[input.reason]
   await tx.insert(purchaseEvents).values({
     id: newId(),
     purchaseId,

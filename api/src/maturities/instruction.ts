@@ -34,14 +34,17 @@ export function setMaturityInstruction(
     const lock = findInstructionLock(purchase, today)
     if (lock) throw new ApiError(409, lock.code, lock.message)
 
-    const targetId = request.rolloverOfferingSlug
-      ? await findOpenOffering(tx, request.rolloverOfferingSlug, today)
-      : null
+    const target =
+      request.instruction !== 'payout' && request.rolloverOfferingSlug
+        ? await findOpenOffering(tx, request.rolloverOfferingSlug, today)
+        : null
     await tx
       .update(purchases)
       .set({
         maturityInstruction: request.instruction,
-        rolloverOfferingId: request.instruction === 'payout' ? null : targetId,
+        rolloverOfferingId: target?.id ?? null,
+        // The rate the investor sees beside the choice: the rollover never happens at less.
+        rolloverRateBps: target?.rateBps ?? null,
         updatedAt: deps.clock.now(),
       })
       .where(
@@ -59,7 +62,7 @@ async function findOpenOffering(
   db: LedgerReader,
   slug: string,
   today: CalendarDate,
-): Promise<string> {
+): Promise<{ id: string; rateBps: number }> {
   const offering = await db.query.offerings.findFirst({
     where: eq(offerings.slug, slug),
   })
@@ -75,5 +78,5 @@ async function findOpenOffering(
     )
   }
 
-  return offering.id
+  return { id: offering.id, rateBps: offering.rateBps }
 }

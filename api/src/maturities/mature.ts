@@ -15,6 +15,7 @@ import { payouts } from '@tenor/db/schema'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
+import { rolloverFallbackReason } from './history.ts'
 import { payoutKeyOf } from './records.ts'
 import { rollOver } from './rollover.ts'
 
@@ -86,7 +87,7 @@ export async function maturePurchase(
     ? 'matured; paid out by ACH credit'
     : rollover.rolled
       ? `matured; rolled over into note ${rollover.purchase.id}`
-      : `matured; rollover not possible (${rollover.why}), paid out by ACH credit instead`
+      : rolloverFallbackReason(rollover.why)
   const moved = await movePurchase(tx, purchase, 'matured', { reason, now: ctx.now })
   // Read inside this write transaction, the note cannot have moved; if it did, undo it all.
   if (!moved) throw new Error(`Purchase ${purchase.id} moved while maturing`)

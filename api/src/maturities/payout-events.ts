@@ -6,11 +6,12 @@ import {
   settlePayoutPosting,
 } from '@tenor/db/domain'
 import type { Logger } from '@tenor/db/logger'
-import { purchases, transferEvents } from '@tenor/db/schema'
+import { purchaseEvents, purchases, transferEvents } from '@tenor/db/schema'
 import { and, count, eq, gte, inArray, ne } from 'drizzle-orm'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
 import type { TransferEventFields } from '../purchases/transfer-events.ts'
+import { readRolloverFallback } from './history.ts'
 import { describePayoutReturn, exhaustedReason, holdPayout } from './hold.ts'
 import { noticeMaturityPaid } from './notices.ts'
 import { movePayout, nextAttemptKey, type PayoutRow } from './records.ts'
@@ -93,21 +94,28 @@ async function settlePayout(
   const rolled = await tx.query.purchases.findFirst({
     where: eq(purchases.rolledFromPurchaseId, purchase.id),
   })
+  const matured = await tx.query.purchaseEvents.findFirst({
+    where: and(eq(purchaseEvents.purchaseId, purchase.id), eq(purchaseEvents.toState, 'matured')),
+  })
   const offering = await findOffering(tx, purchase.offeringId)
   await noticeMaturityPaid(tx, ctx, {
     purchase,
     offering,
     payout,
-    note: paidNote(purchase, rolled),
+    note: paidNote(purchase, rolled, matured ? readRolloverFallback(matured.reason) : null),
   })
 
   return true
 }
 
-function paidNote(purchase: { maturityInstruction: string }, rolled: unknown): string | null {
+function paidNote(
+  purchase: { maturityInstruction: string },
+  rolled: unknown,
+  whyNotRolled: string | null,
+): string | null {
   if (purchase.maturityInstruction === 'payout') return null
   if (!rolled) {
-    return 'You asked to roll this note over, but the offering you chose could not take it, so it was paid out instead.'
+    return `You asked to roll this note over, but it could not be (${whyNotRolled ?? 'the offering you chose could not take it'}), so it was paid out instead.`
   }
 
   return purchase.maturityInstruction === 'rollover_principal'

@@ -22,6 +22,7 @@ import { businessToday } from './due.ts'
 import { noticeMaturityReminder } from './notices.ts'
 import { pagesById } from './paging.ts'
 import { writeRetrying } from './records.ts'
+import { describeRateFall } from './rollover.ts'
 
 const pageSize = 200
 
@@ -120,7 +121,7 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
     chosen && purchase.maturityDate
       ? isOpenForPurchase(chosen, toCalendarDate(purchase.maturityDate))
       : false
-  const target = sellingThen ? chosen : undefined
+  const target = sellingThen && chosen && !describeRateFall(purchase, chosen) ? chosen : undefined
 
   if (target && purchase.maturityInstruction === 'rollover_all') {
     return `It pays ${total}, which will roll over into ${target.name}.`
@@ -129,9 +130,14 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
     return `Its principal of ${principal} will roll over into ${target.name}, and the ${interest} of interest will be paid to your bank account.`
   }
   const paidOut = `It will pay ${total} (${principal} principal and ${interest} interest) to your bank account.`
-  const unavailable = chosen && purchase.maturityInstruction !== 'payout'
+  if (!chosen || purchase.maturityInstruction === 'payout') return paidOut
+  const fell = describeRateFall(purchase, chosen)
 
-  return unavailable
-    ? `${chosen.name} will no longer be selling then, so your note cannot roll over into it. ${paidOut}`
-    : paidOut
+  return fell
+    ? `${capitalise(fell)}, so your note will not roll over into it. ${paidOut}`
+    : `${chosen.name} will no longer be selling then, so your note cannot roll over into it. ${paidOut}`
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

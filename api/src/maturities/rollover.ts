@@ -11,6 +11,7 @@ import {
 } from '@tenor/db/domain'
 import { ledgerTransactions, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, gte, lte, sql } from 'drizzle-orm'
+import { formatDecimalAmount } from '../purchases/funding.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
@@ -49,6 +50,8 @@ export async function rollOver(
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
     : undefined
   if (!target) return { rolled: false, why: 'no rollover offering was chosen' }
+  const fell = describeRateFall(purchase, target)
+  if (fell) return { rolled: false, why: fell }
   const rolledCents = roundToStep(target, input.wantedCents)
   if (rolledCents === null) {
     return { rolled: false, why: `the amount is outside the limits of ${target.name}` }
@@ -102,6 +105,20 @@ export async function rollOver(
   })
 
   return { rolled: true, purchase: rolled, rolledCents }
+}
+
+/**
+ * A rollover goes ahead only at no less than the rate the investor saw when choosing it: a rate
+ * cut approved after the cut-off must not move their money at a rate they never accepted. Says
+ * so in words when the rate is lower; null when it is not.
+ */
+export function describeRateFall(
+  purchase: Pick<PurchaseRow, 'rolloverRateBps'>,
+  target: Pick<OfferingRow, 'name' | 'rateBps'>,
+): string | null {
+  const chosenAt = purchase.rolloverRateBps
+  if (chosenAt === null || target.rateBps >= chosenAt) return null
+  return `the rate of ${target.name} is now ${formatDecimalAmount(target.rateBps)}%, below the ${formatDecimalAmount(chosenAt)}% it had when the rollover was chosen`
 }
 
 /** The largest amount the offering sells that does not exceed `cents`; null if none fits. */

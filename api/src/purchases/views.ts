@@ -10,6 +10,7 @@ import {
 import { offerings, payouts, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
+import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { wasFundingReturned } from './funding-returned.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
@@ -109,7 +110,7 @@ export function toPurchaseView(
   history: EventRow[],
   today: CalendarDate,
   payment?: PaymentRow,
-  rolloverOffering?: Pick<OfferingRow, 'slug' | 'name'> | null,
+  rolloverOffering?: Pick<OfferingRow, 'slug' | 'name' | 'rateBps'> | null,
 ) {
   const startDate = purchase.settledOn ? toCalendarDate(purchase.settledOn) : today
   const earlyRepayment = earlyRepaymentOf(purchase)
@@ -137,7 +138,12 @@ export function toPurchaseView(
     maturityInstruction: purchase.maturityInstruction,
     rolloverOfferingId: purchase.rolloverOfferingId,
     rolloverOffering: rolloverOffering
-      ? { slug: rolloverOffering.slug, name: rolloverOffering.name }
+      ? {
+          slug: rolloverOffering.slug,
+          name: rolloverOffering.name,
+          rateBps: rolloverOffering.rateBps,
+          chosenAtRateBps: purchase.rolloverRateBps,
+        }
       : null,
     instructionChangeable: findInstructionLock(purchase, today) === null,
     instructionChangeableUntil: instructionChangeableUntil(purchase, today),
@@ -156,6 +162,7 @@ export function toPurchaseView(
       from: event.fromState,
       to: event.toState,
       reason: event.reason,
+      note: describeHistoryStep(event),
       at: event.createdAt.toISOString(),
     })),
   }
@@ -181,7 +188,11 @@ export async function listPurchaseViews(
     .select({
       purchase: purchases,
       offering: offerings,
-      rolloverOffering: { slug: rolloverOfferings.slug, name: rolloverOfferings.name },
+      rolloverOffering: {
+        slug: rolloverOfferings.slug,
+        name: rolloverOfferings.name,
+        rateBps: rolloverOfferings.rateBps,
+      },
     })
     .from(purchases)
     .innerJoin(offerings, eq(offerings.id, purchases.offeringId))

@@ -51,6 +51,8 @@ export const purchases = sqliteTable(
     rolloverOfferingId: text('rollover_offering_id').references(() => offerings.id, {
       onDelete: 'restrict',
     }),
+    // The rollover offering's rate when the investor chose it: the note rolls at no lower rate.
+    rolloverRateBps: integer('rollover_rate_bps'),
     // Set on a note bought by rolling over a matured one: no ACH moved for it.
     rolledFromPurchaseId: text('rolled_from_purchase_id'),
     // Set, both at once and for good, when Tenor repays the note before the end of its term

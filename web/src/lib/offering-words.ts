@@ -40,18 +40,35 @@ export function describeMaturityInstruction(
   return maturityWords[rolloverOfferingId === null ? 'payout' : instruction]
 }
 
-/** What a note's instruction does, naming the offering a rollover goes into when known. */
+/** The offering a note rolls into: its rate today, and its rate when the investor chose it. */
+export interface RolloverTarget {
+  name: string
+  rateBps: number
+  chosenAtRateBps: number | null
+}
+
+/** The rollover target's rate has fallen below the one the investor chose it at. */
+export function rolloverRateFell(target: RolloverTarget | null): boolean {
+  return target?.chosenAtRateBps != null && target.rateBps < target.chosenAtRateBps
+}
+
+/**
+ * What a note's instruction does, naming the offering a rollover goes into and its rate. A
+ * rollover whose offering's rate has fallen since it was chosen is paid out, and reads so.
+ */
 export function describeMaturityPlan(
   instruction: MaturityInstruction,
-  rolloverOfferingName: string | null,
+  target: RolloverTarget | null,
 ): string {
   // Without an offering to roll into, a note is paid out.
-  if (instruction === 'payout' || !rolloverOfferingName) return maturityWords.payout
-  if (instruction === 'rollover_all') {
-    return `Principal and interest rolled over into ${rolloverOfferingName}`
+  if (instruction === 'payout' || !target) return maturityWords.payout
+  if (rolloverRateFell(target)) {
+    return `${maturityWords.payout}: the rate of ${target.name} fell below the ${formatRate(target.chosenAtRateBps ?? 0)} you chose it at`
   }
+  const into = `${target.name} at ${formatRate(target.rateBps)}`
+  if (instruction === 'rollover_all') return `Principal and interest rolled over into ${into}`
 
-  return `Principal rolled over into ${rolloverOfferingName}, interest paid to your bank`
+  return `Principal rolled over into ${into}, interest paid to your bank`
 }
 
 /** The choices on a note's page, in the investor's voice. */

@@ -31,7 +31,15 @@ export const purchase = z
     // Answers kept for idempotent replays from before these fields existed read as the
     // defaults: no named offering, and no change offered.
     rolloverOffering: z
-      .object({ slug: z.string(), name: z.string() })
+      .object({
+        slug: z.string(),
+        name: z.string(),
+        rateBps: z.number().int().openapi({ description: 'Its rate today' }),
+        chosenAtRateBps: z.number().int().nullable().default(null).openapi({
+          description:
+            'Its rate when the investor chose it. The note rolls over only at no lower a rate; below it, it is paid out.',
+        }),
+      })
       .nullable()
       .default(null)
       .openapi({ description: 'The offering a rollover goes into; null for a payout' }),
@@ -97,6 +105,10 @@ export const purchase = z
         from: z.enum(purchaseStates).nullable(),
         to: z.enum(purchaseStates),
         reason: z.string(),
+        note: z.string().nullable().default(null).openapi({
+          description:
+            'What the step means for the investor, when its state alone would not say: a note set to be repaid early, or a rollover paid out instead.',
+        }),
         at: instant,
       }),
     ),

@@ -1,0 +1,52 @@
+import type { PurchaseState } from '@tenor/db/domain'
+import type { EarlyRepaymentReason } from '@tenor/db/schema'
+
+/*
+ * The reasons a note's history keeps for the maturity steps whose state alone does not say what
+ * happened, written and read back here only, so the investor's words follow what was written.
+ */
+
+/** How a repayment step's reason begins: why Tenor repays the note early. */
+export const repaymentWords: Record<EarlyRepaymentReason, string> = {
+  refund: 'refund approved',
+  offering_cancelled: 'offering cancelled',
+}
+
+const fallbackStart = 'matured; rollover not possible ('
+const fallbackEnd = '), paid out by ACH credit instead'
+
+/** The reason of a maturity whose rollover could not go ahead; `why` is in plain words. */
+export function rolloverFallbackReason(why: string): string {
+  return `${fallbackStart}${why}${fallbackEnd}`
+}
+
+/** Why a maturity's rollover could not go ahead, from its reason; null for any other reason. */
+export function readRolloverFallback(reason: string): string | null {
+  return reason.startsWith(fallbackStart) && reason.endsWith(fallbackEnd)
+    ? reason.slice(fallbackStart.length, -fallbackEnd.length)
+    : null
+}
+
+/**
+ * A history step in the investor's words, for the steps a state name would misdescribe: a note
+ * set to be repaid early (it stays active), and a maturity whose rollover became a payout.
+ * Null for every other step.
+ */
+export function describeHistoryStep(step: {
+  fromState: PurchaseState | null
+  toState: PurchaseState
+  reason: string
+}): string | null {
+  if (step.fromState === 'active' && step.toState === 'active') {
+    if (step.reason.startsWith(repaymentWords.refund)) {
+      return 'Your refund was approved: the note is repaid early'
+    }
+    if (step.reason.startsWith(repaymentWords.offering_cancelled)) {
+      return 'Its offering was cancelled: the note is repaid early'
+    }
+    return null
+  }
+  const why = step.toState === 'matured' ? readRolloverFallback(step.reason) : null
+
+  return why ? `Could not roll over (${why}), so it is paid to your bank instead` : null
+}
