@@ -239,6 +239,14 @@ describe('the investor is told', () => {
       instructionChangeable: false,
       instructionChangeableUntil: null,
     })
+    // The step that set the repayment says so, rather than repeating "active".
+    const history = purchase.history as { from: string; to: string; note: string | null }[]
+    expect(history.at(-1)).toMatchObject({
+      from: 'active',
+      to: 'active',
+      note: 'Your refund was approved: the note is repaid early',
+    })
+    expect(history.filter((step) => step.note !== null)).toHaveLength(1)
   })
 
   test('an approved refund emails the investor once, with the day and the amounts', async () => {
