@@ -147,6 +147,16 @@ describe('held money sent again', () => {
     return purchase.payment
   }
 
+  /** What the note's history says became of its payment after it was first sent. */
+  async function paymentSteps(purchaseId: string): Promise<string[]> {
+    const { token } = await signInAgain(t, ada)
+    const res = await t.request(`/purchases/${purchaseId}`, { token })
+    const { purchase } = (await res.json()) as {
+      purchase: { paymentHistory: { event: string }[] }
+    }
+    return purchase.paymentHistory.map((step) => step.event)
+  }
+
   /**
    * What the portfolio says is held, whether its history marks the note's payment held, and
    * what it still counts as to be paid out.
@@ -213,6 +223,8 @@ describe('held money sent again', () => {
     await settleSentPayouts(t)
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
     expect(await paymentOf(note.id)).toMatchObject({ stage: 'paid', reason: null })
+    // Its first settlement is the note's own "paid" step: only the return is added.
+    expect(await paymentSteps(note.id)).toEqual(['returned'])
     expect(await balance(accounts.achPayable)).toBe(0)
     expect(await mailOfKind(t, ada.email, 'maturity_paid')).toHaveLength(1)
     await expectLedgerClean(t)
@@ -252,6 +264,7 @@ describe('held money sent again', () => {
     // Paid once in all: the first settlement came back, the last one stayed.
     expect(await balance(accounts.fboCash)).toBe(cashAfterFirst)
     expect(await creditsAtPlaid(t)).toHaveLength(3)
+    expect(await paymentSteps(note.id)).toEqual(['returned', 'returned', 'paid_again'])
     await expectLedgerClean(t)
   })
 

@@ -3,6 +3,7 @@ import {
   explainEarlyRepayment,
   explainPurchaseState,
   milestoneProgress,
+  noteTimeline,
 } from '../../web/src/lib/purchase-words.ts'
 
 describe('a matured note explained on its page', () => {
@@ -45,5 +46,28 @@ describe('milestoneProgress', () => {
     expect(milestoneProgress('pending')).toEqual(['now', 'ahead', 'ahead', 'ahead', 'ahead'])
     expect(milestoneProgress('paid')).toEqual(['done', 'done', 'done', 'done', 'done'])
     expect(milestoneProgress('initiated')).toEqual(['ahead', 'ahead', 'ahead', 'ahead', 'ahead'])
+  })
+})
+
+describe("a note's timeline", () => {
+  test("puts what became of the payment among the note's own steps, by time", () => {
+    const timeline = noteTimeline(
+      [
+        { to: 'active', note: null, at: '2026-03-02T15:00:00.000Z' },
+        { to: 'matured', note: null, at: '2026-09-02T14:00:00.000Z' },
+        { to: 'paid', note: null, at: '2026-09-03T14:00:00.000Z' },
+      ],
+      [
+        { event: 'returned', at: '2026-09-08T14:00:00.000Z' },
+        { event: 'paid_again', at: '2026-09-10T14:00:00.000Z' },
+      ],
+    )
+    expect(timeline.map((step) => step.label)).toEqual([
+      'Active, earning interest',
+      'Matured',
+      'Paid out',
+      'Payment sent back by your bank',
+      'Paid to your bank',
+    ])
   })
 })

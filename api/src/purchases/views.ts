@@ -7,8 +7,8 @@ import {
   previewPayout,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { offerings, payouts, purchaseEvents, purchases } from '@tenor/db/schema'
-import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { offerings, payouts, purchaseEvents, purchases, transferEvents } from '@tenor/db/schema'
+import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
@@ -183,7 +183,7 @@ const rolloverOfferings = alias(offerings, 'rollover_offerings')
 export async function listPurchaseViews(
   db: LedgerReader,
   input: { userId: string; purchaseId?: string; today: CalendarDate },
-): Promise<PurchaseView[]> {
+): Promise<(PurchaseView & { paymentHistory: PaymentStep[] })[]> {
   const rows = await db
     .select({
       purchase: purchases,
@@ -248,8 +248,13 @@ export async function listPurchaseViews(
     paymentOf.set(payment.purchaseId, { ...payment, inReview })
   }
 
-  return rows.map(({ purchase, offering, rolloverOffering }) =>
-    toPurchaseView(
+  const paymentEvents = await readPaymentEvents(
+    db,
+    rows.map((row) => row.purchase),
+  )
+
+  return rows.map(({ purchase, offering, rolloverOffering }) => ({
+    ...toPurchaseView(
       purchase,
       offering,
       events.filter((event) => event.purchaseId === purchase.id),
@@ -257,5 +262,54 @@ export async function listPurchaseViews(
       paymentOf.get(purchase.id),
       rolloverOffering,
     ),
-  )
+    paymentHistory: paymentEvents.get(purchase.id) ?? [],
+  }))
+}
+
+/** What became of a maturity payment after it was first sent, for the note's history. */
+export type PaymentStep = { event: 'returned' | 'failed' | 'paid_again'; at: string }
+
+/**
+ * The payment's moves the note's own states do not show: a credit that failed or came back,
+ * and a later one that reached the bank. The first settlement is the note's "paid" step.
+ * Debit events are the purchase's own transfer; every other transfer of the note is a payout's.
+ */
+async function readPaymentEvents(
+  db: LedgerReader,
+  notes: Pick<PurchaseRow, 'id' | 'transferId'>[],
+): Promise<Map<string, PaymentStep[]>> {
+  const debitOf = new Map(notes.map((note) => [note.id, note.transferId]))
+  const rows = await db
+    .select({
+      purchaseId: transferEvents.purchaseId,
+      transferId: transferEvents.transferId,
+      eventType: transferEvents.eventType,
+      at: transferEvents.appliedAt,
+    })
+    .from(transferEvents)
+    .where(
+      and(
+        inArray(transferEvents.purchaseId, [...debitOf.keys()]),
+        inArray(transferEvents.eventType, ['settled', 'returned', 'failed']),
+        isNotNull(transferEvents.appliedAt),
+      ),
+    )
+    .orderBy(asc(transferEvents.eventId))
+  const steps = new Map<string, PaymentStep[]>()
+  const settledOnce = new Set<string>()
+  for (const row of rows) {
+    if (!row.purchaseId || !row.at || row.transferId === debitOf.get(row.purchaseId)) continue
+    const list = steps.get(row.purchaseId) ?? []
+    if (row.eventType === 'settled') {
+      if (!settledOnce.has(row.purchaseId)) {
+        settledOnce.add(row.purchaseId)
+        continue
+      }
+      list.push({ event: 'paid_again', at: row.at.toISOString() })
+    } else {
+      list.push({ event: row.eventType as 'returned' | 'failed', at: row.at.toISOString() })
+    }
+    steps.set(row.purchaseId, list)
+  }
+  return steps
 }

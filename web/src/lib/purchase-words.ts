@@ -29,6 +29,37 @@ export function describePurchaseState(state: PurchaseState): string {
   return labels[state]
 }
 
+/** What became of a maturity payment after it was first sent, as `paymentHistory` says. */
+export type PaymentStepEvent = 'returned' | 'failed' | 'paid_again'
+
+const paymentStepLabels: Record<PaymentStepEvent, string> = {
+  returned: 'Payment sent back by your bank',
+  failed: 'Payment did not go through',
+  paid_again: 'Paid to your bank',
+}
+
+/**
+ * A note's history as the investor reads it: its states, each with a word on what the state
+ * alone would not say, and what became of its payment, in the order they happened.
+ */
+export function noteTimeline(
+  history: readonly { to: PurchaseState; note: string | null; at: string }[],
+  payments: readonly { event: PaymentStepEvent; at: string }[],
+): { label: string; note: string | null; at: string }[] {
+  const states = history.map((step) => ({
+    label: labels[step.to],
+    note: step.note,
+    at: step.at,
+  }))
+  const moves = payments.map((step) => ({
+    label: paymentStepLabels[step.event],
+    note: null,
+    at: step.at,
+  }))
+  // A stable sort keeps each list's own order between steps of the same instant.
+  return [...states, ...moves].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+}
+
 /** Where a matured note's payment is, as the purchase's `payment.stage` says. */
 export type PaymentStage = 'sending' | 'on_its_way' | 'paid' | 'held' | 'in_review'
 

@@ -112,6 +112,13 @@ export const purchase = z
         at: instant,
       }),
     ),
+    paymentHistory: z
+      .array(z.object({ event: z.enum(['returned', 'failed', 'paid_again']), at: instant }))
+      .default([])
+      .openapi({
+        description:
+          'What became of the maturity payment after it was first sent: a credit that failed or came back, and a later one that reached the bank.',
+      }),
   })
   .openapi('Purchase')
 
