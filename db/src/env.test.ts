@@ -14,6 +14,7 @@ const production = {
   PLAID_SECRET: 'secret',
   POSTMARK_SERVER_TOKEN: 'pm',
   POSTMARK_FROM: 'Tenor <notes@example.com>',
+  SUPPORT_EMAIL: 'support@example.com',
   SENTRY_DSN: 'https://key@sentry.example/1',
   PUBLIC_URL: 'https://tenor.example',
 }

@@ -66,6 +66,7 @@ const schema = z.object({
   POSTMARK_API_URL: optional(url),
   POSTMARK_FROM: optional(z.string().min(3)),
   POSTMARK_MESSAGE_STREAM: optional(z.string().min(1)),
+  SUPPORT_EMAIL: optional(z.email('must be an email address')),
   SENTRY_DSN: optional(url),
   SENTRY_RELEASE: optional(z.string().min(1)),
   TRUST_PROXY: optional(z.enum(['none', 'fly'])),
@@ -86,6 +87,7 @@ const requiredOutsideDevelopment = [
   'PLAID_SECRET',
   'POSTMARK_SERVER_TOKEN',
   'POSTMARK_FROM',
+  'SUPPORT_EMAIL',
   'SENTRY_DSN',
   'PUBLIC_URL',
 ] as const satisfies readonly (keyof Raw)[]
@@ -110,6 +112,8 @@ export interface Env {
     webhookUrl: string
   }
   postmark: { token?: string; apiUrl?: string; from: string; messageStream: string }
+  /** Where investors write for help: the Reply-To of every email, and named on the site. */
+  supportEmail: string
   sentry: { dsn?: string; release?: string }
   /**
    * Which proxy's headers to believe about the client (address, scheme). `fly`: Fly's proxy
@@ -190,6 +194,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       from: raw.POSTMARK_FROM ?? 'Tenor <notes@tenor.local>',
       messageStream: raw.POSTMARK_MESSAGE_STREAM ?? 'outbound',
     },
+    supportEmail: raw.SUPPORT_EMAIL ?? 'support@tenor.local',
     sentry: { dsn: raw.SENTRY_DSN, release: raw.SENTRY_RELEASE },
     trustProxy: raw.TRUST_PROXY ?? 'none',
     // Fly's scraper reads 9091 (fly.toml [metrics]); locally there is no listener unless asked.

@@ -47,6 +47,7 @@ export function productionLikeEnv(databaseUrl: string, port: number): Record<str
     PLAID_SECRET: 'bench',
     POSTMARK_SERVER_TOKEN: 'bench',
     POSTMARK_FROM: 'Tenor <notes@tenor.example>',
+    SUPPORT_EMAIL: 'support@example.com',
     SENTRY_DSN: 'http://bench@127.0.0.1:9/1',
   }
 }

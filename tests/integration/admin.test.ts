@@ -86,6 +86,7 @@ describe('development routes', () => {
       PLAID_SECRET: 'secret',
       POSTMARK_SERVER_TOKEN: 'token',
       POSTMARK_FROM: 'Tenor <notes@example.com>',
+      SUPPORT_EMAIL: 'support@example.com',
       SENTRY_DSN: 'http://key@127.0.0.1:9/1',
     })
     try {

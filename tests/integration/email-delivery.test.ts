@@ -17,6 +17,7 @@ beforeEach(async () => {
     POSTMARK_API_URL: postmark.url,
     POSTMARK_FROM: 'Tenor <notes@tenor.test>',
     POSTMARK_MESSAGE_STREAM: 'transactional',
+    SUPPORT_EMAIL: 'help@tenor.test',
   })
 })
 afterEach(async () => {
@@ -43,6 +44,8 @@ describe('email delivery through the official Postmark SDK', () => {
     expect(more).toEqual([])
     expect(sent).toMatchObject({
       From: 'Tenor <notes@tenor.test>',
+      // A reply reaches support, as the footer says.
+      ReplyTo: 'help@tenor.test',
       To: 'ada@example.com',
       Subject: 'Confirm your email address',
       Tag: 'verify_email',
@@ -50,6 +53,7 @@ describe('email delivery through the official Postmark SDK', () => {
       token: 'server-token-for-tests',
     })
     expect(sent?.TextBody).toContain('/verify-email?token=')
+    expect(sent?.TextBody).toContain('Questions? Reply to this email.')
     expect(sent?.HtmlBody).toContain('<a href=')
     const [row] = await rows()
     expect(row?.status).toBe('sent')

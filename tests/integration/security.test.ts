@@ -19,6 +19,7 @@ const production = {
   PLAID_SECRET: 'secret',
   POSTMARK_SERVER_TOKEN: 'token',
   POSTMARK_FROM: 'Tenor <notes@example.com>',
+  SUPPORT_EMAIL: 'support@example.com',
   SENTRY_DSN: 'http://key@127.0.0.1:9/1',
   PUBLIC_URL: 'https://tenor.example',
   API_URL: 'https://api.tenor.example',

@@ -62,6 +62,7 @@ export async function startStack(options: { site: boolean }): Promise<Stack> {
     POSTMARK_SERVER_TOKEN: 'soak-server-token',
     POSTMARK_API_URL: postmark.url,
     POSTMARK_FROM: 'Tenor <notes@tenor.local>',
+    SUPPORT_EMAIL: 'support@example.com',
     // Investors are told apart by address, as Fly's proxy reports it, so that each one meets
     // the per-address limits alone, as real investors would.
     TRUST_PROXY: 'fly',

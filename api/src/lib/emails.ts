@@ -28,6 +28,9 @@ interface Layout {
   footer?: string
 }
 
+// Replies go to support: every email is sent with the support address as its Reply-To.
+const defaultFooter = 'Tenor — fixed-term notes. Questions? Reply to this email.'
+
 /** Renders one email in both parts from the same words. */
 export function renderEmail(layout: Layout): RenderedEmail {
   const text = [
@@ -35,14 +38,14 @@ export function renderEmail(layout: Layout): RenderedEmail {
     '',
     ...layout.paragraphs.flatMap((p) => [p, '']),
     ...(layout.action ? [`${layout.action.label}: ${layout.action.url}`, ''] : []),
-    layout.footer ?? 'Tenor — fixed-term notes',
+    layout.footer ?? defaultFooter,
   ].join('\n')
 
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1a1a;max-width:560px">
 <p>${escapeHtml(layout.greeting)}</p>
 ${layout.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${layout.action ? `<p><a href="${escapeHtml(layout.action.url)}" style="display:inline-block;padding:10px 16px;background:#14532d;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(layout.action.label)}</a></p><p style="font-size:13px;color:#555">Or open this link: ${escapeHtml(layout.action.url)}</p>` : ''}
-<p style="font-size:13px;color:#555">${escapeHtml(layout.footer ?? 'Tenor — fixed-term notes')}</p>
+<p style="font-size:13px;color:#555">${escapeHtml(layout.footer ?? defaultFooter)}</p>
 </body></html>`
 
   return { subject: layout.subject, text, html }
@@ -103,7 +106,7 @@ export function passwordChanged(name: string): RenderedEmail {
     greeting: `Hello ${name},`,
     paragraphs: [
       'Your password was just changed and every other session was signed out.',
-      'If this was not you, reset your password at once and contact support.',
+      'If this was not you, reset your password at once and reply to this email to tell us.',
     ],
   })
 }
@@ -135,7 +138,7 @@ export function authenticatorReplaced(name: string): RenderedEmail {
     greeting: `Hello ${name},`,
     paragraphs: [
       'Two-factor sign-in for your Tenor account moved to a new authenticator app. Codes from the old one no longer work, your other sessions have ended, and a new set of recovery codes replaced the old set.',
-      'If this was not you, reset your password at once and contact Tenor support.',
+      'If this was not you, reset your password at once and reply to this email to tell us.',
     ],
   })
 }
@@ -146,7 +149,7 @@ export function twoFactorTurnedOff(name: string, url: string): RenderedEmail {
     greeting: `Hello ${name},`,
     paragraphs: [
       'Two-factor authentication was turned off for your Tenor account: signing in now needs only your password, and your recovery codes no longer work.',
-      'If this was not you, reset your password at once, turn two-factor on again, and contact Tenor support.',
+      'If this was not you, reset your password at once, turn two-factor on again, and reply to this email to tell us.',
     ],
     action: { label: 'Open your settings', url },
   })
@@ -158,7 +161,7 @@ export function recoveryCodesRenewed(name: string, url: string): RenderedEmail {
     greeting: `Hello ${name},`,
     paragraphs: [
       'A new set of two-factor recovery codes was made for your Tenor account; the codes you saved before no longer work.',
-      'If this was not you, reset your password at once and contact Tenor support.',
+      'If this was not you, reset your password at once and reply to this email to tell us.',
     ],
     action: { label: 'Open your settings', url },
   })
@@ -174,7 +177,7 @@ export function recoveryCodeUsed(name: string, left: number, url: string): Rende
     greeting: `Hello ${name},`,
     paragraphs: [
       `Someone signed in to your Tenor account with your password and one of your two-factor recovery codes instead of your authenticator app. ${remaining}`,
-      'If this was not you, change your password at once, make a new set of recovery codes, and contact support.',
+      'If this was not you, change your password at once, make a new set of recovery codes, and reply to this email to tell us.',
     ],
     action: { label: 'Open your settings', url },
   })
@@ -186,7 +189,7 @@ export function accountDisabled(name: string): RenderedEmail {
     greeting: `Hello ${name},`,
     paragraphs: [
       'Someone asked to reset the password of your Tenor account, but the account is disabled, so no reset link was sent and signing in will not work.',
-      'Your notes and any money owed to you are not affected. To find out why the account was disabled, or to have it enabled again, contact Tenor support.',
+      'Your notes and any money owed to you are not affected. To find out why the account was disabled, or to have it enabled again, reply to this email.',
     ],
   })
 }
@@ -197,7 +200,7 @@ export function emailChangeRequested(name: string, newAddress: string): Rendered
     greeting: `Hello ${name},`,
     paragraphs: [
       `Someone signed in to your Tenor account asked to move it to ${newAddress}. Nothing changes until that address is confirmed.`,
-      'If this was not you, change your password at once and contact support.',
+      'If this was not you, change your password at once and reply to this email to tell us.',
     ],
   })
 }
@@ -219,7 +222,7 @@ export function emailChanged(name: string, newAddress: string): RenderedEmail {
     greeting: `Hello ${name},`,
     paragraphs: [
       `Your Tenor account now uses ${newAddress}. Emails about your notes go there from now on.`,
-      'If this was not you, contact support at once.',
+      'If this was not you, reply to this email at once.',
     ],
   })
 }

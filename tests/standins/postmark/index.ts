@@ -7,6 +7,7 @@
 export interface ReceivedEmail {
   MessageID: string
   From: string
+  ReplyTo: string | null
   To: string
   Subject: string
   TextBody: string
@@ -83,6 +84,7 @@ export async function startPostmarkStandIn(port = 0): Promise<PostmarkStandIn> {
     const email: ReceivedEmail = {
       MessageID: crypto.randomUUID(),
       From: text('From'),
+      ReplyTo: text('ReplyTo') || null,
       To: to,
       Subject: text('Subject'),
       TextBody: text('TextBody'),

@@ -10,6 +10,7 @@ export const load: LayoutServerLoad = async ({ locals, url, request }) => {
   return {
     user: locals.user,
     devTools: hasDevTools(getEnv()),
+    supportEmail: getEnv().supportEmail,
     reconnect: isAfterAction(request) ? await askAgain(locals) : locals.banksToReconnect,
   }
 }

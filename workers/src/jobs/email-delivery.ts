@@ -88,6 +88,8 @@ async function deliverOne(
     }
     const sent = await client.sendEmail({
       From: env.postmark.from,
+      // A reply reaches support, so every email's "reply to this email" is a real way to ask.
+      ReplyTo: env.supportEmail,
       To: message.toAddress,
       Subject: message.subject,
       TextBody: message.textBody,
