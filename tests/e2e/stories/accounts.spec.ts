@@ -58,3 +58,17 @@ test.describe('without JavaScript', () => {
     expect(action).toBe('?/password&next=%2Fportfolio')
   })
 })
+
+test('a form body the site cannot read is refused with 400, not an error of ours', async ({
+  request,
+  baseURL,
+}) => {
+  for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
+    const res = await request.post('/login?/password', {
+      headers: { origin: baseURL ?? '', 'content-type': contentType, accept: 'text/html' },
+      data: 'garbage',
+    })
+    expect(res.status()).toBe(400)
+    expect(await res.text()).toContain('The form could not be read')
+  }
+})

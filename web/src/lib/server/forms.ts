@@ -17,6 +17,18 @@ export interface FormFailure {
 const maxFieldLength = 10_000
 
 /**
+ * The posted form. A body that cannot be read as one (a broken multipart body, another content
+ * type) is the sender's mistake, refused with 400 before anything is asked of the API.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData()
+  } catch {
+    error(400, 'The form could not be read. Reload the page and try again.')
+  }
+}
+
+/**
  * Reads the named fields as strings; a missing field or a file reads as empty. A field no form
  * of ours could send is refused as too large (413), before anything is asked of the API.
  */
@@ -54,11 +66,8 @@ export function rejectWithProblem(
   if (problem.status >= 500) throw unexpected(problem)
 
   if (problem.status === 429) {
-    return rejectForm(429, {
-      form,
-      values,
-      message: 'Too many attempts in a short time. Wait a minute, then try again.',
-    })
+    // The API's message says how long to wait ("Try again in 45 minutes").
+    return rejectForm(429, { form, values, message: problem.message })
   }
 
   const errors: Record<string, string> = {}

@@ -1,10 +1,10 @@
 import { readProblem } from '#lib/server/api.ts'
-import { readFields, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import type { Actions } from './$types'
 
 export const actions: Actions = {
   default: async ({ request, locals }) => {
-    const { email } = readFields(await request.formData(), ['email'])
+    const { email } = readFields(await readForm(request), ['email'])
 
     const response = await locals.api.auth['forgot-password'].$post({ json: { email } })
     // The answer is the same whether or not the address has an account.

@@ -1,4 +1,4 @@
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import { getKyc, submitKyc } from '#lib/server/kyc.ts'
 import type { UsRegion } from '#lib/us-regions.ts'
@@ -32,7 +32,7 @@ export const actions: Actions = {
   default: async (event) => {
     requireUser(event)
 
-    const input = readFields(await event.request.formData(), fields)
+    const input = readFields(await readForm(event.request), fields)
     // Everything but the tax id goes back with a refusal, so nothing else is typed twice.
     const { taxId, ...kept } = input
     // The API judges every field. The casts only let an unchecked box or an unchosen state

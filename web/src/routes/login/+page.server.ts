@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { safeNextPath } from '#lib/server/next-path.ts'
 import { deleteSessionCookie, setSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
@@ -20,7 +20,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
   password: async ({ request, locals, cookies, url }) => {
-    const input = readFields(await request.formData(), ['email', 'password'])
+    const input = readFields(await readForm(request), ['email', 'password'])
 
     const response = await locals.api.auth.login.$post({
       json: { email: input.email, password: input.password },
@@ -39,7 +39,7 @@ export const actions: Actions = {
   },
 
   twoFactor: async ({ request, locals, cookies, url }) => {
-    const input = readFields(await request.formData(), ['code'])
+    const input = readFields(await readForm(request), ['code'])
     const code = input.code.replace(/\s+/g, '')
 
     const response = await locals.api.auth.login['two-factor'].$post({ json: { code } })

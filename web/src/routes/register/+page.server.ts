@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
-import { readFields, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 const fields = ['legalName', 'email', 'password'] as const
@@ -11,7 +11,7 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
   default: async ({ request, locals }) => {
-    const input = readFields(await request.formData(), fields)
+    const input = readFields(await readForm(request), fields)
 
     const response = await locals.api.auth.register.$post({ json: input })
     if (response.status === 202) return { registered: true, email: input.email.trim() }

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { deleteSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -10,7 +10,7 @@ export const load: PageServerLoad = ({ url }) => {
 
 export const actions: Actions = {
   default: async ({ request, locals, cookies }) => {
-    const input = readFields(await request.formData(), ['token', 'password'])
+    const input = readFields(await readForm(request), ['token', 'password'])
     if (!input.token) {
       return rejectForm(400, { form: 'reset', message: 'This link is incomplete.' })
     }

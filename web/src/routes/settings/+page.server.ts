@@ -8,7 +8,13 @@ import {
   revokeSession,
 } from '#lib/server/account.ts'
 import { readProblem, unexpected } from '#lib/server/api.ts'
-import { type FormFailure, readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import {
+  type FormFailure,
+  readFields,
+  readForm,
+  rejectForm,
+  rejectWithProblem,
+} from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import { getKyc } from '#lib/server/kyc.ts'
 import { deleteSessionCookie } from '#lib/server/session.ts'
@@ -63,7 +69,7 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const input = readFields(await request.formData(), ['code', 'password', 'secret', 'otpauthUri'])
+    const input = readFields(await readForm(request), ['code', 'password', 'secret', 'otpauthUri'])
     const setup: PendingSetup = { secret: input.secret, otpauthUri: input.otpauthUri }
     const code = input.code.replace(/\s+/g, '')
 
@@ -95,7 +101,7 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const input = readFields(await request.formData(), ['password', 'code'])
+    const input = readFields(await readForm(request), ['password', 'code'])
     const code = input.code.replace(/\s+/g, '')
 
     const response = await locals.api.me['two-factor'].disable.$post({
@@ -112,7 +118,7 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const input = readFields(await request.formData(), ['password', 'code'])
+    const input = readFields(await readForm(request), ['password', 'code'])
     const outcome = await renewRecoveryCodes(locals.api, {
       password: input.password,
       code: input.code.replace(/\s+/g, ''),
@@ -128,7 +134,7 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const input = readFields(await request.formData(), ['newEmail', 'password'])
+    const input = readFields(await readForm(request), ['newEmail', 'password'])
     const values = { newEmail: input.newEmail }
 
     const outcome = await changeEmail(locals.api, input)
@@ -145,7 +151,7 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const input = readFields(await request.formData(), ['currentPassword', 'newPassword'])
+    const input = readFields(await readForm(request), ['currentPassword', 'newPassword'])
 
     const outcome = await changePassword(locals.api, input)
     if (outcome.ok) return { form: 'password', sessionsEnded: outcome.value.sessionsEnded }
@@ -161,7 +167,7 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const { sessionId } = readFields(await request.formData(), ['sessionId'])
+    const { sessionId } = readFields(await readForm(request), ['sessionId'])
 
     const outcome = await revokeSession(locals.api, sessionId)
     if (outcome.ok) return { form: 'sessions', revoked: true }

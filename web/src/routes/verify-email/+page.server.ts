@@ -1,5 +1,5 @@
 import { readProblem } from '#lib/server/api.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 // Reading the page changes nothing: mail scanners open links, so confirming takes a POST.
@@ -9,7 +9,7 @@ export const load: PageServerLoad = ({ url }) => {
 
 export const actions: Actions = {
   default: async ({ request, locals }) => {
-    const { token } = readFields(await request.formData(), ['token'])
+    const { token } = readFields(await readForm(request), ['token'])
     if (!token) {
       return rejectForm(400, { form: 'verify', message: 'This link is incomplete.' })
     }

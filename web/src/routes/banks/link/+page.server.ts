@@ -6,7 +6,7 @@ import {
   rejectBankStep,
 } from '#lib/server/bank-steps.ts'
 import { createLinkToken, finishLink } from '#lib/server/banks.ts'
-import { rejectForm } from '#lib/server/forms.ts'
+import { readForm, rejectForm } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import {
   completeChooserLink,
@@ -46,7 +46,7 @@ export const actions: Actions = {
       return rejectForm(400, { form: 'signIn', message: 'Link your bank with Plaid instead.' })
     }
 
-    const form = readChooserForm(await event.request.formData(), 'signIn')
+    const form = readChooserForm(await readForm(event.request), 'signIn')
     if (!form.ok) return form.failure
     const { fields } = form
     const values = keptValues(fields)
@@ -67,7 +67,7 @@ export const actions: Actions = {
     const { locals } = event
     requireUser(event)
 
-    const result = readLinkResult(await event.request.formData())
+    const result = readLinkResult(await readForm(event.request))
     if (!result) {
       return rejectForm(400, { form: 'finish', message: 'Plaid did not finish. Try again.' })
     }

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit'
 import { findNextMaturity, moveClock, readClock } from '#lib/server/dev-clock.ts'
 import { getEnv, hasDevTools } from '#lib/server/env.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { checkSession, deleteSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad, RequestEvent } from './$types'
 
@@ -19,7 +19,7 @@ export const actions: Actions = {
   advance: async (event) => {
     if (!hasDevTools(getEnv())) error(404, 'Not found')
 
-    const { days } = readFields(await event.request.formData(), ['days'])
+    const { days } = readFields(await readForm(event.request), ['days'])
     const advanceDays = Number(days)
     if (!Number.isInteger(advanceDays) || advanceDays < 1) {
       return rejectForm(422, { form: 'clock', message: 'Choose how many days to move forward.' })

@@ -3,7 +3,7 @@ import { describeRolloverTarget, maturityChoices } from '#lib/offering-words.ts'
 import { type Bank, fundingAccounts, listBanks } from '#lib/server/banks.ts'
 import { moveBank } from '#lib/server/dev-clock.ts'
 import { getEnv, hasDevTools } from '#lib/server/env.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import { listOpenOfferings } from '#lib/server/offerings.ts'
 import {
@@ -102,7 +102,7 @@ export const actions: Actions = {
   instruction: async (event) => {
     const { locals, params, request } = event
     requireUser(event)
-    const values = readFields(await request.formData(), ['instruction', 'rolloverOfferingSlug'])
+    const values = readFields(await readForm(request), ['instruction', 'rolloverOfferingSlug'])
     const read = readMaturityChoice(values)
     if (!read.ok) {
       const { message = null, errors = {} } = read
@@ -122,7 +122,7 @@ export const actions: Actions = {
   resend: async (event) => {
     const { locals, params, request } = event
     requireUser(event)
-    const { bankAccountId } = readFields(await request.formData(), ['bankAccountId'])
+    const { bankAccountId } = readFields(await readForm(request), ['bankAccountId'])
     if (!bankAccountId) {
       return rejectForm(400, { form: 'resend', message: 'Choose the account to send it to.' })
     }
@@ -143,7 +143,7 @@ export const actions: Actions = {
     // The signed-in investor's own purchase, or nothing.
     if (!(await findPurchase(locals.api, params.id))) error(404, 'We cannot find that purchase.')
 
-    const fields = readFields(await request.formData(), ['transfer', 'event'])
+    const fields = readFields(await readForm(request), ['transfer', 'event'])
     const transfer = bankMoves.transfer.find((value) => value === fields.transfer)
     const move = bankMoves.event.find((value) => value === fields.event)
     if (!transfer || !move) return rejectForm(400, { form: 'bank', message: 'Choose a move.' })

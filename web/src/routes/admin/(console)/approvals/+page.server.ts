@@ -1,6 +1,6 @@
 import { decideApproval, listApprovals, withdrawApproval } from '#lib/server/admin-governance.ts'
 import { listOfferings } from '#lib/server/admin-offerings.ts'
-import { readFields, rejectForm } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -26,10 +26,7 @@ export const load: PageServerLoad = async (event) => {
 async function decide(event: Parameters<Actions[string]>[0], approve: boolean) {
   requireAdmin(event)
 
-  const { approvalId, reason } = readFields(await event.request.formData(), [
-    'approvalId',
-    'reason',
-  ])
+  const { approvalId, reason } = readFields(await readForm(event.request), ['approvalId', 'reason'])
   const outcome = await decideApproval(
     event.locals.api,
     approvalId,
@@ -53,7 +50,7 @@ export const actions: Actions = {
   withdraw: async (event) => {
     requireAdmin(event)
 
-    const { approvalId } = readFields(await event.request.formData(), ['approvalId'])
+    const { approvalId } = readFields(await readForm(event.request), ['approvalId'])
     const outcome = await withdrawApproval(event.locals.api, approvalId)
     if (outcome.ok) return { form: 'decide', approvalId, withdrawn: true }
 

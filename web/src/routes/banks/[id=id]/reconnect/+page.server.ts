@@ -9,7 +9,7 @@ import {
   findBank,
   markReconnected,
 } from '#lib/server/banks.ts'
-import { type FormFailure, rejectForm } from '#lib/server/forms.ts'
+import { type FormFailure, readForm, rejectForm } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import {
   completeChooserLink,
@@ -53,7 +53,7 @@ export const actions: Actions = {
       return rejectForm(400, { form: 'signIn', message: 'Reconnect your bank with Plaid instead.' })
     }
 
-    const form = readChooserForm(await event.request.formData(), 'signIn')
+    const form = readChooserForm(await readForm(event.request), 'signIn')
     if (!form.ok) return form.failure
     const { fields } = form
     const values = keptValues(fields)

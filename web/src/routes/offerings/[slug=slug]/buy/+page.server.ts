@@ -3,7 +3,7 @@ import { achDebitWording } from '@tenor/api/purchases/authorization'
 import { amountHelp, parseDollars } from '#lib/amount.ts'
 import { formatDollarsInput, formatUsd } from '#lib/format.ts'
 import { type Bank, type BankAccount, fundingAccounts, listBanks } from '#lib/server/banks.ts'
-import { readFields, rejectForm } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import {
   findOffering,
@@ -116,7 +116,7 @@ export const actions: Actions = {
     const { locals, params, request } = event
     requireUser(event)
 
-    const data = await request.formData()
+    const data = await readForm(request)
     const fields = readFields(data, ['idempotencyKey', 'amountCents', 'bankAccountId', 'rateBps'])
     if (data.get('consent') !== 'yes') {
       return rejectForm(400, {

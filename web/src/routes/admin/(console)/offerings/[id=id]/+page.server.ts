@@ -7,7 +7,7 @@ import {
   requestCancellation,
   requestRateChange,
 } from '#lib/server/admin-offerings.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import {
   offeringFields,
@@ -42,7 +42,7 @@ export const actions: Actions = {
   edit: async (event) => {
     requireAdmin(event)
 
-    const values = readFields(await event.request.formData(), offeringFields)
+    const values = readFields(await readForm(event.request), offeringFields)
     const read = readOfferingTerms(values)
     if (!read.ok) return rejectForm(422, { form: 'terms', values, errors: read.errors })
 
@@ -71,7 +71,7 @@ export const actions: Actions = {
   rate: async (event) => {
     requireAdmin(event)
 
-    const { rate } = readFields(await event.request.formData(), ['rate'])
+    const { rate } = readFields(await readForm(event.request), ['rate'])
     const rateBps = parsePercent(rate)
     if (rateBps === null) {
       return rejectForm(422, {
@@ -89,7 +89,7 @@ export const actions: Actions = {
   cancel: async (event) => {
     requireAdmin(event)
 
-    const { reason } = readFields(await event.request.formData(), ['reason'])
+    const { reason } = readFields(await readForm(event.request), ['reason'])
     const outcome = await requestCancellation(event.locals.api, event.params.id, reason)
     if (outcome.ok) return { form: 'cancel', requested: true }
     return rejectWithProblem(outcome.problem, 'cancel', ['reason'], { reason })

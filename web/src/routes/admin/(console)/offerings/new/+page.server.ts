@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit'
 import { createOffering } from '#lib/server/admin-offerings.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import { offeringFields, readOfferingTerms } from '#lib/server/offering-form.ts'
 import type { Actions, PageServerLoad } from './$types'
@@ -21,7 +21,7 @@ export const actions: Actions = {
   default: async (event) => {
     requireAdmin(event)
 
-    const values = readFields(await event.request.formData(), offeringFields)
+    const values = readFields(await readForm(event.request), offeringFields)
     const read = readOfferingTerms(values)
     if (!read.ok) return rejectForm(422, { form: 'terms', values, errors: read.errors })
 

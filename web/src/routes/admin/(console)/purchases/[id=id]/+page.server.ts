@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit'
 import { listApprovals } from '#lib/server/admin-governance.ts'
 import { findPurchase, requestRefund } from '#lib/server/admin-purchases.ts'
-import { readFields, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -28,7 +28,7 @@ export const actions: Actions = {
   refund: async (event) => {
     requireAdmin(event)
 
-    const { reason } = readFields(await event.request.formData(), ['reason'])
+    const { reason } = readFields(await readForm(event.request), ['reason'])
     const outcome = await requestRefund(event.locals.api, event.params.id, reason)
     if (outcome.ok) return { form: 'refund', requested: true }
     return rejectWithProblem(outcome.problem, 'refund', ['reason'], { reason })

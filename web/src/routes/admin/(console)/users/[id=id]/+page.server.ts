@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit'
 import { decideKyc, findUser, setUserRole, setUserStatus } from '#lib/server/admin.ts'
 import { listAudit } from '#lib/server/admin-governance.ts'
-import { readFields, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -31,7 +31,7 @@ export const actions: Actions = {
   reject: async (event) => {
     requireAdmin(event)
 
-    const { reason } = readFields(await event.request.formData(), ['reason'])
+    const { reason } = readFields(await readForm(event.request), ['reason'])
     const outcome = await decideKyc(event.locals.api, event.params.id, {
       decision: 'reject',
       reason,
@@ -60,7 +60,7 @@ export const actions: Actions = {
   setRole: async (event) => {
     requireAdmin(event)
 
-    const { role } = readFields(await event.request.formData(), ['role'])
+    const { role } = readFields(await readForm(event.request), ['role'])
     const outcome = await setUserRole(
       event.locals.api,
       event.params.id,
