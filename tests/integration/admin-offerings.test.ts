@@ -87,6 +87,31 @@ describe('admin offerings', () => {
     expect(again.status).toBe(409)
   })
 
+  test('a draft cannot take a slug another offering uses, and an unchanged save writes nothing', async () => {
+    await createDraft()
+    const { body } = await createDraft({ ...terms, slug: 'series-y-9m', name: 'Series Y' })
+    const id = body.offering.id
+    const patch = (json: object) =>
+      t.request(`/admin/offerings/${id}`, { method: 'PATCH', json, token: maker.token })
+    const edits = async () =>
+      (await t.db.database.db.select().from(auditEvents)).filter(
+        (event) => event.action === 'offering.edit',
+      )
+
+    const taken = await patch({ slug: 'series-z-9m', rateBps: 650 })
+    expect(taken.status).toBe(409)
+    expect(((await taken.json()) as { error: { code: string } }).error.code).toBe('slug_taken')
+    const [kept] = await t.db.database.db.select().from(offerings).where(eq(offerings.id, id))
+    expect(kept).toMatchObject({ slug: 'series-y-9m', rateBps: terms.rateBps })
+
+    expect((await patch({ slug: 'series-y-9m', name: 'Series Y' })).status).toBe(200)
+    expect(await edits()).toHaveLength(0)
+    expect((await patch({ slug: 'series-x-9m' })).status).toBe(200)
+    expect((await edits()).map((event) => event.after)).toEqual([
+      JSON.stringify({ slug: 'series-x-9m' }),
+    ])
+  })
+
   test("says where today falls against each offering's window", async () => {
     const { body } = await createDraft()
     await t.request(`/admin/offerings/${body.offering.id}/publish`, {

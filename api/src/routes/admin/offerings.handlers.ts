@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
 import { businessDateOf, type CalendarDate, defaultMaturityInstruction } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
-import { and, asc, count, eq, inArray, sum } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, sql, sum } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import { recordAudit } from '../../admin/audit.ts'
 import {
@@ -161,18 +161,35 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
   const edit: RouteHandler<typeof routes.editOffering, AuthedEnv> = async (c) => {
     const row = await load(c.req.valid('param').offeringId)
     if (row.status !== 'draft') throw wrongStatus('Only drafts can be edited.')
-    const changes = c.req.valid('json')
+    // Only what differs is written and audited: saving an unchanged form changes nothing.
+    const asked = c.req.valid('json')
+    const changes = Object.fromEntries(
+      Object.entries(asked).filter(([key, value]) => row[key as keyof OfferingRow] !== value),
+    ) as typeof asked
     const issues = checkOfferingTerms({ ...row, ...changes })
     if (issues.length > 0) throw invalidTerms(issues)
+    if (Object.keys(changes).length === 0) return c.json({ offering: view(row) }, 200)
     const now = clock.now()
-    const updated = await database.write(async (tx) => {
-      // Still a draft when written: an edit that meets a publish never changes live terms.
+    const outcome = await database.write(async (tx) => {
+      // Still a draft when written: an edit that meets a publish never changes live terms. A
+      // new slug is taken in the same statement, so two drafts cannot end up sharing one.
       const [result] = await tx
         .update(offerings)
         .set({ ...changes, updatedAt: now })
-        .where(and(eq(offerings.id, row.id), eq(offerings.status, 'draft')))
+        .where(
+          and(
+            eq(offerings.id, row.id),
+            eq(offerings.status, 'draft'),
+            changes.slug === undefined
+              ? undefined
+              : sql`not exists (select 1 from ${offerings} as other where other.slug = ${changes.slug} and other.id <> ${row.id})`,
+          ),
+        )
         .returning()
-      if (!result) return null
+      if (!result) {
+        const current = await tx.query.offerings.findFirst({ where: eq(offerings.id, row.id) })
+        return current?.status === 'draft' ? 'slug_taken' : 'published'
+      }
       await recordAudit(tx, {
         adminId: c.get('user').id,
         action: 'offering.edit',
@@ -186,8 +203,13 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
       })
       return result
     })
-    if (!updated) throw wrongStatus('Only drafts can be edited; this one was published meanwhile.')
-    return c.json({ offering: view(updated) }, 200)
+    if (outcome === 'slug_taken') {
+      throw new ApiError(409, 'slug_taken', 'Another offering already uses this slug.')
+    }
+    if (outcome === 'published') {
+      throw wrongStatus('Only drafts can be edited; this one was published meanwhile.')
+    }
+    return c.json({ offering: view(outcome) }, 200)
   }
 
   const publish: RouteHandler<typeof routes.publishOffering, AuthedEnv> = async (c) => {

@@ -159,7 +159,9 @@ export const editOffering = createRoute({
     200: one,
     ...denied,
     404: errorResponse('No such offering'),
-    409: errorResponse('Only drafts can be edited'),
+    409: errorResponse(
+      'Only drafts can be edited (`wrong_status`), or the new slug is taken (`slug_taken`)',
+    ),
     422: errorResponse('Invalid terms'),
   },
 })
