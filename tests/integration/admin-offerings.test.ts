@@ -453,6 +453,26 @@ describe('user administration', () => {
     expect(login.status).toBe(200)
   })
 
+  test('asking for what already holds ends no session and writes no audit entry', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const audited = async () =>
+      (await t.db.database.db.select().from(auditEvents)).filter(
+        (event) => event.targetId === investor.userId,
+      )
+    const already = await t.request(`/admin/users/${investor.userId}/role`, {
+      json: { role: 'investor' },
+      token: maker.token,
+    })
+    expect(already.status).toBe(200)
+    const active = await t.request(`/admin/users/${investor.userId}/enable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(active.status).toBe(200)
+    expect((await t.request('/me', { token: investor.token })).status).toBe(200)
+    expect(await audited()).toHaveLength(0)
+  })
+
   test('links mailed before an account was disabled do not work on it', async () => {
     const investor = await signUp(t, 'ada@example.com')
     await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })

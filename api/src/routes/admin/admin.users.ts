@@ -30,6 +30,10 @@ export function createUserActionHandlers(deps: AppDeps) {
       }
       const set = update(row)
       if (set instanceof ApiError) return set
+      // Asked for what already holds: nothing to write, no session to end, nothing to audit.
+      if (Object.entries(set).every(([key, value]) => row[key as keyof typeof row] === value)) {
+        return row
+      }
 
       await tx
         .update(users)

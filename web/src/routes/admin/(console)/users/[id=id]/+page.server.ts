@@ -61,11 +61,11 @@ export const actions: Actions = {
     requireAdmin(event)
 
     const { role } = readFields(await readForm(event.request), ['role'])
-    const outcome = await setUserRole(
-      event.locals.api,
-      event.params.id,
-      role === 'admin' ? 'admin' : 'investor',
-    )
+    // Only the two roles the form sends: anything else is not read as a demotion.
+    if (role !== 'admin' && role !== 'investor') {
+      return rejectForm(400, { form: 'account', message: 'Choose a role to give.' })
+    }
+    const outcome = await setUserRole(event.locals.api, event.params.id, role)
     if (outcome.ok) {
       if (outcome.value === 'requested') return { form: 'account', done: 'grantRequested' } as const
       return { form: 'account', done: role === 'admin' ? 'granted' : 'revoked' } as const
