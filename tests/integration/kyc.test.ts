@@ -59,6 +59,18 @@ describe('POST /kyc', () => {
     expect(await t.db.database.db.$count(kycProfiles)).toBe(0)
   })
 
+  test('tells a minor from a mistyped year of birth', async () => {
+    const messageFor = async (dateOfBirth: string) => {
+      const res = await submit({ ...details, dateOfBirth })
+      const error = (await res.json()) as { error: { issues: { message: string }[] } }
+      return error.error.issues[0]?.message
+    }
+    expect(await messageFor('2015-01-01')).toBe('You must be at least 18 to invest.')
+    expect(await messageFor('1800-01-01')).toBe(
+      'Check the year of birth: it is more than 120 years ago.',
+    )
+  })
+
   test('names every wrong field in one answer, the tax id among them', async () => {
     const res = await submit({
       ...details,

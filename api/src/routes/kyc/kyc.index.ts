@@ -9,6 +9,8 @@ import { requireUser } from '../../middleware/session.ts'
 import * as routes from './kyc.routes.ts'
 
 const minimumAgeYears = 18
+// A date of birth further back is a mistyped year, not an investor.
+const maximumAgeYears = 120
 
 /** Whole years between a date of birth and a business date, both `YYYY-MM-DD`. */
 export function ageOn(dateOfBirth: string, today: string): number {
@@ -33,9 +35,13 @@ export function createKycRoutes(deps: AppDeps) {
       }
       const now = clock.now()
       const age = ageOn(input.dateOfBirth, now.toISOString().slice(0, 10))
-      if (age < minimumAgeYears || age > 120) {
+      if (age < minimumAgeYears || age > maximumAgeYears) {
+        const message =
+          age < minimumAgeYears
+            ? 'You must be at least 18 to invest.'
+            : 'Check the year of birth: it is more than 120 years ago.'
         throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
-          issues: [{ path: 'dateOfBirth', message: 'You must be at least 18 to invest.' }],
+          issues: [{ path: 'dateOfBirth', message }],
         })
       }
 
