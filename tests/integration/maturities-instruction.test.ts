@@ -243,6 +243,26 @@ describe('the maturity reminder', () => {
     expect(reminder?.text).not.toContain('which will roll over')
   })
 
+  test('says what of the proceeds fits the offering’s purchase steps and what is paid out', async () => {
+    await t.db.database.db
+      .update(offerings)
+      .set({ minPurchaseCents: 50_000, incrementCents: 10_000 })
+      .where(eq(offerings.id, target.id))
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: target.slug,
+    })
+    t.clock.set(new Date('2026-08-24T15:00:00Z'))
+
+    await runWorkerJob(t, maturityReminders)
+
+    const [reminder] = await mailOfKind(t, ada.email, 'maturity_reminder')
+    expect(reminder?.text).toContain(
+      'It pays $1,040.33: $1,000.00 will roll over into Tenor Note Series B, which sells notes in steps of $100.00, and the remaining $40.33 will be paid to your bank account.',
+    )
+  })
+
   test('says a rollover will not happen once its offering pays less than when it was chosen', async () => {
     const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
     await setInstruction(note.id, {

@@ -250,6 +250,19 @@ describe('rollovers at maturity', () => {
     expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 4_033 })
     await settleSentPayouts(t)
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    // The old note's page names the new one and what went to the bank.
+    const res = await t.request(`/purchases/${note.id}`, {
+      token: (await signInAgain(t, ada)).token,
+    })
+    const { purchase } = (await res.json()) as {
+      purchase: { rolledInto: unknown; payment: { amountCents: number } }
+    }
+    expect(purchase.rolledInto).toEqual({
+      purchaseId: (await readRolledNote(t, note.id))?.id,
+      amountCents: 100_000,
+      offeringName: 'Tenor Note Series B',
+    })
+    expect(purchase.payment.amountCents).toBe(4_033)
     await expectLedgerClean(t)
   })
 })

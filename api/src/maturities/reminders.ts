@@ -22,7 +22,7 @@ import { businessToday } from './due.ts'
 import { noticeMaturityReminder } from './notices.ts'
 import { pagesById } from './paging.ts'
 import { writeRetrying } from './records.ts'
-import { describeRateFall } from './rollover.ts'
+import { describeRateFall, roundToStep } from './rollover.ts'
 
 const pageSize = 200
 
@@ -115,27 +115,28 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
   const chosen = purchase.rolloverOfferingId
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
     : undefined
-  // A rollover goes only into an offering still selling on the maturity date; otherwise the
-  // note is paid out, and is described so, with a word on why when an offering was chosen.
-  const sellingThen =
-    chosen && purchase.maturityDate
-      ? isOpenForPurchase(chosen, toCalendarDate(purchase.maturityDate))
-      : false
-  const target = sellingThen && chosen && !describeRateFall(purchase, chosen) ? chosen : undefined
-
-  if (target && purchase.maturityInstruction === 'rollover_all') {
-    return `It pays ${total}, which will roll over into ${target.name}.`
-  }
-  if (target && purchase.maturityInstruction === 'rollover_principal') {
-    return `Its principal of ${principal} will roll over into ${target.name}, and the ${interest} of interest will be paid to your bank account.`
-  }
   const paidOut = `It will pay ${total} (${principal} principal and ${interest} interest) to your bank account.`
   if (!chosen || purchase.maturityInstruction === 'payout') return paidOut
-  const fell = describeRateFall(purchase, chosen)
 
-  return fell
-    ? `${capitalise(fell)}, so your note will not roll over into it. ${paidOut}`
-    : `${chosen.name} will no longer be selling then, so your note cannot roll over into it. ${paidOut}`
+  // A rollover goes only into an offering still selling on the maturity date, at no lower a
+  // rate than the investor chose it at, and in its purchase steps; otherwise the note is paid
+  // out, and is described so, with a word on why.
+  const fell = describeRateFall(purchase, chosen)
+  if (fell) return `${capitalise(fell)}, so your note will not roll over into it. ${paidOut}`
+  if (!purchase.maturityDate || !isOpenForPurchase(chosen, toCalendarDate(purchase.maturityDate))) {
+    return `${chosen.name} will no longer be selling then, so your note cannot roll over into it. ${paidOut}`
+  }
+  const proceeds = purchase.amountCents + interestCents
+  const wanted = purchase.maturityInstruction === 'rollover_all' ? proceeds : purchase.amountCents
+  const rolled = roundToStep(chosen, wanted)
+  if (rolled === null) {
+    return `${chosen.name} does not sell a note of ${formatUsd(wanted)}, so your note cannot roll over into it. ${paidOut}`
+  }
+  if (rolled === proceeds) return `It pays ${total}, which will roll over into ${chosen.name}.`
+  if (purchase.maturityInstruction === 'rollover_principal' && rolled === purchase.amountCents) {
+    return `Its principal of ${principal} will roll over into ${chosen.name}, and the ${interest} of interest will be paid to your bank account.`
+  }
+  return `It pays ${total}: ${formatUsd(rolled)} will roll over into ${chosen.name}, which sells notes in steps of ${formatUsd(chosen.incrementCents)}, and the remaining ${formatUsd(proceeds - rolled)} will be paid to your bank account.`
 }
 
 function capitalise(text: string): string {

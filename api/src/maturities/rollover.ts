@@ -122,7 +122,7 @@ export function describeRateFall(
 }
 
 /** The largest amount the offering sells that does not exceed `cents`; null if none fits. */
-function roundToStep(target: OfferingRow, cents: number): number | null {
+export function roundToStep(target: OfferingRow, cents: number): number | null {
   const { minPurchaseCents: min, maxPurchaseCents: max, incrementCents: step } = target
   if (cents < min) return null
   const amount = min + Math.floor((cents - min) / step) * step

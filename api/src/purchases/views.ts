@@ -170,6 +170,12 @@ export function toPurchaseView(
 
 export type PurchaseView = ReturnType<typeof toPurchaseView>
 
+/** A purchase as its own page shows it: with its payment's later moves and its rolled note. */
+export type ListedPurchaseView = PurchaseView & {
+  paymentHistory: PaymentStep[]
+  rolledInto: { purchaseId: string; amountCents: number; offeringName: string } | null
+}
+
 // The most recent purchases an investor sees in one list.
 const listLimit = 500
 
@@ -183,7 +189,7 @@ const rolloverOfferings = alias(offerings, 'rollover_offerings')
 export async function listPurchaseViews(
   db: LedgerReader,
   input: { userId: string; purchaseId?: string; today: CalendarDate },
-): Promise<(PurchaseView & { paymentHistory: PaymentStep[] })[]> {
+): Promise<ListedPurchaseView[]> {
   const rows = await db
     .select({
       purchase: purchases,
@@ -252,6 +258,22 @@ export async function listPurchaseViews(
     db,
     rows.map((row) => row.purchase),
   )
+  // The note each matured one rolled into, if any, to link from the old one.
+  const rolledNotes = await db
+    .select({
+      id: purchases.id,
+      from: purchases.rolledFromPurchaseId,
+      amountCents: purchases.amountCents,
+      offeringName: offerings.name,
+    })
+    .from(purchases)
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .where(
+      inArray(
+        purchases.rolledFromPurchaseId,
+        rows.map((row) => row.purchase.id),
+      ),
+    )
 
   return rows.map(({ purchase, offering, rolloverOffering }) => ({
     ...toPurchaseView(
@@ -263,7 +285,16 @@ export async function listPurchaseViews(
       rolloverOffering,
     ),
     paymentHistory: paymentEvents.get(purchase.id) ?? [],
+    rolledInto: rolledIntoOf(rolledNotes.find((note) => note.from === purchase.id)),
   }))
+}
+
+function rolledIntoOf(
+  note: { id: string; amountCents: number; offeringName: string } | undefined,
+): ListedPurchaseView['rolledInto'] {
+  return note
+    ? { purchaseId: note.id, amountCents: note.amountCents, offeringName: note.offeringName }
+    : null
 }
 
 /** What became of a maturity payment after it was first sent, for the note's history. */

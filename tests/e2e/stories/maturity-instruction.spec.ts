@@ -56,7 +56,7 @@ test('an investor rolls a note over into another offering and sees it', async ({
   await page.getByLabel(rollTo).selectOption('series-b-12m')
   await page.getByRole('button', { name: 'Save instruction' }).click()
 
-  const plan = 'Principal and interest rolled over into Series B 12-Month Note'
+  const plan = 'Principal and interest rolled over into Series B 12-Month Note at 6.10%'
   await expect(panel(page).getByRole('status')).toHaveText(`Saved. At maturity: ${plan}.`)
   await expect(details(page)).toContainText(plan)
 
@@ -81,7 +81,8 @@ test.describe('without JavaScript', () => {
     await page.getByLabel(rollTo).selectOption('series-b-12m')
     await page.getByRole('button', { name: 'Save instruction' }).click()
 
-    const plan = 'Principal rolled over into Series B 12-Month Note, interest paid to your bank'
+    const plan =
+      'Principal rolled over into Series B 12-Month Note at 6.10%, interest paid to your bank'
     await expect(panel(page).getByRole('status')).toHaveText(`Saved. At maturity: ${plan}.`)
     await expect(details(page)).toContainText(plan)
 

@@ -119,6 +119,14 @@ export const purchase = z
         description:
           'What became of the maturity payment after it was first sent: a credit that failed or came back, and a later one that reached the bank.',
       }),
+    rolledInto: z
+      .object({ purchaseId: z.string(), amountCents: z.number().int(), offeringName: z.string() })
+      .nullable()
+      .default(null)
+      .openapi({
+        description:
+          'The note this one rolled over into at maturity, with the amount rolled; null if none.',
+      }),
   })
   .openapi('Purchase')
 
