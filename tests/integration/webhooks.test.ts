@@ -126,6 +126,27 @@ describe('POST /webhooks/plaid refuses forgeries and writes nothing', () => {
     expect(t.plaid.calls('/webhook_verification_key/get').length).toBe(before + 1)
   })
 
+  test('made-up kids cost Plaid a few lookups a minute, and a refused one is not asked again', async () => {
+    const body = errorWebhookBody()
+    const lookups = () => t.plaid.calls('/webhook_verification_key/get').length
+    const before = lookups()
+    const madeUp = { ...plaidKey(), kid: crypto.randomUUID() }
+    for (let i = 0; i < 2; i++) await expectRefused(body, await sign(body, { key: madeUp }))
+    expect(lookups()).toBe(before + 1)
+    for (let i = 0; i < 8; i++) {
+      await expectRefused(
+        body,
+        await sign(body, { key: { ...plaidKey(), kid: crypto.randomUUID() } }),
+      )
+    }
+    expect(lookups()).toBe(before + 5)
+
+    // A minute on, a genuine key is looked up and its webhook taken.
+    t.clock.advance(60_000)
+    expect((await deliver(body, await sign(body))).status).toBe(200)
+    expect(lookups()).toBe(before + 6)
+  })
+
   test('a key that Plaid has rotated out', async () => {
     const oldKey = plaidKey()
     const body = errorWebhookBody()

@@ -1,12 +1,19 @@
 import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose'
 import type { PlaidApi } from 'plaid'
 import { constantTimeEqual, sha256Hex } from '../lib/crypto.ts'
-import { callPlaid } from './errors.ts'
+import { callPlaid, PlaidFailure } from './errors.ts'
 
 /** Plaid signs each webhook; a token older than this is a replay. */
 export const maxWebhookAgeSeconds = 5 * 60
 /** A cached key is asked for again after this long, to learn that Plaid has expired it. */
 export const keyCacheMs = 5 * 60 * 1000
+
+/** Lookups of key ids not seen before, a minute; Plaid rotates its keys rarely. */
+const maxNewKeyLookupsPerMinute = 5
+/** Not asked of Plaid: too many key ids never seen before this minute. Plaid delivers again later. */
+const throttled = 'throttled'
+/** Refused key ids remembered at most; past this the memory starts again. */
+const maxRefusedKeys = 1_000
 
 export type WebhookVerdict = { ok: true } | { ok: false; reason: string }
 
@@ -17,24 +24,47 @@ export type WebhookVerdict = { ok: true } | { ok: false; reason: string }
  */
 export function createWebhookVerifier(plaid: PlaidApi, now: () => Date) {
   const keys = new Map<string, { key: Promise<JWK | null>; fetchedAt: number }>()
+  // Key ids Plaid answered as unknown or expired, until they may be asked about again.
+  const refused = new Map<string, number>()
+  // When Plaid was last asked about key ids we had not seen: anyone can send a made-up one.
+  const newKeyLookups: number[] = []
 
-  function fetchKey(kid: string): Promise<JWK | null> {
-    const cached = keys.get(kid)
-    const fresh = cached && now().getTime() - cached.fetchedAt < keyCacheMs
-    let pending = fresh ? cached.key : undefined
-    if (!pending) {
-      // A key id never seen before means Plaid may have rotated: re-check the others too.
-      if (!cached) keys.clear()
-      pending = callPlaid(() => plaid.webhookVerificationKeyGet({ key_id: kid }))
-        .then((answer) => answer.key as unknown as JWK & { expired_at: number | null })
-        .then((key) => (key.expired_at === null || key.expired_at === undefined ? key : null))
-        .catch(() => null)
-      keys.set(kid, { key: pending, fetchedAt: now().getTime() })
-      // A key Plaid does not know, or has expired, is asked for again next time, not cached.
-      pending.then((key) => {
-        if (!key) keys.delete(kid)
-      })
+  /** Whether Plaid may be asked about a key id not in the cache, at most a few times a minute. */
+  function mayLookUpNewKey(at: number): boolean {
+    while (newKeyLookups.length > 0 && at - (newKeyLookups[0] ?? 0) >= 60_000) {
+      newKeyLookups.shift()
     }
+    if (newKeyLookups.length >= maxNewKeyLookupsPerMinute) return false
+    newKeyLookups.push(at)
+    return true
+  }
+
+  function fetchKey(kid: string): Promise<JWK | typeof throttled | null> {
+    const at = now().getTime()
+    const cached = keys.get(kid)
+    if (cached && at - cached.fetchedAt < keyCacheMs) return cached.key
+    // A key id Plaid refused, or a flood of made-up ones, costs no call to Plaid. A cached key
+    // is asked for again when its time is up, which is how an expired one is learned.
+    if ((refused.get(kid) ?? 0) > at) return Promise.resolve(null)
+    if (!cached && !mayLookUpNewKey(at)) return Promise.resolve(throttled)
+
+    // Plaid's answer that a key is expired or unknown is remembered; its failing to answer is not.
+    const pending = callPlaid(() => plaid.webhookVerificationKeyGet({ key_id: kid }))
+      .then((answer) => answer.key as unknown as JWK & { expired_at: number | null })
+      .then((key) => (key.expired_at === null || key.expired_at === undefined ? key : 'refused'))
+      .catch((error: unknown) =>
+        error instanceof PlaidFailure && !error.transient ? 'refused' : 'unanswered',
+      )
+      .then((key) => {
+        if (typeof key === 'object') return key
+        keys.delete(kid)
+        if (key === 'refused') {
+          if (refused.size >= maxRefusedKeys) refused.clear()
+          refused.set(kid, at + keyCacheMs)
+        }
+        return null
+      })
+    keys.set(kid, { key: pending, fetchedAt: at })
     return pending
   }
 
@@ -56,6 +86,7 @@ export function createWebhookVerifier(plaid: PlaidApi, now: () => Date) {
     }
 
     const jwk = await fetchKey(header.kid)
+    if (jwk === throttled) return { ok: false, reason: 'new key ids asked about too often' }
     if (!jwk) return { ok: false, reason: 'unknown or expired key' }
 
     let claims: Record<string, unknown>
