@@ -31,6 +31,10 @@ describe('checkNewPassword', () => {
       'a-a-a-a-a-a-a-a-a',
       '1111 2222 3333 4444',
       '!!!!!!!!!!!!!!!!',
+      'passwordpassword1',
+      'monkeymonkeymonkey1',
+      'dragondragon12345',
+      '2024 sunshinesunshine',
     ]) {
       expect(checkNewPassword(password)).toBe('repetitive')
     }
@@ -58,5 +62,11 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('ada lovelace 1815 x', ['ada@example.com', 'Ada Lovelace'])).toBe(
       'contains_context',
     )
+    const zed = ['zed@example.com', 'Zed Zedson']
+    expect(checkNewPassword('zedzedson example', zed)).not.toBeNull()
+    expect(checkNewPassword('zedson example zed', zed)).toBe('contains_context')
+    expect(checkNewPassword('example zedson zed 42', zed)).toBe('contains_context')
+    expect(checkNewPassword('seven quiet herons over the marsh', zed)).toBeNull()
+    expect(checkNewPassword('annual leave request form', ['ann@lee.com', 'Ann Lee'])).toBeNull()
   })
 })

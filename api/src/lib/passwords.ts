@@ -38,17 +38,27 @@ export function checkNewPassword(password: string, context: string[] = []): Pass
     return 'repetitive'
   }
 
-  const words = context
-    .flatMap((value) => value.toLowerCase().split(/[^\p{L}\p{N}]+/u))
-    .filter((word) => word.length >= 4)
   const whole = context.map((value) => value.toLowerCase()).filter((value) => value.length >= 4)
-  if (
-    whole.some((value) => folded.includes(value)) ||
-    words.some((word) => stripped === word || folded.replace(word, '').length < 6)
-  ) {
+  if (whole.some((value) => folded.includes(value)) || fewLettersBeyond(stripped, context)) {
     return 'contains_context'
   }
   return null
+}
+
+/**
+ * Whether taking out every word of the user's own (name, email) leaves fewer than six letters
+ * and digits: "zedzedson example" for Zed Zedson at zed@example.com is their words and no more.
+ * Longer words go first, so a short one inside a longer one does not hide it.
+ */
+function fewLettersBeyond(stripped: string, context: string[]): boolean {
+  const words = [
+    ...new Set(context.flatMap((value) => value.toLowerCase().split(/[^\p{L}\p{N}]+/u))),
+  ]
+    .filter((word) => word.length >= 3)
+    .sort((a, b) => b.length - a.length)
+  if (words.length === 0) return false
+  const left = words.reduce((rest, word) => rest.replaceAll(word, ''), stripped)
+  return left.length < 6 && left.length < stripped.length
 }
 
 export const passwordProblemMessages: Record<PasswordProblem, string> = {
@@ -77,7 +87,8 @@ function repeatedUnit(value: string): string {
 /**
  * How many letters and digits only repeat what came before, word by word: a word said again
  * ("password password"), a word that is one pattern repeated ("1111"), and an earlier word of
- * three letters or more at the start or end of a later one ("password password1"). A word
+ * three letters or more at the start or end of a later one ("password password1"), and a word
+ * said again within one ("passwordpassword1"). A word
  * that merely shares letters with another ("nation station") repeats nothing.
  */
 function countRepeatedLetters(tokens: string[]): number {
@@ -85,7 +96,7 @@ function countRepeatedLetters(tokens: string[]): number {
   let repeated = 0
   for (const token of tokens) {
     const unit = repeatedUnit(token)
-    repeated += token.length - unit.length
+    repeated += Math.max(token.length - unit.length, repeatsAtEnds(token))
     const earlier = seen
       .filter((word) => word.length >= 3 && (unit.startsWith(word) || unit.endsWith(word)))
       .reduce((longest, word) => Math.max(longest, word.length), 0)
@@ -93,6 +104,24 @@ function countRepeatedLetters(tokens: string[]): number {
     seen.push(unit)
   }
   return repeated
+}
+
+/**
+ * Letters a word repeats at its start or end, when the rest of it is not a repetition:
+ * "passwordpassword1" repeats eight ("password" said twice), "1dragondragon" six.
+ */
+function repeatsAtEnds(token: string): number {
+  const repeatedFromStart = (value: string) => {
+    let most = 0
+    for (let size = 1; size * 2 <= value.length; size++) {
+      const unit = value.slice(0, size)
+      let times = 1
+      while (value.startsWith(unit, times * size)) times++
+      most = Math.max(most, (times - 1) * size)
+    }
+    return most
+  }
+  return Math.max(repeatedFromStart(token), repeatedFromStart([...token].reverse().join('')))
 }
 
 export function hashPassword(password: string): Promise<string> {
