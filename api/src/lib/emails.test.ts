@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { asNote, confirmNewEmail, maturityPaid, purchaseActive, verifyEmail } from './emails.ts'
+import { confirmNewEmail, verifyEmail } from './emails.ts'
+import { asNote, maturityPaid, purchaseActive } from './note-emails.ts'
 
 describe('emails name a note once', () => {
   test('an offering named "… Note" is not called "… Note note"', () => {

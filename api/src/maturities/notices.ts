@@ -2,14 +2,14 @@ import type { Tx } from '@tenor/db'
 import type { CalendarDate } from '@tenor/db/domain'
 import { type EarlyRepaymentReason, outboxMessages, users } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
+import type { RenderedEmail } from '../lib/emails.ts'
 import {
   earlyRepayment,
   maturityPaid,
   maturityReminder,
   payoutReturned,
-  type RenderedEmail,
   rolloverDone,
-} from '../lib/emails.ts'
+} from '../lib/note-emails.ts'
 import { enqueueEmail } from '../lib/outbox.ts'
 import type { NoticeContext } from '../purchases/notices.ts'
 import type { OfferingRow, PurchaseRow } from '../purchases/records.ts'
