@@ -389,6 +389,7 @@ describe('two-factor', () => {
       token: body.token,
     })
     expect(enable.status).toBe(200)
+    expect((await t.mailbox('ada@example.com')).map((m) => m.kind)).toContain('two_factor_on')
     // A session opened before two-factor never gave a code: it ends.
     expect((await t.request('/me', { token: other.body.token })).status).toBe(401)
     expect((await t.request('/me', { token: body.token })).status).toBe(200)

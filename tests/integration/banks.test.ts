@@ -50,6 +50,13 @@ describe('linking a bank', () => {
     const row = await firstItem()
     expect(row.accessToken).toStartWith('v1.')
     expect(openAccessToken(row, t.deps.env.encryptionKeys)).toStartWith('access-sandbox-')
+
+    // Its owner is told, naming the accounts by mask only.
+    const linked = (await t.mailbox('ada@example.com')).filter((m) => m.kind === 'bank_linked')
+    expect(linked).toHaveLength(1)
+    const mask = bank.accounts[0]?.mask ?? ''
+    expect(linked[0]?.text).toContain(`ending ${mask}`)
+    expect(linked[0]?.text).toContain('can now pay for your purchases and receive your payouts')
   })
 
   test('refuses the same bank twice before exchanging a public token', async () => {

@@ -143,6 +143,31 @@ export function authenticatorReplaced(name: string): RenderedEmail {
   })
 }
 
+export function twoFactorTurnedOn(name: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'Two-factor sign-in is on for your Tenor account',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'Two-factor authentication was turned on for your Tenor account: signing in now needs a code from your authenticator app as well as your password. Your other sessions have ended. Keep the recovery codes you were shown somewhere safe.',
+      'If this was not you, someone has your password: reset it at once and reply to this email to tell us.',
+    ],
+    action: { label: 'Open your settings', url },
+  })
+}
+
+/** A new bank account can receive payouts and fund purchases, so its owner hears of it. */
+export function bankLinked(name: string, accounts: string, url: string): RenderedEmail {
+  return renderEmail({
+    subject: 'A bank account was linked to your Tenor account',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `${accounts} can now pay for your purchases and receive your payouts.`,
+      'If this was not you, remove it from your bank accounts page, reset your password at once, and reply to this email to tell us.',
+    ],
+    action: { label: 'Review your bank accounts', url },
+  })
+}
+
 export function twoFactorTurnedOff(name: string, url: string): RenderedEmail {
   return renderEmail({
     subject: 'Two-factor sign-in is off for your Tenor account',

@@ -1,9 +1,11 @@
 import { type Database, type Db, newId, type Tx } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
-import { bankAccounts, plaidItems } from '@tenor/db/schema'
+import { bankAccounts, plaidItems, users } from '@tenor/db/schema'
 import { and, eq, inArray, notInArray } from 'drizzle-orm'
 import type { Item, PlaidApi } from 'plaid'
 import { encrypt } from '../lib/crypto.ts'
+import { bankLinked } from '../lib/emails.ts'
+import { enqueueEmail } from '../lib/outbox.ts'
 import {
   type AccountRow,
   type BankView,
@@ -99,7 +101,7 @@ export async function linkItem(
     const accounts = accountsAnswer.accounts.map((account) =>
       toAccountRow(account, item, input.now),
     )
-    stored = await database.write((tx) => storeItem(tx, item, accounts))
+    stored = await database.write((tx) => storeItem(tx, item, accounts, env.publicUrl))
   } catch (error) {
     await removeUnstoredItem(deps, exchanged)
     throw error
@@ -111,11 +113,15 @@ export async function linkItem(
   return { refused: 'duplicate_bank' }
 }
 
-/** Stores a new item and its accounts, unless it, or the same bank, is stored already. */
+/**
+ * Stores a new item and its accounts, unless it, or the same bank, is stored already, and tells
+ * the owner in the same transaction: a linked account can fund purchases and receive payouts.
+ */
 async function storeItem(
   tx: Tx,
   item: ItemRow,
   accounts: AccountRow[],
+  publicUrl: string,
 ): Promise<{ bank: BankView } | { refused: 'same_item' | 'same_bank' }> {
   // Exchanging a public token of an item we hold (update mode's) answers that same item.
   const same = await tx.query.plaidItems.findFirst({
@@ -130,7 +136,40 @@ async function storeItem(
 
   await tx.insert(plaidItems).values(item)
   if (accounts.length > 0) await tx.insert(bankAccounts).values(accounts)
+  const owner = await tx.query.users.findFirst({
+    where: eq(users.id, item.userId),
+    columns: { email: true, legalName: true },
+  })
+  if (owner) {
+    await enqueueEmail(
+      tx,
+      {
+        kind: 'bank_linked',
+        dedupeKey: `bank_linked:${item.id}`,
+        userId: item.userId,
+        to: owner.email,
+        ...bankLinked(
+          owner.legalName,
+          describeLinkedAccounts(item, accounts),
+          `${publicUrl}/banks`,
+        ),
+      },
+      item.createdAt,
+    )
+  }
   return { bank: toBankView(item, accounts) }
+}
+
+/** "Your Chase accounts Checking ending 0000 and Savings ending 1111", masks only. */
+function describeLinkedAccounts(item: ItemRow, accounts: AccountRow[]): string {
+  const bank = item.institutionName ?? 'bank'
+  const named = accounts.map(
+    (account) => `${account.name}${account.mask ? ` ending ${account.mask}` : ''}`,
+  )
+  if (named.length === 0) return `Your ${bank} connection`
+  const list =
+    named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
+  return `Your ${bank} ${named.length === 1 ? 'account' : 'accounts'} ${list}`
 }
 
 /**

@@ -135,9 +135,9 @@ export function createMeHandlers(deps: AppDeps) {
         .where(
           and(eq(sessions.userId, user.id), ne(sessions.id, sessionId), isNull(sessions.revokedAt)),
         )
-      if (replacing) {
-        await tellOwner(tx, user, 'authenticator_replaced', emails.authenticatorReplaced, now)
-      }
+      await (replacing
+        ? tellOwner(tx, user, 'authenticator_replaced', emails.authenticatorReplaced, now)
+        : tellOwner(tx, user, 'two_factor_on', emails.twoFactorTurnedOn, now))
       return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
     })
     if (!recoveryCodes) {
