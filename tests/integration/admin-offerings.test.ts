@@ -505,6 +505,28 @@ describe('user administration', () => {
   const roleOf = async (userId: string) =>
     (await t.db.database.db.query.users.findFirst({ where: eq(users.id, userId) }))?.role
 
+  test('a grant is not carried out for an account whose address changed after it was asked', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const grant = await t.request(`/admin/users/${investor.userId}/role`, {
+      json: { role: 'admin' },
+      token: maker.token,
+    })
+    const { approvalId } = (await grant.json()) as { approvalId: string }
+    await t.db.database.db
+      .update(users)
+      .set({ email: 'ada.new@example.com' })
+      .where(eq(users.id, investor.userId))
+
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(((await approved.json()) as { result: string }).result).toBe(
+      "not applied: the account's email changed from ada@example.com to ada.new@example.com since the request; ask again",
+    )
+    expect(await roleOf(investor.userId)).toBe('investor')
+  })
+
   test('grants (with a second admin) and revokes the admin role, never on oneself or the last admin', async () => {
     const investor = await signUp(t, 'ada@example.com')
     const grant = await t.request(`/admin/users/${investor.userId}/role`, {

@@ -271,6 +271,12 @@ async function grantAdminRole(
     if (!user) return 'not applied: the account no longer exists'
     if (user.status !== 'active') return `not applied: the account is ${user.status}`
     if (user.role === 'admin') return 'not applied: the account is an administrator already'
+    // The approver agreed to the address the request showed; an account that has moved since
+    // is asked about again under its new one.
+    const asked = readPayloadEmail(approval.payload)
+    if (asked !== null && asked !== user.email) {
+      return `not applied: the account's email changed from ${asked} to ${user.email} since the request; ask again`
+    }
 
     await tx.update(users).set({ role: 'admin', updatedAt: now }).where(eq(users.id, user.id))
     await recordAudit(tx, {
@@ -284,6 +290,15 @@ async function grantAdminRole(
     })
     return 'administrator role granted'
   })
+}
+
+function readPayloadEmail(payload: string): string | null {
+  try {
+    const value = JSON.parse(payload) as { email?: unknown }
+    return typeof value.email === 'string' ? value.email : null
+  } catch {
+    return null
+  }
 }
 
 /**
