@@ -1,7 +1,9 @@
 import { newId, openDatabase } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
-import { offerings, users } from '@tenor/db/schema'
+import { kycProfiles, offerings, users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { taxIdAad } from '../kyc/kyc.ts'
 import { encrypt } from '../lib/crypto.ts'
 import { hashPassword } from '../lib/passwords.ts'
 import { demoAccounts } from './demo.ts'
@@ -25,6 +27,7 @@ const isoDate = (offsetDays: number) =>
 
 const { admin, investor } = demoAccounts
 const adminId = newId()
+const investorId = newId()
 const seededUsers = [
   {
     id: adminId,
@@ -38,7 +41,7 @@ const seededUsers = [
     totpEnabledAt: now,
   },
   {
-    id: newId(),
+    id: investorId,
     email: investor.email,
     passwordHash: await hashPassword(investor.password),
     legalName: investor.legalName,
@@ -131,10 +134,35 @@ const seededOfferings = [
   },
 ]
 
+// The demo investor's identity check, approved by the demo admin: the pages show its details.
+// The tax id is the IRS's example SSN, never issued to anyone.
+const investorKyc = {
+  userId: investorId,
+  legalName: investor.legalName,
+  dateOfBirth: '1985-06-15',
+  addressLine1: '1 Market Street',
+  addressLine2: null,
+  city: 'San Francisco',
+  region: 'CA',
+  postalCode: '94105',
+  country: 'US',
+  taxIdKind: 'ssn' as const,
+  taxId: encrypt('123-45-6789', env.encryptionKeys, taxIdAad(investorId)),
+  taxIdLast4: '6789',
+  attestedAt: now,
+  submittedAt: now,
+  reviewedAt: now,
+  reviewedBy: adminId,
+  decisionReason: null,
+}
+
 await database.write(async (tx) => {
   for (const user of seededUsers) {
     await tx.insert(users).values(user).onConflictDoNothing({ target: users.email })
   }
+  // Only when the investor was made just now: a second run finds the first run's investor.
+  const seededInvestor = await tx.query.users.findFirst({ where: eq(users.id, investorId) })
+  if (seededInvestor) await tx.insert(kycProfiles).values(investorKyc)
   for (const offering of seededOfferings) {
     await tx
       .insert(offerings)
