@@ -14,6 +14,14 @@ describe('audit trail words', () => {
     ).toEqual(['capacity: $100,000.00', 'rate: 5.75%', 'maturity date: 2027-03-02'])
   })
 
+  test('a rate change request reads its old rate as a rate too', () => {
+    expect(describeSnapshot(JSON.stringify({ rateBps: 650, from: 610 }))).toEqual([
+      'rate: 6.50%',
+      'from: 6.10%',
+    ])
+    expect(describeSnapshot(JSON.stringify({ from: 'draft' }))).toEqual(['from: draft'])
+  })
+
   test('a snapshot that is not a JSON object is shown as stored', () => {
     expect(describeSnapshot('not json')).toEqual(['not json'])
     expect(describeSnapshot('[1,2]')).toEqual(['[1,2]'])

@@ -66,7 +66,11 @@ export function describeSnapshot(json: string | null): string[] {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [json]
 
-  return Object.entries(value).map(([key, item]) => describeField(key, item))
+  // A rate change's request keeps the old rate as `from`, in basis points like `rateBps`.
+  const fromIsRate = 'rateBps' in value
+  return Object.entries(value).map(([key, item]) =>
+    key === 'from' && fromIsRate ? describeField('fromBps', item) : describeField(key, item),
+  )
 }
 
 /**
