@@ -4,10 +4,10 @@ import { getEnv } from './env.ts'
 
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-// The site uses none of these; a page that wants one must be allowed it here on purpose.
+// The site uses none of these; a page that wants one must be allowed it here on purpose. Only
+// features Chromium recognises: an unknown one (`bluetooth`) is a console warning on every page.
 const permissionsPolicy = [
   'accelerometer=()',
-  'bluetooth=()',
   'browsing-topics=()',
   'camera=()',
   'display-capture=()',
