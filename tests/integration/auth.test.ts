@@ -45,6 +45,20 @@ describe('POST /auth/register', () => {
     expect(mail?.text).toContain('http://tenor.test/verify-email?token=')
   })
 
+  test("a missing or mistyped field is named in plain words, not the validator's", async () => {
+    const res = await t.request('/auth/register', {
+      json: { password: 12, legalName: 'Ada Lovelace' },
+    })
+    expect(res.status).toBe(422)
+    const { error } = (await res.json()) as {
+      error: { issues: { path: string; message: string }[] }
+    }
+    expect(error.issues).toEqual([
+      { path: 'email', message: 'This field is required.' },
+      { path: 'password', message: 'Expected text.' },
+    ])
+  })
+
   test('answers an existing email exactly as a new one, and tells the owner by email', async () => {
     const first = await register()
     const second = await register('ADA@Example.com ')

@@ -1,6 +1,25 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../context.ts'
 
+const typeWords: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+}
+
+// Zod's own wording names its types ("Invalid input: expected string, received undefined"). A
+// field without a message of its own reads plainly instead; those with one keep theirs.
+z.config({
+  customError: (issue) => {
+    if (issue.code !== 'invalid_type') return undefined
+    if (issue.input === undefined) return 'This field is required.'
+    return `Expected ${typeWords[issue.expected] ?? issue.expected}.`
+  },
+})
+
 /** The one error envelope every failure uses. */
 export const errorSchema = z
   .object({
