@@ -1,0 +1,190 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { auditEvents, users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
+import { signUp, signUpAdmin } from '../support/users.ts'
+
+let t: TestApp
+let maker: { token: string; userId: string }
+let checker: { token: string; userId: string }
+
+beforeEach(async () => {
+  t = await createTestApp()
+  maker = await signUpAdmin(t, 'maker@example.com')
+  checker = await signUpAdmin(t, 'checker@example.com')
+})
+afterEach(() => t.close())
+
+describe('user administration', () => {
+  test('disabling an account ends its sessions at once; enabling lets it sign in again', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const res = await t.request(`/admin/users/${investor.userId}/disable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(res.status).toBe(200)
+    expect((await t.request('/me', { token: investor.token })).status).toBe(401)
+    await t.request(`/admin/users/${investor.userId}/enable`, { json: {}, token: maker.token })
+    const login = await t.request('/auth/login', {
+      json: { email: 'ada@example.com', password: 'a long and unusual passphrase 42' },
+    })
+    expect(login.status).toBe(200)
+  })
+
+  test('asking for what already holds ends no session and writes no audit entry', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const audited = async () =>
+      (await t.db.database.db.select().from(auditEvents)).filter(
+        (event) => event.targetId === investor.userId,
+      )
+    const already = await t.request(`/admin/users/${investor.userId}/role`, {
+      json: { role: 'investor' },
+      token: maker.token,
+    })
+    expect(already.status).toBe(200)
+    const active = await t.request(`/admin/users/${investor.userId}/enable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(active.status).toBe(200)
+    expect((await t.request('/me', { token: investor.token })).status).toBe(200)
+    expect(await audited()).toHaveLength(0)
+  })
+
+  test('links mailed before an account was disabled do not work on it', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    await t.request('/me/email', {
+      json: { newEmail: 'mallory@example.com', password: 'a long and unusual passphrase 42' },
+      token: investor.token,
+    })
+    const [reset] = (await t.mailbox('ada@example.com')).filter((m) => m.kind === 'password_reset')
+    const [change] = await t.mailbox('mallory@example.com')
+    expect(reset && change).toBeTruthy()
+    await t.request(`/admin/users/${investor.userId}/disable`, { json: {}, token: maker.token })
+
+    const moved = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(change?.text ?? '') },
+    })
+    expect(moved.status).toBe(400)
+    const reset1 = await t.request('/auth/reset-password', {
+      json: {
+        token: tokenFromEmail(reset?.text ?? ''),
+        password: 'an entirely fresh passphrase 7',
+      },
+    })
+    expect(reset1.status).toBe(400)
+    const row = await t.db.database.db.query.users.findFirst({
+      where: eq(users.id, investor.userId),
+    })
+    expect(row?.email).toBe('ada@example.com')
+  })
+
+  const roleOf = async (userId: string) =>
+    (await t.db.database.db.query.users.findFirst({ where: eq(users.id, userId) }))?.role
+
+  test('a grant is not carried out for an account whose address changed after it was asked', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const grant = await t.request(`/admin/users/${investor.userId}/role`, {
+      json: { role: 'admin' },
+      token: maker.token,
+    })
+    const { approvalId } = (await grant.json()) as { approvalId: string }
+    await t.db.database.db
+      .update(users)
+      .set({ email: 'ada.new@example.com' })
+      .where(eq(users.id, investor.userId))
+
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(((await approved.json()) as { result: string }).result).toBe(
+      "not applied: the account's email changed from ada@example.com to ada.new@example.com since the request; ask again",
+    )
+    expect(await roleOf(investor.userId)).toBe('investor')
+  })
+
+  test('grants (with a second admin) and revokes the admin role, never on oneself or the last admin', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const grant = await t.request(`/admin/users/${investor.userId}/role`, {
+      json: { role: 'admin' },
+      token: maker.token,
+    })
+    // A new administrator needs a second one: the grant waits for approval.
+    expect(grant.status).toBe(202)
+    const { approvalId } = (await grant.json()) as { approvalId: string }
+    expect(await roleOf(investor.userId)).toBe('investor')
+    const byMaker = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(byMaker.status).toBe(409)
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(((await approved.json()) as { result: string }).result).toBe(
+      'administrator role granted',
+    )
+    expect(await roleOf(investor.userId)).toBe('admin')
+    const own = await t.request(`/admin/users/${maker.userId}/role`, {
+      json: { role: 'investor' },
+      token: maker.token,
+    })
+    expect(own.status).toBe(409)
+    await t.db.database.db
+      .update(users)
+      .set({ role: 'investor' })
+      .where(eq(users.id, investor.userId))
+    await t.request(`/admin/users/${checker.userId}/role`, {
+      json: { role: 'investor' },
+      token: maker.token,
+    })
+    const last = await t.request(`/admin/users/${maker.userId}/disable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(last.status).toBe(409)
+  })
+  test('an approved request whose action fails is recorded as failed, and can be asked again', async () => {
+    const investor = await signUp(t, 'grace@example.com')
+    const ask = async () => {
+      const grant = await t.request(`/admin/users/${investor.userId}/role`, {
+        json: { role: 'admin' },
+        token: maker.token,
+      })
+      expect(grant.status).toBe(202)
+      return ((await grant.json()) as { approvalId: string }).approvalId
+    }
+    const first = await ask()
+    // The action's own audit line cannot be written: its transaction fails and rolls back.
+    const { client } = t.db.database
+    await client.execute(`create trigger refuse_role_audit before insert on audit_events
+      when new.action = 'user.role.admin' begin select raise(abort, 'audit refused'); end`)
+    const approved = await t.request(`/admin/approvals/${first}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(approved.status).toBe(200)
+    const outcome = (await approved.json()) as { state: string; result: string }
+    expect(outcome.state).toBe('failed')
+    expect(outcome.result).not.toContain('audit refused')
+    expect(await roleOf(investor.userId)).toBe('investor')
+    const listed = await t.request('/admin/approvals?state=failed', { token: maker.token })
+    const { approvals } = (await listed.json()) as {
+      approvals: { id: string; decidedBy: string; executedAt: string | null }[]
+    }
+    expect(approvals.map((a) => a.id)).toEqual([first])
+    expect(approvals[0]?.decidedBy).toBe(checker.userId)
+    expect(approvals[0]?.executedAt).not.toBeNull()
+
+    await client.execute('drop trigger refuse_role_audit')
+    const again = await t.request(`/admin/approvals/${await ask()}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(((await again.json()) as { state: string }).state).toBe('executed')
+    expect(await roleOf(investor.userId)).toBe('admin')
+  })
+})
