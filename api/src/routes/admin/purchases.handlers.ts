@@ -14,6 +14,7 @@ import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { reportError } from '../../lib/sentry.ts'
 import { formatDecimalAmount } from '../../purchases/funding.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
@@ -153,7 +154,17 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
           controller.enqueue(encoder.encode(`${csvHeader.join(',')}\r\n`))
           return
         }
-        const rows = await searchPage(filters, exportPageSize, after)
+        let rows: Awaited<ReturnType<typeof searchPage>>
+        try {
+          rows = await searchPage(filters, exportPageSize, after)
+        } catch (error) {
+          // The answer has started, so the app's error handler cannot answer 500: log and
+          // report here, and abort the download.
+          c.get('log').error('purchase export stopped', { error })
+          reportError(error, { requestId: c.get('requestId'), route: c.req.routePath })
+          controller.error(error)
+          return
+        }
         if (rows.length > 0) {
           after = rows.at(-1)?.purchase
           controller.enqueue(encoder.encode(rows.map(toCsvLine).join('')))
