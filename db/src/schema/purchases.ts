@@ -83,6 +83,8 @@ export const purchases = sqliteTable(
     index('purchases_state_idx').on(t.state, t.updatedAt),
     // The maturity and reminder jobs look for active notes due by a date.
     index('purchases_state_maturity_idx').on(t.state, t.maturityDate),
+    // A matured note's page links the note it rolled into.
+    index('purchases_rolled_from_idx').on(t.rolledFromPurchaseId),
   ],
 )
 
@@ -179,7 +181,11 @@ export const transferEvents = sqliteTable(
     receivedAt: instant('received_at').notNull(),
     appliedAt: instant('applied_at'),
   },
-  (t) => [index('transfer_events_transfer_idx').on(t.transferId, t.appliedAt)],
+  (t) => [
+    index('transfer_events_transfer_idx').on(t.transferId, t.appliedAt),
+    // A purchase's page and the admin's read its transfers' events.
+    index('transfer_events_purchase_idx').on(t.purchaseId),
+  ],
 )
 
 /** One row: the largest Plaid event id stored, moved in the same transaction as the events. */
