@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { sha256Hex } from '@tenor/api/lib/crypto'
+import { createWebhookVerifier } from '@tenor/api/plaid/webhook-verification'
 import { webhookEvents } from '@tenor/db/schema'
 import { base64url, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
@@ -126,25 +127,45 @@ describe('POST /webhooks/plaid refuses forgeries and writes nothing', () => {
     expect(t.plaid.calls('/webhook_verification_key/get').length).toBe(before + 1)
   })
 
-  test('made-up kids cost Plaid a few lookups a minute, and a refused one is not asked again', async () => {
+  test('made-up kids spend only their sender’s lookups, and a refused one is not asked again', async () => {
+    const verify = createWebhookVerifier(t.deps.plaid, () => t.clock.now())
     const body = errorWebhookBody()
+    const bytes = new TextEncoder().encode(body)
     const lookups = () => t.plaid.calls('/webhook_verification_key/get').length
+    const madeUpKey = () => ({ ...plaidKey(), kid: crypto.randomUUID() })
     const before = lookups()
-    const madeUp = { ...plaidKey(), kid: crypto.randomUUID() }
-    for (let i = 0; i < 2; i++) await expectRefused(body, await sign(body, { key: madeUp }))
+
+    const madeUp = madeUpKey()
+    for (let i = 0; i < 2; i++) {
+      expect((await verify(bytes, await sign(body, { key: madeUp }), '203.0.113.9')).ok).toBe(false)
+    }
     expect(lookups()).toBe(before + 1)
     for (let i = 0; i < 8; i++) {
-      await expectRefused(
-        body,
-        await sign(body, { key: { ...plaidKey(), kid: crypto.randomUUID() } }),
-      )
+      const verdict = await verify(bytes, await sign(body, { key: madeUpKey() }), '203.0.113.9')
+      expect(verdict.ok).toBe(false)
     }
     expect(lookups()).toBe(before + 5)
 
-    // A minute on, a genuine key is looked up and its webhook taken.
-    t.clock.advance(60_000)
-    expect((await deliver(body, await sign(body))).status).toBe(200)
+    // That sender is out of lookups for the minute; Plaid, from its own address, is not.
+    expect(await verify(bytes, await sign(body), '52.21.26.131')).toEqual({ ok: true })
     expect(lookups()).toBe(before + 6)
+  })
+
+  test('a flood of made-up kids from many addresses costs Plaid at most sixty lookups a minute', async () => {
+    const verify = createWebhookVerifier(t.deps.plaid, () => t.clock.now())
+    const body = errorWebhookBody()
+    const bytes = new TextEncoder().encode(body)
+    const lookups = () => t.plaid.calls('/webhook_verification_key/get').length
+    const before = lookups()
+    for (let sender = 0; sender < 14; sender++) {
+      for (let i = 0; i < 5; i++) {
+        const key = { ...plaidKey(), kid: crypto.randomUUID() }
+        await verify(bytes, await sign(body, { key }), `198.51.100.${sender}`)
+      }
+    }
+    expect(lookups()).toBe(before + 60)
+    t.clock.advance(60_000)
+    expect(await verify(bytes, await sign(body), '52.21.26.131')).toEqual({ ok: true })
   })
 
   test('a key that Plaid has rotated out', async () => {

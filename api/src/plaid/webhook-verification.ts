@@ -8,12 +8,18 @@ export const maxWebhookAgeSeconds = 5 * 60
 /** A cached key is asked for again after this long, to learn that Plaid has expired it. */
 export const keyCacheMs = 5 * 60 * 1000
 
-/** Lookups of key ids not seen before, a minute; Plaid rotates its keys rarely. */
-const maxNewKeyLookupsPerMinute = 5
-/** Not asked of Plaid: too many key ids never seen before this minute. Plaid delivers again later. */
+/**
+ * Lookups of key ids not seen before, a minute, for one sender's address: anyone can make one up,
+ * but a sender's made-up ids spend only that sender's budget, so Plaid's own deliveries (from its
+ * own addresses) still get their new keys looked up.
+ */
+const maxNewKeyLookupsPerSender = 5
+/** And for all senders together, which bounds what a flood from many addresses costs Plaid. */
+const maxNewKeyLookups = 60
+/** Not asked of Plaid: too many new key ids this minute. Plaid delivers again later. */
 const throttled = 'throttled'
-/** Refused key ids remembered at most; past this the memory starts again. */
-const maxRefusedKeys = 1_000
+/** Refused key ids, and senders, remembered at most; past this the memory starts again. */
+const maxRemembered = 10_000
 
 export type WebhookVerdict = { ok: true } | { ok: false; reason: string }
 
@@ -26,27 +32,30 @@ export function createWebhookVerifier(plaid: PlaidApi, now: () => Date) {
   const keys = new Map<string, { key: Promise<JWK | null>; fetchedAt: number }>()
   // Key ids Plaid answered as unknown or expired, until they may be asked about again.
   const refused = new Map<string, number>()
-  // When Plaid was last asked about key ids we had not seen: anyone can send a made-up one.
+  // When Plaid was last asked about key ids we had not seen, in all and by sender.
   const newKeyLookups: number[] = []
+  const newKeyLookupsBySender = new Map<string, number[]>()
 
-  /** Whether Plaid may be asked about a key id not in the cache, at most a few times a minute. */
-  function mayLookUpNewKey(at: number): boolean {
-    while (newKeyLookups.length > 0 && at - (newKeyLookups[0] ?? 0) >= 60_000) {
-      newKeyLookups.shift()
-    }
-    if (newKeyLookups.length >= maxNewKeyLookupsPerMinute) return false
-    newKeyLookups.push(at)
+  /** Whether Plaid may be asked about a key id not in the cache for this sender now. */
+  function mayLookUpNewKey(sender: string, at: number): boolean {
+    const recent = (times: number[]) => times.filter((time) => at - time < 60_000)
+    const all = recent(newKeyLookups)
+    const mine = recent(newKeyLookupsBySender.get(sender) ?? [])
+    if (all.length >= maxNewKeyLookups || mine.length >= maxNewKeyLookupsPerSender) return false
+    newKeyLookups.splice(0, newKeyLookups.length, ...all, at)
+    if (newKeyLookupsBySender.size >= maxRemembered) newKeyLookupsBySender.clear()
+    newKeyLookupsBySender.set(sender, [...mine, at])
     return true
   }
 
-  function fetchKey(kid: string): Promise<JWK | typeof throttled | null> {
+  function fetchKey(kid: string, sender: string): Promise<JWK | typeof throttled | null> {
     const at = now().getTime()
     const cached = keys.get(kid)
     if (cached && at - cached.fetchedAt < keyCacheMs) return cached.key
     // A key id Plaid refused, or a flood of made-up ones, costs no call to Plaid. A cached key
     // is asked for again when its time is up, which is how an expired one is learned.
     if ((refused.get(kid) ?? 0) > at) return Promise.resolve(null)
-    if (!cached && !mayLookUpNewKey(at)) return Promise.resolve(throttled)
+    if (!cached && !mayLookUpNewKey(sender, at)) return Promise.resolve(throttled)
 
     // Plaid's answer that a key is expired or unknown is remembered; its failing to answer is not.
     const pending = callPlaid(() => plaid.webhookVerificationKeyGet({ key_id: kid }))
@@ -59,7 +68,7 @@ export function createWebhookVerifier(plaid: PlaidApi, now: () => Date) {
         if (typeof key === 'object') return key
         keys.delete(kid)
         if (key === 'refused') {
-          if (refused.size >= maxRefusedKeys) refused.clear()
+          if (refused.size >= maxRemembered) refused.clear()
           refused.set(kid, at + keyCacheMs)
         }
         return null
@@ -68,9 +77,11 @@ export function createWebhookVerifier(plaid: PlaidApi, now: () => Date) {
     return pending
   }
 
+  /** `sender` is the delivering address, which the lookup budget of made-up key ids is kept by. */
   return async function verifyWebhook(
     rawBody: Uint8Array,
     token: string | undefined,
+    sender: string,
   ): Promise<WebhookVerdict> {
     if (!token) return { ok: false, reason: 'missing Plaid-Verification header' }
 
@@ -85,7 +96,7 @@ export function createWebhookVerifier(plaid: PlaidApi, now: () => Date) {
       return { ok: false, reason: 'missing key id' }
     }
 
-    const jwk = await fetchKey(header.kid)
+    const jwk = await fetchKey(header.kid, sender)
     if (jwk === throttled) return { ok: false, reason: 'new key ids asked about too often' }
     if (!jwk) return { ok: false, reason: 'unknown or expired key' }
 

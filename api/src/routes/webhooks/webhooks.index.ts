@@ -3,6 +3,7 @@ import type { AppDeps } from '../../context.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { createRouter, errorResponse, jsonResponse } from '../../lib/openapi.ts'
 import { rateLimitedResponse, rateLimitRules } from '../../lib/rate-limit-rules.ts'
+import { clientAddress } from '../../middleware/client-address.ts'
 import { rateLimit } from '../../middleware/rate-limit.ts'
 import { recordWebhook } from '../../plaid/webhooks.ts'
 
@@ -28,7 +29,11 @@ export function createWebhookRoutes(deps: AppDeps) {
   router.use('/plaid', rateLimit(deps, rateLimitRules.webhookByAddress))
   return router.openapi(plaidWebhook, async (c) => {
     const body = new Uint8Array(await c.req.arrayBuffer())
-    const verdict = await deps.verifyWebhook(body, c.req.header('plaid-verification'))
+    const verdict = await deps.verifyWebhook(
+      body,
+      c.req.header('plaid-verification'),
+      clientAddress(c, deps),
+    )
     if (!verdict.ok) {
       c.get('log').warn('webhook refused', { reason: verdict.reason })
       throw new ApiError(401, 'invalid_signature', 'The webhook signature did not verify.')
