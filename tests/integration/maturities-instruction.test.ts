@@ -162,6 +162,54 @@ describe('PUT /purchases/{id}/instruction', () => {
     expect(((await res.json()) as ErrorBody).error.code).toBe('rollover_offering_unavailable')
   })
 
+  test('refuses an offering that stops selling before the note matures', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const closing = await addOffering(t, { name: 'Series Q', closesOn: '2026-08-31' })
+
+    const res = await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: closing.slug,
+    })
+
+    expect(res.status).toBe(409)
+    const { error } = (await res.json()) as ErrorBody
+    expect(error.code).toBe('rollover_offering_unavailable')
+    expect(error.message).toBe(
+      'Series Q stops selling on August 31, 2026, before this note matures on September 2, 2026, so it cannot roll over into it.',
+    )
+    expect(await readPurchase(t, note.id)).toMatchObject({ rolloverOfferingId: null })
+  })
+
+  test('refuses a rollover whose offering rate changed after the investor saw it', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const shown = target.rateBps + 50
+
+    const refused = await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: target.slug,
+      rolloverRateBps: shown,
+    })
+    expect(refused.status).toBe(409)
+    expect(((await refused.json()) as ErrorBody).error.code).toBe('rate_changed')
+    expect(await readPurchase(t, note.id)).toMatchObject({
+      rolloverOfferingId: null,
+      rolloverRateBps: null,
+    })
+
+    const saved = await setInstruction(note.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: target.slug,
+      rolloverRateBps: target.rateBps,
+    })
+    expect(saved.status).toBe(200)
+    expect(await readPurchase(t, note.id)).toMatchObject({ rolloverRateBps: target.rateBps })
+    const view = await readView(note.id)
+    expect(view.rolloverOffering).toMatchObject({
+      chosenAtRateBps: target.rateBps,
+      sellingAtMaturity: true,
+    })
+  })
+
   test('answers 422 for a rollover without an offering, or an unknown one', async () => {
     const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
 

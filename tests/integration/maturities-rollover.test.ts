@@ -167,7 +167,12 @@ describe('rollovers at maturity', () => {
   })
 
   test('pays out instead when the chosen offering has closed by the maturity date', async () => {
-    const { note } = await noteRollingInto('rollover_all', { closesOn: '2026-08-31' })
+    const { note, series } = await noteRollingInto('rollover_all')
+    // Closed early after the choice (a choice of one closing first is refused outright).
+    await t.db.database.db
+      .update(offerings)
+      .set({ closesOn: '2026-08-31' })
+      .where(eq(offerings.id, series.id))
 
     await runWorkerJob(t)
 

@@ -9,7 +9,12 @@ import {
 describe('what happens at maturity, in words', () => {
   test('names the offering a rollover goes into', () => {
     expect(describeMaturityPlan('payout', null)).toBe('Principal and interest paid to your bank')
-    const seriesB = { name: 'Series B', rateBps: 525, chosenAtRateBps: 500 }
+    const seriesB = {
+      name: 'Series B',
+      rateBps: 525,
+      chosenAtRateBps: 500,
+      sellingAtMaturity: true,
+    }
     expect(describeMaturityPlan('rollover_all', seriesB)).toBe(
       'Principal and interest rolled over into Series B at 5.25%',
     )
@@ -19,7 +24,7 @@ describe('what happens at maturity, in words', () => {
   })
 
   test('a rollover whose offering now pays less than when it was chosen reads as a payout', () => {
-    const cut = { name: 'Series B', rateBps: 475, chosenAtRateBps: 500 }
+    const cut = { name: 'Series B', rateBps: 475, chosenAtRateBps: 500, sellingAtMaturity: true }
     expect(rolloverRateFell(cut)).toBe(true)
     expect(describeMaturityPlan('rollover_all', cut)).toBe(
       'Principal and interest paid to your bank: the rate of Series B fell below the 5.00% you chose it at',
@@ -42,12 +47,21 @@ describe('what happens at maturity, in words', () => {
     )
   })
 
-  test('says when an offering stops selling before the note matures', () => {
-    const offering = { name: 'Series B', rateBps: 610, termMonths: 12, closesOn: '2026-04-15' }
+  test('names a rollover choice by its rate and term', () => {
+    expect(describeRolloverTarget({ name: 'Series B', rateBps: 610, termMonths: 12 })).toBe(
+      'Series B: 6.10% for 12 months',
+    )
+  })
 
-    expect(describeRolloverTarget(offering, '2026-04-15')).toBe('Series B: 6.10% for 12 months')
-    expect(describeRolloverTarget(offering, '2026-09-02')).toBe(
-      'Series B: 6.10% for 12 months (closes before your note matures)',
+  test('a rollover into an offering that will not be selling at maturity reads as a payout', () => {
+    const closing = {
+      name: 'Series B',
+      rateBps: 610,
+      chosenAtRateBps: 610,
+      sellingAtMaturity: false,
+    }
+    expect(describeMaturityPlan('rollover_all', closing)).toBe(
+      'Principal and interest paid to your bank: Series B will not be selling when the note matures',
     )
   })
 })

@@ -1,4 +1,11 @@
-import type { CalendarDate, LedgerReader, MaturityInstruction } from '@tenor/db/domain'
+import {
+  type CalendarDate,
+  describeCalendarDate,
+  formatBasisPoints,
+  type LedgerReader,
+  type MaturityInstruction,
+  toCalendarDate,
+} from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, eq, isNull } from 'drizzle-orm'
 import { ApiError, notFound } from '../lib/errors.ts'
@@ -10,6 +17,8 @@ import { writeRetrying } from './records.ts'
 export interface InstructionRequest {
   instruction: MaturityInstruction
   rolloverOfferingSlug?: string
+  /** The offering's rate the investor was shown; a different rate now refuses the choice. */
+  rolloverRateBps?: number
 }
 
 /**
@@ -36,8 +45,22 @@ export function setMaturityInstruction(
 
     const target =
       request.instruction !== 'payout' && request.rolloverOfferingSlug
-        ? await findOpenOffering(tx, request.rolloverOfferingSlug, today)
+        ? await findOpenOffering(tx, request.rolloverOfferingSlug, {
+            today,
+            maturityDate: purchase.maturityDate ? toCalendarDate(purchase.maturityDate) : null,
+          })
         : null
+    if (
+      target &&
+      request.rolloverRateBps !== undefined &&
+      request.rolloverRateBps !== target.rateBps
+    ) {
+      throw new ApiError(
+        409,
+        'rate_changed',
+        `The rate of ${target.name} changed from ${formatBasisPoints(request.rolloverRateBps)} to ${formatBasisPoints(target.rateBps)} after you saw it. Review it, then choose again.`,
+      )
+    }
     await tx
       .update(purchases)
       .set({
@@ -57,12 +80,15 @@ export function setMaturityInstruction(
   })
 }
 
-/** The offering a rollover may go into: one that is open and still selling today. */
+/**
+ * The offering a rollover may go into: one open and selling today, and still selling on the
+ * note's maturity date when that is known (before the debit settles it is not).
+ */
 async function findOpenOffering(
   db: LedgerReader,
   slug: string,
-  today: CalendarDate,
-): Promise<{ id: string; rateBps: number }> {
+  on: { today: CalendarDate; maturityDate: CalendarDate | null },
+): Promise<{ id: string; name: string; rateBps: number }> {
   const offering = await db.query.offerings.findFirst({
     where: eq(offerings.slug, slug),
   })
@@ -70,13 +96,20 @@ async function findOpenOffering(
   if (!offering || offering.status === 'draft') {
     throw new ApiError(422, 'unknown_offering', 'There is no offering with that slug.')
   }
-  if (!isOpenForPurchase(offering, today)) {
+  if (!isOpenForPurchase(offering, on.today)) {
     throw new ApiError(
       409,
       'rollover_offering_unavailable',
       `${offering.name} is not open, so a note cannot roll over into it.`,
     )
   }
+  if (on.maturityDate && !isOpenForPurchase(offering, on.maturityDate)) {
+    throw new ApiError(
+      409,
+      'rollover_offering_unavailable',
+      `${offering.name} stops selling on ${describeCalendarDate(offering.closesOn)}, before this note matures on ${describeCalendarDate(on.maturityDate)}, so it cannot roll over into it.`,
+    )
+  }
 
-  return { id: offering.id, rateBps: offering.rateBps }
+  return { id: offering.id, name: offering.name, rateBps: offering.rateBps }
 }

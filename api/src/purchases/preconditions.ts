@@ -29,7 +29,10 @@ export interface FundingAccount {
 }
 
 /** Open for purchase: status open and the business date within the window, both ends included. */
-export function isOpenForPurchase(offering: OfferingRow, today: CalendarDate): boolean {
+export function isOpenForPurchase(
+  offering: Pick<OfferingRow, 'status' | 'opensOn' | 'closesOn'>,
+  today: CalendarDate,
+): boolean {
   return offering.status === 'open' && offering.opensOn <= today && today <= offering.closesOn
 }
 

@@ -13,6 +13,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { wasFundingReturned } from './funding-returned.ts'
+import { isOpenForPurchase } from './preconditions.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 
 type EventRow = typeof purchaseEvents.$inferSelect
@@ -110,7 +111,7 @@ export function toPurchaseView(
   history: EventRow[],
   today: CalendarDate,
   payment?: PaymentRow,
-  rolloverOffering?: Pick<OfferingRow, 'slug' | 'name' | 'rateBps'> | null,
+  rolloverOffering?: RolloverOfferingRow | null,
 ) {
   const startDate = purchase.settledOn ? toCalendarDate(purchase.settledOn) : today
   const earlyRepayment = earlyRepaymentOf(purchase)
@@ -143,6 +144,10 @@ export function toPurchaseView(
           name: rolloverOffering.name,
           rateBps: rolloverOffering.rateBps,
           chosenAtRateBps: purchase.rolloverRateBps,
+          // Selling on the (estimated, before the debit settles) maturity date, as a rollover needs.
+          sellingAtMaturity: payout
+            ? isOpenForPurchase(rolloverOffering, payout.maturityDate)
+            : false,
         }
       : null,
     instructionChangeable: findInstructionLock(purchase, today) === null,
@@ -167,6 +172,11 @@ export function toPurchaseView(
     })),
   }
 }
+
+type RolloverOfferingRow = Pick<
+  OfferingRow,
+  'slug' | 'name' | 'rateBps' | 'status' | 'opensOn' | 'closesOn'
+>
 
 export type PurchaseView = ReturnType<typeof toPurchaseView>
 
@@ -198,6 +208,9 @@ export async function listPurchaseViews(
         slug: rolloverOfferings.slug,
         name: rolloverOfferings.name,
         rateBps: rolloverOfferings.rateBps,
+        status: rolloverOfferings.status,
+        opensOn: rolloverOfferings.opensOn,
+        closesOn: rolloverOfferings.closesOn,
       },
     })
     .from(purchases)

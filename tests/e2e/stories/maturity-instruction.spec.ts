@@ -48,15 +48,18 @@ test('an investor rolls a note over into another offering and sees it', async ({
   await expect(page.getByLabel(rollTo)).toHaveAttribute('aria-invalid', 'true')
   await expect(panel(page)).toContainText('Choose the offering to roll over into.')
 
-  // Each open offering is offered with its rate and term, and says whether it closes before
-  // the note matures (the demo offerings close within weeks).
-  const seriesB =
-    /^Series B 12-Month Note: \d+\.\d\d% for 12 months( \(closes before your note matures\))?$/
-  await expect(page.getByLabel(rollTo).getByRole('option', { name: seriesB })).toHaveCount(1)
-  await page.getByLabel(rollTo).selectOption('series-b-12m')
+  // Only offerings still selling when the note matures are offered, with their rate and term:
+  // the demo offerings that close within weeks are not, the rolling one is.
+  await expect(page.getByLabel(rollTo).getByRole('option', { name: /^Series B/ })).toHaveCount(0)
+  await expect(
+    page.getByLabel(rollTo).getByRole('option', {
+      name: 'Series R 12-Month Rolling Note: 5.75% for 12 months',
+    }),
+  ).toHaveCount(1)
+  await page.getByLabel(rollTo).selectOption('series-r-12m')
   await page.getByRole('button', { name: 'Save instruction' }).click()
 
-  const plan = 'Principal and interest rolled over into Series B 12-Month Note at 6.10%'
+  const plan = 'Principal and interest rolled over into Series R 12-Month Rolling Note at 5.75%'
   await expect(panel(page).getByRole('status')).toHaveText(`Saved. At maturity: ${plan}.`)
   await expect(details(page)).toContainText(plan)
 
@@ -65,7 +68,7 @@ test('an investor rolls a note over into another offering and sees it', async ({
   await expect(
     panel(page).getByRole('radio', { name: 'Roll principal and interest over' }),
   ).toBeChecked()
-  await expect(page.getByLabel(rollTo)).toHaveValue('series-b-12m')
+  await expect(page.getByLabel(rollTo)).toHaveValue('series-r-12m')
 })
 
 test.describe('without JavaScript', () => {
@@ -78,11 +81,11 @@ test.describe('without JavaScript', () => {
     await buyAndSettle(page, 'series-a-6m')
 
     await panel(page).getByRole('radio', { name: 'Roll the principal over' }).check()
-    await page.getByLabel(rollTo).selectOption('series-b-12m')
+    await page.getByLabel(rollTo).selectOption('series-r-12m')
     await page.getByRole('button', { name: 'Save instruction' }).click()
 
     const plan =
-      'Principal rolled over into Series B 12-Month Note at 6.10%, interest paid to your bank'
+      'Principal rolled over into Series R 12-Month Rolling Note at 5.75%, interest paid to your bank'
     await expect(panel(page).getByRole('status')).toHaveText(`Saved. At maturity: ${plan}.`)
     await expect(details(page)).toContainText(plan)
 

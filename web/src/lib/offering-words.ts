@@ -40,11 +40,15 @@ export function describeMaturityInstruction(
   return maturityWords[rolloverOfferingId === null ? 'payout' : instruction]
 }
 
-/** The offering a note rolls into: its rate today, and its rate when the investor chose it. */
+/**
+ * The offering a note rolls into: its rate today, its rate when the investor chose it, and
+ * whether it sells on the note's maturity date.
+ */
 export interface RolloverTarget {
   name: string
   rateBps: number
   chosenAtRateBps: number | null
+  sellingAtMaturity: boolean
 }
 
 /** The rollover target's rate has fallen below the one the investor chose it at. */
@@ -62,6 +66,9 @@ export function describeMaturityPlan(
 ): string {
   // Without an offering to roll into, a note is paid out.
   if (instruction === 'payout' || !target) return maturityWords.payout
+  if (!target.sellingAtMaturity) {
+    return `${maturityWords.payout}: ${target.name} will not be selling when the note matures`
+  }
   if (rolloverRateFell(target)) {
     return `${maturityWords.payout}: the rate of ${target.name} fell below the ${formatRate(target.chosenAtRateBps ?? 0)} you chose it at`
   }
@@ -81,14 +88,13 @@ export const maturityChoices: readonly { value: MaturityInstruction; label: stri
   },
 ]
 
-/** An open offering as a rollover choice: its name, rate and term, and whether it is too late. */
-export function describeRolloverTarget(
-  offering: { name: string; rateBps: number; termMonths: number; closesOn: string },
-  maturityDate: string,
-): string {
-  const terms = `${offering.name}: ${formatRate(offering.rateBps)} for ${formatTerm(offering.termMonths)}`
-  // A rollover happens on the maturity date, into an offering still selling that day.
-  return offering.closesOn < maturityDate ? `${terms} (closes before your note matures)` : terms
+/** An open offering as a rollover choice: its name, rate and term. */
+export function describeRolloverTarget(offering: {
+  name: string
+  rateBps: number
+  termMonths: number
+}): string {
+  return `${offering.name}: ${formatRate(offering.rateBps)} for ${formatTerm(offering.termMonths)}`
 }
 
 const statusWords = {

@@ -21,6 +21,10 @@ const instructionBody = z
       .max(200)
       .optional()
       .openapi({ description: 'The open offering to roll into; required for a rollover only.' }),
+    rolloverRateBps: z.number().int().min(0).max(100_000).optional().openapi({
+      description:
+        'The rate of that offering the investor was shown, in basis points. If it has changed since, the instruction is refused with 409 `rate_changed` and nothing is saved. The note rolls over only at no lower a rate than the one saved with it.',
+    }),
   })
   .superRefine((body, ctx) => {
     const rollover = body.instruction !== 'payout'
@@ -29,6 +33,13 @@ const instructionBody = z
         code: 'custom',
         path: ['rolloverOfferingSlug'],
         message: 'Choose the offering to roll over into.',
+      })
+    }
+    if (!rollover && body.rolloverRateBps !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rolloverRateBps'],
+        message: 'Only a rollover has an offering rate.',
       })
     }
     if (!rollover && body.rolloverOfferingSlug !== undefined) {
@@ -45,7 +56,7 @@ export const setInstruction = createRoute({
   path: '/{id}/instruction',
   tags: ['Purchases'],
   summary: 'Choose what happens to my note at maturity',
-  description: `Allowed until the cut-off, ${instructionCutoffDays} days before the maturity date (business dates in the configured time zone), and never for a note Tenor repays early. If the chosen offering cannot take the rollover at maturity (closed, full, or the amount is outside its limits), the proceeds are paid out instead.`,
+  description: `Allowed until the cut-off, ${instructionCutoffDays} days before the maturity date (business dates in the configured time zone), and never for a note Tenor repays early. An offering that will not be selling on the maturity date is refused. If at maturity the chosen offering cannot take the rollover (closed, full, the amount outside its limits, or its rate below the one saved with the instruction), the proceeds are paid out instead.`,
   request: {
     params: purchaseParams,
     body: jsonBody(instructionBody),
@@ -55,7 +66,7 @@ export const setInstruction = createRoute({
     401: errorResponse('Not signed in'),
     404: errorResponse('No such purchase (also for another investor’s purchase)'),
     409: errorResponse(
-      '`instruction_cutoff_passed`, `instruction_locked` (matured, paid or undone), `repayment_scheduled` (Tenor repays the note early: a refund or a cancelled offering) or `rollover_offering_unavailable`',
+      '`instruction_cutoff_passed`, `instruction_locked` (matured, paid or undone), `repayment_scheduled` (Tenor repays the note early: a refund or a cancelled offering), `rollover_offering_unavailable` (not open today, or not selling on the maturity date) or `rate_changed`',
     ),
     422: errorResponse('Invalid input, or `unknown_offering`'),
   },

@@ -39,6 +39,10 @@ export const purchase = z
           description:
             'Its rate when the investor chose it. The note rolls over only at no lower a rate; below it, it is paid out.',
         }),
+        sellingAtMaturity: z.boolean().default(true).openapi({
+          description:
+            'It is open on the note’s maturity date (the estimated one before the debit settles); if not, the note is paid out.',
+        }),
       })
       .nullable()
       .default(null)

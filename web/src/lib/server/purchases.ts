@@ -114,7 +114,12 @@ export async function resendPayment(
 /** What happens to a note at maturity, as `PUT /purchases/{id}/instruction` takes it. */
 export type MaturityChoice =
   | { instruction: 'payout' }
-  | { instruction: 'rollover_all' | 'rollover_principal'; rolloverOfferingSlug: string }
+  | {
+      instruction: 'rollover_all' | 'rollover_principal'
+      rolloverOfferingSlug: string
+      /** The offering's rate the investor was shown; the API refuses if it has changed. */
+      rolloverRateBps?: number
+    }
 
 /**
  * Sets what happens to a note at maturity; a refusal says why (the cut-off has passed, Tenor

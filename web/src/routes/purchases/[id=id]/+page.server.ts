@@ -56,15 +56,20 @@ async function listRolloverTargets(locals: App.Locals, purchase: Purchase) {
   // Before the debit settles the maturity date is the estimate, as if it settled today.
   const maturityDate = purchase.maturityDate ?? purchase.payout?.maturityDate ?? ''
 
-  return offerings.map((offering) => ({
-    value: offering.slug,
-    label: describeRolloverTarget(offering, maturityDate),
-  }))
+  // A rollover happens on the maturity date, so only offerings still selling then are offered.
+  return offerings
+    .filter((offering) => offering.closesOn >= maturityDate)
+    .map((offering) => ({
+      value: offering.slug,
+      label: describeRolloverTarget(offering),
+      rateBps: offering.rateBps,
+    }))
 }
 
 /** The choice the form sent, or what is missing from it. */
 function readMaturityChoice(
   values: Record<'instruction' | 'rolloverOfferingSlug', string>,
+  form: FormData,
 ):
   | { ok: true; choice: MaturityChoice }
   | { ok: false; message?: string; errors?: Record<string, string> } {
@@ -80,7 +85,11 @@ function readMaturityChoice(
     }
   }
 
-  return { ok: true, choice: { instruction, rolloverOfferingSlug: slug } }
+  // The rate shown beside the chosen offering, sent with the form, so a change is caught.
+  const shown = form.get(`rate:${slug}`)
+  const rolloverRateBps =
+    typeof shown === 'string' && /^[0-9]{1,6}$/.test(shown) ? Number(shown) : undefined
+  return { ok: true, choice: { instruction, rolloverOfferingSlug: slug, rolloverRateBps } }
 }
 
 /** An account by its name, last digits and bank; null when it is no longer linked. */
@@ -102,8 +111,9 @@ export const actions: Actions = {
   instruction: async (event) => {
     const { locals, params, request } = event
     requireUser(event)
-    const values = readFields(await readForm(request), ['instruction', 'rolloverOfferingSlug'])
-    const read = readMaturityChoice(values)
+    const form = await readForm(request)
+    const values = readFields(form, ['instruction', 'rolloverOfferingSlug'])
+    const read = readMaturityChoice(values, form)
     if (!read.ok) {
       const { message = null, errors = {} } = read
       return rejectForm(400, { form: 'instruction', message, errors, values })
