@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs'
+import { createClient } from '@libsql/client'
 import type { Page } from '@playwright/test'
+import { e2ePaths } from '../ports.ts'
+import { adminApiToken, isoDay, postJson } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
@@ -22,6 +25,19 @@ async function reviewPurchase(page: Page, slug: string, amount: string, account:
   await page.getByRole('button', { name: 'Review purchase' }).click()
   await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
   await page.waitForLoadState('networkidle')
+}
+
+/** Sets an offering's rate in the database, as an approved rate change would. */
+async function setOfferingRate(offeringId: string, rateBps: number): Promise<void> {
+  const client = createClient({ url: `file:${e2ePaths.database}` })
+  try {
+    await client.execute({
+      sql: 'update offerings set rate_bps = ? where id = ?',
+      args: [rateBps, offeringId],
+    })
+  } finally {
+    client.close()
+  }
 }
 
 const history = (page: Page) =>
@@ -109,6 +125,50 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await expect(refusal).toContainText('balance is not enough')
   await expect(refusal).toContainText('No money moved')
   await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+})
+
+test('a rate changed during the review is refused, and the review then shows the new terms', async ({
+  page,
+  investor: _,
+}) => {
+  const slug = `story-rate-${Date.now()}`
+  const token = await adminApiToken()
+  const { offering } = (await postJson('/admin/offerings', token, {
+    slug,
+    name: 'Story Rate Note',
+    issuer: 'Tenor Funding II LLC',
+    description: 'A note whose rate changes while an investor reviews it.',
+    rateBps: 550,
+    rateType: 'simple',
+    compounding: null,
+    dayCount: 'act_365f',
+    termMonths: 3,
+    capacityCents: 10_000_000,
+    minPurchaseCents: 50_000,
+    maxPurchaseCents: 1_000_000,
+    incrementCents: 10_000,
+    opensOn: isoDay(0),
+    closesOn: isoDay(30),
+  })) as { offering: { id: string } }
+  await postJson(`/admin/offerings/${offering.id}/publish`, token, {})
+  await linkBankWithChooser(page, 'First Platypus Bank')
+  await reviewPurchase(page, slug, '1,000', /Checking ending 0000/)
+  const interest = page
+    .getByRole('term')
+    .filter({ hasText: /^Interest$/ })
+    .locator('xpath=following-sibling::dd')
+  const before = await interest.textContent()
+
+  // Approved by two administrators meanwhile; written straight to the database for brevity.
+  await setOfferingRate(offering.id, 600)
+  await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once, by ACH/).check()
+  await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
+  await expect(page.getByRole('alert')).toContainText('changed from 5.50% to 6.00%')
+  await expect(interest).not.toHaveText(before ?? '')
+
+  // The terms on screen are the new ones, so the next press buys.
+  await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
+  await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
 })
 
 test.describe('without JavaScript', () => {

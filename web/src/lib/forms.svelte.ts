@@ -1,5 +1,6 @@
 import { tick } from 'svelte'
 import type { SubmitFunction } from '$app/forms'
+import { invalidateAll } from '$app/navigation'
 
 export interface Submission {
   readonly pending: boolean
@@ -9,9 +10,11 @@ export interface Submission {
 /**
  * State for one enhanced form: `pending` drives the button, a second press while the first is
  * in flight is dropped, and after a refusal focus moves to the first field in error (or the
- * form's message) so keyboard and screen-reader users land on the problem.
+ * form's message) so keyboard and screen-reader users land on the problem. With `reload`, a
+ * refusal also reloads the page's data, as a form posted without JavaScript does: for pages
+ * whose terms can change under the form (a rate, what is left to sell).
  */
-export function createSubmission(options: { reset?: boolean } = {}): Submission {
+export function createSubmission(options: { reset?: boolean; reload?: boolean } = {}): Submission {
   let pending = $state(false)
 
   const enhance: SubmitFunction = ({ cancel }) => {
@@ -29,6 +32,7 @@ export function createSubmission(options: { reset?: boolean } = {}): Submission 
       }
       if (result.type !== 'failure') return
 
+      if (options.reload) await invalidateAll()
       await tick()
       const target =
         formElement.querySelector<HTMLElement>('[aria-invalid="true"]') ??
