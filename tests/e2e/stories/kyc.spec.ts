@@ -107,6 +107,20 @@ test('an admin rejects an identity check with a reason, and the investor sends i
   await expect(page.getByText('Submitted, under review')).toBeVisible()
 })
 
+test('a state chosen stays chosen however often the form is refused', async ({
+  page,
+  investor: _,
+}) => {
+  await page.goto('/kyc', { waitUntil: 'networkidle' })
+  await page.getByLabel('State').selectOption({ label: 'Illinois' })
+  await page.getByLabel('ZIP code').fill('041')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await page.getByRole('button', { name: 'Send for review' }).click()
+    await expect(page.getByText('Enter a 5-digit ZIP code.')).toBeVisible()
+    await expect(page.getByLabel('State')).toHaveValue('IL')
+  }
+})
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
@@ -115,6 +129,7 @@ test.describe('without JavaScript', () => {
     investor: _,
   }) => {
     await page.goto('/kyc')
+    await page.getByLabel('State').selectOption({ label: 'Maine' })
     await page.getByLabel('Street address').fill('12 Harbor Street')
     await page.getByLabel('ZIP code').fill('041')
     await page.getByLabel('Number', { exact: true }).fill('000-12-3456')
@@ -122,8 +137,8 @@ test.describe('without JavaScript', () => {
 
     await expect(page.getByText('Enter the date as YYYY-MM-DD.')).toBeVisible()
     await expect(page.getByText('Enter your city.')).toBeVisible()
-    await expect(page.getByText('Choose your state.')).toBeVisible()
     await expect(page.getByText('Enter a 5-digit ZIP code.')).toBeVisible()
+    await expect(page.getByLabel('State')).toHaveValue('ME')
     await expect(page.getByText('Confirm that the information is true and complete.')).toBeVisible()
     await expect(page.getByLabel('Street address')).toHaveValue('12 Harbor Street')
     // The tax id is never sent back to the page.

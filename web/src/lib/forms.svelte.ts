@@ -1,6 +1,5 @@
 import { tick } from 'svelte'
 import type { SubmitFunction } from '$app/forms'
-import { invalidateAll } from '$app/navigation'
 
 export interface Submission {
   readonly pending: boolean
@@ -26,13 +25,13 @@ export function createSubmission(options: { reset?: boolean; reload?: boolean } 
 
     return async ({ result, update, formElement }) => {
       try {
-        await update({ reset: options.reset ?? true })
+        // `reload` asks for the page's data again after a refusal too, not only after a success.
+        await update({ reset: options.reset ?? true, refreshAll: options.reload || undefined })
       } finally {
         pending = false
       }
       if (result.type !== 'failure') return
 
-      if (options.reload) await invalidateAll()
       await tick()
       const target =
         formElement.querySelector<HTMLElement>('[aria-invalid="true"]') ??
