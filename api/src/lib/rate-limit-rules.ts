@@ -29,6 +29,8 @@ export interface RateLimitRule {
    * handler may judge otherwise where the status misleads (`quotaSpent`).
    */
   acceptedOnly?: boolean
+  /** Accepted answers give their hit back: only refusals (wrong codes, wrong passwords) count. */
+  refusedOnly?: boolean
 }
 
 const rule = (r: RateLimitRule) => r
@@ -59,7 +61,15 @@ export const rateLimitRules = {
     limit: 30,
     windowMs: 15 * minute,
   }),
-  twoFactorByUser: rule({ name: 'two-factor-user', by: 'user', limit: 10, windowMs: 15 * minute }),
+  // Ten wrong answers a quarter hour per account; setting up, confirming and making new codes
+  // with the right ones spend nothing, so normal use never meets the limit.
+  twoFactorByUser: rule({
+    name: 'two-factor-user',
+    by: 'user',
+    limit: 10,
+    windowMs: 15 * minute,
+    refusedOnly: true,
+  }),
   // Changing the password or email re-checks the password: a stolen session must not become a
   // way to guess it.
   credentialChangeByUser: rule({

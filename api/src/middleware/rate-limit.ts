@@ -51,6 +51,7 @@ export function rateLimit(
     // Written below from the shared clock; the library would read Date.now().
     standardHeaders: false,
     skipFailedRequests: rule.acceptedOnly ?? false,
+    skipSuccessfulRequests: rule.refusedOnly ?? false,
     requestWasSuccessful: (c) => c.get('quotaSpent') ?? c.res.status < 400,
     store,
     keyGenerator: (c) => keys.get(c) ?? '',
