@@ -54,8 +54,13 @@ describe('linking a bank', () => {
     // Its owner is told, naming the accounts by mask only.
     const linked = (await t.mailbox('ada@example.com')).filter((m) => m.kind === 'bank_linked')
     expect(linked).toHaveLength(1)
-    const mask = bank.accounts[0]?.mask ?? ''
-    expect(linked[0]?.text).toContain(`ending ${mask}`)
+    // Only the accounts that can move money, by kind and last digits: no card, no full name.
+    const usable = bank.accounts.filter((account) => account.canFund)
+    for (const account of usable) expect(linked[0]?.text).toContain(`ending ${account.mask}`)
+    for (const account of bank.accounts.filter((a) => !a.canFund)) {
+      expect(linked[0]?.text).not.toContain(`ending ${account.mask}`)
+    }
+    expect(linked[0]?.text).not.toMatch(/Plaid (Checking|Saving)/)
     expect(linked[0]?.text).toContain('can now pay for your purchases and receive your payouts')
   })
 

@@ -4,10 +4,9 @@ import { bankAccounts, plaidItems } from '@tenor/db/schema'
 import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm'
 import type { AccountBase, PlaidApi } from 'plaid'
 import { decrypt } from '../lib/crypto.ts'
+import { canFund } from './account-use.ts'
 import { callPlaid, toPlaidFailure } from './errors.ts'
-
-/** Only these account kinds can be debited for a purchase or credited with a payout. */
-export const fundingSubtypes = new Set(['checking', 'savings'])
+import { tellOfNewAccounts } from './new-accounts-notice.ts'
 
 export type ItemRow = typeof plaidItems.$inferSelect
 export type AccountRow = typeof bankAccounts.$inferSelect
@@ -25,15 +24,6 @@ export interface BankView {
     status: AccountRow['status']
     canFund: boolean
   }[]
-}
-
-export function canFund(account: AccountRow, item: ItemRow): boolean {
-  return (
-    account.status === 'active' &&
-    item.status === 'healthy' &&
-    account.type === 'depository' &&
-    fundingSubtypes.has(account.subtype ?? '')
-  )
 }
 
 export function toBankView(item: ItemRow, accounts: AccountRow[]): BankView {
@@ -196,10 +186,15 @@ export async function refreshItem(
         ),
       )
     const known = await tx.select().from(bankAccounts).where(eq(bankAccounts.itemId, item.id))
+    const added: AccountRow[] = []
     for (const account of accountsAnswer.accounts) {
       if (known.some((row) => row.plaidAccountId === account.account_id)) continue
-      await tx.insert(bankAccounts).values(toAccountRow(account, item, now))
+      const row = toAccountRow(account, item, now)
+      await tx.insert(bankAccounts).values(row)
+      added.push(row)
     }
+    // Accounts the reconnection added can move money as a new link's can: their owner is told.
+    await tellOfNewAccounts(tx, { ...item, status }, added, { publicUrl: deps.env.publicUrl, now })
   })
   const [stored, accounts] = await Promise.all([
     deps.database.db.query.plaidItems.findFirst({ where: eq(plaidItems.id, item.id) }),

@@ -1,11 +1,9 @@
 import { type Database, type Db, newId, type Tx } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
-import { bankAccounts, plaidItems, users } from '@tenor/db/schema'
+import { bankAccounts, plaidItems } from '@tenor/db/schema'
 import { and, eq, inArray, notInArray } from 'drizzle-orm'
 import type { Item, PlaidApi } from 'plaid'
 import { encrypt } from '../lib/crypto.ts'
-import { bankLinked } from '../lib/emails.ts'
-import { enqueueEmail } from '../lib/outbox.ts'
 import {
   type AccountRow,
   type BankView,
@@ -15,6 +13,7 @@ import {
   toBankView,
 } from './banks.ts'
 import { callPlaid, toPlaidFailure } from './errors.ts'
+import { tellOfNewAccounts } from './new-accounts-notice.ts'
 
 /**
  * True when the user already has a live item at this institution with the same account masks:
@@ -136,40 +135,8 @@ async function storeItem(
 
   await tx.insert(plaidItems).values(item)
   if (accounts.length > 0) await tx.insert(bankAccounts).values(accounts)
-  const owner = await tx.query.users.findFirst({
-    where: eq(users.id, item.userId),
-    columns: { email: true, legalName: true },
-  })
-  if (owner) {
-    await enqueueEmail(
-      tx,
-      {
-        kind: 'bank_linked',
-        dedupeKey: `bank_linked:${item.id}`,
-        userId: item.userId,
-        to: owner.email,
-        ...bankLinked(
-          owner.legalName,
-          describeLinkedAccounts(item, accounts),
-          `${publicUrl}/banks`,
-        ),
-      },
-      item.createdAt,
-    )
-  }
+  await tellOfNewAccounts(tx, item, accounts, { publicUrl, now: item.createdAt })
   return { bank: toBankView(item, accounts) }
-}
-
-/** "Your Chase accounts Checking ending 0000 and Savings ending 1111", masks only. */
-function describeLinkedAccounts(item: ItemRow, accounts: AccountRow[]): string {
-  const bank = item.institutionName ?? 'bank'
-  const named = accounts.map(
-    (account) => `${account.name}${account.mask ? ` ending ${account.mask}` : ''}`,
-  )
-  if (named.length === 0) return `Your ${bank} connection`
-  const list =
-    named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
-  return `Your ${bank} ${named.length === 1 ? 'account' : 'accounts'} ${list}`
 }
 
 /**

@@ -3,7 +3,7 @@ import { bankAccounts, offerings, plaidItems } from '@tenor/db/schema'
 import { and, eq, ne } from 'drizzle-orm'
 import type { SessionUser } from '../context.ts'
 import { ApiError } from '../lib/errors.ts'
-import { canFund } from '../plaid/banks.ts'
+import { canFund } from '../plaid/account-use.ts'
 import {
   checkPurchaseAmount,
   formatUsd,

@@ -1,0 +1,14 @@
+import type { AccountRow, ItemRow } from './banks.ts'
+
+/** Only these account kinds can be debited for a purchase or credited with a payout. */
+export const fundingSubtypes = new Set(['checking', 'savings'])
+
+/** An account that can fund a purchase and receive a payout now. */
+export function canFund(account: AccountRow, item: ItemRow): boolean {
+  return (
+    account.status === 'active' &&
+    item.status === 'healthy' &&
+    account.type === 'depository' &&
+    fundingSubtypes.has(account.subtype ?? '')
+  )
+}
