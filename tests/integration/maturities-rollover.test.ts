@@ -268,6 +268,10 @@ describe('rollovers at maturity', () => {
       offeringName: 'Tenor Note Series B',
     })
     expect(purchase.payment.amountCents).toBe(4_033)
+    const [paid] = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid?.text).toContain(
+      '$1,000.00 rolled over into a new note, in the steps its offering sells; this is the rest.',
+    )
     await expectLedgerClean(t)
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import {
+  asNote,
   describeMaturityInstruction,
   describeMaturityPlan,
   describeRolloverTarget,
@@ -45,6 +46,11 @@ describe('what happens at maturity, in words', () => {
     expect(describeMaturityInstruction('rollover_all', 'offering-1')).toBe(
       'Principal and interest rolled into the offering you chose',
     )
+  })
+
+  test('calls an offering a note once, whether or not its name already says so', () => {
+    expect(asNote('Series B')).toBe('Series B note')
+    expect(asNote('Series R 12-Month Rolling Note')).toBe('Series R 12-Month Rolling Note')
   })
 
   test('names a rollover choice by its rate and term', () => {

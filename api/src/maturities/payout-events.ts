@@ -11,6 +11,7 @@ import { and, count, eq, gte, inArray, ne } from 'drizzle-orm'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
 import type { TransferEventFields } from '../purchases/transfer-events.ts'
+import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
 import { readRolloverFallback } from './history.ts'
 import { describePayoutReturn, exhaustedReason, holdPayout } from './hold.ts'
 import { noticeMaturityPaid } from './notices.ts'
@@ -109,18 +110,22 @@ async function settlePayout(
 }
 
 function paidNote(
-  purchase: { maturityInstruction: string },
-  rolled: unknown,
+  purchase: { maturityInstruction: string; amountCents: number },
+  rolled: { amountCents: number } | undefined,
   whyNotRolled: string | null,
 ): string | null {
   if (purchase.maturityInstruction === 'payout') return null
   if (!rolled) {
     return `You asked to roll this note over, but it could not be (${whyNotRolled ?? 'the offering you chose could not take it'}), so it was paid out instead.`
   }
-
-  return purchase.maturityInstruction === 'rollover_principal'
-    ? 'This is the interest; your principal rolled over into a new note.'
-    : 'This is what did not fit the new note’s purchase steps; the rest rolled over into it.'
+  // The new note comes in its offering's purchase steps: what does not fit one is paid here.
+  if (
+    purchase.maturityInstruction === 'rollover_principal' &&
+    rolled.amountCents === purchase.amountCents
+  ) {
+    return 'This is the interest; your principal rolled over into a new note.'
+  }
+  return `${formatUsd(rolled.amountCents)} rolled over into a new note, in the steps its offering sells; this is the rest.`
 }
 
 /**

@@ -137,6 +137,8 @@ export function toPurchaseView(
     state: purchase.state,
     cancellable: purchase.state === 'pending',
     maturityInstruction: purchase.maturityInstruction,
+    // Bought by rolling over that note at its maturity: no debit paid for this one.
+    rolledFromPurchaseId: purchase.rolledFromPurchaseId,
     rolloverOfferingId: purchase.rolloverOfferingId,
     rolloverOffering: rolloverOffering
       ? {

@@ -88,6 +88,14 @@ export const maturityChoices: readonly { value: MaturityInstruction; label: stri
   },
 ]
 
+/**
+ * An offering's name as a note: "Series A" reads "Series A note", while a name that already says
+ * so ("Series R 12-Month Rolling Note") is left as it is.
+ */
+export function asNote(offeringName: string): string {
+  return /\bnotes?$/i.test(offeringName.trim()) ? offeringName : `${offeringName} note`
+}
+
 /** An open offering as a rollover choice: its name, rate and term. */
 export function describeRolloverTarget(offering: {
   name: string

@@ -27,6 +27,9 @@ export const purchase = z
     state: z.enum(purchaseStates),
     cancellable: z.boolean().openapi({ description: 'The bank transfer may still be cancelled.' }),
     maturityInstruction: z.enum(maturityInstructions),
+    rolledFromPurchaseId: z.string().nullable().default(null).openapi({
+      description: 'The matured note this one was bought by rolling over; no debit paid for it.',
+    }),
     rolloverOfferingId: z.string().nullable(),
     // Answers kept for idempotent replays from before these fields existed read as the
     // defaults: no named offering, and no change offered.
