@@ -51,6 +51,24 @@ describe('user administration', () => {
     expect(await audited()).toHaveLength(0)
   })
 
+  test('enabling an active account lifts a sign-in pause, and the audit says so', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    await t.db.database.db
+      .update(users)
+      .set({ failedLoginCount: 4 })
+      .where(eq(users.id, investor.userId))
+    const res = await t.request(`/admin/users/${investor.userId}/enable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(res.status).toBe(200)
+    const [entry] = (await t.db.database.db.select().from(auditEvents)).filter(
+      (event) => event.targetId === investor.userId,
+    )
+    expect(JSON.parse(entry?.before ?? '{}')).toMatchObject({ failedLoginCount: 4 })
+    expect(JSON.parse(entry?.after ?? '{}')).toMatchObject({ failedLoginCount: 0 })
+  })
+
   test('links mailed before an account was disabled do not work on it', async () => {
     const investor = await signUp(t, 'ada@example.com')
     await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })

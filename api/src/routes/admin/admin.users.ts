@@ -53,8 +53,11 @@ export function createUserActionHandlers(deps: AppDeps) {
         action,
         targetType: 'user',
         targetId: userId,
-        before: { status: row.status, role: row.role },
-        after: { status: set.status ?? row.status, role: set.role ?? row.role },
+        // What the request changed, field by field: enabling also lifts a sign-in pause.
+        before: Object.fromEntries(
+          Object.keys(set).map((key) => [key, row[key as keyof typeof row]]),
+        ),
+        after: set,
         at: now,
       })
       return { ...row, ...set }
