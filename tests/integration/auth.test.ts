@@ -57,6 +57,17 @@ describe('POST /auth/register', () => {
       { path: 'email', message: 'This field is required.' },
       { path: 'password', message: 'Expected text.' },
     ])
+
+    const odd = await t.request('/auth/register', {
+      json: { email: 'ada@example.com', password: 'x'.repeat(2000), legalName: 'Ada', extra: 1 },
+    })
+    const { error: oddError } = (await odd.json()) as { error: { issues: { message: string }[] } }
+    expect(oddError.issues.map((issue) => issue.message)).toEqual(
+      expect.arrayContaining([
+        'Remove the field this request does not take: extra.',
+        expect.stringMatching(/^Use at most \d+ characters\.$/),
+      ]),
+    )
   })
 
   test('answers an existing email exactly as a new one, and tells the owner by email', async () => {

@@ -10,13 +10,29 @@ const typeWords: Record<string, string> = {
   array: 'a list',
 }
 
+const unitWords: Record<string, string> = { string: ' characters', array: ' items' }
+
 // Zod's own wording names its types ("Invalid input: expected string, received undefined"). A
 // field without a message of its own reads plainly instead; those with one keep theirs.
 z.config({
   customError: (issue) => {
-    if (issue.code !== 'invalid_type') return undefined
-    if (issue.input === undefined) return 'This field is required.'
-    return `Expected ${typeWords[issue.expected] ?? issue.expected}.`
+    if (issue.input === undefined && issue.code !== 'unrecognized_keys') {
+      return 'This field is required.'
+    }
+    switch (issue.code) {
+      case 'invalid_type':
+        return `Expected ${typeWords[issue.expected] ?? issue.expected}.`
+      case 'invalid_value':
+        return `Use one of: ${issue.values.map(String).join(', ')}.`
+      case 'too_big':
+        return `Use at most ${issue.maximum}${unitWords[issue.origin] ?? ''}.`
+      case 'too_small':
+        return `Use at least ${issue.minimum}${unitWords[issue.origin] ?? ''}.`
+      case 'unrecognized_keys':
+        return `Remove ${issue.keys.length === 1 ? 'the field' : 'the fields'} this request does not take: ${issue.keys.join(', ')}.`
+      default:
+        return undefined
+    }
   },
 })
 
