@@ -149,6 +149,8 @@ describe('admin purchases', () => {
     const narrowed = await t.request('/admin/purchases.csv?to=2025-03-02', { token: admin.token })
     const narrowedIds = (await narrowed.text()).split('\r\n').slice(1, -1)
     expect(narrowedIds).toHaveLength(1_234)
+    const limited = await t.request('/admin/purchases.csv?limit=5', { token: admin.token })
+    expect((await limited.text()).split('\r\n').slice(1, -1)).toHaveLength(5)
   })
 
   test('the operations page shows worker runs, banks needing reconnection and payout funding', async () => {

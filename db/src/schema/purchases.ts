@@ -85,6 +85,8 @@ export const purchases = sqliteTable(
     index('purchases_state_maturity_idx').on(t.state, t.maturityDate),
     // A matured note's page links the note it rolled into.
     index('purchases_rolled_from_idx').on(t.rolledFromPurchaseId),
+    // The admin search and export read newest first, a page at a time.
+    index('purchases_created_idx').on(t.createdAt, t.id),
   ],
 )
 

@@ -10,7 +10,7 @@ import {
   transferEvents,
   users,
 } from '@tenor/db/schema'
-import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
@@ -119,11 +119,9 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       .where(
         and(
           searchConditions(filters),
+          // A row-value comparison, which SQLite answers from the (created_at, id) index.
           after
-            ? or(
-                lt(purchases.createdAt, after.createdAt),
-                and(eq(purchases.createdAt, after.createdAt), lt(purchases.id, after.id)),
-              )
+            ? sql`(${purchases.createdAt}, ${purchases.id}) < (${after.createdAt.getTime()}, ${after.id})`
             : undefined,
         ),
       )
@@ -147,6 +145,8 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const encoder = new TextEncoder()
     let after: PurchaseRow | undefined
     let started = false
+    // Every match, or as many as `limit` asks for.
+    let left = filters.limit ? Number(filters.limit) : Number.POSITIVE_INFINITY
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (!started) {
@@ -156,7 +156,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         }
         let rows: Awaited<ReturnType<typeof searchPage>>
         try {
-          rows = await searchPage(filters, exportPageSize, after)
+          rows = await searchPage(filters, Math.min(exportPageSize, left), after)
         } catch (error) {
           // The answer has started, so the app's error handler cannot answer 500: log and
           // report here, and abort the download.
@@ -167,9 +167,10 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         }
         if (rows.length > 0) {
           after = rows.at(-1)?.purchase
+          left -= rows.length
           controller.enqueue(encoder.encode(rows.map(toCsvLine).join('')))
         }
-        if (rows.length < exportPageSize) controller.close()
+        if (rows.length < exportPageSize || left <= 0) controller.close()
       },
     })
     c.header('Content-Disposition', 'attachment; filename="tenor-purchases.csv"')

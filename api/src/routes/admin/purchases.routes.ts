@@ -67,7 +67,7 @@ export const exportPurchases = createRoute({
   path: '/purchases.csv',
   tags,
   summary:
-    'Every purchase the search matches (no limit), as CSV; cells are guarded against spreadsheet formulas',
+    'Every purchase the search matches (or the first `limit`), as CSV; cells are guarded against spreadsheet formulas',
   request: { query: purchaseFilters },
   responses: {
     200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },

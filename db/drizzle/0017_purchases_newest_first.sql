@@ -1,0 +1,1 @@
+CREATE INDEX `purchases_created_idx` ON `purchases` (`created_at`,`id`);
