@@ -1,3 +1,4 @@
+import { businessDateOf } from '@tenor/db/domain'
 import { kycProfiles, users } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
@@ -34,7 +35,8 @@ export function createKycRoutes(deps: AppDeps) {
         throw new ApiError(403, 'email_not_verified', 'Confirm your email address first.')
       }
       const now = clock.now()
-      const age = ageOn(input.dateOfBirth, now.toISOString().slice(0, 10))
+      // Birthdays come by the business calendar, as every other date here does.
+      const age = ageOn(input.dateOfBirth, businessDateOf(now, env.businessTimeZone))
       if (age < minimumAgeYears || age > maximumAgeYears) {
         const message =
           age < minimumAgeYears
