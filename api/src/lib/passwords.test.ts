@@ -68,5 +68,9 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('example zedson zed 42', zed)).toBe('contains_context')
     expect(checkNewPassword('seven quiet herons over the marsh', zed)).toBeNull()
     expect(checkNewPassword('annual leave request form', ['ann@lee.com', 'Ann Lee'])).toBeNull()
+    // Accents do not make the user's own name another word.
+    expect(checkNewPassword('Élodie Dupont 12345', ['elodie@example.com', 'Elodie Dupont'])).toBe(
+      'contains_context',
+    )
   })
 })

@@ -30,7 +30,7 @@ export function checkNewPassword(password: string, context: string[] = []): Pass
   if (length > passwordMaxLength) return 'too_long'
 
   // Spaces and punctuation between the letters of a listed password do not make it another.
-  const folded = password.toLowerCase()
+  const folded = fold(password)
   const tokens = folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean)
   const stripped = tokens.join('')
   if (blocklist.has(folded) || blocklist.has(stripped)) return 'common'
@@ -38,7 +38,7 @@ export function checkNewPassword(password: string, context: string[] = []): Pass
     return 'repetitive'
   }
 
-  const whole = context.map((value) => value.toLowerCase()).filter((value) => value.length >= 4)
+  const whole = context.map(fold).filter((value) => value.length >= 4)
   if (whole.some((value) => folded.includes(value)) || fewLettersBeyond(stripped, context)) {
     return 'contains_context'
   }
@@ -51,14 +51,17 @@ export function checkNewPassword(password: string, context: string[] = []): Pass
  * Longer words go first, so a short one inside a longer one does not hide it.
  */
 function fewLettersBeyond(stripped: string, context: string[]): boolean {
-  const words = [
-    ...new Set(context.flatMap((value) => value.toLowerCase().split(/[^\p{L}\p{N}]+/u))),
-  ]
+  const words = [...new Set(context.flatMap((value) => fold(value).split(/[^\p{L}\p{N}]+/u)))]
     .filter((word) => word.length >= 3)
     .sort((a, b) => b.length - a.length)
   if (words.length === 0) return false
   const left = words.reduce((rest, word) => rest.replaceAll(word, ''), stripped)
   return left.length < 6 && left.length < stripped.length
+}
+
+/** Lower case without accents, so "Élodie" and "elodie" are one word to every check. */
+function fold(value: string): string {
+  return value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
 }
 
 export const passwordProblemMessages: Record<PasswordProblem, string> = {
