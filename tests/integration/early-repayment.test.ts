@@ -244,7 +244,7 @@ describe('the investor is told', () => {
     expect(history.at(-1)).toMatchObject({
       from: 'active',
       to: 'active',
-      note: 'Your refund was approved: the note is repaid early',
+      note: 'A refund was approved: the note is repaid early',
     })
     expect(history.filter((step) => step.note !== null)).toHaveLength(1)
   })

@@ -25,7 +25,7 @@ describe('a note repaid early explained on its page', () => {
 
   test('says why, when, and that it cannot roll over', () => {
     expect(explainEarlyRepayment(refund, 'active', 'Series A')).toBe(
-      'Tenor is repaying this note early: your refund was approved. On March 9, 2026 it pays your principal with the interest earned to that day to your bank account, instead of at the end of its term. It cannot roll over into a new note.',
+      'Tenor is repaying this note early: it is refunded. On March 9, 2026 it pays your principal with the interest earned to that day to your bank account, instead of at the end of its term. It cannot roll over into a new note.',
     )
     const cancelled = { reason: 'offering_cancelled', repaymentDate: '2026-03-09' } as const
     expect(explainEarlyRepayment(cancelled, 'active', 'Series A')).toContain(
@@ -33,9 +33,12 @@ describe('a note repaid early explained on its page', () => {
     )
   })
 
-  test('speaks of the past once the note is repaid', () => {
+  test('says where the money is once the note is repaid', () => {
+    expect(explainEarlyRepayment(refund, 'matured', 'Series A')).toBe(
+      'Tenor repaid this note early: it is refunded. Your principal with the interest earned to March 9, 2026 is on its way to your bank account.',
+    )
     expect(explainEarlyRepayment(refund, 'paid', 'Series A')).toBe(
-      'Tenor repaid this note early: your refund was approved. It paid your principal with the interest earned to March 9, 2026.',
+      'Tenor repaid this note early: it is refunded. Your principal with the interest earned to March 9, 2026 was paid to your bank account.',
     )
   })
 })

@@ -39,7 +39,7 @@ export function describeHistoryStep(step: {
 }): string | null {
   if (step.fromState === 'active' && step.toState === 'active') {
     if (step.reason.startsWith(repaymentWords.refund)) {
-      return 'Your refund was approved: the note is repaid early'
+      return 'A refund was approved: the note is repaid early'
     }
     if (step.reason.startsWith(repaymentWords.offering_cancelled)) {
       return 'Its offering was cancelled: the note is repaid early'

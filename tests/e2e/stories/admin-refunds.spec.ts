@@ -62,8 +62,9 @@ async function expectRepaidAWeekOn(
 async function expectPaidOut(page: Page, purchaseId: string) {
   await expect(async () => {
     await page.goto(`/purchases/${purchaseId}`)
-    await expect(page.getByRole('heading', { name: 'Paid out' })).toBeVisible({ timeout: 2_000 })
+    await expect(page.getByText(/was paid to your bank account\.$/)).toBeVisible({ timeout: 2_000 })
   }).toPass({ timeout: 30_000 })
+  await expect(page.getByRole('heading', { name: 'Repaid early' })).toBeVisible()
 }
 
 test('an admin cancels an unfunded offering and the investor is refunded', async ({
@@ -148,9 +149,7 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
 
   // The investor's page says why and when, with the interest to that day, and offers no rollover.
   await page.goto(`/purchases/${purchaseId}`)
-  await expect(
-    page.getByText('Tenor is repaying this note early: your refund was approved.'),
-  ).toBeVisible()
+  await expect(page.getByText('Tenor is repaying this note early: it is refunded.')).toBeVisible()
   await expect(page.getByText('Repayment date')).toBeVisible()
   await expect(page.getByText('Interest to repayment')).toBeVisible()
   await expect(page.getByRole('button', { name: 'Save instruction' })).toHaveCount(0)

@@ -142,11 +142,13 @@ export function explainEarlyRepayment(
   state: PurchaseState,
   offeringName: string,
 ): string {
-  const cause =
-    repayment.reason === 'refund' ? 'your refund was approved' : `${offeringName} was cancelled`
+  const cause = repayment.reason === 'refund' ? 'it is refunded' : `${offeringName} was cancelled`
   const day = formatDate(repayment.repaymentDate)
-  if (state === 'matured' || state === 'paid') {
-    return `Tenor repaid this note early: ${cause}. It paid your principal with the interest earned to ${day}.`
+  if (state === 'paid') {
+    return `Tenor repaid this note early: ${cause}. Your principal with the interest earned to ${day} was paid to your bank account.`
+  }
+  if (state === 'matured') {
+    return `Tenor repaid this note early: ${cause}. Your principal with the interest earned to ${day} is on its way to your bank account.`
   }
 
   return `Tenor is repaying this note early: ${cause}. On ${day} it pays your principal with the interest earned to that day to your bank account, instead of at the end of its term. It cannot roll over into a new note.`
