@@ -263,6 +263,12 @@ describe('forgot and reset password', () => {
     const [mail] = await t.mailbox('ada@example.com')
     expect(mail?.kind).toBe('password_reset')
     const token = tokenFromEmail(mail?.text ?? '')
+    // The password it has is not a new one; the link still works for a real change after.
+    const same = await t.request('/auth/reset-password', { json: { token, password } })
+    expect(same.status).toBe(422)
+    expect(((await same.json()) as { error: { code: string } }).error.code).toBe(
+      'password_unchanged',
+    )
     const newPassword = 'an entirely different passphrase 7'
     const reset = await t.request('/auth/reset-password', {
       json: { token, password: newPassword },

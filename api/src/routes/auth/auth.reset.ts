@@ -4,8 +4,9 @@ import { sessions as sessionsTable, users } from '@tenor/db/schema'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { AppDeps, AppEnv } from '../../context.ts'
 import * as emails from '../../lib/emails.ts'
+import { ApiError } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
-import { checkNewPassword, hashPassword } from '../../lib/passwords.ts'
+import { checkNewPassword, hashPassword, verifyPassword } from '../../lib/passwords.ts'
 import {
   consumeUserToken,
   findUserToken,
@@ -78,6 +79,14 @@ export function createResetHandlers(deps: AppDeps) {
     if (!user || user.email !== found.email || user.status !== 'active') throw invalidToken()
     const problem = checkNewPassword(input.password, [user.email, user.legalName])
     if (problem) throw weakPassword(problem)
+    // As in Settings: a "new" password that is the old one would report a change that is none.
+    if (await verifyPassword(input.password, user.passwordHash)) {
+      throw new ApiError(422, 'password_unchanged', 'The new password is the one you have now.', {
+        issues: [
+          { path: 'password', message: 'This is the password you have now. Choose another.' },
+        ],
+      })
+    }
 
     const passwordHash = await hashPassword(input.password)
     const changed = await database.write(async (tx) => {
