@@ -150,6 +150,21 @@ describe('POST /auth/verify-email', () => {
 })
 
 describe('POST /auth/login', () => {
+  test('a disabled account is told so, with whom to ask, only for the right password', async () => {
+    await registerAndVerify()
+    await t.db.database.db
+      .update(users)
+      .set({ status: 'disabled' })
+      .where(eq(users.email, 'ada@example.com'))
+    const wrong = await login('ada@example.com', 'not the password at all, surely')
+    expect(wrong.res.status).toBe(401)
+    const right = await login()
+    expect(right.res.status).toBe(403)
+    const { error } = right.body as unknown as { error: { code: string; message: string } }
+    expect(error.code).toBe('account_disabled')
+    expect(error.message).toContain(t.deps.env.supportEmail)
+  })
+
   test('answers a wrong password and an unknown email identically', async () => {
     await registerAndVerify()
     const wrong = await login('ada@example.com', 'not the right passphrase at all')

@@ -221,6 +221,14 @@ export function createAuthHandlers(deps: AppDeps) {
         userId: user.id,
         reason: locked ? 'locked' : user.status !== 'active' ? 'disabled' : 'wrong password',
       })
+      // The right password earns the truth: the account is disabled, and whom to ask.
+      if (correct && !locked && user.status !== 'active') {
+        throw new ApiError(
+          403,
+          'account_disabled',
+          `This account is disabled. Write to ${env.supportEmail} to find out why or to have it enabled again.`,
+        )
+      }
       throw invalidCredentials()
     }
 

@@ -73,6 +73,9 @@ export const login = createRoute({
   responses: {
     200: jsonResponse(sessionAnswer, 'Signed in'),
     401: errorResponse('Wrong email or password, or the account is locked for a while'),
+    403: errorResponse(
+      '`account_disabled`: the right password for an account an administrator disabled',
+    ),
     422: invalid,
     429: limited,
   },
