@@ -21,7 +21,9 @@ describe('an approval outcome in words', () => {
       'Turned down: Too high for now.',
     )
     expect(describeApprovalResult('rejected')).toBe('Turned down')
-    expect(describeApprovalResult('rate changed to 650 bps')).toBe('Rate changed to 650 bps')
+    expect(describeApprovalResult('rate changed to 6.50% for new purchases')).toBe(
+      'Rate changed to 6.50% for new purchases',
+    )
     expect(describeApprovalResult(null)).toBe('—')
   })
 })

@@ -1,5 +1,5 @@
 import { newId } from '@tenor/db'
-import { businessDateOf } from '@tenor/db/domain'
+import { businessDateOf, formatBasisPoints } from '@tenor/db/domain'
 import { adminApprovals, offerings, purchases, users } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
@@ -213,7 +213,7 @@ async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string)
       after: { rateBps },
       at: now,
     })
-    return `rate changed to ${rateBps} bps for new purchases`
+    return `rate changed to ${formatBasisPoints(rateBps)} for new purchases`
   })
 }
 

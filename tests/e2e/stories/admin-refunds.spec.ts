@@ -22,7 +22,7 @@ async function approveAsSecondAdmin(browser: Browser, text: string): Promise<voi
   try {
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: text })
-    await request.getByRole('button', { name: 'Approve and carry out' }).click()
+    await confirmStep(request, 'Approve…', 'Approve and carry out')
     await expect(request).toHaveCount(0)
     await expect(second.getByRole('status')).toContainText('Decided')
   } finally {

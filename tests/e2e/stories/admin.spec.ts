@@ -97,7 +97,7 @@ test('an admin asks to cancel an offering and a second admin approves it', async
       .getByRole('link', { name: 'Approvals' })
       .click()
     await expect(admin.page.getByText('Your request')).toBeVisible()
-    await expect(admin.page.getByRole('button', { name: 'Approve and carry out' })).toHaveCount(0)
+    await expect(admin.page.locator('summary', { hasText: 'Approve…' })).toHaveCount(0)
   } finally {
     await admin.close()
   }
@@ -107,7 +107,7 @@ test('an admin asks to cancel an offering and a second admin approves it', async
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: 'Story Unfunded Note' })
     await expect(request).toContainText('Not enough investors before the closing date.')
-    await request.getByRole('button', { name: 'Approve and carry out' }).click()
+    await confirmStep(request, 'Approve…', 'Approve and carry out')
     await expect(request).toHaveCount(0)
     await expect(second.getByRole('status')).toContainText('Decided')
 
@@ -141,7 +141,7 @@ test('making an administrator waits for a second one to approve it', async ({ br
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: future.email })
     await expect(request).toContainText('Make an account an administrator')
-    await request.getByRole('button', { name: 'Approve and carry out' }).click()
+    await confirmStep(request, 'Approve…', 'Approve and carry out')
     await expect(request).toHaveCount(0)
     await second.goto(`/admin/users?query=${encodeURIComponent(future.email)}`)
     await second.getByRole('link', { name: 'Future Colleague' }).click()
