@@ -1,0 +1,51 @@
+import type { Page } from '@playwright/test'
+import { openAdminWindow } from './support/admin.ts'
+import { linkBankWithChooser } from './support/banks.ts'
+import { expect, test } from './support/fixtures.ts'
+
+/**
+ * No page scrolls sideways on a phone (390 px, as an iPhone 14 is) or a laptop: wide tables
+ * scroll in their own box. A page wider than its window hides its edge and drags the whole
+ * page about under a thumb.
+ */
+async function expectNoSidewaysScroll(page: Page, path: string) {
+  await page.goto(path, { waitUntil: 'networkidle' })
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    window: document.documentElement.clientWidth,
+  }))
+  expect(widths.page, `width of ${path}`).toBeLessThanOrEqual(widths.window)
+}
+
+const phone = { width: 390, height: 844 }
+const laptop = { width: 1280, height: 800 }
+
+test('the public and investor pages fit a phone and a laptop', async ({ page, investor: _ }) => {
+  await linkBankWithChooser(page, 'First Platypus Bank')
+  for (const size of [phone, laptop]) {
+    await page.setViewportSize(size)
+    for (const path of ['/', '/offerings', '/offerings/series-a-6m', '/banks', '/portfolio']) {
+      await expectNoSidewaysScroll(page, path)
+    }
+  }
+})
+
+test('the admin console fits a phone', async ({ browser }) => {
+  const admin = await openAdminWindow(browser)
+  try {
+    await admin.page.setViewportSize(phone)
+    for (const path of [
+      '/admin',
+      '/admin/offerings',
+      '/admin/purchases',
+      '/admin/users',
+      '/admin/approvals',
+      '/admin/audit',
+      '/admin/operations',
+    ]) {
+      await expectNoSidewaysScroll(admin.page, path)
+    }
+  } finally {
+    await admin.close()
+  }
+})
