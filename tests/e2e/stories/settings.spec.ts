@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { currentTotpCode } from '../../../api/src/lib/totp.ts'
 import { e2eUrls } from '../ports.ts'
 import { expect, test } from './support/fixtures.ts'
@@ -72,6 +73,12 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   await expect(codes).toHaveCount(10)
   const code = (await codes.first().textContent())?.trim() ?? ''
   expect(code).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/)
+  // Saved as a file, the codes are the ten shown.
+  const download = page.waitForEvent('download')
+  await section.getByRole('link', { name: 'Download as a text file' }).click()
+  const saved = readFileSync((await (await download).path()) ?? '', 'utf8')
+  const shown = (await codes.allTextContents()).map((text) => text.trim())
+  expect(saved.trim().split('\n').slice(-10)).toEqual(shown)
 
   // Later, without the phone: the password, then a recovery code.
   await page.getByRole('button', { name: 'Log out', exact: true }).click()
