@@ -40,6 +40,17 @@ describe('admin purchases', () => {
     })
     const found = (await byEmail.json()) as { purchases: { id: string; investorEmail: string }[] }
     expect(found.purchases.map((p) => p.id)).toEqual([first])
+    // Part of an address finds it; a wildcard typed is matched as itself.
+    const emailsFor = async (part: string) => {
+      const res = await t.request(`/admin/purchases?email=${encodeURIComponent(part)}`, {
+        token: admin.token,
+      })
+      return ((await res.json()) as { purchases: { investorEmail: string }[] }).purchases.map(
+        (p) => p.investorEmail,
+      )
+    }
+    expect(await emailsFor('ADA')).toEqual(['ada@example.com'])
+    expect(await emailsFor('%')).toEqual([])
 
     const byAmount = await t.request('/admin/purchases?minCents=60000', { token: admin.token })
     const big = (await byAmount.json()) as { purchases: { investorEmail: string }[] }

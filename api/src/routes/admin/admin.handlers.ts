@@ -1,11 +1,12 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { kycProfiles, offerings, purchases, users } from '@tenor/db/schema'
-import { and, desc, eq, or, sql } from 'drizzle-orm'
+import { and, desc, eq, or } from 'drizzle-orm'
 import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { readKyc } from '../../kyc/kyc.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { contains } from '../../lib/like.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
 import { listBanks } from '../../plaid/banks.ts'
 import type * as routes from './admin.routes.ts'
@@ -31,19 +32,12 @@ export function createAdminHandlers(deps: AppDeps) {
 
   const listUsers: RouteHandler<typeof routes.listUsers, AuthedEnv> = async (c) => {
     const { query, kycStatus, limit } = c.req.valid('query')
-    // LIKE wildcards typed by the admin are matched literally.
-    const pattern = query ? `%${query.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` : undefined
     const rows = await database.db
       .select()
       .from(users)
       .where(
         and(
-          pattern
-            ? or(
-                sql`${users.email} like ${pattern} escape '\\'`,
-                sql`lower(${users.legalName}) like ${pattern} escape '\\'`,
-              )
-            : undefined,
+          query ? or(contains(users.email, query), contains(users.legalName, query)) : undefined,
           kycStatus ? eq(users.kycStatus, kycStatus) : undefined,
         ),
       )

@@ -14,6 +14,7 @@ import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { contains } from '../../lib/like.ts'
 import { reportError } from '../../lib/sentry.ts'
 import { formatDecimalAmount } from '../../purchases/funding.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
@@ -103,7 +104,8 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     return and(
       filters.offeringId ? eq(purchases.offeringId, filters.offeringId) : undefined,
       filters.userId ? eq(purchases.userId, filters.userId) : undefined,
-      filters.email ? eq(users.email, filters.email.toLowerCase()) : undefined,
+      // All or part of the investor's address.
+      filters.email ? contains(users.email, filters.email) : undefined,
       filters.state ? eq(purchases.state, filters.state) : undefined,
       // Days are business days, as the console shows them: New York's, not UTC's.
       filters.from ? gte(purchases.createdAt, dayStart(filters.from)) : undefined,

@@ -16,7 +16,12 @@ const searchDay = z.iso
 export const purchaseFilters = z.strictObject({
   offeringId: z.string().max(64).optional(),
   userId: z.string().max(64).optional(),
-  email: z.string().trim().max(254).optional(),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .optional()
+    .openapi({ description: "All or part of the investor's email address." }),
   state: z.enum(purchaseStates).optional(),
   from: searchDay
     .optional()

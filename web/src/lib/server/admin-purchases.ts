@@ -40,6 +40,13 @@ export function toPurchaseFilters(
   }
   const minCents = cents('min')
   const maxCents = cents('max')
+  // A range that is empty by construction is a slip, not a search with no results.
+  if (minCents !== undefined && maxCents !== undefined && Number(minCents) > Number(maxCents)) {
+    errors.max = 'The highest amount is below the lowest.'
+  }
+  if (values.from && values.to && values.from > values.to) {
+    errors.to = 'The last day is before the first.'
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors }
 
   // The state select offers only the API's states; anything else is the API's to refuse.
