@@ -9,5 +9,10 @@ export const load: PageServerLoad = async (event) => {
 
   // Everything returned here is also written into the page for hydration; only what the page
   // shows goes. The maturity list repeats the holdings and would add weight and render time.
-  return { emailVerified: user.emailVerified, portfolio, purchases: history }
+  return {
+    emailVerified: user.emailVerified,
+    kycStatus: user.kycStatus,
+    portfolio,
+    purchases: history,
+  }
 }
