@@ -15,6 +15,24 @@ describe('a rate change request in words', () => {
   })
 })
 
+describe('a refund request in words', () => {
+  test('names the amount, whose note it is, and why', () => {
+    const payload = {
+      reason: 'Bought twice by mistake.',
+      amountCents: 150_000,
+      investorEmail: 'ada@example.com',
+      offeringName: 'Series A 6-Month Note',
+    }
+    expect(describeApprovalPayload('purchase.refund', JSON.stringify(payload))).toBe(
+      "$1,500.00 of ada@example.com's Series A 6-Month Note. Reason: Bought twice by mistake.",
+    )
+    const older = { reason: 'Bought twice by mistake.', amountCents: 150_000 }
+    expect(describeApprovalPayload('purchase.refund', JSON.stringify(older))).toBe(
+      '$1,500.00. Reason: Bought twice by mistake.',
+    )
+  })
+})
+
 describe('an approval outcome in words', () => {
   test('a turn-down reads with its reason, in a sentence', () => {
     expect(describeApprovalResult('rejected: Too high for now.')).toBe(

@@ -7,6 +7,7 @@ import { linkBankWithChooser } from './support/banks.ts'
 import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
+import { buyThousand } from './support/purchases.ts'
 
 // Buying needs an approved identity check: the fixture sends one and the demo admin approves it.
 test.use({ kycApproved: true })
@@ -169,6 +170,13 @@ test('a rate changed during the review is refused, and the review then shows the
   // The terms on screen are the new ones, so the next press buys.
   await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
+})
+
+test('removing the bank a note pays into says so first', async ({ page, investor: _ }) => {
+  await buyThousand(page, 'series-a-6m')
+  await page.goto('/banks', { waitUntil: 'networkidle' })
+  await page.getByRole('link', { name: 'Remove First Platypus Bank' }).click()
+  await expect(page.getByText('One of your notes pays out to it at maturity.')).toBeVisible()
 })
 
 test.describe('without JavaScript', () => {

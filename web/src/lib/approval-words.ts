@@ -31,8 +31,14 @@ export function describeApprovalPayload(action: string, payload: string): string
     return `Reason: ${value.reason}`
   }
   if (action === 'purchase.refund' && typeof value.reason === 'string') {
-    const amount = typeof value.amountCents === 'number' ? `${formatUsd(value.amountCents)}. ` : ''
-    return `${amount}Reason: ${value.reason}`
+    const amount = typeof value.amountCents === 'number' ? formatUsd(value.amountCents) : ''
+    // Requests made before the investor and note were kept with them show the amount alone.
+    const whose =
+      typeof value.investorEmail === 'string' && typeof value.offeringName === 'string'
+        ? ` of ${value.investorEmail}'s ${value.offeringName}`
+        : ''
+    const what = amount || whose ? `${amount}${whose}. ` : ''
+    return `${what}Reason: ${value.reason}`
   }
   if (action === 'user.grant_admin' && typeof value.email === 'string') return value.email
   return payload

@@ -242,10 +242,9 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
 
   const requestRefund: RouteHandler<typeof routes.requestRefund, AuthedEnv> = async (c) => {
     const { purchaseId } = c.req.valid('param')
-    const purchase = await database.db.query.purchases.findFirst({
-      where: eq(purchases.id, purchaseId),
-    })
-    if (!purchase) throw notFound('purchase')
+    const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
+    if (!found) throw notFound('purchase')
+    const { purchase } = found
     if (purchase.state !== 'pending' && purchase.state !== 'active') {
       throw new ApiError(409, 'not_refundable', `A ${purchase.state} purchase cannot be refunded.`)
     }
@@ -253,7 +252,13 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       action: 'purchase.refund',
       targetType: 'purchase',
       targetId: purchase.id,
-      payload: { reason: c.req.valid('json').reason, amountCents: purchase.amountCents },
+      // What the deciding administrator needs to see: whose money, in which note, and why.
+      payload: {
+        reason: c.req.valid('json').reason,
+        amountCents: purchase.amountCents,
+        investorEmail: found.email,
+        offeringName: found.offeringName,
+      },
       adminId: c.get('user').id,
     })
     return c.json({ approvalId, state: 'pending' as const }, 202)

@@ -2,14 +2,30 @@ import { error, redirect } from '@sveltejs/kit'
 import { rejectBankStep } from '#lib/server/bank-steps.ts'
 import { findBank, removeBank } from '#lib/server/banks.ts'
 import { requireUser } from '#lib/server/guards.ts'
+import { listPurchases } from '#lib/server/purchases.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = async (event) => {
   requireUser(event)
-  const bank = await findBank(event.locals.api, event.params.id)
+  const [bank, purchases] = await Promise.all([
+    findBank(event.locals.api, event.params.id),
+    listPurchases(event.locals.api),
+  ])
   if (!bank) error(404, 'That bank is not linked to your account.')
 
-  return { bank }
+  // What removing it touches: money on its way there, and notes that would be paid there.
+  const here = new Set(bank.accounts.map((account) => account.id))
+  const onItsWayCents = purchases
+    .filter(({ payment }) => payment && here.has(payment.bankAccountId ?? ''))
+    .filter(({ payment }) => payment?.stage === 'sending' || payment?.stage === 'on_its_way')
+    .reduce((total, { payment }) => total + (payment?.amountCents ?? 0), 0)
+  const notesPayingHere = purchases.filter(
+    (purchase) =>
+      ['pending', 'processing', 'active'].includes(purchase.state) &&
+      here.has(purchase.bankAccountId ?? ''),
+  ).length
+
+  return { bank, onItsWayCents, notesPayingHere }
 }
 
 export const actions: Actions = {
