@@ -166,7 +166,7 @@ describe('a rate change for new purchases', () => {
     const result = await approveAsSecondAdmin((token) =>
       t.request(`/admin/offerings/${offering.id}/rate`, { json: { rateBps: 1000 }, token }),
     )
-    expect(result).toContain('1000')
+    expect(result).toBe('rate changed to 10.00% for new purchases')
     expect((await readOffering(t, offering.id)).rateBps).toBe(1000)
     expect((await readPurchase(t, note.id)).rateBps).toBe(800)
     const portfolio = await t.request('/portfolio', { token: ada.token })

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { openAdminWindow } from './support/admin.ts'
+import { adminPages, openAdminWindow } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { expect, test } from './support/fixtures.ts'
 
@@ -61,18 +61,7 @@ test('the pages an investor meets, from buying to the portfolio, are accessible'
 test('the admin console is accessible', async ({ browser }) => {
   const admin = await openAdminWindow(browser)
   try {
-    for (const path of [
-      '/admin',
-      '/admin/offerings',
-      '/admin/offerings/new',
-      '/admin/purchases',
-      '/admin/users',
-      '/admin/approvals',
-      '/admin/operations',
-      '/admin/audit',
-    ]) {
-      await expectAccessible(admin.page, path)
-    }
+    for (const path of adminPages) await expectAccessible(admin.page, path)
   } finally {
     await admin.close()
   }

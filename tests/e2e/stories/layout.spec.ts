@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { openAdminWindow } from './support/admin.ts'
+import { adminPages, openAdminWindow } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { expect, test } from './support/fixtures.ts'
 
@@ -34,17 +34,7 @@ test('the admin console fits a phone', async ({ browser }) => {
   const admin = await openAdminWindow(browser)
   try {
     await admin.page.setViewportSize(phone)
-    for (const path of [
-      '/admin',
-      '/admin/offerings',
-      '/admin/purchases',
-      '/admin/users',
-      '/admin/approvals',
-      '/admin/audit',
-      '/admin/operations',
-    ]) {
-      await expectNoSidewaysScroll(admin.page, path)
-    }
+    for (const path of adminPages) await expectNoSidewaysScroll(admin.page, path)
   } finally {
     await admin.close()
   }

@@ -162,6 +162,18 @@ export async function openAdminWindow(
   return { page, close: () => context.close() }
 }
 
+/** Every page of the admin console that stands on its own (no id in its address). */
+export const adminPages = [
+  '/admin',
+  '/admin/offerings',
+  '/admin/offerings/new',
+  '/admin/purchases',
+  '/admin/users',
+  '/admin/approvals',
+  '/admin/operations',
+  '/admin/audit',
+] as const
+
 /** Today and a date some days ahead, as the date inputs take them (`YYYY-MM-DD`, New York). */
 export function isoDay(offsetDays: number): string {
   const day = new Date(Date.now() + offsetDays * 24 * 60 * 60 * 1000)
