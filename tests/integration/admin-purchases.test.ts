@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { purchases } from '@tenor/db/schema'
+import { jobRuns, purchases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
@@ -174,5 +174,32 @@ describe('admin purchases', () => {
     expect(body.payoutFunding.plaidLedgerAvailableCents).toBeGreaterThan(0)
     expect(body.payoutFunding.shortfallCents).toBe(0)
     expect(body.outbox.pending).toBeGreaterThan(0)
+  })
+
+  test('worker runs show each job once, at its latest run, and the failures', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 2, 2, 15, minutes))
+    const run = (job: string, minutes: number, outcome: 'succeeded' | 'failed') => ({
+      id: `${job}-${minutes}`,
+      job,
+      startedAt: at(minutes),
+      finishedAt: at(minutes),
+      outcome,
+    })
+    await t.db.database.db
+      .insert(jobRuns)
+      .values([
+        ...Array.from({ length: 60 }, (_, i) => run('transfer-sync', i, 'succeeded')),
+        run('maturities', 5, 'failed'),
+        run('maturities', 30, 'succeeded'),
+      ])
+    const res = await t.request('/admin/operations', { token: admin.token })
+    const { workerRuns } = (await res.json()) as {
+      workerRuns: { job: string; outcome: string; startedAt: string }[]
+    }
+    expect(workerRuns.map((r) => `${r.job} ${r.outcome} ${r.startedAt}`)).toEqual([
+      `transfer-sync succeeded ${at(59).toISOString()}`,
+      `maturities succeeded ${at(30).toISOString()}`,
+      `maturities failed ${at(5).toISOString()}`,
+    ])
   })
 })

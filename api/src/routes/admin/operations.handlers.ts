@@ -9,7 +9,7 @@ import {
   purchases,
   users,
 } from '@tenor/db/schema'
-import { and, count, desc, eq, inArray, lte, ne } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
 import { noteTermsOf } from '../../purchases/views.ts'
@@ -56,7 +56,26 @@ export function createOperationsHandler(deps: AppDeps) {
   }
 
   const getOperations: RouteHandler<typeof routes.getOperations, AuthedEnv> = async (c) => {
-    const runs = await database.db.select().from(jobRuns).orderBy(desc(jobRuns.startedAt)).limit(50)
+    // Each job's latest run, and the latest failures: jobs that run every few minutes with
+    // nothing to do would otherwise fill the list.
+    const latest = await database.db.all<{ id: string }>(
+      sql`select id from (select id, row_number() over (partition by job order by started_at desc) as position from ${jobRuns}) where position = 1`,
+    )
+    const failedRuns = await database.db
+      .select({ id: jobRuns.id })
+      .from(jobRuns)
+      .where(eq(jobRuns.outcome, 'failed'))
+      .orderBy(desc(jobRuns.startedAt))
+      .limit(20)
+    const shownIds = [...new Set([...latest, ...failedRuns].map((row) => row.id))]
+    const runs =
+      shownIds.length === 0
+        ? []
+        : await database.db
+            .select()
+            .from(jobRuns)
+            .where(inArray(jobRuns.id, shownIds))
+            .orderBy(desc(jobRuns.startedAt))
     const toRun = (row: (typeof runs)[number]) => ({
       job: row.job,
       outcome: row.outcome,
