@@ -185,6 +185,34 @@ describe('POST /me/email', () => {
     expect(await kinds('nobody@example.com')).toEqual(['confirm_new_email'])
   })
 
+  test('a waiting change is shown, and withdrawn its link stops working', async () => {
+    const pending = async () =>
+      (
+        (await (await t.request('/me/email', { token })).json()) as {
+          pendingEmail: { email: string } | null
+        }
+      ).pendingEmail
+    expect(await pending()).toBeNull()
+    await t.request('/me/email', {
+      json: { newEmail: 'ada.new@example.com', password: testPassword },
+      token,
+    })
+    expect(await pending()).toMatchObject({ email: 'ada.new@example.com' })
+
+    const withdrawn = await t.request('/me/email', { method: 'DELETE', json: {}, token })
+    expect(withdrawn.status).toBe(200)
+    expect(await pending()).toBeNull()
+    const [mail] = await t.mailbox('ada.new@example.com')
+    const confirm = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(mail?.text ?? '') },
+    })
+    expect(confirm.status).toBe(400)
+    expect(
+      ((await (await t.request('/me', { token })).json()) as { user: { email: string } }).user
+        .email,
+    ).toBe('ada@example.com')
+  })
+
   test('needs the password', async () => {
     const res = await t.request('/me/email', {
       json: { newEmail: 'ada@new.example', password: 'not my password at all' },

@@ -111,6 +111,25 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   ).toHaveCount(10)
 })
 
+test('a waiting email change stays shown after a reload and can be withdrawn', async ({
+  page,
+  investor,
+}) => {
+  await page.goto('/settings', { waitUntil: 'networkidle' })
+  const section = page.getByRole('region', { name: 'Change email address' })
+  const moveTo = `moved-${Date.now()}@example.com`
+  await section.getByLabel('New email address').fill(moveTo)
+  await section.getByLabel('Your password').fill(investor.password)
+  await section.getByRole('button', { name: 'Change email address' }).click()
+  await expect(section.getByText('Check your new inbox')).toBeVisible()
+
+  await page.reload({ waitUntil: 'networkidle' })
+  await expect(section.getByText(`A change to ${moveTo} waits`)).toBeVisible()
+  await section.getByRole('button', { name: 'Withdraw this change' }).click()
+  await expect(section.getByText('The change is withdrawn')).toBeVisible()
+  await expect(section.getByText(`A change to ${moveTo} waits`)).toHaveCount(0)
+})
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 

@@ -19,6 +19,8 @@ export function createMeRoutes(deps: AppDeps) {
     .openapi(routes.renewRecoveryCodes, handlers.renewRecoveryCodes)
     .openapi(routes.changePassword, settings.changePassword)
     .openapi(routes.changeEmail, settings.changeEmail)
+    .openapi(routes.getPendingEmail, settings.getPendingEmail)
+    .openapi(routes.withdrawEmailChange, settings.withdrawEmailChange)
     .openapi(routes.listSessions, settings.listSessions)
     .openapi(routes.revokeSession, settings.revokeSession)
 }

@@ -132,6 +132,36 @@ export const changeEmail = createRoute({
   },
 })
 
+const pendingEmail = z.object({
+  pendingEmail: z
+    .object({ email: z.string(), expiresAt: z.string() })
+    .nullable()
+    .openapi({ description: 'The address a change waits to be confirmed at; null if none.' }),
+})
+
+export const getPendingEmail = createRoute({
+  method: 'get',
+  path: '/email',
+  tags,
+  summary: 'The email change waiting for its confirmation link, if any',
+  responses: {
+    200: jsonResponse(pendingEmail, 'The waiting change'),
+    401: signedOut,
+  },
+})
+
+export const withdrawEmailChange = createRoute({
+  method: 'delete',
+  path: '/email',
+  tags,
+  summary: 'Withdraw a waiting email change: its confirmation link stops working',
+  request: { body: jsonBody(z.strictObject({})) },
+  responses: {
+    200: jsonResponse(pendingEmail, 'Nothing waits any more'),
+    401: signedOut,
+  },
+})
+
 const sessionView = z
   .object({
     id: z.string(),

@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
-import { sessions, users } from '@tenor/db/schema'
-import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+import { sessions, users, userTokens } from '@tenor/db/schema'
+import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
@@ -138,6 +138,45 @@ export function createSettingsHandlers(deps: AppDeps) {
     return c.json({ message: 'Check the new address for a confirmation link.' }, 202)
   }
 
+  /** Unused, unexpired confirmation links for an address the account does not have yet. */
+  const waitingChange = (userId: string, email: string, now: Date) =>
+    and(
+      eq(userTokens.userId, userId),
+      eq(userTokens.purpose, 'verify_email'),
+      ne(userTokens.email, email),
+      isNull(userTokens.usedAt),
+      gt(userTokens.expiresAt, now),
+    )
+
+  const getPendingEmail: RouteHandler<typeof routes.getPendingEmail, AuthedEnv> = async (c) => {
+    const user = c.get('user')
+    const [latest] = await database.db
+      .select({ email: userTokens.email, expiresAt: userTokens.expiresAt })
+      .from(userTokens)
+      .where(waitingChange(user.id, user.email, clock.now()))
+      .orderBy(desc(userTokens.createdAt))
+      .limit(1)
+    const pending = latest
+      ? { email: latest.email, expiresAt: latest.expiresAt.toISOString() }
+      : null
+    return c.json({ pendingEmail: pending }, 200)
+  }
+
+  const withdrawEmailChange: RouteHandler<typeof routes.withdrawEmailChange, AuthedEnv> = async (
+    c,
+  ) => {
+    const user = c.get('user')
+    const now = clock.now()
+    await database.write((tx) =>
+      tx
+        .update(userTokens)
+        .set({ usedAt: now })
+        .where(waitingChange(user.id, user.email, now)),
+    )
+    c.get('log').info('email change withdrawn', { userId: user.id })
+    return c.json({ pendingEmail: null }, 200)
+  }
+
   const listSessions: RouteHandler<typeof routes.listSessions, AuthedEnv> = async (c) => {
     const now = clock.now()
     const rows = await database.db
@@ -177,5 +216,12 @@ export function createSettingsHandlers(deps: AppDeps) {
     return c.json({ message: 'That session is signed out.' }, 200)
   }
 
-  return { changePassword, changeEmail, listSessions, revokeSession: revokeOne }
+  return {
+    changePassword,
+    changeEmail,
+    getPendingEmail,
+    withdrawEmailChange,
+    listSessions,
+    revokeSession: revokeOne,
+  }
 }

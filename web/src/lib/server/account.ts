@@ -63,6 +63,19 @@ export async function changeEmail(
   return refusal(await readProblem(response), [400, 422, 429])
 }
 
+/** The address an email change waits to be confirmed at, if one does. */
+export async function getPendingEmail(api: ApiClient): Promise<string | null> {
+  const response = await api.me.email.$get()
+  if (response.status !== 200) throw unexpected(await readProblem(response))
+  return (await response.json()).pendingEmail?.email ?? null
+}
+
+/** Withdraws a waiting email change: the link sent to the new address stops working. */
+export async function withdrawEmailChange(api: ApiClient): Promise<void> {
+  const response = await api.me.email.$delete({ json: {} })
+  if (response.status !== 200) throw unexpected(await readProblem(response))
+}
+
 /** How many of the user's two-factor recovery codes are still unused. */
 export async function countRecoveryCodes(api: ApiClient): Promise<number> {
   const response = await api.me['two-factor']['recovery-codes'].$get()

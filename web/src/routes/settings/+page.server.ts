@@ -3,9 +3,11 @@ import {
   changeEmail,
   changePassword,
   countRecoveryCodes,
+  getPendingEmail,
   listSessions,
   renewRecoveryCodes,
   revokeSession,
+  withdrawEmailChange,
 } from '#lib/server/account.ts'
 import { readProblem, unexpected } from '#lib/server/api.ts'
 import {
@@ -24,15 +26,16 @@ export const load: PageServerLoad = async (event) => {
   requireUser(event)
 
   const { api } = event.locals
-  const [response, sessions, kyc] = await Promise.all([
+  const [response, sessions, kyc, pendingEmail] = await Promise.all([
     api.me.$get(),
     listSessions(api),
     getKyc(api),
+    getPendingEmail(api),
   ])
   if (response.status !== 200) throw unexpected(await readProblem(response))
   const { user } = await response.json()
   const recoveryCodesLeft = user.twoFactorEnabled ? await countRecoveryCodes(api) : null
-  return { profile: user, sessions, kyc, recoveryCodesLeft }
+  return { profile: user, sessions, kyc, recoveryCodesLeft, pendingEmail }
 }
 
 const wrongCode =
@@ -145,6 +148,12 @@ export const actions: Actions = {
       return rejectForm(400, { form: 'email', values, errors: { password: problem.message } })
     }
     return rejectWithProblem(problem, 'email', ['newEmail', 'password'], values)
+  },
+
+  withdrawEmailChange: async (event) => {
+    requireUser(event)
+    await withdrawEmailChange(event.locals.api)
+    return { form: 'email', withdrawn: true }
   },
 
   changePassword: async (event) => {
