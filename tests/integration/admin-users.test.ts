@@ -1,17 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { auditEvents, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
-import { signUp, signUpAdmin } from '../support/users.ts'
+import { type TestApp, tokenFromEmail } from '../support/app.ts'
+import { openWithTwoAdmins, signUp } from '../support/users.ts'
 
 let t: TestApp
 let maker: { token: string; userId: string }
 let checker: { token: string; userId: string }
 
 beforeEach(async () => {
-  t = await createTestApp()
-  maker = await signUpAdmin(t, 'maker@example.com')
-  checker = await signUpAdmin(t, 'checker@example.com')
+  ;({ t, maker, checker } = await openWithTwoAdmins())
 })
 afterEach(() => t.close())
 

@@ -1,7 +1,7 @@
 import { currentTotpCode } from '@tenor/api/lib/totp'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import type { TestApp } from './app.ts'
+import { createTestApp, type TestApp } from './app.ts'
 
 export const testPassword = 'a long and unusual passphrase 42'
 
@@ -50,4 +50,12 @@ export async function turnOnTwoFactor(
   if (enabled.status !== 200) throw new Error(`two-factor not enabled: ${enabled.status}`)
   const { recoveryCodes } = (await enabled.json()) as { recoveryCodes: string[] }
   return { secret, recoveryCodes }
+}
+
+/** A test app with two administrators: a maker who asks and a checker who approves. */
+export async function openWithTwoAdmins() {
+  const t = await createTestApp()
+  const maker = await signUpAdmin(t, 'maker@example.com')
+  const checker = await signUpAdmin(t, 'checker@example.com')
+  return { t, maker, checker }
 }

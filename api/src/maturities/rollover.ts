@@ -4,6 +4,7 @@ import {
   calculateInterest,
   calculateMaturityDate,
   defaultMaturityInstruction,
+  formatBasisPoints,
   openOfferingPosting,
   postTransaction,
   rolloverPosting,
@@ -11,7 +12,6 @@ import {
 } from '@tenor/db/domain'
 import { ledgerTransactions, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq, gte, lte, sql } from 'drizzle-orm'
-import { formatDecimalAmount } from '../purchases/funding.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
@@ -118,7 +118,7 @@ export function describeRateFall(
 ): string | null {
   const chosenAt = purchase.rolloverRateBps
   if (chosenAt === null || target.rateBps >= chosenAt) return null
-  return `the rate of ${target.name} is now ${formatDecimalAmount(target.rateBps)}%, below the ${formatDecimalAmount(chosenAt)}% it had when the rollover was chosen`
+  return `the rate of ${target.name} is now ${formatBasisPoints(target.rateBps)}, below the ${formatBasisPoints(chosenAt)} it had when the rollover was chosen`
 }
 
 /** The largest amount the offering sells that does not exceed `cents`; null if none fits. */

@@ -276,8 +276,8 @@ export async function listPurchaseViews(
   // The note each matured one rolled into, if any, to link from the old one.
   const rolledNotes = await db
     .select({
-      id: purchases.id,
       from: purchases.rolledFromPurchaseId,
+      purchaseId: purchases.id,
       amountCents: purchases.amountCents,
       offeringName: offerings.name,
     })
@@ -289,6 +289,7 @@ export async function listPurchaseViews(
         rows.map((row) => row.purchase.id),
       ),
     )
+  const rolledInto = new Map(rolledNotes.map(({ from, ...note }) => [from, note]))
 
   return rows.map(({ purchase, offering, rolloverOffering }) => ({
     ...toPurchaseView(
@@ -300,16 +301,8 @@ export async function listPurchaseViews(
       rolloverOffering,
     ),
     paymentHistory: paymentEvents.get(purchase.id) ?? [],
-    rolledInto: rolledIntoOf(rolledNotes.find((note) => note.from === purchase.id)),
+    rolledInto: rolledInto.get(purchase.id) ?? null,
   }))
-}
-
-function rolledIntoOf(
-  note: { id: string; amountCents: number; offeringName: string } | undefined,
-): ListedPurchaseView['rolledInto'] {
-  return note
-    ? { purchaseId: note.id, amountCents: note.amountCents, offeringName: note.offeringName }
-    : null
 }
 
 /** What became of a maturity payment after it was first sent, for the note's history. */
