@@ -32,6 +32,9 @@ async function reviewPurchase(page: Page, slug: string, amount: string, account:
 async function setOfferingRate(offeringId: string, rateBps: number): Promise<void> {
   const client = createClient({ url: `file:${e2ePaths.database}` })
   try {
+    // The running API and worker write to the same file; wait for their lock rather than fail.
+    // Blocking is harmless here: this client serves only the story, never a request.
+    await client.execute('pragma busy_timeout = 5000')
     await client.execute({
       sql: 'update offerings set rate_bps = ? where id = ?',
       args: [rateBps, offeringId],
