@@ -211,6 +211,13 @@ describe('held money sent again', () => {
     const resent = await readPayout(t, note.id)
     expect(resent).toMatchObject({ state: 'pending', bankAccountId: newAccountId, resends: 1 })
     expect(resent.idempotencyKey).toEndWith(':2')
+    // Told where the money goes now, by bank, kind and last digits only.
+    const [resentMail, ...more] = await mailOfKind(t, ada.email, 'payout_resent')
+    expect(more).toHaveLength(0)
+    expect(resentMail?.subject).toMatch(
+      /^Your \$1,040\.33 payout is on its way to your .+ checking ending \d{4}$/,
+    )
+    expect(resentMail?.text).toContain('You linked a new account')
     expect(await paymentOf(note.id)).toMatchObject({
       stage: 'on_its_way',
       bankAccountId: newAccountId,
@@ -256,6 +263,8 @@ describe('held money sent again', () => {
       bankAccountId: lastAccountId,
       resends: 2,
     })
+    // Each round sent again is told once.
+    expect(await mailOfKind(t, ada.email, 'payout_resent')).toHaveLength(2)
     await settleSentPayouts(t)
 
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'settled' })
@@ -307,6 +316,11 @@ describe('held money sent again', () => {
       purchase: { payment: { stage: 'sending', bankAccountId: savings.id } },
     })
     expect((await choose(savings.id)).status).toBe(409)
+    const told = await mailOfKind(t, ada.email, 'payout_resent')
+    expect(told.map((mail) => mail.subject)).toEqual([
+      expect.stringMatching(/on its way to your .+ savings ending \d{4}$/),
+    ])
+    expect(told[0]?.text).toContain('As you asked')
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0, payoutsSent: 1 })
     await settleSentPayouts(t)
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })

@@ -196,3 +196,26 @@ export function payoutReturned(
     action: { label: 'Link a bank account', url },
   })
 }
+
+/**
+ * Held money sent again: to an account the investor chose, or to one they linked since. Either
+ * way they hear where it goes, so money sent somewhere they did not mean is noticed at once.
+ */
+export function payoutResent(
+  name: string,
+  m: MaturityWords & { amount: string; account: string; chosen: boolean },
+  url: string,
+): RenderedEmail {
+  const why = m.chosen
+    ? 'As you asked, we are sending'
+    : 'You linked a new account, so we are sending'
+  return renderEmail({
+    subject: `Your ${m.amount} payout is on its way to your ${m.account}`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `${why} the ${m.amount} we held from your ${asNote(m.offeringName)} to your ${m.account}. A payment by ACH usually arrives in one to three business days; we will email you when it has.`,
+      'If you did not ask for this, reply to this email at once.',
+    ],
+    action: { label: 'See your note', url },
+  })
+}

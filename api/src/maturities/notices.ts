@@ -7,6 +7,7 @@ import {
   earlyRepayment,
   maturityPaid,
   maturityReminder,
+  payoutResent,
   payoutReturned,
   rolloverDone,
 } from '../lib/note-emails.ts'
@@ -182,5 +183,34 @@ export function noticePayoutReturned(
     purchase.userId,
     { kind: 'payout_returned', dedupeKey: `payout-returned:${payout.id}${roundOf(payout)}` },
     (name) => payoutReturned(name, words, `${ctx.publicUrl}/banks`),
+  )
+}
+
+/** Tells the investor where their held money is going now, once per round it is sent again. */
+export function noticePayoutResent(
+  tx: Tx,
+  ctx: NoticeContext,
+  input: {
+    purchase: PurchaseRow
+    offering: OfferingRow
+    payout: PayoutRow
+    account: string
+    chosen: boolean
+  },
+): Promise<void> {
+  const { purchase, offering, payout } = input
+  const words = {
+    ...wordsOf(purchase, offering),
+    amount: formatUsd(payout.amountCents),
+    account: input.account,
+    chosen: input.chosen,
+  }
+
+  return sendNotice(
+    tx,
+    ctx,
+    purchase.userId,
+    { kind: 'payout_resent', dedupeKey: `payout-resent:${payout.id}${roundOf(payout)}` },
+    (name) => payoutResent(name, words, `${ctx.publicUrl}/purchases/${purchase.id}`),
   )
 }

@@ -3,11 +3,11 @@ import type { Logger } from '@tenor/db/logger'
 import { bankAccounts, payouts, plaidItems } from '@tenor/db/schema'
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import { ApiError } from '../lib/errors.ts'
-import { fundingSubtypes } from '../plaid/account-use.ts'
+import { describeAccount, fundingSubtypes } from '../plaid/account-use.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
-import { findPurchase, ledgerRefOf } from '../purchases/records.ts'
-import { withdrawPayoutReturnedNotice } from './notices.ts'
+import { findOffering, findPurchase, ledgerRefOf } from '../purchases/records.ts'
+import { noticePayoutResent, withdrawPayoutReturnedNotice } from './notices.ts'
 import { pagesById } from './paging.ts'
 import { findPayout, movePayout, nextAttemptKey, type PayoutRow, writeRetrying } from './records.ts'
 
@@ -47,10 +47,10 @@ export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promis
       try {
         // An account that was there already is not chosen for the investor: it is the one
         // that sent the money back, or one they did not pick for it. They may pick it.
-        const accountId = await findUsableAccount(deps, payout.userId, {
+        const account = await findUsableAccount(deps, payout.userId, {
           linkedAfter: payout.updatedAt,
         })
-        if (!accountId || !(await resendTo(deps, payout, accountId))) continue
+        if (!account || !(await resendTo(deps, payout, { ...account, chosen: false }))) continue
         resent += 1
         log.info('held payout sent again to a newly linked account', {
           payoutId: payout.id,
@@ -68,6 +68,12 @@ export async function resendHeldPayouts(deps: PurchaseDeps, log: Logger): Promis
   return resent
 }
 
+interface UsableAccount {
+  id: string
+  /** "Chase checking ending 0000", for the investor's email. */
+  description: string
+}
+
 /**
  * The newest account of the investor that can receive money (active, checking or savings, at a
  * healthy bank): the one asked for, or any linked after `linkedAfter`.
@@ -76,9 +82,14 @@ async function findUsableAccount(
   deps: PurchaseDeps,
   userId: string,
   which: { id: string } | { linkedAfter: Date },
-): Promise<string | null> {
+): Promise<UsableAccount | null> {
   const [account] = await deps.database.db
-    .select({ id: bankAccounts.id })
+    .select({
+      id: bankAccounts.id,
+      subtype: bankAccounts.subtype,
+      mask: bankAccounts.mask,
+      bankName: plaidItems.institutionName,
+    })
     .from(bankAccounts)
     .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
     .where(
@@ -96,7 +107,8 @@ async function findUsableAccount(
     .orderBy(desc(bankAccounts.createdAt))
     .limit(1)
 
-  return account?.id ?? null
+  if (!account) return null
+  return { id: account.id, description: describeAccount(account.bankName, account) }
 }
 
 /**
@@ -118,15 +130,15 @@ export async function resendHeldPaymentTo(
   })
   const held = payout?.state === 'returned' || payout?.state === 'failed'
   if (!payout || !held) throw notHeld()
-  const accountId = await findUsableAccount(deps, input.userId, { id: input.bankAccountId })
-  if (!accountId) {
+  const account = await findUsableAccount(deps, input.userId, { id: input.bankAccountId })
+  if (!account) {
     throw new ApiError(
       422,
       'bank_account_unusable',
       'Choose a checking or savings account at a bank that is connected.',
     )
   }
-  if (!(await resendTo(deps, payout, accountId))) throw notHeld()
+  if (!(await resendTo(deps, payout, { ...account, chosen: true }))) throw notHeld()
   log.info('held payout sent again to the account the investor chose', {
     payoutId: payout.id,
     purchaseId: payout.purchaseId,
@@ -137,11 +149,14 @@ export async function resendHeldPaymentTo(
 const notHeld = () =>
   new ApiError(409, 'payment_not_held', 'This payment is not waiting for a bank account.')
 
-/** One payout back to `initiated` for `accountId`, with its money, if it is still held. */
+/**
+ * One payout back to `initiated` for `account`, with its money, if it is still held; the
+ * investor is told where it goes (`chosen`: they picked the account, rather than linked it).
+ */
 async function resendTo(
   deps: PurchaseDeps,
   payout: PayoutRow,
-  accountId: string,
+  account: UsableAccount & { chosen: boolean },
 ): Promise<boolean> {
   const ctx = outcomeContextOf(deps)
   return writeRetrying(deps.database, async (tx) => {
@@ -152,7 +167,7 @@ async function resendTo(
     const round = current.resends + 1
     const moved = await movePayout(tx, current, 'initiated', ctx.now, {
       idempotencyKey: nextAttemptKey(current.idempotencyKey),
-      bankAccountId: accountId,
+      bankAccountId: account.id,
       authorizationId: null,
       transferId: null,
       failureCode: null,
@@ -175,6 +190,13 @@ async function resendTo(
         round,
       }),
     )
+    await noticePayoutResent(tx, ctx, {
+      purchase,
+      offering: await findOffering(tx, purchase.offeringId),
+      payout: { ...current, resends: round },
+      account: account.description,
+      chosen: account.chosen,
+    })
     return true
   })
 }

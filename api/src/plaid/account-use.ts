@@ -12,3 +12,16 @@ export function canFund(account: AccountRow, item: ItemRow): boolean {
     fundingSubtypes.has(account.subtype ?? '')
   )
 }
+
+/** "Chase checking ending 0000": an account by bank, kind and last digits, never its number. */
+export function describeAccount(
+  bankName: string | null,
+  account: Pick<AccountRow, 'subtype' | 'mask'>,
+): string {
+  return `${bankName ?? 'bank'} ${kindAndMask(account)}`
+}
+
+/** "checking ending 0000". */
+export function kindAndMask(account: Pick<AccountRow, 'subtype' | 'mask'>): string {
+  return `${account.subtype ?? 'account'}${account.mask ? ` ending ${account.mask}` : ''}`
+}

@@ -3,7 +3,7 @@ import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { bankLinked } from '../lib/emails.ts'
 import { enqueueEmail } from '../lib/outbox.ts'
-import { canFund } from './account-use.ts'
+import { canFund, describeAccount, kindAndMask } from './account-use.ts'
 import type { AccountRow, ItemRow } from './banks.ts'
 
 /**
@@ -39,12 +39,11 @@ export async function tellOfNewAccounts(
   )
 }
 
-/** "Your Chase checking account ending 0000", "Your Chase accounts: checking ending 0000 and …". */
+/** "Your Chase checking ending 0000", "Your Chase accounts (checking ending 0000 and …)". */
 function describeAccounts(item: ItemRow, accounts: AccountRow[]): string {
+  const [only] = accounts
+  if (accounts.length === 1 && only) return `Your ${describeAccount(item.institutionName, only)}`
+  const named = accounts.map(kindAndMask)
   const bank = item.institutionName ?? 'bank'
-  const named = accounts.map(
-    (account) => `${account.subtype ?? 'account'}${account.mask ? ` ending ${account.mask}` : ''}`,
-  )
-  if (named.length === 1) return `Your ${bank} ${named[0]}`
   return `Your ${bank} accounts (${named.slice(0, -1).join(', ')} and ${named.at(-1)})`
 }
