@@ -81,14 +81,18 @@ describe('POST /kyc', () => {
       taxId: '000-12-3456',
       attestation: false,
       address: { ...details.address, postalCode: '1000' },
+      // A minor's date of birth is named with the rest, not on a second submission.
+      dateOfBirth: '2015-01-01',
     })
     expect(res.status).toBe(422)
     const error = (await res.json()) as { error: { issues: { path: string }[] } }
     expect(error.error.issues.map((i) => i.path).sort()).toEqual([
       'address.postalCode',
       'attestation',
+      'dateOfBirth',
       'taxId',
     ])
+    expect(await t.db.database.db.$count(kycProfiles)).toBe(0)
   })
 
   test('refuses a P.O. box as the address where the investor lives', async () => {

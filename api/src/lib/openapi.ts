@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import type { AppEnv } from '../context.ts'
 
 const typeWords: Record<string, string> = {
@@ -66,11 +67,31 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   content: { 'application/json': { schema } },
 })
 
-export const validationIssues = (error: z.ZodError) =>
+export interface ValidationIssue {
+  path: string
+  message: string
+}
+
+export const validationIssues = (error: z.ZodError): ValidationIssue[] =>
   error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(body)',
     message: issue.message,
   }))
+
+/** The shared 422 answer for a request with invalid fields, one issue per field. */
+export function validationFailed<E extends AppEnv>(c: Context<E>, issues: ValidationIssue[]) {
+  return c.json(
+    {
+      error: {
+        code: 'validation_failed',
+        message: 'Some fields are missing or invalid.',
+        requestId: c.get('requestId'),
+        issues,
+      },
+    },
+    422,
+  )
+}
 
 /**
  * A router whose request validation answers in the shared 422 shape instead of the library's
@@ -80,17 +101,7 @@ export function createRouter<E extends AppEnv = AppEnv>() {
   return new OpenAPIHono<E>({
     defaultHook: (result, c) => {
       if (result.success) return
-      return c.json(
-        {
-          error: {
-            code: 'validation_failed',
-            message: 'Some fields are missing or invalid.',
-            requestId: c.get('requestId'),
-            issues: validationIssues(result.error),
-          },
-        },
-        422,
-      )
+      return validationFailed(c, validationIssues(result.error))
     },
   })
 }

@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi'
 import { businessDateOf } from '@tenor/db/domain'
 import { kycProfiles, users } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
@@ -5,7 +6,7 @@ import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { readKyc, taxIdAad } from '../../kyc/kyc.ts'
 import { encrypt } from '../../lib/crypto.ts'
 import { ApiError } from '../../lib/errors.ts'
-import { createRouter } from '../../lib/openapi.ts'
+import { createRouter, validationFailed, validationIssues } from '../../lib/openapi.ts'
 import { requireUser } from '../../middleware/session.ts'
 import * as routes from './kyc.routes.ts'
 
@@ -21,78 +22,104 @@ export function ageOn(dateOfBirth: string, today: string): number {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0)
 }
 
+/** Why a date of birth (`YYYY-MM-DD`) cannot be an investor's on the business date `today`. */
+export function dateOfBirthProblem(dateOfBirth: string, today: string): string | null {
+  const age = ageOn(dateOfBirth, today)
+  if (age < minimumAgeYears) return `You must be at least ${minimumAgeYears} to invest.`
+  if (age > maximumAgeYears) {
+    return `Check the year of birth: it is more than ${maximumAgeYears} years ago.`
+  }
+  return null
+}
+
 export function createKycRoutes(deps: AppDeps) {
   const { database, env, clock } = deps
   const router = createRouter<AuthedEnv>()
   router.use(requireUser())
+  // Birthdays come by the business calendar, as every other date here does.
+  const ageProblemToday = (dateOfBirth: string) =>
+    dateOfBirthProblem(dateOfBirth, businessDateOf(clock.now(), env.businessTimeZone))
 
   return router
     .openapi(routes.getKyc, async (c) => c.json(await readKyc(database, c.get('user').id), 200))
-    .openapi(routes.submitKyc, async (c) => {
-      const input = c.req.valid('json')
-      const user = c.get('user')
-      if (!user.emailVerified) {
-        throw new ApiError(403, 'email_not_verified', 'Confirm your email address first.')
-      }
-      const now = clock.now()
-      // Birthdays come by the business calendar, as every other date here does.
-      const age = ageOn(input.dateOfBirth, businessDateOf(now, env.businessTimeZone))
-      if (age < minimumAgeYears || age > maximumAgeYears) {
-        const message =
-          age < minimumAgeYears
-            ? 'You must be at least 18 to invest.'
-            : 'Check the year of birth: it is more than 120 years ago.'
-        throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
-          issues: [{ path: 'dateOfBirth', message }],
-        })
-      }
-
-      const sealed = encrypt(input.taxId, env.encryptionKeys, taxIdAad(user.id))
-      const row = {
-        userId: user.id,
-        legalName: input.legalName,
-        dateOfBirth: input.dateOfBirth,
-        addressLine1: input.address.line1,
-        addressLine2: input.address.line2 ?? null,
-        city: input.address.city,
-        region: input.address.region,
-        postalCode: input.address.postalCode,
-        country: 'US',
-        taxIdKind: input.taxIdKind,
-        taxId: sealed,
-        taxIdLast4: input.taxId.slice(-4),
-        attestedAt: now,
-        submittedAt: now,
-        reviewedAt: null,
-        reviewedBy: null,
-        decisionReason: null,
-      }
-      const accepted = await database.write(async (tx) => {
-        // Only from "none" or "rejected": a submission under review or approved stays as it is.
-        const moved = await tx
-          .update(users)
-          .set({
-            kycStatus: 'submitted',
-            kycRejectionReason: null,
-            legalName: input.legalName,
-            updatedAt: now,
+    .openapi(
+      routes.submitKyc,
+      async (c) => {
+        const input = c.req.valid('json')
+        const user = c.get('user')
+        if (!user.emailVerified) {
+          throw new ApiError(403, 'email_not_verified', 'Confirm your email address first.')
+        }
+        const now = clock.now()
+        const ageProblem = ageProblemToday(input.dateOfBirth)
+        if (ageProblem) {
+          throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
+            issues: [{ path: 'dateOfBirth', message: ageProblem }],
           })
-          .where(and(eq(users.id, user.id), inArray(users.kycStatus, ['none', 'rejected'])))
-        if (moved.rowsAffected !== 1) return false
-        await tx
-          .insert(kycProfiles)
-          .values(row)
-          .onConflictDoUpdate({ target: kycProfiles.userId, set: row })
-        return true
-      })
-      if (!accepted) {
-        throw new ApiError(
-          409,
-          'kyc_already_submitted',
-          'Your details are already under review or approved.',
-        )
-      }
-      c.get('log').info('kyc submitted', { userId: user.id })
-      return c.json(await readKyc(database, user.id), 202)
-    })
+        }
+
+        const sealed = encrypt(input.taxId, env.encryptionKeys, taxIdAad(user.id))
+        const row = {
+          userId: user.id,
+          legalName: input.legalName,
+          dateOfBirth: input.dateOfBirth,
+          addressLine1: input.address.line1,
+          addressLine2: input.address.line2 ?? null,
+          city: input.address.city,
+          region: input.address.region,
+          postalCode: input.address.postalCode,
+          country: 'US',
+          taxIdKind: input.taxIdKind,
+          taxId: sealed,
+          taxIdLast4: input.taxId.slice(-4),
+          attestedAt: now,
+          submittedAt: now,
+          reviewedAt: null,
+          reviewedBy: null,
+          decisionReason: null,
+        }
+        const accepted = await database.write(async (tx) => {
+          // Only from "none" or "rejected": a submission under review or approved stays as it is.
+          const moved = await tx
+            .update(users)
+            .set({
+              kycStatus: 'submitted',
+              kycRejectionReason: null,
+              legalName: input.legalName,
+              updatedAt: now,
+            })
+            .where(and(eq(users.id, user.id), inArray(users.kycStatus, ['none', 'rejected'])))
+          if (moved.rowsAffected !== 1) return false
+          await tx
+            .insert(kycProfiles)
+            .values(row)
+            .onConflictDoUpdate({ target: kycProfiles.userId, set: row })
+          return true
+        })
+        if (!accepted) {
+          throw new ApiError(
+            409,
+            'kyc_already_submitted',
+            'Your details are already under review or approved.',
+          )
+        }
+        c.get('log').info('kyc submitted', { userId: user.id })
+        return c.json(await readKyc(database, user.id), 202)
+      },
+      (result, c) => {
+        if (result.success) return
+        // A well-formed date of birth is judged with the other fields' problems, not after them,
+        // so one submission names every one.
+        const issues = validationIssues(result.error)
+        // The validator hands the hook what it read alongside the error (not in its types).
+        const { data } = result as { data?: { dateOfBirth?: unknown } }
+        const dateOfBirth = data?.dateOfBirth
+        const formed = z.iso.date().safeParse(dateOfBirth)
+        const ageProblem = formed.success ? ageProblemToday(formed.data) : null
+        if (ageProblem && !issues.some((issue) => issue.path === 'dateOfBirth')) {
+          issues.push({ path: 'dateOfBirth', message: ageProblem })
+        }
+        return validationFailed(c, issues)
+      },
+    )
 }
