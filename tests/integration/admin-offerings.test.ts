@@ -177,6 +177,19 @@ describe('admin offerings', () => {
       'compounding',
       'minPurchaseCents',
     ])
+
+    // A field that is not well formed does not hide how the others disagree.
+    const alongside = await t.request('/admin/offerings', {
+      json: { ...terms, description: '  ', termMonths: 'six', closesOn: '2026-02-01' },
+      token: maker.token,
+    })
+    expect(alongside.status).toBe(422)
+    const both = (await alongside.json()) as { error: { issues: { path: string }[] } }
+    expect(both.error.issues.map((i) => i.path).sort()).toEqual([
+      'closesOn',
+      'description',
+      'termMonths',
+    ])
     expect(await t.db.database.db.$count(offerings)).toBe(0)
   })
 

@@ -31,41 +31,93 @@ export interface TermsIssue {
   message: string
 }
 
+/** One way the terms can disagree with each other, judged from the fields it names. */
+interface TermsRule {
+  fields: (keyof Terms)[]
+  check(terms: Terms): TermsIssue | null
+}
+
+const rules: TermsRule[] = [
+  { fields: ['rateType', 'compounding'], check: checkCompounding },
+  {
+    fields: ['minPurchaseCents', 'maxPurchaseCents'],
+    check: (terms) =>
+      terms.minPurchaseCents > terms.maxPurchaseCents
+        ? { path: 'minPurchaseCents', message: 'The minimum is above the maximum.' }
+        : null,
+  },
+  {
+    fields: ['maxPurchaseCents'],
+    check: (terms) =>
+      terms.maxPurchaseCents > MAX_PURCHASE_CENTS
+        ? {
+            path: 'maxPurchaseCents',
+            message: `A purchase can be at most ${formatUsd(MAX_PURCHASE_CENTS)}.`,
+          }
+        : null,
+  },
+  {
+    fields: ['maxPurchaseCents', 'capacityCents'],
+    // Named once: a maximum above what any purchase may be says so, whatever the capacity.
+    check: (terms) =>
+      terms.maxPurchaseCents <= MAX_PURCHASE_CENTS && terms.maxPurchaseCents > terms.capacityCents
+        ? { path: 'maxPurchaseCents', message: 'The maximum is above the capacity.' }
+        : null,
+  },
+  {
+    fields: ['incrementCents', 'maxPurchaseCents'],
+    check: (terms) =>
+      terms.incrementCents > terms.maxPurchaseCents
+        ? { path: 'incrementCents', message: 'The increment is above the maximum.' }
+        : null,
+  },
+  {
+    fields: [
+      'rateBps',
+      'rateType',
+      'compounding',
+      'dayCount',
+      'termMonths',
+      'maxPurchaseCents',
+      'opensOn',
+    ],
+    // Not worked out for compounding that does not fit the rate type: that is named instead.
+    check: (terms) => (checkCompounding(terms) ? null : checkPayoutInReach(terms)),
+  },
+  {
+    fields: ['defaultMaturityInstruction'],
+    check: (terms) =>
+      terms.defaultMaturityInstruction !== defaultMaturityInstruction
+        ? {
+            path: 'defaultMaturityInstruction',
+            message:
+              'Notes are paid out at maturity unless the investor picks an offering to roll into, so a rollover cannot be the default.',
+          }
+        : null,
+  },
+  {
+    fields: ['opensOn', 'closesOn'],
+    check: (terms) =>
+      compareDates(toCalendarDate(terms.opensOn), toCalendarDate(terms.closesOn)) > 0
+        ? { path: 'closesOn', message: 'The offering closes before it opens.' }
+        : null,
+  },
+]
+
 /**
  * What is inconsistent in an offering's terms; `today` is given when publishing, since an
- * offering must not close before it can be bought.
+ * offering must not close before it can be bought. Given only some of the terms (the fields of
+ * a form that were well formed while others were not), it judges what those alone can tell, so
+ * one answer names every problem.
  */
-export function checkOfferingTerms(terms: Terms, today?: string): TermsIssue[] {
+export function checkOfferingTerms(terms: Partial<Terms>, today?: string): TermsIssue[] {
   const issues: TermsIssue[] = []
-  const compoundingIssue = checkCompounding(terms)
-  if (compoundingIssue) issues.push(compoundingIssue)
-  if (terms.minPurchaseCents > terms.maxPurchaseCents) {
-    issues.push({ path: 'minPurchaseCents', message: 'The minimum is above the maximum.' })
+  for (const rule of rules) {
+    if (!rule.fields.every((field) => terms[field] !== undefined)) continue
+    const issue = rule.check(terms as Terms)
+    if (issue) issues.push(issue)
   }
-  if (terms.maxPurchaseCents > MAX_PURCHASE_CENTS) {
-    issues.push({
-      path: 'maxPurchaseCents',
-      message: `A purchase can be at most ${formatUsd(MAX_PURCHASE_CENTS)}.`,
-    })
-  } else if (terms.maxPurchaseCents > terms.capacityCents) {
-    issues.push({ path: 'maxPurchaseCents', message: 'The maximum is above the capacity.' })
-  }
-  if (terms.incrementCents > terms.maxPurchaseCents) {
-    issues.push({ path: 'incrementCents', message: 'The increment is above the maximum.' })
-  }
-  const payoutIssue = compoundingIssue ? null : checkPayoutInReach(terms)
-  if (payoutIssue) issues.push(payoutIssue)
-  if (terms.defaultMaturityInstruction !== defaultMaturityInstruction) {
-    issues.push({
-      path: 'defaultMaturityInstruction',
-      message:
-        'Notes are paid out at maturity unless the investor picks an offering to roll into, so a rollover cannot be the default.',
-    })
-  }
-  if (compareDates(toCalendarDate(terms.opensOn), toCalendarDate(terms.closesOn)) > 0) {
-    issues.push({ path: 'closesOn', message: 'The offering closes before it opens.' })
-  }
-  if (today && compareDates(toCalendarDate(terms.closesOn), toCalendarDate(today)) < 0) {
+  if (today && terms.closesOn !== undefined && terms.closesOn < today) {
     issues.push({ path: 'closesOn', message: 'The closing date has passed.' })
   }
   return issues

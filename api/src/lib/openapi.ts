@@ -78,6 +78,12 @@ export const validationIssues = (error: z.ZodError): ValidationIssue[] =>
     message: issue.message,
   }))
 
+/**
+ * What a refused request sent, as read: the validator hands a route's hook the input alongside
+ * the error, though its types name it only on success.
+ */
+export const refusedInput = (result: object): unknown => (result as { data?: unknown }).data
+
 /** The shared 422 answer for a request with invalid fields, one issue per field. */
 export function validationFailed<E extends AppEnv>(c: Context<E>, issues: ValidationIssue[]) {
   return c.json(

@@ -6,7 +6,7 @@ import * as routes from './admin.routes.ts'
 import { createUserActionHandlers } from './admin.users.ts'
 import { createGovernanceHandlers } from './governance.handlers.ts'
 import * as governance from './governance.routes.ts'
-import { createAdminOfferingHandlers } from './offerings.handlers.ts'
+import { createAdminOfferingHandlers, refusedTerms } from './offerings.handlers.ts'
 import * as offeringRoutes from './offerings.routes.ts'
 import { createOperationsHandler } from './operations.handlers.ts'
 import * as operationsRoutes from './operations.routes.ts'
@@ -32,8 +32,10 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(routes.setRole, userActions.setRole)
     .openapi(offeringRoutes.listOfferings, offerings.list)
     .openapi(offeringRoutes.getOffering, offerings.get)
-    .openapi(offeringRoutes.createOffering, offerings.create)
-    .openapi(offeringRoutes.editOffering, offerings.edit)
+    .openapi(offeringRoutes.createOffering, offerings.create, (result, c) =>
+      refusedTerms(result, c),
+    )
+    .openapi(offeringRoutes.editOffering, offerings.edit, (result, c) => refusedTerms(result, c))
     .openapi(offeringRoutes.publishOffering, offerings.publish)
     .openapi(offeringRoutes.closeOffering, offerings.close)
     .openapi(offeringRoutes.requestCancellation, offerings.cancel)

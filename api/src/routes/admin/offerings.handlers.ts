@@ -1,8 +1,9 @@
-import type { RouteHandler } from '@hono/zod-openapi'
+import type { RouteHandler, z } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
 import { businessDateOf, type CalendarDate, defaultMaturityInstruction } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, asc, count, eq, inArray, sql, sum } from 'drizzle-orm'
+import type { Context } from 'hono'
 import { requestApproval } from '../../admin/approvals.ts'
 import { recordAudit } from '../../admin/audit.ts'
 import {
@@ -12,13 +13,51 @@ import {
 } from '../../admin/offering-terms.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
+import { refusedInput, validationFailed, validationIssues } from '../../lib/openapi.ts'
 import type * as routes from './offerings.routes.ts'
+import { offeringTerms } from './offerings.routes.ts'
 
 type OfferingRow = typeof offerings.$inferSelect
 
 const invalidTerms = (issues: TermsIssue[]) =>
   new ApiError(422, 'validation_failed', 'The terms are incomplete or inconsistent.', { issues })
 const wrongStatus = (message: string) => new ApiError(409, 'wrong_status', message)
+
+/**
+ * The fields of a refused form that are well formed on their own, as they would be stored, so
+ * what they say about each other can be named alongside the others' problems.
+ */
+function wellFormedTerms(raw: unknown): Partial<OfferingRow> {
+  if (typeof raw !== 'object' || raw === null) return {}
+  const fields = offeringTerms.shape
+  const terms: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    const parsed = Object.hasOwn(fields, key)
+      ? fields[key as keyof typeof fields].safeParse(value)
+      : null
+    if (parsed?.success) terms[key] = parsed.data
+  }
+  return terms as Partial<OfferingRow>
+}
+
+/**
+ * A refused form's answer: each ill-formed field's problem, and how the well-formed ones
+ * disagree with each other, in one 422. A new offering's terms are judged with the default
+ * instruction it would get; an edit by what it sends (the console sends the whole form).
+ */
+export function refusedTerms(
+  result: { success: true } | { success: false; error: z.ZodError },
+  c: Context<AuthedEnv>,
+) {
+  if (result.success) return
+  const issues = validationIssues(result.error)
+  const asked = wellFormedTerms(refusedInput(result))
+  const base = c.req.method === 'POST' ? { defaultMaturityInstruction } : {}
+  for (const issue of checkOfferingTerms({ ...base, ...asked })) {
+    if (!issues.some((known) => known.path === issue.path)) issues.push(issue)
+  }
+  return validationFailed(c, issues)
+}
 
 /** Where today's business date falls against the offering's purchase window. */
 function windowOn(row: OfferingRow, today: CalendarDate): 'before' | 'within' | 'after' {

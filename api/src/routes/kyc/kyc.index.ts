@@ -6,7 +6,12 @@ import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { readKyc, taxIdAad } from '../../kyc/kyc.ts'
 import { encrypt } from '../../lib/crypto.ts'
 import { ApiError } from '../../lib/errors.ts'
-import { createRouter, validationFailed, validationIssues } from '../../lib/openapi.ts'
+import {
+  createRouter,
+  refusedInput,
+  validationFailed,
+  validationIssues,
+} from '../../lib/openapi.ts'
 import { requireUser } from '../../middleware/session.ts'
 import * as routes from './kyc.routes.ts'
 
@@ -111,10 +116,8 @@ export function createKycRoutes(deps: AppDeps) {
         // A well-formed date of birth is judged with the other fields' problems, not after them,
         // so one submission names every one.
         const issues = validationIssues(result.error)
-        // The validator hands the hook what it read alongside the error (not in its types).
-        const { data } = result as { data?: { dateOfBirth?: unknown } }
-        const dateOfBirth = data?.dateOfBirth
-        const formed = z.iso.date().safeParse(dateOfBirth)
+        const sent = refusedInput(result) as { dateOfBirth?: unknown } | null | undefined
+        const formed = z.iso.date().safeParse(sent?.dateOfBirth)
         const ageProblem = formed.success ? ageProblemToday(formed.data) : null
         if (ageProblem && !issues.some((issue) => issue.path === 'dateOfBirth')) {
           issues.push({ path: 'dateOfBirth', message: ageProblem })
