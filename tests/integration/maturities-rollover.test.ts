@@ -238,8 +238,32 @@ describe('rollovers at maturity', () => {
 
     await runWorkerJob(t)
 
-    expect(await maturedReason(note.id)).toContain('outside the limits')
+    expect(await maturedReason(note.id)).toContain(
+      '$1,000.00 is less than the $5,000.00 smallest note of Tenor Note Series B',
+    )
     expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    await expectLedgerClean(t)
+  })
+
+  test('rolls the largest note the offering sells and pays out the rest', async () => {
+    const { note } = await noteRollingInto('rollover_all', {
+      minPurchaseCents: 50_000,
+      maxPurchaseCents: 80_000,
+      incrementCents: 10_000,
+    })
+    // Before maturity the note's page already says how much will roll and how much is paid.
+    const before = await t.request(`/purchases/${note.id}`, {
+      token: (await signInAgain(t, ada)).token,
+    })
+    const { purchase: planned } = (await before.json()) as {
+      purchase: { rolloverOffering: { rollsCents: number | null; paidOutCents: number } }
+    }
+    expect(planned.rolloverOffering).toMatchObject({ rollsCents: 80_000, paidOutCents: 24_033 })
+
+    await runWorkerJob(t)
+
+    expect((await readRolledNote(t, note.id))?.amountCents).toBe(80_000)
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 24_033 })
     await expectLedgerClean(t)
   })
 
@@ -270,7 +294,7 @@ describe('rollovers at maturity', () => {
     expect(purchase.payment.amountCents).toBe(4_033)
     const [paid] = await mailOfKind(t, ada.email, 'maturity_paid')
     expect(paid?.text).toContain(
-      '$1,000.00 rolled over into a new note, in the steps its offering sells; this is the rest.',
+      '$1,000.00 rolled over into a new note, as much as its offering sells in one note; this is the rest.',
     )
     await expectLedgerClean(t)
   })

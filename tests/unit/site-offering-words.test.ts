@@ -24,6 +24,33 @@ describe('what happens at maturity, in words', () => {
     )
   })
 
+  test('a rollover the offering’s note sizes do not fit says how the money splits', () => {
+    const seriesB = {
+      name: 'Series B',
+      rateBps: 525,
+      chosenAtRateBps: 500,
+      sellingAtMaturity: true,
+    }
+    // The largest note it sells is less than the principal and interest.
+    const capped = { ...seriesB, rollsCents: 5_000_000, paidOutCents: 288_288 }
+    expect(describeMaturityPlan('rollover_all', capped, 5_000_000)).toBe(
+      '$50,000.00 rolled over into Series B at 5.25%, the other $2,882.88 paid to your bank',
+    )
+    // The principal fits whole: the interest is paid as asked.
+    expect(describeMaturityPlan('rollover_principal', capped, 5_000_000)).toBe(
+      'Principal rolled over into Series B at 5.25%, interest paid to your bank',
+    )
+    expect(describeMaturityPlan('rollover_principal', capped, 5_050_000)).toBe(
+      '$50,000.00 rolled over into Series B at 5.25%, the other $2,882.88 paid to your bank',
+    )
+    expect(
+      describeMaturityPlan('rollover_all', { ...seriesB, rollsCents: 100_000, paidOutCents: 0 }),
+    ).toBe('Principal and interest rolled over into Series B at 5.25%')
+    expect(
+      describeMaturityPlan('rollover_all', { ...seriesB, rollsCents: null, paidOutCents: 40_000 }),
+    ).toBe('Principal and interest paid to your bank: Series B does not sell a note that small')
+  })
+
   test('a rollover whose offering now pays less than when it was chosen reads as a payout', () => {
     const cut = { name: 'Series B', rateBps: 475, chosenAtRateBps: 500, sellingAtMaturity: true }
     expect(rolloverRateFell(cut)).toBe(true)

@@ -40,6 +40,15 @@ describe('a note repaid early explained on its page', () => {
     expect(explainEarlyRepayment(refund, 'paid', 'Series A')).toBe(
       'Tenor repaid this note early: it is refunded. Your principal with the interest earned to March 9, 2026 was paid to your bank account.',
     )
+    // Held or withheld money is not "on its way": the page explains it beside this.
+    for (const stage of ['held', 'in_review'] as const) {
+      expect(explainEarlyRepayment(refund, 'matured', 'Series A', stage)).toBe(
+        'Tenor repaid this note early: it is refunded, with the interest earned to March 9, 2026.',
+      )
+    }
+    expect(explainEarlyRepayment(refund, 'matured', 'Series A', 'on_its_way')).toContain(
+      'is on its way to your bank account',
+    )
   })
 })
 

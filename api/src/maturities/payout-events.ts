@@ -125,7 +125,7 @@ function paidNote(
   ) {
     return 'This is the interest; your principal rolled over into a new note.'
   }
-  return `${formatUsd(rolled.amountCents)} rolled over into a new note, in the steps its offering sells; this is the rest.`
+  return `${formatUsd(rolled.amountCents)} rolled over into a new note, as much as its offering sells in one note; this is the rest.`
 }
 
 /**

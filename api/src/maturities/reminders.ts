@@ -17,12 +17,12 @@ import { type OutcomeContext, outcomeContextOf } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { findOffering, findPurchase, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
-import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
+import { formatUsd, largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
 import { businessToday } from './due.ts'
 import { noticeMaturityReminder } from './notices.ts'
 import { pagesById } from './paging.ts'
 import { writeRetrying } from './records.ts'
-import { describeRateFall, roundToStep } from './rollover.ts'
+import { describeRateFall } from './rollover.ts'
 
 const pageSize = 200
 
@@ -128,11 +128,14 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
   }
   const proceeds = purchase.amountCents + interestCents
   const wanted = purchase.maturityInstruction === 'rollover_all' ? proceeds : purchase.amountCents
-  const rolled = roundToStep(chosen, wanted)
+  const rolled = largestPurchaseWithin(chosen, wanted)
   if (rolled === null) {
     return `${chosen.name} does not sell a note of ${formatUsd(wanted)}, so your note cannot roll over into it. ${paidOut}`
   }
   if (rolled === proceeds) return `It pays ${total}, which will roll over into ${chosen.name}.`
+  if (rolled < wanted && wanted > chosen.maxPurchaseCents) {
+    return `It pays ${total}: ${formatUsd(rolled)} will roll over into ${chosen.name}, the largest note it sells, and the remaining ${formatUsd(proceeds - rolled)} will be paid to your bank account.`
+  }
   if (purchase.maturityInstruction === 'rollover_principal' && rolled === purchase.amountCents) {
     return `Its principal of ${principal} will roll over into ${chosen.name}, and the ${interest} of interest will be paid to your bank account.`
   }

@@ -16,6 +16,7 @@ import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
+import { formatUsd, largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
 import { noticeRolloverDone } from './notices.ts'
 
 export type RolloverResult =
@@ -52,9 +53,12 @@ export async function rollOver(
   if (!target) return { rolled: false, why: 'no rollover offering was chosen' }
   const fell = describeRateFall(purchase, target)
   if (fell) return { rolled: false, why: fell }
-  const rolledCents = roundToStep(target, input.wantedCents)
+  const rolledCents = largestPurchaseWithin(target, input.wantedCents)
   if (rolledCents === null) {
-    return { rolled: false, why: `the amount is outside the limits of ${target.name}` }
+    return {
+      rolled: false,
+      why: `${formatUsd(input.wantedCents)} is less than the ${formatUsd(target.minPurchaseCents)} smallest note of ${target.name}`,
+    }
   }
 
   const [taken] = await tx
@@ -119,15 +123,6 @@ export function describeRateFall(
   const chosenAt = purchase.rolloverRateBps
   if (chosenAt === null || target.rateBps >= chosenAt) return null
   return `the rate of ${target.name} is now ${formatBasisPoints(target.rateBps)}, below the ${formatBasisPoints(chosenAt)} it had when the rollover was chosen`
-}
-
-/** The largest amount the offering sells that does not exceed `cents`; null if none fits. */
-export function roundToStep(target: OfferingRow, cents: number): number | null {
-  const { minPurchaseCents: min, maxPurchaseCents: max, incrementCents: step } = target
-  if (cents < min) return null
-  const amount = min + Math.floor((cents - min) / step) * step
-
-  return amount <= max ? amount : null
 }
 
 /** The new note: active from the old one's maturity date, since its money never left us. */

@@ -12,6 +12,7 @@ import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
+import { largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
 import { wasFundingReturned } from './funding-returned.ts'
 import { isOpenForPurchase } from './preconditions.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
@@ -150,6 +151,7 @@ export function toPurchaseView(
           sellingAtMaturity: payout
             ? isOpenForPurchase(rolloverOffering, payout.maturityDate)
             : false,
+          ...rolloverSplit(purchase, rolloverOffering, payout),
         }
       : null,
     instructionChangeable: findInstructionLock(purchase, today) === null,
@@ -175,9 +177,34 @@ export function toPurchaseView(
   }
 }
 
+/**
+ * How a rollover would split the note's money on the offering's limits today: the largest note
+ * it sells within what the instruction rolls (`rollsCents`, null if even its smallest is more),
+ * and what goes to the bank. Nothing rolls without a payout to split.
+ */
+function rolloverSplit(
+  purchase: PurchaseRow,
+  target: RolloverOfferingRow,
+  payout: { totalCents: number } | null,
+): { rollsCents: number | null; paidOutCents: number } {
+  if (!payout) return { rollsCents: null, paidOutCents: 0 }
+  const wanted =
+    purchase.maturityInstruction === 'rollover_all' ? payout.totalCents : purchase.amountCents
+  const rollsCents = largestPurchaseWithin(target, wanted)
+  return { rollsCents, paidOutCents: payout.totalCents - (rollsCents ?? 0) }
+}
+
 type RolloverOfferingRow = Pick<
   OfferingRow,
-  'slug' | 'name' | 'rateBps' | 'status' | 'opensOn' | 'closesOn'
+  | 'slug'
+  | 'name'
+  | 'rateBps'
+  | 'status'
+  | 'opensOn'
+  | 'closesOn'
+  | 'minPurchaseCents'
+  | 'maxPurchaseCents'
+  | 'incrementCents'
 >
 
 export type PurchaseView = ReturnType<typeof toPurchaseView>
@@ -213,6 +240,9 @@ export async function listPurchaseViews(
         status: rolloverOfferings.status,
         opensOn: rolloverOfferings.opensOn,
         closesOn: rolloverOfferings.closesOn,
+        minPurchaseCents: rolloverOfferings.minPurchaseCents,
+        maxPurchaseCents: rolloverOfferings.maxPurchaseCents,
+        incrementCents: rolloverOfferings.incrementCents,
       },
     })
     .from(purchases)

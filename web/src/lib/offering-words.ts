@@ -1,6 +1,6 @@
 /** Plain words for an offering's terms, shared by the list, the detail and the purchase pages. */
 
-import { formatRate, formatTerm } from './format.ts'
+import { formatRate, formatTerm, formatUsd } from './format.ts'
 
 interface InterestTerms {
   rateType: 'simple' | 'compound'
@@ -41,14 +41,18 @@ export function describeMaturityInstruction(
 }
 
 /**
- * The offering a note rolls into: its rate today, its rate when the investor chose it, and
- * whether it sells on the note's maturity date.
+ * The offering a note rolls into: its rate today, its rate when the investor chose it, whether
+ * it sells on the note's maturity date, and, where the note's payout is known, how its money
+ * would split: the largest note the offering sells within it (null: not even its smallest) and
+ * the rest, paid to the bank.
  */
 export interface RolloverTarget {
   name: string
   rateBps: number
   chosenAtRateBps: number | null
   sellingAtMaturity: boolean
+  rollsCents?: number | null
+  paidOutCents?: number
 }
 
 /** The rollover target's rate has fallen below the one the investor chose it at. */
@@ -58,11 +62,14 @@ export function rolloverRateFell(target: RolloverTarget | null): boolean {
 
 /**
  * What a note's instruction does, naming the offering a rollover goes into and its rate. A
- * rollover whose offering's rate has fallen since it was chosen is paid out, and reads so.
+ * rollover whose offering's rate has fallen since it was chosen is paid out, and reads so; one
+ * the offering's note sizes do not fit says how much rolls and how much is paid (`principalCents`
+ * tells a principal rollover that is cut short from the interest paid as asked).
  */
 export function describeMaturityPlan(
   instruction: MaturityInstruction,
   target: RolloverTarget | null,
+  principalCents?: number,
 ): string {
   // Without an offering to roll into, a note is paid out.
   if (instruction === 'payout' || !target) return maturityWords.payout
@@ -72,7 +79,19 @@ export function describeMaturityPlan(
   if (rolloverRateFell(target)) {
     return `${maturityWords.payout}: the rate of ${target.name} fell below the ${formatRate(target.chosenAtRateBps ?? 0)} you chose it at`
   }
+  if (target.rollsCents === null) {
+    return `${maturityWords.payout}: ${target.name} does not sell a note that small`
+  }
   const into = `${target.name} at ${formatRate(target.rateBps)}`
+  const { rollsCents: rolls, paidOutCents: rest } = target
+  if (rolls !== undefined && rest !== undefined) {
+    const cut =
+      instruction === 'rollover_all'
+        ? rest > 0
+        : principalCents !== undefined && rolls < principalCents
+    if (cut)
+      return `${formatUsd(rolls)} rolled over into ${into}, the other ${formatUsd(rest)} paid to your bank`
+  }
   if (instruction === 'rollover_all') return `Principal and interest rolled over into ${into}`
 
   return `Principal rolled over into ${into}, interest paid to your bank`

@@ -141,14 +141,17 @@ export function explainEarlyRepayment(
   repayment: EarlyRepayment,
   state: PurchaseState,
   offeringName: string,
+  payment?: PaymentStage | null,
 ): string {
   const cause = repayment.reason === 'refund' ? 'it is refunded' : `${offeringName} was cancelled`
   const day = formatDate(repayment.repaymentDate)
-  if (state === 'paid') {
-    return `Tenor repaid this note early: ${cause}. Your principal with the interest earned to ${day} was paid to your bank account.`
-  }
-  if (state === 'matured') {
-    return `Tenor repaid this note early: ${cause}. Your principal with the interest earned to ${day} is on its way to your bank account.`
+  if (state === 'paid' || state === 'matured') {
+    const repaid = `Tenor repaid this note early: ${cause}, with the interest earned to ${day}.`
+    // Money held or withheld is explained beside it; "on its way" would not be true.
+    if (payment === 'held' || payment === 'in_review') return repaid
+    const where =
+      state === 'paid' ? 'was paid to your bank account' : 'is on its way to your bank account'
+    return `Tenor repaid this note early: ${cause}. Your principal with the interest earned to ${day} ${where}.`
   }
 
   return `Tenor is repaying this note early: ${cause}. On ${day} it pays your principal with the interest earned to that day to your bank account, instead of at the end of its term. It cannot roll over into a new note.`

@@ -42,6 +42,17 @@ export function checkPurchaseAmount(limits: PurchaseLimits, amountCents: number)
 }
 
 /**
+ * The largest amount an offering sells that does not exceed `cents` (capped at its maximum, in
+ * its steps from the minimum), as a rollover buys with a matured note's money; null when even
+ * the minimum is more.
+ */
+export function largestPurchaseWithin(limits: PurchaseLimits, cents: number): number | null {
+  const { minPurchaseCents: min, maxPurchaseCents: max, incrementCents: step } = limits
+  if (cents < min) return null
+  return min + Math.floor((Math.min(cents, max) - min) / step) * step
+}
+
+/**
  * The payout of an amount under an offering's terms, or why none can be worked out: terms
  * stored before they were bounded can put a large amount's payout beyond exact whole cents.
  */

@@ -46,6 +46,13 @@ export const purchase = z
           description:
             'It is open on the note’s maturity date (the estimated one before the debit settles); if not, the note is paid out.',
         }),
+        rollsCents: z.number().int().nullable().default(null).openapi({
+          description:
+            'How much would roll over on the offering’s limits today: the largest note it sells within the principal (or principal and interest); null when even its smallest note is more, and the note is paid out.',
+        }),
+        paidOutCents: z.number().int().default(0).openapi({
+          description: 'What would be paid to the bank at maturity besides what rolls over.',
+        }),
       })
       .nullable()
       .default(null)
