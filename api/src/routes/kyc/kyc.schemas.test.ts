@@ -64,6 +64,33 @@ describe('KYC street lines refuse a P.O. box', () => {
     })
   }
 
+  test('sees a box written in full-width or look-alike letters', () => {
+    // Full-width letters fold to plain ones, and are kept so.
+    expect(issuesFor({ line1: 'ＰＯ Ｂｏｘ 1' })).toEqual(['address.line1'])
+    const parsed = kycSubmission.safeParse({
+      ...details,
+      address: { ...details.address, line1: '１２ Ｍａｉｎ Ｓｔ' },
+    })
+    expect(parsed.data?.address.line1).toBe('12 Main St')
+    // Cyrillic "РО Вох" reads as "PO Box" but is not Latin.
+    expect(issuesFor({ line1: 'РО Вох 1' })).toEqual(['address.line1'])
+    expect(issuesFor({ line1: '1 Main St', line2: 'Ρ.Ο. Βox 2' })).toEqual(['address.line2'])
+  })
+
+  test('takes the letters and punctuation addresses use', () => {
+    for (const line of [
+      "12 O'Brien Ave, Apt #4",
+      '3 Rue de l’Église',
+      '5-7 Main St (rear)',
+      'Suite 100/B',
+    ]) {
+      expect(issuesFor({ line1: line })).toEqual([])
+    }
+    for (const line of ['1 Main St <b>', '1 Main St 🏠', '北京路 1']) {
+      expect(issuesFor({ line1: line })).toEqual(['address.line1'])
+    }
+  })
+
   test('says why, in words', () => {
     const parsed = kycSubmission.safeParse({
       ...details,

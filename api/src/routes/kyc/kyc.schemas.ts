@@ -61,16 +61,24 @@ export const usRegions = [
   'MP',
 ] as const
 
+/**
+ * An address line as the post office writes it: compatibility forms folded (full-width "ＰＯ"
+ * is "PO"), then Latin letters, digits, spaces and the punctuation addresses use. Another
+ * script's look-alike letters ("РО Вох", in Cyrillic) would pass any check that reads them.
+ */
 const line = (max: number, message: string) =>
   z
     .string()
-    .transform((value) => value.normalize('NFC').trim().replace(/\s+/g, ' '))
+    .transform((value) => value.normalize('NFKC').trim().replace(/\s+/g, ' '))
     .pipe(
       z
         .string()
         .min(1, message)
         .max(max)
-        .regex(/^[^\p{C}<>]+$/u, 'Use ordinary characters.'),
+        .regex(
+          /^[\p{Script=Latin}\p{M}0-9 .,#'’&/()-]+$/u,
+          "Use Latin letters, digits and the punctuation . , # ' & / ( ) -",
+        ),
     )
 
 // Letters of "P.O." may be split by dots, spaces or a hyphen, or by nothing at all.
@@ -130,7 +138,7 @@ export const kycSubmission = z
     dateOfBirth: z.iso.date('Enter the date as YYYY-MM-DD.'),
     address: z.strictObject({
       line1: streetLine('Enter your street address.'),
-      line2: streetLine('Use ordinary characters.').optional(),
+      line2: streetLine('Enter the second line, or leave it out.').optional(),
       city: line(100, 'Enter your city.'),
       region: z.enum(usRegions, { message: 'Choose your state.' }),
       postalCode: z
