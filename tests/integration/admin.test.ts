@@ -64,6 +64,12 @@ describe('GET /admin/users', () => {
       expect.objectContaining({ email: 'early@example.com', kycStatus: 'submitted' }),
     ])
     expect((await t.request('/admin/users?kycStatus=maybe', { token })).status).toBe(422)
+    // A parameter the list does not take is named, not taken for the body.
+    const unknown = await t.request('/admin/users?q=bob', { token })
+    expect(unknown.status).toBe(422)
+    expect(((await unknown.json()) as { error: { issues: unknown[] } }).error.issues).toEqual([
+      { path: 'q', message: 'Remove this field: this request does not take it.' },
+    ])
   })
 
   test('matches LIKE wildcards literally', async () => {

@@ -29,8 +29,6 @@ z.config({
         return `Use at most ${issue.maximum}${unitWords[issue.origin] ?? ''}.`
       case 'too_small':
         return `Use at least ${issue.minimum}${unitWords[issue.origin] ?? ''}.`
-      case 'unrecognized_keys':
-        return `Remove ${issue.keys.length === 1 ? 'the field' : 'the fields'} this request does not take: ${issue.keys.join(', ')}.`
       default:
         return undefined
     }
@@ -72,11 +70,21 @@ export interface ValidationIssue {
   message: string
 }
 
+/**
+ * One issue per field, named by its path in the body or the query; a field the request does not
+ * take is named itself, not the object that holds it.
+ */
 export const validationIssues = (error: z.ZodError): ValidationIssue[] =>
-  error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }))
+  error.issues.flatMap((issue) => {
+    const at = issue.path.map(String)
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [...at, key].join('.'),
+        message: 'Remove this field: this request does not take it.',
+      }))
+    }
+    return [{ path: at.join('.') || '(body)', message: issue.message }]
+  })
 
 /**
  * What a refused request sent, as read: the validator hands a route's hook the input alongside
