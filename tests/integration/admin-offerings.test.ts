@@ -104,6 +104,10 @@ describe('admin offerings', () => {
 
     expect((await patch({ slug: 'series-y-9m', name: 'Series Y' })).status).toBe(200)
     expect(await edits()).toHaveLength(0)
+    // A number the form could not read goes as null: refused whole, the rest not saved.
+    const unread = await patch({ rateBps: null, name: 'Series Y renamed' })
+    expect(unread.status).toBe(422)
+    expect(await edits()).toHaveLength(0)
     expect((await patch({ slug: 'series-x-9m' })).status).toBe(200)
     expect((await edits()).map((event) => event.after)).toEqual([
       JSON.stringify({ slug: 'series-x-9m' }),

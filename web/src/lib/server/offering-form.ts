@@ -1,6 +1,7 @@
 import { parseDollars } from '#lib/amount.ts'
 import { formatDollarsInput } from '#lib/format.ts'
 import type { AdminOffering, OfferingTerms } from './admin-offerings.ts'
+import type { ApiProblem } from './api.ts'
 
 /** The offering form's fields, named as the API names the terms, so its issues land in place. */
 export const offeringFields = [
@@ -33,46 +34,52 @@ const amountFields = [
 
 /**
  * Reads the terms as typed: the rate as a percentage ("5.25"), amounts in dollars. What cannot
- * be read as a number is refused here, field by field; the API judges everything else.
+ * be read as a number is named here (`errors`) and goes to the API as null, which it refuses by
+ * type: so the API still judges every other field and how they fit together, one submission
+ * names every problem, and nothing is saved while one remains.
  */
-export function readOfferingTerms(
-  values: OfferingFormValues,
-): { ok: true; terms: OfferingTerms } | { ok: false; errors: Record<string, string> } {
+export function readOfferingTerms(values: OfferingFormValues): {
+  terms: OfferingTerms
+  errors: Record<string, string>
+} {
   const errors: Record<string, string> = {}
   const rateBps = parsePercent(values.rateBps)
   if (rateBps === null) errors.rateBps = 'Enter the rate as a percentage, like 5.25.'
   const termMonths = /^\d{1,3}$/.test(values.termMonths.trim()) ? Number(values.termMonths) : null
   if (termMonths === null) errors.termMonths = 'Enter the term in whole months, like 12.'
-  const cents: Partial<Record<(typeof amountFields)[number], number>> = {}
+  const cents: Partial<Record<(typeof amountFields)[number], number | null>> = {}
   for (const field of amountFields) {
-    const parsed = parseDollars(values[field])
-    if (parsed === null) errors[field] = 'Enter an amount in dollars, like 250,000.'
-    else cents[field] = parsed
-  }
-  if (rateBps === null || termMonths === null || Object.keys(errors).length > 0) {
-    return { ok: false, errors }
+    cents[field] = parseDollars(values[field])
+    if (cents[field] === null) errors[field] = 'Enter an amount in dollars, like 250,000.'
   }
 
   // The selects offer only the API's values; anything else (a crafted post) is the API's to
-  // refuse, so these casts pass it through unchanged.
+  // refuse, so these casts pass it through unchanged, as do the nulls above.
   const terms = {
     slug: values.slug.trim(),
     name: values.name,
     issuer: values.issuer,
     description: values.description,
     rateBps,
-    rateType: values.rateType as OfferingTerms['rateType'],
-    compounding: (values.compounding || null) as OfferingTerms['compounding'],
-    dayCount: values.dayCount as OfferingTerms['dayCount'],
+    rateType: values.rateType,
+    compounding: values.compounding || null,
+    dayCount: values.dayCount,
     termMonths,
-    capacityCents: cents.capacityCents ?? 0,
-    minPurchaseCents: cents.minPurchaseCents ?? 0,
-    maxPurchaseCents: cents.maxPurchaseCents ?? 0,
-    incrementCents: cents.incrementCents ?? 0,
+    ...cents,
     opensOn: values.opensOn.trim(),
     closesOn: values.closesOn.trim(),
-  }
-  return { ok: true, terms }
+  } as unknown as OfferingTerms
+  return { terms, errors }
+}
+
+/**
+ * The API's answer to a form, with what the form itself could not read named in its own words
+ * in place of the API's ("Expected a number.").
+ */
+export function withReadErrors(problem: ApiProblem, errors: Record<string, string>): ApiProblem {
+  const own = Object.entries(errors).map(([path, message]) => ({ path, message }))
+  const rest = problem.issues.filter((issue) => !(issue.path in errors))
+  return { ...problem, issues: [...own, ...rest] }
 }
 
 /** An offering's terms as the form shows them. */
@@ -96,14 +103,16 @@ export function offeringFormValues(offering: AdminOffering): OfferingFormValues 
   }
 }
 
-/** "5.25" or "5.25%" as 525 basis points; null unless a plain percentage up to 50. */
+/**
+ * "5.25" or "5.25%" as 525 basis points; null unless a plain percentage (below 100, at most two
+ * decimals). Whether the rate is allowed (above zero, at most 50%) is the API's to say.
+ */
 export function parsePercent(text: string): number | null {
   const cleaned = text.trim().replace(/\s*%$/, '')
   if (!/^\d{1,2}(\.\d{1,2})?$/.test(cleaned)) return null
 
   const [whole = '0', fraction = ''] = cleaned.split('.')
-  const bps = Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
-  return bps > 0 && bps <= 5000 ? bps : null
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
 }
 
 function formatPercentInput(bps: number): string {

@@ -14,6 +14,7 @@ import {
   offeringFormValues,
   parsePercent,
   readOfferingTerms,
+  withReadErrors,
 } from '#lib/server/offering-form.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -43,12 +44,16 @@ export const actions: Actions = {
     requireAdmin(event)
 
     const values = readFields(await readForm(event.request), offeringFields)
-    const read = readOfferingTerms(values)
-    if (!read.ok) return rejectForm(422, { form: 'terms', values, errors: read.errors })
+    const { terms, errors } = readOfferingTerms(values)
 
-    const outcome = await editOffering(event.locals.api, event.params.id, read.terms)
+    const outcome = await editOffering(event.locals.api, event.params.id, terms)
     if (outcome.ok) return { form: 'terms', saved: true }
-    return rejectWithProblem(outcome.problem, 'terms', offeringFields, values)
+    return rejectWithProblem(
+      withReadErrors(outcome.problem, errors),
+      'terms',
+      offeringFields,
+      values,
+    )
   },
 
   publish: async (event) => {

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit'
 import { createOffering } from '#lib/server/admin-offerings.ts'
-import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
-import { offeringFields, readOfferingTerms } from '#lib/server/offering-form.ts'
+import { offeringFields, readOfferingTerms, withReadErrors } from '#lib/server/offering-form.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = (event) => {
@@ -22,12 +22,16 @@ export const actions: Actions = {
     requireAdmin(event)
 
     const values = readFields(await readForm(event.request), offeringFields)
-    const read = readOfferingTerms(values)
-    if (!read.ok) return rejectForm(422, { form: 'terms', values, errors: read.errors })
+    const { terms, errors } = readOfferingTerms(values)
 
-    const outcome = await createOffering(event.locals.api, read.terms)
+    const outcome = await createOffering(event.locals.api, terms)
     if (outcome.ok) redirect(303, `/admin/offerings/${outcome.value.id}?done=created`)
 
-    return rejectWithProblem(outcome.problem, 'terms', offeringFields, values)
+    return rejectWithProblem(
+      withReadErrors(outcome.problem, errors),
+      'terms',
+      offeringFields,
+      values,
+    )
   },
 }

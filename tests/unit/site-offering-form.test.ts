@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'bun:test'
+import {
+  type OfferingFormValues,
+  parsePercent,
+  readOfferingTerms,
+  withReadErrors,
+} from '../../web/src/lib/server/offering-form.ts'
+
+const typed: OfferingFormValues = {
+  slug: 'series-x',
+  name: 'Series X',
+  issuer: 'Tenor Funding LLC',
+  description: 'A note.',
+  rateBps: '5.25',
+  rateType: 'simple',
+  compounding: '',
+  dayCount: 'act_365f',
+  termMonths: '12',
+  capacityCents: '250,000',
+  minPurchaseCents: '500',
+  maxPurchaseCents: '50,000',
+  incrementCents: '100',
+  opensOn: '2026-03-01',
+  closesOn: '2026-04-30',
+}
+
+describe('the offering form read as terms', () => {
+  test('reads a percentage and dollars as basis points and cents', () => {
+    const { terms, errors } = readOfferingTerms(typed)
+    expect(errors).toEqual({})
+    expect(terms).toMatchObject({
+      rateBps: 525,
+      compounding: null,
+      termMonths: 12,
+      capacityCents: 25_000_000,
+      minPurchaseCents: 50_000,
+    })
+  })
+
+  test('what it cannot read is named, and sent as null for the API to refuse', () => {
+    const { terms, errors } = readOfferingTerms({
+      ...typed,
+      rateBps: 'five',
+      minPurchaseCents: 'x',
+    })
+    expect(errors).toEqual({
+      rateBps: 'Enter the rate as a percentage, like 5.25.',
+      minPurchaseCents: 'Enter an amount in dollars, like 250,000.',
+    })
+    expect(terms).toMatchObject({ rateBps: null, minPurchaseCents: null, slug: 'series-x' })
+  })
+
+  test('a rate above what is allowed is read, so the API names the limit', () => {
+    expect(parsePercent('60')).toBe(6000)
+    expect(parsePercent('5.5%')).toBe(550)
+    expect(parsePercent('0')).toBe(0)
+    for (const text of ['', 'five', '5.255', '100', '-1', '1e2'])
+      expect(parsePercent(text)).toBeNull()
+  })
+
+  test("the form's own words replace the API's for the fields it could not read", () => {
+    const problem = {
+      status: 422,
+      code: 'validation_failed',
+      message: 'Some fields are missing or invalid.',
+      requestId: 'req-1',
+      issues: [
+        { path: 'rateBps', message: 'Expected a number.' },
+        { path: 'slug', message: 'Use lowercase letters, digits and single hyphens.' },
+      ],
+    }
+    const merged = withReadErrors(problem, {
+      rateBps: 'Enter the rate as a percentage, like 5.25.',
+    })
+    expect(merged.issues).toEqual([
+      { path: 'rateBps', message: 'Enter the rate as a percentage, like 5.25.' },
+      { path: 'slug', message: 'Use lowercase letters, digits and single hyphens.' },
+    ])
+  })
+})
