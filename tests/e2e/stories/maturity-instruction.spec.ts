@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { moveClock, resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
 import { buyAndSettle } from './support/purchases.ts'
 
@@ -59,9 +60,16 @@ test('an investor rolls a note over into another offering and sees it', async ({
   await page.getByLabel(rollTo).selectOption('series-r-12m')
   await page.getByRole('button', { name: 'Save instruction' }).click()
 
-  const plan = 'Principal and interest rolled over into Series R 12-Month Rolling Note at 5.75%'
-  await expect(panel(page).getByRole('status')).toHaveText(`Saved. At maturity: ${plan}.`)
-  await expect(details(page)).toContainText(plan)
+  // Series R sells notes in $100 steps: the cents of interest beyond them are paid out, and
+  // the plan says so with the figures the reminder and the email will give.
+  const plan =
+    /^\$1,0\d0\.00 rolled over into Series R 12-Month Rolling Note at 5\.75%, the other \$\d+\.\d\d paid to your bank$/
+  const saved = panel(page).getByRole('status')
+  await expect(saved).toHaveText(/Saved\. At maturity: \$1,0\d0\.00 rolled over into Series R/)
+  const shown = (await saved.textContent())?.trim().replace(/^Saved\. At maturity: |\.$/g, '') ?? ''
+  expect(shown).toMatch(plan)
+  await expect(details(page)).toContainText(shown)
+  await expect(details(page)).toContainText('Proceeds at maturity')
 
   // The choice is kept: a fresh visit shows it chosen.
   await page.reload({ waitUntil: 'networkidle' })
@@ -69,6 +77,17 @@ test('an investor rolls a note over into another offering and sees it', async ({
     panel(page).getByRole('radio', { name: 'Roll principal and interest over' }),
   ).toBeChecked()
   await expect(page.getByLabel(rollTo)).toHaveValue('series-r-12m')
+
+  // Past the cut-off the choice stays on the page, saying it can no longer change.
+  try {
+    await moveClock(179)
+    await page.reload({ waitUntil: 'networkidle' })
+    await expect(panel(page)).toContainText(`${shown}.`)
+    await expect(panel(page)).toContainText('Changes closed five days before the note matures.')
+    await expect(panel(page).getByRole('button', { name: 'Save instruction' })).toHaveCount(0)
+  } finally {
+    await resetClock()
+  }
 })
 
 test.describe('without JavaScript', () => {
