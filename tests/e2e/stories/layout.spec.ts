@@ -15,6 +15,13 @@ async function expectNoSidewaysScroll(page: Page, path: string) {
     window: document.documentElement.clientWidth,
   }))
   expect(widths.page, `width of ${path}`).toBeLessThanOrEqual(widths.window)
+  // Nor does anything spill out of its card or panel, where the page's width would not show it.
+  const spilling = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.card, .panel')]
+      .filter((box) => box.scrollWidth > box.clientWidth + 1)
+      .map((box) => box.textContent?.trim().slice(0, 60)),
+  )
+  expect(spilling, `boxes overflowing on ${path}`).toEqual([])
 }
 
 const phone = { width: 390, height: 844 }

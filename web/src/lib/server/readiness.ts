@@ -5,6 +5,8 @@ import { type Bank, banksNeedingReconnect, fundingAccounts } from './banks.ts'
 export interface ReadinessStep {
   key: 'sign-in' | 'email' | 'kyc' | 'bank'
   done: boolean
+  /** Not done, but nothing for the investor to do: it waits on us (an identity check in review). */
+  waiting?: boolean
   label: string
   /** What to do next, in plain words; empty once the step is done. */
   detail: string
@@ -56,6 +58,7 @@ function kycStep(status: SessionUser['kycStatus']): ReadinessStep {
       return {
         ...base,
         done: false,
+        waiting: true,
         detail: 'KYC pending review. We are checking your details; you can buy once approved.',
         action: { href: '/kyc', label: 'See what you sent' },
       }
