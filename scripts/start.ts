@@ -95,6 +95,10 @@ await step('database migration', ['bun', 'db/src/cli/migrate.ts'])
 await step('demo data', ['bun', 'api/src/cli/seed.ts'])
 await step('site build', ['bun', 'run', '--filter', '@tenor/web', 'build'], { quiet: true })
 
+// A line per request and per worker run would bury the addresses below and anything that needs
+// attention; here every part says only what does, unless LOG_LEVEL asks for more.
+const logLevel = process.env.LOG_LEVEL ?? 'warn'
+
 const plaidStandIn = join(root, 'tests/standins/plaid/main.ts')
 if (existsSync(plaidStandIn)) {
   serve(
@@ -109,23 +113,21 @@ if (existsSync(plaidStandIn)) {
       '--transfer-webhook',
       `${urls.api}/webhooks/plaid`,
     ],
-    {},
+    { LOG_LEVEL: logLevel },
   )
   await waitFor(`${urls.plaid}/__standin/health`, 'Plaid stand-in')
 }
-serve('API', ['bun', 'api/src/server.ts'], { PORT: String(ports.api) })
+serve('API', ['bun', 'api/src/server.ts'], { PORT: String(ports.api), LOG_LEVEL: logLevel })
 await waitFor(`${urls.api}/health`, 'API')
 serve('site', ['bun', 'web/build/index.js'], {
   PORT: String(ports.web),
   HOST: '127.0.0.1',
   ORIGIN: urls.web,
+  LOG_LEVEL: logLevel,
 })
 await waitFor(urls.web, 'site')
 const worker = join(root, 'workers/src/main.ts')
-// The worker runs its jobs every half minute and would bury the addresses below in its routine
-// lines; here it says only what needs attention, unless LOG_LEVEL asks for more.
-const workerLogLevel = process.env.LOG_LEVEL ?? 'warn'
-if (existsSync(worker)) serve('worker', ['bun', worker, '--loop'], { LOG_LEVEL: workerLogLevel })
+if (existsSync(worker)) serve('worker', ['bun', worker, '--loop'], { LOG_LEVEL: logLevel })
 
 console.log(`
 Tenor is running.
@@ -139,6 +141,6 @@ Tenor is running.
   Admin     ${demoAccounts.admin.email}  /  ${demoAccounts.admin.password}
             two-factor secret ${demoAccounts.admin.totpSecret} (current code: bun run totp)
 
-The worker logs warnings and errors only (LOG_LEVEL=info npm run start shows every run).
+Every part logs warnings and errors only (LOG_LEVEL=info npm run start shows every request and run).
 Press Ctrl-C to stop.
 `)

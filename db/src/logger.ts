@@ -54,17 +54,21 @@ process.on('exit', () => {
   pending = ''
 })
 
+/** Whether a logger set to `threshold` writes lines of `level`. */
+export function logsAt(threshold: LogLevel | 'silent', level: LogLevel): boolean {
+  return order[level] >= order[threshold]
+}
+
 export function createLogger(
   level: LogLevel | 'silent',
   base: LogFields = {},
   sink: LogSink = stdoutSink,
 ): Logger {
-  const threshold = order[level]
   // The base fields (component, request id) are redacted and serialised once per logger, not
   // once per line: a request logger writes its line on every request.
   let baseJson: string | undefined
   const write = (lvl: LogLevel, event: string, fields?: LogFields) => {
-    if (order[lvl] < threshold) return
+    if (!logsAt(level, lvl)) return
     baseJson ??= members(base)
     const time = new Date().toISOString()
     // Fields named again override earlier ones: JSON readers keep the last of repeated names.

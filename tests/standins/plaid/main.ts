@@ -1,12 +1,19 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { logsAt } from '@tenor/db/logger'
 import { type LogEntry, startPlaidStandIn } from './index.ts'
 
 // bun tests/standins/plaid/main.ts --port 4010 --state data/plaid-standin.json
 const usage =
   'usage: bun tests/standins/plaid/main.ts [--port 4010] [--state data/plaid-standin.json] [--transfer-webhook URL] [--ledger-balance 1000000.00] [--webhook-host HOST]... [--save-interval-ms 0]'
 
+const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const
+const requested = process.env.LOG_LEVEL
+// LOG_LEVEL as every part reads it: `npm run start` asks for warnings only.
+const threshold = levels.find((level) => level === requested) ?? 'info'
+
 function writeLine(entry: LogEntry): void {
+  if (!logsAt(threshold, entry.level)) return
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`)
 }
 
