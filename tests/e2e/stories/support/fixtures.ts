@@ -12,7 +12,7 @@ interface Fixtures {
   investor: Investor
   /** Whether the investor's identity check (KYC) starts approved; off unless a story buys. */
   kycApproved: boolean
-  /** Fails the story on any unexpected console error; on by default. */
+  /** Fails the story on any unexpected console error or Svelte warning; on by default. */
   failOnConsoleErrors: undefined
 }
 
@@ -39,6 +39,11 @@ export const test = base.extend<Fixtures>({
     async ({ page }, use) => {
       const errors: string[] = []
       page.on('console', (message) => {
+        // Svelte's runtime warnings (a link to svelte.dev/e/…) name a real defect too.
+        if (message.type() === 'warning' && /svelte\.dev\/e\//.test(message.text())) {
+          errors.push(message.text())
+          return
+        }
         if (message.type() !== 'error') return
         if (expectedConsoleErrors.some((pattern) => pattern.test(message.text()))) return
         errors.push(message.text())
