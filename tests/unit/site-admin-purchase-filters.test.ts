@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { toPurchaseFilters } from '../../web/src/lib/server/admin-purchases.ts'
+import { toFilterErrors, toPurchaseFilters } from '../../web/src/lib/server/admin-purchases.ts'
 
 const blank = { offeringId: '', email: '', state: '', from: '', to: '', min: '', max: '' }
 
@@ -23,6 +23,30 @@ describe('admin purchase search form', () => {
     expect(toPurchaseFilters({ ...blank, min: 'abc' })).toEqual({
       ok: false,
       errors: { min: 'Enter an amount in dollars, like 1,000.' },
+    })
+  })
+
+  test('refuses a state the select does not offer, as an edited address may carry', () => {
+    expect(toPurchaseFilters({ ...blank, state: 'bogus', min: 'abc' })).toEqual({
+      ok: false,
+      errors: {
+        state: 'Choose a state from the list.',
+        min: 'Enter an amount in dollars, like 1,000.',
+      },
+    })
+    expect(toPurchaseFilters({ ...blank, state: 'active' })).toMatchObject({ ok: true })
+  })
+
+  test("puts the API's refusal beside the filters it names, and keeps the rest apart", () => {
+    expect(
+      toFilterErrors([
+        { path: 'minCents', message: 'Whole cents, digits only.' },
+        { path: 'from', message: 'Enter a date as YYYY-MM-DD.' },
+        { path: 'limit', message: 'Too big.' },
+      ]),
+    ).toEqual({
+      errors: { min: 'Whole cents, digits only.', from: 'Enter a date as YYYY-MM-DD.' },
+      others: ['limit: Too big.'],
     })
   })
 })

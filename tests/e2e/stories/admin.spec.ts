@@ -77,6 +77,37 @@ test.describe('with an approved investor', () => {
   })
 })
 
+test('an admin whose purchase filter cannot be read is told which one and offered no export', async ({
+  browser,
+}) => {
+  const admin = await openAdminWindow(browser)
+  const { page } = admin
+  try {
+    await page.goto('/admin/purchases', { waitUntil: 'networkidle' })
+    await page.getByLabel('Amount from ($)').fill('abc')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect(page.getByLabel('Amount from ($)')).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.getByText('Enter an amount in dollars, like 1,000.')).toBeVisible()
+    await expect(page.getByText('These filters cannot be searched.')).toBeVisible()
+    await expect(page.getByText(/^No purchases/)).toHaveCount(0)
+    await expect(page.getByRole('link', { name: 'Export these as CSV' })).toHaveCount(0)
+
+    // A filter only the API can judge is named beside its field as well.
+    await page.goto('/admin/purchases?from=9999-12-31', { waitUntil: 'networkidle' })
+    await expect(page.getByLabel('Bought from')).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.getByText('Use a date from 2000 to 2199.')).toBeVisible()
+    await expect(page.getByRole('link', { name: 'Export these as CSV' })).toHaveCount(0)
+
+    // An edited export address goes back to the search, which says what is wrong.
+    await page.goto('/admin/purchases.csv?state=bogus', { waitUntil: 'networkidle' })
+    await expect(page).toHaveURL(/\/admin\/purchases\?state=bogus$/)
+    await expect(page.getByLabel('State')).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.getByText('Choose a state from the list.')).toBeVisible()
+  } finally {
+    await admin.close()
+  }
+})
+
 test('an admin asks to cancel an offering and a second admin approves it', async ({ browser }) => {
   const slug = `story-cancel-${Date.now()}`
   const admin = await openAdminWindow(browser)

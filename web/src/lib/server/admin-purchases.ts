@@ -1,7 +1,8 @@
 import type { InferRequestType, InferResponseType } from 'hono/client'
 import { parseDollars } from '#lib/amount.ts'
+import { purchaseStateOptions } from '#lib/purchase-state-options.ts'
 import { type AdminApi, type AdminOutcome, readAdminProblem, refused } from './admin.ts'
-import { type ApiClient, unexpected } from './api.ts'
+import { type ApiClient, type ApiIssue, unexpected } from './api.ts'
 
 export type AdminPurchase = InferResponseType<
   AdminApi['purchases']['$get'],
@@ -25,8 +26,9 @@ export function readFilterValues(params: URLSearchParams): FilterValues {
 }
 
 /**
- * The API's filters for what was typed. Amounts that are not dollar amounts are refused here;
- * the API judges the rest (dates, states) and answers 422 for what it cannot read.
+ * The API's filters for what was typed. Amounts that are not dollar amounts and states the
+ * select does not offer (an edited address) are refused here; the API judges the rest (dates,
+ * ids) and answers 422 for what it cannot read.
  */
 export function toPurchaseFilters(
   values: FilterValues,
@@ -44,12 +46,14 @@ export function toPurchaseFilters(
   if (minCents !== undefined && maxCents !== undefined && Number(minCents) > Number(maxCents)) {
     errors.max = 'The highest amount is below the lowest.'
   }
+  if (values.state && !purchaseStateOptions.some((option) => option.value === values.state)) {
+    errors.state = 'Choose a state from the list.'
+  }
   if (values.from && values.to && values.from > values.to) {
     errors.to = 'The last day is before the first.'
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors }
 
-  // The state select offers only the API's states; anything else is the API's to refuse.
   const filters: PurchaseFilters = {
     offeringId: values.offeringId || undefined,
     email: values.email || undefined,
@@ -60,6 +64,31 @@ export function toPurchaseFilters(
     maxCents,
   }
   return { ok: true, filters }
+}
+
+/** The API's names for the filters the form names otherwise. */
+const formFieldOf: Record<string, (typeof filterFields)[number]> = {
+  minCents: 'min',
+  maxCents: 'max',
+}
+
+/**
+ * The API's refusal of a search, per form field, so each message stands beside the filter it is
+ * about. Issues about no field of the form (an edited address's extra parameter) are `others`.
+ */
+export function toFilterErrors(issues: ApiIssue[]): {
+  errors: Record<string, string>
+  others: string[]
+} {
+  const errors: Record<string, string> = {}
+  const others: string[] = []
+  for (const issue of issues) {
+    const field = formFieldOf[issue.path] ?? issue.path
+    if ((filterFields as readonly string[]).includes(field)) errors[field] ??= issue.message
+    else others.push(`${issue.path}: ${issue.message}`)
+  }
+
+  return { errors, others }
 }
 
 /** Purchases matching the filters, newest first (at most 200). */

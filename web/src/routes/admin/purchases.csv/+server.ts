@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit'
+import { redirect } from '@sveltejs/kit'
 import {
   exportPurchases,
   readFilterValues,
@@ -11,11 +11,13 @@ import type { RequestHandler } from './$types'
 export const GET: RequestHandler = async (event) => {
   requireAdmin(event)
 
+  // Filters that cannot be read export nothing: back to the search, which names what is wrong.
+  const search = `/admin/purchases?${event.url.searchParams}`
   const read = toPurchaseFilters(readFilterValues(event.url.searchParams))
-  if (!read.ok) error(400, Object.values(read.errors).join(' '))
+  if (!read.ok) redirect(303, search)
 
   const outcome = await exportPurchases(event.locals.api, read.filters)
-  if (!outcome.ok) error(400, outcome.problem.message)
+  if (!outcome.ok) redirect(303, search)
 
   return new Response(outcome.value.body, {
     headers: {

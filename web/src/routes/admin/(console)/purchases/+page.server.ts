@@ -2,6 +2,7 @@ import { listOfferings } from '#lib/server/admin-offerings.ts'
 import {
   readFilterValues,
   searchPurchases,
+  toFilterErrors,
   toPurchaseFilters,
 } from '#lib/server/admin-purchases.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
@@ -20,11 +21,14 @@ export const load: PageServerLoad = async (event) => {
 
   const offeringOptions = offerings.map((o) => ({ value: o.id, label: o.name }))
   const base = { values, offeringOptions, query: event.url.searchParams.toString() }
-  if (!read.ok) return { ...base, purchases: [], errors: read.errors, message: null }
+  // Filters that cannot be read find nothing: the page names them and offers no results or export.
+  if (!read.ok) return { ...base, purchases: null, errors: read.errors, others: [] }
   if (!found?.ok) {
     const problem = found?.problem
-    const errors = Object.fromEntries((problem?.issues ?? []).map((i) => [i.path, i.message]))
-    return { ...base, purchases: [], errors, message: problem?.message ?? null }
+    const { errors, others } = toFilterErrors(problem?.issues ?? [])
+    const unnamed = Object.keys(errors).length === 0 && others.length === 0
+    return { ...base, purchases: null, errors, others: unnamed ? [problem?.message] : others }
   }
-  return { ...base, purchases: found.value, errors: {}, message: null }
+
+  return { ...base, purchases: found.value, errors: {}, others: [] }
 }
