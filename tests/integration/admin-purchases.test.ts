@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { jobRuns, purchases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
+import { buyActiveNote, readRolledNote, runWorkerJob } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
@@ -81,6 +82,44 @@ describe('admin purchases', () => {
     expect(debits).toBe(credits)
     expect(body.ledger.map((e) => e.kind)).toContain('purchase_settled')
     await expectLedgerClean(t)
+  })
+
+  test('GET /admin/purchases/:id shows a rolled-over note the posting that credited its principal', async () => {
+    const offering = await addOffering(t)
+    const series = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const chosen = await t.request(`/purchases/${note.id}/instruction`, {
+      method: 'PUT',
+      json: { instruction: 'rollover_all', rolloverOfferingSlug: series.slug },
+      token: ada.token,
+    })
+    expect(chosen.status).toBe(200)
+    t.clock.set(new Date('2026-09-02T14:00:00Z'))
+    await runWorkerJob(t)
+    const rolled = await readRolledNote(t, note.id)
+    // Months have passed: the first admin's session has ended.
+    const later = await signUpAdmin(t, 'later-admin@example.com')
+
+    const res = await t.request(`/admin/purchases/${rolled?.id}`, { token: later.token })
+
+    expect(res.status).toBe(200)
+    const { ledger } = (await res.json()) as {
+      ledger: { kind: string; account: string; debitCents: number; creditCents: number }[]
+    }
+    expect(ledger).toContainEqual(
+      expect.objectContaining({
+        kind: 'rollover',
+        account: `note:${rolled?.id}:principal`,
+        creditCents: 104_033,
+      }),
+    )
+    // The whole posting, so it reads where the money came from and still balances.
+    expect(ledger).toContainEqual(
+      expect.objectContaining({ kind: 'rollover', account: `note:${note.id}:principal` }),
+    )
+    const debits = ledger.reduce((n, e) => n + e.debitCents, 0)
+    expect(ledger.reduce((n, e) => n + e.creditCents, 0)).toBe(debits)
   })
 
   test('searches by business day: a purchase late in the New York evening is on that day', async () => {

@@ -1,5 +1,5 @@
 import type { RouteHandler, z } from '@hono/zod-openapi'
-import { addDays, startOfBusinessDate, toCalendarDate } from '@tenor/db/domain'
+import { accounts, addDays, startOfBusinessDate, toCalendarDate } from '@tenor/db/domain'
 import {
   ledgerAccounts,
   ledgerEntries,
@@ -10,7 +10,7 @@ import {
   transferEvents,
   users,
 } from '@tenor/db/schema'
-import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
@@ -24,6 +24,12 @@ import type * as routes from './purchases.routes.ts'
 type Filters = z.infer<typeof routes.purchaseFilters>
 
 type PurchaseRow = typeof purchases.$inferSelect
+
+/** The accounts that belong to one purchase's note. */
+const noteAccountsOf = (purchaseId: string) => [
+  accounts.notePrincipal(purchaseId),
+  accounts.noteInterestPayable(purchaseId),
+]
 
 function toAdminPurchase(row: {
   purchase: PurchaseRow
@@ -179,6 +185,18 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
   }
 
+  /**
+   * Postings with an entry on any of these accounts. A posting names one purchase, so one that
+   * moves money into another purchase's note (a rollover credits the new note's principal) is
+   * found by its entries, not its reference.
+   */
+  const postingsTouching = (codes: string[]) =>
+    database.db
+      .selectDistinct({ id: ledgerEntries.transactionId })
+      .from(ledgerEntries)
+      .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+      .where(inArray(ledgerAccounts.code, codes))
+
   const getPurchase: RouteHandler<typeof routes.getPurchase, AuthedEnv> = async (c) => {
     const { purchaseId } = c.req.valid('param')
     const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
@@ -206,7 +224,12 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         .from(ledgerEntries)
         .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
         .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
-        .where(eq(ledgerTransactions.purchaseId, purchaseId))
+        .where(
+          or(
+            eq(ledgerTransactions.purchaseId, purchaseId),
+            inArray(ledgerTransactions.id, postingsTouching(noteAccountsOf(purchaseId))),
+          ),
+        )
         .orderBy(asc(ledgerTransactions.createdAt), asc(ledgerEntries.id)),
       findDebitAuthorization(database.db, purchaseId),
     ])
