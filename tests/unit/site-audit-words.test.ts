@@ -22,6 +22,29 @@ describe('audit trail words', () => {
     expect(describeSnapshot(JSON.stringify({ from: 'draft' }))).toEqual(['from: draft'])
   })
 
+  test('codes read as the console names them, and empty fields as none', () => {
+    const offering = {
+      rateType: 'compound',
+      compounding: 'monthly',
+      dayCount: 'act_365f',
+      defaultMaturityInstruction: 'payout',
+    }
+    expect(describeSnapshot(JSON.stringify(offering))).toEqual([
+      'rate type: Compound interest',
+      'compounding: Every month',
+      'day count: Actual/365 (fixed)',
+      'default maturity instruction: paid out',
+    ])
+    expect(
+      describeSnapshot(
+        JSON.stringify({ kycStatus: 'approved', reason: null, compounding: null, locked: false }),
+      ),
+    ).toEqual(['kyc status: approved', 'reason: none', 'compounding: none', 'locked: no'])
+    expect(describeSnapshot(JSON.stringify({ dayCount: 'act_364' }))).toEqual([
+      'day count: act_364',
+    ])
+  })
+
   test('a snapshot that is not a JSON object is shown as stored', () => {
     expect(describeSnapshot('not json')).toEqual(['not json'])
     expect(describeSnapshot('[1,2]')).toEqual(['[1,2]'])

@@ -1,5 +1,6 @@
 /** Plain words for the audit trail's actions and the before/after snapshots it keeps. */
 import { formatRate, formatUsd } from './format.ts'
+import { describeTermCode } from './offering-terms-options.ts'
 
 const actionWords: Record<string, string> = {
   'user.disable': 'Disabled an account',
@@ -73,9 +74,16 @@ export function describeSnapshot(json: string | null): string[] {
   )
 }
 
+const maturityWords: Record<string, string> = {
+  payout: 'paid out',
+  rollover_all: 'principal and interest rolled over',
+  rollover_principal: 'principal rolled over, interest paid out',
+}
+
 /**
- * One snapshot field in words: `capacityCents: 10000000` reads "capacity: $100,000.00" and
- * `rateBps: 575` reads "rate: 5.75%"; other names are split into words.
+ * One snapshot field in words: `capacityCents: 10000000` reads "capacity: $100,000.00",
+ * `rateBps: 575` reads "rate: 5.75%", `dayCount: "act_365f"` reads "day count: Actual/365
+ * (fixed)" and a field with no value reads "none"; other names are split into words.
  */
 function describeField(key: string, item: unknown): string {
   if (key.endsWith('Cents') && Number.isSafeInteger(item)) {
@@ -84,7 +92,16 @@ function describeField(key: string, item: unknown): string {
   if (key.endsWith('Bps') && Number.isSafeInteger(item)) {
     return `${words(key.slice(0, -'Bps'.length))}: ${formatRate(item as number)}`
   }
-  return `${words(key)}: ${typeof item === 'string' ? item : JSON.stringify(item)}`
+  return `${words(key)}: ${describeValue(key, item)}`
+}
+
+function describeValue(key: string, item: unknown): string {
+  if (item === null || item === undefined || item === '') return 'none'
+  if (typeof item === 'boolean') return item ? 'yes' : 'no'
+  if (typeof item !== 'string') return JSON.stringify(item)
+
+  const maturity = /maturityInstruction$/i.test(key) ? maturityWords[item] : undefined
+  return maturity ?? describeTermCode(key, item) ?? item
 }
 
 const words = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()

@@ -36,6 +36,20 @@ export function describeDayCount(dayCount: OfferingTerms['dayCount']): string {
   return dayCounts[dayCount]
 }
 
+const termLabels: Record<string, Record<string, string>> = {
+  rateType: rateTypes,
+  compounding: compoundings,
+  dayCount: dayCounts,
+}
+
+/**
+ * A stored term's code in the console's words ("act_365f" reads "Actual/365 (fixed)"), for
+ * records that keep codes, such as the audit trail; null for a field or code it has no label for.
+ */
+export function describeTermCode(field: string, code: string): string | null {
+  return termLabels[field]?.[code] ?? null
+}
+
 export function describeRateType(terms: Pick<OfferingTerms, 'rateType' | 'compounding'>): string {
   if (terms.rateType === 'simple' || !terms.compounding) return rateTypes[terms.rateType]
   return `Compounds ${compoundings[terms.compounding].toLowerCase()}`
