@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test'
 import { adminPages, openAdminWindow } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { expect, test } from './support/fixtures.ts'
+import { buyAndSettle } from './support/purchases.ts'
 
 /**
  * Every page an investor or an administrator meets, checked by axe-core against WCAG 2.1 A and
@@ -24,6 +25,9 @@ async function expectAccessible(page: Page, path?: string) {
 }
 
 test.use({ kycApproved: true })
+
+// Wide tables overflow their boxes on a phone, where a scrolling box must take keyboard focus.
+const phone = { width: 390, height: 844 }
 
 test('the pages a visitor meets are accessible', async ({ browser }) => {
   const context = await browser.newContext()
@@ -56,12 +60,27 @@ test('the pages an investor meets, from buying to the portfolio, are accessible'
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
   await expectAccessible(page, new URL(page.url()).pathname)
   await expectAccessible(page, '/portfolio')
+
+  await page.setViewportSize(phone)
+  for (const path of ['/offerings', '/banks', '/portfolio']) await expectAccessible(page, path)
 })
 
-test('the admin console is accessible', async ({ browser }) => {
+test('the admin console is accessible, on a laptop and on a phone', async ({
+  browser,
+  page,
+  investor: _,
+}) => {
+  test.slow()
+  // A settled purchase, so its page has a history, transfer events and ledger entries.
+  const purchaseId = await buyAndSettle(page, 'series-a-6m')
   const admin = await openAdminWindow(browser)
   try {
-    for (const path of adminPages) await expectAccessible(admin.page, path)
+    for (const path of [...adminPages, `/admin/purchases/${purchaseId}`]) {
+      await admin.page.setViewportSize({ width: 1280, height: 720 })
+      await expectAccessible(admin.page, path)
+      await admin.page.setViewportSize(phone)
+      await expectAccessible(admin.page, path)
+    }
   } finally {
     await admin.close()
   }
