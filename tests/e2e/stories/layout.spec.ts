@@ -46,3 +46,18 @@ test('the admin console fits a phone', async ({ browser }) => {
     await admin.close()
   }
 })
+
+test('the admin console lines up with the header and footer on a laptop', async ({ browser }) => {
+  const admin = await openAdminWindow(browser)
+  try {
+    await admin.page.setViewportSize(laptop)
+    await admin.page.goto('/admin/purchases', { waitUntil: 'networkidle' })
+    const leftOf = async (selector: string) =>
+      (await admin.page.locator(selector).first().boundingBox())?.x ?? Number.NaN
+    const header = await leftOf('header .wordmark')
+    expect(await leftOf('nav[aria-label="Admin console"]')).toBeCloseTo(header, -1)
+    expect(await leftOf('footer p')).toBeCloseTo(header, -1)
+  } finally {
+    await admin.close()
+  }
+})
