@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import {
+  describeShare,
   formatDate,
   formatDollarsInput,
   formatInstant,
@@ -54,5 +55,16 @@ describe('site formatting', () => {
     expect(formatInstant('2026-07-02T14:05:00Z')).toBe('Jul 2, 2026, 10:05 AM EDT')
     expect(formatInstant('2026-03-02T14:05:00Z')).toBe('Mar 2, 2026, 9:05 AM EST')
     expect(formatInstant('later')).toBe('later')
+  })
+})
+
+describe('a share in words', () => {
+  test('a little is not nothing, and nearly all is not all', () => {
+    expect(describeShare(100_000, 25_000_000)).toBe('under 1%')
+    expect(describeShare(0, 25_000_000)).toBe('0%')
+    expect(describeShare(12_500_000, 25_000_000)).toBe('50%')
+    expect(describeShare(24_990_000, 25_000_000)).toBe('over 99%')
+    expect(describeShare(25_000_000, 25_000_000)).toBe('100%')
+    expect(describeShare(5, 0)).toBe('0%')
   })
 })

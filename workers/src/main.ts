@@ -5,6 +5,7 @@ import { clockFor, countPendingMigrations, openDatabase, systemClock } from '@te
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { type Job, runJob } from './job.ts'
+import { approvals } from './jobs/approvals.ts'
 import { repayCancelledOfferings } from './jobs/cancelled-offerings.ts'
 import { deliverEmails } from './jobs/email-delivery.ts'
 import { housekeeping } from './jobs/housekeeping.ts'
@@ -24,6 +25,8 @@ import { reportingErrors } from './sentry.ts'
 export const jobs: Job[] = [
   processWebhooks,
   syncTransfers,
+  // Before the cancelled offerings' follow-ups, so a cancellation carried out here has them now.
+  approvals,
   repayCancelledOfferings,
   maturityReminders,
   interestAccrual,

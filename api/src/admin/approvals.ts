@@ -1,7 +1,7 @@
 import { newId } from '@tenor/db'
 import { businessDateOf, formatBasisPoints } from '@tenor/db/domain'
 import { adminApprovals, offerings, purchases, users } from '@tenor/db/schema'
-import { and, eq } from 'drizzle-orm'
+import { and, asc, eq, lte } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { reportError } from '../lib/sentry.ts'
@@ -121,27 +121,78 @@ export async function decideApproval(
   if (!decided) throw new ApiError(409, 'already_decided', 'This request was already decided.')
   if (!input.approve) return { state: 'rejected', result: turnedDown }
 
+  return carryOut(deps, approval, input.adminId, { requestId: input.requestId })
+}
+
+/**
+ * Runs an approved request's action and records how it went, once: the record is written only
+ * while the request still reads `approved`. `adminId` is the approver, whom the action's own
+ * audit records name.
+ */
+async function carryOut(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+  context: { requestId?: string; resumed?: boolean },
+): Promise<{ state: 'executed' | 'failed'; result: string }> {
   let state: 'executed' | 'failed' = 'executed'
   let result: string
   try {
-    result = await executeApproval(deps, approval.action as ApprovalAction, approval, input.adminId)
+    result = await executeApproval(deps, approval.action as ApprovalAction, approval, adminId)
   } catch (error) {
     // The decision stands; the action did not finish. Whatever it committed before the error is
     // in the audit trail. Recording the failure keeps the request from reading as still running.
-    const { requestId, adminId } = input
+    const { requestId } = context
     deps.log.error('approved request failed', { approvalId: approval.id, requestId, error })
     reportError(error, { requestId, route: `approval ${approval.action}`, userId: adminId })
     state = 'failed'
     result =
       'failed: the action stopped on an unexpected error; check the audit trail for what it did, then ask again'
   }
+  if (context.resumed) result = `${result} (carried out by the worker: the API stopped first)`
   await deps.database.write(async (tx) => {
     await tx
       .update(adminApprovals)
       .set({ state, executedAt: deps.clock.now(), result })
-      .where(eq(adminApprovals.id, approval.id))
+      .where(and(eq(adminApprovals.id, approval.id), eq(adminApprovals.state, 'approved')))
   })
   return { state, result }
+}
+
+/**
+ * How long an approved request may read "approved" before the worker takes it for one the API
+ * stopped carrying out. Every action answers within seconds (Plaid calls time out well before),
+ * so one still running when this has passed is not.
+ */
+export const approvalStalledAfterMs = 10 * 60 * 1000
+
+/**
+ * Carries out approved requests whose action never ran or never finished: the API stopped (a
+ * deploy, a crash) between recording the approval and recording the outcome. Each action is
+ * safe to run again: a rate already set is left as it is, a cancelled offering's follow-ups
+ * are idempotent, a refund moves a purchase only from the state it expects, and an account
+ * already an administrator is left so. Answers how many were carried out and how many failed.
+ */
+export async function carryOutStalledApprovals(
+  deps: AppDeps,
+): Promise<{ carriedOut: number; failed: number }> {
+  const decidedBefore = new Date(deps.clock.now().getTime() - approvalStalledAfterMs)
+  const stalled = await deps.database.db
+    .select()
+    .from(adminApprovals)
+    .where(and(eq(adminApprovals.state, 'approved'), lte(adminApprovals.decidedAt, decidedBefore)))
+    .orderBy(asc(adminApprovals.decidedAt))
+  const counts = { carriedOut: 0, failed: 0 }
+  for (const approval of stalled) {
+    deps.log.warn('carrying out an approved request the API did not finish', {
+      approvalId: approval.id,
+      action: approval.action,
+    })
+    const adminId = approval.decidedBy ?? approval.requestedBy
+    const { state } = await carryOut(deps, approval, adminId, { resumed: true })
+    counts[state === 'executed' ? 'carriedOut' : 'failed'] += 1
+  }
+  return counts
 }
 
 /** The administrator who asked takes a request back while it still waits for a decision. */
@@ -203,6 +254,9 @@ async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string)
       where: eq(offerings.id, approval.targetId),
     })
     if (offering?.status !== 'open') return 'not applied: the offering is no longer open'
+    if (offering.rateBps === rateBps) {
+      return `not applied: the rate is ${formatBasisPoints(rateBps)} already`
+    }
     await tx.update(offerings).set({ rateBps, updatedAt: now }).where(eq(offerings.id, offering.id))
     await recordAudit(tx, {
       adminId,
@@ -233,7 +287,10 @@ async function cancelOffering(
     const offering = await tx.query.offerings.findFirst({
       where: eq(offerings.id, approval.targetId),
     })
-    if (!offering || !['open', 'closed'].includes(offering.status)) return false
+    if (!offering) return false
+    // Cancelled already (by this request, before the API stopped): the follow-ups still run.
+    if (offering.status === 'cancelled') return true
+    if (!['open', 'closed'].includes(offering.status)) return false
     await tx
       .update(offerings)
       .set({ status: 'cancelled', updatedAt: now })

@@ -90,3 +90,16 @@ export function percentOf(part: number, whole: number): number {
   if (whole <= 0) return 0
   return Math.min(100, Math.max(0, Math.round((part / whole) * 100)))
 }
+
+/**
+ * A share in words: whole percents, but a little is "under 1%" and nearly all "over 99%", so
+ * $1,000 of $250,000 does not read as nothing sold.
+ */
+export function describeShare(part: number, whole: number): string {
+  if (whole <= 0 || part <= 0) return '0%'
+  if (part >= whole) return '100%'
+  const share = (part / whole) * 100
+  if (share < 1) return 'under 1%'
+  if (share > 99) return 'over 99%'
+  return `${Math.round(share)}%`
+}

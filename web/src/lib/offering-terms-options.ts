@@ -88,5 +88,5 @@ export function describeAdminOfferingStatus(offering: Pick<AdminOffering, 'statu
   if (offering.status !== 'open' || offering.window === 'within') return statuses[offering.status]
   return offering.window === 'before'
     ? { label: 'Open, not selling yet', tone: 'neutral' }
-    : { label: 'Open, window ended', tone: 'warn' }
+    : { label: 'No longer selling: close it', tone: 'warn' }
 }
