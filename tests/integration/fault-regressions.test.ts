@@ -8,6 +8,7 @@ import {
   creditsAtPlaid,
   readPayout,
   runWorkerJob,
+  settleSentPayouts,
   signInAgain,
 } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
@@ -231,6 +232,24 @@ describe('a debit returned after its note matured', () => {
     expect(await paymentStageOf(ada, note.id)).toBe('in_review')
   })
 
+  test('says so on the note, whose payout had already gone, and on no other', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const other = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    t.clock.set(new Date('2026-09-02T15:00:00Z'))
+    await runWorkerJob(t)
+    await settleSentPayouts(t)
+    expect(await returnedLateOf(ada, note.id)).toBe(false)
+
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+
+    expect((await readPurchase(t, note.id)).state).toBe('paid')
+    expect(await returnedLateOf(ada, note.id)).toBe(true)
+    expect(await returnedLateOf(ada, other.id)).toBe(false)
+  })
+
   test('withholds the payout of the note it was rolled over into', async () => {
     const { note, ada } = await noteToRollOver()
     t.clock.set(new Date('2026-09-02T15:00:00Z'))
@@ -255,6 +274,14 @@ describe('a debit returned after its note matured', () => {
     expect(await paymentStageOf(ada, rolled?.id ?? '')).toBe('in_review')
   })
 })
+
+/** Whether the investor's purchase page says the note's debit came back after it matured. */
+async function returnedLateOf(buyer: Buyer, purchaseId: string) {
+  const { token } = await signInAgain(t, buyer)
+  const res = await t.request(`/purchases/${purchaseId}`, { token })
+  const { purchase } = (await res.json()) as { purchase: { debitReturnedAfterMaturity: boolean } }
+  return purchase.debitReturnedAfterMaturity
+}
 
 /** The stage of a note's payment as the investor's purchase page reads it. */
 async function paymentStageOf(buyer: Buyer, purchaseId: string) {

@@ -213,6 +213,7 @@ export type PurchaseView = ReturnType<typeof toPurchaseView>
 export type ListedPurchaseView = PurchaseView & {
   paymentHistory: PaymentStep[]
   rolledInto: { purchaseId: string; amountCents: number; offeringName: string } | null
+  debitReturnedAfterMaturity: boolean
 }
 
 // The most recent purchases an investor sees in one list.
@@ -320,6 +321,10 @@ export async function listPurchaseViews(
       ),
     )
   const rolledInto = new Map(rolledNotes.map(({ from, ...note }) => [from, note]))
+  const returnedLate = await readDebitsReturnedAfterMaturity(
+    db,
+    rows.map((row) => row.purchase),
+  )
 
   return rows.map(({ purchase, offering, rolloverOffering }) => ({
     ...toPurchaseView(
@@ -332,7 +337,29 @@ export async function listPurchaseViews(
     ),
     paymentHistory: paymentEvents.get(purchase.id) ?? [],
     rolledInto: rolledInto.get(purchase.id) ?? null,
+    debitReturnedAfterMaturity: returnedLate.has(purchase.transferId ?? ''),
   }))
+}
+
+/**
+ * The debits that came back after their note matured (an unauthorised-debit claim, up to sixty
+ * days on): the note's state does not move, as its money has gone on, so its page says so.
+ */
+async function readDebitsReturnedAfterMaturity(
+  db: LedgerReader,
+  notes: Pick<PurchaseRow, 'state' | 'transferId'>[],
+): Promise<Set<string>> {
+  const matured = notes
+    .filter((note) => note.state === 'matured' || note.state === 'paid')
+    .flatMap((note) => (note.transferId ? [note.transferId] : []))
+  if (matured.length === 0) return new Set()
+  const returned = await db
+    .selectDistinct({ transferId: transferEvents.transferId })
+    .from(transferEvents)
+    .where(
+      and(eq(transferEvents.eventType, 'returned'), inArray(transferEvents.transferId, matured)),
+    )
+  return new Set(returned.map((event) => event.transferId))
 }
 
 /** What became of a maturity payment after it was first sent, for the note's history. */

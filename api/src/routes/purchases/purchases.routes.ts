@@ -141,6 +141,10 @@ export const purchase = z
         description:
           'The note this one rolled over into at maturity, with the amount rolled; null if none.',
       }),
+    debitReturnedAfterMaturity: z.boolean().default(false).openapi({
+      description:
+        'The debit that paid for this note came back after it matured (an unauthorised-debit claim can come up to sixty days on). The note stays as it is, as its money has gone on; Tenor reviews it with the investor.',
+    }),
   })
   .openapi('Purchase')
 
