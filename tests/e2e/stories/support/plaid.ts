@@ -48,6 +48,8 @@ export async function resetItemLogin(item: StandInItem): Promise<void> {
 export interface StandInTransfer {
   id: string
   status: string
+  type: 'debit' | 'credit'
+  account_id: string
 }
 
 /** Transfers the Plaid stand-in holds now, read from its state file. */
@@ -59,12 +61,30 @@ export function listStandInTransfers(): StandInTransfer[] {
 }
 
 /** The one transfer made since `before` was taken. */
-export function findNewTransfer(before: StandInTransfer[]): StandInTransfer {
-  const known = new Set(before.map((transfer) => transfer.id))
-  const created = listStandInTransfers().filter((transfer) => !known.has(transfer.id))
+export function findNewTransfer(
+  before: StandInTransfer[],
+  only?: { creditTo: StandInTransfer },
+): StandInTransfer {
+  const created = listNewTransfers(before, only)
   if (created.length !== 1) throw new Error(`expected one new transfer, found ${created.length}`)
 
   return created[0] as StandInTransfer
+}
+
+/**
+ * Transfers made since `before` was taken; with `creditTo`, only credits to the account that
+ * transfer moved money from, so other stories' notes maturing the same day do not count.
+ */
+export function listNewTransfers(
+  before: StandInTransfer[],
+  only?: { creditTo: StandInTransfer },
+): StandInTransfer[] {
+  const known = new Set(before.map((transfer) => transfer.id))
+  return listStandInTransfers().filter(
+    (transfer) =>
+      !known.has(transfer.id) &&
+      (!only || (transfer.type === 'credit' && transfer.account_id === only.creditTo.account_id)),
+  )
 }
 
 /**
