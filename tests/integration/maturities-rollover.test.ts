@@ -119,8 +119,15 @@ describe('rollovers at maturity', () => {
     expect(portfolio.holdings.find((h) => h.purchaseId === note.id)).toMatchObject({
       principalCents: 0,
       interestAtMaturityCents: 4_033,
+      // The row says what went on, so its figures read as the rest.
+      rolledOverCents: 100_000,
     })
     expect(portfolio.totals.principalCents).toBe(100_000)
+    const newNote = await readRolledNote(t, note.id)
+    expect(portfolio.holdings.find((h) => h.purchaseId === newNote?.id)).toMatchObject({
+      principalCents: 100_000,
+      rolledOverCents: 0,
+    })
 
     await settleSentPayouts(t)
 

@@ -26,6 +26,8 @@ export interface Holding {
   interestAtMaturityCents: number
   /** True until the debit settles: dates and interest assume it settles today. */
   estimated: boolean
+  /** Of a matured note rolled over in part: what went into the new note (else 0). */
+  rolledOverCents: number
 }
 
 /**
@@ -49,6 +51,7 @@ export function valueHolding(
     settledOn: settled ? purchase.settledOn : null,
     ...valueNote(noteTermsOf(offering, purchase), purchase, today),
     estimated: !settled,
+    rolledOverCents: 0,
   }
 }
 
@@ -204,11 +207,13 @@ async function readHoldings(
  */
 function stillToPay(holding: Holding, payoutCents: number): Holding {
   const interestCents = Math.min(holding.interestAtMaturityCents, payoutCents)
+  const proceedsCents = holding.principalCents + holding.interestAtMaturityCents
   return {
     ...holding,
     principalCents: payoutCents - interestCents,
     accruedInterestCents: interestCents,
     interestAtMaturityCents: interestCents,
+    rolledOverCents: Math.max(0, proceedsCents - payoutCents),
   }
 }
 

@@ -18,6 +18,9 @@ const holding = z.object({
   estimated: z
     .boolean()
     .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
+  rolledOverCents: cents(
+    'Of a matured note rolled over in part: what went into the new note, which counts it; this row’s figures are then what the note still pays, interest first',
+  ).default(0),
 })
 
 export const portfolio = z
