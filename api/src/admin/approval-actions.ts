@@ -1,0 +1,218 @@
+import { businessDateOf, formatBasisPoints } from '@tenor/db/domain'
+import { type adminApprovals, offerings, purchases, users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import type { AppDeps } from '../context.ts'
+import { scheduleRepayment } from '../maturities/early-repayment.ts'
+import { cancelPendingPurchase } from '../purchases/cancel.ts'
+import { cancelledByTenorReasons } from '../purchases/reasons.ts'
+import type { ApprovalAction } from './approvals.ts'
+import { recordAudit } from './audit.ts'
+import { cancelPendingDebits, refundCancelledOfferings } from './repayments.ts'
+
+/*
+ * What an approved request does, one function per action. Each answers its outcome in words for
+ * the request's record, and each is safe to run again (the worker carries out a request the API
+ * stopped before finishing): it acts only from the state it expects.
+ */
+
+export type ApprovalRow = typeof adminApprovals.$inferSelect
+
+export async function executeApproval(
+  deps: AppDeps,
+  action: ApprovalAction,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  switch (action) {
+    case 'offering.rate':
+      return changeRate(deps, approval, adminId)
+    case 'offering.cancel':
+      return cancelOffering(deps, approval, adminId)
+    case 'purchase.refund':
+      return refundPurchase(deps, approval, adminId)
+    case 'user.grant_admin':
+      return grantAdminRole(deps, approval, adminId)
+  }
+}
+
+async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string): Promise<string> {
+  const { rateBps } = JSON.parse(approval.payload) as { rateBps: number }
+  const now = deps.clock.now()
+  return deps.database.write(async (tx) => {
+    const offering = await tx.query.offerings.findFirst({
+      where: eq(offerings.id, approval.targetId),
+    })
+    if (offering?.status !== 'open') return 'not applied: the offering is no longer open'
+    if (offering.rateBps === rateBps) {
+      return `not applied: the rate is ${formatBasisPoints(rateBps)} already`
+    }
+    await tx.update(offerings).set({ rateBps, updatedAt: now }).where(eq(offerings.id, offering.id))
+    await recordAudit(tx, {
+      adminId,
+      action: 'offering.rate.changed',
+      targetType: 'offering',
+      targetId: offering.id,
+      before: { rateBps: offering.rateBps },
+      after: { rateBps },
+      at: now,
+    })
+    return `rate changed to ${formatBasisPoints(rateBps)} for new purchases`
+  })
+}
+
+/**
+ * Cancels an offering: no new purchases; pending debits are cancelled at Plaid; settled notes
+ * are brought to maturity today with payout as the instruction, so the maturity job repays
+ * principal and interest to today by ACH credit, once, through the same path as any maturity.
+ * Debits still in flight are handled by `refundCancelledOfferings` when they settle.
+ */
+async function cancelOffering(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const now = deps.clock.now()
+  const cancelled = await deps.database.write(async (tx) => {
+    const offering = await tx.query.offerings.findFirst({
+      where: eq(offerings.id, approval.targetId),
+    })
+    if (!offering) return false
+    // Cancelled already (by this request, before the API stopped): the follow-ups still run.
+    if (offering.status === 'cancelled') return true
+    if (!['open', 'closed'].includes(offering.status)) return false
+    await tx
+      .update(offerings)
+      .set({ status: 'cancelled', updatedAt: now })
+      .where(eq(offerings.id, offering.id))
+    await recordAudit(tx, {
+      adminId,
+      action: 'offering.cancelled',
+      targetType: 'offering',
+      targetId: offering.id,
+      before: { status: offering.status },
+      after: { status: 'cancelled' },
+      at: now,
+    })
+    return true
+  })
+  if (!cancelled) return 'not applied: the offering is no longer open or closed'
+
+  const { cancelled: cancelledDebits } = await cancelPendingDebits(deps, approval.targetId)
+  const repaid = await refundCancelledOfferings(deps, approval.targetId)
+  return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to be repaid`
+}
+
+/**
+ * Makes an account an administrator, approved by a second one. A disabled account is left as
+ * it is. The console still needs two-factor on and verified in the session.
+ */
+async function grantAdminRole(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const now = deps.clock.now()
+  return deps.database.write(async (tx) => {
+    const user = await tx.query.users.findFirst({ where: eq(users.id, approval.targetId) })
+    if (!user) return 'not applied: the account no longer exists'
+    if (user.status !== 'active') return `not applied: the account is ${user.status}`
+    if (user.role === 'admin') return 'not applied: the account is an administrator already'
+    // The approver agreed to the address the request showed; an account that has moved since
+    // is asked about again under its new one.
+    const asked = readPayloadEmail(approval.payload)
+    if (asked !== null && asked !== user.email) {
+      return `not applied: the account's email changed from ${asked} to ${user.email} since the request; ask again`
+    }
+
+    await tx.update(users).set({ role: 'admin', updatedAt: now }).where(eq(users.id, user.id))
+    await recordAudit(tx, {
+      adminId,
+      action: 'user.role.admin',
+      targetType: 'user',
+      targetId: user.id,
+      before: { role: user.role },
+      after: { role: 'admin' },
+      at: now,
+    })
+    return 'administrator role granted'
+  })
+}
+
+function readPayloadEmail(payload: string): string | null {
+  try {
+    const value = JSON.parse(payload) as { email?: unknown }
+    return typeof value.email === 'string' ? value.email : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Refunds one purchase: a debit still pending is cancelled at Plaid; an active note is repaid on
+ * its repayment date (today, or once its debit can no longer come back) with interest to that
+ * day, through the maturity job like any payout.
+ */
+async function refundPurchase(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const purchase = await deps.database.db.query.purchases.findFirst({
+    where: eq(purchases.id, approval.targetId),
+  })
+  if (!purchase) return 'not applied: the purchase no longer exists'
+  if (purchase.state === 'pending') {
+    // Plaid not answering is not "already on its way": the error marks the request failed, and
+    // the purchase's page shows later whether the cancel went through after all.
+    const cancelled = await cancelPendingPurchase(
+      deps,
+      purchase,
+      'refunded by Tenor',
+      cancelledByTenorReasons.refund,
+    )
+    if (!cancelled) return 'not applied: the debit is already on its way; ask again once it settles'
+    await deps.database.write((tx) =>
+      recordAudit(tx, {
+        adminId,
+        action: 'purchase.refunded',
+        targetType: 'purchase',
+        targetId: purchase.id,
+        before: { state: 'pending' },
+        after: { state: 'cancelled' },
+        at: deps.clock.now(),
+      }),
+    )
+    return 'debit cancelled before it went out'
+  }
+  if (purchase.state !== 'active') return `not applied: the purchase is ${purchase.state}`
+
+  const now = deps.clock.now()
+  const today = businessDateOf(now, deps.env.businessTimeZone)
+  const repayOn = await deps.database.write(async (tx) => {
+    const date = await scheduleRepayment(tx, purchase.id, {
+      today,
+      now,
+      publicUrl: deps.env.publicUrl,
+      reason: 'refund',
+    })
+    if (!date) return null
+    await recordAudit(tx, {
+      adminId,
+      action: 'purchase.refunded',
+      targetType: 'purchase',
+      targetId: purchase.id,
+      before: {
+        maturityDate: purchase.maturityDate,
+        maturityInstruction: purchase.maturityInstruction,
+      },
+      after: { maturityDate: date, maturityInstruction: 'payout' },
+      at: now,
+    })
+    return date
+  })
+  if (!repayOn) return 'not applied: the purchase is no longer active'
+  if (repayOn === today) return 'note set to repay today with interest to date'
+  return repayOn < today
+    ? `note set to repay now with interest to its maturity date, ${repayOn}`
+    : `note set to repay on ${repayOn}, once its debit can no longer come back, with interest to that day`
+}
