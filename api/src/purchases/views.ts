@@ -7,8 +7,8 @@ import {
   previewPayout,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { offerings, payouts, purchaseEvents, purchases, transferEvents } from '@tenor/db/schema'
-import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm'
+import { offerings, payouts, purchaseEvents, purchases } from '@tenor/db/schema'
+import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
@@ -16,6 +16,11 @@ import { largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
 import { wasFundingReturned } from './funding-returned.ts'
 import { isOpenForPurchase } from './preconditions.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
+import {
+  type PaymentStep,
+  readDebitsReturnedAfterMaturity,
+  readPaymentEvents,
+} from './transfer-history.ts'
 
 type EventRow = typeof purchaseEvents.$inferSelect
 type PaymentRow = Pick<
@@ -339,73 +344,4 @@ export async function listPurchaseViews(
     rolledInto: rolledInto.get(purchase.id) ?? null,
     debitReturnedAfterMaturity: returnedLate.has(purchase.transferId ?? ''),
   }))
-}
-
-/**
- * The debits that came back after their note matured (an unauthorised-debit claim, up to sixty
- * days on): the note's state does not move, as its money has gone on, so its page says so.
- */
-async function readDebitsReturnedAfterMaturity(
-  db: LedgerReader,
-  notes: Pick<PurchaseRow, 'state' | 'transferId'>[],
-): Promise<Set<string>> {
-  const matured = notes
-    .filter((note) => note.state === 'matured' || note.state === 'paid')
-    .flatMap((note) => (note.transferId ? [note.transferId] : []))
-  if (matured.length === 0) return new Set()
-  const returned = await db
-    .selectDistinct({ transferId: transferEvents.transferId })
-    .from(transferEvents)
-    .where(
-      and(eq(transferEvents.eventType, 'returned'), inArray(transferEvents.transferId, matured)),
-    )
-  return new Set(returned.map((event) => event.transferId))
-}
-
-/** What became of a maturity payment after it was first sent, for the note's history. */
-export type PaymentStep = { event: 'returned' | 'failed' | 'paid_again'; at: string }
-
-/**
- * The payment's moves the note's own states do not show: a credit that failed or came back,
- * and a later one that reached the bank. The first settlement is the note's "paid" step.
- * Debit events are the purchase's own transfer; every other transfer of the note is a payout's.
- */
-async function readPaymentEvents(
-  db: LedgerReader,
-  notes: Pick<PurchaseRow, 'id' | 'transferId'>[],
-): Promise<Map<string, PaymentStep[]>> {
-  const debitOf = new Map(notes.map((note) => [note.id, note.transferId]))
-  const rows = await db
-    .select({
-      purchaseId: transferEvents.purchaseId,
-      transferId: transferEvents.transferId,
-      eventType: transferEvents.eventType,
-      at: transferEvents.appliedAt,
-    })
-    .from(transferEvents)
-    .where(
-      and(
-        inArray(transferEvents.purchaseId, [...debitOf.keys()]),
-        inArray(transferEvents.eventType, ['settled', 'returned', 'failed']),
-        isNotNull(transferEvents.appliedAt),
-      ),
-    )
-    .orderBy(asc(transferEvents.eventId))
-  const steps = new Map<string, PaymentStep[]>()
-  const settledOnce = new Set<string>()
-  for (const row of rows) {
-    if (!row.purchaseId || !row.at || row.transferId === debitOf.get(row.purchaseId)) continue
-    const list = steps.get(row.purchaseId) ?? []
-    if (row.eventType === 'settled') {
-      if (!settledOnce.has(row.purchaseId)) {
-        settledOnce.add(row.purchaseId)
-        continue
-      }
-      list.push({ event: 'paid_again', at: row.at.toISOString() })
-    } else {
-      list.push({ event: row.eventType as 'returned' | 'failed', at: row.at.toISOString() })
-    }
-    steps.set(row.purchaseId, list)
-  }
-  return steps
 }
