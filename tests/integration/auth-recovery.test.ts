@@ -1,0 +1,210 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { currentTotpCode } from '@tenor/api/lib/totp'
+import { users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
+import { login, registerAndVerify } from '../support/auth.ts'
+import { testPassword, turnOnTwoFactor } from '../support/users.ts'
+
+const password = testPassword
+let t: TestApp
+
+beforeEach(async () => {
+  t = await createTestApp()
+})
+afterEach(() => t.close())
+
+describe('forgot and reset password', () => {
+  test('resets once with the emailed token and ends every session', async () => {
+    await registerAndVerify(t)
+    const before = await login(t)
+    const forgot = await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    expect(forgot.status).toBe(202)
+    const [mail] = await t.mailbox('ada@example.com')
+    expect(mail?.kind).toBe('password_reset')
+    const token = tokenFromEmail(mail?.text ?? '')
+    // The password it has is not a new one; the link still works for a real change after.
+    const same = await t.request('/auth/reset-password', { json: { token, password } })
+    expect(same.status).toBe(422)
+    expect(((await same.json()) as { error: { code: string } }).error.code).toBe(
+      'password_unchanged',
+    )
+    const newPassword = 'an entirely different passphrase 7'
+    const reset = await t.request('/auth/reset-password', {
+      json: { token, password: newPassword },
+    })
+    expect(reset.status).toBe(200)
+    expect((await t.request('/me', { token: before.body.token })).status).toBe(401)
+    expect((await login(t)).res.status).toBe(401)
+    expect((await login(t, 'ada@example.com', newPassword)).res.status).toBe(200)
+    const reused = await t.request('/auth/reset-password', {
+      json: { token, password: 'yet another passphrase entirely' },
+    })
+    expect(reused.status).toBe(400)
+    expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('password_changed')
+  })
+
+  test('a new password voids every link mailed before it, an email change included', async () => {
+    await registerAndVerify(t)
+    const { body } = await login(t)
+    // Someone with the session asks to move the account to their own address…
+    await t.request('/me/email', {
+      method: 'POST',
+      json: { newEmail: 'mallory@example.com', password },
+      token: body.token,
+    })
+    const [change] = await t.mailbox('mallory@example.com')
+    // …and two reset links go out; the owner uses the second.
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    t.clock.advance(60_000)
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    const resets = (await t.mailbox('ada@example.com')).filter((m) => m.kind === 'password_reset')
+    expect(resets).toHaveLength(2)
+    const [newest, oldest] = resets.map((m) => tokenFromEmail(m.text))
+    const reset = await t.request('/auth/reset-password', {
+      json: { token: newest, password: 'an entirely different passphrase 7' },
+    })
+    expect(reset.status).toBe(200)
+
+    const older = await t.request('/auth/reset-password', {
+      json: { token: oldest, password: 'yet another passphrase entirely' },
+    })
+    expect(older.status).toBe(400)
+    const moved = await t.request('/auth/verify-email', {
+      json: { token: tokenFromEmail(change?.text ?? '') },
+    })
+    expect(moved.status).toBe(400)
+    expect(
+      (await login(t, 'ada@example.com', 'an entirely different passphrase 7')).res.status,
+    ).toBe(200)
+  })
+
+  test('refuses a reset token mailed to an address the account no longer has', async () => {
+    await registerAndVerify(t)
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    const [mail] = await t.mailbox('ada@example.com')
+    await t.db.database.db
+      .update(users)
+      .set({ email: 'ada@new.example' })
+      .where(eq(users.email, 'ada@example.com'))
+
+    const res = await t.request('/auth/reset-password', {
+      json: {
+        token: tokenFromEmail(mail?.text ?? ''),
+        password: 'an entirely different passphrase',
+      },
+    })
+    expect(res.status).toBe(400)
+    expect((await login(t, 'ada@new.example')).res.status).toBe(200)
+  })
+
+  test('refuses a reset token older than an hour', async () => {
+    await registerAndVerify(t)
+    await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    const [mail] = await t.mailbox('ada@example.com')
+    t.clock.advance(61 * 60 * 1000)
+    const res = await t.request('/auth/reset-password', {
+      json: {
+        token: tokenFromEmail(mail?.text ?? ''),
+        password: 'an entirely different passphrase',
+      },
+    })
+    expect(res.status).toBe(400)
+  })
+
+  test('answers an unknown email exactly as a known one and sends nothing', async () => {
+    await registerAndVerify(t)
+    const known = await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    const unknown = await t.request('/auth/forgot-password', { json: { email: 'x@example.com' } })
+    expect(unknown.status).toBe(known.status)
+    expect(await unknown.json()).toEqual(await known.json())
+    expect(await t.mailbox('x@example.com')).toEqual([])
+  })
+
+  test('a disabled account gets no link, only word that it is disabled, and the same answer', async () => {
+    await registerAndVerify(t)
+    await t.db.database.db
+      .update(users)
+      .set({ status: 'disabled' })
+      .where(eq(users.email, 'ada@example.com'))
+    const res = await t.request('/auth/forgot-password', { json: { email: 'ada@example.com' } })
+    expect(res.status).toBe(202)
+    const mails = await t.mailbox('ada@example.com')
+    expect(mails.map((m) => m.kind)).toEqual(['account_disabled', 'verify_email'])
+    expect(mails[0]?.text).toContain('the account is disabled')
+    expect(mails[0]?.text).not.toContain('/reset-password')
+  })
+})
+
+describe('two-factor', () => {
+  test('wrong codes pause sign-in like wrong passwords, and the right password does not clear them', async () => {
+    await registerAndVerify(t)
+    const { body } = await login(t)
+    await turnOnTwoFactor(t, body.token)
+    const stored = async () =>
+      t.db.database.db.query.users.findFirst({ where: eq(users.email, 'ada@example.com') })
+    const guessFive = async () => {
+      const pending = await login(t)
+      for (let i = 0; i < 5; i++) {
+        await t.request('/auth/login/two-factor', {
+          json: { code: '000000' },
+          token: pending.body.token,
+        })
+      }
+    }
+
+    await guessFive()
+    // Past the code step's rate window, signing in again with the right password keeps the
+    // five wrong codes counted…
+    t.clock.advance(16 * 60 * 1000)
+    await login(t)
+    expect((await stored())?.failedLoginCount).toBe(5)
+    // …so the tenth pauses sign-in, codes included.
+    await guessFive()
+    expect((await stored())?.lockedUntil?.getTime()).toBeGreaterThan(t.clock.now().getTime())
+  })
+
+  test('once on, a new session must pass the code step before anything else', async () => {
+    await registerAndVerify(t)
+    const { body } = await login(t)
+    const setup = await t.request('/me/two-factor/setup', { json: {}, token: body.token })
+    const { secret } = (await setup.json()) as { secret: string }
+    const other = await login(t)
+    const wrongPassword = await t.request('/me/two-factor/enable', {
+      json: { code: currentTotpCode(secret, t.clock.now()), password: 'not the password at all' },
+      token: body.token,
+    })
+    expect(wrongPassword.status).toBe(400)
+    const enable = await t.request('/me/two-factor/enable', {
+      json: { code: currentTotpCode(secret, t.clock.now()), password },
+      token: body.token,
+    })
+    expect(enable.status).toBe(200)
+    expect((await t.mailbox('ada@example.com')).map((m) => m.kind)).toContain('two_factor_on')
+    // A session opened before two-factor never gave a code: it ends.
+    expect((await t.request('/me', { token: other.body.token })).status).toBe(401)
+    expect((await t.request('/me', { token: body.token })).status).toBe(200)
+
+    t.clock.advance(60_000)
+    const next = await login(t)
+    expect(next.body.twoFactorRequired).toBe(true)
+    const blocked = await t.request('/me', { token: next.body.token })
+    expect(blocked.status).toBe(401)
+    const wrong = await t.request('/auth/login/two-factor', {
+      json: { code: '000000' },
+      token: next.body.token,
+    })
+    expect(wrong.status).toBe(400)
+    const code = currentTotpCode(secret, t.clock.now())
+    const ok = await t.request('/auth/login/two-factor', { json: { code }, token: next.body.token })
+    expect(ok.status).toBe(200)
+    expect((await t.request('/me', { token: next.body.token })).status).toBe(200)
+
+    const third = await login(t)
+    const replay = await t.request('/auth/login/two-factor', {
+      json: { code },
+      token: third.body.token,
+    })
+    expect(replay.status).toBe(400)
+  })
+})
