@@ -1,60 +1,47 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { cancelPendingPurchase } from '@tenor/api/purchases/cancel'
+import { cancelledByTenorReasons } from '@tenor/api/purchases/reasons'
+import { acquireLease } from '@tenor/db/lease'
 import { createLogger } from '@tenor/db/logger'
-import { adminApprovals, auditEvents, offerings } from '@tenor/db/schema'
+import { adminApprovals, auditEvents, offerings, users } from '@tenor/db/schema'
 import { runJob } from '@tenor/workers/job'
 import { approvals } from '@tenor/workers/jobs/approvals'
-import { eq } from 'drizzle-orm'
-import type { TestApp } from '../support/app.ts'
-import { openWithTwoAdmins } from '../support/users.ts'
+import { and, eq } from 'drizzle-orm'
+import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
+import { addBuyer, addOffering, buy, readPurchase } from '../support/purchases.ts'
+import { signUpAdmin } from '../support/users.ts'
 
-let t: TestApp
+let t: PlaidTestApp
 let maker: { token: string; userId: string }
 let checker: { token: string; userId: string }
 
 beforeEach(async () => {
-  ;({ t, maker, checker } = await openWithTwoAdmins())
+  t = await createPlaidTestApp()
+  maker = await signUpAdmin(t, 'maker@example.com')
+  checker = await signUpAdmin(t, 'checker@example.com')
 })
 afterEach(() => t.close())
 
 const minutes = (n: number) => n * 60 * 1000
+const later = (n: number) => t.clock.set(new Date(t.clock.now().getTime() + minutes(n)))
 
-/**
- * A published offering whose rate change the checker approved just before the API stopped: the
- * approval is recorded, its action never ran.
- */
+/** What `decideApproval` writes first; the API then stops before the action. */
+async function approveThenStop(approvalId: string) {
+  await t.db.database.db
+    .update(adminApprovals)
+    .set({ state: 'approved', decidedBy: checker.userId, decidedAt: t.clock.now() })
+    .where(eq(adminApprovals.id, approvalId))
+}
+
+/** A published offering at 5.00% whose change to `rateBps` was approved as the API stopped. */
 async function rateChangeApprovedThenStopped(rateBps: number) {
-  const created = await t.request('/admin/offerings', {
-    json: {
-      slug: 'series-q-6m',
-      name: 'Series Q',
-      issuer: 'Tenor Funding I LLC',
-      description: 'A six-month note.',
-      rateBps: 500,
-      rateType: 'simple',
-      compounding: null,
-      dayCount: 'act_365f',
-      termMonths: 6,
-      capacityCents: 10_000_000,
-      minPurchaseCents: 50_000,
-      maxPurchaseCents: 1_000_000,
-      incrementCents: 10_000,
-      opensOn: '2026-03-01',
-      closesOn: '2026-04-30',
-    },
-    token: maker.token,
-  })
-  const { offering } = (await created.json()) as { offering: { id: string } }
-  await t.request(`/admin/offerings/${offering.id}/publish`, { json: {}, token: maker.token })
+  const offering = await addOffering(t, { rateBps: 500 })
   const asked = await t.request(`/admin/offerings/${offering.id}/rate`, {
     json: { rateBps },
     token: maker.token,
   })
   const { approvalId } = (await asked.json()) as { approvalId: string }
-  // What `decideApproval` writes first; the API stops before the action.
-  await t.db.database.db
-    .update(adminApprovals)
-    .set({ state: 'approved', decidedBy: checker.userId, decidedAt: t.clock.now() })
-    .where(eq(adminApprovals.id, approvalId))
+  await approveThenStop(approvalId)
   return { offeringId: offering.id, approvalId }
 }
 
@@ -63,24 +50,26 @@ async function runApprovals() {
   const lines: Record<string, unknown>[] = []
   const log = createLogger('info', {}, (line) => lines.push(JSON.parse(line)))
   await runJob(approvals, { deps: t.deps, log })
-  return { counts: lines.find((line) => line.event === 'job succeeded') ?? {} }
+  return lines.find((line) => line.event === 'job succeeded') ?? {}
 }
 
 const approvalOf = (id: string) =>
   t.db.database.db.query.adminApprovals.findFirst({ where: eq(adminApprovals.id, id) })
 const rateOf = async (id: string) =>
   (await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) }))?.rateBps
+const auditsOf = (action: string) =>
+  t.db.database.db.$count(auditEvents, eq(auditEvents.action, action))
 
 describe('approved requests the API did not carry out', () => {
   test('are carried out by the worker once they have waited, as the approver, once', async () => {
     const { offeringId, approvalId } = await rateChangeApprovedThenStopped(650)
 
     // One the API may still be carrying out is left to it.
-    expect((await runApprovals()).counts).toMatchObject({ carriedOut: 0, failed: 0 })
+    expect(await runApprovals()).toMatchObject({ carriedOut: 0, failed: 0 })
     expect(await rateOf(offeringId)).toBe(500)
 
-    t.clock.set(new Date(t.clock.now().getTime() + minutes(11)))
-    expect((await runApprovals()).counts).toMatchObject({ carriedOut: 1, failed: 0 })
+    later(11)
+    expect(await runApprovals()).toMatchObject({ carriedOut: 1, failed: 0 })
     expect(await rateOf(offeringId)).toBe(650)
     expect(await approvalOf(approvalId)).toMatchObject({
       state: 'executed',
@@ -94,47 +83,104 @@ describe('approved requests the API did not carry out', () => {
     expect(changed.map((event) => event.adminId)).toEqual([checker.userId])
 
     // Done is done: a later run finds nothing.
-    expect((await runApprovals()).counts).toMatchObject({ carriedOut: 0, failed: 0 })
-    expect(
-      await t.db.database.db.$count(auditEvents, eq(auditEvents.action, 'offering.rate.changed')),
-    ).toBe(1)
+    expect(await runApprovals()).toMatchObject({ carriedOut: 0, failed: 0 })
+    expect(await auditsOf('offering.rate.changed')).toBe(1)
+  })
+
+  test('block a newer request for the same thing, and never undo a rate moved since', async () => {
+    const { offeringId, approvalId } = await rateChangeApprovedThenStopped(650)
+    const newer = await t.request(`/admin/offerings/${offeringId}/rate`, {
+      json: { rateBps: 700 },
+      token: maker.token,
+    })
+    expect(newer.status).toBe(409)
+    expect(await newer.json()).toMatchObject({ error: { code: 'approval_pending' } })
+
+    // The rate moved another way meanwhile (say, by hand at the database).
+    await t.db.database.db
+      .update(offerings)
+      .set({ rateBps: 700 })
+      .where(eq(offerings.id, offeringId))
+    later(11)
+    await runApprovals()
+    expect(await rateOf(offeringId)).toBe(700)
+    expect((await approvalOf(approvalId))?.result).toStartWith(
+      'not applied: the rate is 7.00% now, not the 5.00% it was asked from; ask again',
+    )
   })
 
   test('an action that ran before the API stopped is not done twice', async () => {
     const { offeringId, approvalId } = await rateChangeApprovedThenStopped(650)
-    // The rate was set, but the outcome was never recorded.
     await t.db.database.db
       .update(offerings)
       .set({ rateBps: 650 })
       .where(eq(offerings.id, offeringId))
-    t.clock.set(new Date(t.clock.now().getTime() + minutes(11)))
+    later(11)
 
-    expect((await runApprovals()).counts).toMatchObject({ carriedOut: 1 })
+    expect(await runApprovals()).toMatchObject({ carriedOut: 1 })
     expect((await approvalOf(approvalId))?.result).toStartWith(
       'not applied: the rate is 6.50% already',
     )
-    expect(
-      await t.db.database.db.$count(auditEvents, eq(auditEvents.action, 'offering.rate.changed')),
-    ).toBe(0)
+    expect(await auditsOf('offering.rate.changed')).toBe(0)
   })
 
-  test('a request approved through the API is carried out there, and the worker leaves it', async () => {
-    const created = await rateChangeApprovedThenStopped(650)
-    // Another request, approved the ordinary way.
-    await t.db.database.db
-      .update(adminApprovals)
-      .set({ state: 'pending', decidedBy: null, decidedAt: null })
-      .where(eq(adminApprovals.id, created.approvalId))
-    const approved = await t.request(`/admin/approvals/${created.approvalId}/approve`, {
-      json: {},
-      token: checker.token,
+  test('one still being carried out (its lease held) is left alone', async () => {
+    const { offeringId, approvalId } = await rateChangeApprovedThenStopped(650)
+    later(11)
+    // The API is slow, not gone: it holds the request's lease now.
+    const held = await acquireLease(t.db.database, {
+      name: `approval:${approvalId}`,
+      holder: 'the API',
+      now: t.deps.wallClock.now(),
+      ttlMs: minutes(10),
     })
-    expect(approved.status).toBe(200)
-    t.clock.set(new Date(t.clock.now().getTime() + minutes(11)))
+    expect(held).toBeTrue()
 
-    expect((await runApprovals()).counts).toMatchObject({ carriedOut: 0 })
-    expect((await approvalOf(created.approvalId))?.result).toBe(
-      'rate changed to 6.50% for new purchases',
+    expect(await runApprovals()).toMatchObject({ carriedOut: 0, failed: 0 })
+    expect(await approvalOf(approvalId)).toMatchObject({ state: 'approved' })
+    expect(await rateOf(offeringId)).toBe(500)
+  })
+
+  test('an approver who is no longer an administrator carries out nothing', async () => {
+    const { offeringId, approvalId } = await rateChangeApprovedThenStopped(650)
+    await t.db.database.db
+      .update(users)
+      .set({ role: 'investor' })
+      .where(eq(users.id, checker.userId))
+    later(11)
+
+    expect(await runApprovals()).toMatchObject({ carriedOut: 0, failed: 1 })
+    expect(await rateOf(offeringId)).toBe(500)
+    expect(await approvalOf(approvalId)).toMatchObject({
+      state: 'failed',
+      result:
+        'failed: not carried out, as the administrator who approved it no longer is one; ask again',
+    })
+  })
+
+  test('a refund whose debit was cancelled before the API stopped reads as done, audited once', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const bought = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const { purchase } = (await bought.json()) as { purchase: { id: string } }
+    const asked = await t.request(`/admin/purchases/${purchase.id}/refund`, {
+      json: { reason: 'Asked by the investor.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    await approveThenStop(approvalId)
+    // The API cancelled the debit, then stopped before recording the refund.
+    const row = await readPurchase(t, purchase.id)
+    const refundReason = cancelledByTenorReasons.refund
+    expect(await cancelPendingPurchase(t.deps, row, 'refunded by Tenor', refundReason)).toBeTrue()
+    later(11)
+
+    expect(await runApprovals()).toMatchObject({ carriedOut: 1 })
+    expect((await approvalOf(approvalId))?.result).toStartWith('debit cancelled before it went out')
+    const refunds = await t.db.database.db.$count(
+      auditEvents,
+      and(eq(auditEvents.action, 'purchase.refunded'), eq(auditEvents.targetId, purchase.id)),
     )
+    expect(refunds).toBe(1)
   })
 })

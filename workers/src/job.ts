@@ -1,9 +1,9 @@
 import type { AppDeps } from '@tenor/api/context'
 import { newId } from '@tenor/db'
+import { acquireLease, releaseLease } from '@tenor/db/lease'
 import type { Logger } from '@tenor/db/logger'
 import { jobRuns } from '@tenor/db/schema'
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { acquireLease, releaseLease } from './lease.ts'
 
 export interface JobContext {
   deps: AppDeps

@@ -1,6 +1,6 @@
 import { businessDateOf, formatBasisPoints } from '@tenor/db/domain'
-import { type adminApprovals, offerings, purchases, users } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { type adminApprovals, auditEvents, offerings, purchases, users } from '@tenor/db/schema'
+import { and, eq } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
@@ -36,7 +36,7 @@ export async function executeApproval(
 }
 
 async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string): Promise<string> {
-  const { rateBps } = JSON.parse(approval.payload) as { rateBps: number }
+  const { rateBps, from } = JSON.parse(approval.payload) as { rateBps: number; from?: number }
   const now = deps.clock.now()
   return deps.database.write(async (tx) => {
     const offering = await tx.query.offerings.findFirst({
@@ -45,6 +45,10 @@ async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string)
     if (offering?.status !== 'open') return 'not applied: the offering is no longer open'
     if (offering.rateBps === rateBps) {
       return `not applied: the rate is ${formatBasisPoints(rateBps)} already`
+    }
+    // A rate moved since the request (by a newer one) is not moved back by an older one.
+    if (from !== undefined && offering.rateBps !== from) {
+      return `not applied: the rate is ${formatBasisPoints(offering.rateBps)} now, not the ${formatBasisPoints(from)} it was asked from; ask again`
     }
     await tx.update(offerings).set({ rateBps, updatedAt: now }).where(eq(offerings.id, offering.id))
     await recordAudit(tx, {
@@ -161,6 +165,24 @@ async function refundPurchase(
     where: eq(purchases.id, approval.targetId),
   })
   if (!purchase) return 'not applied: the purchase no longer exists'
+  const refunded = {
+    adminId,
+    action: 'purchase.refunded',
+    targetType: 'purchase',
+    targetId: purchase.id,
+    before: { state: 'pending' },
+    after: { state: 'cancelled' },
+  }
+  // Cancelled by this refund before the API stopped: done, and audited once.
+  if (purchase.state === 'cancelled' && purchase.failureReason === cancelledByTenorReasons.refund) {
+    await deps.database.write(async (tx) => {
+      const audited = await tx.query.auditEvents.findFirst({
+        where: and(eq(auditEvents.action, refunded.action), eq(auditEvents.targetId, purchase.id)),
+      })
+      if (!audited) await recordAudit(tx, { ...refunded, at: deps.clock.now() })
+    })
+    return 'debit cancelled before it went out'
+  }
   if (purchase.state === 'pending') {
     // Plaid not answering is not "already on its way": the error marks the request failed, and
     // the purchase's page shows later whether the cancel went through after all.
@@ -171,20 +193,15 @@ async function refundPurchase(
       cancelledByTenorReasons.refund,
     )
     if (!cancelled) return 'not applied: the debit is already on its way; ask again once it settles'
-    await deps.database.write((tx) =>
-      recordAudit(tx, {
-        adminId,
-        action: 'purchase.refunded',
-        targetType: 'purchase',
-        targetId: purchase.id,
-        before: { state: 'pending' },
-        after: { state: 'cancelled' },
-        at: deps.clock.now(),
-      }),
-    )
+    await deps.database.write((tx) => recordAudit(tx, { ...refunded, at: deps.clock.now() }))
     return 'debit cancelled before it went out'
   }
   if (purchase.state !== 'active') return `not applied: the purchase is ${purchase.state}`
+  // Set to be repaid already (by this request before the API stopped, or as its offering was
+  // cancelled): its date stands, and no second refund is recorded.
+  if (purchase.repaymentScheduledAt && purchase.maturityDate) {
+    return `not applied: the note is set to be repaid on ${purchase.maturityDate} already`
+  }
 
   const now = deps.clock.now()
   const today = businessDateOf(now, deps.env.businessTimeZone)

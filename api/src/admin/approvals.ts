@@ -1,6 +1,7 @@
 import { newId } from '@tenor/db'
-import { adminApprovals } from '@tenor/db/schema'
-import { and, asc, eq, lte } from 'drizzle-orm'
+import { acquireLease, releaseLease } from '@tenor/db/lease'
+import { adminApprovals, users } from '@tenor/db/schema'
+import { and, asc, eq, inArray, lte } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { reportError } from '../lib/sentry.ts'
@@ -32,14 +33,16 @@ export async function requestApproval(
   const now = deps.clock.now()
   const id = newId()
   const created = await deps.database.write(async (tx) => {
+    // One approved but not yet carried out (the API stopped) still counts: carried out later by
+    // the worker, it would undo whatever a newer request had done.
     const waiting = await tx.query.adminApprovals.findFirst({
       where: and(
         eq(adminApprovals.action, input.action),
         eq(adminApprovals.targetId, input.targetId),
-        eq(adminApprovals.state, 'pending'),
+        inArray(adminApprovals.state, ['pending', 'approved']),
       ),
     })
-    if (waiting) return false
+    if (waiting) return waiting.state
     await tx.insert(adminApprovals).values({
       id,
       action: input.action,
@@ -57,13 +60,20 @@ export async function requestApproval(
       after: input.payload,
       at: now,
     })
-    return true
+    return null
   })
-  if (!created) {
+  if (created === 'pending') {
     throw new ApiError(
       409,
       'approval_pending',
       'A request for this is already waiting for approval.',
+    )
+  }
+  if (created === 'approved') {
+    throw new ApiError(
+      409,
+      'approval_pending',
+      'An approved request for this is still being carried out. Ask again once it is done.',
     )
   }
   return id
@@ -117,57 +127,81 @@ export async function decideApproval(
   if (!decided) throw new ApiError(409, 'already_decided', 'This request was already decided.')
   if (!input.approve) return { state: 'rejected', result: turnedDown }
 
-  return carryOut(deps, approval, input.adminId, { requestId: input.requestId })
+  const outcome = await carryOut(deps, approval, input.adminId, { requestId: input.requestId })
+  if (!outcome) {
+    throw new ApiError(409, 'approval_in_progress', 'This request is being carried out already.')
+  }
+  return outcome
 }
 
 /**
- * Runs an approved request's action and records how it went, once: the record is written only
- * while the request still reads `approved`. `adminId` is the approver, whom the action's own
- * audit records name.
+ * Runs an approved request's action and records how it went, once. Whoever carries it out (the
+ * API right after the decision, or the worker for one the API stopped on) holds the request's
+ * lease meanwhile, so the two never run it together; the outcome is written only while the
+ * request still reads `approved`. `adminId` is the approver, whom the action's audit names.
+ * Answers null when another holds the lease.
  */
 async function carryOut(
   deps: AppDeps,
   approval: ApprovalRow,
   adminId: string,
   context: { requestId?: string; resumed?: boolean },
-): Promise<{ state: 'executed' | 'failed'; result: string }> {
-  let state: 'executed' | 'failed' = 'executed'
-  let result: string
+): Promise<{ state: 'executed' | 'failed'; result: string } | null> {
+  // Real time, not the business clock a demo may move: a lease is about who runs now.
+  const lease = { name: `approval:${approval.id}`, holder: newId(), ttlMs: approvalStalledAfterMs }
+  if (!(await acquireLease(deps.database, { ...lease, now: deps.wallClock.now() }))) return null
   try {
-    result = await executeApproval(deps, approval.action as ApprovalAction, approval, adminId)
-  } catch (error) {
-    // The decision stands; the action did not finish. Whatever it committed before the error is
-    // in the audit trail. Recording the failure keeps the request from reading as still running.
-    const { requestId } = context
-    deps.log.error('approved request failed', { approvalId: approval.id, requestId, error })
-    reportError(error, { requestId, route: `approval ${approval.action}`, userId: adminId })
-    state = 'failed'
-    result =
-      'failed: the action stopped on an unexpected error; check the audit trail for what it did, then ask again'
+    let state: 'executed' | 'failed' = 'executed'
+    let result: string
+    try {
+      result = await executeApproval(deps, approval.action as ApprovalAction, approval, adminId)
+    } catch (error) {
+      // The decision stands; the action did not finish. Whatever it committed before the error
+      // is in the audit trail. Recording the failure keeps the request from reading as running.
+      const { requestId } = context
+      deps.log.error('approved request failed', { approvalId: approval.id, requestId, error })
+      reportError(error, { requestId, route: `approval ${approval.action}`, userId: adminId })
+      state = 'failed'
+      result =
+        'failed: the action stopped on an unexpected error; check the audit trail for what it did, then ask again'
+    }
+    if (context.resumed) result = `${result} (carried out by the worker: the API stopped first)`
+    await recordOutcome(deps, approval, { state, result })
+    return { state, result }
+  } finally {
+    await releaseLease(deps.database, lease.name, lease.holder)
   }
-  if (context.resumed) result = `${result} (carried out by the worker: the API stopped first)`
+}
+
+async function recordOutcome(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  outcome: { state: 'executed' | 'failed'; result: string },
+): Promise<void> {
   await deps.database.write(async (tx) => {
     await tx
       .update(adminApprovals)
-      .set({ state, executedAt: deps.clock.now(), result })
+      .set({ ...outcome, executedAt: deps.clock.now() })
       .where(and(eq(adminApprovals.id, approval.id), eq(adminApprovals.state, 'approved')))
   })
-  return { state, result }
 }
 
 /**
  * How long an approved request may read "approved" before the worker takes it for one the API
- * stopped carrying out. Every action answers within seconds (Plaid calls time out well before),
- * so one still running when this has passed is not.
+ * stopped carrying out; also how long a lease on one lasts. Every action answers within
+ * seconds (Plaid calls time out well before), so one still running after this is not.
  */
 export const approvalStalledAfterMs = 10 * 60 * 1000
 
 /**
  * Carries out approved requests whose action never ran or never finished: the API stopped (a
- * deploy, a crash) between recording the approval and recording the outcome. Each action is
- * safe to run again: a rate already set is left as it is, a cancelled offering's follow-ups
- * are idempotent, a refund moves a purchase only from the state it expects, and an account
- * already an administrator is left so. Answers how many were carried out and how many failed.
+ * deploy, a crash) between recording the approval and recording the outcome. No newer request
+ * for the same thing can be made meanwhile (`requestApproval`), and each action is safe to run
+ * again: a rate moved since the request is left, a cancelled offering's follow-ups are
+ * idempotent, a refund moves a purchase only from the state it expects, and an account already
+ * an administrator is left so. An approver who is no longer an active administrator does not
+ * carry it out: the request fails, to be asked again. Answers how many were carried out and how
+ * many failed.
  */
 export async function carryOutStalledApprovals(
   deps: AppDeps,
@@ -184,9 +218,21 @@ export async function carryOutStalledApprovals(
       approvalId: approval.id,
       action: approval.action,
     })
-    const adminId = approval.decidedBy ?? approval.requestedBy
-    const { state } = await carryOut(deps, approval, adminId, { resumed: true })
-    counts[state === 'executed' ? 'carriedOut' : 'failed'] += 1
+    const approver = approval.decidedBy
+      ? await deps.database.db.query.users.findFirst({
+          where: eq(users.id, approval.decidedBy),
+          columns: { id: true, role: true, status: true },
+        })
+      : undefined
+    if (approver?.role !== 'admin' || approver.status !== 'active') {
+      const result =
+        'failed: not carried out, as the administrator who approved it no longer is one; ask again'
+      await recordOutcome(deps, approval, { state: 'failed', result })
+      counts.failed += 1
+      continue
+    }
+    const outcome = await carryOut(deps, approval, approver.id, { resumed: true })
+    if (outcome) counts[outcome.state === 'executed' ? 'carriedOut' : 'failed'] += 1
   }
   return counts
 }

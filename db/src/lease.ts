@@ -1,10 +1,11 @@
-import type { Database } from '@tenor/db'
-import { jobLeases } from '@tenor/db/schema'
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, lt } from 'drizzle-orm'
+import type { Database } from './index.ts'
+import { jobLeases } from './schema/index.ts'
 
 /**
- * Takes the named lease if it is free or its holder's time has run out. One conditional
- * statement, so two workers starting together cannot both win; a crashed holder's lease lapses.
+ * Takes the named lease (a worker job's run, an approved admin request being carried out) if it
+ * is free or its holder's time has run out. One conditional statement, so two takers starting
+ * together cannot both win; a crashed holder's lease lapses.
  */
 export async function acquireLease(
   database: Database,
@@ -27,16 +28,4 @@ export async function releaseLease(database: Database, name: string, holder: str
   await database.db
     .delete(jobLeases)
     .where(and(eq(jobLeases.name, name), eq(jobLeases.holder, holder)))
-}
-
-/** Extends a lease the holder still has; false when it has lapsed to someone else. */
-export async function renewLease(
-  database: Database,
-  input: { name: string; holder: string; now: Date; ttlMs: number },
-): Promise<boolean> {
-  const result = await database.db
-    .update(jobLeases)
-    .set({ expiresAt: sql`${input.now.getTime() + input.ttlMs}` })
-    .where(and(eq(jobLeases.name, input.name), eq(jobLeases.holder, input.holder)))
-  return result.rowsAffected === 1
 }
