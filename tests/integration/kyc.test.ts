@@ -69,6 +69,9 @@ describe('POST /kyc', () => {
     expect(await messageFor('1800-01-01')).toBe(
       'Check the year of birth: it is more than 120 years ago.',
     )
+    expect(await messageFor('0000-01-01')).toBe(
+      'Check the year of birth: it is more than 120 years ago.',
+    )
     // Late on March 1 in New York it is already March 2 in UTC: an 18th birthday on March 2
     // has not come yet.
     t.clock.set(new Date('2026-03-02T03:30:00Z'))

@@ -70,21 +70,41 @@ export interface ValidationIssue {
   message: string
 }
 
+// A body of thousands of made-up fields is answered with a few of them named, not all: the
+// answer must not be many times the size of the request.
+const namedUnknownFields = 10
+
 /**
- * One issue per field, named by its path in the body or the query; a field the request does not
- * take is named itself, not the object that holds it.
+ * One issue per field, named by its path in the body or the query (the first problem found for
+ * it); a field the request does not take is named itself, not the object that holds it.
  */
-export const validationIssues = (error: z.ZodError): ValidationIssue[] =>
-  error.issues.flatMap((issue) => {
+export const validationIssues = (error: z.ZodError): ValidationIssue[] => {
+  const issues: ValidationIssue[] = []
+  const named = new Set<string>()
+  const add = (path: string, message: string) => {
+    if (named.has(path)) return
+    named.add(path)
+    issues.push({ path, message })
+  }
+  for (const issue of error.issues) {
     const at = issue.path.map(String)
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: [...at, key].join('.'),
-        message: 'Remove this field: this request does not take it.',
-      }))
+    if (issue.code !== 'unrecognized_keys') {
+      add(at.join('.') || '(body)', issue.message)
+      continue
     }
-    return [{ path: at.join('.') || '(body)', message: issue.message }]
-  })
+    for (const key of issue.keys.slice(0, namedUnknownFields)) {
+      add([...at, key].join('.') || '(body)', 'Remove this field: this request does not take it.')
+    }
+    const more = issue.keys.length - namedUnknownFields
+    if (more > 0) {
+      add(
+        at.join('.') || '(body)',
+        `Remove ${more} more ${more === 1 ? 'field' : 'fields'} this request does not take.`,
+      )
+    }
+  }
+  return issues
+}
 
 /**
  * What a refused request sent, as read: the validator hands a route's hook the input alongside

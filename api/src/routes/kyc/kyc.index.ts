@@ -21,9 +21,10 @@ const maximumAgeYears = 120
 
 /** Whole years between a date of birth and a business date, both `YYYY-MM-DD`. */
 export function ageOn(dateOfBirth: string, today: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number)
-  const [ty, tm, td] = today.split('-').map(Number)
-  if (!by || !bm || !bd || !ty || !tm || !td) return -1
+  const [by = NaN, bm = NaN, bd = NaN] = dateOfBirth.split('-').map(Number)
+  const [ty = NaN, tm = NaN, td = NaN] = today.split('-').map(Number)
+  // Year 0000 is a year (a mistyped one): only what is not a number at all has no age.
+  if ([by, bm, bd, ty, tm, td].some(Number.isNaN)) return -1
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0)
 }
 

@@ -75,6 +75,34 @@ describe('KYC street lines refuse a P.O. box', () => {
     // Cyrillic "РО Вох" reads as "PO Box" but is not Latin.
     expect(issuesFor({ line1: 'РО Вох 1' })).toEqual(['address.line1'])
     expect(issuesFor({ line1: '1 Main St', line2: 'Ρ.Ο. Βox 2' })).toEqual(['address.line2'])
+    // Invisible characters, small capitals, marks and other separators hide nothing either.
+    for (const disguised of [
+      'P\u034FO Box 12',
+      'PO\uFE0F Box 12',
+      'P\u200BO Box 12',
+      'ᴘᴏ ʙᴏx 12',
+      'P\u0307O Box 12',
+      'Pó Box 12',
+      'P/O Box 12',
+      'P,O, Box 12',
+      '\u0301',
+    ]) {
+      expect(issuesFor({ line1: disguised }), disguised).toEqual(['address.line1'])
+      expect(issuesFor({ line1: '1 Main St', line2: disguised }), disguised).toEqual([
+        'address.line2',
+      ])
+    }
+  })
+
+  test('takes real addresses as phones type them, in the post office’s plain form', () => {
+    const stored = (line1: string) =>
+      kycSubmission.safeParse({ ...details, address: { ...details.address, line1 } }).data?.address
+        .line1
+    expect(stored('1234 Keʻeaumoku St')).toBe('1234 Keʻeaumoku St')
+    expect(stored('123½ Main St')).toBe('1231/2 Main St')
+    expect(stored('123–125 Main St')).toBe('123-125 Main St')
+    expect(stored('12 O‘Brien St')).toBe("12 O'Brien St")
+    expect(stored('5 Elm St, Unit: 4')).toBe('5 Elm St, Unit: 4')
   })
 
   test('takes the letters and punctuation addresses use', () => {

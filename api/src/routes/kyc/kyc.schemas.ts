@@ -62,27 +62,39 @@ export const usRegions = [
 ] as const
 
 /**
- * An address line as the post office writes it: compatibility forms folded (full-width "ＰＯ"
- * is "PO"), then Latin letters, digits, spaces and the punctuation addresses use. Another
- * script's look-alike letters ("РО Вох", in Cyrillic) would pass any check that reads them.
+ * An address line as the post office writes it. Compatibility forms are folded (full-width
+ * "ＰＯ" is "PO", "½" is "1/2"), typographic quotes and dashes become plain ones, and then only
+ * letters of the Latin alphabet as addresses use them (accents included, and the Hawaiian
+ * ʻokina), digits and address punctuation are taken. Letters of other scripts, small capitals,
+ * invisible characters and loose combining marks are refused: they could dress a P.O. box up
+ * as something else.
  */
 const line = (max: number, message: string) =>
   z
     .string()
-    .transform((value) => value.normalize('NFKC').trim().replace(/\s+/g, ' '))
+    .transform((value) =>
+      value
+        .normalize('NFKC')
+        .replace(/[‘’ʼ′]/g, "'")
+        .replace(/[‐‑‒–—]/g, '-')
+        .replace(/⁄/g, '/')
+        .trim()
+        .replace(/\s+/g, ' '),
+    )
     .pipe(
       z
         .string()
         .min(1, message)
         .max(max)
-        .regex(
-          /^[\p{Script=Latin}\p{M}0-9 .,#'’&/()-]+$/u,
-          "Use Latin letters, digits and the punctuation . , # ' & / ( ) -",
-        ),
+        // A line refused for its characters is not then also judged as a P.O. box.
+        .regex(/^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017Fʻ0-9 .,#'&/():-]+$/u, {
+          message: "Use letters, digits and the punctuation . , # ' & / ( ) : -",
+          abort: true,
+        }),
     )
 
-// Letters of "P.O." may be split by dots, spaces or a hyphen, or by nothing at all.
-const gap = String.raw`[\s.\-]*`
+// Letters of "P.O." may be split by dots, commas, slashes, spaces or a hyphen, or by nothing.
+const gap = String.raw`[\s.,/\-]*`
 
 /**
  * "PO Box", "P.O. Box", "Post Office Box" and "POB 12" in any case, spaced and dotted or not.
@@ -95,7 +107,8 @@ const poBoxPattern = new RegExp(
 
 /** A P.O. box is a mailbox, not a residence: identity checks need where the investor lives. */
 export function isPoBox(line: string): boolean {
-  return poBoxPattern.test(line)
+  // Accents set aside, so "Pó Box" reads as what it is.
+  return poBoxPattern.test(line.normalize('NFD').replace(/\p{M}/gu, ''))
 }
 
 const streetLine = (message: string) =>

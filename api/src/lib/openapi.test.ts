@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'bun:test'
+import { z } from '@hono/zod-openapi'
+import { validationIssues } from './openapi.ts'
+
+const body = z.strictObject({
+  rateBps: z.number().int('Enter whole basis points.').max(5000, 'At most 50%.'),
+  address: z.strictObject({ city: z.string() }),
+})
+const issuesOf = (input: unknown) => {
+  const parsed = body.safeParse(input)
+  if (parsed.success) throw new Error('expected a refusal')
+  return validationIssues(parsed.error)
+}
+
+describe('validation issues', () => {
+  test('name each field once, with its first problem', () => {
+    expect(issuesOf({ rateBps: 1e308, address: { city: 'Austin' } })).toEqual([
+      { path: 'rateBps', message: 'Enter whole basis points.' },
+    ])
+  })
+
+  test('name a field the request does not take by its own path, nested too', () => {
+    expect(issuesOf({ rateBps: 1, address: { city: 'Austin', zip: 1 }, extra: true })).toEqual([
+      { path: 'address.zip', message: 'Remove this field: this request does not take it.' },
+      { path: 'extra', message: 'Remove this field: this request does not take it.' },
+    ])
+  })
+
+  test('name a few of thousands of made-up fields, and count the rest', () => {
+    const flood = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]))
+    const issues = issuesOf({ rateBps: 1, address: { city: 'Austin' }, ...flood })
+    expect(issues).toHaveLength(11)
+    expect(issues.at(-1)).toEqual({
+      path: '(body)',
+      message: 'Remove 4990 more fields this request does not take.',
+    })
+  })
+})
