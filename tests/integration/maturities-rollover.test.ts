@@ -14,8 +14,10 @@ import {
 } from '../support/maturities.ts'
 import type { PlaidTestApp } from '../support/plaid.ts'
 import {
+  addBuyer,
   addOffering,
   type Buyer,
+  buy,
   expectLedgerClean,
   readOffering,
   readPurchase,
@@ -154,6 +156,9 @@ describe('rollovers at maturity', () => {
 
   test('pays out instead when the chosen offering is full', async () => {
     const { note, series } = await noteRollingInto('rollover_all', { capacityCents: 100_000 })
+    // Another investor takes all of it before the maturity.
+    const bob = await addBuyer(t, 'bob@example.com')
+    expect((await buy(t, bob, { offeringId: series.id, amountCents: 100_000 })).status).toBe(201)
 
     const run = await runWorkerJob(t)
 
@@ -161,8 +166,9 @@ describe('rollovers at maturity', () => {
     expect(await readRolledNote(t, note.id)).toBeUndefined()
     expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
     expect(await maturedReason(note.id)).toContain('Tenor Note Series B is full')
-    expect((await readOffering(t, series.id)).reservedCents).toBe(0)
-    expect(await balance(accounts.offeringSold(series.id))).toBe(0)
+    // Bob's purchase only: nothing of Ada's went in.
+    expect((await readOffering(t, series.id)).reservedCents).toBe(100_000)
+    expect(await balance(accounts.offeringSold(series.id))).toBe(100_000)
 
     await settleSentPayouts(t)
     const paid = await mailOfKind(t, ada.email, 'maturity_paid')
@@ -274,6 +280,24 @@ describe('rollovers at maturity', () => {
     await expectLedgerClean(t)
   })
 
+  test('rolls as much as the offering still has room for, and pays out the rest', async () => {
+    const { note, series } = await noteRollingInto('rollover_all', { capacityCents: 150_000 })
+    const bob = await addBuyer(t, 'bob@example.com')
+    expect((await buy(t, bob, { offeringId: series.id, amountCents: 100_000 })).status).toBe(201)
+
+    await runWorkerJob(t)
+
+    expect((await readRolledNote(t, note.id))?.amountCents).toBe(50_000)
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 54_033 })
+    expect((await readOffering(t, series.id)).reservedCents).toBe(150_000)
+    await settleSentPayouts(t)
+    const [paid] = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid?.text).toContain(
+      '$500.00 rolled over into a new note, as much as Tenor Note Series B had room for; this is the rest.',
+    )
+    await expectLedgerClean(t)
+  })
+
   test('rolls whole purchase steps over and pays the cents that do not fit', async () => {
     const { note } = await noteRollingInto('rollover_all', {
       minPurchaseCents: 50_000,
@@ -301,7 +325,7 @@ describe('rollovers at maturity', () => {
     expect(purchase.payment.amountCents).toBe(4_033)
     const [paid] = await mailOfKind(t, ada.email, 'maturity_paid')
     expect(paid?.text).toContain(
-      '$1,000.00 rolled over into a new note, as much as its offering sells in one note; this is the rest.',
+      '$1,000.00 rolled over into a new note, in the steps of $100.00 that Tenor Note Series B sells; this is the rest.',
     )
     await expectLedgerClean(t)
   })

@@ -9,7 +9,13 @@ import type { Logger } from '@tenor/db/logger'
 import { purchaseEvents, purchases, transferEvents } from '@tenor/db/schema'
 import { and, count, eq, gte, inArray, ne } from 'drizzle-orm'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
-import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
+import {
+  findOffering,
+  findPurchase,
+  ledgerRefOf,
+  movePurchase,
+  type OfferingRow,
+} from '../purchases/records.ts'
 import type { TransferEventFields } from '../purchases/transfer-events.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
 import { readRolloverFallback } from './history.ts'
@@ -99,11 +105,16 @@ async function settlePayout(
     where: and(eq(purchaseEvents.purchaseId, purchase.id), eq(purchaseEvents.toState, 'matured')),
   })
   const offering = await findOffering(tx, purchase.offeringId)
+  const target = rolled ? await findOffering(tx, rolled.offeringId) : undefined
   await noticeMaturityPaid(tx, ctx, {
     purchase,
     offering,
     payout,
-    note: paidNote(purchase, rolled, matured ? readRolloverFallback(matured.reason) : null),
+    note: paidNote(
+      purchase,
+      rolled && target ? { ...rolled, target, paidCents: payout.amountCents } : undefined,
+      matured ? readRolloverFallback(matured.reason) : null,
+    ),
   })
 
   return true
@@ -111,21 +122,33 @@ async function settlePayout(
 
 function paidNote(
   purchase: { maturityInstruction: string; amountCents: number },
-  rolled: { amountCents: number } | undefined,
+  rolled: { amountCents: number; target: OfferingRow; paidCents: number } | undefined,
   whyNotRolled: string | null,
 ): string | null {
   if (purchase.maturityInstruction === 'payout') return null
   if (!rolled) {
     return `You asked to roll this note over, but it could not be (${whyNotRolled ?? 'the offering you chose could not take it'}), so it was paid out instead.`
   }
-  // The new note comes in its offering's purchase steps: what does not fit one is paid here.
   if (
     purchase.maturityInstruction === 'rollover_principal' &&
     rolled.amountCents === purchase.amountCents
   ) {
     return 'This is the interest; your principal rolled over into a new note.'
   }
-  return `${formatUsd(rolled.amountCents)} rolled over into a new note, as much as its offering sells in one note; this is the rest.`
+  // What the instruction asked to roll, and why less went: the new note's size is its
+  // offering's to set (at most its largest note, in its steps, within the room it had).
+  const wanted =
+    purchase.maturityInstruction === 'rollover_all'
+      ? rolled.amountCents + rolled.paidCents
+      : purchase.amountCents
+  const { target } = rolled
+  const why =
+    rolled.amountCents === target.maxPurchaseCents && wanted > target.maxPurchaseCents
+      ? `the largest note ${target.name} sells`
+      : wanted - rolled.amountCents < target.incrementCents
+        ? `in the steps of ${formatUsd(target.incrementCents)} that ${target.name} sells`
+        : `as much as ${target.name} had room for`
+  return `${formatUsd(rolled.amountCents)} rolled over into a new note, ${why}; this is the rest.`
 }
 
 /**

@@ -53,13 +53,18 @@ export async function rollOver(
   if (!target) return { rolled: false, why: 'no rollover offering was chosen' }
   const fell = describeRateFall(purchase, target)
   if (fell) return { rolled: false, why: fell }
-  const rolledCents = largestPurchaseWithin(target, input.wantedCents)
-  if (rolledCents === null) {
+  if (!isOpenForPurchase(target, today)) return { rolled: false, why: `${target.name} is not open` }
+  if (input.wantedCents < target.minPurchaseCents) {
     return {
       rolled: false,
       why: `${formatUsd(input.wantedCents)} is less than the ${formatUsd(target.minPurchaseCents)} smallest note of ${target.name}`,
     }
   }
+  // As much as the offering still has room for: read in this transaction, which every write
+  // waits its turn for, and guarded again by the update below.
+  const room = target.capacityCents - target.reservedCents
+  const rolledCents = largestPurchaseWithin(target, Math.min(input.wantedCents, room))
+  if (rolledCents === null) return { rolled: false, why: `${target.name} is full` }
 
   const [taken] = await tx
     .update(offerings)
