@@ -83,6 +83,11 @@ describe('admin offerings', () => {
       token: maker.token,
     })
     expect(again.status).toBe(409)
+    // An edit that could never be made says so first, ill-formed or not.
+    const patch = (path: string) =>
+      t.request(path, { method: 'PATCH', json: { rateBps: 'nine' }, token: maker.token })
+    expect((await patch(`/admin/offerings/${id}`)).status).toBe(409)
+    expect((await patch('/admin/offerings/no-such-offering')).status).toBe(404)
   })
 
   test('a draft cannot take a slug another offering uses, and an unchanged save writes nothing', async () => {

@@ -6,7 +6,7 @@ import * as routes from './admin.routes.ts'
 import { createUserActionHandlers } from './admin.users.ts'
 import { createGovernanceHandlers } from './governance.handlers.ts'
 import * as governance from './governance.routes.ts'
-import { createAdminOfferingHandlers, refusedTerms } from './offerings.handlers.ts'
+import { createAdminOfferingHandlers, refusedEdit, refusedTerms } from './offerings.handlers.ts'
 import * as offeringRoutes from './offerings.routes.ts'
 import { createOperationsHandler } from './operations.handlers.ts'
 import * as operationsRoutes from './operations.routes.ts'
@@ -35,7 +35,9 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(offeringRoutes.createOffering, offerings.create, (result, c) =>
       refusedTerms(result, c),
     )
-    .openapi(offeringRoutes.editOffering, offerings.edit, (result, c) => refusedTerms(result, c))
+    .openapi(offeringRoutes.editOffering, offerings.edit, (result, c) =>
+      refusedEdit(offerings.load, result, c),
+    )
     .openapi(offeringRoutes.publishOffering, offerings.publish)
     .openapi(offeringRoutes.closeOffering, offerings.close)
     .openapi(offeringRoutes.requestCancellation, offerings.cancel)

@@ -41,22 +41,43 @@ function wellFormedTerms(raw: unknown): Partial<OfferingRow> {
 }
 
 /**
- * A refused form's answer: each ill-formed field's problem, and how the well-formed ones
- * disagree with each other, in one 422. A new offering's terms are judged with the default
- * instruction it would get; an edit by what it sends (the console sends the whole form).
+ * A refused new offering's answer: each ill-formed field's problem, and how the well-formed ones
+ * disagree with each other (judged with the default instruction it would get), in one 422.
  */
 export function refusedTerms(
   result: { success: true } | { success: false; error: z.ZodError },
   c: Context<AuthedEnv>,
 ) {
   if (result.success) return
-  const issues = validationIssues(result.error)
-  const asked = wellFormedTerms(refusedInput(result))
-  const base = c.req.method === 'POST' ? { defaultMaturityInstruction } : {}
+  return validationFailed(c, termsIssues(result, { defaultMaturityInstruction }))
+}
+
+function termsIssues(
+  refused: { error: z.ZodError },
+  base: Partial<OfferingRow>,
+): ReturnType<typeof validationIssues> {
+  const issues = validationIssues(refused.error)
+  const asked = wellFormedTerms(refusedInput(refused))
   for (const issue of checkOfferingTerms({ ...base, ...asked })) {
     if (!issues.some((known) => known.path === issue.path)) issues.push(issue)
   }
-  return validationFailed(c, issues)
+  return issues
+}
+
+/**
+ * A refused edit: an offering that is not there, or no longer a draft, is said first, as a
+ * well-formed edit would be told; fixing the form would not help.
+ */
+export function refusedEdit(
+  load: (id: string) => Promise<{ status: string }>,
+  result: { success: true } | { success: false; error: z.ZodError },
+  c: Context<AuthedEnv>,
+) {
+  if (result.success) return
+  return load(c.req.param('offeringId') ?? '').then((row) => {
+    if (row.status !== 'draft') throw wrongStatus('Only drafts can be edited.')
+    return validationFailed(c, termsIssues(result, {}))
+  })
 }
 
 /** Where today's business date falls against the offering's purchase window. */
@@ -301,5 +322,5 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
     return c.json({ approvalId, state: 'pending' as const }, 202)
   }
 
-  return { list, get, create, edit, publish, close, cancel, rate }
+  return { list, get, load, create, edit, publish, close, cancel, rate }
 }
