@@ -126,6 +126,10 @@ describe('without a Postmark token', () => {
       expect(row?.status).toBe('sent')
       expect(row?.providerMessageId).toBe('local-mailbox')
       expect(postmark.received()).toEqual([])
+      // The development mailbox says it was kept there, not sent anywhere.
+      const listed = await local.request('/dev/mailbox?to=x@example.com')
+      const { messages } = (await listed.json()) as { messages: { keptHere: boolean }[] }
+      expect(messages.map((message) => message.keptHere)).toEqual([true])
     } finally {
       local.close()
     }

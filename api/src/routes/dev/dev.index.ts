@@ -26,6 +26,10 @@ const mailbox = createRoute({
             text: z.string(),
             html: z.string(),
             status: z.string(),
+            keptHere: z.boolean().openapi({
+              description:
+                'Marked sent without Postmark (no server token): this mailbox is the only copy',
+            }),
             createdAt: z.string(),
           }),
         ),
@@ -323,6 +327,7 @@ export function createDevRoutes(deps: AppDeps) {
             text: row.textBody,
             html: row.htmlBody,
             status: row.status,
+            keptHere: row.status === 'sent' && row.providerMessageId === 'local-mailbox',
             createdAt: row.createdAt.toISOString(),
           })),
         },

@@ -11,6 +11,7 @@ const mailboxAnswer = z.object({
       subject: z.string(),
       text: z.string(),
       status: z.string(),
+      keptHere: z.boolean(),
       createdAt: z.string(),
     }),
   ),
