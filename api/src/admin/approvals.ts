@@ -1,7 +1,7 @@
 import { newId } from '@tenor/db'
 import { acquireLease, releaseLease } from '@tenor/db/lease'
 import { adminApprovals, users } from '@tenor/db/schema'
-import { and, asc, eq, inArray, lte } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, ne } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { reportError } from '../lib/sentry.ts'
@@ -145,12 +145,22 @@ async function carryOut(
   deps: AppDeps,
   approval: ApprovalRow,
   adminId: string,
-  context: { requestId?: string; resumed?: boolean },
+  context: {
+    requestId?: string
+    resumed?: boolean
+    /** Why it must not be carried out after all, judged under the lease; null if it may. */
+    refusal?: () => Promise<string | null>
+  },
 ): Promise<{ state: 'executed' | 'failed'; result: string } | null> {
   // Real time, not the business clock a demo may move: a lease is about who runs now.
   const lease = { name: `approval:${approval.id}`, holder: newId(), ttlMs: approvalStalledAfterMs }
   if (!(await acquireLease(deps.database, { ...lease, now: deps.wallClock.now() }))) return null
   try {
+    const refused = await context.refusal?.()
+    if (refused) {
+      await recordOutcome(deps, approval, { state: 'failed', result: refused })
+      return { state: 'failed', result: refused }
+    }
     let state: 'executed' | 'failed' = 'executed'
     let result: string
     try {
@@ -218,20 +228,20 @@ export async function carryOutStalledApprovals(
       approvalId: approval.id,
       action: approval.action,
     })
-    const approver = approval.decidedBy
-      ? await deps.database.db.query.users.findFirst({
-          where: eq(users.id, approval.decidedBy),
-          columns: { id: true, role: true, status: true },
+    // Never the asker: a request without its approver recorded is not carried out at all.
+    const approverId = approval.decidedBy ?? ''
+    const outcome = await carryOut(deps, approval, approverId, {
+      resumed: true,
+      refusal: async () => {
+        const approver = await deps.database.db.query.users.findFirst({
+          where: and(eq(users.id, approverId), ne(users.id, approval.requestedBy)),
+          columns: { role: true, status: true },
         })
-      : undefined
-    if (approver?.role !== 'admin' || approver.status !== 'active') {
-      const result =
-        'failed: not carried out, as the administrator who approved it no longer is one; ask again'
-      await recordOutcome(deps, approval, { state: 'failed', result })
-      counts.failed += 1
-      continue
-    }
-    const outcome = await carryOut(deps, approval, approver.id, { resumed: true })
+        return approver?.role === 'admin' && approver.status === 'active'
+          ? null
+          : 'failed: not carried out, as the administrator who approved it no longer is one; ask again'
+      },
+    })
     if (outcome) counts[outcome.state === 'executed' ? 'carriedOut' : 'failed'] += 1
   }
   return counts
