@@ -46,7 +46,7 @@ export function describeApprovalPayload(action: string, payload: string): string
 
 const stateWords = {
   pending: 'Waiting',
-  approved: 'Approved, not carried out',
+  approved: 'Approved, being carried out',
   rejected: 'Turned down',
   executed: 'Approved and carried out',
   failed: 'Approved, failed',
