@@ -7,6 +7,7 @@ import { adminApprovals, auditEvents, offerings, users } from '@tenor/db/schema'
 import { runJob } from '@tenor/workers/job'
 import { approvals } from '@tenor/workers/jobs/approvals'
 import { and, eq } from 'drizzle-orm'
+import { buyActiveNote } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import { addBuyer, addOffering, buy, readPurchase } from '../support/purchases.ts'
 import { signUpAdmin } from '../support/users.ts'
@@ -156,6 +157,36 @@ describe('approved requests the API did not carry out', () => {
       result:
         'failed: not carried out, as the administrator who approved it no longer is one; ask again',
     })
+  })
+
+  test('a refund that set a note to be repaid before the API stopped reads as done, audited once', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
+      json: { reason: 'Asked by the investor.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(approved.status).toBe(200)
+    // As if the API stopped after the action committed, before recording how it went.
+    await t.db.database.db
+      .update(adminApprovals)
+      .set({ state: 'approved', result: null, executedAt: null })
+      .where(eq(adminApprovals.id, approvalId))
+    later(11)
+
+    expect(await runApprovals()).toMatchObject({ carriedOut: 1 })
+    expect((await approvalOf(approvalId))?.result).toStartWith('note set to repay on ')
+    const refunds = await t.db.database.db.$count(
+      auditEvents,
+      and(eq(auditEvents.action, 'purchase.refunded'), eq(auditEvents.targetId, note.id)),
+    )
+    expect(refunds).toBe(1)
   })
 
   test('a refund whose debit was cancelled before the API stopped reads as done, audited once', async () => {

@@ -109,6 +109,10 @@ describe('admin offerings', () => {
 
     expect((await patch({ slug: 'series-y-9m', name: 'Series Y' })).status).toBe(200)
     expect(await edits()).toHaveLength(0)
+    // An ill-formed edit is still judged against the draft's stored terms: both named at once.
+    const both = await patch({ minPurchaseCents: 3_000_000, rateBps: 'nine' })
+    const { error } = (await both.json()) as { error: { issues: { path: string }[] } }
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['minPurchaseCents', 'rateBps'])
     // A number the form could not read goes as null: refused whole, the rest not saved.
     const unread = await patch({ rateBps: null, name: 'Series Y renamed' })
     expect(unread.status).toBe(422)

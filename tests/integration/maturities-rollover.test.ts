@@ -280,6 +280,23 @@ describe('rollovers at maturity', () => {
     await expectLedgerClean(t)
   })
 
+  test('a maximum off the step grid rolls the largest note in steps, and says so', async () => {
+    const { note } = await noteRollingInto('rollover_all', {
+      minPurchaseCents: 50_000,
+      maxPurchaseCents: 85_000,
+      incrementCents: 10_000,
+    })
+
+    await runWorkerJob(t)
+
+    expect((await readRolledNote(t, note.id))?.amountCents).toBe(80_000)
+    await settleSentPayouts(t)
+    const [paid] = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid?.text).toContain(
+      '$800.00 rolled over into a new note, the largest note Tenor Note Series B sells; this is the rest.',
+    )
+  })
+
   test('rolls as much as the offering still has room for, and pays out the rest', async () => {
     const { note, series } = await noteRollingInto('rollover_all', { capacityCents: 150_000 })
     const bob = await addBuyer(t, 'bob@example.com')

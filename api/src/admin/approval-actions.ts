@@ -197,10 +197,15 @@ async function refundPurchase(
     return 'debit cancelled before it went out'
   }
   if (purchase.state !== 'active') return `not applied: the purchase is ${purchase.state}`
-  // Set to be repaid already (by this request before the API stopped, or as its offering was
-  // cancelled): its date stands, and no second refund is recorded.
+  // Set to be repaid already: by this refund before the API stopped (done, and audited with
+  // it), or as its offering was cancelled. Its date stands; no second refund is recorded.
   if (purchase.repaymentScheduledAt && purchase.maturityDate) {
-    return `not applied: the note is set to be repaid on ${purchase.maturityDate} already`
+    const audited = await deps.database.db.query.auditEvents.findFirst({
+      where: and(eq(auditEvents.action, refunded.action), eq(auditEvents.targetId, purchase.id)),
+    })
+    return audited && purchase.repaymentReason === 'refund'
+      ? `note set to repay on ${purchase.maturityDate}`
+      : `not applied: the note is set to be repaid on ${purchase.maturityDate} already`
   }
 
   const now = deps.clock.now()

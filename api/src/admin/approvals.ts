@@ -153,9 +153,15 @@ async function carryOut(
   },
 ): Promise<{ state: 'executed' | 'failed'; result: string } | null> {
   // Real time, not the business clock a demo may move: a lease is about who runs now.
-  const lease = { name: `approval:${approval.id}`, holder: newId(), ttlMs: approvalStalledAfterMs }
+  const lease = { name: `approval:${approval.id}`, holder: newId(), ttlMs: approvalLeaseMs }
   if (!(await acquireLease(deps.database, { ...lease, now: deps.wallClock.now() }))) return null
   try {
+    // Read again under the lease: one carried out meanwhile (its lease since released) is done.
+    const current = await deps.database.db.query.adminApprovals.findFirst({
+      where: eq(adminApprovals.id, approval.id),
+      columns: { state: true },
+    })
+    if (current?.state !== 'approved') return null
     const refused = await context.refusal?.()
     if (refused) {
       await recordOutcome(deps, approval, { state: 'failed', result: refused })
@@ -197,11 +203,18 @@ async function recordOutcome(
 }
 
 /**
- * How long an approved request may read "approved" before the worker takes it for one the API
- * stopped carrying out; also how long a lease on one lasts. Every action answers within
- * seconds (Plaid calls time out well before), so one still running after this is not.
+ * How long an approved request may read "approved" before the worker looks at it as one the
+ * API stopped carrying out. Most actions take seconds; the worker still leaves alone one whose
+ * lease is held.
  */
 export const approvalStalledAfterMs = 10 * 60 * 1000
+
+/**
+ * How long the lease of a request being carried out lasts: longer than the slowest action (an
+ * offering's cancellation asks Plaid to cancel each pending debit in turn, each call timing out
+ * after 20 seconds), so a live one is never taken over; a crashed one is, after this.
+ */
+const approvalLeaseMs = 60 * 60 * 1000
 
 /**
  * Carries out approved requests whose action never ran or never finished: the API stopped (a

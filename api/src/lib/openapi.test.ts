@@ -26,6 +26,12 @@ describe('validation issues', () => {
     ])
   })
 
+  test('name a field called "" as such, not as the whole body', () => {
+    expect(issuesOf({ rateBps: 1, address: { city: 'Austin' }, '': 1 })).toEqual([
+      { path: '""', message: 'Remove this field: this request does not take it.' },
+    ])
+  })
+
   test('name a few of thousands of made-up fields, and count the rest', () => {
     const flood = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]))
     const issues = issuesOf({ rateBps: 1, address: { city: 'Austin' }, ...flood })

@@ -93,7 +93,8 @@ export const validationIssues = (error: z.ZodError): ValidationIssue[] => {
       continue
     }
     for (const key of issue.keys.slice(0, namedUnknownFields)) {
-      add([...at, key].join('.') || '(body)', 'Remove this field: this request does not take it.')
+      // A field named "" is named so, not taken for the whole body.
+      add([...at, key || '""'].join('.'), 'Remove this field: this request does not take it.')
     }
     const more = issue.keys.length - namedUnknownFields
     if (more > 0) {

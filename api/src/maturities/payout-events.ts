@@ -17,7 +17,7 @@ import {
   type OfferingRow,
 } from '../purchases/records.ts'
 import type { TransferEventFields } from '../purchases/transfer-events.ts'
-import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
+import { formatUsd, largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
 import { readRolloverFallback } from './history.ts'
 import { describePayoutReturn, exhaustedReason, holdPayout } from './hold.ts'
 import { noticeMaturityPaid } from './notices.ts'
@@ -142,12 +142,14 @@ function paidNote(
       ? rolled.amountCents + rolled.paidCents
       : purchase.amountCents
   const { target } = rolled
+  // With room for it all, the offering's limits alone would have made the note this size.
+  const byLimits = largestPurchaseWithin(target, wanted)
   const why =
-    rolled.amountCents === target.maxPurchaseCents && wanted > target.maxPurchaseCents
-      ? `the largest note ${target.name} sells`
-      : wanted - rolled.amountCents < target.incrementCents
-        ? `in the steps of ${formatUsd(target.incrementCents)} that ${target.name} sells`
-        : `as much as ${target.name} had room for`
+    rolled.amountCents !== byLimits
+      ? `as much as ${target.name} had room for`
+      : wanted > target.maxPurchaseCents
+        ? `the largest note ${target.name} sells`
+        : `in the steps of ${formatUsd(target.incrementCents)} that ${target.name} sells`
   return `${formatUsd(rolled.amountCents)} rolled over into a new note, ${why}; this is the rest.`
 }
 

@@ -69,14 +69,15 @@ function termsIssues(
  * well-formed edit would be told; fixing the form would not help.
  */
 export function refusedEdit(
-  load: (id: string) => Promise<{ status: string }>,
+  load: (id: string) => Promise<OfferingRow>,
   result: { success: true } | { success: false; error: z.ZodError },
   c: Context<AuthedEnv>,
 ) {
   if (result.success) return
   return load(c.req.param('offeringId') ?? '').then((row) => {
     if (row.status !== 'draft') throw wrongStatus('Only drafts can be edited.')
-    return validationFailed(c, termsIssues(result, {}))
+    // Judged with the draft's stored terms, as the edit would be.
+    return validationFailed(c, termsIssues(result, row))
   })
 }
 

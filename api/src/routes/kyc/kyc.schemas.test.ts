@@ -86,6 +86,13 @@ describe('KYC street lines refuse a P.O. box', () => {
       'P/O Box 12',
       'P,O, Box 12',
       '\u0301',
+      'PØ Box 12',
+      'P.0. Box 12',
+      'PO#Box 5',
+      "P'O Box 5",
+      'P:O: Box 5',
+      'Postal Box 12',
+      'Post Box 9',
     ]) {
       expect(issuesFor({ line1: disguised }), disguised).toEqual(['address.line1'])
       expect(issuesFor({ line1: '1 Main St', line2: disguised }), disguised).toEqual([
@@ -99,7 +106,13 @@ describe('KYC street lines refuse a P.O. box', () => {
       kycSubmission.safeParse({ ...details, address: { ...details.address, line1 } }).data?.address
         .line1
     expect(stored('1234 Keʻeaumoku St')).toBe('1234 Keʻeaumoku St')
-    expect(stored('123½ Main St')).toBe('1231/2 Main St')
+    // A fraction keeps its space from the house number, as USPS writes it.
+    expect(stored('123½ Main St')).toBe('123 1/2 Main St')
+    expect(stored('Unit 5½')).toBe('Unit 5 1/2')
+    expect(stored('Flat 2²')).toBeUndefined()
+    expect(stored('123 Main St; Apt 4')).toBe('123 Main St; Apt 4')
+    expect(stored('Bldg “A”')).toBe('Bldg "A"')
+    expect(stored('12 Nguyễn Way')).toBe('12 Nguyễn Way')
     expect(stored('123–125 Main St')).toBe('123-125 Main St')
     expect(stored('12 O‘Brien St')).toBe("12 O'Brien St")
     expect(stored('5 Elm St, Unit: 4')).toBe('5 Elm St, Unit: 4')

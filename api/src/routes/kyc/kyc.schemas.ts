@@ -63,19 +63,25 @@ export const usRegions = [
 
 /**
  * An address line as the post office writes it. Compatibility forms are folded (full-width
- * "ＰＯ" is "PO", "½" is "1/2"), typographic quotes and dashes become plain ones, and then only
- * letters of the Latin alphabet as addresses use them (accents included, and the Hawaiian
- * ʻokina), digits and address punctuation are taken. Letters of other scripts, small capitals,
- * invisible characters and loose combining marks are refused: they could dress a P.O. box up
- * as something else.
+ * "ＰＯ" is "PO"; "12½" is "12 1/2", as USPS writes a fractional house number), typographic
+ * quotes and dashes become plain ones, and then only letters of the Latin alphabet as addresses
+ * use them (accents included, and the Hawaiian ʻokina), digits and address punctuation are
+ * taken. Letters of other scripts, small capitals, superscripts, invisible characters and loose
+ * combining marks are refused: they could dress a P.O. box up as something else, or change a
+ * house number when folded.
  */
 const line = (max: number, message: string) =>
   z
     .string()
     .transform((value) =>
       value
+        // Superscript and subscript digits would fold into the number beside them ("2²" is not
+        // "22"): they are kept as a character the pattern below refuses.
+        .replace(/[\u00B2\u00B3\u00B9\u2070-\u209F]/g, '\uFFFD')
+        .replace(/(\d)([\u00BC-\u00BE\u2150-\u215E])/g, '$1 $2')
         .normalize('NFKC')
         .replace(/[‘’ʼ′]/g, "'")
+        .replace(/[“”″]/g, '"')
         .replace(/[‐‑‒–—]/g, '-')
         .replace(/⁄/g, '/')
         .trim()
@@ -87,28 +93,44 @@ const line = (max: number, message: string) =>
         .min(1, message)
         .max(max)
         // A line refused for its characters is not then also judged as a P.O. box.
-        .regex(/^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017Fʻ0-9 .,#'&/():-]+$/u, {
-          message: "Use letters, digits and the punctuation . , # ' & / ( ) : -",
-          abort: true,
-        }),
+        .regex(
+          /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F\u1E00-\u1EFFʻ0-9 .,;#'"&/():-]+$/u,
+          {
+            message: 'Use letters, digits and the punctuation . , ; # \' " & / ( ) : -',
+            abort: true,
+          },
+        ),
     )
 
-// Letters of "P.O." may be split by dots, commas, slashes, spaces or a hyphen, or by nothing.
-const gap = String.raw`[\s.,/\-]*`
+// Letters of "P.O." may be split by punctuation or spaces, or by nothing at all.
+const gap = String.raw`[\s.,;:#'"/\-]*`
 
 /**
- * "PO Box", "P.O. Box", "Post Office Box" and "POB 12" in any case, spaced and dotted or not.
- * A bare POB counts only before a number (or alone), so "Pobrecito Way" and "Box Elder Rd" pass.
+ * "PO Box", "P.O. Box", "Post Office Box", "Postal Box", "Post Box" and "POB 12" in any case,
+ * spaced and dotted or not. A bare POB counts only before a number (or alone), so "Pobrecito
+ * Way" and "Box Elder Rd" pass.
  */
 const poBoxPattern = new RegExp(
-  String.raw`\b(?:p${gap}o${gap}box(?![a-z])|post${gap}office${gap}box(?![a-z])|p${gap}o${gap}b${gap}(?=[#\d]|$))`,
+  String.raw`\b(?:p${gap}o${gap}box(?![a-z])|post(?:${gap}office|al)?${gap}box(?![a-z])|p${gap}o${gap}b${gap}(?=[#\d]|$))`,
   'i',
 )
 
+/**
+ * A line as letters alone, for the P.O. box check: accents set aside ("Pó" is "Po"), letters
+ * with a stroke and a zero read as the O they pass for.
+ */
+function plainLetters(line: string): string {
+  return line
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[øØ0]/g, 'o')
+    .replace(/[đĐ]/g, 'd')
+    .replace(/[łŁ]/g, 'l')
+}
+
 /** A P.O. box is a mailbox, not a residence: identity checks need where the investor lives. */
 export function isPoBox(line: string): boolean {
-  // Accents set aside, so "Pó Box" reads as what it is.
-  return poBoxPattern.test(line.normalize('NFD').replace(/\p{M}/gu, ''))
+  return poBoxPattern.test(plainLetters(line))
 }
 
 const streetLine = (message: string) =>
