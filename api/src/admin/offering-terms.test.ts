@@ -61,4 +61,30 @@ describe('offering terms judged together', () => {
       { path: 'maxPurchaseCents', message: 'A purchase can be at most $1,000,000.00.' },
     ])
   })
+
+  test('a maximum between two steps, which nobody could buy, is named with the nearest ones', () => {
+    const issues = checkOfferingTerms({
+      minPurchaseCents: 50_000,
+      maxPurchaseCents: 70_000,
+      incrementCents: 25_000,
+    })
+    expect(issues).toEqual([
+      {
+        path: 'maxPurchaseCents',
+        message:
+          'Make the maximum the minimum plus whole steps of $250.00, such as $500.00 or $750.00.',
+      },
+    ])
+    expect(checkOfferingTerms({ ...terms, maxPurchaseCents: 1_000_000 })).toEqual([])
+  })
+
+  test('names one problem per field, the first found', () => {
+    const issues = checkOfferingTerms(
+      { ...terms, opensOn: '2026-05-01', closesOn: '2026-04-30' },
+      '2026-06-01',
+    )
+    expect(issues.filter((issue) => issue.path === 'closesOn')).toEqual([
+      { path: 'closesOn', message: 'The offering closes before it opens.' },
+    ])
+  })
 })

@@ -72,6 +72,19 @@ const rules: TermsRule[] = [
         : null,
   },
   {
+    fields: ['minPurchaseCents', 'maxPurchaseCents', 'incrementCents'],
+    // Amounts go up from the minimum in whole steps: a maximum between two could never be
+    // bought, and would be named as the largest note where it is not.
+    check: ({ minPurchaseCents: min, maxPurchaseCents: max, incrementCents: step }) => {
+      if (max < min || step <= 0 || (max - min) % step === 0) return null
+      const below = max - ((max - min) % step)
+      return {
+        path: 'maxPurchaseCents',
+        message: `Make the maximum the minimum plus whole steps of ${formatUsd(step)}, such as ${formatUsd(below)} or ${formatUsd(below + step)}.`,
+      }
+    },
+  },
+  {
     fields: [
       'rateBps',
       'rateType',
@@ -115,9 +128,11 @@ export function checkOfferingTerms(terms: Partial<Terms>, today?: string): Terms
   for (const rule of rules) {
     if (!rule.fields.every((field) => terms[field] !== undefined)) continue
     const issue = rule.check(terms as Terms)
-    if (issue) issues.push(issue)
+    // One problem per field, the first found, as every other refusal names them.
+    if (issue && !issues.some((known) => known.path === issue.path)) issues.push(issue)
   }
-  if (today && terms.closesOn !== undefined && terms.closesOn < today) {
+  const passed = today && terms.closesOn !== undefined && terms.closesOn < today
+  if (passed && !issues.some((known) => known.path === 'closesOn')) {
     issues.push({ path: 'closesOn', message: 'The closing date has passed.' })
   }
   return issues
