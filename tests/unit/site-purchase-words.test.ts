@@ -82,4 +82,23 @@ describe("a note's timeline", () => {
       'Paid to your bank',
     ])
   })
+
+  test('a note set to be repaid early reads so, not as a second "active"', () => {
+    const timeline = noteTimeline(
+      [
+        { from: 'processing', to: 'active', note: null, at: '2026-03-02T15:00:00.000Z' },
+        {
+          from: 'active',
+          to: 'active',
+          note: 'A refund was approved',
+          at: '2026-03-05T15:00:00.000Z',
+        },
+      ],
+      [],
+    )
+    expect(timeline.map((step) => step.label)).toEqual([
+      'Active, earning interest',
+      'Set to be repaid early',
+    ])
+  })
 })

@@ -142,16 +142,31 @@ export function earlyRepayment(
   })
 }
 
+/** Why Tenor repaid a note before its term ended, in the investor's words. */
+const earlyWords = {
+  refund: 'as your refund was approved',
+  offering_cancelled: 'as its offering was cancelled',
+} as const
+
 export function maturityPaid(
   name: string,
-  m: MaturityWords & { amount: string; note: string | null },
+  m: MaturityWords & {
+    amount: string
+    note: string | null
+    /** Set when Tenor repaid the note early: its maturity date is the repayment's. */
+    repaidEarly: keyof typeof earlyWords | null
+  },
   url: string,
 ): RenderedEmail {
+  const on = describeCalendarDate(m.maturityDate)
+  const what = m.repaidEarly
+    ? `Tenor repaid your ${asNote(m.offeringName)} early on ${on}, ${earlyWords[m.repaidEarly]}`
+    : `Your ${asNote(m.offeringName)} matured on ${on}`
   return renderEmail({
-    subject: `Your ${m.offeringName} payout of ${m.amount} has arrived`,
+    subject: `Your ${m.offeringName} ${m.repaidEarly ? 'repayment' : 'payout'} of ${m.amount} has arrived`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${asNote(m.offeringName)} matured on ${describeCalendarDate(m.maturityDate)}, and the ${m.amount} payout has settled in your bank account.`,
+      `${what}, and the ${m.amount} payment has settled in your bank account.`,
       ...(m.note ? [m.note] : []),
     ],
     action: { label: 'See your portfolio', url },

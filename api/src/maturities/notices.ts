@@ -109,7 +109,12 @@ export function noticeMaturityPaid(
   input: { purchase: PurchaseRow; offering: OfferingRow; payout: PayoutRow; note: string | null },
 ): Promise<void> {
   const { purchase, offering, payout, note } = input
-  const words = { ...wordsOf(purchase, offering), amount: formatUsd(payout.amountCents), note }
+  const words = {
+    ...wordsOf(purchase, offering),
+    amount: formatUsd(payout.amountCents),
+    note,
+    repaidEarly: purchase.repaymentReason,
+  }
 
   return sendNotice(
     tx,

@@ -43,11 +43,18 @@ const paymentStepLabels: Record<PaymentStepEvent, string> = {
  * alone would not say, and what became of its payment, in the order they happened.
  */
 export function noteTimeline(
-  history: readonly { to: PurchaseState; note: string | null; at: string }[],
+  history: readonly {
+    from?: PurchaseState | null
+    to: PurchaseState
+    note: string | null
+    at: string
+  }[],
   payments: readonly { event: PaymentStepEvent; at: string }[],
 ): { label: string; note: string | null; at: string }[] {
   const states = history.map((step) => ({
-    label: labels[step.to],
+    // An active note set to be repaid early stays active: the step is the decision, not a state.
+    label:
+      step.from === 'active' && step.to === 'active' ? 'Set to be repaid early' : labels[step.to],
     note: step.note,
     at: step.at,
   }))
