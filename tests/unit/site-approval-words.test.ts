@@ -45,3 +45,15 @@ describe('an approval outcome in words', () => {
     expect(describeApprovalResult(null)).toBe('—')
   })
 })
+
+describe('an approval result with a date', () => {
+  test('writes the date as the console does elsewhere', () => {
+    expect(
+      describeApprovalResult(
+        'note set to repay on 2026-12-12, once its debit can no longer come back, with interest to that day',
+      ),
+    ).toBe(
+      'Note set to repay on December 12, 2026, once its debit can no longer come back, with interest to that day',
+    )
+  })
+})

@@ -11,7 +11,7 @@ describe('audit trail words', () => {
       describeSnapshot(
         JSON.stringify({ capacityCents: 10_000_000, rateBps: 575, maturityDate: '2027-03-02' }),
       ),
-    ).toEqual(['capacity: $100,000.00', 'rate: 5.75%', 'maturity date: 2027-03-02'])
+    ).toEqual(['capacity: $100,000.00', 'rate: 5.75%', 'maturity date: March 2, 2027'])
   })
 
   test('a rate change request reads its old rate as a rate too', () => {

@@ -1,3 +1,4 @@
+import { withDatesInWords } from './audit-words.ts'
 import { formatRate, formatUsd } from './format.ts'
 
 /** Plain words for the requests that wait for a second administrator. */
@@ -62,5 +63,6 @@ export function describeApprovalResult(result: string | null): string {
   if (result === null || result === '') return '—'
   if (result === 'rejected') return 'Turned down'
   if (result.startsWith('rejected: ')) return `Turned down: ${result.slice('rejected: '.length)}`
-  return result.charAt(0).toUpperCase() + result.slice(1)
+  const worded = withDatesInWords(result)
+  return worded.charAt(0).toUpperCase() + worded.slice(1)
 }

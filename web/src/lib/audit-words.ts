@@ -1,5 +1,5 @@
 /** Plain words for the audit trail's actions and the before/after snapshots it keeps. */
-import { formatRate, formatUsd } from './format.ts'
+import { formatDate, formatRate, formatUsd } from './format.ts'
 import { describeTermCode } from './offering-terms-options.ts'
 
 const actionWords: Record<string, string> = {
@@ -101,7 +101,12 @@ function describeValue(key: string, item: unknown): string {
   if (typeof item !== 'string') return JSON.stringify(item)
 
   const maturity = /maturityInstruction$/i.test(key) ? maturityWords[item] : undefined
-  return maturity ?? describeTermCode(key, item) ?? item
+  return maturity ?? describeTermCode(key, item) ?? withDatesInWords(item)
+}
+
+/** Calendar dates in a stored text ("2026-12-12") as the console writes them elsewhere. */
+export function withDatesInWords(text: string): string {
+  return text.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (day) => formatDate(day))
 }
 
 const words = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
