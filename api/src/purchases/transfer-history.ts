@@ -9,7 +9,7 @@ import type { PurchaseRow } from './records.ts'
  */
 
 /**
- * The debits that came back after their note matured (an unauthorised-debit claim, up to sixty
+ * The debits that came back after their note matured (an unauthorized-debit claim, up to sixty
  * days on): the note's state does not move, as its money has gone on, so its page says so.
  */
 export async function readDebitsReturnedAfterMaturity(

@@ -4,7 +4,7 @@ import type { AdminPurchase } from '#lib/server/admin-purchases.ts'
 // them (the investor's words speak of "your bank"); a state the API adds or drops fails the
 // typecheck here.
 const adminWords: Record<AdminPurchase['state'], string> = {
-  initiated: 'Initiated: debit being authorised',
+  initiated: 'Initiated: debit being authorized',
   pending: 'Pending: debit sent',
   processing: 'Processing: debit posted',
   active: 'Active: earning interest',

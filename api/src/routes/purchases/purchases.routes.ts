@@ -143,7 +143,7 @@ export const purchase = z
       }),
     debitReturnedAfterMaturity: z.boolean().default(false).openapi({
       description:
-        'The debit that paid for this note came back after it matured (an unauthorised-debit claim can come up to sixty days on). The note stays as it is, as its money has gone on; Tenor reviews it with the investor.',
+        'The debit that paid for this note came back after it matured (an unauthorized-debit claim can come up to sixty days on). The note stays as it is, as its money has gone on; Tenor reviews it with the investor.',
     }),
   })
   .openapi('Purchase')
