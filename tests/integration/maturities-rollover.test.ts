@@ -23,6 +23,7 @@ import {
   readPurchase,
 } from '../support/purchases.ts'
 import { type Offering, openScene } from '../support/scene.ts'
+import { signUpAdmin } from '../support/users.ts'
 
 let t: PlaidTestApp
 let offering: Offering
@@ -192,6 +193,40 @@ describe('rollovers at maturity', () => {
     expect(await maturedReason(note.id)).toContain('is not open')
     expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
     await expectLedgerClean(t)
+  })
+
+  test('an approved rate cut tells the investors rolling into it, while they can still choose', async () => {
+    const series = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const chosen = await t.request(`/purchases/${note.id}/instruction`, {
+      method: 'PUT',
+      json: { instruction: 'rollover_all', rolloverOfferingSlug: series.slug },
+      token: ada.token,
+    })
+    expect(chosen.status).toBe(200)
+    const maker = await signUpAdmin(t, 'maker@example.com')
+    const checker = await signUpAdmin(t, 'checker@example.com')
+    const asked = await t.request(`/admin/offerings/${series.id}/rate`, {
+      json: { rateBps: 700 },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(await approved.json()).toMatchObject({
+      result:
+        'rate changed to 7.00% for new purchases; 1 investor told their rollover into it will not go ahead',
+    })
+
+    const [told, ...more] = await mailOfKind(t, ada.email, 'rollover_rate_fell')
+    expect(more).toHaveLength(0)
+    expect(told?.subject).toBe(
+      'Tenor Note Series B now pays 7.00%: your rollover will not go ahead',
+    )
+    expect(told?.text).toContain('when it paid 8.00%')
+    expect(told?.text).toContain('Unless you choose again by August 27, 2026')
   })
 
   test('pays out instead when the offering’s rate was cut below the one the investor chose it at', async () => {

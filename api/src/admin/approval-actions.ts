@@ -1,10 +1,14 @@
+import type { Tx } from '@tenor/db'
 import { businessDateOf, formatBasisPoints } from '@tenor/db/domain'
 import { type adminApprovals, auditEvents, offerings, purchases, users } from '@tenor/db/schema'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, gt, inArray, ne } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { scheduleRepayment } from '../maturities/early-repayment.ts'
+import { instructionChangeableUntil } from '../maturities/instruction-lock.ts'
+import { noticeRolloverRateFell } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
+import { findOffering, type OfferingRow } from '../purchases/records.ts'
 import type { ApprovalAction } from './approvals.ts'
 import { recordAudit } from './audit.ts'
 import { cancelPendingDebits, refundCancelledOfferings } from './repayments.ts'
@@ -60,8 +64,42 @@ async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string)
       after: { rateBps },
       at: now,
     })
-    return `rate changed to ${formatBasisPoints(rateBps)} for new purchases`
+    const told = await tellOfFallenRollovers(tx, deps, { ...offering, rateBps })
+    const who = told === 1 ? '1 investor' : `${told} investors`
+    const tellWords = told > 0 ? `; ${who} told their rollover into it will not go ahead` : ''
+    return `rate changed to ${formatBasisPoints(rateBps)} for new purchases${tellWords}`
   })
+}
+
+/**
+ * Emails each investor whose note is set to roll into the offering at a rate above its new one:
+ * the rollover will not go ahead (`rollOver` refuses a rate below the one chosen), and until the
+ * cut-off they can choose again. In the rate change's transaction; answers how many were told.
+ */
+async function tellOfFallenRollovers(tx: Tx, deps: AppDeps, target: OfferingRow): Promise<number> {
+  const notes = await tx
+    .select()
+    .from(purchases)
+    .where(
+      and(
+        eq(purchases.rolloverOfferingId, target.id),
+        ne(purchases.maturityInstruction, 'payout'),
+        inArray(purchases.state, ['pending', 'processing', 'active']),
+        gt(purchases.rolloverRateBps, target.rateBps),
+      ),
+    )
+  const now = deps.clock.now()
+  const today = businessDateOf(now, deps.env.businessTimeZone)
+  const ctx = { now, publicUrl: deps.env.publicUrl }
+  for (const purchase of notes) {
+    await noticeRolloverRateFell(tx, ctx, {
+      purchase,
+      offering: await findOffering(tx, purchase.offeringId),
+      target,
+      changeUntil: instructionChangeableUntil(purchase, today),
+    })
+  }
+  return notes.length
 }
 
 /**

@@ -234,3 +234,32 @@ export function payoutResent(
     action: { label: 'See your note', url },
   })
 }
+
+/**
+ * The offering a note is set to roll into now pays less than when the investor chose it: the
+ * rollover will not go ahead at that rate, and they can choose again until the cut-off.
+ */
+export function rolloverRateFell(
+  name: string,
+  r: MaturityWords & {
+    targetName: string
+    rate: string
+    chosenAt: string
+    /** The last day the choice can change; null when that day has passed. */
+    changeUntil: string | null
+  },
+  url: string,
+): RenderedEmail {
+  const then = r.changeUntil
+    ? `Unless you choose again by ${describeCalendarDate(r.changeUntil)}, your note will be paid to your bank when it matures on ${describeCalendarDate(r.maturityDate)}.`
+    : `Your note will be paid to your bank when it matures on ${describeCalendarDate(r.maturityDate)}.`
+  return renderEmail({
+    subject: `${r.targetName} now pays ${r.rate}: your rollover will not go ahead`,
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `You chose to roll your ${asNote(r.offeringName)} into ${r.targetName} when it paid ${r.chosenAt}. It now pays ${r.rate}, so we will not roll your money into it at a rate you did not agree to.`,
+      then,
+    ],
+    action: { label: 'See your note', url },
+  })
+}

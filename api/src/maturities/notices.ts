@@ -1,5 +1,5 @@
 import type { Tx } from '@tenor/db'
-import type { CalendarDate } from '@tenor/db/domain'
+import { type CalendarDate, formatBasisPoints } from '@tenor/db/domain'
 import { type EarlyRepaymentReason, outboxMessages, users } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import type { RenderedEmail } from '../lib/emails.ts'
@@ -10,6 +10,7 @@ import {
   payoutResent,
   payoutReturned,
   rolloverDone,
+  rolloverRateFell,
 } from '../lib/note-emails.ts'
 import { enqueueEmail } from '../lib/outbox.ts'
 import type { NoticeContext } from '../purchases/notices.ts'
@@ -217,5 +218,40 @@ export function noticePayoutResent(
     purchase.userId,
     { kind: 'payout_resent', dedupeKey: `payout-resent:${payout.id}${roundOf(payout)}` },
     (name) => payoutResent(name, words, `${ctx.publicUrl}/purchases/${purchase.id}`),
+  )
+}
+
+/**
+ * Tells the investor their rollover will not go ahead at the target's new, lower rate, once
+ * per rate it fell to.
+ */
+export function noticeRolloverRateFell(
+  tx: Tx,
+  ctx: NoticeContext,
+  input: {
+    purchase: PurchaseRow
+    offering: OfferingRow
+    target: OfferingRow
+    changeUntil: string | null
+  },
+): Promise<void> {
+  const { purchase, offering, target } = input
+  const words = {
+    ...wordsOf(purchase, offering),
+    targetName: target.name,
+    rate: formatBasisPoints(target.rateBps),
+    chosenAt: formatBasisPoints(purchase.rolloverRateBps ?? target.rateBps),
+    changeUntil: input.changeUntil,
+  }
+
+  return sendNotice(
+    tx,
+    ctx,
+    purchase.userId,
+    {
+      kind: 'rollover_rate_fell',
+      dedupeKey: `rollover-rate-fell:${purchase.id}:${target.rateBps}`,
+    },
+    (name) => rolloverRateFell(name, words, `${ctx.publicUrl}/purchases/${purchase.id}`),
   )
 }
