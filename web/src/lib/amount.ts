@@ -1,3 +1,5 @@
+import { formatUsd } from './format.ts'
+
 /**
  * Reading a dollar amount typed by an investor. The API speaks whole cents; people type
  * "1,000", "$2,500.50" or "750". Shared by server and browser code so both read it alike.
@@ -21,3 +23,16 @@ export function parseDollars(text: string): number | null {
 }
 
 export const amountHelp = 'Enter an amount in dollars, like 1,000 or $2,500.'
+
+/**
+ * Why a typed amount could not be read: zero and a number past any note's size are told so,
+ * with the offering's own limit when it is known; anything else is not a dollar amount.
+ */
+export function unreadableAmount(text: string, maxPurchaseCents?: number): string {
+  const cleaned = text.trim().replace(/^\$\s*/, '')
+  if (!dollarsPattern.test(cleaned)) return amountHelp
+  if (/^[0,.]+$/.test(cleaned)) return 'Enter an amount above zero.'
+  return maxPurchaseCents === undefined
+    ? 'That is more than any note sells.'
+    : `The maximum purchase is ${formatUsd(maxPurchaseCents)}.`
+}

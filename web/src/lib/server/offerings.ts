@@ -1,5 +1,5 @@
 import type { InferResponseType } from 'hono/client'
-import { amountHelp, parseDollars } from '#lib/amount.ts'
+import { parseDollars, unreadableAmount } from '#lib/amount.ts'
 import { type ApiClient, readProblem, unexpected } from './api.ts'
 
 type OfferingAnswer = InferResponseType<ApiClient['offerings'][':slug']['$get'], 200>
@@ -65,7 +65,7 @@ export async function previewTypedAmount(
   text: string,
 ): Promise<PreviewState> {
   const cents = parseDollars(text)
-  if (cents === null) return { kind: 'refused', message: amountHelp }
+  if (cents === null) return { kind: 'refused', message: unreadableAmount(text) }
 
   const result = await previewPayout(api, slug, cents)
   return result ?? { kind: 'unavailable', message: 'This offering is no longer available.' }

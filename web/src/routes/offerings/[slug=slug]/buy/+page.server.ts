@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit'
 import { achDebitWording } from '@tenor/api/purchases/authorization'
-import { amountHelp, parseDollars } from '#lib/amount.ts'
+import { parseDollars, unreadableAmount } from '#lib/amount.ts'
 import { formatDollarsInput, formatUsd } from '#lib/format.ts'
 import { type Bank, type BankAccount, fundingAccounts, listBanks } from '#lib/server/banks.ts'
 import { readFields, readForm, rejectForm } from '#lib/server/forms.ts'
@@ -95,7 +95,7 @@ async function checkOrder(
 
   const cents = parseDollars(amount)
   if (cents === null) {
-    errors.amount = amountHelp
+    errors.amount = unreadableAmount(amount, offering.maxPurchaseCents)
     return { ok: false, errors }
   }
   if (cents > offering.remainingCents) {
