@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { z } from '@hono/zod-openapi'
-import { validationIssues } from './openapi.ts'
+import { typedDay, validationIssues } from './openapi.ts'
 
 const body = z.strictObject({
   rateBps: z.number().int('Enter whole basis points.').max(5000, 'At most 50%.'),
@@ -40,5 +40,16 @@ describe('validation issues', () => {
       path: '(body)',
       message: 'Remove 4990 more fields this request does not take.',
     })
+  })
+})
+
+describe('a typed day', () => {
+  const problem = (day: string) => typedDay.safeParse(day).error?.issues.map((i) => i.message)
+
+  test('tells a day no calendar has from a date in the wrong form', () => {
+    expect(problem('2027-02-30')).toEqual(['There is no such day in the calendar.'])
+    expect(problem('2028-02-29')).toBeUndefined()
+    expect(problem('2027/02/03')).toEqual(['Enter a date as YYYY-MM-DD.'])
+    expect(problem('1999-12-31')).toEqual(['Use a date from 2000 to 2199.'])
   })
 })

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { isCalendarDate } from '@tenor/db/domain'
 import type { Context } from 'hono'
 import type { AppEnv } from '../context.ts'
 
@@ -34,6 +35,21 @@ z.config({
     }
   },
 })
+
+/**
+ * A calendar day the admin types, `YYYY-MM-DD`, from 2000 to 2199 (every maturity date up to
+ * 30 years on stays one the interest engine can count to); one no calendar has (February 30) is
+ * told so rather than asked for the format it already has.
+ */
+export const typedDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter a date as YYYY-MM-DD.', abort: true })
+  .refine((day) => isCalendarDate(day), {
+    message: 'There is no such day in the calendar.',
+    abort: true,
+  })
+  .refine((day) => day >= '2000-01-01' && day <= '2199-12-31', 'Use a date from 2000 to 2199.')
+  .openapi({ format: 'date', example: '2026-09-02' })
 
 /** The one error envelope every failure uses. */
 export const errorSchema = z

@@ -6,7 +6,7 @@ import {
   offeringStatuses,
   rateTypes,
 } from '@tenor/db/schema'
-import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { errorResponse, jsonBody, jsonResponse, typedDay } from '../../lib/openapi.ts'
 
 const tags = ['Admin']
 const denied = {
@@ -24,11 +24,6 @@ const cents = z
   .int('Enter a whole number of cents.')
   .min(1, 'Enter an amount above zero.')
   .max(100_000_000_000, 'At most $1,000,000,000.')
-// Offerings live in this century and the next: the bound keeps every maturity date, up to 30
-// years on, a real calendar day the interest engine can count to.
-const date = z.iso
-  .date('Enter a date as YYYY-MM-DD.')
-  .refine((day) => day >= '2000-01-01' && day <= '2199-12-31', 'Use a date from 2000 to 2199.')
 const rate = z
   .number('Enter a rate.')
   .int('Enter the rate in whole basis points.')
@@ -61,8 +56,8 @@ export const offeringTerms = z.strictObject({
       'At most 100000000 ($1,000,000), and its payout at maturity must fit one ACH credit',
   }),
   incrementCents: cents,
-  opensOn: date,
-  closesOn: date,
+  opensOn: typedDay,
+  closesOn: typedDay,
   defaultMaturityInstruction: z.enum(maturityInstructions).optional().openapi({
     description:
       'Only `payout`, which an absent field also means: a rollover needs an offering to roll into, which the investor picks for each note',

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { purchaseStates } from '@tenor/db/schema'
-import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { errorResponse, jsonBody, jsonResponse, typedDay } from '../../lib/openapi.ts'
 
 const tags = ['Admin']
 const denied = {
@@ -8,10 +8,6 @@ const denied = {
   403: errorResponse('Not an administrator, or two-factor is not on for this session'),
 }
 const centsText = z.string().regex(/^(0|[1-9][0-9]{0,11})$/, 'Whole cents, digits only.')
-
-const searchDay = z.iso
-  .date('Enter a date as YYYY-MM-DD.')
-  .refine((day) => day >= '2000-01-01' && day <= '2199-12-31', 'Use a date from 2000 to 2199.')
 
 export const purchaseFilters = z.strictObject({
   offeringId: z.string().max(64).optional(),
@@ -23,10 +19,10 @@ export const purchaseFilters = z.strictObject({
     .optional()
     .openapi({ description: "All or part of the investor's email address." }),
   state: z.enum(purchaseStates).optional(),
-  from: searchDay
+  from: typedDay
     .optional()
     .openapi({ description: 'Created on or after this business date (New York by default).' }),
-  to: searchDay.optional().openapi({ description: 'Created on or before this business date.' }),
+  to: typedDay.optional().openapi({ description: 'Created on or before this business date.' }),
   minCents: centsText.optional(),
   maxCents: centsText.optional(),
   limit: z
