@@ -14,10 +14,10 @@ describe('audit trail words', () => {
     ).toEqual(['capacity: $100,000.00', 'rate: 5.75%', 'maturity date: March 2, 2027'])
   })
 
-  test('a rate change request reads its old rate as a rate too', () => {
+  test('a rate change request reads its old rate as a rate too, before the new one', () => {
     expect(describeSnapshot(JSON.stringify({ rateBps: 650, from: 610 }))).toEqual([
-      'rate: 6.50%',
       'from: 6.10%',
+      'rate: 6.50%',
     ])
     expect(describeSnapshot(JSON.stringify({ from: 'draft' }))).toEqual(['from: draft'])
   })

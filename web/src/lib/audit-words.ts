@@ -67,9 +67,14 @@ export function describeSnapshot(json: string | null): string[] {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [json]
 
-  // A rate change's request keeps the old rate as `from`, in basis points like `rateBps`.
+  // A rate change's request keeps the old rate as `from`, in basis points like `rateBps`; it
+  // reads first, as a change reads from the old to the new.
   const fromIsRate = 'rateBps' in value
-  return Object.entries(value).map(([key, item]) =>
+  const entries = Object.entries(value)
+  const ordered = fromIsRate
+    ? [...entries.filter(([key]) => key === 'from'), ...entries.filter(([key]) => key !== 'from')]
+    : entries
+  return ordered.map(([key, item]) =>
     key === 'from' && fromIsRate ? describeField('fromBps', item) : describeField(key, item),
   )
 }
