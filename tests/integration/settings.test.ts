@@ -86,6 +86,10 @@ describe('POST /me/email', () => {
       token,
     })
     expect(confirm.status).toBe(200)
+    // The answer names the address now in use, so the change is seen to have taken effect.
+    expect(await confirm.json()).toEqual({
+      message: 'Your email address is now ada@new.example: log in with it from now on.',
+    })
 
     const me = (await (await t.request('/me', { token })).json()) as { user: { email: string } }
     expect(me.user.email).toBe('ada@new.example')

@@ -171,7 +171,11 @@ export function createAuthHandlers(deps: AppDeps) {
       return true
     })
     if (!verified) throw invalidToken()
-    return c.json({ message: 'Your email address is confirmed.' }, 200)
+    const message =
+      owner.email === found.email
+        ? 'Your email address is confirmed.'
+        : `Your email address is now ${found.email}: log in with it from now on.`
+    return c.json({ message }, 200)
   }
 
   const resendVerification: RouteHandler<typeof routes.resendVerification, AuthedEnv> = async (

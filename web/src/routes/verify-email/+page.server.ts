@@ -15,7 +15,8 @@ export const actions: Actions = {
     }
 
     const response = await locals.api.auth['verify-email'].$post({ json: { token } })
-    if (response.status === 200) return { confirmed: true }
+    // An address change is named, so the new one is seen to have taken effect.
+    if (response.status === 200) return { confirmed: (await response.json()).message }
 
     const problem = await readProblem(response)
     // A mangled token fails validation; to the reader it is the same as an expired link.
