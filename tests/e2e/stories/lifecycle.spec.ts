@@ -33,6 +33,10 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
     // Six months pass in a click; the worker matures the note and sends the payout.
     const creditsBefore = listStandInTransfers()
     await page.goto('/dev/clock', { waitUntil: 'networkidle' })
+    // A step short of it, too: the day the note's maturity choice closes, five days before.
+    await expect(
+      page.getByRole('button', { name: /Forward to when its choices close/ }),
+    ).toBeVisible()
     await page.getByRole('button', { name: /Forward to the next maturity/ }).click()
     await expect(page.getByText('The clock moved')).toBeVisible()
     // Other stories' notes may mature the same day: this one's credit goes to its own account.
