@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { jobRuns, purchases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { buyActiveNote, readRolledNote, runWorkerJob } from '../support/maturities.ts'
+import { buyNoteRollingInto, readRolledNote, runWorkerJob } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
@@ -88,13 +88,7 @@ describe('admin purchases', () => {
     const offering = await addOffering(t)
     const series = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
     const ada = await addBuyer(t, 'ada@example.com')
-    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-    const chosen = await t.request(`/purchases/${note.id}/instruction`, {
-      method: 'PUT',
-      json: { instruction: 'rollover_all', rolloverOfferingSlug: series.slug },
-      token: ada.token,
-    })
-    expect(chosen.status).toBe(200)
+    const note = await buyNoteRollingInto(t, ada, { offeringId: offering.id, rollTo: series.slug })
     t.clock.set(new Date('2026-09-02T14:00:00Z'))
     await runWorkerJob(t)
     const rolled = await readRolledNote(t, note.id)

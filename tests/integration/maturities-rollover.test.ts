@@ -3,7 +3,7 @@ import { accountBalance, accounts } from '@tenor/db/domain'
 import { offerings, purchaseEvents } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import {
-  buyActiveNote,
+  buyNoteRollingInto,
   mailOfKind,
   readPayout,
   readPayouts,
@@ -45,13 +45,11 @@ async function noteRollingInto(
     closesOn: '2026-12-31',
     ...target,
   })
-  const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-  const res = await t.request(`/purchases/${note.id}/instruction`, {
-    method: 'PUT',
-    json: { instruction, rolloverOfferingSlug: series.slug },
-    token: ada.token,
+  const note = await buyNoteRollingInto(t, ada, {
+    offeringId: offering.id,
+    rollTo: series.slug,
+    instruction,
   })
-  expect(res.status).toBe(200)
   t.plaid.resetCalls()
   t.clock.set(new Date('2026-09-02T14:00:00Z'))
 
@@ -197,13 +195,7 @@ describe('rollovers at maturity', () => {
 
   test('an approved rate cut tells the investors rolling into it, while they can still choose', async () => {
     const series = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
-    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-    const chosen = await t.request(`/purchases/${note.id}/instruction`, {
-      method: 'PUT',
-      json: { instruction: 'rollover_all', rolloverOfferingSlug: series.slug },
-      token: ada.token,
-    })
-    expect(chosen.status).toBe(200)
+    await buyNoteRollingInto(t, ada, { offeringId: offering.id, rollTo: series.slug })
     const maker = await signUpAdmin(t, 'maker@example.com')
     const checker = await signUpAdmin(t, 'checker@example.com')
     const asked = await t.request(`/admin/offerings/${series.id}/rate`, {

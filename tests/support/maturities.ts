@@ -38,6 +38,26 @@ export async function buyActiveNote(
   return active
 }
 
+/** A $1,000 active note of the buyer's, which they set to roll into the `rollTo` offering. */
+export async function buyNoteRollingInto(
+  t: PlaidTestApp,
+  buyer: Buyer,
+  input: {
+    offeringId: string
+    rollTo: string
+    instruction?: 'rollover_all' | 'rollover_principal'
+  },
+) {
+  const note = await buyActiveNote(t, buyer, { offeringId: input.offeringId, amountCents: 100_000 })
+  const chosen = await t.request(`/purchases/${note.id}/instruction`, {
+    method: 'PUT',
+    json: { instruction: input.instruction ?? 'rollover_all', rolloverOfferingSlug: input.rollTo },
+    token: buyer.token,
+  })
+  expect(chosen.status).toBe(200)
+  return note
+}
+
 /** Runs a job as the worker does, under its lease; answers the outcome and its log lines. */
 export async function runWorkerJob(t: PlaidTestApp, job: Job = maturities) {
   const lines: Record<string, unknown>[] = []
