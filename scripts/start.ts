@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { demoAccounts } from '../api/src/cli/demo.ts'
+import { addDemoHolding } from './demo-holding.ts'
 
 const root = join(import.meta.dir, '..')
 
@@ -129,6 +130,11 @@ await waitFor(urls.web, 'site')
 const worker = join(root, 'workers/src/main.ts')
 if (existsSync(worker)) serve('worker', ['bun', worker, '--loop'], { LOG_LEVEL: logLevel })
 
+// A first look at the portfolio shows a note; without one the product still runs.
+const holding = await addDemoHolding(urls.api).catch(
+  (error: unknown) => `the demo investor's first note could not be made (${String(error)})`,
+)
+
 console.log(`
 Tenor is running.
 
@@ -138,6 +144,7 @@ Tenor is running.
   Plaid (local) ${urls.plaid}
 
   Investor  ${demoAccounts.investor.email}  /  ${demoAccounts.investor.password}
+            (${holding})
   Admin     ${demoAccounts.admin.email}  /  ${demoAccounts.admin.password}
             two-factor secret ${demoAccounts.admin.totpSecret} (current code: bun run totp)
 
