@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { auditEvents, offerings } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import type { TestApp } from '../support/app.ts'
-import { openWithTwoAdmins, signUp } from '../support/users.ts'
+import {
+  askRateChange as askRateChangeAs,
+  createDraft as createDraftAs,
+  draftTerms,
+} from '../support/offering-drafts.ts'
+import { openWithTwoAdmins } from '../support/users.ts'
 
 let t: TestApp
 let maker: { token: string; userId: string }
@@ -13,45 +18,9 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const terms = {
-  slug: 'series-z-9m',
-  name: 'Series Z 9-Month Note',
-  issuer: 'Tenor Funding I LLC',
-  description: 'A nine-month note.',
-  rateBps: 575,
-  rateType: 'simple',
-  compounding: null,
-  dayCount: 'act_365f',
-  termMonths: 9,
-  capacityCents: 10_000_000,
-  minPurchaseCents: 50_000,
-  maxPurchaseCents: 1_000_000,
-  incrementCents: 10_000,
-  opensOn: '2026-03-01',
-  closesOn: '2026-04-30',
-  defaultMaturityInstruction: 'payout',
-}
-
-interface ErrorBody {
-  error: { code: string; message: string }
-}
-
-/** A published offering whose rate the maker asks to change; the request waits for a checker. */
-async function askRateChange(rateBps: number) {
-  const { body } = await createDraft()
-  const id = body.offering.id
-  await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
-  const asked = await t.request(`/admin/offerings/${id}/rate`, {
-    json: { rateBps },
-    token: maker.token,
-  })
-  return { id, asked }
-}
-
-async function createDraft(body: object = terms) {
-  const res = await t.request('/admin/offerings', { json: body, token: maker.token })
-  return { res, body: (await res.json()) as { offering: { id: string; status: string } } }
-}
+const terms = draftTerms
+const createDraft = (body?: object) => createDraftAs(t, maker.token, body)
+const _askRateChange = (rateBps: number) => askRateChangeAs(t, maker.token, rateBps)
 
 describe('admin offerings', () => {
   test('creates a draft, edits it, publishes it, and investors then see it', async () => {
@@ -332,106 +301,6 @@ describe('admin offerings', () => {
       token: maker.token,
     })
     expect(res.status).toBe(422)
-  })
-
-  test('the asker can withdraw a waiting request; nobody else can, and it is then closed', async () => {
-    const { id, asked } = await askRateChange(650)
-    const { approvalId } = (await asked.json()) as { approvalId: string }
-    const withdraw = (token: string) =>
-      t.request(`/admin/approvals/${approvalId}/withdraw`, { json: {}, token })
-
-    const byChecker = await withdraw(checker.token)
-    expect(byChecker.status).toBe(409)
-    expect(((await byChecker.json()) as ErrorBody).error.code).toBe('not_your_request')
-    expect((await withdraw(maker.token)).status).toBe(200)
-    expect((await withdraw(maker.token)).status).toBe(409)
-    const approve = await t.request(`/admin/approvals/${approvalId}/approve`, {
-      json: {},
-      token: checker.token,
-    })
-    expect(approve.status).toBe(409)
-    const row = await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
-    expect(row?.rateBps).toBe(575)
-
-    const listed = await t.request('/admin/approvals', { token: checker.token })
-    const { approvals } = (await listed.json()) as {
-      approvals: { id: string; state: string; requestedByEmail: string }[]
-    }
-    expect(approvals.find((a) => a.id === approvalId)).toMatchObject({
-      state: 'withdrawn',
-      requestedByEmail: 'maker@example.com',
-    })
-    // Withdrawn, it no longer blocks asking again.
-    const again = await t.request(`/admin/offerings/${id}/rate`, {
-      json: { rateBps: 600 },
-      token: maker.token,
-    })
-    expect(again.status).toBe(202)
-  })
-
-  test('a request turned down keeps the reason given, for the asker to read', async () => {
-    const { asked } = await askRateChange(650)
-    const { approvalId } = (await asked.json()) as { approvalId: string }
-    const rejected = await t.request(`/admin/approvals/${approvalId}/reject`, {
-      json: { reason: '  Too high for the current market.  ' },
-      token: checker.token,
-    })
-    expect(await rejected.json()).toEqual({
-      state: 'rejected',
-      result: 'rejected: Too high for the current market.',
-    })
-    const listed = await t.request('/admin/approvals?state=rejected', { token: maker.token })
-    const { approvals } = (await listed.json()) as { approvals: { result: string | null }[] }
-    expect(approvals[0]?.result).toBe('rejected: Too high for the current market.')
-    const tooLong = await t.request(`/admin/approvals/${approvalId}/reject`, {
-      json: { reason: 'x'.repeat(501) },
-      token: checker.token,
-    })
-    expect(tooLong.status).toBe(422)
-  })
-
-  test('a rate change waits for a second administrator, then applies once', async () => {
-    const { id, asked } = await askRateChange(650)
-    expect(asked.status).toBe(202)
-    const { approvalId } = (await asked.json()) as { approvalId: string }
-
-    const twice = await t.request(`/admin/offerings/${id}/rate`, {
-      json: { rateBps: 700 },
-      token: maker.token,
-    })
-    expect(twice.status).toBe(409)
-    const self = await t.request(`/admin/approvals/${approvalId}/approve`, {
-      json: {},
-      token: maker.token,
-    })
-    expect(self.status).toBe(409)
-    const row = await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
-    expect(row?.rateBps).toBe(575)
-
-    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
-      json: {},
-      token: checker.token,
-    })
-    expect(await approved.json()).toMatchObject({ state: 'executed' })
-    const after = await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
-    expect(after?.rateBps).toBe(650)
-    const replay = await t.request(`/admin/approvals/${approvalId}/approve`, {
-      json: {},
-      token: checker.token,
-    })
-    expect(replay.status).toBe(409)
-  })
-
-  test('closing early stops new purchases; investors are refused admin routes', async () => {
-    const { body } = await createDraft()
-    const id = body.offering.id
-    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
-    const closed = await t.request(`/admin/offerings/${id}/close`, { json: {}, token: maker.token })
-    expect(((await closed.json()) as { offering: { status: string } }).offering.status).toBe(
-      'closed',
-    )
-    const investor = await signUp(t, 'ada@example.com')
-    expect((await t.request('/admin/offerings', { token: investor.token })).status).toBe(403)
   })
 })
 

@@ -8,7 +8,7 @@ import { instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { noticeRolloverRateFell } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
-import { findOffering, type OfferingRow } from '../purchases/records.ts'
+import type { OfferingRow } from '../purchases/records.ts'
 import type { ApprovalAction } from './approvals.ts'
 import { recordAudit } from './audit.ts'
 import { cancelPendingDebits, refundCancelledOfferings } from './repayments.ts'
@@ -78,8 +78,9 @@ async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string)
  */
 async function tellOfFallenRollovers(tx: Tx, deps: AppDeps, target: OfferingRow): Promise<number> {
   const notes = await tx
-    .select()
+    .select({ purchase: purchases, offering: offerings })
     .from(purchases)
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
     .where(
       and(
         eq(purchases.rolloverOfferingId, target.id),
@@ -91,10 +92,10 @@ async function tellOfFallenRollovers(tx: Tx, deps: AppDeps, target: OfferingRow)
   const now = deps.clock.now()
   const today = businessDateOf(now, deps.env.businessTimeZone)
   const ctx = { now, publicUrl: deps.env.publicUrl }
-  for (const purchase of notes) {
+  for (const { purchase, offering } of notes) {
     await noticeRolloverRateFell(tx, ctx, {
       purchase,
-      offering: await findOffering(tx, purchase.offeringId),
+      offering,
       target,
       changeUntil: instructionChangeableUntil(purchase, today),
     })

@@ -45,6 +45,12 @@ const wordsOf = (purchase: PurchaseRow, offering: OfferingRow) => ({
   maturityDate: purchase.maturityDate ?? '',
 })
 
+/** The note's words with the amount its payout carries. */
+const payoutWordsOf = (purchase: PurchaseRow, offering: OfferingRow, payout: PayoutRow) => ({
+  ...wordsOf(purchase, offering),
+  amount: formatUsd(payout.amountCents),
+})
+
 export function noticeMaturityReminder(
   tx: Tx,
   ctx: NoticeContext,
@@ -111,8 +117,7 @@ export function noticeMaturityPaid(
 ): Promise<void> {
   const { purchase, offering, payout, note } = input
   const words = {
-    ...wordsOf(purchase, offering),
-    amount: formatUsd(payout.amountCents),
+    ...payoutWordsOf(purchase, offering, payout),
     note,
     repaidEarly: purchase.repaymentReason,
   }
@@ -181,7 +186,7 @@ export function noticePayoutReturned(
   input: { purchase: PurchaseRow; offering: OfferingRow; payout: PayoutRow; reason: string },
 ): Promise<void> {
   const { purchase, offering, payout, reason } = input
-  const words = { ...wordsOf(purchase, offering), amount: formatUsd(payout.amountCents), reason }
+  const words = { ...payoutWordsOf(purchase, offering, payout), reason }
 
   return sendNotice(
     tx,
@@ -206,8 +211,7 @@ export function noticePayoutResent(
 ): Promise<void> {
   const { purchase, offering, payout } = input
   const words = {
-    ...wordsOf(purchase, offering),
-    amount: formatUsd(payout.amountCents),
+    ...payoutWordsOf(purchase, offering, payout),
     account: input.account,
     chosen: input.chosen,
   }
