@@ -98,6 +98,14 @@ test('an admin whose purchase filter cannot be read is told which one and offere
     await expect(page.getByText('Use a date from 2000 to 2199.')).toBeVisible()
     await expect(page.getByRole('link', { name: 'Export these as CSV' })).toHaveCount(0)
 
+    // An offering id that names no offering is not read as "no purchases".
+    await page.goto('/admin/purchases?offeringId=0190f6b4-0000-7000-8000-000000000000', {
+      waitUntil: 'networkidle',
+    })
+    await expect(page.getByLabel('Offering')).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.getByText('No offering has this id. Choose one from the list.')).toBeVisible()
+    await expect(page.getByText(/^No purchases/)).toHaveCount(0)
+
     // An edited export address goes back to the search, which says what is wrong.
     await page.goto('/admin/purchases.csv?state=bogus', { waitUntil: 'networkidle' })
     await expect(page).toHaveURL(/\/admin\/purchases\?state=bogus$/)

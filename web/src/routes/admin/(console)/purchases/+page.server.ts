@@ -23,6 +23,11 @@ export const load: PageServerLoad = async (event) => {
   const base = { values, offeringOptions, query: event.url.searchParams.toString() }
   // Filters that cannot be read find nothing: the page names them and offers no results or export.
   if (!read.ok) return { ...base, purchases: null, errors: read.errors, others: [] }
+  // An id typed into the address that names no offering would otherwise read as "no purchases".
+  if (values.offeringId && !offerings.some((o) => o.id === values.offeringId)) {
+    const errors = { offeringId: 'No offering has this id. Choose one from the list.' }
+    return { ...base, purchases: null, errors, others: [] }
+  }
   if (!found?.ok) {
     const problem = found?.problem
     const { errors, others } = toFilterErrors(problem?.issues ?? [])
