@@ -3,7 +3,7 @@ import { currentTotpCode } from '@tenor/api/lib/totp'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp, tokenFromEmail } from '../support/app.ts'
-import { login, registerAndVerify } from '../support/auth.ts'
+import { login, register, registerAndVerify } from '../support/auth.ts'
 import { testPassword, turnOnTwoFactor } from '../support/users.ts'
 
 const password = testPassword
@@ -133,6 +133,51 @@ describe('forgot and reset password', () => {
     expect(mails.map((m) => m.kind)).toEqual(['account_disabled', 'verify_email'])
     expect(mails[0]?.text).toContain('the account is disabled')
     expect(mails[0]?.text).not.toContain('/reset-password')
+  })
+  test("an address registered by someone else first: no authenticator of theirs, and the owner's reset confirms it", async () => {
+    // The squatter registers the owner's address and, unconfirmed, may not add two-factor.
+    await register(t)
+    const squatter = await login(t)
+    const setup = await t.request('/me/two-factor/setup', { json: {}, token: squatter.body.token })
+    expect(setup.status).toBe(403)
+    expect(((await setup.json()) as { error: { code: string } }).error.code).toBe(
+      'email_not_verified',
+    )
+    const enable = await t.request('/me/two-factor/enable', {
+      json: { code: '123456', password },
+      token: squatter.body.token,
+    })
+    expect(enable.status).toBe(403)
+
+    // An account that took an authenticator before this rule: the reset still clears it.
+    await registerAndVerify(t, 'grace@example.com')
+    await turnOnTwoFactor(t, (await login(t, 'grace@example.com')).body.token)
+    await t.db.database.db
+      .update(users)
+      .set({ emailVerifiedAt: null })
+      .where(eq(users.email, 'grace@example.com'))
+
+    for (const email of ['ada@example.com', 'grace@example.com']) {
+      await t.request('/auth/forgot-password', { json: { email } })
+      const reset = (await t.mailbox(email)).find((m) => m.kind === 'password_reset')
+      const newPassword = 'the owner chose this passphrase 9'
+      const res = await t.request('/auth/reset-password', {
+        json: { token: tokenFromEmail(reset?.text ?? ''), password: newPassword },
+      })
+      expect(res.status).toBe(200)
+      // The squatter's session ended; the owner signs in with no code and a confirmed address.
+      const owner = await login(t, email, newPassword)
+      expect(owner.body.twoFactorRequired).toBe(false)
+      const me = (await (await t.request('/me', { token: owner.body.token })).json()) as {
+        user: { emailVerified: boolean; twoFactorEnabled: boolean }
+      }
+      expect(me.user).toMatchObject({ emailVerified: true, twoFactorEnabled: false })
+    }
+    expect((await t.request('/me', { token: squatter.body.token })).status).toBe(401)
+    // Its recovery codes went with it.
+    const grace = await login(t, 'grace@example.com', 'the owner chose this passphrase 9')
+    const codes = await t.request('/me/two-factor/recovery-codes', { token: grace.body.token })
+    expect(((await codes.json()) as { left: number }).left).toBe(0)
   })
 })
 

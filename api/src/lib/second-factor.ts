@@ -3,7 +3,7 @@ import type { Env } from '@tenor/db/env'
 import { users } from '@tenor/db/schema'
 import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import { decrypt } from './crypto.ts'
-import { useRecoveryCode } from './recovery-codes.ts'
+import { useRecoveryCode, voidRecoveryCodes } from './recovery-codes.ts'
 import { matchTotpStep, totpAssociatedData } from './totp.ts'
 
 export const isAuthenticatorCode = (code: string) => /^\d{6}$/.test(code)
@@ -39,4 +39,19 @@ export async function passSecondFactor(
     .set({ totpLastStep: step })
     .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
   return moved.rowsAffected === 1 ? 'authenticator' : null
+}
+
+/** Turns two-factor off: the authenticator, one being set up, and every unused recovery code. */
+export async function removeSecondFactor(tx: Tx, userId: string, now: Date): Promise<void> {
+  await tx
+    .update(users)
+    .set({
+      totpSecret: null,
+      totpPendingSecret: null,
+      totpEnabledAt: null,
+      totpLastStep: null,
+      updatedAt: now,
+    })
+    .where(eq(users.id, userId))
+  await voidRecoveryCodes(tx, userId, now)
 }

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 import { demoAccounts } from '../../../api/src/cli/demo.ts'
 
 const password = 'a calm orange kayak drifting north'
@@ -15,6 +15,15 @@ test('a new investor registers, confirms the emailed link, logs out and back in'
   await page.getByRole('button', { name: 'Open account' }).click()
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
 
+  // Signed in before confirming, two-factor waits for the confirmed address.
+  await logIn(page, email)
+  await page.goto('/settings', { waitUntil: 'networkidle' })
+  const twoFactor = page.getByRole('region', { name: 'Two-factor authentication' })
+  await expect(twoFactor.getByText(/Confirm your email address first/)).toBeVisible()
+  await expect(twoFactor.getByRole('button', { name: 'Set up two-factor' })).toHaveCount(0)
+  await page.getByRole('button', { name: 'Log out', exact: true }).click()
+  await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
+
   await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`)
   const link = page.getByRole('link', { name: /\/verify-email\?token=/ }).first()
   await link.click()
@@ -22,14 +31,20 @@ test('a new investor registers, confirms the emailed link, logs out and back in'
   await page.getByRole('button', { name: 'Confirm email address' }).click()
   await expect(page.getByText(/confirmed/i).first()).toBeVisible()
 
+  await logIn(page, email)
+  await page.goto('/settings', { waitUntil: 'networkidle' })
+  await expect(twoFactor.getByRole('button', { name: 'Set up two-factor' })).toBeVisible()
+  await page.getByRole('button', { name: 'Log out', exact: true }).click()
+  await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
+})
+
+async function logIn(page: Page, email: string): Promise<void> {
   await page.goto('/login', { waitUntil: 'networkidle' })
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible()
-  await page.getByRole('button', { name: 'Log out' }).click()
-  await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
-})
+  await expect(page.getByRole('button', { name: 'Log out', exact: true })).toBeVisible()
+}
 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
@@ -39,8 +54,8 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Email address').fill(demoAccounts.investor.email)
     await page.getByLabel('Password').fill(demoAccounts.investor.password)
     await page.getByRole('button', { name: 'Log in' }).click()
-    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible()
-    await page.getByRole('button', { name: 'Log out' }).click()
+    await expect(page.getByRole('button', { name: 'Log out', exact: true })).toBeVisible()
+    await page.getByRole('button', { name: 'Log out', exact: true }).click()
     await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
   })
 

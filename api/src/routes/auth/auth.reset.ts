@@ -7,6 +7,7 @@ import * as emails from '../../lib/emails.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
 import { checkNewPassword, hashPassword, verifyPassword } from '../../lib/passwords.ts'
+import { removeSecondFactor } from '../../lib/second-factor.ts'
 import {
   consumeUserToken,
   findUserToken,
@@ -92,10 +93,21 @@ export function createResetHandlers(deps: AppDeps) {
     const changed = await database.write(async (tx) => {
       if (!(await consumeUserToken(tx, found.id, now))) return false
       await voidUserTokens(tx, user.id, now)
+      // The link reached the account's address, which confirms it. Whoever registered the
+      // address before its owner confirmed it leaves nothing behind: no authenticator of theirs
+      // stands between the owner and the account.
+      const unconfirmed = user.emailVerifiedAt === null
       await tx
         .update(users)
-        .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, updatedAt: now })
+        .set({
+          passwordHash,
+          failedLoginCount: 0,
+          lockedUntil: null,
+          updatedAt: now,
+          ...(unconfirmed ? { emailVerifiedAt: now } : {}),
+        })
         .where(eq(users.id, user.id))
+      if (unconfirmed) await removeSecondFactor(tx, user.id, now)
       await tx
         .update(sessionsTable)
         .set({ revokedAt: now })

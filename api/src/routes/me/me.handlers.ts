@@ -8,12 +8,8 @@ import * as emails from '../../lib/emails.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
 import { verifyPassword } from '../../lib/passwords.ts'
-import {
-  issueRecoveryCodes,
-  recoveryCodesLeft,
-  voidRecoveryCodes,
-} from '../../lib/recovery-codes.ts'
-import { passSecondFactor } from '../../lib/second-factor.ts'
+import { issueRecoveryCodes, recoveryCodesLeft } from '../../lib/recovery-codes.ts'
+import { passSecondFactor, removeSecondFactor } from '../../lib/second-factor.ts'
 import { matchTotpStep, newTotpSecret, totpAssociatedData, totpUri } from '../../lib/totp.ts'
 import type * as routes from './me.routes.ts'
 
@@ -22,6 +18,18 @@ const wrongPasswordOrCode = () =>
     400,
     'invalid_code',
     'The password or the code is not right. Codes change every 30 seconds.',
+  )
+
+/**
+ * Two-factor waits for a confirmed address: otherwise whoever registered someone else's address
+ * first could put their own authenticator between the owner and the account, which a password
+ * reset (the owner's way in) does not remove.
+ */
+const confirmEmailFirst = () =>
+  new ApiError(
+    403,
+    'email_not_verified',
+    'Confirm your email address before turning on two-factor. Open the link we emailed you.',
   )
 
 export function createMeHandlers(deps: AppDeps) {
@@ -64,6 +72,7 @@ export function createMeHandlers(deps: AppDeps) {
    */
   const startTwoFactor: RouteHandler<typeof routes.startTwoFactor, AuthedEnv> = async (c) => {
     const user = c.get('user')
+    if (!user.emailVerified) throw confirmEmailFirst()
     const secret = newTotpSecret()
     const sealed = encrypt(secret, env.encryptionKeys, totpAssociatedData(user.id))
     // Whether two-factor is on is read in the write itself: one turned on by a request racing
@@ -89,6 +98,7 @@ export function createMeHandlers(deps: AppDeps) {
   const enableTwoFactor: RouteHandler<typeof routes.enableTwoFactor, AuthedEnv> = async (c) => {
     const { code, password } = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
+    if (user.emailVerifiedAt === null) throw confirmEmailFirst()
     const replacing = user.totpEnabledAt !== null
     const sealed = replacing ? user.totpPendingSecret : user.totpSecret
     if (!sealed) {
@@ -173,17 +183,7 @@ export function createMeHandlers(deps: AppDeps) {
       passwordOk &&
       (await database.write(async (tx) => {
         if (!(await passSecondFactor(tx, env, user, input.code, now))) return false
-        await tx
-          .update(users)
-          .set({
-            totpSecret: null,
-            totpPendingSecret: null,
-            totpEnabledAt: null,
-            totpLastStep: null,
-            updatedAt: now,
-          })
-          .where(eq(users.id, user.id))
-        await voidRecoveryCodes(tx, user.id, now)
+        await removeSecondFactor(tx, user.id, now)
         await tellOwner(tx, user, 'two_factor_off', emails.twoFactorTurnedOff, now)
         return true
       }))

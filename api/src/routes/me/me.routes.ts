@@ -34,6 +34,7 @@ export const startTwoFactor = createRoute({
       'Scan the URI or type the secret, then confirm with a code',
     ),
     401: signedOut,
+    403: errorResponse('Confirm your email address first'),
   },
 })
 
@@ -55,6 +56,7 @@ export const enableTwoFactor = createRoute({
     ),
     400: errorResponse('Wrong password or code, or setup was not started'),
     401: signedOut,
+    403: errorResponse('Confirm your email address first'),
     422: errorResponse('Invalid input'),
   },
 })
