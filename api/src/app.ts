@@ -64,6 +64,11 @@ export function createApp(deps: AppDeps) {
     ['/me/two-factor/*'],
     ...rateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser),
   )
+  app.on(
+    'POST',
+    ['/banks', '/banks/:itemId/reconnected'],
+    ...rateLimits(deps, rules.bankPlaidByAddress, rules.bankPlaidByUser),
+  )
   app.use('/me/password', ...rateLimits(deps, rules.credentialChangeByUser))
   app.use('/me/email', ...rateLimits(deps, rules.credentialChangeByUser))
 

@@ -6,6 +6,7 @@ import { rateLimitRules } from '@tenor/api/lib/rate-limit-rules'
 import { DatabaseRateLimitStore } from '@tenor/api/lib/rate-limit-store'
 import { createLogger } from '@tenor/db/logger'
 import { createTestApp, type TestApp } from '../support/app.ts'
+import { createPlaidTestApp } from '../support/plaid.ts'
 import { signUp, testPassword } from '../support/users.ts'
 
 let t: TestApp
@@ -205,5 +206,28 @@ describe('other limited routes', () => {
     }
     const res = await t.request('/banks/link-token', { json: { itemId: 'no-such' }, token })
     expect(res.status).toBe(429)
+  })
+
+  test('linking a bank and marking one reconnected share a limit per user; listing is not counted', async () => {
+    const link = (publicToken: string) => ({ publicToken, institutionId: null, accounts: [] })
+    t = await createPlaidTestApp()
+    const { token } = await signUp(t, 'ada@example.com')
+    const other = await signUp(t, 'grace@example.com')
+    const limit = rateLimitRules.bankPlaidByUser.limit
+    for (let i = 0; i < limit; i++) {
+      const res =
+        i % 2 === 0
+          ? await t.request('/banks', { json: link(`public-sandbox-unknown-${i}`), token })
+          : await t.request('/banks/no-such/reconnected', { json: {}, token })
+      expect(res.status).not.toBe(429)
+    }
+    expect((await t.request('/banks', { token })).status).toBe(200)
+    const linked = await t.request('/banks', { json: link('public-sandbox-unknown-x'), token })
+    expect(linked.status).toBe(429)
+    const reconnected = await t.request('/banks/no-such/reconnected', { json: {}, token })
+    expect(reconnected.status).toBe(429)
+    // Another investor is not held back.
+    const theirs = await t.request('/banks/no-such/reconnected', { json: {}, token: other.token })
+    expect(theirs.status).toBe(404)
   })
 })

@@ -110,6 +110,16 @@ export const rateLimitRules = {
     windowMs: hour,
   }),
 
+  // Linking a bank (the public token's exchange, then its accounts) and checking one after it
+  // is reconnected are Plaid calls too, refused ones included.
+  bankPlaidByUser: rule({ name: 'bank-plaid-user', by: 'user', limit: 20, windowMs: hour }),
+  bankPlaidByAddress: rule({
+    name: 'bank-plaid-address',
+    by: 'address',
+    limit: 60,
+    windowMs: hour,
+  }),
+
   // Per account only: every buyer has passed KYC and linked a bank, so accounts are costly to
   // multiply, while many real investors may share one office or carrier address. Only purchases
   // made count (each asks Plaid and sends email), declined ones too; a refusal before any
