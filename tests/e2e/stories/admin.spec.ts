@@ -116,6 +116,23 @@ test('an admin whose purchase filter cannot be read is told which one and offere
   }
 })
 
+test('an approval form with an id no approval can have is refused, not an error of ours', async ({
+  browser,
+}) => {
+  const admin = await openAdminWindow(browser)
+  try {
+    for (const action of ['withdraw', 'approve', 'reject']) {
+      const res = await admin.page.request.post(`/admin/approvals?/${action}`, {
+        headers: { origin: e2eUrls.web, accept: 'text/html' },
+        form: { approvalId: 'a'.repeat(65), reason: 'Edited form' },
+      })
+      expect(res.status(), action).toBe(422)
+    }
+  } finally {
+    await admin.close()
+  }
+})
+
 test('an admin asks to cancel an offering and a second admin approves it', async ({ browser }) => {
   const slug = `story-cancel-${Date.now()}`
   const admin = await openAdminWindow(browser)

@@ -28,7 +28,7 @@ export async function withdrawApproval(
   })
   if (response.status === 200) return { ok: true, value: null }
 
-  return refused(await readAdminProblem(response), [404, 409])
+  return refused(await readAdminProblem(response), [404, 409, 422])
 }
 
 /** Approves (and so carries out) or rejects another administrator's request. */
