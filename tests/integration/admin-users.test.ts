@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { auditEvents, users } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { type TestApp, tokenFromEmail } from '../support/app.ts'
-import { openWithTwoAdmins, signUp } from '../support/users.ts'
+import { openWithTwoAdmins, signUp, signUpAdmin } from '../support/users.ts'
 
 let t: TestApp
 let maker: { token: string; userId: string }
@@ -202,5 +202,64 @@ describe('user administration', () => {
     })
     expect(((await again.json()) as { state: string }).state).toBe('executed')
     expect(await roleOf(investor.userId)).toBe('admin')
+  })
+
+  test('disabling an administrator takes the role too: enabled again, they are an investor', async () => {
+    const third = await signUpAdmin(t, 'third@example.com')
+    const disabled = await t.request(`/admin/users/${third.userId}/disable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(disabled.status).toBe(200)
+    expect(((await disabled.json()) as { user: { role: string } }).user.role).toBe('investor')
+    const enabled = await t.request(`/admin/users/${third.userId}/enable`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(((await enabled.json()) as { user: { role: string } }).user.role).toBe('investor')
+    const row = await t.db.database.db.query.users.findFirst({ where: eq(users.id, third.userId) })
+    expect(row).toMatchObject({ role: 'investor', status: 'active' })
+    // An administrator disabled before the role went with the account comes back an investor.
+    await t.db.database.db
+      .update(users)
+      .set({ role: 'admin', status: 'disabled' })
+      .where(eq(users.id, third.userId))
+    await t.request(`/admin/users/${third.userId}/enable`, { json: {}, token: maker.token })
+    const again = await t.db.database.db.query.users.findFirst({
+      where: eq(users.id, third.userId),
+    })
+    expect(again).toMatchObject({ role: 'investor', status: 'active' })
+  })
+
+  test('two administrators removing each other at once leave one of them', async () => {
+    for (const action of ['disable', 'role'] as const) {
+      const [a, b] =
+        action === 'disable'
+          ? [maker, checker]
+          : [await signUpAdmin(t, 'fourth@example.com'), await signUpAdmin(t, 'fifth@example.com')]
+      if (action === 'role') {
+        // Only these two are active administrators now.
+        await t.db.database.db
+          .update(users)
+          .set({ status: 'disabled' })
+          .where(inArray(users.id, [maker.userId, checker.userId]))
+      }
+      const remove = (by: typeof a, of: typeof b) =>
+        t.request(`/admin/users/${of.userId}/${action}`, {
+          json: action === 'role' ? { role: 'investor' } : {},
+          token: by.token,
+        })
+      const answers = await Promise.all([remove(a, b), remove(b, a)])
+      // The second is refused: as the last administrator, or, when its session was read after
+      // the first ended it, as signed out.
+      const statuses = answers.map((res) => res.status)
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1)
+      expect(statuses.filter((status) => status === 409 || status === 401)).toHaveLength(1)
+      const active = await t.db.database.db.$count(
+        users,
+        and(eq(users.role, 'admin'), eq(users.status, 'active')),
+      )
+      expect(active).toBe(1)
+    }
   })
 })

@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi'
+import type { Tx } from '@tenor/db'
 import { sessions, users } from '@tenor/db/schema'
 import { and, eq, isNull } from 'drizzle-orm'
 import { requestApproval } from '../../admin/approvals.ts'
@@ -19,7 +20,7 @@ export function createUserActionHandlers(deps: AppDeps) {
     adminId: string,
     userId: string,
     action: string,
-    update: (row: UserRow) => Partial<UserRow> | ApiError,
+    update: (row: UserRow, tx: Tx) => Promise<Partial<UserRow> | ApiError>,
   ): Promise<UserRow> {
     const now = clock.now()
     const result = await database.write(async (tx) => {
@@ -28,7 +29,7 @@ export function createUserActionHandlers(deps: AppDeps) {
       if (userId === adminId) {
         return new ApiError(409, 'own_account', 'Ask another administrator to change your account.')
       }
-      const set = update(row)
+      const set = await update(row, tx)
       if (set instanceof ApiError) return set
       // Asked for what already holds: nothing to write, no session to end, nothing to audit.
       if (Object.entries(set).every(([key, value]) => row[key as keyof typeof row] === value)) {
@@ -66,28 +67,42 @@ export function createUserActionHandlers(deps: AppDeps) {
     return result
   }
 
-  async function adminCount(): Promise<number> {
-    return database.db.$count(users, and(eq(users.role, 'admin'), eq(users.status, 'active')))
+  /**
+   * Whether taking this user's admin role or account away would leave no active administrator.
+   * Counted in the change's own transaction, so two admins removing each other at once cannot
+   * both pass.
+   */
+  async function isLastAdmin(tx: Tx, user: UserRow): Promise<boolean> {
+    if (user.role !== 'admin' || user.status !== 'active') return false
+    const admins = await tx.$count(users, and(eq(users.role, 'admin'), eq(users.status, 'active')))
+    return admins <= 1
   }
 
+  const lastAdmin = () => new ApiError(409, 'last_admin', 'This is the last active administrator.')
+
+  /**
+   * Disabling an administrator takes the admin role too: enabling the account again gives back
+   * an investor, and making them an administrator again needs a second administrator's approval,
+   * like any new one.
+   */
   const disable: RouteHandler<typeof routes.disableUser, AuthedEnv> = async (c) => {
     const { userId } = c.req.valid('param')
-    const admins = await adminCount()
-    const row = await change(c.get('user').id, userId, 'user.disable', (user) =>
-      user.role === 'admin' && admins <= 1
-        ? new ApiError(409, 'last_admin', 'This is the last active administrator.')
-        : { status: 'disabled' },
-    )
+    const row = await change(c.get('user').id, userId, 'user.disable', async (user, tx) => {
+      if (await isLastAdmin(tx, user)) return lastAdmin()
+      return { status: 'disabled', role: 'investor' }
+    })
     c.get('log').info('user disabled', { adminId: c.get('user').id, userId })
     return c.json({ user: toAdminUser(row) }, 200)
   }
 
   const enable: RouteHandler<typeof routes.enableUser, AuthedEnv> = async (c) => {
     const { userId } = c.req.valid('param')
-    const row = await change(c.get('user').id, userId, 'user.enable', () => ({
+    const row = await change(c.get('user').id, userId, 'user.enable', async (user) => ({
       status: 'active',
       failedLoginCount: 0,
       lockedUntil: null,
+      // An administrator disabled before the role went with the account comes back an investor.
+      ...(user.status === 'disabled' && user.role === 'admin' ? { role: 'investor' as const } : {}),
     }))
     return c.json({ user: toAdminUser(row) }, 200)
   }
@@ -113,11 +128,8 @@ export function createUserActionHandlers(deps: AppDeps) {
       c.get('log').info('admin role requested', { adminId, userId })
       return c.json({ approvalId, state: 'pending' as const }, 202)
     }
-    const admins = await adminCount()
-    const row = await change(c.get('user').id, userId, `user.role.${role}`, (user) =>
-      user.role === 'admin' && role === 'investor' && admins <= 1
-        ? new ApiError(409, 'last_admin', 'This is the last active administrator.')
-        : { role },
+    const row = await change(c.get('user').id, userId, `user.role.${role}`, async (user, tx) =>
+      role === 'investor' && (await isLastAdmin(tx, user)) ? lastAdmin() : { role },
     )
     c.get('log').info('user role changed', { adminId: c.get('user').id, userId, role })
     return c.json({ user: toAdminUser(row) }, 200)
