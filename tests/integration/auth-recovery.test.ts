@@ -174,6 +174,12 @@ describe('forgot and reset password', () => {
       expect(me.user).toMatchObject({ emailVerified: true, twoFactorEnabled: false })
     }
     expect((await t.request('/me', { token: squatter.body.token })).status).toBe(401)
+    // Nor did the name the squatter typed reach the address before it was confirmed.
+    const unconfirmed = (await t.mailbox('ada@example.com')).filter((m) =>
+      ['verify_email', 'password_reset'].includes(m.kind),
+    )
+    expect(unconfirmed).toHaveLength(2)
+    for (const mail of unconfirmed) expect(mail.text).not.toContain('Lovelace')
     // Its recovery codes went with it.
     const grace = await login(t, 'grace@example.com', 'the owner chose this passphrase 9')
     const codes = await t.request('/me/two-factor/recovery-codes', { token: grace.body.token })

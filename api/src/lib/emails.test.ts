@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { confirmNewEmail, verifyEmail } from './emails.ts'
+import { accountExists, confirmNewEmail, passwordReset, verifyEmail } from './emails.ts'
 import { asNote, maturityPaid, purchaseActive } from './note-emails.ts'
 
 describe('emails name a note once', () => {
@@ -32,7 +32,7 @@ describe('confirming an address', () => {
   const url = 'https://tenor.example/verify-email?token=abc'
 
   test('a change of address is not worded as a sign-up', () => {
-    const change = confirmNewEmail('Ada', url)
+    const change = confirmNewEmail(url)
     expect(change.subject).toBe('Confirm your new email address for Tenor')
     expect(change.text).toContain('use this address for your Tenor account')
     expect(change.text).toContain(url)
@@ -40,7 +40,15 @@ describe('confirming an address', () => {
   })
 
   test('a sign-up still reads as one', () => {
-    expect(verifyEmail('Ada', url).text).toContain('finish setting up your Tenor account')
+    expect(verifyEmail(url).text).toContain('finish setting up your Tenor account')
+  })
+
+  test('an address not yet confirmed is greeted without the name its registrant typed', () => {
+    for (const email of [verifyEmail(url), confirmNewEmail(url), passwordReset(null, url)]) {
+      expect(email.text.startsWith('Hello,\n')).toBe(true)
+    }
+    expect(accountExists(null, url, url).text.startsWith('Hello,\n')).toBe(true)
+    expect(passwordReset('Ada Lovelace', url).text.startsWith('Hello Ada Lovelace,\n')).toBe(true)
   })
 })
 

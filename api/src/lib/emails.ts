@@ -51,10 +51,20 @@ ${layout.action ? `<p><a href="${escapeHtml(layout.action.url)}" style="display:
   return { subject: layout.subject, text, html }
 }
 
-export function verifyEmail(name: string, url: string): RenderedEmail {
+/**
+ * The greeting of an email to an address nobody has yet shown to be theirs. The name on the
+ * account is whatever its registrant typed, so it is left out: otherwise anyone could put words
+ * of their own into a Tenor email to any address.
+ */
+const unconfirmedGreeting = 'Hello,'
+
+/** A greeting by name only when the account's address is confirmed (`null` otherwise). */
+const greet = (name: string | null) => (name === null ? unconfirmedGreeting : `Hello ${name},`)
+
+export function verifyEmail(url: string): RenderedEmail {
   return renderEmail({
     subject: 'Confirm your email address',
-    greeting: `Hello ${name},`,
+    greeting: unconfirmedGreeting,
     paragraphs: [
       'Confirm this address to finish setting up your Tenor account. The link works once and expires in 24 hours.',
       'If you did not create an account, ignore this email.',
@@ -64,10 +74,10 @@ export function verifyEmail(name: string, url: string): RenderedEmail {
 }
 
 /** Sent to the address an existing account asks to move to, never to a new sign-up. */
-export function confirmNewEmail(name: string, url: string): RenderedEmail {
+export function confirmNewEmail(url: string): RenderedEmail {
   return renderEmail({
     subject: 'Confirm your new email address for Tenor',
-    greeting: `Hello ${name},`,
+    greeting: unconfirmedGreeting,
     paragraphs: [
       'You asked to use this address for your Tenor account. Confirm it to make the change: until then, emails keep going to your current address and you sign in with it. The link works once and expires in 24 hours.',
       'Confirming logs out your other devices. If you did not ask for this, ignore this email; nothing changes.',
@@ -76,10 +86,15 @@ export function confirmNewEmail(name: string, url: string): RenderedEmail {
   })
 }
 
-export function accountExists(name: string, loginUrl: string, resetUrl: string): RenderedEmail {
+/** `name` is null while the account's address is unconfirmed (see `greet`). */
+export function accountExists(
+  name: string | null,
+  loginUrl: string,
+  resetUrl: string,
+): RenderedEmail {
   return renderEmail({
     subject: 'You already have a Tenor account',
-    greeting: `Hello ${name},`,
+    greeting: greet(name),
     paragraphs: [
       'Someone tried to open a new Tenor account with this email address, which already has one.',
       `If it was you, sign in at ${loginUrl}. If you have forgotten your password, reset it at ${resetUrl}.`,
@@ -88,10 +103,11 @@ export function accountExists(name: string, loginUrl: string, resetUrl: string):
   })
 }
 
-export function passwordReset(name: string, url: string): RenderedEmail {
+/** `name` is null while the account's address is unconfirmed (see `greet`). */
+export function passwordReset(name: string | null, url: string): RenderedEmail {
   return renderEmail({
     subject: 'Reset your Tenor password',
-    greeting: `Hello ${name},`,
+    greeting: greet(name),
     paragraphs: [
       'We received a request to reset your password. The link works once and expires in one hour.',
       'Resetting signs you out everywhere. If you did not ask for this, ignore this email; your password stays the same.',

@@ -85,7 +85,7 @@ export function createAuthHandlers(deps: AppDeps) {
             userId: existing.id,
             to: existing.email,
             ...emails.accountExists(
-              existing.legalName,
+              existing.emailVerifiedAt ? existing.legalName : null,
               `${env.publicUrl}/login`,
               `${env.publicUrl}/forgot-password`,
             ),
@@ -120,7 +120,7 @@ export function createAuthHandlers(deps: AppDeps) {
           dedupeKey: `verify-email:${issued.id}`,
           userId: id,
           to: input.email,
-          ...emails.verifyEmail(input.legalName, link('/verify-email', issued.token)),
+          ...emails.verifyEmail(link('/verify-email', issued.token)),
         },
         now,
       )
@@ -198,7 +198,7 @@ export function createAuthHandlers(deps: AppDeps) {
             dedupeKey: `verify-email:${issued.id}`,
             userId: user.id,
             to: user.email,
-            ...emails.verifyEmail(user.legalName, link('/verify-email', issued.token)),
+            ...emails.verifyEmail(link('/verify-email', issued.token)),
           },
           now,
         )

@@ -44,7 +44,10 @@ export function createResetHandlers(deps: AppDeps) {
             dedupeKey: `password-reset:${issued.id}`,
             userId: user.id,
             to: user.email,
-            ...emails.passwordReset(user.legalName, link('/reset-password', issued.token)),
+            ...emails.passwordReset(
+              user.emailVerifiedAt ? user.legalName : null,
+              link('/reset-password', issued.token),
+            ),
           },
           now,
         )

@@ -130,7 +130,7 @@ export function createSettingsHandlers(deps: AppDeps) {
           dedupeKey: `confirm-new-email:${issued.id}`,
           userId: user.id,
           to: input.newEmail,
-          ...emails.confirmNewEmail(user.legalName, url),
+          ...emails.confirmNewEmail(url),
         },
         now,
       )
