@@ -76,6 +76,15 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
 
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
   await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
+  const purchasePath = new URL(page.url()).pathname
+  // Back to the review after buying: buying from it again shows that purchase, not a second.
+  await page.goBack()
+  await expect(page.getByRole('button', { name: 'Buy for $1,500.00' })).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  await consent.check()
+  await page.getByRole('button', { name: 'Buy for $1,500.00' }).click()
+  await expect(page.getByText('You had already bought this')).toBeVisible()
+  expect(new URL(page.url()).pathname).toBe(purchasePath)
   // Cancelling asks first; changing one's mind there leaves the purchase as it was.
   const cancelStep = page.locator('summary', { hasText: 'Cancel this purchase…' })
   await cancelStep.click()
@@ -215,7 +224,7 @@ test.describe('without JavaScript', () => {
       maxRedirects: 0,
     })
     expect(resent.status()).toBe(303)
-    expect(resent.headers().location).toBe(purchasePath)
+    expect(resent.headers().location).toBe(`${purchasePath}?already=bought`)
 
     await confirmStep(page, 'Cancel this purchase…', 'Yes, cancel the purchase')
     await expect(page.getByRole('heading', { name: 'Cancelled' })).toBeVisible()

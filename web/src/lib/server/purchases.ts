@@ -18,7 +18,11 @@ export interface PurchaseOrder {
  * the bank). `refused`: no money moved, and the problem says why in the API's words.
  */
 export type BuyOutcome =
-  | { kind: 'bought'; purchaseId: string }
+  | {
+      kind: 'bought'
+      purchaseId: string /** Made earlier under the same key. */
+      replayed: boolean
+    }
   | { kind: 'refused'; problem: ApiProblem; purchaseId: string | null }
 
 // A refused purchase that got as far as existing names it, so its record can be shown.
@@ -27,6 +31,13 @@ const purchaseIdOf = z.object({ error: z.object({ purchaseId: z.string().optiona
 /** A fresh key for one purchase intent; the review step carries it until the investor buys. */
 export function createIdempotencyKey(): string {
   return `site-${crypto.randomUUID()}`
+}
+
+/** The key as `createIdempotencyKey` makes it; null for anything else (an edited address). */
+export function readIdempotencyKey(value: string | null): string | null {
+  return value !== null && /^site-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(value)
+    ? value
+    : null
 }
 
 /**
@@ -45,7 +56,8 @@ export async function buyNote(
       json: { ...order, consent: true },
     })
     if (response.status === 201 || response.status === 202) {
-      return { kind: 'bought', purchaseId: (await response.json()).purchase.id }
+      const replayed = response.headers.get('idempotent-replayed') === 'true'
+      return { kind: 'bought', purchaseId: (await response.json()).purchase.id, replayed }
     }
 
     const text = await response.text()

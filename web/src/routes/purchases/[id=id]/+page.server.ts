@@ -32,6 +32,8 @@ export const load: PageServerLoad = async (event) => {
   return {
     purchase,
     authorization,
+    // Bought again from a review already used (Back after buying): the same purchase, said so.
+    alreadyBought: event.url.searchParams.get('already') === 'bought',
     rolloverTargets: purchase.instructionChangeable
       ? await listRolloverTargets(locals, purchase)
       : [],

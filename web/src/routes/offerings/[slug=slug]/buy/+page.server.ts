@@ -11,7 +11,7 @@ import {
   type PayoutPreview,
   previewPayout,
 } from '#lib/server/offerings.ts'
-import { buyNote, createIdempotencyKey } from '#lib/server/purchases.ts'
+import { buyNote, createIdempotencyKey, readIdempotencyKey } from '#lib/server/purchases.ts'
 import { checkReadiness } from '#lib/server/readiness.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -50,17 +50,35 @@ export const load: PageServerLoad = async (event) => {
   ).slice(0, 40)
   const accountId = url.searchParams.get('account') ?? choices[0]?.id ?? ''
   const noErrors: Record<string, string> = {}
-  const choose = { offering, readiness, choices, amount, accountId, review: null }
+  const reviewing = url.searchParams.get('step') === 'review'
+  // The key names one order: made for the amount step's form and carried in the review's
+  // address, so the review shown again (Back after buying, a reload) buys under the same key,
+  // which replays the purchase already made instead of making a second.
+  const orderKey = reviewing ? readIdempotencyKey(url.searchParams.get('key')) : null
+  if (reviewing && !orderKey) {
+    const keyed = new URLSearchParams(url.searchParams)
+    keyed.set('key', createIdempotencyKey())
+    redirect(303, `${url.pathname}?${keyed}`)
+  }
+  const choose = {
+    offering,
+    readiness,
+    choices,
+    amount,
+    accountId,
+    orderKey: orderKey ?? createIdempotencyKey(),
+    review: null,
+  }
 
   const ready =
     readiness.every((step) => step.done) && offering.openForPurchase && !offering.soldOut
-  if (!ready || url.searchParams.get('step') !== 'review') return { ...choose, errors: noErrors }
+  if (!ready || !reviewing) return { ...choose, errors: noErrors }
 
   const checked = await checkOrder(event.locals, offering, amount, choices, accountId)
   if (!checked.ok) return { ...choose, errors: checked.errors }
 
-  // The key is made here, once per review shown, and carried in the form: pressing "Buy" twice,
-  // or the browser resending the form, replays this one purchase instead of making another.
+  // The form carries the order's key: pressing "Buy" twice, the browser resending the form, or
+  // buying again from this review after Back, replays this one purchase instead of another.
   const { amountCents, account } = checked.order
   // The API keeps this same sentence, from the same function and rows, as the debit's proof.
   const authorization = achDebitWording({
@@ -73,7 +91,7 @@ export const load: PageServerLoad = async (event) => {
   return {
     ...choose,
     errors: noErrors,
-    review: { ...checked.order, authorization, idempotencyKey: createIdempotencyKey() },
+    review: { ...checked.order, authorization, idempotencyKey: choose.orderKey },
   }
 }
 
@@ -147,11 +165,19 @@ export const actions: Actions = {
       rateBps,
     })
     if (outcome.kind === 'bought') {
-      locals.log.info('purchase made', { purchaseId: outcome.purchaseId })
-      redirect(303, `/purchases/${outcome.purchaseId}`)
+      const { purchaseId, replayed } = outcome
+      locals.log.info(replayed ? 'purchase shown again' : 'purchase made', { purchaseId })
+      redirect(303, `/purchases/${purchaseId}${replayed ? '?already=bought' : ''}`)
     }
 
     const { problem } = outcome
+    if (problem.code === 'idempotency_key_reused') {
+      return rejectForm(409, {
+        form: 'confirm',
+        message:
+          'This order was already placed with other details. To buy another note, change the amount or account to start a new order.',
+      })
+    }
     const message = problem.issues.map((issue) => issue.message).join(' ') || problem.message
     locals.log.info('purchase refused', { code: problem.code, purchaseId: outcome.purchaseId })
     return rejectForm(problem.status, { form: 'confirm', message })
