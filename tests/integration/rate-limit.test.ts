@@ -196,6 +196,31 @@ describe('other limited routes', () => {
     expect(resets).toHaveLength(3)
   })
 
+  test('sign-ups from one address: refused forms do not use up its ten accounts an hour', async () => {
+    t = await createTestApp({ TRUST_PROXY: 'fly' })
+    const headers = { 'fly-client-ip': '192.0.2.40' }
+    const register = (email: string, password: string) =>
+      t.request('/auth/register', { json: { email, password, legalName: 'Ada Lovelace' }, headers })
+    // Someone choosing a password the rules refuse, again and again…
+    for (let i = 0; i < 15; i++) {
+      expect((await register(`ada${i}@example.com`, 'password')).status).toBe(422)
+    }
+    // …still has the address's ten sign-ups; the eleventh waits.
+    const accounts = rateLimitRules.registerByAddress.limit
+    for (let i = 0; i < accounts; i++) {
+      expect((await register(`ok${i}@example.com`, testPassword)).status).toBe(202)
+    }
+    expect((await register('one-more@example.com', testPassword)).status).toBe(429)
+
+    // Every attempt counts towards the looser bound on floods.
+    const other = { 'fly-client-ip': '192.0.2.41' }
+    for (let i = 0; i < rateLimitRules.registerAttemptsByAddress.limit; i++) {
+      const res = await t.request('/auth/register', { json: {}, headers: other })
+      expect(res.status).toBe(422)
+    }
+    expect((await t.request('/auth/register', { json: {}, headers: other })).status).toBe(429)
+  }, 30_000)
+
   test('POST /banks/link-token is limited per user', async () => {
     t = await createTestApp()
     const { token } = await signUp(t, 'ada@example.com')

@@ -79,8 +79,23 @@ export const rateLimitRules = {
     windowMs: hour,
   }),
 
-  // Anything that sends an email spends Postmark quota and lands in someone's inbox.
-  registerByAddress: rule({ name: 'register-address', by: 'address', limit: 10, windowMs: hour }),
+  // Anything that sends an email spends Postmark quota and lands in someone's inbox. Sign-ups
+  // count per address only when accepted (each sends one): a form refused for a weak password
+  // sends nothing, and people sharing an office or home address should not run out of tries
+  // while choosing one. Every attempt counts towards a looser bound on floods.
+  registerByAddress: rule({
+    name: 'register-address',
+    by: 'address',
+    limit: 10,
+    windowMs: hour,
+    acceptedOnly: true,
+  }),
+  registerAttemptsByAddress: rule({
+    name: 'register-attempts-address',
+    by: 'address',
+    limit: 100,
+    windowMs: hour,
+  }),
   registerByEmail: rule({
     name: 'register-email',
     by: 'email',

@@ -29,7 +29,15 @@ export function createAuthRoutes(deps: AppDeps) {
     '/login',
     ...rateLimits(deps, rules.loginByAddress, rules.loginByAccount, rules.loginByAccountLong),
   )
-  open.use('/register', ...rateLimits(deps, rules.registerByAddress, rules.registerByEmail))
+  open.use(
+    '/register',
+    ...rateLimits(
+      deps,
+      rules.registerAttemptsByAddress,
+      rules.registerByAddress,
+      rules.registerByEmail,
+    ),
+  )
   open.use('/forgot-password', ...rateLimits(deps, rules.forgotByAddress, rules.forgotByEmail))
   open.use('/reset-password', ...rateLimits(deps, rules.resetByAddress))
   open.use('/verify-email', ...rateLimits(deps, rules.verifyByAddress))
