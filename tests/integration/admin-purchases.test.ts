@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { jobRuns, purchases } from '@tenor/db/schema'
+import { jobRuns, outboxMessages, purchases } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { buyNoteRollingInto, readRolledNote, runWorkerJob } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
@@ -207,6 +207,31 @@ describe('admin purchases', () => {
     expect(body.payoutFunding.plaidLedgerAvailableCents).toBeGreaterThan(0)
     expect(body.payoutFunding.shortfallCents).toBe(0)
     expect(body.outbox.pending).toBeGreaterThan(0)
+  })
+
+  test('the operations page lists emails that failed or Postmark suppressed, not ones withdrawn', async () => {
+    const email = (id: string, status: 'failed' | 'suppressed', lastError: string | null) => ({
+      id,
+      kind: 'payout_returned',
+      dedupeKey: id,
+      toAddress: 'ada@example.com',
+      subject: 'Subject',
+      textBody: 'Text',
+      htmlBody: '<p>Text</p>',
+      status,
+      lastError,
+      nextAttemptAt: new Date(),
+    })
+    await t.db.database.db
+      .insert(outboxMessages)
+      .values([
+        email('bounced', 'failed', 'Postmark 422: invalid address'),
+        email('inactive', 'suppressed', 'Postmark: recipient inactive'),
+        email('withdrawn', 'suppressed', null),
+      ])
+    const res = await t.request('/admin/operations', { token: admin.token })
+    const { outbox } = (await res.json()) as { outbox: { failed: { id: string }[] } }
+    expect(outbox.failed.map((row) => row.id).sort()).toEqual(['bounced', 'inactive'])
   })
 
   test('worker runs show each job once, at its latest run, and the failures', async () => {

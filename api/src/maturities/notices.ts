@@ -171,7 +171,8 @@ export function noticeRolloverDone(
 export async function withdrawPayoutReturnedNotice(tx: Tx, payout: PayoutRow): Promise<void> {
   await tx
     .update(outboxMessages)
-    .set({ status: 'suppressed' })
+    // No error: a withdrawn email is not one an administrator needs to look into.
+    .set({ status: 'suppressed', lastError: null })
     .where(
       and(
         eq(outboxMessages.dedupeKey, `payout-returned:${payout.id}${roundOf(payout)}`),

@@ -5,6 +5,10 @@ import { createdAt, instant } from './columns.ts'
 export const outboxStatuses = ['pending', 'sent', 'failed', 'suppressed'] as const
 
 /**
+ * `suppressed`: not sent on purpose, either because Postmark holds the recipient inactive
+ * (`lastError` says so) or because Tenor withdrew it before sending, its news gone stale (no
+ * `lastError`).
+ *
  * Every email is written here in the same transaction as the event that causes it; delivery
  * happens later and at most once per row (`dedupeKey` stops the same event writing two rows).
  */

@@ -9,7 +9,7 @@ import {
   purchases,
   users,
 } from '@tenor/db/schema'
-import { and, count, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, isNotNull, lte, ne, or, sql } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
 import { noteTermsOf } from '../../purchases/views.ts'
@@ -94,10 +94,18 @@ export function createOperationsHandler(deps: AppDeps) {
       .select({ n: count() })
       .from(outboxMessages)
       .where(eq(outboxMessages.status, 'pending'))
+    // Emails that did not reach their reader: failed, or suppressed by Postmark (which says why).
+    // One Tenor withdrew before sending (its news went stale) is suppressed with no error, and
+    // is nobody's to look into.
     const failed = await database.db
       .select()
       .from(outboxMessages)
-      .where(inArray(outboxMessages.status, ['failed', 'suppressed']))
+      .where(
+        or(
+          eq(outboxMessages.status, 'failed'),
+          and(eq(outboxMessages.status, 'suppressed'), isNotNull(outboxMessages.lastError)),
+        ),
+      )
       .orderBy(desc(outboxMessages.createdAt))
       .limit(50)
     const items = await database.db
