@@ -190,7 +190,7 @@ describe('held money sent again', () => {
     expect(await paymentOf(note.id)).toMatchObject({
       stage: 'held',
       bankAccountId: ada.bankAccountId,
-      reason: 'your bank says this account is closed. (ACH return R02)',
+      reason: 'your bank says this account is closed (bank return code R02).',
     })
     // Came back before it settled, so the note is still matured: counted once, as held money.
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'matured' })

@@ -9,18 +9,18 @@ import { noticePayoutReturned } from './notices.ts'
 import { movePayout, type PayoutRow } from './records.ts'
 
 const returnWords: Record<string, string> = {
-  R02: 'your bank says this account is closed.',
-  R03: 'your bank could not find this account.',
-  R04: 'your bank says the account number is not valid.',
-  R16: 'your bank says this account is frozen.',
-  R20: 'your bank says this account cannot receive this kind of payment.',
+  R02: 'your bank says this account is closed',
+  R03: 'your bank could not find this account',
+  R04: 'your bank says the account number is not valid',
+  R16: 'your bank says this account is frozen',
+  R20: 'your bank says this account cannot receive this kind of payment',
 }
 
-/** Why a payout came back, in plain words, with the code for support. */
+/** Why a payout came back, in plain words, then its code as the bank names it (for support). */
 export function describePayoutReturn(code: string | null): string {
-  const words = (code && returnWords[code]) ?? 'your bank sent the payment back.'
+  const words = (code && returnWords[code]) ?? 'your bank sent the payment back'
 
-  return code ? `${words} (ACH return ${code})` : words
+  return code ? `${words} (bank return code ${code}).` : `${words}.`
 }
 
 export const exhaustedReason = 'the bank transfer failed three times.'

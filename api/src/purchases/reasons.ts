@@ -40,12 +40,12 @@ export function describeDecline(code: string | null): string {
   return (code && declineReasons[code]) ?? 'Your bank did not approve this debit. No money moved.'
 }
 
-/** An ACH return in plain words, with the code for support. */
+/** An ACH return in plain words, then its code as the bank names it (for support, and the bank). */
 export function describeReturn(code: string | null): string {
   const words =
     (code && returnReasons[code]) ?? 'Your bank returned the payment, so the purchase was undone.'
 
-  return code ? `${words} (ACH return ${code})` : words
+  return code ? `${words} Bank return code: ${code}.` : words
 }
 
 /** A Plaid refusal (an error, not a decision) or a transfer that failed before money moved. */
