@@ -2,7 +2,9 @@ import { describe, expect, test } from 'bun:test'
 import {
   explainEarlyRepayment,
   explainPurchaseState,
+  milestoneLabel,
   milestoneProgress,
+  milestones,
   noteTimeline,
 } from '../../web/src/lib/purchase-words.ts'
 
@@ -58,6 +60,29 @@ describe('milestoneProgress', () => {
     expect(milestoneProgress('pending')).toEqual(['now', 'ahead', 'ahead', 'ahead', 'ahead'])
     expect(milestoneProgress('paid')).toEqual(['done', 'done', 'done', 'done', 'done'])
     expect(milestoneProgress('initiated')).toEqual(['ahead', 'ahead', 'ahead', 'ahead', 'ahead'])
+  })
+})
+
+describe('milestoneLabel', () => {
+  const labels = (note: { repaidEarly: boolean; rolledOver: boolean }) =>
+    milestones.map((m) => milestoneLabel(m.label, note))
+
+  test('a note paid for by a rollover was not paid by a debit; one repaid early did not mature', () => {
+    expect(labels({ repaidEarly: false, rolledOver: false })).toEqual([
+      'Bought',
+      'Payment sent',
+      'Earning interest',
+      'Matured',
+      'Paid out',
+    ])
+    expect(labels({ repaidEarly: false, rolledOver: true })[1]).toBe('Paid by rollover')
+    expect(labels({ repaidEarly: true, rolledOver: true })).toEqual([
+      'Bought',
+      'Paid by rollover',
+      'Earning interest',
+      'Repaid early',
+      'Paid out',
+    ])
   })
 })
 

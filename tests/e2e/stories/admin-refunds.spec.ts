@@ -150,6 +150,8 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
   // The investor's page says why and when, with the interest to that day, and offers no rollover.
   await page.goto(`/purchases/${purchaseId}`)
   await expect(page.getByText('Tenor is repaying this note early: it is refunded.')).toBeVisible()
+  await expect(page.getByText(/earning interest until Tenor repays it\.$/)).toBeVisible()
+  await expect(page.getByText(/until its maturity date/)).toHaveCount(0)
   await expect(page.getByText('Repayment date')).toBeVisible()
   await expect(page.getByText('Interest to repayment')).toBeVisible()
   await expect(page.getByRole('button', { name: 'Save instruction' })).toHaveCount(0)

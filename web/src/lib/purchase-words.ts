@@ -123,6 +123,19 @@ export const milestones = [
 ] as const satisfies readonly { label: string; reachedIn: readonly PurchaseState[] }[]
 
 /**
+ * A milestone's label for one note: one Tenor repays early ends its term on the repayment day,
+ * and one bought by rolling another over was paid by that rollover, not by a debit.
+ */
+export function milestoneLabel(
+  label: (typeof milestones)[number]['label'],
+  note: { repaidEarly: boolean; rolledOver: boolean },
+): string {
+  if (note.repaidEarly && label === 'Matured') return 'Repaid early'
+  if (note.rolledOver && label === 'Payment sent') return 'Paid by rollover'
+  return label
+}
+
+/**
  * Where a purchase stands on its milestones: each one done, the one it is at now (the last
  * reached, unless it is the end), or still ahead.
  */
