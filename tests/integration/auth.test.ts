@@ -111,17 +111,28 @@ describe('POST /auth/register', () => {
 })
 
 describe('POST /auth/verify-email', () => {
-  test('confirms the address once; the same token then fails', async () => {
+  test('confirms the address once; the link followed again says it is confirmed, until the address changes', async () => {
     await register(t)
     const [mail] = await t.mailbox('ada@example.com')
     const token = tokenFromEmail(mail?.text ?? '')
     const ok = await t.request('/auth/verify-email', { json: { token } })
     expect(ok.status).toBe(200)
     const again = await t.request('/auth/verify-email', { json: { token } })
-    expect(again.status).toBe(400)
-    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('invalid_token')
+    expect(again.status).toBe(200)
+    expect(((await again.json()) as { message: string }).message).toBe(
+      'Your email address is already confirmed.',
+    )
     const { body } = await login(t)
     expect((body.user as { emailVerified: boolean }).emailVerified).toBe(true)
+
+    // Once the account has moved to another address, the old link is simply spent.
+    await t.db.database.db
+      .update(users)
+      .set({ email: 'ada.new@example.com' })
+      .where(eq(users.email, 'ada@example.com'))
+    const moved = await t.request('/auth/verify-email', { json: { token } })
+    expect(moved.status).toBe(400)
+    expect(((await moved.json()) as { error: { code: string } }).error.code).toBe('invalid_token')
   })
 
   test('refuses an expired token', async () => {

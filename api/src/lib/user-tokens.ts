@@ -1,7 +1,7 @@
 import { type Database, newId, type Tx } from '@tenor/db'
 import type { Key } from '@tenor/db/env'
 import { type tokenPurposes, userTokens } from '@tenor/db/schema'
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm'
 import { hashToken, randomToken } from './crypto.ts'
 
 type Purpose = (typeof tokenPurposes)[number]
@@ -56,6 +56,28 @@ export async function findUserToken(
         eq(userTokens.purpose, purpose),
         isNull(userTokens.usedAt),
         gt(userTokens.expiresAt, now),
+      ),
+    )
+    .get()
+  return row ?? null
+}
+
+/** A token of this purpose that was used or voided (expired or not); null for any other. */
+export async function findSpentUserToken(
+  database: Database,
+  keys: Key[],
+  purpose: Purpose,
+  token: string,
+) {
+  const hashes = keys.map((key) => hashToken(token, key))
+  const row = await database.db
+    .select()
+    .from(userTokens)
+    .where(
+      and(
+        inArray(userTokens.tokenHash, hashes),
+        eq(userTokens.purpose, purpose),
+        isNotNull(userTokens.usedAt),
       ),
     )
     .get()

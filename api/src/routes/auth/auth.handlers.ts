@@ -23,6 +23,7 @@ import {
 } from '../../lib/sessions.ts'
 import {
   consumeUserToken,
+  findSpentUserToken,
   findUserToken,
   issueUserToken,
   tokenLink,
@@ -133,17 +134,28 @@ export function createAuthHandlers(deps: AppDeps) {
     const { token } = c.req.valid('json')
     const now = clock.now()
     const found = await findUserToken(database, env.sessionKeys, 'verify_email', token, now)
-    if (!found) throw invalidToken()
-
-    const owner = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
-    const taken = await database.db.query.users.findFirst({ where: eq(users.email, found.email) })
-    if (owner?.status !== 'active' || (taken && taken.id !== owner.id)) {
+    if (!found) {
+      // A link followed again after it confirmed the address it was sent to: that address is
+      // confirmed, which is all its holder can learn from it.
+      const spent = await findSpentUserToken(database, env.sessionKeys, 'verify_email', token)
+      const owner = spent
+        ? await database.db.query.users.findFirst({ where: eq(users.id, spent.userId) })
+        : undefined
+      if (owner?.status === 'active' && owner.emailVerifiedAt && owner.email === spent?.email) {
+        return c.json({ message: 'Your email address is already confirmed.' }, 200)
+      }
       throw invalidToken()
     }
+
+    const owner = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
+    if (owner?.status !== 'active') throw invalidToken()
 
     // The confirming browser stays signed in when it is the owner's own session.
     const session = c.get('user')?.id === owner.id ? c.get('session') : null
     const verified = await database.write(async (tx) => {
+      // Read in the write, so two accounts confirming one new address at once cannot both.
+      const taken = await tx.query.users.findFirst({ where: eq(users.email, found.email) })
+      if (taken && taken.id !== owner.id) return false
       if (!(await consumeUserToken(tx, found.id, now))) return false
       await tx
         .update(users)
