@@ -132,12 +132,20 @@ describe('POST /kyc', () => {
   })
 })
 
+/** When the details now waiting were sent, as the admin page shows them. */
+async function submittedAt(): Promise<string> {
+  const view = (await (await t.request('/kyc', { token })).json()) as {
+    profile: { submittedAt: string } | null
+  }
+  return view.profile?.submittedAt ?? ''
+}
+
 describe('POST /admin/users/{id}/kyc', () => {
   test('an admin approves; the investor is emailed and can buy', async () => {
     await submit(details)
     const admin = await signUpAdmin(t, 'admin@example.com')
     const res = await t.request(`/admin/users/${userId}/kyc`, {
-      json: { decision: 'approve' },
+      json: { decision: 'approve', submittedAt: await submittedAt() },
       token: admin.token,
     })
     expect(res.status).toBe(200)
@@ -150,7 +158,11 @@ describe('POST /admin/users/{id}/kyc', () => {
     await submit(details)
     const admin = await signUpAdmin(t, 'admin@example.com')
     await t.request(`/admin/users/${userId}/kyc`, {
-      json: { decision: 'reject', reason: 'The address does not match our records.' },
+      json: {
+        decision: 'reject',
+        submittedAt: await submittedAt(),
+        reason: 'The address does not match our records.',
+      },
       token: admin.token,
     })
     const view = (await (await t.request('/kyc', { token })).json()) as {
@@ -168,17 +180,52 @@ describe('POST /admin/users/{id}/kyc', () => {
     ).toBe(202)
   })
 
+  test('a decision is on the details reviewed: ones sent again since are not decided', async () => {
+    await submit(details)
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const other = await signUpAdmin(t, 'other-admin@example.com')
+    // One admin opens the details; another rejects them and the investor sends new ones…
+    const seen = await submittedAt()
+    await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'reject', submittedAt: seen, reason: 'The address does not match.' },
+      token: other.token,
+    })
+    t.clock.advance(60_000)
+    const line1 = '9 Other Road'
+    await submit({ ...details, address: { ...details.address, line1 } })
+    // …so the first admin's approval, of details they never saw, is refused.
+    const stale = await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'approve', submittedAt: seen },
+      token: admin.token,
+    })
+    expect(stale.status).toBe(409)
+    expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('kyc_changed')
+    const row = await t.db.database.db.query.users.findFirst({ where: eq(users.id, userId) })
+    expect(row?.kycStatus).toBe('submitted')
+    // Without saying which details, nothing is decided.
+    const unsaid = await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'approve' },
+      token: admin.token,
+    })
+    expect(unsaid.status).toBe(422)
+    const current = await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'approve', submittedAt: await submittedAt() },
+      token: admin.token,
+    })
+    expect(current.status).toBe(200)
+  })
+
   test('investors cannot decide, and nothing waiting means 409', async () => {
     const other = await signUp(t, 'eve@example.com')
     await submit(details)
     const res = await t.request(`/admin/users/${userId}/kyc`, {
-      json: { decision: 'approve' },
+      json: { decision: 'approve', submittedAt: await submittedAt() },
       token: other.token,
     })
     expect(res.status).toBe(403)
     const admin = await signUpAdmin(t, 'admin@example.com')
     const nothing = await t.request(`/admin/users/${other.userId}/kyc`, {
-      json: { decision: 'approve' },
+      json: { decision: 'approve', submittedAt: new Date().toISOString() },
       token: admin.token,
     })
     expect(nothing.status).toBe(409)
@@ -188,7 +235,7 @@ describe('POST /admin/users/{id}/kyc', () => {
     const admin = await signUpAdmin(t, 'admin@example.com')
     expect((await submit(details, admin.token)).status).toBe(202)
     const res = await t.request(`/admin/users/${admin.userId}/kyc`, {
-      json: { decision: 'approve' },
+      json: { decision: 'approve', submittedAt: new Date().toISOString() },
       token: admin.token,
     })
     expect(res.status).toBe(409)

@@ -91,12 +91,13 @@ export class Admin {
     return { id: offering.id, slug: offering.slug }
   }
 
-  async approveKyc(userId: string): Promise<boolean> {
+  /** Approves the details the investor sent at `submittedAt`, as the console would. */
+  async approveKyc(userId: string, submittedAt: string): Promise<boolean> {
     const { traffic, api } = this.world
     const decided = await traffic.send(
       'POST /admin/users/:id/kyc',
       `${api}/admin/users/${userId}/kyc`,
-      json('POST', { decision: 'approve' }, this.headers()),
+      json('POST', { decision: 'approve', submittedAt }, this.headers()),
       { 200: [] },
     )
     return decided.status === 200

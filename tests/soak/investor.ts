@@ -118,7 +118,11 @@ export class Investor {
     const userId = await this.signIn()
     if (!userId) return false
     const submitted = await this.post('POST /kyc', '/kyc', this.identity(), { 202: [] })
-    if (submitted.status !== 202 || !(await this.admin.approveKyc(userId))) return false
+    const profile = submitted.body?.profile as { submittedAt?: string } | null | undefined
+    const sentAt = profile?.submittedAt
+    if (submitted.status !== 202 || !sentAt || !(await this.admin.approveKyc(userId, sentAt))) {
+      return false
+    }
 
     return this.linkBank()
   }

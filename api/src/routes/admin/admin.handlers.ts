@@ -91,6 +91,15 @@ export function createAdminHandlers(deps: AppDeps) {
     const approve = input.decision === 'approve'
     const reason = input.decision === 'reject' ? input.reason : null
     const decided = await database.write(async (tx) => {
+      // The decision is on the details the administrator read: details sent again since (after
+      // a rejection, while another administrator still had the old ones open) are not decided.
+      const profile = await tx.query.kycProfiles.findFirst({
+        where: eq(kycProfiles.userId, userId),
+        columns: { submittedAt: true },
+      })
+      if (profile && profile.submittedAt.getTime() !== Date.parse(input.submittedAt)) {
+        return 'changed'
+      }
       const moved = await tx
         .update(users)
         .set({
@@ -99,7 +108,7 @@ export function createAdminHandlers(deps: AppDeps) {
           updatedAt: now,
         })
         .where(and(eq(users.id, userId), eq(users.kycStatus, 'submitted')))
-      if (moved.rowsAffected !== 1) return false
+      if (moved.rowsAffected !== 1) return 'not_submitted'
       await tx
         .update(kycProfiles)
         .set({ reviewedAt: now, reviewedBy: admin.id, decisionReason: reason })
@@ -127,9 +136,16 @@ export function createAdminHandlers(deps: AppDeps) {
         },
         now,
       )
-      return true
+      return 'decided'
     })
-    if (!decided) {
+    if (decided === 'changed') {
+      throw new ApiError(
+        409,
+        'kyc_changed',
+        'The investor sent new details since you opened this identity check. Review them again.',
+      )
+    }
+    if (decided === 'not_submitted') {
       throw new ApiError(
         409,
         'kyc_not_submitted',

@@ -78,6 +78,14 @@ export const getUser = createRoute({
   },
 })
 
+/** The submission the administrator reviewed, as `kyc.profile.submittedAt` gave it. */
+const reviewedSubmission = z.iso
+  .datetime('Reload the identity check and review it again.')
+  .openapi({
+    description:
+      'The `submittedAt` of the details reviewed: a decision on details the investor has replaced since is refused (409 `kyc_changed`)',
+  })
+
 export const decideKyc = createRoute({
   method: 'post',
   path: '/users/{userId}/kyc',
@@ -87,9 +95,10 @@ export const decideKyc = createRoute({
     params: z.object({ userId }),
     body: jsonBody(
       z.discriminatedUnion('decision', [
-        z.strictObject({ decision: z.literal('approve') }),
+        z.strictObject({ decision: z.literal('approve'), submittedAt: reviewedSubmission }),
         z.strictObject({
           decision: z.literal('reject'),
+          submittedAt: reviewedSubmission,
           reason: z.string().trim().min(5, 'Say why, in words the investor understands.').max(500),
         }),
       ]),
@@ -100,7 +109,9 @@ export const decideKyc = createRoute({
     401: errorResponse('Not signed in'),
     403: errorResponse('Not an administrator, or two-factor is not on for this session'),
     404: errorResponse('No such user'),
-    409: errorResponse('Nothing is waiting for review, or it is your own identity check'),
+    409: errorResponse(
+      'Nothing is waiting for review (`kyc_not_submitted`), the investor sent new details since (`kyc_changed`), or it is your own identity check',
+    ),
     422: errorResponse('Invalid input'),
   },
 })

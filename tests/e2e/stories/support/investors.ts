@@ -55,13 +55,18 @@ export function sampleKyc(legalName: string) {
  * through the API, so stories about buying do not spend a browser on the review.
  */
 export async function approveKyc(investor: Investor): Promise<void> {
-  await postJson('/kyc', investor.sessionToken, sampleKyc(investor.legalName))
+  const sent = (await postJson('/kyc', investor.sessionToken, sampleKyc(investor.legalName))) as {
+    profile: { submittedAt: string }
+  }
 
   const session = await fetch(new URL('/auth/session', e2eUrls.api), {
     headers: { authorization: `Bearer ${investor.sessionToken}` },
   })
   const { user } = (await session.json()) as { user: { id: string } }
-  await postJson(`/admin/users/${user.id}/kyc`, await adminApiToken(), { decision: 'approve' })
+  await postJson(`/admin/users/${user.id}/kyc`, await adminApiToken(), {
+    decision: 'approve',
+    submittedAt: sent.profile.submittedAt,
+  })
 }
 
 /** A second API session for the investor, as if they had logged in on another device. */

@@ -66,7 +66,10 @@ export async function findUser(api: ApiClient, userId: string): Promise<AdminUse
 export async function decideKyc(
   api: ApiClient,
   userId: string,
-  decision: { decision: 'approve' } | { decision: 'reject'; reason: string },
+  decision: { submittedAt: string } & (
+    | { decision: 'approve' }
+    | { decision: 'reject'; reason: string }
+  ),
 ): Promise<AdminOutcome<null>> {
   const response = await api.admin.users[':userId'].kyc.$post({ param: { userId }, json: decision })
   if (response.status === 200) return { ok: true, value: null }

@@ -22,7 +22,11 @@ export const actions: Actions = {
   approve: async (event) => {
     requireAdmin(event)
 
-    const outcome = await decideKyc(event.locals.api, event.params.id, { decision: 'approve' })
+    const { submittedAt } = readFields(await readForm(event.request), ['submittedAt'])
+    const outcome = await decideKyc(event.locals.api, event.params.id, {
+      decision: 'approve',
+      submittedAt,
+    })
     if (outcome.ok) return { form: 'kyc', decided: 'approved' } as const
 
     return rejectForm(outcome.problem.status, { form: 'kyc', message: outcome.problem.message })
@@ -31,9 +35,13 @@ export const actions: Actions = {
   reject: async (event) => {
     requireAdmin(event)
 
-    const { reason } = readFields(await readForm(event.request), ['reason'])
+    const { reason, submittedAt } = readFields(await readForm(event.request), [
+      'reason',
+      'submittedAt',
+    ])
     const outcome = await decideKyc(event.locals.api, event.params.id, {
       decision: 'reject',
+      submittedAt,
       reason,
     })
     if (outcome.ok) return { form: 'kyc', decided: 'rejected' } as const
