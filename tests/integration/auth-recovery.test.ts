@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { resolve } from 'node:path'
 import { currentTotpCode } from '@tenor/api/lib/totp'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
@@ -188,6 +189,39 @@ describe('forgot and reset password', () => {
 })
 
 describe('two-factor', () => {
+  test("bun run totp -- --email prints the code of that account's authenticator, in development only", async () => {
+    await registerAndVerify(t)
+    const { secret } = await turnOnTwoFactor(t, (await login(t)).body.token)
+    const run = async (appEnv: string, email: string) => {
+      const child = Bun.spawn([process.execPath, 'api/src/cli/totp.ts', '--email', email], {
+        cwd: resolve(import.meta.dir, '../..'),
+        env: { ...process.env, APP_ENV: appEnv, DATABASE_URL: t.db.url },
+        stdout: 'pipe',
+        stderr: 'pipe',
+      })
+      const [exitCode, stdout, stderr] = await Promise.all([
+        child.exited,
+        new Response(child.stdout).text(),
+        new Response(child.stderr).text(),
+      ])
+      return { exitCode, stdout: stdout.trim(), stderr }
+    }
+    const printed = await run('test', 'ADA@example.com')
+    expect(printed.exitCode).toBe(0)
+    // The code of this 30-second step, or of the one before if a step ended meanwhile.
+    const now = Date.now()
+    const codes = [now, now - 30_000].map((at) => currentTotpCode(secret, new Date(at)))
+    expect(codes).toContain(printed.stdout)
+
+    const none = await run('test', 'nobody@example.com')
+    expect(none.exitCode).toBe(1)
+    expect(none.stderr).toContain('has no authenticator set up')
+    // Outside development it prints no code.
+    const production = await run('production', 'ada@example.com')
+    expect(production.exitCode).not.toBe(0)
+    expect(production.stdout).toBe('')
+  }, 20_000)
+
   test('wrong codes pause sign-in like wrong passwords, and the right password does not clear them', async () => {
     await registerAndVerify(t)
     const { body } = await login(t)

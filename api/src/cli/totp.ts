@@ -1,6 +1,42 @@
-import { currentTotpCode } from '../lib/totp.ts'
+import { parseArgs } from 'node:util'
+import { openDatabase } from '@tenor/db'
+import { loadEnv } from '@tenor/db/env'
+import { users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
+import { decrypt } from '../lib/crypto.ts'
+import { currentTotpCode, totpAssociatedData } from '../lib/totp.ts'
 import { demoAccounts } from './demo.ts'
 
-/** Development aid: prints the demo admin's current two-factor code. */
+/**
+ * Development aid: prints the current two-factor code of the demo admin, or, with `--email`, of
+ * any account on the local database that has an authenticator set up (or being set up), so a
+ * second administrator can be tried without an authenticator app. Development and test only.
+ *
+ *   bun run totp
+ *   bun run totp -- --email second@tenor.local
+ */
+const { values } = parseArgs({ args: Bun.argv.slice(2), options: { email: { type: 'string' } } })
+
 // On standard output, so a script can read it: `code=$(bun run --silent totp)`.
-process.stdout.write(`${currentTotpCode(demoAccounts.admin.totpSecret, new Date())}\n`)
+if (values.email === undefined) {
+  process.stdout.write(`${currentTotpCode(demoAccounts.admin.totpSecret, new Date())}\n`)
+  process.exit(0)
+}
+
+const env = loadEnv()
+if (env.appEnv !== 'development' && env.appEnv !== 'test') {
+  console.error('totp --email reads authenticator secrets, so it runs only in development.')
+  process.exit(2)
+}
+const database = openDatabase(env.database)
+const user = await database.db.query.users.findFirst({
+  where: eq(users.email, values.email.trim().toLowerCase()),
+  columns: { id: true, totpSecret: true },
+})
+database.close()
+if (!user?.totpSecret) {
+  console.error(`${values.email} has no authenticator set up: start two-factor in Settings first.`)
+  process.exit(1)
+}
+const secret = decrypt(user.totpSecret, env.encryptionKeys, totpAssociatedData(user.id))
+process.stdout.write(`${currentTotpCode(secret, new Date())}\n`)

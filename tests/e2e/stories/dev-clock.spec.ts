@@ -38,6 +38,8 @@ test('moving the clock forward shows the new date', async ({ page }) => {
 
     await page.getByRole('button', { name: 'Reset to real time' }).click()
     await expect(page.getByText('Real time: the clock has not been moved.')).toBeVisible()
+    await expect(page.getByRole('status').filter({ hasText: 'Back to real time' })).toBeVisible()
+    await expect(page.getByText('The clock moved')).toHaveCount(0)
   } finally {
     await resetClock()
   }

@@ -33,11 +33,22 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
     // Six months pass in a click; the worker matures the note and sends the payout.
     const creditsBefore = listStandInTransfers()
     await page.goto('/dev/clock', { waitUntil: 'networkidle' })
-    // A step short of it, too: the day the note's maturity choice closes, five days before.
+    // First to its reminder, ten days before, which the worker then writes to the investor.
+    await page.getByRole('button', { name: /Forward to its maturity reminder/ }).click()
+    await expect(page.getByText('The clock moved')).toBeVisible()
+    await expect(async () => {
+      await page.goto(`/dev/mailbox?to=${encodeURIComponent(investor.email)}`)
+      await expect(page.getByText(/matures on/).first()).toBeVisible({ timeout: 2_000 })
+    }).toPass({ timeout: 45_000 })
+    await page.goto('/dev/clock', { waitUntil: 'networkidle' })
+    // A step short of maturity, too: the day the note's maturity choice closes, five days before.
     await expect(
-      page.getByRole('button', { name: /Forward to when its choices close/ }),
+      page.getByRole('button', { name: /Forward to when its choices close \(5 days\)/ }),
     ).toBeVisible()
-    await page.getByRole('button', { name: /Forward to the next maturity/ }).click()
+    await expect(
+      page.getByRole('button', { name: /Forward to its maturity reminder/ }),
+    ).toHaveCount(0)
+    await page.getByRole('button', { name: /Forward to the next maturity \(10 days\)/ }).click()
     await expect(page.getByText('The clock moved')).toBeVisible()
     // Other stories' notes may mature the same day: this one's credit goes to its own account.
     const ours = { creditTo: debit }

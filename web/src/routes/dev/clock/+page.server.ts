@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit'
+import { instructionCutoffDays, reminderLeadDays } from '@tenor/db/domain/maturity'
 import { findNextMaturity, moveClock, readClock } from '#lib/server/dev-clock.ts'
 import { getEnv, hasDevTools } from '#lib/server/env.ts'
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
@@ -12,7 +13,14 @@ export const load: PageServerLoad = async ({ locals }) => {
     readClock(locals.api),
     locals.user ? findNextMaturity(locals.api) : null,
   ])
-  return { clock, nextMaturity, movable: getEnv().appEnv === 'development' }
+  return {
+    clock,
+    nextMaturity,
+    movable: getEnv().appEnv === 'development',
+    // The maturity calendar: reminded this many days before, the choice closed this many.
+    reminderDays: reminderLeadDays,
+    closeDays: instructionCutoffDays,
+  }
 }
 
 export const actions: Actions = {
