@@ -102,7 +102,7 @@ describe('refunds need a second administrator', () => {
 
     const approvalId = await askCancel(offering.id)
     const outcome = await approve(approvalId)
-    expect(outcome.result).toContain('1 pending debits cancelled')
+    expect(outcome.result).toContain('1 pending debit cancelled')
     expect((await readOffering(t, offering.id)).status).toBe('cancelled')
     expect(await readPurchase(t, pending.id)).toMatchObject({
       state: 'cancelled',

@@ -145,7 +145,7 @@ describe('a note repaid early', () => {
       `/admin/offerings/${offering.id}/cancel`,
       'The series did not fund.',
     )
-    expect(result).toContain('1 notes set to be repaid')
+    expect(result).toContain('1 note set to be repaid')
     expect(await readPurchase(t, note.id)).toMatchObject({
       maturityDate: '2026-03-09',
       repaymentReason: 'offering_cancelled',

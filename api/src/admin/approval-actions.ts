@@ -65,8 +65,8 @@ async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string)
       at: now,
     })
     const told = await tellOfFallenRollovers(tx, deps, { ...offering, rateBps })
-    const who = told === 1 ? '1 investor' : `${told} investors`
-    const tellWords = told > 0 ? `; ${who} told their rollover into it will not go ahead` : ''
+    const tellWords =
+      told > 0 ? `; ${count(told, 'investor')} told their rollover into it will not go ahead` : ''
     return `rate changed to ${formatBasisPoints(rateBps)} for new purchases${tellWords}`
   })
 }
@@ -142,7 +142,7 @@ async function cancelOffering(
 
   const { cancelled: cancelledDebits } = await cancelPendingDebits(deps, approval.targetId)
   const repaid = await refundCancelledOfferings(deps, approval.targetId)
-  return `offering cancelled; ${cancelledDebits} pending debits cancelled; ${repaid} notes set to be repaid`
+  return `offering cancelled; ${count(cancelledDebits, 'pending debit')} cancelled; ${count(repaid, 'note')} set to be repaid`
 }
 
 /**
@@ -276,4 +276,9 @@ async function refundPurchase(
   return repayOn < today
     ? `note set to repay now with interest to its maturity date, ${repayOn}`
     : `note set to repay on ${repayOn}, once its debit can no longer come back, with interest to that day`
+}
+
+/** A count with its noun, singular for one: "1 note", "2 notes". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }

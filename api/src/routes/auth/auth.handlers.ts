@@ -42,7 +42,9 @@ const invalidCredentials = () =>
   new ApiError(
     401,
     'invalid_credentials',
-    'That email and password do not match, or sign-in is paused after repeated failures. Try again later or reset your password.',
+    // The same words whether the account exists, the password is wrong or sign-in is paused:
+    // the answer must not tell an account apart. The rule is said, so a paused owner knows why.
+    `That email and password do not match. After ${lockoutThreshold} failed tries in a row, sign-in pauses for ${lockoutMs / 60_000} minutes: try again then, or reset your password.`,
   )
 export const invalidToken = () =>
   new ApiError(
