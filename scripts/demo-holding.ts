@@ -31,6 +31,15 @@ export async function addDemoHolding(apiUrl: string): Promise<string> {
     email: investor.email,
     password: investor.password,
   })) as { token: string })
+  try {
+    return await buyFirstNote(call)
+  } finally {
+    // Signed out again, so the investor's sessions list shows only their own browsers.
+    await call('/auth/logout', {}).catch(() => {})
+  }
+}
+
+async function buyFirstNote(call: Call): Promise<string> {
   const { portfolio } = (await call('/portfolio')) as { portfolio: { history: unknown[] } }
   if (portfolio.history.length > 0) return 'the demo investor has notes already'
 
