@@ -229,6 +229,8 @@ test.describe('without JavaScript', () => {
     await confirmStep(page, 'Cancel this purchase…', 'Yes, cancel the purchase')
     await expect(page.getByRole('heading', { name: 'Cancelled' })).toBeVisible()
     await expect(page.getByText('Your purchase is cancelled.')).toBeVisible()
+    // Answered with a redirect: a reload shows the page again instead of posting once more.
+    await expect(page).toHaveURL(new RegExp(`${purchasePath}\\?done=cancelled$`))
 
     await page.goto('/portfolio')
     await expect(history(page)).toHaveCount(2)

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit'
+import { error, redirect } from '@sveltejs/kit'
 import { describeRolloverTarget, maturityChoices } from '#lib/offering-words.ts'
 import { type Bank, fundingAccounts, listBanks } from '#lib/server/banks.ts'
 import { moveBank } from '#lib/server/dev-clock.ts'
@@ -14,7 +14,7 @@ import {
   type Purchase,
   resendPayment,
 } from '#lib/server/purchases.ts'
-import type { Actions, PageServerLoad } from './$types'
+import type { Actions, PageServerLoad, RequestEvent } from './$types'
 
 export const load: PageServerLoad = async (event) => {
   const { locals, params, depends } = event
@@ -34,6 +34,8 @@ export const load: PageServerLoad = async (event) => {
     authorization,
     // Bought again from a review already used (Back after buying): the same purchase, said so.
     alreadyBought: event.url.searchParams.get('already') === 'bought',
+    // What a form posted without JavaScript did, said after its redirect (`answered`).
+    done: doneNotices.find((notice) => notice === event.url.searchParams.get('done')) ?? null,
     rolloverTargets: purchase.instructionChangeable
       ? await listRolloverTargets(locals, purchase)
       : [],
@@ -103,6 +105,18 @@ function describeAccount(banks: Bank[], accountId: string | null) {
   return { name: account.name, mask: account.mask, bankName: bank?.institutionName ?? 'your bank' }
 }
 
+const doneNotices = ['cancelled', 'saved'] as const
+
+/**
+ * A form posted without JavaScript leaves the browser at the action's address, where a reload
+ * would post it again: it is answered with a redirect to the page, which says what was done. A
+ * form the page's script sent keeps its answer, and the page stays where it was.
+ */
+function answered<T>(event: RequestEvent, answer: T, notice?: (typeof doneNotices)[number]): T {
+  if (event.request.headers.get('x-sveltekit-action') === 'true') return answer
+  redirect(303, `/purchases/${event.params.id}${notice ? `?done=${notice}` : ''}`)
+}
+
 const bankMoves = {
   transfer: ['debit', 'payout'],
   event: ['posted', 'settled', 'returned'],
@@ -125,7 +139,7 @@ export const actions: Actions = {
     if (chosen.ok) {
       const { instruction } = read.choice
       locals.log.info('maturity instruction chosen', { purchaseId: params.id, instruction })
-      return { form: 'instruction', saved: true }
+      return answered(event, { form: 'instruction', saved: true } as const, 'saved')
     }
     if (chosen.problem.status === 404) error(404, 'We cannot find that purchase.')
     return rejectWithProblem(chosen.problem, 'instruction', ['rolloverOfferingSlug'], values)
@@ -142,7 +156,7 @@ export const actions: Actions = {
     const sent = await resendPayment(locals.api, params.id, bankAccountId)
     if (sent.ok) {
       locals.log.info('held payment sent again', { purchaseId: params.id })
-      return { form: 'resend', resent: true }
+      return answered(event, { form: 'resend', resent: true } as const)
     }
     if (sent.problem.status === 404) error(404, 'We cannot find that purchase.')
     return rejectForm(sent.problem.status, { form: 'resend', message: sent.problem.message })
@@ -161,7 +175,7 @@ export const actions: Actions = {
     if (!transfer || !move) return rejectForm(400, { form: 'bank', message: 'Choose a move.' })
 
     const moved = await moveBank(locals.api, params.id, { transfer, event: move })
-    if (moved.ok) return { form: 'bank', moved: true }
+    if (moved.ok) return answered(event, { form: 'bank', moved: true } as const)
     return rejectForm(moved.problem.status, { form: 'bank', message: moved.problem.message })
   },
   cancel: async (event) => {
@@ -171,7 +185,7 @@ export const actions: Actions = {
     const cancelled = await cancelPurchase(locals.api, params.id)
     if (cancelled.ok) {
       locals.log.info('purchase cancelled', { purchaseId: params.id })
-      return { form: 'cancel', cancelled: true }
+      return answered(event, { form: 'cancel', cancelled: true } as const, 'cancelled')
     }
 
     const { problem } = cancelled
