@@ -119,6 +119,9 @@ test('a state chosen stays chosen however often the form is refused', async ({
     await expect(page.getByText('Enter a 5-digit ZIP code.')).toBeVisible()
     await expect(page.getByLabel('State')).toHaveValue('IL')
   }
+  // The ZIP code's error below it does not push the State beside it out of line.
+  const top = async (label: string) => (await page.getByLabel(label).boundingBox())?.y
+  expect(await top('State')).toBe(await top('ZIP code'))
 })
 
 test.describe('without JavaScript', () => {
