@@ -1,7 +1,10 @@
 import type { Page } from '@playwright/test'
+import { e2eUrls } from '../ports.ts'
 import { adminPages, openAdminWindow } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { expect, test } from './support/fixtures.ts'
+import type { Investor } from './support/investors.ts'
+import { buyThousand } from './support/purchases.ts'
 
 /**
  * No page scrolls sideways on a phone (390 px, as an iPhone 14 is) or a laptop: wide tables
@@ -22,6 +25,16 @@ async function expectNoSidewaysScroll(page: Page, path: string) {
       .map((box) => box.textContent?.trim().slice(0, 60)),
   )
   expect(spilling, `boxes overflowing on ${path}`).toEqual([])
+}
+
+/** The investor's account id, as the console's addresses use it. */
+async function findUserId(investor: Investor): Promise<string> {
+  const session = await fetch(new URL('/auth/session', e2eUrls.api), {
+    headers: { authorization: `Bearer ${investor.sessionToken}` },
+  })
+  const { user } = (await session.json()) as { user: { id: string } }
+
+  return user.id
 }
 
 const phone = { width: 390, height: 844 }
@@ -45,6 +58,23 @@ test('the admin console fits a phone', async ({ browser }) => {
   } finally {
     await admin.close()
   }
+})
+
+test.describe('with an investor who has bought a note', () => {
+  test.use({ kycApproved: true })
+
+  test('an account page in the admin console fits a phone', async ({ page, browser, investor }) => {
+    // A bank and a purchase, so the page has its tables; the story's address and the account's
+    // id are longer than a phone is wide in one line.
+    await buyThousand(page, 'series-a-6m')
+    const admin = await openAdminWindow(browser)
+    try {
+      await admin.page.setViewportSize(phone)
+      await expectNoSidewaysScroll(admin.page, `/admin/users/${await findUserId(investor)}`)
+    } finally {
+      await admin.close()
+    }
+  })
 })
 
 test('the admin console lines up with the header and footer on a laptop', async ({ browser }) => {
