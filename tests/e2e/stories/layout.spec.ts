@@ -81,12 +81,37 @@ test('the admin console lines up with the header and footer on a laptop', async 
   const admin = await openAdminWindow(browser)
   try {
     await admin.page.setViewportSize(laptop)
-    await admin.page.goto('/admin/purchases', { waitUntil: 'networkidle' })
-    const leftOf = async (selector: string) =>
-      (await admin.page.locator(selector).first().boundingBox())?.x ?? Number.NaN
-    const header = await leftOf('header .wordmark')
-    expect(await leftOf('nav[aria-label="Admin console"]')).toBeCloseTo(header, -1)
-    expect(await leftOf('footer p')).toBeCloseTo(header, -1)
+    for (const path of adminPages) {
+      await admin.page.goto(path, { waitUntil: 'networkidle' })
+      // Where each box's content starts and ends, inside its padding.
+      const edges = (selector: string) =>
+        admin.page
+          .locator(selector)
+          .first()
+          .evaluate((box) => {
+            const { left, right } = box.getBoundingClientRect()
+            const style = getComputedStyle(box)
+            return {
+              left: left + Number.parseFloat(style.paddingLeft),
+              right: right - Number.parseFloat(style.paddingRight),
+            }
+          })
+      const header = await edges('header .bar')
+      const content = await edges('.console')
+      const footer = await edges('footer .bar')
+      expect(content.left, `left edge of ${path}`).toBeCloseTo(header.left, 0)
+      expect(content.right, `right edge of ${path}`).toBeCloseTo(header.right, 0)
+      expect(footer, `footer of ${path}`).toEqual(header)
+    }
+
+    // The offerings table fits whole, its last column included, with no scrolling.
+    await admin.page.goto('/admin/offerings', { waitUntil: 'networkidle' })
+    const region = admin.page.getByRole('region', { name: 'Offerings, by opening date' })
+    const widths = await region.evaluate((box) => ({
+      shown: box.clientWidth,
+      all: box.scrollWidth,
+    }))
+    expect(widths.all).toBeLessThanOrEqual(widths.shown)
   } finally {
     await admin.close()
   }
