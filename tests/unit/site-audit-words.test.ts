@@ -3,6 +3,7 @@ import {
   describeAuditAction,
   describeAuditTarget,
   describeSnapshot,
+  splitEmail,
 } from '../../web/src/lib/audit-words.ts'
 
 describe('audit trail words', () => {
@@ -66,5 +67,19 @@ describe('audit trail words', () => {
     expect(describeAuditAction('something.new')).toBe('something.new')
     expect(describeAuditTarget('offering')).toBe('Offering')
     expect(describeAuditTarget('user')).toBe('Account')
+  })
+})
+
+describe('an email address in a narrow column', () => {
+  test('may break after the @ and before a dot, never inside a name', () => {
+    expect(splitEmail('admin@tenor.local')).toEqual(['admin@', 'tenor', '.local'])
+    expect(splitEmail('ada.lovelace@example.co.uk')).toEqual([
+      'ada',
+      '.lovelace@',
+      'example',
+      '.co',
+      '.uk',
+    ])
+    expect(splitEmail('no-at-sign')).toEqual(['no-at-sign'])
   })
 })

@@ -71,6 +71,27 @@ test.describe('with an investor who has bought a note', () => {
     try {
       await admin.page.setViewportSize(phone)
       await expectNoSidewaysScroll(admin.page, `/admin/users/${await findUserId(investor)}`)
+
+      // On a laptop, the audit trail's addresses sit on one line each: the approval of this
+      // investor's identity, by the demo admin, is among them.
+      await admin.page.setViewportSize(laptop)
+      await admin.page.goto('/admin/audit', { waitUntil: 'networkidle' })
+      const who = admin.page
+        .getByRole('region', { name: 'Audit trail, newest first' })
+        .locator('tbody td:nth-child(2)')
+      await expect(who.first()).toContainText('@')
+      // The lines each cell's text takes: the distinct tops of the boxes its text is laid in.
+      const lines = await who.evaluateAll((cells) =>
+        cells.map((cell) => {
+          const range = document.createRange()
+          range.selectNodeContents(cell)
+          return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size
+        }),
+      )
+      expect(
+        lines.every((count) => count === 1),
+        `lines per address: ${lines}`,
+      ).toBe(true)
     } finally {
       await admin.close()
     }

@@ -114,4 +114,12 @@ export function withDatesInWords(text: string): string {
   return text.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (day) => formatDate(day))
 }
 
+/**
+ * An email address in the pieces a line may break between when a narrow column needs it: after
+ * the @ and before each dot ("admin@", "tenor", ".local"), never inside a name.
+ */
+export function splitEmail(email: string): string[] {
+  return email.split(/(?<=@)|(?=\.)/).filter((piece) => piece !== '')
+}
+
 const words = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
