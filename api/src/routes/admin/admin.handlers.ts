@@ -54,7 +54,7 @@ export function createAdminHandlers(deps: AppDeps) {
       readKyc(database, userId),
       listBanks(database, userId),
       database.db
-        .select({ purchase: purchases, slug: offerings.slug })
+        .select({ purchase: purchases, slug: offerings.slug, offeringName: offerings.name })
         .from(purchases)
         .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
         .where(eq(purchases.userId, userId))
@@ -65,9 +65,10 @@ export function createAdminHandlers(deps: AppDeps) {
         user: toAdminUser(row),
         kyc,
         banks,
-        holdings: holdings.map(({ purchase, slug }) => ({
+        holdings: holdings.map(({ purchase, slug, offeringName }) => ({
           purchaseId: purchase.id,
           offeringSlug: slug,
+          offeringName,
           amountCents: purchase.amountCents,
           state: purchase.state,
           maturityDate: purchase.maturityDate,

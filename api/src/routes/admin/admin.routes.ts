@@ -64,6 +64,7 @@ export const getUser = createRoute({
           z.object({
             purchaseId: z.string(),
             offeringSlug: z.string(),
+            offeringName: z.string(),
             amountCents: z.number().int(),
             state: z.string(),
             maturityDate: z.string().nullable(),
