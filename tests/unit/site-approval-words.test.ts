@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import {
   describeApprovalPayload,
   describeApprovalResult,
+  describeApprovalTarget,
 } from '../../web/src/lib/approval-words.ts'
 
 describe('a rate change request in words', () => {
@@ -16,20 +17,46 @@ describe('a rate change request in words', () => {
 })
 
 describe('a refund request in words', () => {
-  test('names the amount, whose note it is, and why', () => {
-    const payload = {
+  test('names the purchase by its amount, investor and note, and says why apart', () => {
+    const payload = JSON.stringify({
       reason: 'Bought twice by mistake.',
       amountCents: 150_000,
       investorEmail: 'ada@example.com',
       offeringName: 'Series A 6-Month Note',
+    })
+    const refund = { targetType: 'purchase', targetId: '01a245d7-6091', payload }
+    expect(describeApprovalTarget(refund, {})).toBe(
+      "$1,500.00 of ada@example.com's Series A 6-Month Note",
+    )
+    expect(describeApprovalPayload('purchase.refund', payload)).toBe(
+      'Reason: Bought twice by mistake.',
+    )
+  })
+
+  test('an older request, kept without the investor and note, shows the amount alone', () => {
+    const payload = JSON.stringify({ reason: 'Bought twice by mistake.', amountCents: 150_000 })
+    const refund = { targetType: 'purchase', targetId: '01a245d7-6091', payload }
+    expect(describeApprovalTarget(refund, {})).toBe('A purchase of $1,500.00')
+  })
+})
+
+describe('what a request is about', () => {
+  test('an account reads as its email, an offering as its name, never as an id', () => {
+    const grant = {
+      targetType: 'user',
+      targetId: '01a245d2-8f5a',
+      payload: JSON.stringify({ email: 'ada@example.com' }),
     }
-    expect(describeApprovalPayload('purchase.refund', JSON.stringify(payload))).toBe(
-      "$1,500.00 of ada@example.com's Series A 6-Month Note. Reason: Bought twice by mistake.",
+    expect(describeApprovalTarget(grant, {})).toBe('ada@example.com')
+    expect(describeApprovalPayload('user.grant_admin', grant.payload)).toBe('')
+    expect(describeApprovalTarget({ ...grant, payload: '{}' }, {})).toBe('An account')
+
+    const cancel = { targetType: 'offering', targetId: 'o1', payload: '{"reason":"Too small."}' }
+    expect(describeApprovalTarget(cancel, { o1: 'Series B 12-Month Note' })).toBe(
+      'Series B 12-Month Note',
     )
-    const older = { reason: 'Bought twice by mistake.', amountCents: 150_000 }
-    expect(describeApprovalPayload('purchase.refund', JSON.stringify(older))).toBe(
-      '$1,500.00. Reason: Bought twice by mistake.',
-    )
+    expect(describeApprovalTarget(cancel, {})).toBe('An offering')
+    expect(describeApprovalPayload('offering.cancel', cancel.payload)).toBe('Reason: Too small.')
   })
 })
 

@@ -14,34 +14,62 @@ export function describeApprovalAction(action: string): string {
   return actionWords[action] ?? action
 }
 
-/** What exactly was asked, from the request's stored payload. */
-export function describeApprovalPayload(action: string, payload: string): string {
-  let value: Record<string, unknown>
+/** A request's stored payload as an object; one that is not JSON reads as empty. */
+function readPayload(payload: string): Record<string, unknown> | null {
   try {
-    value = JSON.parse(payload) as Record<string, unknown>
+    const value: unknown = JSON.parse(payload)
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null
   } catch {
-    return payload
+    return null
   }
+}
+
+/**
+ * What a request is about, by name rather than id: the offering's name (from `offeringNames`),
+ * the account's email, or the purchase as its amount, investor and note ("$1,500.00 of
+ * ada@example.com's Series A 6-Month Note"), as far as the request kept them.
+ */
+export function describeApprovalTarget(
+  approval: { targetType: string; targetId: string; payload: string },
+  offeringNames: Record<string, string>,
+): string {
+  const value = readPayload(approval.payload) ?? {}
+  if (approval.targetType === 'offering') return offeringNames[approval.targetId] ?? 'An offering'
+  if (approval.targetType === 'user') {
+    return typeof value.email === 'string' ? value.email : 'An account'
+  }
+  if (approval.targetType === 'purchase') {
+    // Requests made before the investor and note were kept with them show the amount alone.
+    const amount = typeof value.amountCents === 'number' ? formatUsd(value.amountCents) : null
+    const whose =
+      typeof value.investorEmail === 'string' && typeof value.offeringName === 'string'
+        ? `${value.investorEmail}'s ${value.offeringName}`
+        : null
+    if (amount && whose) return `${amount} of ${whose}`
+    if (whose) return `A purchase of ${whose}`
+    return amount ? `A purchase of ${amount}` : 'A purchase'
+  }
+  return approval.targetType
+}
+
+/**
+ * What exactly was asked, beyond its target (which `describeApprovalTarget` names): the new
+ * rate, or the reason given. Empty when the target says it all.
+ */
+export function describeApprovalPayload(action: string, payload: string): string {
+  const value = readPayload(payload)
+  if (value === null) return payload
+
   if (action === 'offering.rate' && typeof value.rateBps === 'number') {
     const to = formatRate(value.rateBps)
     return typeof value.from === 'number'
       ? `Rate for new purchases: ${formatRate(value.from)} → ${to}`
       : `Rate for new purchases: ${to}`
   }
-  if (action === 'offering.cancel' && typeof value.reason === 'string') {
-    return `Reason: ${value.reason}`
+  if (action === 'offering.cancel' || action === 'purchase.refund') {
+    return typeof value.reason === 'string' ? `Reason: ${value.reason}` : ''
   }
-  if (action === 'purchase.refund' && typeof value.reason === 'string') {
-    const amount = typeof value.amountCents === 'number' ? formatUsd(value.amountCents) : ''
-    // Requests made before the investor and note were kept with them show the amount alone.
-    const whose =
-      typeof value.investorEmail === 'string' && typeof value.offeringName === 'string'
-        ? ` of ${value.investorEmail}'s ${value.offeringName}`
-        : ''
-    const what = amount || whose ? `${amount}${whose}. ` : ''
-    return `${what}Reason: ${value.reason}`
-  }
-  if (action === 'user.grant_admin' && typeof value.email === 'string') return value.email
+  if (action === 'user.grant_admin') return ''
   return payload
 }
 
