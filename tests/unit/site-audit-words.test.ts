@@ -12,18 +12,18 @@ describe('audit trail words', () => {
       describeSnapshot(
         JSON.stringify({ capacityCents: 10_000_000, rateBps: 575, maturityDate: '2027-03-02' }),
       ),
-    ).toEqual(['capacity: $100,000.00', 'rate: 5.75%', 'maturity date: March 2, 2027'])
+    ).toEqual(['Offering size: $100,000.00', 'Rate: 5.75%', 'Maturity date: March 2, 2027'])
   })
 
   test('a rate change request reads its old rate as a rate too, before the new one', () => {
     expect(describeSnapshot(JSON.stringify({ rateBps: 650, from: 610 }))).toEqual([
-      'from: 6.10%',
-      'rate: 6.50%',
+      'From: 6.10%',
+      'Rate: 6.50%',
     ])
-    expect(describeSnapshot(JSON.stringify({ from: 'draft' }))).toEqual(['from: draft'])
+    expect(describeSnapshot(JSON.stringify({ from: 'draft' }))).toEqual(['From: draft'])
   })
 
-  test('codes read as the console names them, and empty fields as none', () => {
+  test('codes and fields read as the console names them; a reason not given is left out', () => {
     const offering = {
       rateType: 'compound',
       compounding: 'monthly',
@@ -31,18 +31,31 @@ describe('audit trail words', () => {
       defaultMaturityInstruction: 'payout',
     }
     expect(describeSnapshot(JSON.stringify(offering))).toEqual([
-      'rate type: Compound interest',
-      'compounding: Every month',
-      'day count: Actual/365 (fixed)',
-      'default maturity instruction: paid out',
+      'Rate type: Compound interest',
+      'Compounding: Every month',
+      'Day count: Actual/365 (fixed)',
+      'At maturity: paid out',
     ])
     expect(
       describeSnapshot(
         JSON.stringify({ kycStatus: 'approved', reason: null, compounding: null, locked: false }),
       ),
-    ).toEqual(['kyc status: approved', 'reason: none', 'compounding: none', 'locked: no'])
+    ).toEqual(['Identity check: Verified', 'Compounding: —', 'Locked: no'])
     expect(describeSnapshot(JSON.stringify({ dayCount: 'act_364' }))).toEqual([
-      'day count: act_364',
+      'Day count: act_364',
+    ])
+  })
+
+  test('an identity decision, a role and a term read in plain words', () => {
+    expect(describeSnapshot(JSON.stringify({ kycStatus: 'submitted' }))).toEqual([
+      'Identity check: Submitted, under review',
+    ])
+    expect(
+      describeSnapshot(JSON.stringify({ kycStatus: 'rejected', reason: 'The name differs.' })),
+    ).toEqual(['Identity check: Not approved', 'Reason: The name differs.'])
+    expect(describeSnapshot(JSON.stringify({ role: 'admin', termMonths: 12 }))).toEqual([
+      'Role: administrator',
+      'Term: 12 months',
     ])
   })
 

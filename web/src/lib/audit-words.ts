@@ -1,5 +1,6 @@
 /** Plain words for the audit trail's actions and the before/after snapshots it keeps. */
-import { formatDate, formatRate, formatUsd } from './format.ts'
+import { formatDate, formatRate, formatTerm, formatUsd } from './format.ts'
+import { describeKycStatus, type KycStatus } from './kyc-words.ts'
 import { describeTermCode } from './offering-terms-options.ts'
 
 const actionWords: Record<string, string> = {
@@ -53,8 +54,9 @@ export function describeAuditAction(action: string): string {
 }
 
 /**
- * A JSON snapshot as "key: value" lines, for the before and after columns. Whatever is not a
- * JSON object is shown as it was stored.
+ * A JSON snapshot as "Name: value" lines, for the before and after columns. A reason that was
+ * not given is left out; any other field with no value reads "—". Whatever is not a JSON object
+ * is shown as it was stored.
  */
 export function describeSnapshot(json: string | null): string[] {
   if (json === null) return []
@@ -70,7 +72,7 @@ export function describeSnapshot(json: string | null): string[] {
   // A rate change's request keeps the old rate as `from`, in basis points like `rateBps`; it
   // reads first, as a change reads from the old to the new.
   const fromIsRate = 'rateBps' in value
-  const entries = Object.entries(value)
+  const entries = Object.entries(value).filter(([key, item]) => key !== 'reason' || hasValue(item))
   const ordered = fromIsRate
     ? [...entries.filter(([key]) => key === 'from'), ...entries.filter(([key]) => key !== 'from')]
     : entries
@@ -79,35 +81,67 @@ export function describeSnapshot(json: string | null): string[] {
   )
 }
 
+const hasValue = (item: unknown) => item !== null && item !== undefined && item !== ''
+
+/** Fields named as the console's forms and pages name them; others are split into words. */
+const fieldNames: Record<string, string> = {
+  kycStatus: 'Identity check',
+  capacityCents: 'Offering size',
+  minPurchaseCents: 'Minimum purchase',
+  maxPurchaseCents: 'Maximum purchase',
+  incrementCents: 'In steps of',
+  termMonths: 'Term',
+  slug: 'Address name',
+  defaultMaturityInstruction: 'At maturity',
+  maturityInstruction: 'At maturity',
+}
+
 const maturityWords: Record<string, string> = {
   payout: 'paid out',
   rollover_all: 'principal and interest rolled over',
   rollover_principal: 'principal rolled over, interest paid out',
 }
 
+const roleWords: Record<string, string> = { admin: 'administrator', investor: 'investor' }
+
 /**
- * One snapshot field in words: `capacityCents: 10000000` reads "capacity: $100,000.00",
- * `rateBps: 575` reads "rate: 5.75%", `dayCount: "act_365f"` reads "day count: Actual/365
- * (fixed)" and a field with no value reads "none"; other names are split into words.
+ * One snapshot field in words: `capacityCents: 10000000` reads "Offering size: $100,000.00",
+ * `rateBps: 575` reads "Rate: 5.75%", `dayCount: "act_365f"` reads "Day count: Actual/365
+ * (fixed)", `kycStatus: "submitted"` reads "Identity check: Submitted, under review".
  */
 function describeField(key: string, item: unknown): string {
   if (key.endsWith('Cents') && Number.isSafeInteger(item)) {
-    return `${words(key.slice(0, -'Cents'.length))}: ${formatUsd(item as number)}`
+    return `${nameField(key, 'Cents')}: ${formatUsd(item as number)}`
   }
   if (key.endsWith('Bps') && Number.isSafeInteger(item)) {
-    return `${words(key.slice(0, -'Bps'.length))}: ${formatRate(item as number)}`
+    return `${nameField(key, 'Bps')}: ${formatRate(item as number)}`
   }
-  return `${words(key)}: ${describeValue(key, item)}`
+  return `${nameField(key)}: ${describeValue(key, item)}`
+}
+
+/** A field's name: the console's own, or its words ("maturityDate" reads "Maturity date"). */
+function nameField(key: string, unit = ''): string {
+  const named = fieldNames[key]
+  if (named) return named
+
+  const spaced = words(unit ? key.slice(0, -unit.length) : key)
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1)
 }
 
 function describeValue(key: string, item: unknown): string {
-  if (item === null || item === undefined || item === '') return 'none'
+  if (!hasValue(item)) return '—'
   if (typeof item === 'boolean') return item ? 'yes' : 'no'
+  if (key === 'termMonths' && Number.isSafeInteger(item)) return formatTerm(item as number)
   if (typeof item !== 'string') return JSON.stringify(item)
 
+  if (key === 'kycStatus' && isKycStatus(item)) return describeKycStatus(item)
+  if (key === 'role' && roleWords[item]) return roleWords[item]
   const maturity = /maturityInstruction$/i.test(key) ? maturityWords[item] : undefined
   return maturity ?? describeTermCode(key, item) ?? withDatesInWords(item)
 }
+
+const isKycStatus = (item: string): item is KycStatus =>
+  ['none', 'submitted', 'approved', 'rejected'].includes(item)
 
 /** Calendar dates in a stored text ("2026-12-12") as the console writes them elsewhere. */
 export function withDatesInWords(text: string): string {
