@@ -166,6 +166,9 @@ test('an admin asks to cancel an offering and a second admin approves it', async
     await confirmStep(request, 'Approve…', 'Approve and carry out')
     await expect(request).toHaveCount(0)
     await expect(second.getByRole('status')).toContainText('Decided')
+    // Said once, by the notice; the list of earlier requests has a heading of its own.
+    await expect(second.getByText('Decided', { exact: true })).toHaveCount(1)
+    await expect(second.getByRole('heading', { name: 'Past decisions' })).toBeVisible()
 
     const adminNav = second.getByRole('navigation', { name: 'Admin console' })
     await adminNav.getByRole('link', { name: 'Offerings' }).click()
