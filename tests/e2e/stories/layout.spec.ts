@@ -133,6 +133,22 @@ test('the admin console lines up with the header and footer on a laptop', async 
       all: box.scrollWidth,
     }))
     expect(widths.all).toBeLessThanOrEqual(widths.shown)
+
+    // Every box of the console's filters and forms is as tall as a text box, dates and choices
+    // included, and the amounts of a new offering each have an example of their own.
+    for (const path of ['/admin/purchases', '/admin/offerings/new']) {
+      await admin.page.goto(path, { waitUntil: 'networkidle' })
+      const heights = await admin.page
+        .locator('main form')
+        .locator('input:not([type="hidden"], [type="checkbox"], [type="radio"]), select')
+        .evaluateAll((boxes) => boxes.map((box) => Math.round(box.getBoundingClientRect().height)))
+      expect(new Set(heights).size, `box heights on ${path}: ${heights}`).toBe(1)
+    }
+    await expect(admin.page.getByLabel('Offering size')).toHaveAccessibleDescription('Like 250,000')
+    await expect(admin.page.getByLabel('Minimum purchase')).toHaveAccessibleDescription(
+      'Like 1,000',
+    )
+    await expect(admin.page.getByLabel('In steps of')).toHaveAccessibleDescription('Like 100')
   } finally {
     await admin.close()
   }
