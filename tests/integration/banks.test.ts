@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { openAccessToken } from '@tenor/api/plaid/banks'
-import { bankAccounts, plaidItems, webhookEvents } from '@tenor/db/schema'
+import { bankAccounts, plaidItems, users, webhookEvents } from '@tenor/db/schema'
 import { eq, isNull } from 'drizzle-orm'
 import { SandboxItemFireWebhookRequestWebhookCodeEnum } from 'plaid'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
@@ -35,6 +35,24 @@ async function waitFor(check: () => Promise<boolean>, what: string) {
 }
 
 describe('linking a bank', () => {
+  test('an account whose address is not confirmed links no bank', async () => {
+    await t.db.database.db
+      .update(users)
+      .set({ emailVerifiedAt: null })
+      .where(eq(users.email, 'ada@example.com'))
+    const res = await t.request('/banks/link-token', { json: {}, token })
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'email_not_verified',
+    )
+    const direct = await t.request('/banks', {
+      json: { publicToken: 'public-sandbox-unknown', institutionId: null, accounts: [] },
+      token,
+    })
+    expect(direct.status).toBe(403)
+    expect(await t.db.database.db.$count(plaidItems)).toBe(0)
+  })
+
   test('POST /banks stores the item and shows accounts by name and mask only', async () => {
     const res = await t.linkBank(token)
     expect(res.status).toBe(201)

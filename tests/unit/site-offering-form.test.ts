@@ -45,7 +45,7 @@ describe('the offering form read as terms', () => {
     })
     expect(errors).toEqual({
       rateBps: 'Enter the rate as a percentage, like 5.25.',
-      minPurchaseCents: 'Enter an amount in dollars, like 250,000.',
+      minPurchaseCents: 'Enter an amount in dollars, like 1,000.',
     })
     expect(terms).toMatchObject({ rateBps: null, minPurchaseCents: null, slug: 'series-x' })
   })

@@ -21,6 +21,12 @@ test('a new investor registers, confirms the emailed link, logs out and back in'
   const twoFactor = page.getByRole('region', { name: 'Two-factor authentication' })
   await expect(twoFactor.getByText(/Confirm your email address first/)).toBeVisible()
   await expect(twoFactor.getByRole('button', { name: 'Set up two-factor' })).toHaveCount(0)
+  // Nor is a bank linked before then.
+  await page.goto('/banks', { waitUntil: 'networkidle' })
+  await expect(page.getByText(/First confirm your email address/)).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Link a bank' })).toHaveCount(0)
+  await page.goto('/banks/link')
+  await expect(page).toHaveURL(/\/banks$/)
   await page.getByRole('button', { name: 'Log out', exact: true }).click()
   await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
 

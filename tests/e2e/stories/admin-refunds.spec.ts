@@ -106,9 +106,10 @@ test('an admin cancels an unfunded offering and the investor is refunded', async
 test('a second admin approves a refund', async ({ page, browser, investor }) => {
   test.slow()
   const slug = `story-refund-${Date.now()}`
+  const name = `Story Refund ${Date.now()}`
   const admin = await openAdminWindow(browser)
   try {
-    await publishOffering(admin.page, slug, `Story Refund ${Date.now()}`)
+    await publishOffering(admin.page, slug, name)
   } finally {
     await admin.close()
   }
@@ -136,7 +137,7 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
     await again.page.goto(`/admin/purchases/${purchaseId}`, { waitUntil: 'networkidle' })
     await again.page.getByRole('link', { name: investor.email }).click()
     const holdings = again.page.getByRole('region', { name: 'Holdings' })
-    await expect(holdings.getByRole('row').filter({ hasText: slug })).toContainText('$1,000.00')
+    await expect(holdings.getByRole('row').filter({ hasText: name })).toContainText('$1,000.00')
     await expect(
       again.page.getByRole('region', { name: 'Banks' }).getByRole('row').nth(1),
     ).toContainText('First Platypus Bank')

@@ -1,17 +1,7 @@
 /** Plain words for a purchase's recorded state changes, as the admin console shows them. */
 
-// The API records a rolled-over note's first state with the note it came from, by id.
-const rolledOverFrom = /^rolled over from matured note (\S+?);/
-
-/** The matured note whose rollover paid for this one, from its recorded history; null if none. */
-export function findRolledFromPurchase(history: readonly { reason: string }[]): string | null {
-  for (const change of history) {
-    const id = rolledOverFrom.exec(change.reason)?.[1]
-    if (id) return id
-  }
-
-  return null
-}
+// The API records a rolled-over note's first state with the note it came from.
+const rolledOverFrom = /^rolled over from matured note \S+?;/
 
 // Codes the API records when it sets an active note to be repaid early.
 const reasonWords: Record<string, string> = {
@@ -20,12 +10,14 @@ const reasonWords: Record<string, string> = {
 }
 
 /**
- * Why a state changed, in words, and the note it links to: a rolled-over note names the
- * matured note it came from, for a link to that note's page. Other reasons read as recorded.
+ * Why a state changed, in words. A rolled-over note's first change says so, for the page to link
+ * the matured note it came from (the purchase's `rolledFromPurchaseId`). Other reasons read as
+ * recorded.
  */
-export function describeStateChange(reason: string): { text: string; rolledFrom: string | null } {
-  const rolledFrom = rolledOverFrom.exec(reason)?.[1] ?? null
-  if (rolledFrom) return { text: 'Rolled over from a matured note; no ACH debit', rolledFrom }
+export function describeStateChange(reason: string): { text: string; rolledOver: boolean } {
+  if (rolledOverFrom.test(reason)) {
+    return { text: 'Rolled over from a matured note; no ACH debit', rolledOver: true }
+  }
 
-  return { text: reasonWords[reason] ?? reason, rolledFrom: null }
+  return { text: reasonWords[reason] ?? reason, rolledOver: false }
 }

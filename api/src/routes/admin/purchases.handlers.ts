@@ -49,6 +49,7 @@ function toAdminPurchase(row: {
     rateBps: purchase.rateBps,
     state: purchase.state,
     transferId: purchase.transferId,
+    rolledFromPurchaseId: purchase.rolledFromPurchaseId,
     failureCode: purchase.failureCode,
     settledOn: purchase.settledOn,
     maturityDate: purchase.maturityDate,

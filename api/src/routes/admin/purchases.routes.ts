@@ -43,6 +43,9 @@ export const adminPurchase = z
     rateBps: z.number().int().openapi({ description: 'The rate the note was sold at' }),
     state: z.enum(purchaseStates),
     transferId: z.string().nullable(),
+    rolledFromPurchaseId: z.string().nullable().openapi({
+      description: 'The matured note whose rollover paid for this one, instead of an ACH debit',
+    }),
     failureCode: z.string().nullable(),
     settledOn: z.string().nullable(),
     maturityDate: z.string().nullable(),

@@ -42,6 +42,17 @@ const linkRefusals: Record<LinkRefusal, () => ApiError> = {
     ),
 }
 
+/**
+ * A bank is linked only to an account whose address is confirmed: one registered in someone
+ * else's name must not hold a bank of its registrant's when the address's owner takes it back.
+ */
+const confirmEmailFirst = () =>
+  new ApiError(
+    403,
+    'email_not_verified',
+    'Confirm your email address before linking a bank. Open the link we emailed you.',
+  )
+
 export function createBankHandlers(deps: AppDeps) {
   const { database, env, plaid, clock } = deps
 
@@ -53,6 +64,7 @@ export function createBankHandlers(deps: AppDeps) {
     const user = c.get('user')
     const item = itemId ? await findOwnItem(database, user.id, itemId) : null
     if (itemId && !item) throw notFound('bank')
+    if (!item && !user.emailVerified) throw confirmEmailFirst()
 
     const answer = await viaPlaid(() =>
       callPlaid(() =>
@@ -92,6 +104,7 @@ export function createBankHandlers(deps: AppDeps) {
     const input = c.req.valid('json')
     const user = c.get('user')
     const log = c.get('log')
+    if (!user.emailVerified) throw confirmEmailFirst()
     const masks = input.accounts.map((account) => account.mask)
     if (await isDuplicateItem(database.db, user.id, input.institutionId, masks)) {
       log.info('bank link refused before the exchange', { userId: user.id, reason: 'duplicate' })

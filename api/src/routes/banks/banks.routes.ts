@@ -54,6 +54,7 @@ export const createLinkToken = createRoute({
       'Open Link with this token',
     ),
     401: signedOut,
+    403: errorResponse('Confirm your email address first (`email_not_verified`)'),
     404: errorResponse('No such bank'),
     422: invalid,
     503: errorResponse('Plaid is unavailable'),
@@ -85,6 +86,7 @@ export const linkBank = createRoute({
     201: jsonResponse(z.object({ bank }), 'Linked'),
     400: errorResponse('Plaid refused the token'),
     401: signedOut,
+    403: errorResponse('Confirm your email address first (`email_not_verified`)'),
     409: errorResponse(
       '`duplicate_bank`: this bank is already linked; `bank_link_used`: the public token was already exchanged (Plaid exchanges one once) or has expired',
     ),

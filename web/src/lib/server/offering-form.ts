@@ -25,12 +25,14 @@ export const offeringFields = [
 export type OfferingField = (typeof offeringFields)[number]
 export type OfferingFormValues = Record<OfferingField, string>
 
-const amountFields = [
-  'capacityCents',
-  'minPurchaseCents',
-  'maxPurchaseCents',
-  'incrementCents',
-] as const
+/** The amounts, each with an example of its own for when it cannot be read. */
+const amountExamples = {
+  capacityCents: '250,000',
+  minPurchaseCents: '1,000',
+  maxPurchaseCents: '50,000',
+  incrementCents: '100',
+} as const
+const amountFields = Object.keys(amountExamples) as (keyof typeof amountExamples)[]
 
 /**
  * Reads the terms as typed: the rate as a percentage ("5.25"), amounts in dollars. What cannot
@@ -50,7 +52,9 @@ export function readOfferingTerms(values: OfferingFormValues): {
   const cents: Partial<Record<(typeof amountFields)[number], number | null>> = {}
   for (const field of amountFields) {
     cents[field] = parseDollars(values[field])
-    if (cents[field] === null) errors[field] = 'Enter an amount in dollars, like 250,000.'
+    if (cents[field] === null) {
+      errors[field] = `Enter an amount in dollars, like ${amountExamples[field]}.`
+    }
   }
 
   // The selects offer only the API's values; anything else (a crafted post) is the API's to

@@ -9,10 +9,11 @@ const notices = {
 } as const
 
 export const load: PageServerLoad = async (event) => {
-  requireUser(event)
+  const user = requireUser(event)
 
   const done = event.url.searchParams.get('done')
   const notice = done && done in notices ? notices[done as keyof typeof notices] : null
 
-  return { banks: await listBanks(event.locals.api), notice }
+  // A bank is linked once the account's address is confirmed.
+  return { banks: await listBanks(event.locals.api), notice, mayLink: user.emailVerified }
 }

@@ -16,7 +16,8 @@ import {
 import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = async (event) => {
-  requireUser(event)
+  // Linking waits for a confirmed address; the banks page says so.
+  if (!requireUser(event).emailVerified) redirect(303, '/banks')
 
   const mode = getLinkMode()
   if (mode.kind === 'chooser') {
