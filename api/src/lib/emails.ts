@@ -61,6 +61,17 @@ const unconfirmedGreeting = 'Hello,'
 /** A greeting by name only when the account's address is confirmed (`null` otherwise). */
 const greet = (name: string | null) => (name === null ? unconfirmedGreeting : `Hello ${name},`)
 
+/**
+ * The name to greet an account's owner by: none while its address is unconfirmed, since the
+ * name is then only what whoever registered the address typed (see `unconfirmedGreeting`).
+ */
+export function addressee(user: {
+  legalName: string
+  emailVerifiedAt: Date | null
+}): string | null {
+  return user.emailVerifiedAt ? user.legalName : null
+}
+
 export function verifyEmail(url: string): RenderedEmail {
   return renderEmail({
     subject: 'Confirm your email address',
@@ -116,10 +127,10 @@ export function passwordReset(name: string | null, url: string): RenderedEmail {
   })
 }
 
-export function passwordChanged(name: string): RenderedEmail {
+export function passwordChanged(name: string | null): RenderedEmail {
   return renderEmail({
     subject: 'Your Tenor password was changed',
-    greeting: `Hello ${name},`,
+    greeting: greet(name),
     paragraphs: [
       'Your password was just changed and every other session was signed out.',
       'If this was not you, reset your password at once and reply to this email to tell us.',
@@ -224,10 +235,10 @@ export function recoveryCodeUsed(name: string, left: number, url: string): Rende
   })
 }
 
-export function accountDisabled(name: string): RenderedEmail {
+export function accountDisabled(name: string | null): RenderedEmail {
   return renderEmail({
     subject: 'Your Tenor account is disabled',
-    greeting: `Hello ${name},`,
+    greeting: greet(name),
     paragraphs: [
       'Someone asked to reset the password of your Tenor account, but the account is disabled, so no reset link was sent and signing in will not work.',
       'Your notes and any money owed to you are not affected. To find out why the account was disabled, or to have it enabled again, reply to this email.',
@@ -235,10 +246,10 @@ export function accountDisabled(name: string): RenderedEmail {
   })
 }
 
-export function emailChangeRequested(name: string, newAddress: string): RenderedEmail {
+export function emailChangeRequested(name: string | null, newAddress: string): RenderedEmail {
   return renderEmail({
     subject: 'A change of email address was requested',
-    greeting: `Hello ${name},`,
+    greeting: greet(name),
     paragraphs: [
       `Someone signed in to your Tenor account asked to move it to ${newAddress}. Nothing changes until that address is confirmed.`,
       'If this was not you, change your password at once and reply to this email to tell us.',
@@ -246,10 +257,10 @@ export function emailChangeRequested(name: string, newAddress: string): Rendered
   })
 }
 
-export function emailChangeToTakenAddress(name: string): RenderedEmail {
+export function emailChangeToTakenAddress(name: string | null): RenderedEmail {
   return renderEmail({
     subject: 'Someone tried to move a Tenor account to your address',
-    greeting: `Hello ${name},`,
+    greeting: greet(name),
     paragraphs: [
       'Another Tenor account asked to use this email address. It already belongs to your account, so nothing changed and no link was sent.',
       'If you were trying to change your own address, you are already signed up with this one. If you do not recognise this, you need do nothing.',
@@ -257,10 +268,10 @@ export function emailChangeToTakenAddress(name: string): RenderedEmail {
   })
 }
 
-export function emailChanged(name: string, newAddress: string): RenderedEmail {
+export function emailChanged(name: string | null, newAddress: string): RenderedEmail {
   return renderEmail({
     subject: 'Your Tenor email address was changed',
-    greeting: `Hello ${name},`,
+    greeting: greet(name),
     paragraphs: [
       `Your Tenor account now uses ${newAddress}. Emails about your notes go there from now on.`,
       'If this was not you, reply to this email at once.',

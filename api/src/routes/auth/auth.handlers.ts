@@ -88,7 +88,7 @@ export function createAuthHandlers(deps: AppDeps) {
             userId: existing.id,
             to: existing.email,
             ...emails.accountExists(
-              existing.emailVerifiedAt ? existing.legalName : null,
+              emails.addressee(existing),
               `${env.publicUrl}/login`,
               `${env.publicUrl}/forgot-password`,
             ),
@@ -177,7 +177,7 @@ export function createAuthHandlers(deps: AppDeps) {
             dedupeKey: `email-changed:${found.id}`,
             userId: owner.id,
             to: owner.email,
-            ...emails.emailChanged(owner.legalName, found.email),
+            ...emails.emailChanged(emails.addressee(owner), found.email),
           },
           now,
         )

@@ -44,10 +44,7 @@ export function createResetHandlers(deps: AppDeps) {
             dedupeKey: `password-reset:${issued.id}`,
             userId: user.id,
             to: user.email,
-            ...emails.passwordReset(
-              user.emailVerifiedAt ? user.legalName : null,
-              link('/reset-password', issued.token),
-            ),
+            ...emails.passwordReset(emails.addressee(user), link('/reset-password', issued.token)),
           },
           now,
         )
@@ -63,7 +60,7 @@ export function createResetHandlers(deps: AppDeps) {
             dedupeKey: `account-disabled:${newId()}`,
             userId: user.id,
             to: user.email,
-            ...emails.accountDisabled(user.legalName),
+            ...emails.accountDisabled(emails.addressee(user)),
           },
           now,
         ),
@@ -122,7 +119,7 @@ export function createResetHandlers(deps: AppDeps) {
           dedupeKey: `password-changed:${found.id}`,
           userId: user.id,
           to: user.email,
-          ...emails.passwordChanged(user.legalName),
+          ...emails.passwordChanged(emails.addressee(user)),
         },
         now,
       )

@@ -63,7 +63,7 @@ export function createSettingsHandlers(deps: AppDeps) {
           dedupeKey: `password-changed:${user.id}:${now.getTime()}`,
           userId: user.id,
           to: user.email,
-          ...emails.passwordChanged(user.legalName),
+          ...emails.passwordChanged(emails.addressee(user)),
         },
         now,
       )
@@ -98,7 +98,7 @@ export function createSettingsHandlers(deps: AppDeps) {
           dedupeKey: `email-change-requested:${requestKey}`,
           userId: user.id,
           to: user.email,
-          ...emails.emailChangeRequested(user.legalName, input.newEmail),
+          ...emails.emailChangeRequested(emails.addressee(user), input.newEmail),
         },
         now,
       )
@@ -110,7 +110,7 @@ export function createSettingsHandlers(deps: AppDeps) {
             dedupeKey: `email-change-refused:${requestKey}`,
             userId: taken.id,
             to: input.newEmail,
-            ...emails.emailChangeToTakenAddress(taken.legalName),
+            ...emails.emailChangeToTakenAddress(emails.addressee(taken)),
           },
           now,
         )
