@@ -66,12 +66,15 @@ describe('POST /purchases with an Idempotency-Key', () => {
     expect(await again.json()).toMatchObject({ purchase: { earlyRepayment: null } })
   })
 
-  test('refuses the same key with a different body', async () => {
-    await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
+  test('refuses the same key with a different body, naming the purchase it made', async () => {
+    const first = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000, key: 'k-1' })
+    const { purchase } = (await first.json()) as PurchaseBody
     const changed = await buy(t, ada, { offeringId: offering.id, amountCents: 200_000, key: 'k-1' })
 
     expect(changed.status).toBe(422)
-    expect(((await changed.json()) as ErrorBody).error.code).toBe('idempotency_key_reused')
+    const { error } = (await changed.json()) as ErrorBody & { error: { purchaseId?: string } }
+    expect(error.code).toBe('idempotency_key_reused')
+    expect(error.purchaseId).toBe(purchase.id)
     expect(await db().$count(purchases)).toBe(1)
   })
 

@@ -46,10 +46,12 @@ export async function buyNote(
     now: deps.wallClock.now(),
   })
   if (claim.kind === 'reused') {
+    // The purchase the key made, if any, is named: the client can show it rather than a riddle.
     throw new ApiError(
       422,
       'idempotency_key_reused',
       'This Idempotency-Key was used for a different purchase. Use a new key for a new purchase.',
+      claim.purchaseId ? { purchaseId: claim.purchaseId } : undefined,
     )
   }
   if (claim.kind === 'in_use') {

@@ -15,7 +15,7 @@ export type KeyClaim =
   | { kind: 'claimed'; keyId: string }
   | { kind: 'resume'; keyId: string; purchaseId: string }
   | { kind: 'replay'; status: number; body: string }
-  | { kind: 'reused' }
+  | { kind: 'reused'; purchaseId: string | null }
   | { kind: 'in_use' }
 
 /**
@@ -49,7 +49,7 @@ export function claimIdempotencyKey(
       return { kind: 'claimed', keyId }
     }
 
-    if (row.requestHash !== input.requestHash) return { kind: 'reused' }
+    if (row.requestHash !== input.requestHash) return { kind: 'reused', purchaseId: row.purchaseId }
     // A 202 said "still confirming with the bank": a retry asks again rather than repeat it.
     if (row.state === 'completed' && row.responseStatus !== 202) {
       return { kind: 'replay', status: row.responseStatus ?? 500, body: row.responseBody ?? '{}' }

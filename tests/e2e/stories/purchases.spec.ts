@@ -138,6 +138,15 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await expect(refusal).toContainText('balance is not enough')
   await expect(refusal).toContainText('No money moved')
   await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+
+  // Trying again from the same review asks the bank again (a new purchase), not the old answer.
+  await page.waitForLoadState('networkidle')
+  await page.getByLabel(/I authorize Tenor to debit \$500\.00/).check()
+  await page.getByRole('button', { name: 'Buy for $500.00' }).click()
+  await expect(refusal).toContainText('balance is not enough')
+  await page.goto('/portfolio')
+  // The header row and two declined purchases.
+  await expect(history(page)).toHaveCount(3)
 })
 
 test('a rate changed during the review is refused, and the review then shows the new terms', async ({

@@ -11,7 +11,12 @@ import {
   type PayoutPreview,
   previewPayout,
 } from '#lib/server/offerings.ts'
-import { buyNote, createIdempotencyKey, readIdempotencyKey } from '#lib/server/purchases.ts'
+import {
+  buyNote,
+  createIdempotencyKey,
+  findPurchase,
+  readIdempotencyKey,
+} from '#lib/server/purchases.ts'
 import { checkReadiness } from '#lib/server/readiness.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -75,7 +80,8 @@ export const load: PageServerLoad = async (event) => {
   if (!ready || !reviewing) return { ...choose, errors: noErrors }
 
   const checked = await checkOrder(event.locals, offering, amount, choices, accountId)
-  if (!checked.ok) return { ...choose, errors: checked.errors }
+  // Back on the amount step, a changed order is a new one: a fresh key, whatever the old did.
+  if (!checked.ok) return { ...choose, orderKey: createIdempotencyKey(), errors: checked.errors }
 
   // The form carries the order's key: pressing "Buy" twice, the browser resending the form, or
   // buying again from this review after Back, replays this one purchase instead of another.
@@ -91,8 +97,25 @@ export const load: PageServerLoad = async (event) => {
   return {
     ...choose,
     errors: noErrors,
-    review: { ...checked.order, authorization, idempotencyKey: choose.orderKey },
+    review: {
+      ...checked.order,
+      authorization,
+      idempotencyKey: choose.orderKey,
+      declined: await declinedReason(locals, url.searchParams.get('declined')),
+    },
   }
+}
+
+/**
+ * Why the bank declined the order this review replaces (`declined` in its address, set when
+ * the confirm action starts a new order after a decline), in the purchase's own words.
+ */
+async function declinedReason(locals: App.Locals, purchaseId: string | null) {
+  if (!purchaseId || !/^[0-9a-f-]{36}$/.test(purchaseId)) return null
+  const found = await findPurchase(locals.api, purchaseId)
+  if (found?.purchase.state !== 'failed') return null
+
+  return found.purchase.failure?.reason ?? 'Your bank did not approve this debit. No money moved.'
 }
 
 type CheckedOrder =
@@ -131,7 +154,7 @@ async function checkOrder(
 
 export const actions: Actions = {
   confirm: async (event) => {
-    const { locals, params, request } = event
+    const { locals, params, request, url } = event
     requireUser(event)
 
     const data = await readForm(request)
@@ -170,16 +193,32 @@ export const actions: Actions = {
       redirect(303, `/purchases/${purchaseId}${replayed ? '?already=bought' : ''}`)
     }
 
-    const { problem } = outcome
+    const { problem, purchaseId } = outcome
+    // This review's order went through before (its terms have changed since): show that one.
+    if (problem.code === 'idempotency_key_reused' && purchaseId) {
+      redirect(303, `/purchases/${purchaseId}?already=bought`)
+    }
     if (problem.code === 'idempotency_key_reused') {
       return rejectForm(409, {
         form: 'confirm',
-        message:
-          'This order was already placed with other details. To buy another note, change the amount or account to start a new order.',
+        message: 'This order was already placed. Change the amount or account to start a new one.',
       })
     }
+    // The bank declined a purchase that was made, and the order's key keeps that answer: trying
+    // again from this review is a new order, under a new key, with the decline said on it.
+    if (purchaseId) {
+      locals.log.info('purchase declined', { code: problem.code, purchaseId })
+      const again = new URLSearchParams({
+        amount: url.searchParams.get('amount') ?? '',
+        account: url.searchParams.get('account') ?? '',
+        step: 'review',
+        key: createIdempotencyKey(),
+        declined: purchaseId,
+      })
+      redirect(303, `${url.pathname}?${again}`)
+    }
     const message = problem.issues.map((issue) => issue.message).join(' ') || problem.message
-    locals.log.info('purchase refused', { code: problem.code, purchaseId: outcome.purchaseId })
+    locals.log.info('purchase refused', { code: problem.code })
     return rejectForm(problem.status, { form: 'confirm', message })
   },
 }
