@@ -9,8 +9,9 @@ import { demoAccounts } from './demo.ts'
 
 /**
  * Development aid: prints the current two-factor code of the demo admin, or, with `--email`, of
- * any account on the local database that has an authenticator set up (or being set up), so a
- * second administrator can be tried without an authenticator app. Development and test only.
+ * any account on the local database that has an authenticator set up (or being set up; while
+ * one is replacing another, the new one's code follows on standard error), so a second
+ * administrator can be tried without an authenticator app. Development and test only.
  *
  *   bun run totp
  *   bun run totp -- --email second@tenor.local
@@ -31,12 +32,17 @@ if (env.appEnv !== 'development' && env.appEnv !== 'test') {
 const database = openDatabase(env.database)
 const user = await database.db.query.users.findFirst({
   where: eq(users.email, values.email.trim().toLowerCase()),
-  columns: { id: true, totpSecret: true },
+  columns: { id: true, totpSecret: true, totpPendingSecret: true },
 })
 database.close()
 if (!user?.totpSecret) {
   console.error(`${values.email} has no authenticator set up: start two-factor in Settings first.`)
   process.exit(1)
 }
-const secret = decrypt(user.totpSecret, env.encryptionKeys, totpAssociatedData(user.id))
-process.stdout.write(`${currentTotpCode(secret, new Date())}\n`)
+const codeOf = (sealed: string) =>
+  currentTotpCode(decrypt(sealed, env.encryptionKeys, totpAssociatedData(user.id)), new Date())
+process.stdout.write(`${codeOf(user.totpSecret)}\n`)
+// While two-factor moves to a new authenticator, the new one's code confirms the move.
+if (user.totpPendingSecret) {
+  console.error(`The authenticator being set up shows ${codeOf(user.totpPendingSecret)}.`)
+}
