@@ -1,7 +1,7 @@
 import { type Database, newId, type Tx } from '@tenor/db'
 import type { Key } from '@tenor/db/env'
 import { type tokenPurposes, userTokens } from '@tenor/db/schema'
-import { and, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm'
 import { hashToken, randomToken } from './crypto.ts'
 
 type Purpose = (typeof tokenPurposes)[number]
@@ -39,47 +39,42 @@ export async function issueUserToken(
 }
 
 /** The unused, unexpired token row for a raw token, or null. */
-export async function findUserToken(
+export function findUserToken(
   database: Database,
   keys: Key[],
   purpose: Purpose,
   token: string,
   now: Date,
 ) {
-  const hashes = keys.map((key) => hashToken(token, key))
-  const row = await database.db
-    .select()
-    .from(userTokens)
-    .where(
-      and(
-        inArray(userTokens.tokenHash, hashes),
-        eq(userTokens.purpose, purpose),
-        isNull(userTokens.usedAt),
-        gt(userTokens.expiresAt, now),
-      ),
-    )
-    .get()
-  return row ?? null
+  return findToken(database, keys, purpose, token, [
+    isNull(userTokens.usedAt),
+    gt(userTokens.expiresAt, now),
+  ])
 }
 
 /** A token of this purpose that was used or voided (expired or not); null for any other. */
-export async function findSpentUserToken(
+export function findSpentUserToken(
   database: Database,
   keys: Key[],
   purpose: Purpose,
   token: string,
 ) {
+  return findToken(database, keys, purpose, token, [isNotNull(userTokens.usedAt)])
+}
+
+/** The row of a raw token (hashed under any current key) of this purpose that meets `where`. */
+async function findToken(
+  database: Database,
+  keys: Key[],
+  purpose: Purpose,
+  token: string,
+  where: SQL[],
+) {
   const hashes = keys.map((key) => hashToken(token, key))
   const row = await database.db
     .select()
     .from(userTokens)
-    .where(
-      and(
-        inArray(userTokens.tokenHash, hashes),
-        eq(userTokens.purpose, purpose),
-        isNotNull(userTokens.usedAt),
-      ),
-    )
+    .where(and(inArray(userTokens.tokenHash, hashes), eq(userTokens.purpose, purpose), ...where))
     .get()
   return row ?? null
 }
