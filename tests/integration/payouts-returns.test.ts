@@ -22,6 +22,7 @@ import {
   simulateTransfer,
 } from '../support/purchases.ts'
 import { type Offering, openScene } from '../support/scene.ts'
+import { signUpAdmin } from '../support/users.ts'
 
 let t: PlaidTestApp
 let offering: Offering
@@ -60,6 +61,20 @@ describe('returned payouts', () => {
     expect(asked).toHaveLength(1)
     expect(asked[0]?.text).toContain('account is closed')
     expect(asked[0]?.text).toContain('http://tenor.test/banks')
+    // Administrators see the money held, whose it is and why, on the operations page.
+    const admin = await signUpAdmin(t, 'ops@example.com')
+    const ops = await t.request('/admin/operations', { token: admin.token })
+    const { heldPayouts } = (await ops.json()) as {
+      heldPayouts: { purchaseId: string; investorEmail: string; amountCents: number }[]
+    }
+    expect(heldPayouts).toEqual([
+      expect.objectContaining({
+        purchaseId: note.id,
+        investorEmail: ada.email,
+        amountCents: 104_033,
+        reason: expect.stringContaining('account is closed'),
+      }),
+    ])
     await expectLedgerClean(t)
   })
 

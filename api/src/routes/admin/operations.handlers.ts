@@ -9,7 +9,7 @@ import {
   purchases,
   users,
 } from '@tenor/db/schema'
-import { and, count, desc, eq, inArray, isNotNull, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, ne, or, sql } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
 import { noteTermsOf } from '../../purchases/views.ts'
@@ -108,6 +108,15 @@ export function createOperationsHandler(deps: AppDeps) {
       )
       .orderBy(desc(outboxMessages.createdAt))
       .limit(50)
+    const held = await database.db
+      .select({ payout: payouts, email: users.email, offeringName: offerings.name })
+      .from(payouts)
+      .innerJoin(users, eq(users.id, payouts.userId))
+      .innerJoin(purchases, eq(purchases.id, payouts.purchaseId))
+      .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+      .where(inArray(payouts.state, ['returned', 'failed']))
+      .orderBy(asc(payouts.updatedAt))
+      .limit(100)
     const items = await database.db
       .select({ item: plaidItems, email: users.email })
       .from(plaidItems)
@@ -140,6 +149,15 @@ export function createOperationsHandler(deps: AppDeps) {
             createdAt: row.createdAt.toISOString(),
           })),
         },
+        heldPayouts: held.map(({ payout, email, offeringName }) => ({
+          purchaseId: payout.purchaseId,
+          investorEmail: email,
+          offeringName,
+          kind: payout.kind,
+          amountCents: payout.amountCents,
+          reason: payout.failureReason,
+          since: payout.updatedAt.toISOString(),
+        })),
         itemsNeedingReconnect: items.map(({ item, email }) => ({
           id: item.id,
           userEmail: email,

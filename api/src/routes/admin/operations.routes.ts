@@ -33,6 +33,22 @@ export const getOperations = createRoute({
             }),
           ),
         }),
+        heldPayouts: z
+          .array(
+            z.object({
+              purchaseId: z.string(),
+              investorEmail: z.string(),
+              offeringName: z.string(),
+              kind: z.enum(['maturity', 'refund']),
+              amountCents: z.number().int(),
+              reason: z.string().nullable(),
+              since: z.string(),
+            }),
+          )
+          .openapi({
+            description:
+              'Money that came back or could not be sent, held for investors until it goes to an account that can receive it; longest held first',
+          }),
         itemsNeedingReconnect: z.array(
           z.object({
             id: z.string(),
