@@ -16,12 +16,25 @@ afterEach(() => t.close())
 describe('user administration', () => {
   test('disabling an account ends its sessions at once; enabling lets it sign in again', async () => {
     const investor = await signUp(t, 'ada@example.com')
-    const res = await t.request(`/admin/users/${investor.userId}/disable`, {
+    // A reason is asked for, and kept in the audit trail.
+    const unsaid = await t.request(`/admin/users/${investor.userId}/disable`, {
       json: {},
+      token: maker.token,
+    })
+    expect(unsaid.status).toBe(422)
+    expect((await t.request('/me', { token: investor.token })).status).toBe(200)
+    const res = await t.request(`/admin/users/${investor.userId}/disable`, {
+      json: { reason: 'Asked us to close the account.' },
       token: maker.token,
     })
     expect(res.status).toBe(200)
     expect((await t.request('/me', { token: investor.token })).status).toBe(401)
+    const [audited] = await t.db.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.targetId, investor.userId))
+    expect(audited?.action).toBe('user.disable')
+    expect(JSON.stringify(audited?.after)).toContain('Asked us to close the account.')
     await t.request(`/admin/users/${investor.userId}/enable`, { json: {}, token: maker.token })
     const login = await t.request('/auth/login', {
       json: { email: 'ada@example.com', password: 'a long and unusual passphrase 42' },
@@ -77,7 +90,10 @@ describe('user administration', () => {
     const [reset] = (await t.mailbox('ada@example.com')).filter((m) => m.kind === 'password_reset')
     const [change] = await t.mailbox('mallory@example.com')
     expect(reset && change).toBeTruthy()
-    await t.request(`/admin/users/${investor.userId}/disable`, { json: {}, token: maker.token })
+    await t.request(`/admin/users/${investor.userId}/disable`, {
+      json: { reason: 'Suspected fraud.' },
+      token: maker.token,
+    })
 
     const moved = await t.request('/auth/verify-email', {
       json: { token: tokenFromEmail(change?.text ?? '') },
@@ -158,7 +174,7 @@ describe('user administration', () => {
       token: maker.token,
     })
     const last = await t.request(`/admin/users/${maker.userId}/disable`, {
-      json: {},
+      json: { reason: 'Leaving the company.' },
       token: maker.token,
     })
     expect(last.status).toBe(409)
@@ -207,7 +223,7 @@ describe('user administration', () => {
   test('disabling an administrator takes the role too: enabled again, they are an investor', async () => {
     const third = await signUpAdmin(t, 'third@example.com')
     const disabled = await t.request(`/admin/users/${third.userId}/disable`, {
-      json: {},
+      json: { reason: 'Leaving the company.' },
       token: maker.token,
     })
     expect(disabled.status).toBe(200)
@@ -246,7 +262,7 @@ describe('user administration', () => {
       }
       const remove = (by: typeof a, of: typeof b) =>
         t.request(`/admin/users/${of.userId}/${action}`, {
-          json: action === 'role' ? { role: 'investor' } : {},
+          json: action === 'role' ? { role: 'investor' } : { reason: 'Leaving the company.' },
           token: by.token,
         })
       const answers = await Promise.all([remove(a, b), remove(b, a)])

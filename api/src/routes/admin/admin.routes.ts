@@ -134,7 +134,13 @@ const adminAction = <B extends z.ZodType>(summary: string, body: B, ok: string) 
   }) as const
 
 export const disableUser = createRoute({
-  ...adminAction('Disable an account; its sessions end at once', z.strictObject({}), 'Disabled'),
+  ...adminAction(
+    'Disable an account; its sessions end at once. The reason is kept in the audit trail',
+    z.strictObject({
+      reason: z.string().trim().min(5, 'Say why, for the audit trail.').max(500),
+    }),
+    'Disabled',
+  ),
   path: '/users/{userId}/disable',
 })
 

@@ -21,6 +21,7 @@ export function createUserActionHandlers(deps: AppDeps) {
     userId: string,
     action: string,
     update: (row: UserRow, tx: Tx) => Promise<Partial<UserRow> | ApiError>,
+    reason?: string,
   ): Promise<UserRow> {
     const now = clock.now()
     const result = await database.write(async (tx) => {
@@ -58,7 +59,7 @@ export function createUserActionHandlers(deps: AppDeps) {
         before: Object.fromEntries(
           Object.keys(set).map((key) => [key, row[key as keyof typeof row]]),
         ),
-        after: set,
+        after: reason ? { ...set, reason } : set,
         at: now,
       })
       return { ...row, ...set }
@@ -87,10 +88,17 @@ export function createUserActionHandlers(deps: AppDeps) {
    */
   const disable: RouteHandler<typeof routes.disableUser, AuthedEnv> = async (c) => {
     const { userId } = c.req.valid('param')
-    const row = await change(c.get('user').id, userId, 'user.disable', async (user, tx) => {
-      if (await isLastAdmin(tx, user)) return lastAdmin()
-      return { status: 'disabled', role: 'investor' }
-    })
+    const { reason } = c.req.valid('json')
+    const row = await change(
+      c.get('user').id,
+      userId,
+      'user.disable',
+      async (user, tx) => {
+        if (await isLastAdmin(tx, user)) return lastAdmin()
+        return { status: 'disabled', role: 'investor' }
+      },
+      reason,
+    )
     c.get('log').info('user disabled', { adminId: c.get('user').id, userId })
     return c.json({ user: toAdminUser(row) }, 200)
   }

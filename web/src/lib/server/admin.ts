@@ -81,12 +81,12 @@ export async function decideKyc(
 export async function setUserStatus(
   api: ApiClient,
   userId: string,
-  status: 'active' | 'disabled',
+  change: { status: 'disabled'; reason: string } | { status: 'active' },
 ): Promise<AdminOutcome<AdminUser>> {
   const user = api.admin.users[':userId']
   const response =
-    status === 'disabled'
-      ? await user.disable.$post({ param: { userId }, json: {} })
+    change.status === 'disabled'
+      ? await user.disable.$post({ param: { userId }, json: { reason: change.reason } })
       : await user.enable.$post({ param: { userId }, json: {} })
   if (response.status === 200) return { ok: true, value: (await response.json()).user }
 

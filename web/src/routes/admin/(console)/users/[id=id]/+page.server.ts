@@ -52,15 +52,19 @@ export const actions: Actions = {
   disable: async (event) => {
     requireAdmin(event)
 
-    const outcome = await setUserStatus(event.locals.api, event.params.id, 'disabled')
+    const { reason } = readFields(await readForm(event.request), ['reason'])
+    const outcome = await setUserStatus(event.locals.api, event.params.id, {
+      status: 'disabled',
+      reason,
+    })
     if (outcome.ok) return { form: 'account', done: 'disabled' } as const
-    return rejectForm(outcome.problem.status, { form: 'account', message: outcome.problem.message })
+    return rejectWithProblem(outcome.problem, 'disable', ['reason'], { reason })
   },
 
   enable: async (event) => {
     requireAdmin(event)
 
-    const outcome = await setUserStatus(event.locals.api, event.params.id, 'active')
+    const outcome = await setUserStatus(event.locals.api, event.params.id, { status: 'active' })
     if (outcome.ok) return { form: 'account', done: 'enabled' } as const
     return rejectForm(outcome.problem.status, { form: 'account', message: outcome.problem.message })
   },
