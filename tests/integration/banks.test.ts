@@ -63,6 +63,11 @@ describe('linking a bank', () => {
     const list = await t.request('/banks', { token })
     const text = await list.text()
     expect(text).not.toContain('access-sandbox')
+    // Checking first, then savings, then accounts that cannot pay.
+    const { banks } = JSON.parse(text) as { banks: { accounts: { subtype: string | null }[] }[] }
+    const subtypes = banks[0]?.accounts.map((account) => account.subtype) ?? []
+    expect(subtypes.slice(0, 2)).toEqual(['checking', 'savings'])
+    expect(subtypes.slice(2)).not.toContain('checking')
     const row = await firstItem()
     expect(row.accessToken).toStartWith('v1.')
     expect(openAccessToken(row, t.deps.env.encryptionKeys)).toStartWith('access-sandbox-')

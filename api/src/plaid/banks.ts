@@ -66,10 +66,20 @@ export async function listBanks(database: Database, userId: string): Promise<Ban
         items.map((item) => item.id),
       ),
     )
+  // Checking first, as the account a purchase is most often paid from, then savings, then the
+  // rest (cards, loans) that cannot pay; by name within each.
+  const first = ['checking', 'savings']
+  const rank = (subtype: string | null) => {
+    const at = first.indexOf(subtype ?? '')
+    return at === -1 ? first.length : at
+  }
+  const ordered = accounts.toSorted(
+    (a, b) => rank(a.subtype) - rank(b.subtype) || a.name.localeCompare(b.name),
+  )
   return items.map((item) =>
     toBankView(
       item,
-      accounts.filter((a) => a.itemId === item.id),
+      ordered.filter((a) => a.itemId === item.id),
     ),
   )
 }

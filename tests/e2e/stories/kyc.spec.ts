@@ -1,5 +1,5 @@
 import type { Browser } from '@playwright/test'
-import { logInAsAdmin, openAdminWindow, postJson } from './support/admin.ts'
+import { adminApiToken, logInAsAdmin, openAdminWindow, postJson } from './support/admin.ts'
 import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { sampleKyc } from './support/investors.ts'
@@ -105,6 +105,38 @@ test('an admin rejects an identity check with a reason, and the investor sends i
   await page.getByRole('checkbox', { name: /true and complete/ }).check()
   await page.getByRole('button', { name: 'Send for review' }).click()
   await expect(page.getByText('Submitted, under review')).toBeVisible()
+})
+
+test('an approval of details the investor has replaced since is not made; the page shows the new ones', async ({
+  browser,
+  investor,
+}) => {
+  const sent = (await postJson('/kyc', investor.sessionToken, sampleKyc(investor.legalName))) as {
+    profile: { submittedAt: string }
+  }
+  const admin = await openAdminWindow(browser)
+  try {
+    const review = admin.page.getByRole('region', { name: 'Identity checks to review' })
+    await review.getByRole('row').filter({ hasText: investor.email }).getByRole('link').click()
+    await admin.page.waitForLoadState('networkidle')
+    // While the page is open, another decision is made and the investor sends new details.
+    const userId = new URL(admin.page.url()).pathname.split('/').at(-1)
+    await postJson(`/admin/users/${userId}/kyc`, await adminApiToken(), {
+      decision: 'reject',
+      submittedAt: sent.profile.submittedAt,
+      reason: 'The address does not match your ID.',
+    })
+    const corrected = sampleKyc(investor.legalName)
+    corrected.address.line1 = '40 Congress Street'
+    await postJson('/kyc', investor.sessionToken, corrected)
+
+    await confirmStep(admin.page, 'Approve identity…', 'Yes, approve')
+    await expect(admin.page.getByText('New details to review')).toBeVisible()
+    await expect(admin.page.getByText('40 Congress Street')).toBeVisible()
+    await expect(admin.page.getByRole('button', { name: 'Reject identity' })).toBeVisible()
+  } finally {
+    await admin.close()
+  }
 })
 
 test('a state chosen stays chosen however often the form is refused', async ({

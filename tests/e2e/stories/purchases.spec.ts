@@ -139,8 +139,10 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await expect(refusal).toContainText('No money moved')
   await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
 
-  // Trying again from the same review asks the bank again (a new purchase), not the old answer.
+  // Trying again from the same review asks the bank again (a new purchase), not the old answer,
+  // and takes a new authorization.
   await page.waitForLoadState('networkidle')
+  await expect(page.getByLabel(/I authorize Tenor to debit \$500\.00/)).not.toBeChecked()
   await page.getByLabel(/I authorize Tenor to debit \$500\.00/).check()
   await page.getByRole('button', { name: 'Buy for $500.00' }).click()
   await expect(refusal).toContainText('balance is not enough')

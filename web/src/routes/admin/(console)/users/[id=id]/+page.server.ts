@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit'
+import { error, redirect } from '@sveltejs/kit'
 import { decideKyc, findUser, setUserRole, setUserStatus } from '#lib/server/admin.ts'
 import { listAudit } from '#lib/server/admin-governance.ts'
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
@@ -15,7 +15,16 @@ export const load: PageServerLoad = async (event) => {
   ])
   if (!found) error(404, 'There is no user with that id.')
 
-  return { ...found, history, isSelf: found.user.id === admin.id }
+  const kycChanged = event.url.searchParams.get('kyc') === 'changed'
+  return { ...found, history, isSelf: found.user.id === admin.id, kycChanged }
+}
+
+/**
+ * The investor sent new details since the page was opened: the page is shown again, with them,
+ * rather than left offering a decision on details that are no longer the ones waiting.
+ */
+function reviewAgain(userId: string): never {
+  redirect(303, `/admin/users/${userId}?kyc=changed`)
 }
 
 export const actions: Actions = {
@@ -28,6 +37,7 @@ export const actions: Actions = {
       submittedAt,
     })
     if (outcome.ok) return { form: 'kyc', decided: 'approved' } as const
+    if (outcome.problem.code === 'kyc_changed') reviewAgain(event.params.id)
 
     return rejectForm(outcome.problem.status, { form: 'kyc', message: outcome.problem.message })
   },
@@ -45,6 +55,7 @@ export const actions: Actions = {
       reason,
     })
     if (outcome.ok) return { form: 'kyc', decided: 'rejected' } as const
+    if (outcome.problem.code === 'kyc_changed') reviewAgain(event.params.id)
 
     return rejectWithProblem(outcome.problem, 'reject', ['reason'], { reason })
   },
