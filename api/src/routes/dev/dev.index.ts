@@ -75,7 +75,8 @@ const completeLink = createRoute({
         linkToken: z.string().max(200),
         institutionId: z.string().max(64),
         username: z.string().max(100),
-        password: z.string().max(100),
+        // Room for a sandbox `user_custom` password, which is a JSON account configuration.
+        password: z.string().max(2000),
       }),
     ),
   },
