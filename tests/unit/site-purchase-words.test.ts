@@ -70,7 +70,7 @@ describe('milestoneLabel', () => {
   test('a note paid for by a rollover was not paid by a debit; one repaid early did not mature', () => {
     expect(labels({ repaidEarly: false, rolledOver: false })).toEqual([
       'Bought',
-      'Payment sent',
+      'Debit sent',
       'Earning interest',
       'Matured',
       'Paid out',

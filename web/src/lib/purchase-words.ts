@@ -116,7 +116,7 @@ export function isUndone(state: PurchaseState): boolean {
 /** The milestones of a purchase that goes well, for the progress list on the status page. */
 export const milestones = [
   { label: 'Bought', reachedIn: ['pending', 'processing', 'active', 'matured', 'paid'] },
-  { label: 'Payment sent', reachedIn: ['processing', 'active', 'matured', 'paid'] },
+  { label: 'Debit sent', reachedIn: ['processing', 'active', 'matured', 'paid'] },
   { label: 'Earning interest', reachedIn: ['active', 'matured', 'paid'] },
   { label: 'Matured', reachedIn: ['matured', 'paid'] },
   { label: 'Paid out', reachedIn: ['paid'] },
@@ -131,7 +131,7 @@ export function milestoneLabel(
   note: { repaidEarly: boolean; rolledOver: boolean },
 ): string {
   if (note.repaidEarly && label === 'Matured') return 'Repaid early'
-  if (note.rolledOver && label === 'Payment sent') return 'Paid by rollover'
+  if (note.rolledOver && label === 'Debit sent') return 'Paid by rollover'
   return label
 }
 
