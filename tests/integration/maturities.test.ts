@@ -18,6 +18,7 @@ import {
   readPayout,
   runWorkerJob,
   settleSentPayouts,
+  signInAgain,
 } from '../support/maturities.ts'
 import type { PlaidTestApp } from '../support/plaid.ts'
 import {
@@ -83,6 +84,13 @@ describe('maturities job', () => {
     const paid = await mailOfKind(t, ada.email, 'maturity_paid')
     expect(paid).toHaveLength(1)
     expect(paid[0]?.text).toContain('$1,040.33')
+    // The portfolio no longer holds it, and still counts what it earned.
+    const { token } = await signInAgain(t, ada)
+    const { portfolio } = (await (await t.request('/portfolio', { token })).json()) as {
+      portfolio: { holdings: unknown[]; totals: { endedInterestCents: number } }
+    }
+    expect(portfolio.holdings).toEqual([])
+    expect(portfolio.totals.endedInterestCents).toBe(4_033)
     await expectLedgerClean(t)
 
     // A day's accrual posted after the note was paid would owe interest on a closed note.

@@ -175,7 +175,7 @@ async function readHoldings(
   db: LedgerReader,
   userId: string,
   today: CalendarDate,
-): Promise<{ holdings: Holding[]; history: HistoryEntry[] }> {
+): Promise<{ holdings: Holding[]; history: HistoryEntry[]; endedInterestCents: number }> {
   const rows = await selectPortfolioRows(db).all({ userId })
 
   const holdings = rows
@@ -191,6 +191,15 @@ async function readHoldings(
     .sort((a, b) =>
       a.maturityDate < b.maturityDate ? -1 : a.maturityDate > b.maturityDate ? 1 : 0,
     )
+  // What notes that have ended (paid out, or rolled over into new ones) earned, to their last
+  // day: they leave the holdings, and their interest would otherwise leave the totals with them.
+  const endedInterestCents = total(
+    rows
+      .filter(({ purchase }) => purchase.state === 'paid')
+      .map(
+        ({ purchase, offering }) => valueHolding(purchase, offering, today).interestAtMaturityCents,
+      ),
+  )
   const history = rows.slice(0, historyLimit).map(({ purchase, offering }) => ({
     id: purchase.id,
     createdAt: purchase.createdAt.toISOString(),
@@ -198,7 +207,7 @@ async function readHoldings(
     amountCents: purchase.amountCents,
     state: purchase.state,
   }))
-  return { holdings, history }
+  return { holdings, history, endedInterestCents }
 }
 
 /**
@@ -252,14 +261,16 @@ async function readHeldPayments(
  * stays in the history, marked.
  */
 export async function readPortfolio(db: LedgerReader, userId: string, today: CalendarDate) {
-  const [{ holdings, history }, held] = await Promise.all([
+  const [{ holdings, history, endedInterestCents }, held] = await Promise.all([
     readHoldings(db, userId, today),
     readHeldPayments(db, userId),
   ])
   const owed = holdings.filter((holding) => !held.purchaseIds.has(holding.purchaseId))
+  const summary = summarizePortfolio(owed, today)
 
   return {
-    ...summarizePortfolio(owed, today),
+    ...summary,
+    totals: { ...summary.totals, endedInterestCents },
     heldCents: held.heldCents,
     history: history.map((entry) => ({ ...entry, paymentHeld: held.purchaseIds.has(entry.id) })),
   }

@@ -69,6 +69,12 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
     await expect(payment).toContainText(/\$1,0\d\d\.\d\d was paid on /)
     await expect(payment).toContainText('at First Platypus Bank')
 
+    // Paid out, it leaves the holdings; what it earned is still counted.
+    await page.goto('/portfolio')
+    await expect(
+      page.getByText(/your notes have earned you \$\d+\.\d\d in interest\./),
+    ).toBeVisible()
+
     await page.goto(`/dev/mailbox?to=${encodeURIComponent(investor.email)}`)
     await expect(page.getByText(/payout of \$1,0\d\d\.\d\d has arrived/).first()).toBeVisible({
       timeout: 15_000,

@@ -37,6 +37,10 @@ export const portfolio = z
       accruedInterestCents: z.number().int(),
       expectedInterestCents: z.number().int(),
       expectedPayoutCents: z.number().int(),
+      endedInterestCents: z.number().int().openapi({
+        description:
+          'Interest earned by notes that have ended (paid out or rolled over), not in the other totals',
+      }),
     }),
     upcomingMaturities: z.array(
       z.object({
