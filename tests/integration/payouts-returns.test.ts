@@ -64,9 +64,11 @@ describe('returned payouts', () => {
     // Administrators see the money held, whose it is and why, on the operations page.
     const admin = await signUpAdmin(t, 'ops@example.com')
     const ops = await t.request('/admin/operations', { token: admin.token })
-    const { heldPayouts } = (await ops.json()) as {
+    const { heldPayouts, heldPayoutsTotal } = (await ops.json()) as {
       heldPayouts: { purchaseId: string; investorEmail: string; amountCents: number }[]
+      heldPayoutsTotal: { count: number; amountCents: number }
     }
+    expect(heldPayoutsTotal).toEqual({ count: 1, amountCents: 104_033 })
     expect(heldPayouts).toEqual([
       expect.objectContaining({
         purchaseId: note.id,
@@ -91,6 +93,13 @@ describe('returned payouts', () => {
     expect(await balance(accounts.fboCash)).toBe(cashAfterPayout + 104_033)
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
     expect(await mailOfKind(t, ada.email, 'payout_returned')).toHaveLength(1)
+    // The portfolio counts it as held for the investor, not as a note already paid.
+    const { token } = await signInAgain(t, ada)
+    const { portfolio } = (await (await t.request('/portfolio', { token })).json()) as {
+      portfolio: { heldCents: number; totals: { endedInterestCents: number } }
+    }
+    expect(portfolio.heldCents).toBe(104_033)
+    expect(portfolio.totals.endedInterestCents).toBe(0)
     await expectLedgerClean(t)
   })
 

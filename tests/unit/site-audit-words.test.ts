@@ -53,6 +53,10 @@ describe('audit trail words', () => {
     expect(
       describeSnapshot(JSON.stringify({ kycStatus: 'rejected', reason: 'The name differs.' })),
     ).toEqual(['Identity check: Not approved', 'Reason: The name differs.'])
+    // A reason reads exactly as the administrator typed it, dates included.
+    expect(
+      describeSnapshot(JSON.stringify({ status: 'disabled', reason: 'Fraud seen on 2026-12-12.' })),
+    ).toContain('Reason: Fraud seen on 2026-12-12.')
     expect(describeSnapshot(JSON.stringify({ role: 'admin', termMonths: 12 }))).toEqual([
       'Role: administrator',
       'Term: 12 months',

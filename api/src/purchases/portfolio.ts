@@ -175,7 +175,7 @@ async function readHoldings(
   db: LedgerReader,
   userId: string,
   today: CalendarDate,
-): Promise<{ holdings: Holding[]; history: HistoryEntry[]; endedInterestCents: number }> {
+): Promise<{ holdings: Holding[]; history: HistoryEntry[]; ended: EndedNote[] }> {
   const rows = await selectPortfolioRows(db).all({ userId })
 
   const holdings = rows
@@ -193,13 +193,12 @@ async function readHoldings(
     )
   // What notes that have ended (paid out, or rolled over into new ones) earned, to their last
   // day: they leave the holdings, and their interest would otherwise leave the totals with them.
-  const endedInterestCents = total(
-    rows
-      .filter(({ purchase }) => purchase.state === 'paid')
-      .map(
-        ({ purchase, offering }) => valueHolding(purchase, offering, today).interestAtMaturityCents,
-      ),
-  )
+  const ended = rows
+    .filter(({ purchase }) => purchase.state === 'paid')
+    .map(({ purchase, offering }) => ({
+      purchaseId: purchase.id,
+      interestCents: valueHolding(purchase, offering, today).interestAtMaturityCents,
+    }))
   const history = rows.slice(0, historyLimit).map(({ purchase, offering }) => ({
     id: purchase.id,
     createdAt: purchase.createdAt.toISOString(),
@@ -207,7 +206,13 @@ async function readHoldings(
     amountCents: purchase.amountCents,
     state: purchase.state,
   }))
-  return { holdings, history, endedInterestCents }
+  return { holdings, history, ended }
+}
+
+/** A note that has ended, with the interest it earned. */
+interface EndedNote {
+  purchaseId: string
+  interestCents: number
 }
 
 /**
@@ -261,12 +266,18 @@ async function readHeldPayments(
  * stays in the history, marked.
  */
 export async function readPortfolio(db: LedgerReader, userId: string, today: CalendarDate) {
-  const [{ holdings, history, endedInterestCents }, held] = await Promise.all([
+  const [{ holdings, history, ended }, held] = await Promise.all([
     readHoldings(db, userId, today),
     readHeldPayments(db, userId),
   ])
   const owed = holdings.filter((holding) => !held.purchaseIds.has(holding.purchaseId))
   const summary = summarizePortfolio(owed, today)
+  // A note whose payment came back is in the held balance, not among those paid.
+  const endedInterestCents = total(
+    ended
+      .filter((note) => !held.purchaseIds.has(note.purchaseId))
+      .map((note) => note.interestCents),
+  )
 
   return {
     ...summary,

@@ -130,6 +130,7 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await linkBankWithChooser(page, 'First Platypus Bank', hundredDollarLogin)
 
   await reviewPurchase(page, 'series-a-6m', '500', /ending 9999/)
+  const firstReview = page.url()
   await page.getByLabel(/I authorize Tenor to debit \$500\.00/).check()
   await page.getByRole('button', { name: 'Buy for $500.00' }).click()
 
@@ -149,6 +150,17 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await page.goto('/portfolio')
   // The header row and two declined purchases.
   await expect(history(page)).toHaveCount(3)
+
+  // The first review's address with another amount: its key's purchase was declined, so this is
+  // a new order from a review, not a trip to the declined purchase.
+  const edited = new URL(firstReview)
+  edited.searchParams.set('amount', '600')
+  await page.goto(edited.toString(), { waitUntil: 'networkidle' })
+  await page.getByLabel(/I authorize Tenor to debit \$600\.00/).check()
+  await page.getByRole('button', { name: 'Buy for $600.00' }).click()
+  await expect(page).toHaveURL(/[?&]declined=/)
+  await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+  await expect(page.getByLabel(/I authorize Tenor to debit \$600\.00/)).not.toBeChecked()
 })
 
 test('a rate changed during the review is refused, and the review then shows the new terms', async ({

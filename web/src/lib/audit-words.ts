@@ -134,6 +134,8 @@ function describeValue(key: string, item: unknown): string {
   if (key === 'termMonths' && Number.isSafeInteger(item)) return formatTerm(item as number)
   if (typeof item !== 'string') return JSON.stringify(item)
 
+  // What an administrator typed is shown as typed.
+  if (/reason$/i.test(key)) return item
   if (key === 'kycStatus' && isKycStatus(item)) return describeKycStatus(item)
   if (key === 'role' && roleWords[item]) return roleWords[item]
   const maturity = /maturityInstruction$/i.test(key) ? maturityWords[item] : undefined

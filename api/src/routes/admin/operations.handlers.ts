@@ -108,15 +108,24 @@ export function createOperationsHandler(deps: AppDeps) {
       )
       .orderBy(desc(outboxMessages.createdAt))
       .limit(50)
+    const isHeld = inArray(payouts.state, ['returned', 'failed'])
     const held = await database.db
       .select({ payout: payouts, email: users.email, offeringName: offerings.name })
       .from(payouts)
       .innerJoin(users, eq(users.id, payouts.userId))
       .innerJoin(purchases, eq(purchases.id, payouts.purchaseId))
       .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
-      .where(inArray(payouts.state, ['returned', 'failed']))
+      .where(isHeld)
       .orderBy(asc(payouts.updatedAt))
       .limit(100)
+    // The whole of it, which the list (the longest held) may not show.
+    const [heldTotal] = await database.db
+      .select({
+        count: count(),
+        amountCents: sql<number>`coalesce(sum(${payouts.amountCents}), 0)`,
+      })
+      .from(payouts)
+      .where(isHeld)
     const items = await database.db
       .select({ item: plaidItems, email: users.email })
       .from(plaidItems)
@@ -148,6 +157,10 @@ export function createOperationsHandler(deps: AppDeps) {
             lastError: row.lastError,
             createdAt: row.createdAt.toISOString(),
           })),
+        },
+        heldPayoutsTotal: {
+          count: heldTotal?.count ?? 0,
+          amountCents: Number(heldTotal?.amountCents ?? 0),
         },
         heldPayouts: held.map(({ payout, email, offeringName }) => ({
           purchaseId: payout.purchaseId,

@@ -33,6 +33,10 @@ export const getOperations = createRoute({
             }),
           ),
         }),
+        heldPayoutsTotal: z.object({
+          count: z.number().int(),
+          amountCents: z.number().int(),
+        }),
         heldPayouts: z
           .array(
             z.object({
@@ -47,7 +51,7 @@ export const getOperations = createRoute({
           )
           .openapi({
             description:
-              'Money that came back or could not be sent, held for investors until it goes to an account that can receive it; longest held first',
+              'Money that came back or could not be sent, held for investors until it goes to an account that can receive it; the 100 held longest, longest first (`heldPayoutsTotal` counts them all)',
           }),
         itemsNeedingReconnect: z.array(
           z.object({

@@ -194,11 +194,14 @@ export const actions: Actions = {
     }
 
     const { problem, purchaseId } = outcome
-    // This review's order went through before (its terms have changed since): show that one.
+    // This review's order went through before (its terms have changed since): show that one,
+    // unless the bank declined it, when buying from here is a new order (below).
     if (problem.code === 'idempotency_key_reused' && purchaseId) {
-      redirect(303, `/purchases/${purchaseId}?already=bought`)
+      const made = await findPurchase(locals.api, purchaseId)
+      if (made?.purchase.state !== 'failed')
+        redirect(303, `/purchases/${purchaseId}?already=bought`)
     }
-    if (problem.code === 'idempotency_key_reused') {
+    if (problem.code === 'idempotency_key_reused' && !purchaseId) {
       return rejectForm(409, {
         form: 'confirm',
         message: 'This order was already placed. Change the amount or account to start a new one.',
