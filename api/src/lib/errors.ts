@@ -20,3 +20,6 @@ export const notFound = (what = 'resource') =>
 export const unauthorized = () => new ApiError(401, 'unauthenticated', 'Sign in to continue.')
 export const forbidden = (message = 'You do not have access to this.') =>
   new ApiError(403, 'forbidden', message)
+/** Refused until the account's email address is confirmed; `message` says for what. */
+export const emailNotVerified = (message: string) =>
+  new ApiError(403, 'email_not_verified', message)

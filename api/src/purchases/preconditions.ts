@@ -2,7 +2,7 @@ import { type CalendarDate, formatBasisPoints } from '@tenor/db/domain'
 import { bankAccounts, offerings, plaidItems } from '@tenor/db/schema'
 import { and, eq, ne } from 'drizzle-orm'
 import type { SessionUser } from '../context.ts'
-import { ApiError } from '../lib/errors.ts'
+import { ApiError, emailNotVerified } from '../lib/errors.ts'
 import { canFund } from '../plaid/account-use.ts'
 import {
   checkPurchaseAmount,
@@ -60,7 +60,7 @@ export async function checkPurchaseRequest(
   today: CalendarDate,
 ): Promise<{ offering: OfferingRow; account: FundingAccount }> {
   if (!user.emailVerified) {
-    throw new ApiError(403, 'email_not_verified', 'Confirm your email address before buying.')
+    throw emailNotVerified('Confirm your email address before buying.')
   }
   if (user.kycStatus !== 'approved') {
     throw new ApiError(

@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { CountryCode, DepositoryAccountSubtype, Products } from 'plaid'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
-import { ApiError, notFound } from '../../lib/errors.ts'
+import { ApiError, emailNotVerified, notFound } from '../../lib/errors.ts'
 import {
   findOwnItem,
   listBanks,
@@ -47,9 +47,7 @@ const linkRefusals: Record<LinkRefusal, () => ApiError> = {
  * else's name must not hold a bank of its registrant's when the address's owner takes it back.
  */
 const confirmEmailFirst = () =>
-  new ApiError(
-    403,
-    'email_not_verified',
+  emailNotVerified(
     'Confirm your email address before linking a bank. Open the link we emailed you.',
   )
 

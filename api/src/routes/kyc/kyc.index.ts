@@ -5,7 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { readKyc, taxIdAad } from '../../kyc/kyc.ts'
 import { encrypt } from '../../lib/crypto.ts'
-import { ApiError } from '../../lib/errors.ts'
+import { ApiError, emailNotVerified } from '../../lib/errors.ts'
 import {
   createRouter,
   refusedInput,
@@ -54,7 +54,7 @@ export function createKycRoutes(deps: AppDeps) {
         const input = c.req.valid('json')
         const user = c.get('user')
         if (!user.emailVerified) {
-          throw new ApiError(403, 'email_not_verified', 'Confirm your email address first.')
+          throw emailNotVerified('Confirm your email address first.')
         }
         const now = clock.now()
         const ageProblem = ageProblemToday(input.dateOfBirth)

@@ -5,7 +5,7 @@ import { and, eq, isNull, ne } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { decrypt, encrypt } from '../../lib/crypto.ts'
 import * as emails from '../../lib/emails.ts'
-import { ApiError } from '../../lib/errors.ts'
+import { ApiError, emailNotVerified } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
 import { verifyPassword } from '../../lib/passwords.ts'
 import { issueRecoveryCodes, recoveryCodesLeft } from '../../lib/recovery-codes.ts'
@@ -26,9 +26,7 @@ const wrongPasswordOrCode = () =>
  * reset (the owner's way in) does not remove.
  */
 const confirmEmailFirst = () =>
-  new ApiError(
-    403,
-    'email_not_verified',
+  emailNotVerified(
     'Confirm your email address before turning on two-factor. Open the link we emailed you.',
   )
 
