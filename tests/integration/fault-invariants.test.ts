@@ -15,6 +15,8 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { reconcileStalePurchases } from '@tenor/api/purchases/reconcile'
 import { businessDateOf, checkLedger } from '@tenor/db/domain'
+import { purchases } from '@tenor/db/schema'
+import { and, eq, gt, min } from 'drizzle-orm'
 import { pickAction } from '../support/fault-actions.ts'
 import { changeSeriesRate } from '../support/fault-admin.ts'
 import {
@@ -56,7 +58,9 @@ test(`money invariants hold under faults and worker crashes (seed ${seed})`, asy
     w.guided = round >= rounds / 2
     await runRound(w, choose.between(14, 18))
   }
-  // Work the run has not reached yet is sought out for a while before the end.
+  // Work the run has not reached yet is sought out for a while before the end. A payout waits
+  // for a date (a maturity, or a repayment set a week on), so the clock first moves to it.
+  if (wants(w, 'matured') || wants(w, 'payout settled')) await advanceToNextMaturity(w)
   await runRound(w, 60, { seeking: true })
   await quiesce(w)
 
@@ -81,6 +85,18 @@ test(`money invariants hold under faults and worker crashes (seed ${seed})`, asy
   expect(problems).toEqual([])
   expect(requiredKinds.filter((kind) => !w.performed.has(kind))).toEqual([])
 }, 150_000)
+
+/** Moves the clock past the earliest maturity date still ahead of an active note, if any. */
+async function advanceToNextMaturity(w: Workload): Promise<void> {
+  const today = businessDateOf(t.clock.now())
+  const [next] = await t.db.database.db
+    .select({ date: min(purchases.maturityDate) })
+    .from(purchases)
+    .where(and(eq(purchases.state, 'active'), gt(purchases.maturityDate, today)))
+  if (!next?.date) return
+  const days = Math.round((Date.parse(next.date) - Date.parse(today)) / (24 * 60 * 60 * 1000))
+  await advanceClock(w, days)
+}
 
 /**
  * A round of batches of one to three actions run at once; a seeking round mostly picks actions
