@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findChromium } from './chromium.ts'
 
-type Tally = { passed: number; failed: number }
+type Tally = { passed: number; failed: number; names?: string[] }
 const root = join(import.meta.dir, '..')
 const only = process.argv.slice(2)
 const totals: Tally = { passed: 0, failed: 0 }
+// What failed, named again at the end so the last lines of a long run say what to look at.
+const failures: string[] = []
 const scratch = mkdtempSync(join(tmpdir(), 'tenor-check-'))
 
 async function run(cmd: string[], env: Record<string, string> = {}): Promise<number> {
@@ -31,6 +33,10 @@ async function check(name: string, step: () => Promise<Tally>) {
   const tally = await step()
   totals.passed += tally.passed
   totals.failed += tally.failed
+  if (tally.failed > 0) {
+    const names = tally.names?.length ? tally.names : ['(see above)']
+    failures.push(...names.map((test) => `${name}: ${test}`))
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
   console.log(`── ${name}: ${tally.passed} passed, ${tally.failed} failed (${seconds}s)`)
 }
@@ -90,6 +96,7 @@ await check('end-to-end tests', async () => {
 // A bounded soak of the running stack (about two minutes; TENOR_SOAK_SECONDS runs it longer).
 await check('soak', () => single(['bun', 'tests/soak/main.ts']))
 
+if (failures.length > 0) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`)
 process.exit(totals.failed === 0 ? 0 : 1)
 
@@ -98,14 +105,52 @@ function readJunit(path: string): Tally {
   const head = readFileSync(path, 'utf8').match(/<testsuites[^>]*>/)?.[0] ?? ''
   const attr = (name: string) => Number(head.match(new RegExp(`${name}="(\\d+)"`))?.[1] ?? 0)
   const failed = attr('failures') + attr('errors')
-  return { passed: attr('tests') - failed - attr('skipped'), failed }
+  return { passed: attr('tests') - failed - attr('skipped'), failed, names: junitFailures(path) }
+}
+
+/** The tests a JUnit report marks failed, as "file › name". */
+function junitFailures(path: string): string[] {
+  const xml = readFileSync(path, 'utf8')
+  const names: string[] = []
+  for (const match of xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    if (!/<(failure|error)\b/.test(match[2] ?? '')) continue
+    const attr = (key: string) => match[1]?.match(new RegExp(`\\s${key}="([^"]*)"`))?.[1] ?? ''
+    const title = [attr('classname'), attr('name')].filter(Boolean).join(' › ')
+    names.push(`${attr('file')} › ${unescapeXml(title)}`)
+  }
+  return names
+}
+
+const unescapeXml = (text: string) =>
+  text
+    .replaceAll('&quot;', '"')
+    .replaceAll('&apos;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&')
+
+type PlaywrightSuite = {
+  title: string
+  file?: string
+  suites?: PlaywrightSuite[]
+  specs?: { title: string; file: string; ok: boolean }[]
 }
 
 function readPlaywright(path: string): Tally {
   if (!existsSync(path)) return { passed: 0, failed: 1 }
-  const stats = JSON.parse(readFileSync(path, 'utf8')).stats as Record<string, number>
+  const report = JSON.parse(readFileSync(path, 'utf8')) as {
+    stats: Record<string, number>
+    suites?: PlaywrightSuite[]
+  }
+  const names: string[] = []
+  const walk = (suite: PlaywrightSuite) => {
+    for (const spec of suite.specs ?? []) if (!spec.ok) names.push(`${spec.file} › ${spec.title}`)
+    for (const child of suite.suites ?? []) walk(child)
+  }
+  for (const suite of report.suites ?? []) walk(suite)
   return {
-    passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
-    failed: stats.unexpected ?? 0,
+    passed: (report.stats.expected ?? 0) + (report.stats.flaky ?? 0),
+    failed: report.stats.unexpected ?? 0,
+    names,
   }
 }
