@@ -189,6 +189,25 @@ describe('POST /me/email', () => {
     expect(await kinds('nobody@example.com')).toEqual(['confirm_new_email'])
   })
 
+  test('nor can the asker tell a taken address by the change it shows as waiting', async () => {
+    await signUp(t, 'eve@example.com')
+    const waitingAfter = async (newEmail: string) => {
+      t.clock.advance(1000)
+      await t.request('/me/email', { json: { newEmail, password: testPassword }, token })
+      return (await (await t.request('/me/email', { token })).json()) as {
+        pendingEmail: { email: string } | null
+      }
+    }
+
+    expect((await waitingAfter('eve@example.com')).pendingEmail?.email).toBe('eve@example.com')
+    expect((await waitingAfter('nobody@example.com')).pendingEmail?.email).toBe(
+      'nobody@example.com',
+    )
+    // The taken address's waiting change can never be confirmed: Eve keeps her account.
+    const eve = await login('eve@example.com', testPassword)
+    expect(eve.status).toBe(200)
+  })
+
   test('a waiting change is shown, and withdrawn its link stops working', async () => {
     const pending = async () =>
       (
@@ -224,6 +243,51 @@ describe('POST /me/email', () => {
     })
     expect(res.status).toBe(400)
     expect(await t.mailbox('ada@new.example')).toEqual([])
+  })
+})
+
+describe('passwords typed to confirm a change', () => {
+  const wrongPasswordChange = () =>
+    t.request('/me/password', {
+      json: { currentPassword: 'not my password at all', newPassword: 'another long passphrase' },
+      token,
+    })
+  const wrongLogin = () => login('ada@example.com', 'not my password at all')
+
+  test('count as failed sign-ins: ten wrong ones pause sign-in and every password check', async () => {
+    for (let i = 0; i < 5; i++) expect((await wrongLogin()).status).toBe(401)
+    for (let i = 0; i < 4; i++) expect((await wrongPasswordChange()).status).toBe(400)
+    const wrongEmailChange = await t.request('/me/email', {
+      json: { newEmail: 'ada@new.example', password: 'not my password at all' },
+      token,
+    })
+    expect(wrongEmailChange.status).toBe(400)
+
+    // The tenth paused the account: even the right password is not tried, here or at sign-in.
+    const paused = await t.request('/me/password', {
+      json: { currentPassword: testPassword, newPassword: 'another long passphrase' },
+      token,
+    })
+    expect(paused.status).toBe(429)
+    const { error } = (await paused.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('password_checks_paused')
+    expect(error.message).toContain('15 minutes')
+    expect((await login('ada@example.com', testPassword)).status).toBe(401)
+
+    t.clock.advance(15 * 60 * 1000 + 1000)
+    expect((await login('ada@example.com', testPassword)).status).toBe(200)
+  })
+
+  test('a right one clears the count of wrong ones before it', async () => {
+    for (let i = 0; i < 5; i++) expect((await wrongPasswordChange()).status).toBe(400)
+    const right = await t.request('/me/password', {
+      json: { currentPassword: testPassword, newPassword: 'another long passphrase' },
+      token,
+    })
+    expect(right.status).toBe(200)
+    // Five more wrong ones at sign-in would have been the tenth in a row without it.
+    for (let i = 0; i < 9; i++) expect((await wrongLogin()).status).toBe(401)
+    expect((await login('ada@example.com', 'another long passphrase')).status).toBe(200)
   })
 })
 

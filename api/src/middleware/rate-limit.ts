@@ -125,6 +125,19 @@ export async function countSignInFailure(deps: AppDeps, email: string): Promise<
   for (const rule of signInRules) await signInStore(deps, rule).increment(key)
 }
 
+/**
+ * How many seconds the account's sign-in limits still refuse it for, or null when they do not:
+ * a password typed to confirm a change is held to them as a sign-in is.
+ */
+export async function signInRefusedFor(deps: AppDeps, email: string): Promise<number | null> {
+  const key = hashIdentity(deps, email)
+  for (const rule of signInRules) {
+    const info = await signInStore(deps, rule).get(key)
+    if (info && info.totalHits >= rule.limit) return secondsUntil(info.resetTime, deps, rule)
+  }
+  return null
+}
+
 async function identify(c: Context<AppEnv>, deps: AppDeps, rule: RateLimitRule) {
   if (rule.by === 'address') return clientAddress(c, deps)
   if (rule.by === 'user') return c.get('user')?.id ?? null
@@ -162,7 +175,7 @@ function setHeaders(c: Context, rule: RateLimitRule, info: RateLimitInfo, reset:
   c.header('RateLimit', `limit=${info.limit}, remaining=${info.remaining}, reset=${reset}`)
 }
 
-function describeWait(seconds: number): string {
+export function describeWait(seconds: number): string {
   if (seconds < 90) return `${seconds} seconds`
   if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`
   return `${Math.ceil(seconds / 3600)} hours`

@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
 import { sessions as sessionsTable, users } from '@tenor/db/schema'
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { AppDeps, AppEnv, AuthedEnv } from '../../context.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError } from '../../lib/errors.ts'
@@ -22,6 +22,12 @@ import {
   toSessionUser,
 } from '../../lib/sessions.ts'
 import {
+  lockoutMs,
+  lockoutThreshold,
+  recordFailedCheck,
+  recordSignInFailure,
+} from '../../lib/sign-in-failures.ts'
+import {
   consumeUserToken,
   findSpentUserToken,
   findUserToken,
@@ -33,10 +39,6 @@ import { countSignInFailure, forgetSignInFailures } from '../../middleware/rate-
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts'
 import { namesOfBanksToReconnect } from '../../plaid/banks.ts'
 import type * as routes from './auth.routes.ts'
-
-/** Consecutive failures before an account pauses sign-in, and for how long. */
-export const lockoutThreshold = 10
-export const lockoutMs = 15 * 60 * 1000
 
 const invalidCredentials = () =>
   new ApiError(
@@ -234,7 +236,7 @@ export function createAuthHandlers(deps: AppDeps) {
     const correct = await verifyPassword(input.password, user.passwordHash)
     const locked = user.lockedUntil !== null && user.lockedUntil > now
     if (!correct || locked || user.status !== 'active') {
-      if (!correct && !locked) await recordFailure(user.id, now)
+      if (!correct && !locked) await recordSignInFailure(deps, user.id, now)
       c.get('log').info('login failed', {
         userId: user.id,
         reason: locked ? 'locked' : user.status !== 'active' ? 'disabled' : 'wrong password',
@@ -284,21 +286,6 @@ export function createAuthHandlers(deps: AppDeps) {
     )
   }
 
-  /**
-   * Counts a failed sign-in in one statement, on the count as stored (not as this request read
-   * it), so guesses sent in parallel are each counted and the tenth still pauses the account.
-   */
-  async function recordFailure(userId: string, now: Date) {
-    const reached = sql`${users.failedLoginCount} + 1 >= ${lockoutThreshold}`
-    await database.db
-      .update(users)
-      .set({
-        failedLoginCount: sql`case when ${reached} then 0 else ${users.failedLoginCount} + 1 end`,
-        lockedUntil: sql`case when ${reached} then ${now.getTime() + lockoutMs} else ${users.lockedUntil} end`,
-      })
-      .where(eq(users.id, userId))
-  }
-
   const loginTwoFactor: RouteHandler<typeof routes.loginTwoFactor, AuthedEnv> = async (c) => {
     const { code } = c.req.valid('json')
     const now = clock.now()
@@ -342,8 +329,8 @@ export function createAuthHandlers(deps: AppDeps) {
         return true
       }))
     if (!passed) {
-      if (!locked) await recordFailure(user.id, now)
-      await countSignInFailure(deps, user.email)
+      if (locked) await countSignInFailure(deps, user.email)
+      else await recordFailedCheck(deps, user, now)
       throw new ApiError(
         400,
         'invalid_code',

@@ -7,9 +7,9 @@ import { decrypt, encrypt } from '../../lib/crypto.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError, emailNotVerified } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
-import { verifyPassword } from '../../lib/passwords.ts'
 import { issueRecoveryCodes, recoveryCodesLeft } from '../../lib/recovery-codes.ts'
 import { passSecondFactor, removeSecondFactor } from '../../lib/second-factor.ts'
+import { recheckPassword, recordFailedCheck } from '../../lib/sign-in-failures.ts'
 import { matchTotpStep, newTotpSecret, totpAssociatedData, totpUri } from '../../lib/totp.ts'
 import type * as routes from './me.routes.ts'
 
@@ -110,7 +110,7 @@ export function createMeHandlers(deps: AppDeps) {
     )
     // The password too: a stolen session alone must not lock the owner out behind a stranger's
     // authenticator.
-    const passwordOk = await verifyPassword(password, user.passwordHash)
+    const passwordOk = await recheckPassword(deps, user, password, now)
     if (!passwordOk || step === null) throw wrongPasswordOrCode()
 
     const sessionId = c.get('session').id
@@ -176,7 +176,7 @@ export function createMeHandlers(deps: AppDeps) {
       throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on.')
     }
     const now = clock.now()
-    const passwordOk = await verifyPassword(input.password, user.passwordHash)
+    const passwordOk = await recheckPassword(deps, user, input.password, now)
     const turnedOff =
       passwordOk &&
       (await database.write(async (tx) => {
@@ -185,7 +185,10 @@ export function createMeHandlers(deps: AppDeps) {
         await tellOwner(tx, user, 'two_factor_off', emails.twoFactorTurnedOff, now)
         return true
       }))
-    if (!turnedOff) throw wrongPasswordOrCode()
+    if (!turnedOff) {
+      if (passwordOk) await recordFailedCheck(deps, user, now)
+      throw wrongPasswordOrCode()
+    }
     return c.json({ message: 'Two-factor authentication is off.' }, 200)
   }
 
@@ -201,7 +204,7 @@ export function createMeHandlers(deps: AppDeps) {
       throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on.')
     }
     const now = clock.now()
-    const passwordOk = await verifyPassword(input.password, user.passwordHash)
+    const passwordOk = await recheckPassword(deps, user, input.password, now)
     const recoveryCodes =
       passwordOk &&
       (await database.write(async (tx) => {
@@ -209,7 +212,10 @@ export function createMeHandlers(deps: AppDeps) {
         await tellOwner(tx, user, 'recovery_codes_renewed', emails.recoveryCodesRenewed, now)
         return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
       }))
-    if (!recoveryCodes) throw wrongPasswordOrCode()
+    if (!recoveryCodes) {
+      if (passwordOk) await recordFailedCheck(deps, user, now)
+      throw wrongPasswordOrCode()
+    }
     c.get('log').info('recovery codes renewed', { userId: user.id })
     return c.json({ recoveryCodes }, 200)
   }

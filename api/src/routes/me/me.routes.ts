@@ -12,6 +12,10 @@ import {
 
 const tags = ['Profile']
 const signedOut = errorResponse('Not signed in')
+/** Routes that check the password answer 429 while the account's sign-in is paused, too. */
+const paused = errorResponse(
+  'Too many attempts (`rate_limited`), or `password_checks_paused`: after ten wrong passwords or codes in a row, or at the daily sign-in cap, no password is checked until `retryAfter` seconds pass',
+)
 
 export const getMe = createRoute({
   method: 'get',
@@ -58,6 +62,7 @@ export const enableTwoFactor = createRoute({
     401: signedOut,
     403: errorResponse('Confirm your email address first'),
     422: errorResponse('Invalid input'),
+    429: paused,
   },
 })
 
@@ -73,6 +78,7 @@ export const disableTwoFactor = createRoute({
     401: signedOut,
     409: errorResponse('Administrators cannot turn two-factor off'),
     422: errorResponse('Invalid input'),
+    429: paused,
   },
 })
 
@@ -98,6 +104,7 @@ export const renewRecoveryCodes = createRoute({
     400: errorResponse('Wrong password or code, or two-factor is not on'),
     401: signedOut,
     422: errorResponse('Invalid input'),
+    429: paused,
   },
 })
 
@@ -117,6 +124,7 @@ export const changePassword = createRoute({
     422: errorResponse(
       'Invalid input, a weak new password, or `password_unchanged` when the new password is the current one',
     ),
+    429: paused,
   },
 })
 
@@ -131,6 +139,7 @@ export const changeEmail = createRoute({
     400: errorResponse('The password is wrong'),
     401: signedOut,
     422: errorResponse('Invalid input'),
+    429: paused,
   },
 })
 

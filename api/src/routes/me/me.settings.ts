@@ -1,18 +1,13 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import { newId } from '@tenor/db'
 import { sessions, users, userTokens } from '@tenor/db/schema'
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { enqueueEmail } from '../../lib/outbox.ts'
-import {
-  checkNewPassword,
-  hashPassword,
-  passwordProblemMessages,
-  verifyPassword,
-} from '../../lib/passwords.ts'
+import { checkNewPassword, hashPassword, passwordProblemMessages } from '../../lib/passwords.ts'
 import { revokeSession, revokeUserSessions } from '../../lib/sessions.ts'
+import { recheckPassword } from '../../lib/sign-in-failures.ts'
 import { issueUserToken, tokenLink, voidUserTokens } from '../../lib/user-tokens.ts'
 import type * as routes from './me.routes.ts'
 
@@ -32,7 +27,8 @@ export function createSettingsHandlers(deps: AppDeps) {
   const changePassword: RouteHandler<typeof routes.changePassword, AuthedEnv> = async (c) => {
     const input = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
-    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw wrongPassword()
+    const now = clock.now()
+    if (!(await recheckPassword(deps, user, input.currentPassword, now))) throw wrongPassword()
     // Compared exactly as typed, as passwords are: the current one was just verified.
     if (input.newPassword === input.currentPassword) {
       throw new ApiError(422, 'password_unchanged', 'The new password is the one you have now.', {
@@ -52,7 +48,6 @@ export function createSettingsHandlers(deps: AppDeps) {
     }
 
     const passwordHash = await hashPassword(input.newPassword)
-    const now = clock.now()
     await database.write(async (tx) => {
       await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id))
       await voidUserTokens(tx, user.id, now)
@@ -75,27 +70,33 @@ export function createSettingsHandlers(deps: AppDeps) {
   const changeEmail: RouteHandler<typeof routes.changeEmail, AuthedEnv> = async (c) => {
     const input = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
-    if (!(await verifyPassword(input.password, user.passwordHash))) throw wrongPassword()
+    const now = clock.now()
+    if (!(await recheckPassword(deps, user, input.password, now))) throw wrongPassword()
     if (input.newEmail === user.email) {
       throw new ApiError(422, 'validation_failed', 'Some fields are missing or invalid.', {
         issues: [{ path: 'newEmail', message: 'This is already your email address.' }],
       })
     }
 
-    const now = clock.now()
     const taken = await database.db.query.users.findFirst({
       where: eq(users.email, input.newEmail),
     })
-    // The owner's current address hears of the request either way, and the answer is the same,
-    // so this form cannot be used to learn who has an account. An address that belongs to
-    // someone else gets no link: its owner is told an account tried to move there.
+    // The owner's current address hears of the request either way, and the answer and the
+    // pending change shown afterwards are the same, so this form cannot be used to learn who has
+    // an account. An address that belongs to someone else gets no link (the change waits for a
+    // confirmation that cannot come): its owner is told an account tried to move there.
     await database.write(async (tx) => {
-      const requestKey = newId()
+      const issued = await issueUserToken(tx, env.sessionKeys, {
+        userId: user.id,
+        purpose: 'verify_email',
+        email: input.newEmail,
+        now,
+      })
       await enqueueEmail(
         tx,
         {
           kind: 'email_change_requested',
-          dedupeKey: `email-change-requested:${requestKey}`,
+          dedupeKey: `email-change-requested:${issued.id}`,
           userId: user.id,
           to: user.email,
           ...emails.emailChangeRequested(emails.addressee(user), input.newEmail),
@@ -107,7 +108,7 @@ export function createSettingsHandlers(deps: AppDeps) {
           tx,
           {
             kind: 'email_change_refused',
-            dedupeKey: `email-change-refused:${requestKey}`,
+            dedupeKey: `email-change-refused:${issued.id}`,
             userId: taken.id,
             to: input.newEmail,
             ...emails.emailChangeToTakenAddress(emails.addressee(taken)),
@@ -116,12 +117,6 @@ export function createSettingsHandlers(deps: AppDeps) {
         )
         return
       }
-      const issued = await issueUserToken(tx, env.sessionKeys, {
-        userId: user.id,
-        purpose: 'verify_email',
-        email: input.newEmail,
-        now,
-      })
       const url = tokenLink(env.publicUrl, '/verify-email', issued.token)
       await enqueueEmail(
         tx,
