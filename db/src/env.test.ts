@@ -56,6 +56,32 @@ describe('parseEnv', () => {
     expect(found.some((p) => p.startsWith('PUBLIC_URL:'))).toBe(true)
   })
 
+  test('refuses the public development keys outside development, even among others', () => {
+    const development = parseEnv({})
+    const listed = (keys: typeof development.sessionKeys) =>
+      keys.map(({ id, key }) => `${id}:${key.toString('base64')}`).join(',')
+    expect(
+      problems({
+        ...production,
+        SESSION_KEYS: `${key},${listed(development.sessionKeys)}`,
+        // The development session key given as the encryption key is as public.
+        ENCRYPTION_KEYS: listed(development.sessionKeys).replace('dev1', 'k2'),
+      }),
+    ).toEqual([
+      'SESSION_KEYS: holds the public development key; generate keys of its own for APP_ENV=production',
+      'ENCRYPTION_KEYS: holds the public development key; generate keys of its own for APP_ENV=production',
+    ])
+    expect(
+      problems({
+        ...production,
+        APP_ENV: 'staging',
+        ENCRYPTION_KEYS: listed(development.encryptionKeys),
+      }),
+    ).toEqual([
+      'ENCRYPTION_KEYS: holds the public development key; generate keys of its own for APP_ENV=staging',
+    ])
+  })
+
   test('refuses the local Plaid stand-in in production', () => {
     expect(problems({ ...production, PLAID_ENV: 'local' })).toEqual([
       'PLAID_ENV: must be sandbox or production when APP_ENV=production',

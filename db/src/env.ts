@@ -38,6 +38,11 @@ const keyList = z
     return keys
   })
 
+/** The keys shipped for development are public: any of them in a list protects nothing. */
+const publicKeyMaterial = Object.values(developmentKeys).map((list) => list.split(':')[1])
+const holdsDevelopmentKey = (keys: { key: Buffer }[] | undefined) =>
+  keys?.some(({ key }) => publicKeyMaterial.includes(key.toString('base64'))) ?? false
+
 const port = z.coerce.number().int().min(1).max(65535)
 const url = z.url()
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -148,6 +153,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems = missing.map((name) => `${name}: required when APP_ENV=${raw.APP_ENV}`)
     if (raw.PLAID_ENV === 'local') {
       problems.push(`PLAID_ENV: must be sandbox or production when APP_ENV=${raw.APP_ENV}`)
+    }
+    for (const name of ['SESSION_KEYS', 'ENCRYPTION_KEYS'] as const) {
+      if (holdsDevelopmentKey(raw[name])) {
+        problems.push(
+          `${name}: holds the public development key; generate keys of its own for APP_ENV=${raw.APP_ENV}`,
+        )
+      }
     }
     if (raw.DATABASE_URL?.startsWith('libsql:') && !raw.DATABASE_AUTH_TOKEN) {
       problems.push('DATABASE_AUTH_TOKEN: required for a libsql: DATABASE_URL')
