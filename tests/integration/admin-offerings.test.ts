@@ -189,6 +189,29 @@ describe('admin offerings', () => {
     })
   })
 
+  test('keeps names to one line of visible text (they go into email subjects)', async () => {
+    const res = await t.request('/admin/offerings', {
+      json: { ...terms, issuer: 'Tenor\u200bFunding' },
+      token: maker.token,
+    })
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } }
+    expect(body.error.issues).toEqual([
+      { path: 'issuer', message: 'Use letters, digits, spaces and punctuation only.' },
+    ])
+    // Line breaks in a name become spaces; a description keeps its own.
+    const { res: created, body: made } = await createDraft({
+      ...terms,
+      name: '  Series Z\r\n  nine months ',
+      description: 'Two lines\nare fine.',
+    })
+    expect(created.status).toBe(201)
+    expect(made.offering).toMatchObject({
+      name: 'Series Z nine months',
+      description: 'Two lines\nare fine.',
+    })
+  })
+
   test('refuses dates no note could run to, instead of failing on them', async () => {
     for (const opensOn of ['9999-12-01', '0000-02-29', '1999-12-31']) {
       const res = await t.request('/admin/offerings', {

@@ -31,14 +31,30 @@ const rate = z
   .max(5000, 'At most 50%.')
 const text = (max: number) =>
   z.string('Fill this in.').trim().min(1, 'Fill this in.').max(max, `At most ${max} characters.`)
+/**
+ * A name, which goes into email subjects and the ACH authorization's wording: one line, spaces
+ * collapsed, and (beyond the controls every body is checked for) no invisible formatting.
+ */
+const line = (max: number) =>
+  z
+    .string('Fill this in.')
+    .transform((value) => value.normalize('NFC').trim().replace(/\s+/g, ' '))
+    .pipe(
+      z
+        .string()
+        .min(1, 'Fill this in.')
+        .max(max, `At most ${max} characters.`)
+        .regex(/^\P{C}+$/u, 'Use letters, digits, spaces and punctuation only.'),
+    )
+    .openapi({ type: 'string', maxLength: max })
 
 export const offeringTerms = z.strictObject({
   slug: z
     .string()
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single hyphens.')
     .max(80),
-  name: text(120),
-  issuer: text(120),
+  name: line(120),
+  issuer: line(120),
   description: text(2000),
   rateBps: rate,
   rateType: z.enum(rateTypes),
