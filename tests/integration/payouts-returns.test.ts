@@ -120,6 +120,26 @@ describe('returned payouts', () => {
     await expectLedgerClean(t)
   })
 
+  test('an account that reported a debit unauthorized is never debited again, but is paid back', async () => {
+    const note = await maturedNote()
+    // As an R10 on another of its debits leaves it.
+    await t.db.database.db
+      .update(bankAccounts)
+      .set({ status: 'unauthorized' })
+      .where(eq(bankAccounts.id, ada.bankAccountId))
+
+    const run = await runWorkerJob(t)
+
+    // The money goes back where it came from, not to whichever account is linked next.
+    expect(run.counts).toMatchObject({ payoutsHeld: 0 })
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'pending' })
+    expect(await creditsAtPlaid(t)).toHaveLength(1)
+    expect(await mailOfKind(t, ada.email, 'payout_returned')).toEqual([])
+    await settleSentPayouts(t)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    await expectLedgerClean(t)
+  })
+
   test('an account closed after the authorization holds the money only if no credit was made', async () => {
     const note = await maturedNote()
     t.plaid.injectFault({ path: '/transfer/create', mode: 'error500', times: 3 })

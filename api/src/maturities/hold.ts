@@ -2,7 +2,8 @@ import type { Tx } from '@tenor/db'
 import { businessDateOf, postTransaction, returnPayoutPosting } from '@tenor/db/domain'
 import type { Logger } from '@tenor/db/logger'
 import { bankAccounts } from '@tenor/db/schema'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
+import { receivingStatuses } from '../plaid/account-use.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf } from '../purchases/records.ts'
 import { noticePayoutReturned } from './notices.ts'
@@ -87,7 +88,12 @@ export async function holdPayout(
     await tx
       .update(bankAccounts)
       .set({ status: input.accountStatus })
-      .where(and(eq(bankAccounts.id, payout.bankAccountId), eq(bankAccounts.status, 'active')))
+      .where(
+        and(
+          eq(bankAccounts.id, payout.bankAccountId),
+          inArray(bankAccounts.status, [...receivingStatuses]),
+        ),
+      )
   }
 
   const offering = await findOffering(tx, purchase.offeringId)

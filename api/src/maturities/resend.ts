@@ -3,7 +3,7 @@ import type { Logger } from '@tenor/db/logger'
 import { bankAccounts, payouts, plaidItems } from '@tenor/db/schema'
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import { ApiError } from '../lib/errors.ts'
-import { describeAccount, fundingSubtypes } from '../plaid/account-use.ts'
+import { describeAccount, fundingSubtypes, receivingStatuses } from '../plaid/account-use.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf } from '../purchases/records.ts'
@@ -95,7 +95,7 @@ async function findUsableAccount(
     .where(
       and(
         eq(bankAccounts.userId, userId),
-        eq(bankAccounts.status, 'active'),
+        inArray(bankAccounts.status, [...receivingStatuses]),
         eq(bankAccounts.type, 'depository'),
         inArray(bankAccounts.subtype, [...fundingSubtypes]),
         eq(plaidItems.status, 'healthy'),

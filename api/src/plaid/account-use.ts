@@ -3,7 +3,22 @@ import type { AccountRow, ItemRow } from './banks.ts'
 /** Only these account kinds can be debited for a purchase or credited with a payout. */
 export const fundingSubtypes = new Set(['checking', 'savings'])
 
-/** An account that can fund a purchase and receive a payout now. */
+/**
+ * Account states a payout can still be sent to. An account whose debit came back as unauthorized
+ * (R05, R07, R10, R29) is never debited again, but the money of a note it paid for goes back to
+ * it: sending it anywhere else would let whoever linked someone else's account keep their money.
+ */
+export const receivingStatuses = [
+  'active',
+  'unauthorized',
+] as const satisfies readonly AccountRow['status'][]
+
+/** An account that can receive a payout by our records (its bank connection aside). */
+export function canReceive(account: Pick<AccountRow, 'status'>): boolean {
+  return (receivingStatuses as readonly string[]).includes(account.status)
+}
+
+/** An account that can fund a purchase (and so receive a payout) now. */
 export function canFund(account: AccountRow, item: ItemRow): boolean {
   return (
     account.status === 'active' &&

@@ -50,7 +50,8 @@ export const bankAccounts = sqliteTable(
     mask: text('mask'),
     type: text('type').notNull(),
     subtype: text('subtype'),
-    // Set from ACH returns: a closed or unauthorized account never funds or receives again.
+    // Set from ACH returns: a closed account never funds or receives again; an unauthorized one
+    // is never debited again but still receives the payouts of the notes it paid for.
     status: text('status', { enum: bankAccountStatuses }).notNull().default('active'),
     createdAt: createdAt(),
   },
