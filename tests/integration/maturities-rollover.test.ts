@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { accountBalance, accounts } from '@tenor/db/domain'
-import { offerings, purchaseEvents } from '@tenor/db/schema'
+import { offerings, purchaseEvents, users } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import {
   buyNoteRollingInto,
@@ -189,6 +189,35 @@ describe('rollovers at maturity', () => {
     await runWorkerJob(t)
 
     expect(await maturedReason(note.id)).toContain('is not open')
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    await expectLedgerClean(t)
+  })
+
+  test('pays out instead when the investor’s account is disabled', async () => {
+    const { note, series } = await noteRollingInto('rollover_all')
+    await t.db.database.db.update(users).set({ status: 'disabled' }).where(eq(users.id, ada.userId))
+
+    const run = await runWorkerJob(t)
+
+    expect(run.counts).toMatchObject({ rolloverFallbacks: 1, payoutsSent: 1 })
+    expect(await readRolledNote(t, note.id)).toBeUndefined()
+    expect(await maturedReason(note.id)).toContain('the account is disabled')
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
+    expect((await readOffering(t, series.id)).reservedCents).toBe(0)
+    await expectLedgerClean(t)
+  })
+
+  test('pays out instead when the identity check is no longer approved', async () => {
+    const { note } = await noteRollingInto('rollover_principal')
+    await t.db.database.db
+      .update(users)
+      .set({ kycStatus: 'submitted' })
+      .where(eq(users.id, ada.userId))
+
+    await runWorkerJob(t)
+
+    expect(await readRolledNote(t, note.id)).toBeUndefined()
+    expect(await maturedReason(note.id)).toContain('the identity check is not approved')
     expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 104_033 })
     await expectLedgerClean(t)
   })

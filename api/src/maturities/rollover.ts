@@ -10,7 +10,7 @@ import {
   rolloverPosting,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { ledgerTransactions, offerings, purchaseEvents, purchases } from '@tenor/db/schema'
+import { ledgerTransactions, offerings, purchaseEvents, purchases, users } from '@tenor/db/schema'
 import { and, eq, gte, lte, sql } from 'drizzle-orm'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
@@ -22,6 +22,22 @@ import { noticeRolloverDone } from './notices.ts'
 export type RolloverResult =
   | { rolled: true; purchase: PurchaseRow; rolledCents: number }
   | { rolled: false; why: string }
+
+/**
+ * A rollover is a new purchase, so it needs what buying needs of the investor (as
+ * `checkPurchaseRequest` asks it): an account still enabled, its address confirmed and its
+ * identity check approved. Otherwise the note is paid out.
+ */
+async function whyInvestorCannotBuy(tx: Tx, userId: string): Promise<string | null> {
+  const user = await tx.query.users.findFirst({
+    columns: { status: true, emailVerifiedAt: true, kycStatus: true },
+    where: eq(users.id, userId),
+  })
+  if (user?.status !== 'active') return 'the account is disabled'
+  if (user.emailVerifiedAt === null) return 'the email address is not confirmed'
+  if (user.kycStatus !== 'approved') return 'the identity check is not approved'
+  return null
+}
 
 /**
  * Rolls `wantedCents` of a maturing note into the offering the investor chose, with no ACH:
@@ -47,6 +63,8 @@ export async function rollOver(
   },
 ): Promise<RolloverResult> {
   const { purchase, today } = input
+  const stopped = await whyInvestorCannotBuy(tx, purchase.userId)
+  if (stopped) return { rolled: false, why: stopped }
   const target = purchase.rolloverOfferingId
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
     : undefined
