@@ -18,6 +18,7 @@ import {
   addOffering,
   type Buyer,
   expectLedgerClean,
+  readBankAccount,
   readPurchase,
   simulateTransfer,
 } from '../support/purchases.ts'
@@ -134,17 +135,39 @@ describe('sending payouts', () => {
     await expectLedgerClean(t)
   })
 
-  test('after three failed credits the money is held and a new bank is asked for', async () => {
+  test('a credit that keeps failing at Plaid is sent again each run, never held against the investor', async () => {
     const note = await maturedNote()
-    for (let attempt = 1; attempt <= 3; attempt++) {
+    for (let attempt = 1; attempt <= 4; attempt++) {
       await runWorkerJob(t)
       await simulateTransfer(t, (await readPayout(t, note.id)).transferId ?? '', 'failed')
       await t.deps.syncTransfers()
     }
 
-    expect(await readPayout(t, note.id)).toMatchObject({ state: 'failed' })
+    // No code names the account: the cause is at Plaid (its Ledger, a risk check), not the bank.
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'initiated',
+      idempotencyKey: `payout:${note.id}:2026-09-02:5`,
+    })
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
+    expect(await mailOfKind(t, ada.email, 'payout_returned')).toEqual([])
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 1 })
+    await settleSentPayouts(t)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    expect(await creditsAtPlaid(t)).toHaveLength(5)
+    await expectLedgerClean(t)
+  })
+
+  test('a failed credit whose code names the account holds the money and asks for a new bank', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    await simulateTransfer(t, (await readPayout(t, note.id)).transferId ?? '', 'failed', 'R03')
+    await t.deps.syncTransfers()
+
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'failed', failureCode: 'R03' })
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
-    expect(await mailOfKind(t, ada.email, 'payout_returned')).toHaveLength(1)
+    expect((await readBankAccount(t, ada.bankAccountId)).status).toBe('closed')
+    const [asked] = await mailOfKind(t, ada.email, 'payout_returned')
+    expect(asked?.text).toContain('your bank could not find this account (bank return code R03)')
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0 })
     await expectLedgerClean(t)
   })

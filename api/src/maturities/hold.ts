@@ -24,7 +24,6 @@ export function describePayoutReturn(code: string | null): string {
   return code ? `${words} (bank return code ${code}).` : `${words}.`
 }
 
-export const exhaustedReason = 'the bank transfer failed three times.'
 export const unusableAccountReason = 'the bank account on file can no longer receive payments.'
 
 const refusalWords: Record<string, string> = {
@@ -47,8 +46,8 @@ export function describePayoutRefusal(code: string): string {
 }
 
 /**
- * A payout that cannot reach the investor's bank (a return such as R02, a transfer that kept
- * failing, an account marked closed): the money moves from the note's payout to the investor's
+ * A payout that cannot reach the investor's bank (a return such as R02, a failure naming the
+ * account, an account marked closed): the money moves from the note's payout to the investor's
  * held balance, the account is marked when the bank said why, and the investor is asked, once,
  * to link an account that can receive it. `settled` money comes back to our bank first.
  * Answers false, changing nothing, if the payout had already moved.

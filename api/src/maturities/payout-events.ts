@@ -8,6 +8,7 @@ import {
 import type { Logger } from '@tenor/db/logger'
 import { purchaseEvents, purchases, transferEvents } from '@tenor/db/schema'
 import { and, count, eq, gte, inArray, ne } from 'drizzle-orm'
+import { accountStatusForRefusal, isAccountRefusal } from '../plaid/refusals.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import {
   findOffering,
@@ -19,12 +20,13 @@ import {
 import type { TransferEventFields } from '../purchases/transfer-events.ts'
 import { formatUsd, largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
 import { readRolloverFallback } from './history.ts'
-import { describePayoutReturn, exhaustedReason, holdPayout } from './hold.ts'
+import { describePayoutRefusal, describePayoutReturn, holdPayout } from './hold.ts'
 import { noticeMaturityPaid } from './notices.ts'
 import { movePayout, nextAttemptKey, type PayoutRow } from './records.ts'
 
-// A credit that fails moved no money, so it is sent again under a new authorization, twice.
-export const maxFailedTransfers = 3
+// A credit that fails moved no money, so it is sent again under a new authorization; from the
+// third failure in a row, each is an error for a person to look at.
+const failuresBeforeAlert = 3
 
 /**
  * Applies one Plaid event of a payout's ACH credit inside the transfer sync's transaction and
@@ -154,9 +156,12 @@ function paidNote(
 }
 
 /**
- * The credit failed: no money moved. The payout goes back to `initiated` under the next
- * attempt's key (a new authorization), to be sent on the next run; after the third failed
- * transfer the money is held for the investor instead.
+ * The credit failed: no money moved. A failure that names the investor's account (an ACH code
+ * such as R03, or a Plaid code for an account that cannot receive) holds the money for them as a
+ * return does. Any other failure happened at Plaid before any bank saw the credit (the Plaid
+ * Ledger short of funds, a risk check): not the investor's to fix, so the payout is sent again
+ * under a new authorization on the next run, however often it takes, and from the third failure
+ * in a row each is logged as an error for a person to find the cause.
  */
 async function retryOrHold(
   tx: Tx,
@@ -164,6 +169,11 @@ async function retryOrHold(
   payout: PayoutRow,
   input: { at: Date; code: string | null; log?: Logger },
 ): Promise<boolean> {
+  const accountProblem = input.code ? describeAccountFailure(input.code) : null
+  if (accountProblem) {
+    return holdPayout(tx, ctx, payout, { ...input, to: 'failed', ...accountProblem })
+  }
+
   // Failures of this round only: money sent again to a new account starts a fresh count.
   const [earlier] = await tx
     .select({ n: count() })
@@ -177,22 +187,15 @@ async function retryOrHold(
       ),
     )
   const failures = (earlier?.n ?? 0) + 1
-  if (failures >= maxFailedTransfers) {
-    return holdPayout(tx, ctx, payout, {
-      to: 'failed',
-      at: input.at,
-      code: input.code,
-      reason: exhaustedReason,
-      accountStatus: null,
-      log: input.log,
-    })
+  const fields = { payoutId: payout.id, failures, code: input.code }
+  if (failures >= failuresBeforeAlert) {
+    input.log?.error(
+      'payout credit keeps failing at Plaid; it is sent again on the next run',
+      fields,
+    )
+  } else {
+    input.log?.warn('payout credit failed; it is sent again on the next run', fields)
   }
-
-  input.log?.warn('payout credit failed; it is sent again on the next run', {
-    payoutId: payout.id,
-    failures,
-    code: input.code,
-  })
   return movePayout(tx, payout, 'initiated', ctx.now, {
     idempotencyKey: nextAttemptKey(payout.idempotencyKey),
     authorizationId: null,
@@ -200,4 +203,17 @@ async function retryOrHold(
     failureCode: input.code,
     failureReason: 'The bank transfer failed; it is being sent again.',
   })
+}
+
+/** Why a failed credit cannot reach the account, when its code says so; null otherwise. */
+function describeAccountFailure(code: string) {
+  if (/^R\d\d$/.test(code)) {
+    // An ACH code on a credit is the receiving bank's answer, as a return is.
+    return {
+      reason: describePayoutReturn(code),
+      accountStatus: bankAccountStatusForReturn(code) ?? 'closed',
+    }
+  }
+  if (!isAccountRefusal(code)) return null
+  return { reason: describePayoutRefusal(code), accountStatus: accountStatusForRefusal(code) }
 }

@@ -50,10 +50,15 @@ const itemRefusals = new Set([
 /** The scope of a refusal: whether asking again can help, and what cannot take the transfer. */
 export function scopeOfRefusal(failure: PlaidFailure): RefusalScope {
   if (failure.transient) return 'transient'
-  if (Object.hasOwn(accountRefusals, failure.errorCode)) return 'account'
+  if (isAccountRefusal(failure.errorCode)) return 'account'
   if (itemRefusals.has(failure.errorCode)) return 'item'
 
   return 'ours'
+}
+
+/** Whether a Plaid code refuses the account itself, for good. */
+export function isAccountRefusal(code: string): boolean {
+  return Object.hasOwn(accountRefusals, code)
 }
 
 /** The status an account takes after a refusal permanent for it; null leaves it as it is. */

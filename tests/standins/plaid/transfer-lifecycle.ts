@@ -133,7 +133,7 @@ export const simulateTransfer: Handler = ({ body, state, now, requestId }) => {
     to === TransferStatus.Returned
       ? returnFailure(code ?? 'R01', description)
       : to === TransferStatus.Failed
-        ? failedFailure(description)
+        ? failedFailure(description, code)
         : null
   transitionTransfer(state, transfer, to, now, failure)
 

@@ -49,11 +49,12 @@ export function returnFailure(code: string, description?: string | null): Transf
   }
 }
 
-export function failedFailure(description?: string | null): TransferFailure {
+/** A failure before any money moved; a code is kept as the simulation gave it (none by default). */
+export function failedFailure(description?: string | null, code?: string | null): TransferFailure {
   return {
-    ach_return_code: null,
-    description: description ?? 'The transfer failed',
-    failure_code: null,
+    ach_return_code: code && /^R\d\d$/.test(code) ? code : null,
+    description: description ?? (code && returnDescriptions[code]) ?? 'The transfer failed',
+    failure_code: code ?? null,
   }
 }
 
