@@ -172,26 +172,27 @@ describe('GET /offerings/{slug}', () => {
 })
 
 describe('GET /offerings/{slug}/preview', () => {
-  test('previews the exact payout of a purchase settled today', async () => {
+  test('previews the exact payout of a purchase whose debit settles on the next banking day', async () => {
     await addOffering('open-6m')
     const res = await preview('open-6m', '100000')
     expect(res.status).toBe(200)
-    const maturityDate = calculateMaturityDate(today, 6)
+    const startDate = toCalendarDate('2026-03-03')
+    const maturityDate = calculateMaturityDate(startDate, 6)
     const interestCents = calculateInterest({
       rateBps: 800,
       rateType: 'simple',
       dayCount: 'act_365f',
       principalCents: 100_000,
-      startDate: today,
+      startDate,
       maturityDate,
     })
-    expect(maturityDate).toBe(toCalendarDate('2026-09-02'))
+    expect(maturityDate).toBe(toCalendarDate('2026-09-03'))
     // 184 actual days: 100 000 × 8% × 184 / 365 = 4032.88…
     expect(interestCents).toBe(4033)
     expect(await res.json()).toEqual({
       preview: {
-        startDate: '2026-03-02',
-        maturityDate: '2026-09-02',
+        startDate: '2026-03-03',
+        maturityDate: '2026-09-03',
         principalCents: 100_000,
         interestCents,
         totalCents: 100_000 + interestCents,
@@ -199,6 +200,16 @@ describe('GET /offerings/{slug}/preview', () => {
         apyDisplay: '8.16%',
       },
     })
+  })
+
+  test('starts a note bought before a weekend and a holiday on the banking day after them', async () => {
+    await addOffering('open-6m', { closesOn: '2026-12-31' })
+    // Thursday, December 24, 2026, 10:00 in New York: Christmas is Friday.
+    t.clock.set(new Date('2026-12-24T15:00:00Z'))
+    const body = (await (await preview('open-6m', '100000')).json()) as {
+      preview: { startDate: string; maturityDate: string }
+    }
+    expect(body.preview).toMatchObject({ startDate: '2026-12-28', maturityDate: '2027-06-28' })
   })
 
   test('uses the offering’s own compounding and day count', async () => {
@@ -211,7 +222,7 @@ describe('GET /offerings/{slug}/preview', () => {
     const body = (await (await preview('compound', '1000000')).json()) as {
       preview: { interestCents: number; maturityDate: string }
     }
-    expect(body.preview.maturityDate).toBe('2028-03-02')
+    expect(body.preview.maturityDate).toBe('2028-03-03')
     expect(body.preview.interestCents).toBe(
       calculateInterest({
         rateBps: 800,
@@ -219,8 +230,8 @@ describe('GET /offerings/{slug}/preview', () => {
         compounding: 'monthly',
         dayCount: 'act_360',
         principalCents: 1_000_000,
-        startDate: today,
-        maturityDate: toCalendarDate('2028-03-02'),
+        startDate: toCalendarDate('2026-03-03'),
+        maturityDate: toCalendarDate('2028-03-03'),
       }),
     )
   })

@@ -9,6 +9,7 @@ import {
   users,
 } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
+import { signInAgain } from '../support/maturities.ts'
 import type { PlaidTestApp } from '../support/plaid.ts'
 import {
   addBuyer,
@@ -62,6 +63,42 @@ describe('POST /purchases', () => {
     const mail = await t.mailbox('ada@example.com')
     expect(mail.map((m) => m.kind)).toContain('purchase_received')
     await expectLedgerClean(t)
+  })
+
+  test('dates a note from when its debit should settle: the next banking day, or today once late', async () => {
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await res.json()) as { purchase: { id: string } }
+    const datesOn = async (now: string) => {
+      t.clock.set(new Date(now))
+      // Days later the session has idled out: sign in again.
+      const { token } = await signInAgain(t, ada)
+      const view = (await (await t.request(`/purchases/${purchase.id}`, { token })).json()) as {
+        purchase: { payout: { startDate: string; maturityDate: string; estimated: boolean } }
+      }
+      const { portfolio } = (await (await t.request('/portfolio', { token })).json()) as {
+        portfolio: { holdings: { maturityDate: string; estimated: boolean }[] }
+      }
+      expect(portfolio.holdings).toEqual([
+        expect.objectContaining({
+          maturityDate: view.purchase.payout.maturityDate,
+          estimated: true,
+        }),
+      ])
+      return view.purchase.payout
+    }
+
+    // Bought on Monday, March 2: a standard ACH debit settles on Tuesday.
+    expect(await datesOn('2026-03-02T15:00:00Z')).toMatchObject({
+      startDate: '2026-03-03',
+      maturityDate: '2026-09-03',
+      estimated: true,
+    })
+    // Still unsettled on Thursday: today at the soonest; on Saturday, the Monday after.
+    expect(await datesOn('2026-03-05T15:00:00Z')).toMatchObject({ startDate: '2026-03-05' })
+    expect(await datesOn('2026-03-07T15:00:00Z')).toMatchObject({
+      startDate: '2026-03-09',
+      maturityDate: '2026-09-09',
+    })
   })
 
   test('starts every note paid out at maturity, even in an offering stored with a rollover default', async () => {

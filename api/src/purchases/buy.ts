@@ -145,6 +145,7 @@ async function answerFor(
     userId: purchase.userId,
     purchaseId: purchase.id,
     today,
+    timeZone: deps.env.businessTimeZone,
   })
 
   return { status: purchase.state === 'initiated' ? 202 : 201, body: { purchase: view } }

@@ -12,6 +12,7 @@ import {
 import { offerings, payouts, purchases } from '@tenor/db/schema'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { OfferingRow, PurchaseRow } from './records.ts'
+import { startDateOf, type ValuationDay } from './valuation-day.ts'
 import { noteTermsOf } from './views.ts'
 
 /** One note the investor holds, with its interest to date and at maturity. */
@@ -24,23 +25,24 @@ export interface Holding {
   maturityDate: string
   accruedInterestCents: number
   interestAtMaturityCents: number
-  /** True until the debit settles: dates and interest assume it settles today. */
+  /** True until the debit settles: dates and interest assume it settles when it should. */
   estimated: boolean
   /** Of a matured note rolled over in part: what went into the new note (else 0). */
   rolledOverCents: number
 }
 
 /**
- * Values one held note as of `today`. Settled notes accrue from the settlement date with the
- * same functions that pay them; unsettled ones accrue nothing yet.
+ * Values one held note as of `day.today`. Settled notes accrue from the settlement date with
+ * the same functions that pay them; unsettled ones accrue nothing yet, and are dated from the
+ * banking day their debit should settle on.
  */
 export function valueHolding(
   purchase: Pick<
     PurchaseRow,
-    'id' | 'state' | 'amountCents' | 'rateBps' | 'settledOn' | 'maturityDate'
+    'id' | 'state' | 'amountCents' | 'rateBps' | 'settledOn' | 'maturityDate' | 'createdAt'
   >,
   offering: Pick<OfferingRow, 'name' | 'rateType' | 'compounding' | 'dayCount' | 'termMonths'>,
-  today: CalendarDate,
+  day: ValuationDay,
 ): Holding {
   const settled = purchase.settledOn !== null && purchase.maturityDate !== null
   return {
@@ -49,7 +51,7 @@ export function valueHolding(
     state: holdingStateOf(purchase.state),
     principalCents: purchase.amountCents,
     settledOn: settled ? purchase.settledOn : null,
-    ...valueNote(noteTermsOf(offering, purchase), purchase, today),
+    ...valueNote(noteTermsOf(offering, purchase), purchase, day),
     estimated: !settled,
     rolledOverCents: 0,
   }
@@ -69,25 +71,29 @@ const maxKnownValues = 10_000
 
 function valueNote(
   terms: OfferingTerms,
-  note: Pick<PurchaseRow, 'amountCents' | 'settledOn' | 'maturityDate'>,
-  today: CalendarDate,
+  note: Pick<PurchaseRow, 'amountCents' | 'settledOn' | 'maturityDate' | 'createdAt'>,
+  day: ValuationDay,
 ): NoteValue {
+  const { today } = day
   const principalCents = note.amountCents
-  const key = `${terms.rateBps}|${terms.rateType}|${terms.compounding}|${terms.dayCount}|${terms.termMonths}|${principalCents}|${note.settledOn}|${note.maturityDate}|${today}`
+  const settled = note.settledOn !== null && note.maturityDate !== null
+  // Not settled yet: dated from the banking day its debit should settle on, which moves on
+  // with today while the debit is late.
+  const expectedStart = settled ? null : startDateOf({ ...note, settledOn: null }, day)
+  const key = `${terms.rateBps}|${terms.rateType}|${terms.compounding}|${terms.dayCount}|${terms.termMonths}|${principalCents}|${note.settledOn}|${note.maturityDate}|${expectedStart}|${today}`
   const known = knownValues.get(key)
   if (known) return known
 
   let value: NoteValue
-  if (note.settledOn === null || note.maturityDate === null) {
-    // Not settled yet: as if it settled today, with nothing accrued.
-    const maturityDate = calculateMaturityDate(today, terms.termMonths)
+  if (expectedStart !== null) {
+    const maturityDate = calculateMaturityDate(expectedStart, terms.termMonths)
     value = {
       maturityDate,
       accruedInterestCents: 0,
       interestAtMaturityCents: calculateInterest({
         ...terms,
         principalCents,
-        startDate: today,
+        startDate: expectedStart,
         maturityDate,
       }),
     }
@@ -95,8 +101,8 @@ function valueNote(
     const interest = {
       ...terms,
       principalCents,
-      startDate: toCalendarDate(note.settledOn),
-      maturityDate: toCalendarDate(note.maturityDate),
+      startDate: toCalendarDate(note.settledOn ?? ''),
+      maturityDate: toCalendarDate(note.maturityDate ?? ''),
     }
     value = {
       maturityDate: interest.maturityDate,
@@ -174,7 +180,7 @@ const selectPortfolioRows = preparedPerHandle((db: LedgerReader) =>
 async function readHoldings(
   db: LedgerReader,
   userId: string,
-  today: CalendarDate,
+  day: ValuationDay,
 ): Promise<{ holdings: Holding[]; history: HistoryEntry[]; ended: EndedNote[] }> {
   const rows = await selectPortfolioRows(db).all({ userId })
 
@@ -183,7 +189,7 @@ async function readHoldings(
     // Oldest first, so notes maturing on the same day keep the order they were bought in.
     .reverse()
     .map(({ purchase, offering, payoutCents }) => {
-      const holding = valueHolding(purchase, offering, today)
+      const holding = valueHolding(purchase, offering, day)
       return holding.state === 'matured' && payoutCents !== null
         ? stillToPay(holding, payoutCents)
         : holding
@@ -197,7 +203,7 @@ async function readHoldings(
     .filter(({ purchase }) => purchase.state === 'paid')
     .map(({ purchase, offering }) => ({
       purchaseId: purchase.id,
-      interestCents: valueHolding(purchase, offering, today).interestAtMaturityCents,
+      interestCents: valueHolding(purchase, offering, day).interestAtMaturityCents,
     }))
   const history = rows.slice(0, historyLimit).map(({ purchase, offering }) => ({
     id: purchase.id,
@@ -265,13 +271,13 @@ async function readHeldPayments(
  * counted once, as money held for the investor, not also as a holding still to pay out; it
  * stays in the history, marked.
  */
-export async function readPortfolio(db: LedgerReader, userId: string, today: CalendarDate) {
+export async function readPortfolio(db: LedgerReader, userId: string, day: ValuationDay) {
   const [{ holdings, history, ended }, held] = await Promise.all([
-    readHoldings(db, userId, today),
+    readHoldings(db, userId, day),
     readHeldPayments(db, userId),
   ])
   const owed = holdings.filter((holding) => !held.purchaseIds.has(holding.purchaseId))
-  const summary = summarizePortfolio(owed, today)
+  const summary = summarizePortfolio(owed, day.today)
   // A note whose payment came back is in the held balance, not among those paid.
   const endedInterestCents = total(
     ended

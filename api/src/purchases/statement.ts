@@ -83,7 +83,7 @@ export async function writeStatement(
   const lines = rows.map(({ purchase, offering }) => {
     const value = isHolding(purchase.state)
       ? // Interest stops at the maturity (or early repayment) date, however late today is.
-        valueHolding(purchase, offering, input.today)
+        valueHolding(purchase, offering, input)
       : null
     const payment = paid.get(purchase.id)
     return [

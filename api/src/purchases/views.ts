@@ -1,5 +1,4 @@
 import {
-  type CalendarDate,
   holdingStates,
   type LedgerReader,
   type OfferingTerms,
@@ -21,6 +20,7 @@ import {
   readDebitsReturnedAfterMaturity,
   readPaymentEvents,
 } from './transfer-history.ts'
+import { startDateOf, type ValuationDay } from './valuation-day.ts'
 
 type EventRow = typeof purchaseEvents.$inferSelect
 type PaymentRow = Pick<
@@ -108,18 +108,19 @@ function earlyRepaymentOf(purchase: PurchaseRow) {
 
 /**
  * What an investor sees of a purchase. The payout at maturity is exact once the debit has
- * settled; before that it is estimated as if it settled today. A note repaid early pays
- * interest to its repayment date, which is then its maturity date.
+ * settled; before that it is estimated from the banking day the debit should settle on. A note
+ * repaid early pays interest to its repayment date, which is then its maturity date.
  */
 export function toPurchaseView(
   purchase: PurchaseRow,
   offering: OfferingRow,
   history: EventRow[],
-  today: CalendarDate,
+  day: ValuationDay,
   payment?: PaymentRow,
   rolloverOffering?: RolloverOfferingRow | null,
 ) {
-  const startDate = purchase.settledOn ? toCalendarDate(purchase.settledOn) : today
+  const { today } = day
+  const startDate = startDateOf(purchase, day)
   const earlyRepayment = earlyRepaymentOf(purchase)
   const payout = isHolding(purchase.state)
     ? {
@@ -233,7 +234,7 @@ const rolloverOfferings = alias(offerings, 'rollover_offerings')
  */
 export async function listPurchaseViews(
   db: LedgerReader,
-  input: { userId: string; purchaseId?: string; today: CalendarDate },
+  input: { userId: string; purchaseId?: string } & ValuationDay,
 ): Promise<ListedPurchaseView[]> {
   const rows = await db
     .select({
@@ -336,7 +337,7 @@ export async function listPurchaseViews(
       purchase,
       offering,
       events.filter((event) => event.purchaseId === purchase.id),
-      input.today,
+      input,
       paymentOf.get(purchase.id),
       rolloverOffering,
     ),

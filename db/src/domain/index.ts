@@ -1,4 +1,5 @@
 export * from './apy.ts'
+export * from './banking-days.ts'
 export * from './business-date.ts'
 export * from './dates.ts'
 export * from './day-count.ts'

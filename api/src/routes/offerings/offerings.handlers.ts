@@ -5,6 +5,7 @@ import {
   calculateApy,
   defaultMaturityInstruction,
   describeDayCount,
+  nextBankingDay,
   type OfferingTerms,
 } from '@tenor/db/domain'
 import { offerings } from '@tenor/db/schema'
@@ -125,7 +126,8 @@ export function createOfferingHandlers(deps: AppDeps) {
     const problem = checkPurchaseAmount(row, amountCents)
     if (problem) throw invalidAmount(problem)
 
-    const startDate = today()
+    // Interest starts when the debit settles: on the next banking day for one sent today.
+    const startDate = nextBankingDay(today())
     const quote = quotePayout(termsOf(row), amountCents, startDate)
     if (!quote.ok) throw invalidAmount(quote.problem)
 

@@ -59,7 +59,10 @@ export const offering = z
 
 export const payoutPreview = z
   .object({
-    startDate: calendarDate,
+    startDate: calendarDate.openapi({
+      description:
+        'When interest would start: the next banking day (no weekends or Federal Reserve holidays), when a debit sent today should settle. An estimate: the settlement decides.',
+    }),
     maturityDate: calendarDate,
     principalCents: z.number().int(),
     interestCents: z.number().int(),

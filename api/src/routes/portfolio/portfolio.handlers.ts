@@ -10,7 +10,10 @@ export function createPortfolioHandlers(deps: AppDeps) {
   const today = () => businessDateOf(clock.now(), env.businessTimeZone)
 
   const get: RouteHandler<typeof routes.getPortfolio, AuthedEnv> = async (c) => {
-    const portfolio = await readPortfolio(database.db, c.get('user').id, today())
+    const portfolio = await readPortfolio(database.db, c.get('user').id, {
+      today: today(),
+      timeZone: env.businessTimeZone,
+    })
 
     return c.json({ portfolio }, 200)
   }

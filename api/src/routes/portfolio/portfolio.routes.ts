@@ -15,9 +15,10 @@ const holding = z.object({
   maturityDate: calendarDate,
   accruedInterestCents: cents('Interest accrued from settlement to today'),
   interestAtMaturityCents: cents('Interest paid at maturity'),
-  estimated: z
-    .boolean()
-    .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
+  estimated: z.boolean().openapi({
+    description:
+      'True until the debit settles: dates assume it settles on the banking day it should (the next one after it was sent, or today once that has passed).',
+  }),
   rolledOverCents: cents(
     'Of a matured note rolled over in part: what went into the new note, which counts it; this row’s figures are then what the note still pays, interest first',
   ).default(0),

@@ -16,7 +16,12 @@ export function createPurchaseHandlers(deps: AppDeps) {
   const today = () => businessDateOf(clock.now(), env.businessTimeZone)
 
   async function findView(userId: string, purchaseId: string) {
-    const [view] = await listPurchaseViews(database.db, { userId, purchaseId, today: today() })
+    const [view] = await listPurchaseViews(database.db, {
+      userId,
+      purchaseId,
+      today: today(),
+      timeZone: env.businessTimeZone,
+    })
     if (!view) throw notFound('purchase')
 
     return view
@@ -69,6 +74,7 @@ export function createPurchaseHandlers(deps: AppDeps) {
     const views = await listPurchaseViews(database.db, {
       userId: c.get('user').id,
       today: today(),
+      timeZone: env.businessTimeZone,
     })
 
     return c.json({ purchases: views }, 200)

@@ -86,7 +86,12 @@ export function createInstructionHandler(
       instruction: request.instruction,
     })
 
-    const [view] = await listPurchaseViews(deps.database.db, { userId, purchaseId: id, today })
+    const [view] = await listPurchaseViews(deps.database.db, {
+      userId,
+      purchaseId: id,
+      today,
+      timeZone: deps.env.businessTimeZone,
+    })
     if (!view) throw new Error(`Purchase ${id} vanished after its instruction was set`)
 
     return c.json({ purchase: view }, 200)

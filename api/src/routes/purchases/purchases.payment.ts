@@ -42,7 +42,12 @@ export function createResendPaymentHandler(
     await resendHeldPaymentTo(deps, { userId, purchaseId: id, bankAccountId }, c.get('log'))
 
     const today = businessDateOf(deps.clock.now(), deps.env.businessTimeZone)
-    const [view] = await listPurchaseViews(deps.database.db, { userId, purchaseId: id, today })
+    const [view] = await listPurchaseViews(deps.database.db, {
+      userId,
+      purchaseId: id,
+      today,
+      timeZone: deps.env.businessTimeZone,
+    })
     if (!view) throw new Error(`Purchase ${id} vanished after its payment was sent again`)
     return c.json({ purchase: view }, 200)
   }

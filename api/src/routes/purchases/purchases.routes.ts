@@ -70,9 +70,10 @@ export const purchase = z
     failure: z.object({ code: z.string().nullable(), reason: z.string() }).nullable(),
     payout: payoutPreview
       .extend({
-        estimated: z
-          .boolean()
-          .openapi({ description: 'True until the debit settles: dates assume it settles today.' }),
+        estimated: z.boolean().openapi({
+          description:
+            'True until the debit settles: dates assume it settles on the banking day it should (the next one after it was sent, or today once that has passed).',
+        }),
       })
       .nullable()
       .openapi({

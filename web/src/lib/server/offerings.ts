@@ -31,8 +31,9 @@ export async function findOffering(api: ApiClient, slug: string): Promise<Offeri
 }
 
 /**
- * The exact payout at maturity for an amount settled today. Null when the offering is gone;
- * an amount outside the offering's limits comes back as `refused` with the reason.
+ * The exact payout at maturity for an amount whose debit settles on the next banking day. Null
+ * when the offering is gone; an amount outside the offering's limits comes back as `refused`
+ * with the reason.
  */
 export async function previewPayout(
   api: ApiClient,

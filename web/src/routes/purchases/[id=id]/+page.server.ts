@@ -57,7 +57,7 @@ export const load: PageServerLoad = async (event) => {
 /** The offerings open today that the note could roll over into, as choices. */
 async function listRolloverTargets(locals: App.Locals, purchase: Purchase) {
   const offerings = await listOpenOfferings(locals.api)
-  // Before the debit settles the maturity date is the estimate, as if it settled today.
+  // Before the debit settles the maturity date is the estimate, from when it should settle.
   const maturityDate = purchase.maturityDate ?? purchase.payout?.maturityDate ?? ''
 
   // A rollover happens on the maturity date, so only offerings still selling then are offered.
