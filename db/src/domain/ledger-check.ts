@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm'
 import type { LedgerReader } from './ledger.ts'
 import { parseAccountCode } from './ledger-accounts.ts'
+import {
+  checkHeldBalances,
+  checkOfferingReservations,
+  checkPayoutPostings,
+  checkPurchasePostings,
+} from './ledger-rows.ts'
 
 /** The invariants `checkLedger` verifies (money.md §3.6). */
 export type LedgerRule =
@@ -15,6 +21,11 @@ export type LedgerRule =
   | 'negative_balance'
   | 'oversold_offering'
   | 'closed_note_still_owed'
+  | 'over_capacity'
+  | 'reservation_mismatch'
+  | 'purchase_state_mismatch'
+  | 'payout_state_mismatch'
+  | 'held_balance_mismatch'
 
 export interface LedgerViolation {
   rule: LedgerRule
@@ -50,9 +61,10 @@ interface AccountTotals {
  * Verifies every ledger invariant and lists what breaks: each transaction has entries and
  * balances; all debits equal all credits; every entry has its account and transaction and one
  * positive side; every account is in the chart with its normal balance; no account that must
- * not go negative does; no offering has sold more than the capacity it opened with; and a
- * note that no longer owes its investor (matured into a payout, paid, or undone) holds no
- * principal or interest payable.
+ * not go negative does; no offering has sold more than the capacity it opened with; a note
+ * that no longer owes its investor (matured into a payout, paid, or undone) holds no principal
+ * or interest payable; and the rows agree with the ledger (`ledger-rows.ts`): each offering's
+ * reservation, each purchase's state and each payout's state, and each investor's held balance.
  */
 export async function checkLedger(db: LedgerReader): Promise<LedgerViolation[]> {
   const violations: LedgerViolation[] = []
@@ -127,6 +139,13 @@ export async function checkLedger(db: LedgerReader): Promise<LedgerViolation[]> 
       `${note.code} stands at ${note.balance} cents though the purchase is ${note.state}`,
     )
   }
+
+  violations.push(
+    ...(await checkOfferingReservations(db)),
+    ...(await checkPurchasePostings(db)),
+    ...(await checkPayoutPostings(db)),
+    ...(await checkHeldBalances(db)),
+  )
 
   return violations
 }
