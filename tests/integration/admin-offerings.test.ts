@@ -3,11 +3,20 @@ import { auditEvents, offerings } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import type { TestApp } from '../support/app.ts'
 import {
+  buyActiveNote,
+  buyNoteRollingInto,
+  readPayout,
+  runWorkerJob,
+  signInAgain,
+} from '../support/maturities.ts'
+import {
   askRateChange as askRateChangeAs,
   createDraft as createDraftAs,
   draftTerms,
 } from '../support/offering-drafts.ts'
-import { openWithTwoAdmins } from '../support/users.ts'
+import { createPlaidTestApp } from '../support/plaid.ts'
+import { addBuyer, addOffering, readPurchase, simulateTransfer } from '../support/purchases.ts'
+import { openWithTwoAdmins, signUpAdmin } from '../support/users.ts'
 
 let t: TestApp
 let maker: { token: string; userId: string }
@@ -350,5 +359,54 @@ describe('audit trail', () => {
     expect(client.execute("update audit_events set action = 'x'")).rejects.toThrow('append-only')
     expect(client.execute('delete from audit_events')).rejects.toThrow('append-only')
     expect(await t.db.database.db.$count(auditEvents)).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('the maturity schedule', () => {
+  test('GET /admin/offerings/{id} counts only notes still owed: active, or matured and not yet paid', async () => {
+    const p = await createPlaidTestApp()
+    try {
+      const series = await addOffering(p)
+      const target = await addOffering(p, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
+      let ada = await addBuyer(p, 'ada@example.com')
+      // Bought March 2, maturing September 2: one still paying out, one paid, one whose
+      // principal rolled into Series B, so only its interest is still owed here.
+      const sending = await buyActiveNote(p, ada, { offeringId: series.id, amountCents: 300_000 })
+      const paid = await buyActiveNote(p, ada, { offeringId: series.id, amountCents: 400_000 })
+      await buyNoteRollingInto(p, ada, {
+        offeringId: series.id,
+        rollTo: target.slug,
+        instruction: 'rollover_principal',
+      })
+      // Bought March 3, maturing September 3: one held, one whose debit came back.
+      p.clock.set(new Date('2026-03-03T15:00:00Z'))
+      ada = await signInAgain(p, ada)
+      await buyActiveNote(p, ada, { offeringId: series.id, amountCents: 100_000 })
+      const returned = await buyActiveNote(p, ada, {
+        offeringId: series.id,
+        amountCents: 200_000,
+      })
+      await simulateTransfer(p, returned.transferId ?? '', 'returned', 'R01')
+      await p.deps.syncTransfers()
+
+      p.clock.set(new Date('2026-09-02T15:00:00Z'))
+      await runWorkerJob(p)
+      const { transferId } = await readPayout(p, paid.id)
+      await simulateTransfer(p, transferId ?? '', 'posted')
+      await simulateTransfer(p, transferId ?? '', 'settled')
+      await p.deps.syncTransfers()
+      expect((await readPurchase(p, sending.id)).state).toBe('matured')
+      expect((await readPurchase(p, paid.id)).state).toBe('paid')
+
+      const admin = await signUpAdmin(p, 'admin@example.com')
+      const res = await p.request(`/admin/offerings/${series.id}`, { token: admin.token })
+      const body = (await res.json()) as { maturitySchedule: unknown[] }
+      expect(body.maturitySchedule).toEqual([
+        { maturityDate: '2026-09-02', principalCents: 300_000, notes: 2 },
+        { maturityDate: '2026-09-03', principalCents: 100_000, notes: 1 },
+      ])
+    } finally {
+      p.close()
+    }
   })
 })

@@ -2,7 +2,7 @@ import type { RouteHandler, z } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
 import { businessDateOf, type CalendarDate, defaultMaturityInstruction } from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
-import { and, asc, count, eq, inArray, sql, sum } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { requestApproval } from '../../admin/approvals.ts'
 import { recordAudit } from '../../admin/audit.ts'
@@ -16,6 +16,7 @@ import { ApiError, notFound } from '../../lib/errors.ts'
 import { refusedInput, validationFailed, validationIssues } from '../../lib/openapi.ts'
 import type * as routes from './offerings.routes.ts'
 import { offeringTerms } from './offerings.routes.ts'
+import { readMaturitySchedule } from './offerings.schedule.ts'
 
 type OfferingRow = typeof offerings.$inferSelect
 
@@ -163,29 +164,8 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
   const get: RouteHandler<typeof routes.getOffering, AuthedEnv> = async (c) => {
     const row = await load(c.req.valid('param').offeringId)
     const counts = await purchaseCounts([row.id])
-    const schedule = await database.db
-      .select({
-        maturityDate: purchases.maturityDate,
-        principalCents: sum(purchases.amountCents),
-        notes: count(),
-      })
-      .from(purchases)
-      .where(eq(purchases.offeringId, row.id))
-      .groupBy(purchases.maturityDate)
-      .orderBy(asc(purchases.maturityDate))
-    return c.json(
-      {
-        offering: view(row, counts.get(row.id)),
-        maturitySchedule: schedule
-          .filter((entry) => entry.maturityDate !== null)
-          .map((entry) => ({
-            maturityDate: entry.maturityDate ?? '',
-            principalCents: Number(entry.principalCents ?? 0),
-            notes: entry.notes,
-          })),
-      },
-      200,
-    )
+    const maturitySchedule = await readMaturitySchedule(database.db, row.id)
+    return c.json({ offering: view(row, counts.get(row.id)), maturitySchedule }, 200)
   }
 
   const create: RouteHandler<typeof routes.createOffering, AuthedEnv> = async (c) => {

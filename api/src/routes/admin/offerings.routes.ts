@@ -125,7 +125,7 @@ export const getOffering = createRoute({
   method: 'get',
   path: '/offerings/{offeringId}',
   tags,
-  summary: 'One offering with its maturity schedule',
+  summary: 'One offering with its maturity schedule (the notes still owed, by due date)',
   request: { params: z.object({ offeringId }) },
   responses: {
     200: jsonResponse(
