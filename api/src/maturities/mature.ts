@@ -13,13 +13,49 @@ import {
 } from '@tenor/db/domain'
 import { payouts } from '@tenor/db/schema'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
-import { findOffering, findPurchase, ledgerRefOf, movePurchase } from '../purchases/records.ts'
+import {
+  findOffering,
+  findPurchase,
+  ledgerRefOf,
+  movePurchase,
+  type OfferingRow,
+  type PurchaseRow,
+} from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
 import { rolloverFallbackReason } from './history.ts'
 import { payoutKeyOf } from './records.ts'
 import { rollOver } from './rollover.ts'
 
 export type MaturityResult = 'paid_out' | 'rolled_over' | 'rollover_fallback'
+
+/**
+ * What a settled note pays at its maturity date (`calculateInterest` from settlement to
+ * maturity, at the rate it was sold at), and how its instruction divides that between a
+ * rollover and the ACH payout. A note Tenor repays early goes back to the investor's bank,
+ * whatever the instruction says.
+ */
+export function proceedsAtMaturity(
+  purchase: PurchaseRow,
+  offering: OfferingRow,
+): { principalCents: number; interestCents: number; rolloverCents: number; payoutCents: number } {
+  if (!purchase.settledOn || !purchase.maturityDate) {
+    throw new Error(`Purchase ${purchase.id} has no settlement or maturity date`)
+  }
+  const principalCents = purchase.amountCents
+  const interestCents = calculateInterest({
+    ...noteTermsOf(offering, purchase),
+    principalCents,
+    startDate: toCalendarDate(purchase.settledOn),
+    maturityDate: toCalendarDate(purchase.maturityDate),
+  })
+  const split = splitMaturityProceeds({
+    principalCents,
+    interestCents,
+    instruction: purchase.repaymentScheduledAt ? 'payout' : purchase.maturityInstruction,
+  })
+
+  return { principalCents, interestCents, ...split }
+}
 
 /**
  * Matures one holding in the caller's transaction, or does nothing (null) unless it is
@@ -43,13 +79,7 @@ export async function maturePurchase(
   if (!isMaturityDue(today, maturityDate)) return null
 
   const offering = await findOffering(tx, purchase.offeringId)
-  const principalCents = purchase.amountCents
-  const interestCents = calculateInterest({
-    ...noteTermsOf(offering, purchase),
-    principalCents,
-    startDate: toCalendarDate(purchase.settledOn),
-    maturityDate,
-  })
+  const { principalCents, interestCents, ...split } = proceedsAtMaturity(purchase, offering)
   const ref = ledgerRefOf(purchase, maturityDate)
   const accrual = accrueInterestPosting({
     ...ref,
@@ -59,12 +89,6 @@ export async function maturePurchase(
   })
   if (accrual) await postTransaction(tx, accrual)
 
-  const split = splitMaturityProceeds({
-    principalCents,
-    interestCents,
-    // A note Tenor repays early goes back to the investor's bank, whatever the instruction says.
-    instruction: purchase.repaymentScheduledAt ? 'payout' : purchase.maturityInstruction,
-  })
   const rollover =
     split.rolloverCents > 0
       ? await rollOver(tx, ctx, {

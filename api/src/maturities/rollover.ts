@@ -69,20 +69,11 @@ export async function rollOver(
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
     : undefined
   if (!target) return { rolled: false, why: 'no rollover offering was chosen' }
-  const fell = describeRateFall(purchase, target)
-  if (fell) return { rolled: false, why: fell }
-  if (!isOpenForPurchase(target, today)) return { rolled: false, why: `${target.name} is not open` }
-  if (input.wantedCents < target.minPurchaseCents) {
-    return {
-      rolled: false,
-      why: `${formatUsd(input.wantedCents)} is less than the ${formatUsd(target.minPurchaseCents)} smallest note of ${target.name}`,
-    }
-  }
-  // As much as the offering still has room for: read in this transaction, which every write
-  // waits its turn for, and guarded again by the update below.
-  const room = target.capacityCents - target.reservedCents
-  const rolledCents = largestPurchaseWithin(target, Math.min(input.wantedCents, room))
-  if (rolledCents === null) return { rolled: false, why: `${target.name} is full` }
+  // The offering's room is read in this transaction, which every write waits its turn for, and
+  // guarded again by the update below.
+  const plan = planRollover(purchase, target, input.wantedCents, today)
+  if (!plan.rolled) return plan
+  const { rolledCents } = plan
 
   const [taken] = await tx
     .update(offerings)
@@ -132,6 +123,34 @@ export async function rollOver(
   })
 
   return { rolled: true, purchase: rolled, rolledCents }
+}
+
+/**
+ * How much of `wantedCents` a note maturing on `today` would roll into `target`, by the same
+ * rules `rollOver` applies: at no lower a rate than when it was chosen, the offering selling
+ * that day, and the largest note it sells within the amount and the room it has left
+ * (`reservedCents` as given); or why nothing would roll. Writes nothing.
+ */
+export function planRollover(
+  purchase: Pick<PurchaseRow, 'rolloverRateBps'>,
+  target: OfferingRow,
+  wantedCents: number,
+  today: CalendarDate,
+): { rolled: true; rolledCents: number } | { rolled: false; why: string } {
+  const fell = describeRateFall(purchase, target)
+  if (fell) return { rolled: false, why: fell }
+  if (!isOpenForPurchase(target, today)) return { rolled: false, why: `${target.name} is not open` }
+  if (wantedCents < target.minPurchaseCents) {
+    return {
+      rolled: false,
+      why: `${formatUsd(wantedCents)} is less than the ${formatUsd(target.minPurchaseCents)} smallest note of ${target.name}`,
+    }
+  }
+  const room = target.capacityCents - target.reservedCents
+  const rolledCents = largestPurchaseWithin(target, Math.min(wantedCents, room))
+  if (rolledCents === null) return { rolled: false, why: `${target.name} is full` }
+
+  return { rolled: true, rolledCents }
 }
 
 /**

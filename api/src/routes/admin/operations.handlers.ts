@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import { addDays, businessDateOf, calculateInterest, toCalendarDate } from '@tenor/db/domain'
+import { businessDateOf } from '@tenor/db/domain'
 import {
   jobRuns,
   offerings,
@@ -9,51 +9,16 @@ import {
   purchases,
   users,
 } from '@tenor/db/schema'
-import { and, asc, count, desc, eq, inArray, isNotNull, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { forecastPayouts } from '../../maturities/forecast.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
-import { noteTermsOf } from '../../purchases/views.ts'
 import type * as routes from './operations.routes.ts'
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
 
 export function createOperationsHandler(deps: AppDeps) {
   const { database, clock, env, plaid } = deps
-
-  /** What maturities and pending payouts will draw from the Plaid Transfer ledger within 7 days. */
-  async function dueNextWeekCents(): Promise<number> {
-    const today = businessDateOf(clock.now(), env.businessTimeZone)
-    const horizon = addDays(today, 7)
-    const maturing = await database.db
-      .select({ purchase: purchases, offering: offerings })
-      .from(purchases)
-      .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
-      .where(and(eq(purchases.state, 'active'), lte(purchases.maturityDate, horizon)))
-    const fromMaturities = maturing.reduce((total, { purchase, offering }) => {
-      if (
-        !purchase.settledOn ||
-        !purchase.maturityDate ||
-        purchase.maturityInstruction === 'rollover_all'
-      ) {
-        return total
-      }
-      const interest = calculateInterest({
-        ...noteTermsOf(offering, purchase),
-        principalCents: purchase.amountCents,
-        startDate: toCalendarDate(purchase.settledOn),
-        maturityDate: toCalendarDate(purchase.maturityDate),
-      })
-      return (
-        total +
-        (purchase.maturityInstruction === 'payout' ? purchase.amountCents + interest : interest)
-      )
-    }, 0)
-    const open = await database.db
-      .select({ amountCents: payouts.amountCents })
-      .from(payouts)
-      .where(inArray(payouts.state, ['initiated', 'pending']))
-    return fromMaturities + open.reduce((total, row) => total + row.amountCents, 0)
-  }
 
   const getOperations: RouteHandler<typeof routes.getOperations, AuthedEnv> = async (c) => {
     // Each job's latest run, and the latest failures: jobs that run every few minutes with
@@ -134,7 +99,10 @@ export function createOperationsHandler(deps: AppDeps) {
       .orderBy(desc(plaidItems.statusChangedAt))
       .limit(100)
 
-    const due = await dueNextWeekCents()
+    const due = await forecastPayouts(
+      database.db,
+      businessDateOf(clock.now(), env.businessTimeZone),
+    )
     let available: number | null = null
     let fundingError: string | null = null
     try {
@@ -180,8 +148,9 @@ export function createOperationsHandler(deps: AppDeps) {
         })),
         payoutFunding: {
           plaidLedgerAvailableCents: available,
-          dueNext7DaysCents: due,
-          shortfallCents: available === null ? null : Math.max(0, due - available),
+          dueNext7DaysCents: due.dueCents,
+          withheldCents: due.withheldCents,
+          shortfallCents: available === null ? null : Math.max(0, due.dueCents - available),
           error: fundingError,
         },
       },

@@ -64,8 +64,19 @@ export const getOperations = createRoute({
         ),
         payoutFunding: z.object({
           plaidLedgerAvailableCents: z.number().int().nullable(),
-          dueNext7DaysCents: z.number().int(),
-          shortfallCents: z.number().int().nullable(),
+          dueNext7DaysCents: z.number().int().openapi({
+            description:
+              'What must still leave the Plaid Transfer ledger within seven days: payouts not yet made at Plaid (`initiated`), and the ACH part of every active note maturing by then, as the maturity run would pay it. Credits Plaid has made (`pending` and later) have left its available balance already; payouts withheld for review are in `withheldCents` instead.',
+          }),
+          withheldCents: z.number().int().openapi({
+            description:
+              'Payouts the worker withholds for a person to review, now or at maturity, as the debit that paid for the note came back; sent only once someone acts.',
+          }),
+          shortfallCents: z
+            .number()
+            .int()
+            .nullable()
+            .openapi({ description: 'How much `dueNext7DaysCents` exceeds the available balance' }),
           error: z.string().nullable(),
         }),
       }),

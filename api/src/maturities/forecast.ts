@@ -1,0 +1,107 @@
+import {
+  addDays,
+  type CalendarDate,
+  compareDates,
+  type LedgerReader,
+  toCalendarDate,
+} from '@tenor/db/domain'
+import { offerings, payouts, purchases } from '@tenor/db/schema'
+import { and, asc, eq, lte } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { findFundingReturned } from '../purchases/funding-returned.ts'
+import { proceedsAtMaturity } from './mature.ts'
+import { planRollover } from './rollover.ts'
+
+/** How many days ahead the operations page looks for money due out. */
+export const fundingHorizonDays = 7
+
+const targets = alias(offerings, 'rollover_targets')
+
+export interface PayoutForecast {
+  /** Money still to leave the Plaid Transfer ledger by the horizon, as the worker would send it. */
+  dueCents: number
+  /** Payouts the worker withholds for a person's review, now or at maturity: not in `dueCents`. */
+  withheldCents: number
+}
+
+/**
+ * What must still leave the Plaid Transfer ledger within `fundingHorizonDays` of `today`, for
+ * a shortfall against its available balance. A credit Plaid has made (a payout `pending` or
+ * later) has already left the available balance, so what is due is: payouts not yet made at
+ * Plaid (`initiated` maturity payouts), and the ACH part of every active note maturing by the
+ * horizon, worked out as the maturity run would (`proceedsAtMaturity`, and `planRollover` with
+ * the target's room as it stands, less what earlier notes of this forecast take). A payout the
+ * worker withholds because the debit that paid for its note came back is sent only once a
+ * person has looked, so it is counted apart, as is a maturing note that would be withheld so.
+ */
+export async function forecastPayouts(
+  db: LedgerReader,
+  today: CalendarDate,
+): Promise<PayoutForecast> {
+  const forecast: PayoutForecast = { dueCents: 0, withheldCents: 0 }
+  const add = (cents: number, withheld: boolean) => {
+    if (withheld) forecast.withheldCents += cents
+    else forecast.dueCents += cents
+  }
+
+  const unsent = await db
+    .select({
+      purchaseId: payouts.purchaseId,
+      amountCents: payouts.amountCents,
+      authorizationId: payouts.authorizationId,
+    })
+    .from(payouts)
+    .where(and(eq(payouts.state, 'initiated'), eq(payouts.kind, 'maturity')))
+  // Only a payout not yet asked of Plaid is withheld (`sendPayout`): one with an authorization
+  // is resumed, so that its credit stays single.
+  const unsentReturned = await findFundingReturned(
+    db,
+    unsent.filter((payout) => !payout.authorizationId).map((payout) => payout.purchaseId),
+  )
+  for (const payout of unsent) {
+    add(payout.amountCents, !payout.authorizationId && unsentReturned.has(payout.purchaseId))
+  }
+
+  const maturing = await db
+    .select({ purchase: purchases, offering: offerings, target: targets })
+    .from(purchases)
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .leftJoin(targets, eq(targets.id, purchases.rolloverOfferingId))
+    .where(
+      and(
+        eq(purchases.state, 'active'),
+        lte(purchases.maturityDate, addDays(today, fundingHorizonDays)),
+      ),
+    )
+    .orderBy(asc(purchases.maturityDate), asc(purchases.id))
+  // An active note's own debit coming back undoes it; only the first debit of a rolled note's
+  // chain can have come back while the note stays active.
+  const maturingReturned = await findFundingReturned(
+    db,
+    maturing
+      .filter(({ purchase }) => purchase.rolledFromPurchaseId)
+      .map(({ purchase }) => purchase.id),
+  )
+  const reserved = new Map<string, number>()
+  for (const { purchase, offering, target } of maturing) {
+    const proceeds = proceedsAtMaturity(purchase, offering)
+    let rolledCents = 0
+    if (proceeds.rolloverCents > 0 && target) {
+      const room = { ...target, reservedCents: reserved.get(target.id) ?? target.reservedCents }
+      // A note overdue for maturity matures on the next run, today.
+      const dueOn = toCalendarDate(purchase.maturityDate ?? today)
+      const maturesOn = compareDates(dueOn, today) > 0 ? dueOn : today
+      const plan = planRollover(purchase, room, proceeds.rolloverCents, maturesOn)
+      if (plan.rolled) {
+        rolledCents = plan.rolledCents
+        reserved.set(target.id, room.reservedCents + rolledCents)
+      }
+    }
+    add(
+      proceeds.principalCents + proceeds.interestCents - rolledCents,
+      maturingReturned.has(purchase.id),
+    )
+  }
+
+  return forecast
+}
