@@ -269,6 +269,37 @@ describe('POST /purchases', () => {
     await expectNothingWritten()
   })
 
+  test('refuses a zero or negative amount with the least an amount can be', async () => {
+    for (const amountCents of [0, -100]) {
+      const res = await buy(t, ada, { offeringId: offering.id, amountCents })
+      expect(res.status).toBe(422)
+      expect(((await res.json()) as { error: { issues: unknown[] } }).error.issues).toEqual([
+        {
+          path: 'amountCents',
+          message:
+            'Enter an amount of at least 1 cent, and at least the offering’s minimum purchase.',
+        },
+      ])
+    }
+    await expectNothingWritten()
+  })
+
+  test('reads the amount as JSON numbers are read: 50000.0000000000001 is 50000 cents', async () => {
+    // No double lies between 50000 and that number, so JSON.parse answers exactly 50000: the
+    // fraction is finer than a number can hold, and the purchase is $500.00.
+    const res = await t.app.request('/purchases', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ada.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'k-double',
+      },
+      body: `{"offeringId":"${offering.id}","bankAccountId":"${ada.bankAccountId}","amountCents":50000.0000000000001,"consent":true}`,
+    })
+    expect(res.status).toBe(201)
+    expect(((await res.json()) as PurchaseBody).purchase.amountCents).toBe(50_000)
+  })
+
   test('refuses an amount whose payout cannot be worked out under terms stored earlier', async () => {
     const huge = await addOffering(t, {
       rateBps: 5000,

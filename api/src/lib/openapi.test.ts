@@ -43,6 +43,18 @@ describe('validation issues', () => {
   })
 })
 
+describe('words for a bound', () => {
+  const message = (schema: z.ZodType, input: unknown) =>
+    schema.safeParse(input).error?.issues.map((issue) => issue.message)
+
+  test('name an exclusive bound as one not to reach, and an inclusive one as the least or most', () => {
+    expect(message(z.number().positive(), 0)).toEqual(['Use more than 0.'])
+    expect(message(z.number().lt(10), 10)).toEqual(['Use less than 10.'])
+    expect(message(z.number().int().min(1), 0)).toEqual(['Use at least 1.'])
+    expect(message(z.string().max(3), 'four')).toEqual(['Use at most 3 characters.'])
+  })
+})
+
 describe('a typed day', () => {
   const problem = (day: string) => typedDay.safeParse(day).error?.issues.map((i) => i.message)
 

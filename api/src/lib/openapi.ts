@@ -26,10 +26,11 @@ z.config({
         return `Expected ${typeWords[issue.expected] ?? issue.expected}.`
       case 'invalid_value':
         return `Use one of: ${issue.values.map(String).join(', ')}.`
+      // An exclusive bound (`positive()`, `gt(0)`) is not itself a value to use.
       case 'too_big':
-        return `Use at most ${issue.maximum}${unitWords[issue.origin] ?? ''}.`
+        return `Use ${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}${unitWords[issue.origin] ?? ''}.`
       case 'too_small':
-        return `Use at least ${issue.minimum}${unitWords[issue.origin] ?? ''}.`
+        return `Use ${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}${unitWords[issue.origin] ?? ''}.`
       default:
         return undefined
     }

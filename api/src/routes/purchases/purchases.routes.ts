@@ -184,7 +184,14 @@ export const createPurchase = createRoute({
       z.strictObject({
         offeringId: z.string().min(1).max(64),
         bankAccountId: z.string().min(1).max(64),
-        amountCents: z.number().int().positive().max(100_000_000_000),
+        amountCents: z
+          .number()
+          .int()
+          .min(
+            1,
+            'Enter an amount of at least 1 cent, and at least the offering’s minimum purchase.',
+          )
+          .max(100_000_000_000),
         rateBps: z.number().int().min(0).max(100_000).optional().openapi({
           description:
             'The rate the investor was shown, in basis points. If the offering’s rate has changed since, the purchase is refused with 409 `rate_changed` and nothing is written.',
