@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { reconcileStalePurchases } from '@tenor/api/purchases/reconcile'
-import { purchases } from '@tenor/db/schema'
+import { newId } from '@tenor/db'
+import { adminApprovals, auditEvents, purchases } from '@tenor/db/schema'
 import { repayCancelledOfferings } from '@tenor/workers/jobs/cancelled-offerings'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import {
   buyActiveNote,
   creditsAtPlaid,
@@ -24,8 +25,8 @@ import {
 import { signUpAdmin } from '../support/users.ts'
 
 let t: PlaidTestApp
-let maker: { token: string }
-let checker: { token: string }
+let maker: { token: string; userId: string }
+let checker: { token: string; userId: string }
 
 beforeEach(async () => {
   t = await createPlaidTestApp()
@@ -240,5 +241,61 @@ describe('refunds need a second administrator', () => {
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'returned' })
     expect(await creditsAtPlaid(t)).toHaveLength(0)
     await expectLedgerClean(t)
+  })
+
+  test('refuses a refund of a note already set to be repaid with 409 repayment_scheduled', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    expect((await approve(await askRefund(note.id, 'Investor changed their mind.'))).result).toBe(
+      'note set to repay on 2026-03-09, once its debit can no longer come back, with interest to that day',
+    )
+
+    const again = await t.request(`/admin/purchases/${note.id}/refund`, {
+      json: { reason: 'Asked again by mistake.' },
+      token: maker.token,
+    })
+
+    expect(again.status).toBe(409)
+    expect(((await again.json()) as { error: object }).error).toMatchObject({
+      code: 'repayment_scheduled',
+      message:
+        'This note is already set to be repaid on 2026-03-09, as an earlier refund was approved; another would change nothing.',
+    })
+    expect(await t.db.database.db.$count(adminApprovals, eq(adminApprovals.state, 'pending'))).toBe(
+      0,
+    )
+    const shown = await t.request(`/admin/purchases/${note.id}`, { token: checker.token })
+    const { purchase } = (await shown.json()) as { purchase: { repaymentReason: string | null } }
+    expect(purchase.repaymentReason).toBe('refund')
+  })
+
+  test('a refund asked before an earlier one was carried out is recorded as changing nothing', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await approve(await askRefund(note.id, 'Investor changed their mind.'))
+    // A request still waiting from before requests were refused for a note set to be repaid.
+    const waiting = newId()
+    await t.db.database.db.insert(adminApprovals).values({
+      id: waiting,
+      action: 'purchase.refund',
+      targetType: 'purchase',
+      targetId: note.id,
+      payload: JSON.stringify({ reason: 'Asked twice.' }),
+      requestedBy: maker.userId,
+      requestedAt: t.clock.now(),
+    })
+
+    expect(await approve(waiting)).toEqual({
+      state: 'executed',
+      result:
+        'not applied: the note is set to be repaid on 2026-03-09 already, by an earlier refund',
+    })
+    const refunds = await t.db.database.db.$count(
+      auditEvents,
+      and(eq(auditEvents.action, 'purchase.refunded'), eq(auditEvents.targetId, note.id)),
+    )
+    expect(refunds).toBe(1)
   })
 })

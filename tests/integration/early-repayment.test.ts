@@ -183,23 +183,37 @@ describe('a note repaid early', () => {
     expect(history.filter((step) => step.reason.startsWith('offering cancelled'))).toHaveLength(1)
   })
 
-  test('a refund approved after the offering was cancelled keeps the first repayment', async () => {
+  test('a refund asked before the offering was cancelled, and approved after, keeps the first repayment and says so', async () => {
     const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-    await askAndApprove(`/admin/offerings/${offering.id}/cancel`, 'The series did not fund.')
-
     const maker = await signUpAdmin(t, 'maker2@example.com')
     const checker = await signUpAdmin(t, 'checker2@example.com')
-    const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
-      json: { reason: 'Investor asked within the cooling-off period.' },
-      token: maker.token,
-    })
+    const askRefund = () =>
+      t.request(`/admin/purchases/${note.id}/refund`, {
+        json: { reason: 'Investor asked within the cooling-off period.' },
+        token: maker.token,
+      })
+    const asked = await askRefund()
+    expect(asked.status).toBe(202)
     const { approvalId } = (await asked.json()) as { approvalId: string }
-    await t.request(`/admin/approvals/${approvalId}/approve`, { json: {}, token: checker.token })
+    await askAndApprove(`/admin/offerings/${offering.id}/cancel`, 'The series did not fund.')
 
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+
+    expect(((await approved.json()) as { result: string }).result).toBe(
+      'not applied: the note is set to be repaid on 2026-03-09 already, as its offering was cancelled',
+    )
     expect(await readPurchase(t, note.id)).toMatchObject({
       maturityDate: '2026-03-09',
       repaymentReason: 'offering_cancelled',
     })
+    const again = await askRefund()
+    expect(again.status).toBe(409)
+    expect(((await again.json()) as { error: { message: string } }).error.message).toBe(
+      'This note is already set to be repaid on 2026-03-09, as its offering was cancelled; a refund would change nothing.',
+    )
   })
 
   test('an ordinary note is still reminded, and can still be rolled over', async () => {

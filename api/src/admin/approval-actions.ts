@@ -237,14 +237,23 @@ async function refundPurchase(
   }
   if (purchase.state !== 'active') return `not applied: the purchase is ${purchase.state}`
   // Set to be repaid already: by this refund before the API stopped (done, and audited with
-  // it), or as its offering was cancelled. Its date stands; no second refund is recorded.
+  // it), or meanwhile by something else. Its date stands; no second refund is recorded.
   if (purchase.repaymentScheduledAt && purchase.maturityDate) {
+    // Ids sort by creation time: a refund audited after this request was made is this one's,
+    // as no other request for the purchase can be made or carried out while it is open.
     const audited = await deps.database.db.query.auditEvents.findFirst({
-      where: and(eq(auditEvents.action, refunded.action), eq(auditEvents.targetId, purchase.id)),
+      where: and(
+        eq(auditEvents.action, refunded.action),
+        eq(auditEvents.targetId, purchase.id),
+        gt(auditEvents.id, approval.id),
+      ),
     })
-    return audited && purchase.repaymentReason === 'refund'
-      ? `note set to repay on ${purchase.maturityDate}`
-      : `not applied: the note is set to be repaid on ${purchase.maturityDate} already`
+    if (audited) return `note set to repay on ${purchase.maturityDate}`
+    const by =
+      purchase.repaymentReason === 'refund'
+        ? 'by an earlier refund'
+        : 'as its offering was cancelled'
+    return `not applied: the note is set to be repaid on ${purchase.maturityDate} already, ${by}`
   }
 
   const now = deps.clock.now()

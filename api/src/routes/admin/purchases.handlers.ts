@@ -53,6 +53,7 @@ function toAdminPurchase(row: {
     failureCode: purchase.failureCode,
     settledOn: purchase.settledOn,
     maturityDate: purchase.maturityDate,
+    repaymentReason: purchase.repaymentReason,
     createdAt: purchase.createdAt.toISOString(),
   }
 }
@@ -271,6 +272,18 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const { purchase } = found
     if (purchase.state !== 'pending' && purchase.state !== 'active') {
       throw new ApiError(409, 'not_refundable', `A ${purchase.state} purchase cannot be refunded.`)
+    }
+    // A refund would only set the date again, and a note keeps the first date it was given.
+    if (purchase.repaymentScheduledAt) {
+      const why =
+        purchase.repaymentReason === 'refund'
+          ? 'an earlier refund was approved; another'
+          : 'its offering was cancelled; a refund'
+      throw new ApiError(
+        409,
+        'repayment_scheduled',
+        `This note is already set to be repaid on ${purchase.maturityDate}, as ${why} would change nothing.`,
+      )
     }
     const approvalId = await requestApproval(deps, {
       action: 'purchase.refund',

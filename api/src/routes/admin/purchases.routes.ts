@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { purchaseStates } from '@tenor/db/schema'
+import { earlyRepaymentReasons, purchaseStates } from '@tenor/db/schema'
 import { errorResponse, jsonBody, jsonResponse, typedDay } from '../../lib/openapi.ts'
 
 const tags = ['Admin']
@@ -49,6 +49,10 @@ export const adminPurchase = z
     failureCode: z.string().nullable(),
     settledOn: z.string().nullable(),
     maturityDate: z.string().nullable(),
+    repaymentReason: z.enum(earlyRepaymentReasons).nullable().openapi({
+      description:
+        'Why Tenor repays the note early, when it does: on its maturity date, which is then the repayment date',
+    }),
     createdAt: z.string(),
   })
   .openapi('AdminPurchase')
@@ -154,7 +158,7 @@ export const requestRefund = createRoute({
   tags,
   summary: 'Ask to refund a purchase; a second administrator must approve',
   description:
-    'On approval a pending debit is cancelled, or an active note is repaid by ACH credit today with interest to date.',
+    'On approval a pending debit is cancelled, or an active note is repaid by ACH credit with interest to the day it is repaid: today, or a week after its debit settled if that is later. A note already set to be repaid early is refused with 409 `repayment_scheduled`.',
   request: {
     params: z.object({
       purchaseId: z
@@ -180,7 +184,9 @@ export const requestRefund = createRoute({
     ),
     ...denied,
     404: errorResponse('No such purchase'),
-    409: errorResponse('Not refundable in its state, or a request is already waiting'),
+    409: errorResponse(
+      'Not refundable in its state (`not_refundable`), already set to be repaid early (`repayment_scheduled`), or a request is already waiting (`approval_pending`)',
+    ),
     422: errorResponse('Invalid input'),
   },
 })
