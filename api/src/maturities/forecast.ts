@@ -87,14 +87,17 @@ export async function forecastPayouts(
     const proceeds = proceedsAtMaturity(purchase, offering)
     let rolledCents = 0
     if (proceeds.rolloverCents > 0 && target) {
-      const room = { ...target, reservedCents: reserved.get(target.id) ?? target.reservedCents }
+      const targetNow = {
+        ...target,
+        reservedCents: reserved.get(target.id) ?? target.reservedCents,
+      }
       // A note overdue for maturity matures on the next run, today.
       const dueOn = toCalendarDate(purchase.maturityDate ?? today)
       const maturesOn = compareDates(dueOn, today) > 0 ? dueOn : today
-      const plan = planRollover(purchase, room, proceeds.rolloverCents, maturesOn)
+      const plan = planRollover(purchase, targetNow, proceeds.rolloverCents, maturesOn)
       if (plan.rolled) {
         rolledCents = plan.rolledCents
-        reserved.set(target.id, room.reservedCents + rolledCents)
+        reserved.set(target.id, targetNow.reservedCents + rolledCents)
       }
     }
     add(
