@@ -290,6 +290,22 @@ describe('admin offerings', () => {
     expect(error.issues.map((i) => i.path)).toEqual(['rateBps'])
   })
 
+  test('refuses a rate change to the rate it has, which would only stand in the way of a real one', async () => {
+    const { id, asked } = await askRateChangeAs(t, maker.token, terms.rateBps)
+    expect(asked.status).toBe(422)
+    const { error } = (await asked.json()) as {
+      error: { issues: { path: string; message: string }[] }
+    }
+    expect(error.issues).toEqual([
+      { path: 'rateBps', message: 'That is the rate it has now. Enter the new rate.' },
+    ])
+    const real = await t.request(`/admin/offerings/${id}/rate`, {
+      json: { rateBps: terms.rateBps + 40 },
+      token: maker.token,
+    })
+    expect(real.status).toBe(202)
+  })
+
   test("refuses a rollover as an offering's default: notes are paid out unless the investor picks an offering", async () => {
     for (const instruction of ['rollover_all', 'rollover_principal']) {
       const res = await t.request('/admin/offerings', {

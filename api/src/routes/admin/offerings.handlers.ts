@@ -290,6 +290,12 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
     if (row.status !== 'open')
       throw wrongStatus('Only an open offering has its rate changed this way.')
     const { rateBps } = c.req.valid('json')
+    // A change to the rate it has would write nothing, yet stand in the way of a real one.
+    if (rateBps === row.rateBps) {
+      throw invalidTerms([
+        { path: 'rateBps', message: 'That is the rate it has now. Enter the new rate.' },
+      ])
+    }
     const issue = checkPayoutInReach({ ...row, rateBps })
     if (issue) throw invalidTerms([issue])
 

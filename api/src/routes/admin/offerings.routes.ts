@@ -246,6 +246,8 @@ export const requestRateChange = createRoute({
     ...denied,
     404: errorResponse('No such offering'),
     409: errorResponse('Not open, or a request is already waiting'),
-    422: errorResponse('Invalid input, or a rate whose payout would not fit one ACH credit'),
+    422: errorResponse(
+      'Invalid input, the rate it has now, or a rate whose payout would not fit one ACH credit',
+    ),
   },
 })
