@@ -246,6 +246,23 @@ describe('POST /me/email', () => {
   })
 })
 
+describe('the hourly limit on changes', () => {
+  test('counts changes made, not new passwords refused', async () => {
+    for (let i = 0; i < 12; i++) {
+      const weak = await t.request('/me/password', {
+        json: { currentPassword: testPassword, newPassword: 'password1234' },
+        token,
+      })
+      expect(weak.status).toBe(422)
+    }
+    const made = await t.request('/me/password', {
+      json: { currentPassword: testPassword, newPassword: 'another long passphrase' },
+      token,
+    })
+    expect(made.status).toBe(200)
+  })
+})
+
 describe('passwords typed to confirm a change', () => {
   const wrongPasswordChange = () =>
     t.request('/me/password', {

@@ -70,13 +70,15 @@ export const rateLimitRules = {
     windowMs: 15 * minute,
     refusedOnly: true,
   }),
-  // Changing the password or email re-checks the password: a stolen session must not become a
-  // way to guess it.
+  // A change of password or email sends emails, so changes made count; the password each one
+  // re-checks is held to the sign-in lockout and caps instead (`recheckPassword`), so a wrong
+  // one or a refused new password does not use up the owner's changes.
   credentialChangeByUser: rule({
     name: 'credential-change-user',
     by: 'user',
     limit: 10,
     windowMs: hour,
+    acceptedOnly: true,
   }),
 
   // Anything that sends an email spends Postmark quota and lands in someone's inbox. Sign-ups
