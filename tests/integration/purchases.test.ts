@@ -164,6 +164,17 @@ describe('POST /purchases', () => {
     await expectLedgerClean(t)
   })
 
+  test('a debit the bank declines at once is told as a failure only, not first as on its way', async () => {
+    const poor = await addBuyer(t, 'poor@example.com', { balanceDollars: 50 })
+    const res = await buy(t, poor, { offeringId: offering.id, amountCents: 100_000 })
+    expect(res.status).toBe(402)
+
+    const mail = (await t.mailbox('poor@example.com')) as { kind: string; status: string }[]
+    const waiting = mail.filter((m) => m.status !== 'suppressed').map((m) => m.kind)
+    expect(waiting).toContain('purchase_failed')
+    expect(waiting).not.toContain('purchase_received')
+  })
+
   test('refuses another investor’s bank account exactly as a missing one', async () => {
     const eve = await addBuyer(t, 'eve@example.com')
     const theirs = await buy(

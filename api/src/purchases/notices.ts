@@ -1,7 +1,7 @@
 import type { Tx } from '@tenor/db'
 import type { UndoneState } from '@tenor/db/domain'
-import { users } from '@tenor/db/schema'
-import { eq } from 'drizzle-orm'
+import { outboxMessages, users } from '@tenor/db/schema'
+import { and, eq } from 'drizzle-orm'
 import { purchaseActive, purchaseReceived, purchaseStopped } from '../lib/note-emails.ts'
 import { enqueueEmail, type OutgoingEmail } from '../lib/outbox.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
@@ -55,6 +55,8 @@ const wordsOf = (
   amount: formatUsd(purchase.amountCents),
 })
 
+const receivedKey = (purchaseId: string) => `purchase:${purchaseId}:received`
+
 /**
  * The "purchase received" email, rendered before the reservation takes the write lock: the
  * buyer and offering are those the request was checked against.
@@ -70,7 +72,7 @@ export function purchaseReceivedEmail(
 
   return {
     kind: 'purchase_received',
-    dedupeKey: `purchase:${purchase.id}:received`,
+    dedupeKey: receivedKey(purchase.id),
     userId: buyer.id,
     to: buyer.email,
     ...purchaseReceived(buyer.legalName, wordsOf(purchase, offering), authorization, url),
@@ -96,7 +98,7 @@ export function noticePurchaseActive(
   )
 }
 
-export function noticePurchaseStopped(
+export async function noticePurchaseStopped(
   tx: Tx,
   ctx: NoticeContext,
   purchase: PurchaseRow,
@@ -105,6 +107,20 @@ export function noticePurchaseStopped(
   reason: string,
 ): Promise<void> {
   const url = `${ctx.publicUrl}/purchases/${purchase.id}`
+  // Stopped before any debit was under way (a decline): the "received" email, while unsent,
+  // would tell the investor their bank is being debited. It goes no further.
+  if (purchase.state === 'initiated') {
+    await tx
+      .update(outboxMessages)
+      // No error: a withdrawn email is not one an administrator needs to look into.
+      .set({ status: 'suppressed', lastError: null })
+      .where(
+        and(
+          eq(outboxMessages.dedupeKey, receivedKey(purchase.id)),
+          eq(outboxMessages.status, 'pending'),
+        ),
+      )
+  }
 
   return sendNotice(tx, ctx, purchase, outcome, (name) =>
     purchaseStopped(name, { ...wordsOf(purchase, offering), outcome, reason }, url),
