@@ -139,7 +139,8 @@ async function checkOrder(
     errors.amount = unreadableAmount(amount, offering.maxPurchaseCents)
     return { ok: false, errors }
   }
-  if (cents > offering.remainingCents) {
+  // Above the largest single purchase, that limit is the one to name (the API names it).
+  if (cents <= offering.maxPurchaseCents && cents > offering.remainingCents) {
     errors.amount = `Only ${formatUsd(offering.remainingCents)} of this offering is left to buy.`
     return { ok: false, errors }
   }
