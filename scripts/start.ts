@@ -54,12 +54,20 @@ async function step(label: string, cmd: string[], options: { quiet?: boolean } =
   }
 }
 
-function serve(name: string, cmd: string[], env: Record<string, string>) {
+function serve(
+  name: string,
+  cmd: string[],
+  env: Record<string, string>,
+  options: { dropLine?: RegExp } = {},
+) {
   const child = Bun.spawn(cmd, {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', options.dropLine ? 'pipe' : 'inherit', 'inherit'],
     env: { ...process.env, ...shared, ...env },
   })
+  if (options.dropLine && child.stdout instanceof ReadableStream) {
+    forwardLines(child.stdout, options.dropLine)
+  }
   children.push(child)
   child.exited.then((code) => {
     if (!stopping) {
@@ -67,6 +75,18 @@ function serve(name: string, cmd: string[], env: Record<string, string>) {
       stop(1)
     }
   })
+}
+
+/** Copies a child's output to ours line by line, leaving out the lines `drop` matches. */
+async function forwardLines(stream: ReadableStream<Uint8Array>, drop: RegExp) {
+  const decoder = new TextDecoder()
+  let rest = ''
+  for await (const chunk of stream) {
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n')
+    rest = lines.pop() ?? ''
+    for (const line of lines) if (!drop.test(line)) process.stdout.write(`${line}\n`)
+  }
+  if (rest && !drop.test(rest)) process.stdout.write(rest)
 }
 
 let stopping = false
@@ -120,12 +140,17 @@ if (existsSync(plaidStandIn)) {
 }
 serve('API', ['bun', 'api/src/server.ts'], { PORT: String(ports.api), LOG_LEVEL: logLevel })
 await waitFor(`${urls.api}/health`, 'API')
-serve('site', ['bun', 'web/build/index.js'], {
-  PORT: String(ports.web),
-  HOST: '127.0.0.1',
-  ORIGIN: urls.web,
-  LOG_LEVEL: logLevel,
-})
+serve(
+  'site',
+  ['bun', 'web/build/index.js'],
+  {
+    PORT: String(ports.web),
+    HOST: '127.0.0.1',
+    ORIGIN: urls.web,
+    LOG_LEVEL: logLevel,
+  }, // The server's own "Listening on" line: the addresses are printed below.
+  { dropLine: /^Listening on / },
+)
 await waitFor(urls.web, 'site')
 const worker = join(root, 'workers/src/main.ts')
 if (existsSync(worker)) serve('worker', ['bun', worker, '--loop'], { LOG_LEVEL: logLevel })

@@ -169,7 +169,7 @@ describe('POST /purchases', () => {
     const res = await buy(t, poor, { offeringId: offering.id, amountCents: 100_000 })
     expect(res.status).toBe(402)
 
-    const mail = (await t.mailbox('poor@example.com')) as { kind: string; status: string }[]
+    const mail = await t.mailbox('poor@example.com')
     const waiting = mail.filter((m) => m.status !== 'suppressed').map((m) => m.kind)
     expect(waiting).toContain('purchase_failed')
     expect(waiting).not.toContain('purchase_received')

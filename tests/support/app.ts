@@ -19,7 +19,8 @@ export interface TestApp {
     init?: { method?: string; json?: unknown; token?: string; headers?: Record<string, string> },
   ): Promise<Response>
   /** Emails written to the outbox for an address, newest first. */
-  mailbox(to: string): Promise<{ kind: string; subject: string; text: string }[]>
+  /** Every email written to an address, newest first, sent or not (`status`). */
+  mailbox(to: string): Promise<{ kind: string; subject: string; text: string; status: string }[]>
   close(): void
 }
 
@@ -62,7 +63,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     async mailbox(to) {
       const res = await request(`/dev/mailbox?to=${encodeURIComponent(to)}`)
       const body = (await res.json()) as {
-        messages: { kind: string; subject: string; text: string }[]
+        messages: { kind: string; subject: string; text: string; status: string }[]
       }
       return body.messages
     },
