@@ -151,8 +151,10 @@ test('a state chosen stays chosen however often the form is refused', async ({
     await expect(page.getByText('Enter a 5-digit ZIP code.')).toBeVisible()
     await expect(page.getByLabel('State')).toHaveValue('IL')
   }
-  // The ZIP code's error below it does not push the State beside it out of line.
-  const top = async (label: string) => (await page.getByLabel(label).boundingBox())?.y
+  // The ZIP code's error below it does not push the State beside it out of line. Measured from
+  // the top of the page, not the window, which scrolls to the error as it is shown.
+  const top = (label: string) =>
+    page.getByLabel(label).evaluate((field) => field.getBoundingClientRect().top + window.scrollY)
   expect(await top('State')).toBe(await top('ZIP code'))
 })
 
