@@ -129,6 +129,8 @@ test('an address that cannot name a purchase or an offering is the 404 page', as
 test('a purchase is refused for insufficient funds', async ({ page, investor: _ }) => {
   await linkBankWithChooser(page, 'First Platypus Bank', hundredDollarLogin)
 
+  // On a phone, where the refusal sits below the fold of the review it comes back to.
+  await page.setViewportSize({ width: 390, height: 844 })
   await reviewPurchase(page, 'series-a-6m', '500', /ending 9999/)
   const firstReview = page.url()
   await page.getByLabel(/I authorize Tenor to debit \$500\.00/).check()
@@ -139,6 +141,9 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await expect(refusal).toContainText('balance is not enough')
   await expect(refusal).toContainText('No money moved')
   await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+  // The refusal is on screen and focused, so it is what is read and seen first.
+  await expect(refusal).toBeFocused()
+  await expect(refusal).toBeInViewport({ ratio: 1 })
 
   // Trying again from the same review asks the bank again (a new purchase), not the old answer,
   // and takes a new authorization.
@@ -147,6 +152,7 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await page.getByLabel(/I authorize Tenor to debit \$500\.00/).check()
   await page.getByRole('button', { name: 'Buy for $500.00' }).click()
   await expect(refusal).toContainText('balance is not enough')
+  await expect(refusal).toBeFocused()
   await page.goto('/portfolio')
   // The header row and two declined purchases.
   await expect(history(page)).toHaveCount(3)

@@ -8,8 +8,9 @@ export interface Submission {
 
 /**
  * State for one enhanced form: `pending` drives the button, a second press while the first is
- * in flight is dropped, and after a refusal focus moves to the first field in error (or the
- * form's message) so keyboard and screen-reader users land on the problem. With `reload`, a
+ * in flight is dropped, and after a refusal focus moves to the first field in error, or else to
+ * the form's message (inside the form, or the nearest one around it), scrolling it into view, so
+ * everyone lands on the problem, on a phone too. With `reload`, a
  * refusal also reloads the page's data, as a form posted without JavaScript does: for pages
  * whose terms can change under the form (a rate, what is left to sell).
  */
@@ -33,10 +34,7 @@ export function createSubmission(options: { reset?: boolean; reload?: boolean } 
       if (result.type !== 'failure') return
 
       await tick()
-      const target =
-        formElement.querySelector<HTMLElement>('[aria-invalid="true"]') ??
-        formElement.querySelector<HTMLElement>('[role="alert"]')
-      target?.focus()
+      findProblem(formElement)?.focus()
     }
   }
 
@@ -46,4 +44,23 @@ export function createSubmission(options: { reset?: boolean; reload?: boolean } 
     },
     enhance,
   }
+}
+
+/**
+ * Where a refused form's problem is shown: its first field in error, or its error message. Some
+ * forms show their message above themselves, in the section they belong to, so the nearest one
+ * around the form counts too. A form the refusal replaced (a new order's form) has left the page:
+ * the page's own message is looked for instead.
+ */
+function findProblem(form: HTMLFormElement): HTMLElement | null {
+  const field = form.querySelector<HTMLElement>('[aria-invalid="true"]')
+  if (field) return field
+
+  const main = document.querySelector('main')
+  for (let scope: Element | null = form; scope; scope = scope.parentElement) {
+    const message = scope.querySelector<HTMLElement>('[role="alert"]')
+    if (message) return message
+    if (scope === main) break
+  }
+  return form.isConnected ? null : (main?.querySelector<HTMLElement>('[role="alert"]') ?? null)
 }
