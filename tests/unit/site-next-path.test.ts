@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { safeNextPath } from '../../web/src/lib/server/next-path.ts'
+import { returnPath, safeNextPath } from '../../web/src/lib/server/next-path.ts'
 
 describe('where to go after signing in', () => {
   test('a path on this site, kept with its query', () => {
@@ -21,5 +21,23 @@ describe('where to go after signing in', () => {
     ]) {
       expect(safeNextPath(next)).toBe('/portfolio')
     }
+  })
+})
+
+describe('the page to come back to after signing in', () => {
+  test('is the page itself, its query kept', () => {
+    const url = new URL('http://site.test/offerings/series-a-6m/buy?amount=1%2C000&step=review')
+    expect(returnPath(url)).toBe('/offerings/series-a-6m/buy?amount=1%2C000&step=review')
+    expect(returnPath(new URL('http://site.test/portfolio'))).toBe('/portfolio')
+  })
+
+  test('leaves out the action a form was posted to, so it returns to the form', () => {
+    const posted = new URL(
+      'http://site.test/offerings/a/buy?amount=500&key=k1&step=review&/confirm',
+    )
+    const back = returnPath(posted)
+    expect(back).toBe('/offerings/a/buy?amount=500&key=k1&step=review')
+    expect(safeNextPath(back)).toBe(back)
+    expect(returnPath(new URL('http://site.test/purchases/p1?/instruction'))).toBe('/purchases/p1')
   })
 })

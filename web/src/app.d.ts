@@ -20,6 +20,11 @@ declare global {
       banksToReconnect: string[]
       /** Signed in with a password; the authenticator code is still owed. */
       pendingTwoFactor: boolean
+      /**
+       * The cookie named a session that has ended (logged out everywhere, a password changed
+       * elsewhere, the account disabled, expired): a page that needs one says so at sign-in.
+       */
+      sessionEnded: boolean
     }
 
     interface PageData {

@@ -37,6 +37,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.user = null
   event.locals.banksToReconnect = []
   event.locals.pendingTwoFactor = false
+  event.locals.sessionEnded = false
   event.locals.api = createApiClient({ requestId, token, userAgent, clientAddress })
 
   if (token) {
@@ -47,6 +48,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     } else if (session.kind === 'two-factor-pending') event.locals.pendingTwoFactor = true
     else {
       deleteSessionCookie(event.cookies)
+      event.locals.sessionEnded = true
       event.locals.api = createApiClient({ requestId, token: null, userAgent, clientAddress })
     }
   }

@@ -6,6 +6,7 @@ import { adminApiToken, isoDay, postJson } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
+import { startAnotherSession } from './support/investors.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
 import { buyThousand } from './support/purchases.ts'
 
@@ -167,6 +168,36 @@ test('a purchase is refused for insufficient funds', async ({ page, investor: _ 
   await expect(page).toHaveURL(/[?&]declined=/)
   await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
   await expect(page.getByLabel(/I authorize Tenor to debit \$600\.00/)).not.toBeChecked()
+})
+
+test('an investor whose session ended elsewhere is told so, and signs in back to the review', async ({
+  page,
+  investor,
+}) => {
+  await linkBankWithChooser(page, 'First Platypus Bank')
+  await reviewPurchase(page, 'series-a-6m', '1,000', /Checking ending 0000/)
+  const review = new URL(page.url())
+
+  // "Log out everywhere" from another device ends this browser's session too.
+  await postJson('/auth/logout-all', await startAnotherSession(investor), {})
+  await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once, by ACH/).check()
+  await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
+
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible()
+  await expect(page.getByRole('status')).toHaveText('Your session ended. Log in again to continue.')
+  // The way back is the review page itself, not the form's action, and only a path here.
+  const next = new URL(new URL(page.url()).searchParams.get('next') ?? '', review)
+  expect(next.origin).toBe(review.origin)
+  expect(next.pathname).toBe(review.pathname)
+  expect([...next.searchParams].sort()).toEqual([...review.searchParams].sort())
+
+  await page.waitForLoadState('networkidle')
+  await page.getByLabel('Email address').fill(investor.email)
+  await page.getByLabel('Password').fill(investor.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page.getByRole('heading', { name: 'Review your purchase' })).toBeVisible()
+  expect(new URL(page.url()).searchParams.get('step')).toBe('review')
+  expect(new URL(page.url()).searchParams.get('key')).toBe(review.searchParams.get('key'))
 })
 
 test('a rate changed during the review is refused, and the review then shows the new terms', async ({

@@ -1,12 +1,17 @@
 import { error, type RequestEvent, redirect } from '@sveltejs/kit'
 import type { SessionUser } from './api.ts'
+import { returnPath, signInReasons } from './next-path.ts'
 
-/** The signed-in user, or a redirect to sign in that brings them back here afterwards. */
+/**
+ * The signed-in user, or a redirect to sign in that says why (the session ended, or the page
+ * needs one) and brings them back here afterwards.
+ */
 export function requireUser(event: RequestEvent): SessionUser {
   if (event.locals.user) return event.locals.user
 
-  const here = event.url.pathname + event.url.search
-  redirect(303, `/login?next=${encodeURIComponent(here)}`)
+  const reason = event.locals.sessionEnded ? signInReasons.ended : signInReasons.required
+  const query = new URLSearchParams({ next: returnPath(event.url), session: reason })
+  redirect(303, `/login?${query}`)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
-import { safeNextPath } from '#lib/server/next-path.ts'
+import { readSignInReason, safeNextPath } from '#lib/server/next-path.ts'
 import { deleteSessionCookie, setSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -15,6 +15,8 @@ export const load: PageServerLoad = ({ locals, url }) => {
     // answer lands on the page the visitor is already on.
     actionQuery: queryAfterAction(url),
     passwordChanged: url.searchParams.has('password-changed'),
+    // Sent here from a page that needs a session: said, so the form is not a surprise.
+    reason: readSignInReason(url.searchParams.get('session')),
   }
 }
 
