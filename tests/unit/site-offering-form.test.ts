@@ -25,6 +25,24 @@ const typed: OfferingFormValues = {
 }
 
 describe('the offering form read as terms', () => {
+  test('an empty rate, choice or date is named for what is missing', () => {
+    const { errors } = readOfferingTerms({
+      ...typed,
+      rateBps: ' ',
+      rateType: '',
+      dayCount: '',
+      opensOn: '',
+      closesOn: '',
+    })
+    expect(errors).toEqual({
+      rateBps: 'Enter the rate, like 5.25.',
+      rateType: 'Choose simple or compound interest.',
+      dayCount: 'Choose how days are counted.',
+      opensOn: 'Enter the date it opens.',
+      closesOn: 'Enter the date it closes.',
+    })
+  })
+
   test('reads a percentage and dollars as basis points and cents', () => {
     const { terms, errors } = readOfferingTerms(typed)
     expect(errors).toEqual({})
@@ -52,9 +70,10 @@ describe('the offering form read as terms', () => {
 
   test('a rate above what is allowed is read, so the API names the limit', () => {
     expect(parsePercent('60')).toBe(6000)
+    expect(parsePercent('150')).toBe(15_000)
     expect(parsePercent('5.5%')).toBe(550)
     expect(parsePercent('0')).toBe(0)
-    for (const text of ['', 'five', '5.255', '100', '-1', '1e2'])
+    for (const text of ['', 'five', '5.255', '1000', '-1', '1e2'])
       expect(parsePercent(text)).toBeNull()
   })
 

@@ -116,6 +116,37 @@ test('an admin whose purchase filter cannot be read is told which one and offere
   }
 })
 
+test('a new offering left empty names every field at once, each in words for what is missing', async ({
+  browser,
+}) => {
+  const admin = await openAdminWindow(browser)
+  const { page } = admin
+  try {
+    await page.goto('/admin/offerings/new', { waitUntil: 'networkidle' })
+    await page.getByLabel('Interest', { exact: true }).selectOption('')
+    await page.getByLabel('Day count').selectOption('')
+    await page.getByLabel('Rate (% a year)').fill('150')
+    await page.getByRole('button', { name: 'Save draft' }).click()
+
+    const said = async (label: string, message: string) => {
+      await expect(page.getByLabel(label, { exact: true })).toHaveAttribute('aria-invalid', 'true')
+      await expect(page.getByLabel(label, { exact: true })).toHaveAccessibleDescription(
+        new RegExp(`^${message.replace(/[.%]/g, '\\$&')}`),
+      )
+    }
+    await said('Name', 'Fill this in.')
+    await said('Interest', 'Choose simple or compound interest.')
+    await said('Day count', 'Choose how days are counted.')
+    // Out of range, not unreadable: the API's bound is named.
+    await said('Rate (% a year)', 'At most 50%.')
+    await said('Opens on', 'Enter the date it opens.')
+    await said('Closes on', 'Enter the date it closes.')
+    await expect(page.getByText(/YYYY-MM-DD/)).toHaveCount(0)
+  } finally {
+    await admin.close()
+  }
+})
+
 test('an approval form with an id no approval can have is refused, not an error of ours', async ({
   browser,
 }) => {

@@ -172,7 +172,9 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Number', { exact: true }).fill('000-12-3456')
     await page.getByRole('button', { name: 'Send for review' }).click()
 
-    await expect(page.getByText('Enter the date as YYYY-MM-DD.')).toBeVisible()
+    // Every problem in one answer, the tax id's too, each in words for what is wrong with it.
+    await expect(page.getByText('Enter your date of birth.')).toBeVisible()
+    await expect(page.getByText('This is not a valid Social Security number.')).toBeVisible()
     await expect(page.getByText('Enter your city.')).toBeVisible()
     await expect(page.getByText('Enter a 5-digit ZIP code.')).toBeVisible()
     await expect(page.getByLabel('State')).toHaveValue('ME')
@@ -181,6 +183,30 @@ test.describe('without JavaScript', () => {
     // The tax id is never sent back to the page.
     await expect(page.getByLabel('Number', { exact: true })).toHaveValue('')
   })
+})
+
+test('an empty identity check names every field at once, the tax id included', async ({
+  page,
+  investor: _,
+}) => {
+  await page.goto('/kyc', { waitUntil: 'networkidle' })
+  await page.getByRole('button', { name: 'Send for review' }).click()
+
+  const flagged = page.locator('[aria-invalid="true"]')
+  await expect(page.getByLabel('Number', { exact: true })).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.getByLabel('Number', { exact: true })).toHaveAccessibleDescription(
+    /Enter your Social Security number\./,
+  )
+  await expect(page.getByLabel('Date of birth')).toHaveAccessibleDescription(
+    'Enter your date of birth.',
+  )
+  const labels = await flagged.evaluateAll((fields) =>
+    fields.map((field) => (field as HTMLInputElement).labels?.[0]?.textContent?.trim()),
+  )
+  for (const label of ['Date of birth', 'Street address', 'City', 'State', 'ZIP code'])
+    expect(labels).toContain(label)
+  // Focus is on the first of them.
+  await expect(flagged.first()).toBeFocused()
 })
 
 test('an investor who opens the admin console is told there is no such page', async ({

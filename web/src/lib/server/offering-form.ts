@@ -34,11 +34,19 @@ const amountExamples = {
 } as const
 const amountFields = Object.keys(amountExamples) as (keyof typeof amountExamples)[]
 
+const rateTypes: readonly string[] = ['simple', 'compound'] satisfies OfferingTerms['rateType'][]
+const dayCounts: readonly string[] = [
+  'act_365f',
+  'act_360',
+  'thirty_360',
+] satisfies OfferingTerms['dayCount'][]
+
 /**
  * Reads the terms as typed: the rate as a percentage ("5.25"), amounts in dollars. What cannot
  * be read as a number is named here (`errors`) and goes to the API as null, which it refuses by
  * type: so the API still judges every other field and how they fit together, one submission
- * names every problem, and nothing is saved while one remains.
+ * names every problem, and nothing is saved while one remains. A choice or a date left empty is
+ * named here too, in words for the field rather than the API's list of codes or date format.
  */
 export function readOfferingTerms(values: OfferingFormValues): {
   terms: OfferingTerms
@@ -46,7 +54,15 @@ export function readOfferingTerms(values: OfferingFormValues): {
 } {
   const errors: Record<string, string> = {}
   const rateBps = parsePercent(values.rateBps)
-  if (rateBps === null) errors.rateBps = 'Enter the rate as a percentage, like 5.25.'
+  if (rateBps === null) {
+    errors.rateBps = values.rateBps.trim()
+      ? 'Enter the rate as a percentage, like 5.25.'
+      : 'Enter the rate, like 5.25.'
+  }
+  if (!rateTypes.includes(values.rateType)) errors.rateType = 'Choose simple or compound interest.'
+  if (!dayCounts.includes(values.dayCount)) errors.dayCount = 'Choose how days are counted.'
+  if (!values.opensOn.trim()) errors.opensOn = 'Enter the date it opens.'
+  if (!values.closesOn.trim()) errors.closesOn = 'Enter the date it closes.'
   const termMonths = /^\d{1,3}$/.test(values.termMonths.trim()) ? Number(values.termMonths) : null
   if (termMonths === null) errors.termMonths = 'Enter the term in whole months, like 12.'
   const cents: Partial<Record<(typeof amountFields)[number], number | null>> = {}
@@ -108,12 +124,13 @@ export function offeringFormValues(offering: AdminOffering): OfferingFormValues 
 }
 
 /**
- * "5.25" or "5.25%" as 525 basis points; null unless a plain percentage (below 100, at most two
- * decimals). Whether the rate is allowed (above zero, at most 50%) is the API's to say.
+ * "5.25" or "5.25%" as 525 basis points; null unless a plain percentage (below 1,000, at most
+ * two decimals). Whether the rate is allowed (above zero, at most 50%) is the API's to say, so
+ * "150" is read and refused as too high rather than as unreadable.
  */
 export function parsePercent(text: string): number | null {
   const cleaned = text.trim().replace(/\s*%$/, '')
-  if (!/^\d{1,2}(\.\d{1,2})?$/.test(cleaned)) return null
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(cleaned)) return null
 
   const [whole = '0', fraction = ''] = cleaned.split('.')
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))

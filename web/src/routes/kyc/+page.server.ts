@@ -1,6 +1,6 @@
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
-import { getKyc, submitKyc } from '#lib/server/kyc.ts'
+import { completeKycIssues, getKyc, submitKyc } from '#lib/server/kyc.ts'
 import type { UsRegion } from '#lib/us-regions.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -35,6 +35,7 @@ export const actions: Actions = {
     const input = readFields(await readForm(event.request), fields)
     // Everything but the tax id goes back with a refusal, so nothing else is typed twice.
     const { taxId, ...kept } = input
+    const taxIdKind = input.taxIdKind === 'itin' ? 'itin' : 'ssn'
     // The API judges every field. The casts only let an unchecked box or an unchosen state
     // reach it, so its 422 names them in its own words alongside the other fields.
     const outcome = await submitKyc(event.locals.api, {
@@ -47,7 +48,7 @@ export const actions: Actions = {
         region: input.region as UsRegion,
         postalCode: input.postalCode,
       },
-      taxIdKind: input.taxIdKind === 'itin' ? 'itin' : 'ssn',
+      taxIdKind,
       taxId,
       attestation: (input.attestation === 'yes') as true,
     })
@@ -65,10 +66,10 @@ export const actions: Actions = {
       })
     }
     // The API names address fields `address.city` and so on; the form calls them `city`.
-    const issues = problem.issues.map((issue) => ({
-      ...issue,
-      path: issue.path.replace(/^address\./, ''),
-    }))
+    const issues = completeKycIssues(
+      problem.issues.map((issue) => ({ ...issue, path: issue.path.replace(/^address\./, '') })),
+      { dateOfBirth: input.dateOfBirth, taxIdKind, taxId },
+    )
     return rejectWithProblem({ ...problem, issues }, 'kyc', fields, kept)
   },
 }

@@ -82,7 +82,11 @@ export const actions: Actions = {
       return rejectForm(422, {
         form: 'rate',
         values: { rate },
-        errors: { rate: 'Enter the new rate as a percentage, like 5.50.' },
+        errors: {
+          rate: rate.trim()
+            ? 'Enter the new rate as a percentage, like 5.50.'
+            : 'Enter the new rate, like 5.50.',
+        },
       })
     }
 
