@@ -1,4 +1,5 @@
 import {
+  describeDayCount,
   holdingStates,
   type LedgerReader,
   type OfferingTerms,
@@ -160,6 +161,13 @@ export function toPurchaseView(
           ...rolloverSplit(purchase, rolloverOffering, payout),
         }
       : null,
+    terms: {
+      rateBps: purchase.rateBps,
+      rateType: offering.rateType,
+      compounding: offering.compounding,
+      dayCount: offering.dayCount,
+      dayCountName: describeDayCount(offering.dayCount).name,
+    },
     instructionChangeable: findInstructionLock(purchase, today) === null,
     instructionChangeableUntil: instructionChangeableUntil(purchase, today),
     settledOn: purchase.settledOn,

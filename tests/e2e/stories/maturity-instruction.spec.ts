@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { openAdminWindow } from './support/admin.ts'
 import { moveClock, resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
 import { buyAndSettle } from './support/purchases.ts'
@@ -37,9 +38,10 @@ async function expectCutOffShown(page: Page) {
 
 test('an investor rolls a note over into another offering and sees it', async ({
   page,
+  browser,
   investor: _,
 }) => {
-  await buyAndSettle(page, 'series-a-6m')
+  const purchaseId = await buyAndSettle(page, 'series-a-6m')
   await expect(details(page)).toContainText('Principal and interest paid to your bank')
   await expectCutOffShown(page)
 
@@ -70,6 +72,19 @@ test('an investor rolls a note over into another offering and sees it', async ({
   expect(shown).toMatch(plan)
   await expect(details(page)).toContainText(shown)
   await expect(details(page)).toContainText('Proceeds at maturity')
+
+  // The console's page of the purchase shows the same plan and the note's own rate.
+  const admin = await openAdminWindow(browser)
+  try {
+    await admin.page.goto(`/admin/purchases/${purchaseId}`, { waitUntil: 'networkidle' })
+    const facts = admin.page.getByRole('region', { name: 'Purchase' })
+    await expect(facts).toContainText(
+      shown.replace('paid to your bank', "paid to the investor's bank"),
+    )
+    await expect(facts).toContainText('5.25% a year, simple interest, Actual/365 Fixed')
+  } finally {
+    await admin.close()
+  }
 
   // The choice is kept: a fresh visit shows it chosen.
   await page.reload({ waitUntil: 'networkidle' })

@@ -65,6 +65,8 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   await expect(review).toContainText('$1,500.00')
   await expect(review).toContainText('First Platypus Bank')
   await expect(review.getByText('Maturity date', { exact: true })).toBeVisible()
+  // The note's own rate beside its APY, in the offering page's words.
+  await expect(review).toContainText('5.25% a year, simple interest, Actual/365 Fixed')
   await page.waitForLoadState('networkidle')
   await page.getByRole('button', { name: 'Buy for $1,500.00' }).click()
   await expect(page.getByText('Tick the box to authorize the debit')).toBeVisible()
@@ -77,6 +79,9 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
 
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
   await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Details' })).toContainText(
+    '5.25% a year, simple interest, Actual/365 Fixed',
+  )
   const purchasePath = new URL(page.url()).pathname
   // Back to the review after buying: buying from it again shows that purchase, not a second.
   await page.goBack()

@@ -60,6 +60,14 @@ export function rolloverRateFell(target: RolloverTarget | null): boolean {
   return target?.chosenAtRateBps != null && target.rateBps < target.chosenAtRateBps
 }
 
+/** Who a note's plan is told to: the investor ("your bank") or an administrator. */
+export type PlanVoice = 'investor' | 'admin'
+
+const voices = {
+  investor: { bank: 'your bank', chose: 'you chose it at' },
+  admin: { bank: "the investor's bank", chose: 'the investor chose it at' },
+} as const
+
 /**
  * What a note's instruction does, naming the offering a rollover goes into and its rate. A
  * rollover whose offering's rate has fallen since it was chosen is paid out, and reads so; one
@@ -70,17 +78,20 @@ export function describeMaturityPlan(
   instruction: MaturityInstruction,
   target: RolloverTarget | null,
   principalCents?: number,
+  voice: PlanVoice = 'investor',
 ): string {
+  const { bank, chose } = voices[voice]
+  const payout = `Principal and interest paid to ${bank}`
   // Without an offering to roll into, a note is paid out.
-  if (instruction === 'payout' || !target) return maturityWords.payout
+  if (instruction === 'payout' || !target) return payout
   if (!target.sellingAtMaturity) {
-    return `${maturityWords.payout}: ${target.name} will not be selling when the note matures`
+    return `${payout}: ${target.name} will not be selling when the note matures`
   }
   if (rolloverRateFell(target)) {
-    return `${maturityWords.payout}: the rate of ${target.name} fell below the ${formatRate(target.chosenAtRateBps ?? 0)} you chose it at`
+    return `${payout}: the rate of ${target.name} fell below the ${formatRate(target.chosenAtRateBps ?? 0)} ${chose}`
   }
   if (target.rollsCents === null) {
-    return `${maturityWords.payout}: ${target.name} does not sell a note that small`
+    return `${payout}: ${target.name} does not sell a note that small`
   }
   const into = `${target.name} at ${formatRate(target.rateBps)}`
   const { rollsCents: rolls, paidOutCents: rest } = target
@@ -90,11 +101,19 @@ export function describeMaturityPlan(
         ? rest > 0
         : principalCents !== undefined && rolls < principalCents
     if (cut)
-      return `${formatUsd(rolls)} rolled over into ${into}, the other ${formatUsd(rest)} paid to your bank`
+      return `${formatUsd(rolls)} rolled over into ${into}, the other ${formatUsd(rest)} paid to ${bank}`
   }
   if (instruction === 'rollover_all') return `Principal and interest rolled over into ${into}`
 
-  return `Principal rolled over into ${into}, interest paid to your bank`
+  return `Principal rolled over into ${into}, interest paid to ${bank}`
+}
+
+/**
+ * A note's own rate in the offering page's words: "5.25% a year, simple interest, Actual/365
+ * Fixed", the day count named as the API names it.
+ */
+export function describeNoteRate(terms: InterestTerms & { rateBps: number; dayCountName: string }) {
+  return `${formatRate(terms.rateBps)} a year, ${describeInterest(terms).toLowerCase()}, ${terms.dayCountName}`
 }
 
 /** The choices on a note's page, in the investor's voice. */

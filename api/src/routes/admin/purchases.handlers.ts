@@ -1,5 +1,11 @@
 import type { RouteHandler, z } from '@hono/zod-openapi'
-import { accounts, addDays, startOfBusinessDate, toCalendarDate } from '@tenor/db/domain'
+import {
+  accounts,
+  addDays,
+  businessDateOf,
+  startOfBusinessDate,
+  toCalendarDate,
+} from '@tenor/db/domain'
 import {
   ledgerAccounts,
   ledgerEntries,
@@ -19,6 +25,7 @@ import { reportError } from '../../lib/sentry.ts'
 import { formatDecimalAmount } from '../../purchases/funding.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
+import { listPurchaseViews } from '../../purchases/views.ts'
 import type * as routes from './purchases.routes.ts'
 
 type Filters = z.infer<typeof routes.purchaseFilters>
@@ -92,7 +99,7 @@ function toCsvLine(row: Parameters<typeof toAdminPurchase>[0]): string {
 }
 
 export function createAdminPurchaseHandlers(deps: AppDeps) {
-  const { database, env } = deps
+  const { database, env, clock } = deps
   const selectPurchases = () =>
     database.db
       .select({
@@ -203,7 +210,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const { purchaseId } = c.req.valid('param')
     const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
     if (!found) throw notFound('purchase')
-    const [history, events, ledger, authorization] = await Promise.all([
+    const [history, events, ledger, authorization, views] = await Promise.all([
       database.db
         .select()
         .from(purchaseEvents)
@@ -234,10 +241,25 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         )
         .orderBy(asc(ledgerTransactions.createdAt), asc(ledgerEntries.id)),
       findDebitAuthorization(database.db, purchaseId),
+      // The note as its investor sees it: its terms and what happens to it at maturity.
+      listPurchaseViews(database.db, {
+        userId: found.purchase.userId,
+        purchaseId,
+        today: businessDateOf(clock.now(), env.businessTimeZone),
+        timeZone: env.businessTimeZone,
+      }),
     ])
+    const [view] = views
+    if (!view) throw notFound('purchase')
     return c.json(
       {
         purchase: toAdminPurchase(found),
+        terms: view.terms,
+        maturity: {
+          instruction: view.maturityInstruction,
+          rolloverOffering: view.rolloverOffering,
+          rolledInto: view.rolledInto,
+        },
         history: history.map((event) => ({
           fromState: event.fromState,
           toState: event.toState,

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { earlyRepaymentReasons, purchaseStates } from '@tenor/db/schema'
+import { earlyRepaymentReasons, maturityInstructions, purchaseStates } from '@tenor/db/schema'
 import { errorResponse, jsonBody, jsonResponse, typedDay } from '../../lib/openapi.ts'
+import { noteTerms, rolloverTarget } from '../purchases/purchases.routes.ts'
 
 const tags = ['Admin']
 const denied = {
@@ -103,6 +104,26 @@ export const getPurchase = createRoute({
     200: jsonResponse(
       z.object({
         purchase: adminPurchase,
+        terms: noteTerms,
+        maturity: z
+          .object({
+            instruction: z.enum(maturityInstructions),
+            rolloverOffering: rolloverTarget.nullable().openapi({
+              description: 'The offering the investor chose to roll into; null for a payout',
+            }),
+            rolledInto: z
+              .object({
+                purchaseId: z.string(),
+                amountCents: z.number().int(),
+                offeringName: z.string(),
+              })
+              .nullable()
+              .openapi({ description: 'The note it rolled into at maturity, once it has' }),
+          })
+          .openapi({
+            description:
+              'The investor’s maturity instruction as the investor sees it, with how the money would split',
+          }),
         history: z.array(
           z.object({
             fromState: z.string().nullable(),

@@ -1,5 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { earlyRepaymentReasons, maturityInstructions, purchaseStates } from '@tenor/db/schema'
+import {
+  compoundings,
+  dayCounts,
+  earlyRepaymentReasons,
+  maturityInstructions,
+  purchaseStates,
+  rateTypes,
+} from '@tenor/db/schema'
 import { errorResponse, errorSchema, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 import { payoutPreview } from '../offerings/offerings.routes.ts'
 
@@ -17,6 +24,39 @@ export const purchaseParams = z.object({
 const instant = z.string().openapi({ format: 'date-time' })
 const calendarDate = z.string().openapi({ format: 'date', example: '2026-03-02' })
 
+/** A note's own terms: its offering's, at the rate the note was sold at. */
+export const noteTerms = z
+  .object({
+    rateBps: z.number().int().openapi({ description: 'The rate the note was sold at' }),
+    rateType: z.enum(rateTypes),
+    compounding: z.enum(compoundings).nullable(),
+    dayCount: z.enum(dayCounts),
+    dayCountName: z.string().openapi({ example: 'Actual/365 Fixed' }),
+  })
+  .openapi('NoteTerms')
+
+/** The offering a note rolls into at maturity, and how the note's money would split. */
+export const rolloverTarget = z.object({
+  slug: z.string(),
+  name: z.string(),
+  rateBps: z.number().int().openapi({ description: 'Its rate today' }),
+  chosenAtRateBps: z.number().int().nullable().default(null).openapi({
+    description:
+      'Its rate when the investor chose it. The note rolls over only at no lower a rate; below it, it is paid out.',
+  }),
+  sellingAtMaturity: z.boolean().default(true).openapi({
+    description:
+      'It is open on the note’s maturity date (the estimated one before the debit settles); if not, the note is paid out.',
+  }),
+  rollsCents: z.number().int().nullable().default(null).openapi({
+    description:
+      'How much would roll over on the offering’s limits today: the largest note it sells within the principal (or principal and interest); null when even its smallest note is more, and the note is paid out.',
+  }),
+  paidOutCents: z.number().int().default(0).openapi({
+    description: 'What would be paid to the bank at maturity besides what rolls over.',
+  }),
+})
+
 export const purchase = z
   .object({
     id: z.string(),
@@ -33,27 +73,7 @@ export const purchase = z
     rolloverOfferingId: z.string().nullable(),
     // Answers kept for idempotent replays from before these fields existed read as the
     // defaults: no named offering, and no change offered.
-    rolloverOffering: z
-      .object({
-        slug: z.string(),
-        name: z.string(),
-        rateBps: z.number().int().openapi({ description: 'Its rate today' }),
-        chosenAtRateBps: z.number().int().nullable().default(null).openapi({
-          description:
-            'Its rate when the investor chose it. The note rolls over only at no lower a rate; below it, it is paid out.',
-        }),
-        sellingAtMaturity: z.boolean().default(true).openapi({
-          description:
-            'It is open on the note’s maturity date (the estimated one before the debit settles); if not, the note is paid out.',
-        }),
-        rollsCents: z.number().int().nullable().default(null).openapi({
-          description:
-            'How much would roll over on the offering’s limits today: the largest note it sells within the principal (or principal and interest); null when even its smallest note is more, and the note is paid out.',
-        }),
-        paidOutCents: z.number().int().default(0).openapi({
-          description: 'What would be paid to the bank at maturity besides what rolls over.',
-        }),
-      })
+    rolloverOffering: rolloverTarget
       .nullable()
       .default(null)
       .openapi({ description: 'The offering a rollover goes into; null for a payout' }),
@@ -64,6 +84,10 @@ export const purchase = z
     instructionChangeableUntil: calendarDate.nullable().default(null).openapi({
       description:
         'The last day the instruction can change; null when it cannot change today, or before the debit settles, when the maturity date is not known yet.',
+    }),
+    // Answers kept for idempotent replays from before this field existed read as null.
+    terms: noteTerms.nullable().default(null).openapi({
+      description: 'The note’s own terms: its offering’s, at the rate it was sold at',
     }),
     settledOn: calendarDate.nullable().openapi({ description: 'Interest accrues from this day.' }),
     maturityDate: calendarDate.nullable(),
