@@ -105,6 +105,89 @@ test('an investor rolls a note over into another offering and sees it', async ({
   }
 })
 
+test('a note nothing open can roll into says it is paid out, with no form that changes nothing', async ({
+  page,
+  investor: _,
+}) => {
+  // Series C matures in two years, after every open offering closes.
+  await buyAndSettle(page, 'series-c-24m')
+  await expect(panel(page)).toContainText(
+    /At maturity, on .+: Principal and interest paid to your bank\./,
+  )
+  await expect(panel(page)).toContainText('so it can only be paid out')
+  await expect(panel(page).getByRole('radio')).toHaveCount(0)
+  await expect(panel(page).getByRole('button', { name: 'Save instruction' })).toHaveCount(0)
+})
+
+test('a note bought by rolling another over says how it was paid and leads back to it', async ({
+  page,
+  investor: _,
+}) => {
+  test.slow()
+  const earlier = await buyAndSettle(page, 'series-a-6m')
+  await panel(page).getByRole('radio', { name: 'Roll principal and interest over' }).check()
+  await page.getByLabel(rollTo).selectOption('series-r-12m')
+  await page.getByRole('button', { name: 'Save instruction' }).click()
+  await expect(panel(page).getByRole('status')).toContainText('Saved.')
+
+  try {
+    // Past its maturity: the worker rolls it into a new Series R note.
+    await moveClock(200)
+    const rolled = details(page).getByRole('link', { name: /^a new Series R/ })
+    await expect(async () => {
+      await page.reload({ waitUntil: 'networkidle' })
+      await expect(rolled).toBeVisible({ timeout: 2_000 })
+    }).toPass({ timeout: 45_000 })
+    await rolled.click()
+    await expect(
+      page.getByRole('heading', { name: 'Series R 12-Month Rolling Note' }),
+    ).toBeVisible()
+
+    const status = page.getByRole('region', { name: /Status/ })
+    await expect(status).toContainText('Paid for by rolling over your earlier note')
+    await expect(status).not.toContainText('Your payment has settled')
+    for (const link of [
+      status.getByRole('link', { name: 'your earlier note' }),
+      details(page).getByRole('link', { name: 'Rolled over from your earlier note' }),
+    ]) {
+      await expect(link).toHaveAttribute('href', `/purchases/${earlier}`)
+    }
+    await expect(details(page)).toContainText('5.75% a year, simple interest, Actual/365 Fixed')
+  } finally {
+    await resetClock()
+  }
+})
+
+test('a choice refused because changes closed meanwhile leaves the page showing the note as it stands', async ({
+  page,
+  investor: _,
+}) => {
+  await buyAndSettle(page, 'series-a-6m')
+  await expectCutOffShown(page)
+
+  // The page stays open while the cut-off passes; then the investor chooses.
+  try {
+    await moveClock(179)
+    await panel(page).getByRole('radio', { name: 'Roll principal and interest over' }).check()
+    await page.getByLabel(rollTo).selectOption('series-r-12m')
+    await page.getByRole('button', { name: 'Save instruction' }).click()
+
+    const refusal = panel(page).getByRole('alert')
+    await expect(refusal).toContainText('Your choice was not saved')
+    await expect(refusal).toContainText('Instructions for this note closed on')
+    await expect(refusal).toBeFocused()
+    // The page now says what is true: the saved plan, locked, with nothing left to press.
+    await expect(panel(page)).toContainText(
+      'Principal and interest paid to your bank. Changes closed five days before the note matures.',
+    )
+    await expect(panel(page)).not.toContainText('You can change this until')
+    await expect(panel(page).getByRole('radio')).toHaveCount(0)
+    await expect(panel(page).getByRole('button', { name: 'Save instruction' })).toHaveCount(0)
+  } finally {
+    await resetClock()
+  }
+})
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
