@@ -27,6 +27,50 @@ async function expectNoSidewaysScroll(page: Page, path: string) {
   expect(spilling, `boxes overflowing on ${path}`).toEqual([])
 }
 
+/**
+ * Every table on the page either fits its box or says it scrolls sideways (the hint above it,
+ * shown on a phone), and no word in it is broken across lines ("Standar/d"); ids may be.
+ */
+async function expectTablesReadable(page: Page, path: string) {
+  await page.goto(path, { waitUntil: 'networkidle' })
+  const tables = await page.locator('[role="region"]:has(table)').evaluateAll((regions) =>
+    regions.map((region) => {
+      const hint = region.previousElementSibling
+      const hinted =
+        hint?.classList.contains('scroll-hint') === true &&
+        getComputedStyle(hint).display !== 'none'
+      const broken: string[] = []
+      for (const cell of region.querySelectorAll('th, td')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT)
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          // Ids (set in monospace) may break anywhere; words may not.
+          if (node.parentElement?.closest('.mono, code')) continue
+          const text = node.textContent ?? ''
+          for (const match of text.matchAll(/[^\s-]+/g)) {
+            const range = document.createRange()
+            range.setStart(node, match.index)
+            range.setEnd(node, match.index + match[0].length)
+            const lines = new Set([...range.getClientRects()].map((box) => Math.round(box.top)))
+            if (lines.size > 1) broken.push(match[0])
+          }
+        }
+      }
+      return {
+        name: region.getAttribute('aria-label'),
+        fits: region.scrollWidth <= region.clientWidth,
+        hinted,
+        broken,
+      }
+    }),
+  )
+  for (const table of tables) {
+    expect(table.fits || table.hinted, `${table.name} on ${path} fits or says it scrolls`).toBe(
+      true,
+    )
+    expect(table.broken, `words broken in ${table.name} on ${path}`).toEqual([])
+  }
+}
+
 /** The investor's account id, as the console's addresses use it. */
 async function findUserId(investor: Investor): Promise<string> {
   const session = await fetch(new URL('/auth/session', e2eUrls.api), {
@@ -46,6 +90,7 @@ test('the public and investor pages fit a phone and a laptop', async ({ page, in
     await page.setViewportSize(size)
     for (const path of ['/', '/offerings', '/offerings/series-a-6m', '/banks', '/portfolio']) {
       await expectNoSidewaysScroll(page, path)
+      await expectTablesReadable(page, path)
     }
   }
 })
@@ -55,8 +100,40 @@ test('the admin console fits a phone', async ({ browser }) => {
   try {
     await admin.page.setViewportSize(phone)
     for (const path of adminPages) await expectNoSidewaysScroll(admin.page, path)
+    for (const path of ['/admin/purchases', '/admin/offerings', '/admin/audit'])
+      await expectTablesReadable(admin.page, path)
   } finally {
     await admin.close()
+  }
+})
+
+test('the header\'s links, "Log out" included, sit on one line and one edge', async ({
+  page,
+  investor: _,
+}) => {
+  const box = async (name: string) => {
+    const item = page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole(name === 'Log out' ? 'button' : 'link', { name, exact: true })
+    const found = await item.boundingBox()
+    if (!found) throw new Error(`no ${name} in the header`)
+    return found
+  }
+  for (const size of [laptop, phone]) {
+    await page.setViewportSize(size)
+    await page.goto('/portfolio', { waitUntil: 'networkidle' })
+    const [first, banks, logOut] = [
+      await box('Offerings'),
+      await box('Banks'),
+      await box('Log out'),
+    ]
+    expect(logOut.height, `height of "Log out" at ${size.width}`).toBeCloseTo(banks.height, 0)
+    if (Math.abs(logOut.y - banks.y) < banks.height / 2) {
+      expect(logOut.y, `top of "Log out" at ${size.width}`).toBeCloseTo(banks.y, 0)
+    } else {
+      // Wrapped to a line of its own, it starts where the first link does.
+      expect(logOut.x, `left of "Log out" at ${size.width}`).toBeCloseTo(first.x, 0)
+    }
   }
 })
 
@@ -70,7 +147,9 @@ test.describe('with an investor who has bought a note', () => {
     const admin = await openAdminWindow(browser)
     try {
       await admin.page.setViewportSize(phone)
-      await expectNoSidewaysScroll(admin.page, `/admin/users/${await findUserId(investor)}`)
+      const account = `/admin/users/${await findUserId(investor)}`
+      await expectNoSidewaysScroll(admin.page, account)
+      await expectTablesReadable(admin.page, account)
 
       // On a laptop, the audit trail's addresses sit on one line each: the approval of this
       // investor's identity, by the demo admin, is among them.
@@ -149,6 +228,16 @@ test('the admin console lines up with the header and footer on a laptop', async 
       'Like 1,000',
     )
     await expect(admin.page.getByLabel('In steps of')).toHaveAccessibleDescription('Like 100')
+
+    // Filters with errors stay in line: the boxes of a range side by side, none alone on a row.
+    await admin.page.goto('/admin/purchases?from=9999-12-31&to=2000-01-01&min=abc&max=zz', {
+      waitUntil: 'networkidle',
+    })
+    const top = async (label: string) => (await admin.page.getByLabel(label).boundingBox())?.y
+    await expect(admin.page.getByLabel('Bought to')).toHaveAttribute('aria-invalid', 'true')
+    expect(await top('Bought from')).toBe(await top('Bought to'))
+    expect(await top('Amount from ($)')).toBe(await top('Amount to ($)'))
+    expect(await top('Bought from')).toBe(await top('Amount to ($)'))
   } finally {
     await admin.close()
   }
