@@ -33,14 +33,14 @@ describe('audit trail words', () => {
     expect(describeSnapshot(JSON.stringify(offering))).toEqual([
       'Rate type: Compound interest',
       'Compounding: Every month',
-      'Day count: Actual/365 (fixed)',
+      'Day count: Actual/365 Fixed',
       'At maturity: paid out',
     ])
     expect(
       describeSnapshot(
         JSON.stringify({ kycStatus: 'approved', reason: null, compounding: null, locked: false }),
       ),
-    ).toEqual(['Identity check: Verified', 'Compounding: —', 'Locked: no'])
+    ).toEqual(['Identity check: Approved', 'Compounding: —', 'Locked: no'])
     expect(describeSnapshot(JSON.stringify({ dayCount: 'act_364' }))).toEqual([
       'Day count: act_364',
     ])
@@ -48,11 +48,11 @@ describe('audit trail words', () => {
 
   test('an identity decision, a role and a term read in plain words', () => {
     expect(describeSnapshot(JSON.stringify({ kycStatus: 'submitted' }))).toEqual([
-      'Identity check: Submitted, under review',
+      'Identity check: Waiting for review',
     ])
     expect(
       describeSnapshot(JSON.stringify({ kycStatus: 'rejected', reason: 'The name differs.' })),
-    ).toEqual(['Identity check: Not approved', 'Reason: The name differs.'])
+    ).toEqual(['Identity check: Rejected', 'Reason: The name differs.'])
     // A reason reads exactly as the administrator typed it, dates included.
     expect(
       describeSnapshot(JSON.stringify({ status: 'disabled', reason: 'Fraud seen on 2026-12-12.' })),

@@ -35,7 +35,7 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
   await expect(page.getByText('Submitted, under review')).toBeVisible()
   await expect(page.getByText('•••-••-6789')).toBeVisible()
   await expect(page.getByText('123-45-6789')).toHaveCount(0)
-  await expect(page.getByText('Purchases stay disabled until they are approved')).toBeVisible()
+  await expect(page.getByText('Purchases stay disabled until they are verified')).toBeVisible()
 
   // A second browser: the admin logs in with two-factor, lands on the console (not a
   // portfolio), and finds the check waiting.
@@ -95,7 +95,7 @@ test('an admin rejects an identity check with a reason, and the investor sends i
   }
 
   await page.goto('/kyc', { waitUntil: 'networkidle' })
-  await expect(page.getByText('We could not approve your details')).toBeVisible()
+  await expect(page.getByText('We could not verify your details')).toBeVisible()
   await expect(page.getByText('The address does not match your ID.')).toBeVisible()
   // What was sent comes back to correct, except the tax id.
   await expect(page.getByLabel('City')).toHaveValue('Portland')

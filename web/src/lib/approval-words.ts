@@ -73,6 +73,32 @@ export function describeApprovalPayload(action: string, payload: string): string
   return payload
 }
 
+/**
+ * The question asked before approving, naming what is carried out and on what (`target`, as
+ * `describeApprovalTarget` names it): "Refund $1,500.00 of ada@example.com's Series A now?"
+ */
+export function describeApprovalConfirmation(
+  action: string,
+  payload: string,
+  target: string,
+): string {
+  const value = readPayload(payload) ?? {}
+  switch (action) {
+    case 'offering.cancel':
+      return `Cancel ${target} and repay its investors now?`
+    case 'offering.rate':
+      return typeof value.rateBps === 'number'
+        ? `Change the rate of ${target} to ${formatRate(value.rateBps)} for new purchases now?`
+        : `Change the rate of ${target} now?`
+    case 'purchase.refund':
+      return `Refund ${target} to its investor now?`
+    case 'user.grant_admin':
+      return `Make ${target} an administrator now?`
+    default:
+      return `${describeApprovalAction(action)} (${target}) now?`
+  }
+}
+
 const stateWords = {
   pending: 'Waiting',
   approved: 'Approved, being carried out',

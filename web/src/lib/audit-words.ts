@@ -1,6 +1,6 @@
 /** Plain words for the audit trail's actions and the before/after snapshots it keeps. */
 import { formatDate, formatRate, formatTerm, formatUsd } from './format.ts'
-import { describeKycStatus, type KycStatus } from './kyc-words.ts'
+import { describeAdminKycStatus, type KycStatus } from './kyc-words.ts'
 import { describeTermCode } from './offering-terms-options.ts'
 
 const actionWords: Record<string, string> = {
@@ -107,7 +107,7 @@ const roleWords: Record<string, string> = { admin: 'administrator', investor: 'i
 /**
  * One snapshot field in words: `capacityCents: 10000000` reads "Offering size: $100,000.00",
  * `rateBps: 575` reads "Rate: 5.75%", `dayCount: "act_365f"` reads "Day count: Actual/365
- * (fixed)", `kycStatus: "submitted"` reads "Identity check: Submitted, under review".
+ * Fixed", `kycStatus: "submitted"` reads "Identity check: Waiting for review".
  */
 function describeField(key: string, item: unknown): string {
   if (key.endsWith('Cents') && Number.isSafeInteger(item)) {
@@ -136,7 +136,7 @@ function describeValue(key: string, item: unknown): string {
 
   // What an administrator typed is shown as typed.
   if (/reason$/i.test(key)) return item
-  if (key === 'kycStatus' && isKycStatus(item)) return describeKycStatus(item)
+  if (key === 'kycStatus' && isKycStatus(item)) return describeAdminKycStatus(item)
   if (key === 'role' && roleWords[item]) return roleWords[item]
   const maturity = /maturityInstruction$/i.test(key) ? maturityWords[item] : undefined
   return maturity ?? describeTermCode(key, item) ?? withDatesInWords(item)

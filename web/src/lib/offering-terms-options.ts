@@ -1,3 +1,4 @@
+import { describeDayCount as nameDayCount } from '@tenor/db/domain/day-count'
 import type { AdminOffering, OfferingTerms } from '#lib/server/admin-offerings.ts'
 
 /**
@@ -17,10 +18,11 @@ const compoundings: Record<NonNullable<OfferingTerms['compounding']>, string> = 
   daily: 'Every day',
 }
 
+// The API's own names for the conventions, as the public offering pages show them.
 const dayCounts: Record<OfferingTerms['dayCount'], string> = {
-  act_365f: 'Actual/365 (fixed)',
-  act_360: 'Actual/360',
-  thirty_360: '30/360 (bond basis)',
+  act_365f: nameDayCount('act_365f').name,
+  act_360: nameDayCount('act_360').name,
+  thirty_360: nameDayCount('thirty_360').name,
 }
 
 const toOptions = (labels: Record<string, string>) =>
@@ -43,7 +45,7 @@ const termLabels: Record<string, Record<string, string>> = {
 }
 
 /**
- * A stored term's code in the console's words ("act_365f" reads "Actual/365 (fixed)"), for
+ * A stored term's code in the console's words ("act_365f" reads "Actual/365 Fixed"), for
  * records that keep codes, such as the audit trail; null for a field or code it has no label for.
  */
 export function describeTermCode(field: string, code: string): string | null {

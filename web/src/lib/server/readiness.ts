@@ -59,14 +59,14 @@ function kycStep(status: SessionUser['kycStatus']): ReadinessStep {
         ...base,
         done: false,
         waiting: true,
-        detail: 'KYC pending review. We are checking your details; you can buy once approved.',
+        detail: 'KYC pending review. We are checking your details; you can buy once they are verified.',
         action: { href: '/kyc', label: 'See what you sent' },
       }
     case 'rejected':
       return {
         ...base,
         done: false,
-        detail: 'Your identity check was not approved. See why, then send corrected details.',
+        detail: 'We could not verify your identity. See why, then send corrected details.',
         action: { href: '/kyc', label: 'Review your identity check' },
       }
     case 'none':
