@@ -59,7 +59,8 @@ function kycStep(status: SessionUser['kycStatus']): ReadinessStep {
         ...base,
         done: false,
         waiting: true,
-        detail: 'KYC pending review. We are checking your details; you can buy once they are verified.',
+        detail:
+          'KYC pending review. We are checking your details; you can buy once they are verified.',
         action: { href: '/kyc', label: 'See what you sent' },
       }
     case 'rejected':
