@@ -116,7 +116,7 @@ describe('admin purchases', () => {
     expect(ledger.reduce((n, e) => n + e.creditCents, 0)).toBe(debits)
   })
 
-  test('GET /admin/users/:id names the offering of each holding', async () => {
+  test('GET /admin/users/:id names the offering of each holding and when it was bought', async () => {
     const offering = await addOffering(t, { name: 'Series Q 6-Month Note' })
     const ada = await addBuyer(t, 'ada@example.com')
     await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
@@ -124,7 +124,12 @@ describe('admin purchases', () => {
     const res = await t.request(`/admin/users/${ada.userId}`, { token: admin.token })
     expect(res.status).toBe(200)
     const { holdings } = (await res.json()) as { holdings: { offeringName: string }[] }
-    expect(holdings).toEqual([expect.objectContaining({ offeringName: 'Series Q 6-Month Note' })])
+    expect(holdings).toEqual([
+      expect.objectContaining({
+        offeringName: 'Series Q 6-Month Note',
+        createdAt: t.clock.now().toISOString(),
+      }),
+    ])
   })
 
   test('searches by business day: a purchase late in the New York evening is on that day', async () => {

@@ -72,6 +72,7 @@ export function createAdminHandlers(deps: AppDeps) {
           amountCents: purchase.amountCents,
           state: purchase.state,
           maturityDate: purchase.maturityDate,
+          createdAt: purchase.createdAt.toISOString(),
         })),
       },
       200,

@@ -68,6 +68,7 @@ export const getUser = createRoute({
             amountCents: z.number().int(),
             state: z.string(),
             maturityDate: z.string().nullable(),
+            createdAt: z.string().openapi({ description: 'When it was bought' }),
           }),
         ),
       }),

@@ -142,3 +142,44 @@ describe('KYC street lines refuse a P.O. box', () => {
     )
   })
 })
+
+describe('KYC tax id', () => {
+  const issues = (input: object) => {
+    const parsed = kycSubmission.safeParse({ ...details, ...input })
+    return parsed.success
+      ? {}
+      : Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.'), i.message]))
+  }
+
+  test('is judged in the same answer as every other field', () => {
+    expect(issues({ legalName: '', dateOfBirth: '', taxId: '' })).toEqual({
+      legalName: expect.any(String),
+      dateOfBirth: 'Enter your date of birth.',
+      taxId: 'Enter your Social Security number.',
+    })
+  })
+
+  test('is judged even beside address lines refused, each of which is told one thing', () => {
+    expect(
+      issues({
+        address: { line1: 'Рo Box 1', city: '', region: 'IL', postalCode: '62701' },
+        taxId: '000-12-3456',
+      }),
+    ).toEqual({
+      'address.line1': 'Use letters, digits and the punctuation . , ; # \' " & / ( ) : -',
+      'address.city': 'Enter your city.',
+      taxId: 'This is not a valid Social Security number.',
+    })
+  })
+
+  test('names what is wrong with it: digits, an SSN the SSA never issues, an ITIN outside its groups', () => {
+    expect(issues({ taxId: '123-45-678' })).toEqual({ taxId: 'Enter all nine digits.' })
+    expect(issues({ taxId: '666-12-3456' })).toEqual({
+      taxId: 'This is not a valid Social Security number.',
+    })
+    expect(issues({ taxIdKind: 'itin', taxId: '912-40-1234' })).toEqual({
+      taxId: 'This is not a valid ITIN.',
+    })
+    expect(issues({ taxIdKind: 'itin', taxId: '912 70 1234' })).toEqual({})
+  })
+})

@@ -70,6 +70,9 @@ export const usRegions = [
  * combining marks are refused: they could dress a P.O. box up as something else, or change a
  * house number when folded.
  */
+const lineCharacters =
+  /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F\u1E00-\u1EFFʻ0-9 .,;#'"&/():-]*$/u
+
 const line = (max: number, message: string) =>
   z
     .string()
@@ -92,14 +95,8 @@ const line = (max: number, message: string) =>
         .string()
         .min(1, message)
         .max(max)
-        // A line refused for its characters is not then also judged as a P.O. box.
-        .regex(
-          /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F\u1E00-\u1EFFʻ0-9 .,;#'"&/():-]+$/u,
-          {
-            message: 'Use letters, digits and the punctuation . , ; # \' " & / ( ) : -',
-            abort: true,
-          },
-        ),
+        // An empty line is told only that it is missing (above).
+        .regex(lineCharacters, 'Use letters, digits and the punctuation . , ; # \' " & / ( ) : -'),
     )
 
 // Letters of "P.O." may be split by punctuation or spaces, or by nothing at all.
@@ -136,6 +133,10 @@ export function isPoBox(line: string): boolean {
 const streetLine = (message: string) =>
   line(200, message).refine((value) => !isPoBox(value), {
     message: 'Enter the street address where you live; a P.O. box cannot be used.',
+    // A line refused for its characters is not then also judged as a P.O. box. (Not by
+    // aborting the line: an aborted field would keep the tax id from being judged with it.)
+    when: ({ value }) =>
+      typeof value === 'string' && /\S/.test(value) && lineCharacters.test(value),
   })
 
 /**
@@ -143,6 +144,7 @@ const streetLine = (message: string) =>
  * (SSA rules). An ITIN starts with 9 and has a group of 50–65, 70–88, 90–92 or 94–99 (IRS).
  */
 export function checkTaxId(kind: 'ssn' | 'itin', digits: string): string | null {
+  if (digits === '') return `Enter your ${kind === 'ssn' ? 'Social Security number' : 'ITIN'}.`
   if (!/^\d{9}$/.test(digits)) return 'Enter all nine digits.'
   const area = digits.slice(0, 3)
   const group = Number(digits.slice(3, 5))
@@ -170,7 +172,12 @@ export function checkTaxId(kind: 'ssn' | 'itin', digits: string): string | null 
 export const kycSubmission = z
   .strictObject({
     legalName,
-    dateOfBirth: z.iso.date('Enter the date as YYYY-MM-DD.'),
+    // Asked for when left empty; the format is named only for a date written another way.
+    dateOfBirth: z
+      .string('Enter your date of birth.')
+      .min(1, 'Enter your date of birth.')
+      .pipe(z.iso.date('Enter the date as YYYY-MM-DD.'))
+      .openapi({ type: 'string', format: 'date', example: '1990-12-10' }),
     address: z.strictObject({
       line1: streetLine('Enter your street address.'),
       line2: streetLine('Enter the second line, or leave it out.').optional(),
@@ -194,19 +201,19 @@ export const kycSubmission = z
       message: 'Confirm that the information is true and complete.',
     }),
   })
-  .superRefine(
-    (value, ctx) => {
-      const problem = checkTaxId(value.taxIdKind, value.taxId)
-      if (problem) ctx.addIssue({ code: 'custom', path: ['taxId'], message: problem })
+  .refine((value) => checkTaxId(value.taxIdKind, value.taxId) === null, {
+    path: ['taxId'],
+    error: (issue) => {
+      const { taxIdKind, taxId } = issue.input as { taxIdKind: 'ssn' | 'itin'; taxId: string }
+      return checkTaxId(taxIdKind, taxId) ?? 'Enter a valid tax id.'
     },
-    {
-      // Checked alongside every other field's problems, so one submission shows them all.
-      when: ({ value }) => {
-        const { taxIdKind, taxId } = (value ?? {}) as { taxIdKind?: unknown; taxId?: unknown }
-        return (taxIdKind === 'ssn' || taxIdKind === 'itin') && typeof taxId === 'string'
-      },
+    // Checked alongside every other field's problems, so one submission shows them all (a
+    // `superRefine` would wait for the rest to pass).
+    when: ({ value }) => {
+      const { taxIdKind, taxId } = (value ?? {}) as { taxIdKind?: unknown; taxId?: unknown }
+      return (taxIdKind === 'ssn' || taxIdKind === 'itin') && typeof taxId === 'string'
     },
-  )
+  })
   .openapi('KycSubmission')
 
 export const kycView = z

@@ -1,6 +1,6 @@
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
-import { completeKycIssues, getKyc, submitKyc } from '#lib/server/kyc.ts'
+import { getKyc, submitKyc } from '#lib/server/kyc.ts'
 import type { UsRegion } from '#lib/us-regions.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -66,10 +66,10 @@ export const actions: Actions = {
       })
     }
     // The API names address fields `address.city` and so on; the form calls them `city`.
-    const issues = completeKycIssues(
-      problem.issues.map((issue) => ({ ...issue, path: issue.path.replace(/^address\./, '') })),
-      { dateOfBirth: input.dateOfBirth, taxIdKind, taxId },
-    )
+    const issues = problem.issues.map((issue) => ({
+      ...issue,
+      path: issue.path.replace(/^address\./, ''),
+    }))
     return rejectWithProblem({ ...problem, issues }, 'kyc', fields, kept)
   },
 }

@@ -1,7 +1,6 @@
 import { error, redirect } from '@sveltejs/kit'
 import { decideKyc, findUser, setUserRole, setUserStatus } from '#lib/server/admin.ts'
 import { listAudit } from '#lib/server/admin-governance.ts'
-import { searchPurchases } from '#lib/server/admin-purchases.ts'
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad } from './$types'
@@ -10,20 +9,14 @@ export const load: PageServerLoad = async (event) => {
   const admin = requireAdmin(event)
 
   const { api } = event.locals
-  const [found, history, purchases] = await Promise.all([
+  const [found, history] = await Promise.all([
     findUser(api, event.params.id),
     listAudit(api, { targetId: event.params.id, limit: 20 }),
-    // When each holding was bought, so notes alike (three failed $1,000 of Series A) differ.
-    searchPurchases(api, { userId: event.params.id, limit: '999' }),
   ])
   if (!found) error(404, 'There is no user with that id.')
 
-  const boughtAt: Record<string, string> = {}
-  for (const purchase of purchases.ok ? purchases.value : []) {
-    boughtAt[purchase.id] = purchase.createdAt
-  }
   const kycChanged = event.url.searchParams.get('kyc') === 'changed'
-  return { ...found, boughtAt, history, isSelf: found.user.id === admin.id, kycChanged }
+  return { ...found, history, isSelf: found.user.id === admin.id, kycChanged }
 }
 
 /**
