@@ -172,6 +172,25 @@ describe('sending payouts', () => {
     await expectLedgerClean(t)
   })
 
+  test('a failure code is read as Plaid writes codes, and one naming no account is sent again', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    // A code the bank does not give for an account: no money moved, the credit goes again.
+    await simulateTransfer(t, (await readPayout(t, note.id)).transferId ?? '', 'failed', 'R99')
+    await t.deps.syncTransfers()
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'initiated', failureCode: 'R99' })
+    expect((await readBankAccount(t, ada.bankAccountId)).status).toBe('active')
+
+    await runWorkerJob(t)
+    // Written in lower case with a space after it, R03 still says the account is unknown.
+    await simulateTransfer(t, (await readPayout(t, note.id)).transferId ?? '', 'failed', 'r03 ')
+    await t.deps.syncTransfers()
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'failed', failureCode: 'R03' })
+    expect((await readBankAccount(t, ada.bankAccountId)).status).toBe('closed')
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
+    await expectLedgerClean(t)
+  })
+
   test('events that arrive before the transfer id is stored apply when it is', async () => {
     const note = await maturedNote()
     t.plaid.injectFault({ path: '/transfer/create', mode: 'lost_reply', times: 3 })

@@ -151,6 +151,25 @@ describe('two-factor recovery codes', () => {
     expect(statuses).toEqual([...Array(10).fill(400), 429, 429])
   })
 
+  test('a right password typed in settings does not wipe the codes guessed at sign-in', async () => {
+    const half = await passwordStep()
+    for (let i = 0; i < 9; i++) expect((await codeStep(half, '000000')).status).toBe(400)
+    const renew = await t.request('/me/two-factor/recovery-codes', {
+      json: { password: testPassword, code: 'zzzzz-zzzzz' },
+      token: account.token,
+    })
+    expect(renew.status).toBe(400)
+
+    // The tenth wrong code in a row pauses sign-in and every password check.
+    const [row] = await t.db.database.db.select().from(users).where(eq(users.id, account.userId))
+    expect(row?.lockedUntil).not.toBeNull()
+    const paused = await t.request('/me/password', {
+      json: { currentPassword: testPassword, newPassword: 'another long passphrase' },
+      token: account.token,
+    })
+    expect(paused.status).toBe(429)
+  })
+
   test('using two-factor rightly never meets the limit', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 12; i++) {

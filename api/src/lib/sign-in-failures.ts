@@ -30,6 +30,7 @@ interface PasswordHolder {
   passwordHash: string
   failedLoginCount: number
   lockedUntil: Date | null
+  totpEnabledAt: Date | null
 }
 
 /**
@@ -51,7 +52,10 @@ export async function recheckPassword(
   if (pausedFor !== null) throw passwordChecksPaused(pausedFor)
 
   if (await verifyPassword(password, user.passwordHash)) {
-    if (user.failedLoginCount > 0 || user.lockedUntil !== null) {
+    // As at sign-in: with two-factor on, a right password alone does not wipe the count of codes
+    // guessed (at the code step, or here by whoever holds the password).
+    const clears = user.totpEnabledAt === null
+    if (clears && (user.failedLoginCount > 0 || user.lockedUntil !== null)) {
       await deps.database.db
         .update(users)
         .set({ failedLoginCount: 0, lockedUntil: null })

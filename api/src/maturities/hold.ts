@@ -17,6 +17,11 @@ const returnWords: Record<string, string> = {
   R20: 'your bank says this account cannot receive this kind of payment',
 }
 
+/** Whether an ACH code says the account itself cannot take a credit (closed, unknown, frozen). */
+export function isAccountReturnCode(code: string): boolean {
+  return Object.hasOwn(returnWords, code)
+}
+
 /** Why a payout came back, in plain words, then its code as the bank names it (for support). */
 export function describePayoutReturn(code: string | null): string {
   const words = (code && returnWords[code]) ?? 'your bank sent the payment back'

@@ -17,10 +17,15 @@ import {
   movePurchase,
   type OfferingRow,
 } from '../purchases/records.ts'
-import type { TransferEventFields } from '../purchases/transfer-events.ts'
+import { failureCodeOf, type TransferEventFields } from '../purchases/transfer-events.ts'
 import { formatUsd, largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
 import { readRolloverFallback } from './history.ts'
-import { describePayoutRefusal, describePayoutReturn, holdPayout } from './hold.ts'
+import {
+  describePayoutRefusal,
+  describePayoutReturn,
+  holdPayout,
+  isAccountReturnCode,
+} from './hold.ts'
 import { noticeMaturityPaid } from './notices.ts'
 import { movePayout, nextAttemptKey, type PayoutRow } from './records.ts'
 
@@ -41,7 +46,7 @@ export async function applyPayoutEvent(
   log?: Logger,
 ): Promise<boolean> {
   const at = ctx.eventTime(event.timestamp)
-  const code = event.failure_reason?.failure_code ?? event.failure_reason?.ach_return_code ?? null
+  const code = failureCodeOf(event)
   const from = (...states: PayoutRow['state'][]) => states.includes(payout.state)
 
   let moved = false
@@ -207,8 +212,9 @@ async function retryOrHold(
 
 /** Why a failed credit cannot reach the account, when its code says so; null otherwise. */
 function describeAccountFailure(code: string) {
-  if (/^R\d\d$/.test(code)) {
-    // An ACH code on a credit is the receiving bank's answer, as a return is.
+  if (isAccountReturnCode(code)) {
+    // The receiving bank's answer that the account cannot take it, as a return says. Any other
+    // code is not the account's to answer for: the credit is sent again, as without one.
     return {
       reason: describePayoutReturn(code),
       accountStatus: bankAccountStatusForReturn(code) ?? 'closed',

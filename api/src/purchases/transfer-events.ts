@@ -25,6 +25,15 @@ export const transferEventFields = z.object({
 })
 export type TransferEventFields = z.infer<typeof transferEventFields>
 
+/** An event's failure or return code as Plaid writes codes (upper case); an empty one is none. */
+export function failureCodeOf(event: TransferEventFields): string | null {
+  return (
+    [event.failure_reason?.failure_code, event.failure_reason?.ach_return_code]
+      .map((given) => given?.trim().toUpperCase())
+      .find((given) => given) ?? null
+  )
+}
+
 /**
  * Applies one stored event to its purchase and marks it applied, whatever the outcome. A return
  * on a matured or paid note is not undone automatically: the money has gone back out, so a
@@ -38,7 +47,7 @@ export async function applyTransferEvent(
   log?: Logger,
 ): Promise<boolean> {
   const state = stateForTransferEvent(event.event_type)
-  const code = event.failure_reason?.failure_code ?? event.failure_reason?.ach_return_code ?? null
+  const code = failureCodeOf(event)
   const failureReason =
     state === 'returned'
       ? describeReturn(code)

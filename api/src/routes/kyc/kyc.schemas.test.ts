@@ -38,6 +38,10 @@ describe('KYC street lines refuse a P.O. box', () => {
     'P.O.B. 77',
     'pob77',
     'POB #77',
+    '(P.O.) Box 12',
+    'PO (Box) 12',
+    'P(O) Box 12',
+    'P&O Box 12',
     '12 Main St, PO Box 4',
   ]
   for (const line of boxes) {

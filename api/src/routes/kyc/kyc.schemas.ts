@@ -100,7 +100,7 @@ const line = (max: number, message: string) =>
     )
 
 // Letters of "P.O." may be split by punctuation or spaces, or by nothing at all.
-const gap = String.raw`[\s.,;:#'"/\-]*`
+const gap = String.raw`[\s.,;:#'"/()&\-]*`
 
 /**
  * "PO Box", "P.O. Box", "Post Office Box", "Postal Box", "Post Box" and "POB 12" in any case,
