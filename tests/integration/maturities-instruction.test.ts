@@ -180,6 +180,25 @@ describe('PUT /purchases/{id}/instruction', () => {
     expect(await readPurchase(t, note.id)).toMatchObject({ rolloverOfferingId: null })
   })
 
+  test('before the debit settles, refuses an offering that stops selling before the earliest maturity', async () => {
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const { purchase } = (await res.json()) as PurchaseBody
+    // Bought on Monday, March 2: settling on Tuesday at the earliest, maturing September 3.
+    const closing = await addOffering(t, { name: 'Series Q', closesOn: '2026-09-02' })
+
+    const refused = await setInstruction(purchase.id, {
+      instruction: 'rollover_all',
+      rolloverOfferingSlug: closing.slug,
+    })
+
+    expect(refused.status).toBe(409)
+    const { error } = (await refused.json()) as ErrorBody
+    expect(error.message).toBe(
+      'Series Q stops selling on September 2, 2026, before this note matures at the earliest on September 3, 2026, so it cannot roll over into it.',
+    )
+    expect(await readPurchase(t, purchase.id)).toMatchObject({ rolloverOfferingId: null })
+  })
+
   test('refuses a rollover whose offering rate changed after the investor saw it', async () => {
     const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
     const shown = target.rateBps + 50

@@ -1,5 +1,6 @@
 import {
   type CalendarDate,
+  calculateMaturityDate,
   describeCalendarDate,
   formatBasisPoints,
   type LedgerReader,
@@ -11,6 +12,8 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { ApiError, notFound } from '../lib/errors.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
+import type { PurchaseRow } from '../purchases/records.ts'
+import { startDateOf, type ValuationDay } from '../purchases/valuation-day.ts'
 import { findInstructionLock } from './instruction-lock.ts'
 import { writeRetrying } from './records.ts'
 
@@ -31,7 +34,7 @@ export interface InstructionRequest {
  */
 export function setMaturityInstruction(
   deps: PurchaseDeps,
-  input: { userId: string; purchaseId: string; request: InstructionRequest; today: CalendarDate },
+  input: { userId: string; purchaseId: string; request: InstructionRequest } & ValuationDay,
 ): Promise<void> {
   const { request, today } = input
 
@@ -47,7 +50,7 @@ export function setMaturityInstruction(
       request.instruction !== 'payout' && request.rolloverOfferingSlug
         ? await findOpenOffering(tx, request.rolloverOfferingSlug, {
             today,
-            maturityDate: purchase.maturityDate ? toCalendarDate(purchase.maturityDate) : null,
+            maturity: await maturityOf(tx, purchase, input),
           })
         : null
     if (
@@ -81,13 +84,37 @@ export function setMaturityInstruction(
 }
 
 /**
+ * The note's maturity date or, before its debit settles, the earliest it can be (from the
+ * banking day the debit should settle on; a later settlement only moves it later).
+ */
+async function maturityOf(
+  db: LedgerReader,
+  purchase: PurchaseRow,
+  day: ValuationDay,
+): Promise<{ date: CalendarDate; estimated: boolean }> {
+  if (purchase.maturityDate)
+    return { date: toCalendarDate(purchase.maturityDate), estimated: false }
+  const offering = await db.query.offerings.findFirst({
+    columns: { termMonths: true },
+    where: eq(offerings.id, purchase.offeringId),
+  })
+  if (!offering)
+    throw new Error(`Offering ${purchase.offeringId} of purchase ${purchase.id} is missing`)
+  return {
+    date: calculateMaturityDate(startDateOf(purchase, day), offering.termMonths),
+    estimated: true,
+  }
+}
+
+/**
  * The offering a rollover may go into: one open and selling today, and still selling on the
- * note's maturity date when that is known (before the debit settles it is not).
+ * note's maturity date (before the debit settles, on the earliest it can be: an offering that
+ * closes before then cannot take the note whenever it settles).
  */
 async function findOpenOffering(
   db: LedgerReader,
   slug: string,
-  on: { today: CalendarDate; maturityDate: CalendarDate | null },
+  on: { today: CalendarDate; maturity: { date: CalendarDate; estimated: boolean } },
 ): Promise<{ id: string; name: string; rateBps: number }> {
   const offering = await db.query.offerings.findFirst({
     where: eq(offerings.slug, slug),
@@ -103,11 +130,12 @@ async function findOpenOffering(
       `${offering.name} is not open, so a note cannot roll over into it.`,
     )
   }
-  if (on.maturityDate && !isOpenForPurchase(offering, on.maturityDate)) {
+  if (!isOpenForPurchase(offering, on.maturity.date)) {
+    const matures = `${on.maturity.estimated ? 'at the earliest ' : ''}on ${describeCalendarDate(on.maturity.date)}`
     throw new ApiError(
       409,
       'rollover_offering_unavailable',
-      `${offering.name} stops selling on ${describeCalendarDate(offering.closesOn)}, before this note matures on ${describeCalendarDate(on.maturityDate)}, so it cannot roll over into it.`,
+      `${offering.name} stops selling on ${describeCalendarDate(offering.closesOn)}, before this note matures ${matures}, so it cannot roll over into it.`,
     )
   }
 

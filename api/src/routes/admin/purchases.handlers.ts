@@ -293,7 +293,11 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     if (!found) throw notFound('purchase')
     const { purchase } = found
     if (purchase.state !== 'pending' && purchase.state !== 'active') {
-      throw new ApiError(409, 'not_refundable', `A ${purchase.state} purchase cannot be refunded.`)
+      throw new ApiError(
+        409,
+        'not_refundable',
+        `The purchase is ${purchase.state}: only a pending or active one can be refunded.`,
+      )
     }
     // A refund would only set the date again, and a note keeps the first date it was given.
     if (purchase.repaymentScheduledAt) {

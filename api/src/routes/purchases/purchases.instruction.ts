@@ -80,7 +80,13 @@ export function createInstructionHandler(
     const { id } = c.req.valid('param')
     const request = c.req.valid('json')
     const today = businessDateOf(deps.clock.now(), deps.env.businessTimeZone)
-    await setMaturityInstruction(deps, { userId, purchaseId: id, request, today })
+    await setMaturityInstruction(deps, {
+      userId,
+      purchaseId: id,
+      request,
+      today,
+      timeZone: deps.env.businessTimeZone,
+    })
     c.get('log').info('maturity instruction set', {
       purchaseId: id,
       instruction: request.instruction,
