@@ -31,6 +31,10 @@ const port = env.port ?? 3000
 const server = Bun.serve({
   port,
   hostname: env.isProduction ? '::' : '127.0.0.1',
+  // Idle connections are kept as long as Bun allows (the default is 10 s): Bun's fetch, as the
+  // site uses it, keeps them for minutes, and a call sent just as the API closes one meets a
+  // reset. Fewer closes, fewer such calls (the site sends those it safely can again).
+  idleTimeout: 255,
   fetch: app.fetch,
 })
 log.info('api listening', { url: `http://${server.hostname}:${server.port}` })

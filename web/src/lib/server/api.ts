@@ -37,9 +37,33 @@ export function createApiClient(caller: ApiCaller): ApiClient {
   return hc<AppType>(getEnv().apiUrl, { headers, fetch: fetchWithTimeout })
 }
 
-/** A call that brings its own signal (a long download) keeps it; every other gets the timeout. */
-function fetchWithTimeout(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  return fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(apiTimeoutMs) })
+/**
+ * A call that brings its own signal (a long download) keeps it; every other gets the timeout. A
+ * call the API's side of a kept-alive connection reset before any answer is sent once more when
+ * sending it twice cannot do anything twice: a read, or a purchase under its Idempotency-Key.
+ * (Bun keeps an idle connection for minutes, the API closes one after a while, and a call sent
+ * just as it closes meets the reset.)
+ */
+export async function fetchWithTimeout(
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  const send = () =>
+    fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(apiTimeoutMs) })
+  try {
+    return await send()
+  } catch (error) {
+    if (!isConnectionReset(error) || !isRepeatable(init)) throw error
+    return send()
+  }
+}
+
+const isConnectionReset = (error: unknown) =>
+  error instanceof Error && (error as { code?: unknown }).code === 'ECONNRESET'
+
+function isRepeatable(init: RequestInit | undefined): boolean {
+  const method = (init?.method ?? 'GET').toUpperCase()
+  return method === 'GET' || method === 'HEAD' || new Headers(init?.headers).has('idempotency-key')
 }
 
 export interface ApiIssue {
