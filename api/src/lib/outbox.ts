@@ -1,5 +1,7 @@
 import { newId, type Tx } from '@tenor/db'
+import { outboxMessages } from '@tenor/db/schema'
 import { executeInTx, type Statement } from '@tenor/db/statement'
+import { and, eq } from 'drizzle-orm'
 import type { RenderedEmail } from './emails.ts'
 
 export interface OutgoingEmail extends RenderedEmail {
@@ -16,6 +18,18 @@ export interface OutgoingEmail extends RenderedEmail {
  */
 export async function enqueueEmail(tx: Tx, email: OutgoingEmail, now: Date): Promise<void> {
   await executeInTx(tx)(outboxStatement(email, now))
+}
+
+/**
+ * Withdraws an email the worker has not sent yet, in the caller's transaction, when the event
+ * that wrote it has been overtaken; one already sent stays as it was.
+ */
+export async function withdrawEmail(tx: Tx, dedupeKey: string): Promise<void> {
+  await tx
+    .update(outboxMessages)
+    // No error: a withdrawn email is not one an administrator needs to look into.
+    .set({ status: 'suppressed', lastError: null })
+    .where(and(eq(outboxMessages.dedupeKey, dedupeKey), eq(outboxMessages.status, 'pending')))
 }
 
 /** The outbox insert as plain SQL, for paths that write through `Database.writeSql`. */

@@ -1,7 +1,7 @@
 import type { Tx } from '@tenor/db'
 import { type CalendarDate, formatBasisPoints } from '@tenor/db/domain'
-import { type EarlyRepaymentReason, outboxMessages, users } from '@tenor/db/schema'
-import { and, eq } from 'drizzle-orm'
+import { type EarlyRepaymentReason, users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
 import type { RenderedEmail } from '../lib/emails.ts'
 import {
   earlyRepayment,
@@ -12,7 +12,7 @@ import {
   rolloverDone,
   rolloverRateFell,
 } from '../lib/note-emails.ts'
-import { enqueueEmail } from '../lib/outbox.ts'
+import { enqueueEmail, withdrawEmail } from '../lib/outbox.ts'
 import type { NoticeContext } from '../purchases/notices.ts'
 import type { OfferingRow, PurchaseRow } from '../purchases/records.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
@@ -168,17 +168,8 @@ export function noticeRolloverDone(
  * unsent: once the money is on its way again, asking the investor to choose an account would
  * be stale.
  */
-export async function withdrawPayoutReturnedNotice(tx: Tx, payout: PayoutRow): Promise<void> {
-  await tx
-    .update(outboxMessages)
-    // No error: a withdrawn email is not one an administrator needs to look into.
-    .set({ status: 'suppressed', lastError: null })
-    .where(
-      and(
-        eq(outboxMessages.dedupeKey, `payout-returned:${payout.id}${roundOf(payout)}`),
-        eq(outboxMessages.status, 'pending'),
-      ),
-    )
+export function withdrawPayoutReturnedNotice(tx: Tx, payout: PayoutRow): Promise<void> {
+  return withdrawEmail(tx, `payout-returned:${payout.id}${roundOf(payout)}`)
 }
 
 export function noticePayoutReturned(

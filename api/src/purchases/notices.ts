@@ -1,9 +1,9 @@
 import type { Tx } from '@tenor/db'
 import type { UndoneState } from '@tenor/db/domain'
-import { outboxMessages, users } from '@tenor/db/schema'
-import { and, eq } from 'drizzle-orm'
+import { users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
 import { purchaseActive, purchaseReceived, purchaseStopped } from '../lib/note-emails.ts'
-import { enqueueEmail, type OutgoingEmail } from '../lib/outbox.ts'
+import { enqueueEmail, type OutgoingEmail, withdrawEmail } from '../lib/outbox.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 
@@ -109,18 +109,7 @@ export async function noticePurchaseStopped(
   const url = `${ctx.publicUrl}/purchases/${purchase.id}`
   // Stopped before any debit was under way (a decline): the "received" email, while unsent,
   // would tell the investor their bank is being debited. It goes no further.
-  if (purchase.state === 'initiated') {
-    await tx
-      .update(outboxMessages)
-      // No error: a withdrawn email is not one an administrator needs to look into.
-      .set({ status: 'suppressed', lastError: null })
-      .where(
-        and(
-          eq(outboxMessages.dedupeKey, receivedKey(purchase.id)),
-          eq(outboxMessages.status, 'pending'),
-        ),
-      )
-  }
+  if (purchase.state === 'initiated') await withdrawEmail(tx, receivedKey(purchase.id))
 
   return sendNotice(tx, ctx, purchase, outcome, (name) =>
     purchaseStopped(name, { ...wordsOf(purchase, offering), outcome, reason }, url),
