@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { matureDueHoldings } from '@tenor/api/maturities/due'
 import { toCalendarDate } from '@tenor/db/domain'
 import { createLogger } from '@tenor/db/logger'
+import { users } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
 import {
   buyActiveNote,
   buyNoteRollingInto,
@@ -86,5 +88,29 @@ describe('GET /admin/operations payout funding', () => {
       withheldCents: (await readPayout(t, withheld.id)).amountCents,
       shortfallCents: 0,
     })
+  })
+
+  test('counts a rollover in full when the investor could no longer buy', async () => {
+    const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
+    await moveTo('2026-03-02')
+    ada = await addBuyer(t, 'ada@example.com')
+    await buyNoteRollingInto(t, ada, {
+      offeringId: series.id,
+      rollTo: target.slug,
+      instruction: 'rollover_principal',
+    })
+    await moveTo('2026-08-28')
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const dueNext7Days = async () => {
+      const res = await t.request('/admin/operations', { token: admin.token })
+      const body = (await res.json()) as { payoutFunding: { dueNext7DaysCents: number } }
+      return body.payoutFunding.dueNext7DaysCents
+    }
+
+    // The principal rolls over on September 2: only the interest leaves.
+    expect(await dueNext7Days()).toBe(4_033)
+    // A disabled account cannot buy, so the maturity run will pay the whole note out.
+    await t.db.database.db.update(users).set({ status: 'disabled' }).where(eq(users.id, ada.userId))
+    expect(await dueNext7Days()).toBe(104_033)
   })
 })

@@ -5,12 +5,12 @@ import {
   type LedgerReader,
   toCalendarDate,
 } from '@tenor/db/domain'
-import { offerings, payouts, purchases } from '@tenor/db/schema'
+import { offerings, payouts, purchases, users } from '@tenor/db/schema'
 import { and, asc, eq, lte } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { findFundingReturned } from '../purchases/funding-returned.ts'
 import { proceedsAtMaturity } from './mature.ts'
-import { planRollover } from './rollover.ts'
+import { planRollover, whyInvestorCannotBuy } from './rollover.ts'
 
 /** How many days ahead the operations page looks for money due out. */
 export const fundingHorizonDays = 7
@@ -29,8 +29,9 @@ export interface PayoutForecast {
  * a shortfall against its available balance. A credit Plaid has made (a payout `pending` or
  * later) has already left the available balance, so what is due is: payouts not yet made at
  * Plaid (`initiated` maturity payouts), and the ACH part of every active note maturing by the
- * horizon, worked out as the maturity run would (`proceedsAtMaturity`, and `planRollover` with
- * the target's room as it stands, less what earlier notes of this forecast take). A payout the
+ * horizon, worked out as the maturity run would (`proceedsAtMaturity`, and, for an investor who
+ * could still buy (`whyInvestorCannotBuy`), `planRollover` with the target's room as it stands,
+ * less what earlier notes of this forecast take). A payout the
  * worker withholds because the debit that paid for its note came back is sent only once a
  * person has looked, so it is counted apart, as is a maturing note that would be withheld so.
  */
@@ -63,9 +64,19 @@ export async function forecastPayouts(
   }
 
   const maturing = await db
-    .select({ purchase: purchases, offering: offerings, target: targets })
+    .select({
+      purchase: purchases,
+      offering: offerings,
+      target: targets,
+      investor: {
+        status: users.status,
+        emailVerifiedAt: users.emailVerifiedAt,
+        kycStatus: users.kycStatus,
+      },
+    })
     .from(purchases)
     .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .innerJoin(users, eq(users.id, purchases.userId))
     .leftJoin(targets, eq(targets.id, purchases.rolloverOfferingId))
     .where(
       and(
@@ -83,10 +94,10 @@ export async function forecastPayouts(
       .map(({ purchase }) => purchase.id),
   )
   const reserved = new Map<string, number>()
-  for (const { purchase, offering, target } of maturing) {
+  for (const { purchase, offering, target, investor } of maturing) {
     const proceeds = proceedsAtMaturity(purchase, offering)
     let rolledCents = 0
-    if (proceeds.rolloverCents > 0 && target) {
+    if (proceeds.rolloverCents > 0 && target && !whyInvestorCannotBuy(investor)) {
       const targetNow = {
         ...target,
         reservedCents: reserved.get(target.id) ?? target.reservedCents,

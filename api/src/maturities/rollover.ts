@@ -23,16 +23,19 @@ export type RolloverResult =
   | { rolled: true; purchase: PurchaseRow; rolledCents: number }
   | { rolled: false; why: string }
 
+/** What `whyInvestorCannotBuy` reads of the investor. */
+export interface RolloverInvestor {
+  status: string
+  emailVerifiedAt: Date | null
+  kycStatus: string
+}
+
 /**
  * A rollover is a new purchase, so it needs what buying needs of the investor (as
  * `checkPurchaseRequest` asks it): an account still enabled, its address confirmed and its
  * identity check approved. Otherwise the note is paid out.
  */
-async function whyInvestorCannotBuy(tx: Tx, userId: string): Promise<string | null> {
-  const user = await tx.query.users.findFirst({
-    columns: { status: true, emailVerifiedAt: true, kycStatus: true },
-    where: eq(users.id, userId),
-  })
+export function whyInvestorCannotBuy(user: RolloverInvestor | undefined): string | null {
   if (user?.status !== 'active') return 'the account is disabled'
   if (user.emailVerifiedAt === null) return 'the email address is not confirmed'
   if (user.kycStatus !== 'approved') return 'the identity check is not approved'
@@ -63,7 +66,11 @@ export async function rollOver(
   },
 ): Promise<RolloverResult> {
   const { purchase, today } = input
-  const stopped = await whyInvestorCannotBuy(tx, purchase.userId)
+  const investor = await tx.query.users.findFirst({
+    columns: { status: true, emailVerifiedAt: true, kycStatus: true },
+    where: eq(users.id, purchase.userId),
+  })
+  const stopped = whyInvestorCannotBuy(investor)
   if (stopped) return { rolled: false, why: stopped }
   const target = purchase.rolloverOfferingId
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
