@@ -11,7 +11,6 @@ import {
   ledgerEntries,
   ledgerTransactions,
   offerings,
-  purchaseEvents,
   purchases,
   transferEvents,
   users,
@@ -210,12 +209,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const { purchaseId } = c.req.valid('param')
     const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
     if (!found) throw notFound('purchase')
-    const [history, events, ledger, authorization, views] = await Promise.all([
-      database.db
-        .select()
-        .from(purchaseEvents)
-        .where(eq(purchaseEvents.purchaseId, purchaseId))
-        .orderBy(asc(purchaseEvents.createdAt), asc(purchaseEvents.id)),
+    const [events, ledger, authorization, views] = await Promise.all([
       database.db
         .select()
         .from(transferEvents)
@@ -241,7 +235,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         )
         .orderBy(asc(ledgerTransactions.createdAt), asc(ledgerEntries.id)),
       findDebitAuthorization(database.db, purchaseId),
-      // The note as its investor sees it: its terms and what happens to it at maturity.
+      // The note as its investor sees it: its terms, its history and what happens at maturity.
       listPurchaseViews(database.db, {
         userId: found.purchase.userId,
         purchaseId,
@@ -260,11 +254,11 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
           rolloverOffering: view.rolloverOffering,
           rolledInto: view.rolledInto,
         },
-        history: history.map((event) => ({
-          fromState: event.fromState,
-          toState: event.toState,
+        history: view.history.map((event) => ({
+          fromState: event.from,
+          toState: event.to,
           reason: event.reason,
-          at: event.createdAt.toISOString(),
+          at: event.at,
         })),
         transferEvents: events.map((event) => ({
           eventId: event.eventId,
