@@ -21,8 +21,18 @@ export function describeInterest(terms: InterestTerms): string {
   return `Compounds ${compoundingWords[terms.compounding]}`
 }
 
+/** Who a note's plan is told to: the investor ("your bank") or an administrator. */
+export type PlanVoice = 'investor' | 'admin'
+
+const voices = {
+  investor: { bank: 'your bank', chose: 'you chose it at' },
+  admin: { bank: "the investor's bank", chose: 'the investor chose it at' },
+} as const
+
+const paidTo = (bank: string) => `Principal and interest paid to ${bank}`
+
 const maturityWords = {
-  payout: 'Principal and interest paid to your bank',
+  payout: paidTo(voices.investor.bank),
   rollover_all: 'Principal and interest rolled into the offering you chose',
   rollover_principal: 'Principal rolled into the offering you chose, interest paid to your bank',
 } as const
@@ -60,14 +70,6 @@ export function rolloverRateFell(target: RolloverTarget | null): boolean {
   return target?.chosenAtRateBps != null && target.rateBps < target.chosenAtRateBps
 }
 
-/** Who a note's plan is told to: the investor ("your bank") or an administrator. */
-export type PlanVoice = 'investor' | 'admin'
-
-const voices = {
-  investor: { bank: 'your bank', chose: 'you chose it at' },
-  admin: { bank: "the investor's bank", chose: 'the investor chose it at' },
-} as const
-
 /**
  * What a note's instruction does, naming the offering a rollover goes into and its rate. A
  * rollover whose offering's rate has fallen since it was chosen is paid out, and reads so; one
@@ -81,7 +83,7 @@ export function describeMaturityPlan(
   voice: PlanVoice = 'investor',
 ): string {
   const { bank, chose } = voices[voice]
-  const payout = `Principal and interest paid to ${bank}`
+  const payout = paidTo(bank)
   // Without an offering to roll into, a note is paid out.
   if (instruction === 'payout' || !target) return payout
   if (!target.sellingAtMaturity) {
