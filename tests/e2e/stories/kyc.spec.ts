@@ -2,7 +2,7 @@ import type { Browser } from '@playwright/test'
 import { adminApiToken, logInAsAdmin, openAdminWindow, postJson } from './support/admin.ts'
 import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
-import { sampleKyc } from './support/investors.ts'
+import { type Investor, sampleKyc } from './support/investors.ts'
 
 /** A fresh browser window for the admin, apart from the investor's. */
 async function openAdminPage(browser: Browser) {
@@ -107,33 +107,61 @@ test('an admin rejects an identity check with a reason, and the investor sends i
   await expect(page.getByText('Submitted, under review')).toBeVisible()
 })
 
-test('an approval of details the investor has replaced since is not made; the page shows the new ones', async ({
-  browser,
-  investor,
-}) => {
+/**
+ * Opens the investor's identity check in an admin window; while it is open, another decision
+ * is made and the investor sends new details (living at 40 Congress Street).
+ */
+async function reviewWhileDetailsAreReplaced(browser: Browser, investor: Investor) {
   const sent = (await postJson('/kyc', investor.sessionToken, sampleKyc(investor.legalName))) as {
     profile: { submittedAt: string }
   }
   const admin = await openAdminWindow(browser)
-  try {
-    const review = admin.page.getByRole('region', { name: 'Identity checks to review' })
-    await review.getByRole('row').filter({ hasText: investor.email }).getByRole('link').click()
-    await admin.page.waitForLoadState('networkidle')
-    // While the page is open, another decision is made and the investor sends new details.
-    const userId = new URL(admin.page.url()).pathname.split('/').at(-1)
-    await postJson(`/admin/users/${userId}/kyc`, await adminApiToken(), {
-      decision: 'reject',
-      submittedAt: sent.profile.submittedAt,
-      reason: 'The address does not match your ID.',
-    })
-    const corrected = sampleKyc(investor.legalName)
-    corrected.address.line1 = '40 Congress Street'
-    await postJson('/kyc', investor.sessionToken, corrected)
+  const review = admin.page.getByRole('region', { name: 'Identity checks to review' })
+  await review.getByRole('row').filter({ hasText: investor.email }).getByRole('link').click()
+  await admin.page.waitForLoadState('networkidle')
+  const userId = new URL(admin.page.url()).pathname.split('/').at(-1)
+  await postJson(`/admin/users/${userId}/kyc`, await adminApiToken(), {
+    decision: 'reject',
+    submittedAt: sent.profile.submittedAt,
+    reason: 'The address does not match your ID.',
+  })
+  const corrected = sampleKyc(investor.legalName)
+  corrected.address.line1 = '40 Congress Street'
+  await postJson('/kyc', investor.sessionToken, corrected)
 
+  return admin
+}
+
+test('an approval of details the investor has replaced since is not made; the page shows the new ones', async ({
+  browser,
+  investor,
+}) => {
+  const admin = await reviewWhileDetailsAreReplaced(browser, investor)
+  try {
     await confirmStep(admin.page, 'Approve identity…', 'Yes, approve')
     await expect(admin.page.getByText('New details to review')).toBeVisible()
     await expect(admin.page.getByText('40 Congress Street')).toBeVisible()
     await expect(admin.page.getByRole('button', { name: 'Reject identity' })).toBeVisible()
+  } finally {
+    await admin.close()
+  }
+})
+
+test('a rejection of details replaced since is not made; the page shows the new ones and keeps the reason', async ({
+  browser,
+  investor,
+}) => {
+  const admin = await reviewWhileDetailsAreReplaced(browser, investor)
+  try {
+    const reason = 'The name does not match your ID.'
+    await admin.page.getByLabel('Reason for the investor').fill(reason)
+    await admin.page.getByRole('button', { name: 'Reject identity' }).click()
+    await expect(admin.page.getByText('so nothing was decided')).toBeVisible()
+    await expect(admin.page.getByText('40 Congress Street')).toBeVisible()
+    await expect(admin.page.getByLabel('Reason for the investor')).toHaveValue(reason)
+    // The form now decides the details waiting.
+    await admin.page.getByRole('button', { name: 'Reject identity' }).click()
+    await expect(admin.page.getByText(`We are emailing ${investor.email}`)).toBeVisible()
   } finally {
     await admin.close()
   }

@@ -19,6 +19,9 @@ export const load: PageServerLoad = async (event) => {
   return { ...found, history, isSelf: found.user.id === admin.id, kycChanged }
 }
 
+const detailsReplaced =
+  'The investor sent new details while you had this page open, so nothing was decided. Read the details waiting now; your reason is kept below.'
+
 /**
  * The investor sent new details since the page was opened: the page is shown again, with them,
  * rather than left offering a decision on details that are no longer the ones waiting.
@@ -55,7 +58,11 @@ export const actions: Actions = {
       reason,
     })
     if (outcome.ok) return { form: 'kyc', decided: 'rejected' } as const
-    if (outcome.problem.code === 'kyc_changed') reviewAgain(event.params.id)
+    if (outcome.problem.code === 'kyc_changed') {
+      // Unlike an approval, a rejection carries what was typed: it stays in the form, over the
+      // new details (the form reloads the page's data after a refusal).
+      return rejectForm(409, { form: 'reject', values: { reason }, message: detailsReplaced })
+    }
 
     return rejectWithProblem(outcome.problem, 'reject', ['reason'], { reason })
   },
