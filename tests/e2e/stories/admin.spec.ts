@@ -241,6 +241,38 @@ test('making an administrator waits for a second one to approve it', async ({ br
   }
 })
 
+test('a request is turned down without a reason, the reason being optional', async ({
+  browser,
+}) => {
+  const hopeful = await createInvestor('Hopeful Colleague')
+  const admin = await openAdminWindow(browser)
+  try {
+    await admin.page.goto(`/admin/users?query=${encodeURIComponent(hopeful.email)}`)
+    await admin.page.getByRole('link', { name: 'Hopeful Colleague' }).click()
+    await admin.page.getByRole('button', { name: 'Make administrator' }).click()
+    await expect(
+      admin.page.getByText('Requested. Another administrator must approve it'),
+    ).toBeVisible()
+  } finally {
+    await admin.close()
+  }
+
+  const { page: second, close } = await openSecondAdminWindow(browser)
+  try {
+    await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
+    const request = second.getByRole('listitem').filter({ hasText: hopeful.email })
+    await expect(request.getByLabel(/Why turn it down/)).not.toHaveAttribute('required')
+    await request.getByRole('button', { name: 'Turn down' }).click()
+    await expect(request).toHaveCount(0)
+    const decided = second.getByRole('region', { name: 'Past decisions' })
+    await expect(decided.getByRole('row').filter({ hasText: hopeful.email })).toContainText(
+      'Turned down',
+    )
+  } finally {
+    await close()
+  }
+})
+
 test('an admin without two-factor is asked to turn it on before the console opens', async ({
   browser,
 }) => {

@@ -73,9 +73,16 @@ export function describeApprovalPayload(action: string, payload: string): string
   return payload
 }
 
+// What a refund does depends on the note's state when it is carried out; an amount alone would
+// understate what an active note is repaid (its interest to the repayment date).
+const refundWords = {
+  one: "If its debit has not gone out, it is cancelled; if the note is active, it is repaid early, principal and interest to the repayment date, to the investor's bank once the debit can no longer come back.",
+  all: "Purchases whose debit has not gone out are cancelled; active notes are repaid early, principal and interest to the repayment date, to each investor's bank once the debit can no longer come back.",
+}
+
 /**
  * The question asked before approving, naming what is carried out and on what (`target`, as
- * `describeApprovalTarget` names it): "Refund $1,500.00 of ada@example.com's Series A now?"
+ * `describeApprovalTarget` names it): "Refund $1,500.00 of ada@example.com's Series A now? …"
  */
 export function describeApprovalConfirmation(
   action: string,
@@ -85,13 +92,13 @@ export function describeApprovalConfirmation(
   const value = readPayload(payload) ?? {}
   switch (action) {
     case 'offering.cancel':
-      return `Cancel ${target} and repay its investors now?`
+      return `Cancel ${target} now? ${refundWords.all}`
     case 'offering.rate':
       return typeof value.rateBps === 'number'
         ? `Change the rate of ${target} to ${formatRate(value.rateBps)} for new purchases now?`
         : `Change the rate of ${target} now?`
     case 'purchase.refund':
-      return `Refund ${target} to its investor now?`
+      return `Refund ${target} now? ${refundWords.one}`
     case 'user.grant_admin':
       return `Make ${target} an administrator now?`
     default:
