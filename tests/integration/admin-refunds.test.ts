@@ -260,7 +260,7 @@ describe('refunds need a second administrator', () => {
     expect(((await again.json()) as { error: object }).error).toMatchObject({
       code: 'repayment_scheduled',
       message:
-        'This note is already set to be repaid on 2026-03-09, as an earlier refund was approved; another would change nothing.',
+        'This note is already set to be repaid on March 9, 2026, as an earlier refund was approved; another would change nothing.',
     })
     expect(await t.db.database.db.$count(adminApprovals, eq(adminApprovals.state, 'pending'))).toBe(
       0,

@@ -212,7 +212,7 @@ describe('a note repaid early', () => {
     const again = await askRefund()
     expect(again.status).toBe(409)
     expect(((await again.json()) as { error: { message: string } }).error.message).toBe(
-      'This note is already set to be repaid on 2026-03-09, as its offering was cancelled; a refund would change nothing.',
+      'This note is already set to be repaid on March 9, 2026, as its offering was cancelled; a refund would change nothing.',
     )
   })
 

@@ -22,7 +22,10 @@ async function approveAsSecondAdmin(browser: Browser, text: string): Promise<voi
   try {
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: text })
-    await confirmStep(request, 'Approve…', 'Approve and carry out')
+    await request.locator('summary', { hasText: 'Approve…' }).click()
+    // The question says what a refund does, interest included, not only the amount bought.
+    await expect(request).toContainText('principal and interest to the repayment date')
+    await request.getByRole('button', { name: 'Approve and carry out', exact: true }).click()
     await expect(request).toHaveCount(0)
     await expect(second.getByRole('status')).toContainText('Decided')
   } finally {
@@ -147,6 +150,18 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
 
   const creditsBefore = listStandInTransfers()
   await approveAsSecondAdmin(browser, reason)
+
+  // The console's page of the note says when it is repaid, and how much.
+  const after = await openAdminWindow(browser)
+  try {
+    await after.page.goto(`/admin/purchases/${purchaseId}`, { waitUntil: 'networkidle' })
+    const facts = after.page.getByRole('region', { name: 'Purchase' })
+    await expect(facts).toContainText(/To be repaid on\s+\w+ \d+, \d{4}, as a refund was approved/)
+    await expect(facts).toContainText(/\$1,000\.00 principal and\s+\$\d+\.\d\d interest/)
+    await expect(facts.getByText('Matures', { exact: true })).toHaveCount(0)
+  } finally {
+    await after.close()
+  }
 
   // The investor's page says why and when, with the interest to that day, and offers no rollover.
   await page.goto(`/purchases/${purchaseId}`)

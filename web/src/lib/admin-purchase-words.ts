@@ -1,5 +1,7 @@
 /** Plain words for a purchase's recorded state changes, as the admin console shows them. */
 
+import { withDatesInWords } from './audit-words.ts'
+
 // The API records a rolled-over note's first state with the note it came from.
 const rolledOverFrom = /^rolled over from matured note \S+?;/
 
@@ -19,5 +21,5 @@ export function describeStateChange(reason: string): { text: string; rolledOver:
     return { text: 'Rolled over from a matured note; no ACH debit', rolledOver: true }
   }
 
-  return { text: reasonWords[reason] ?? reason, rolledOver: false }
+  return { text: reasonWords[reason] ?? withDatesInWords(reason), rolledOver: false }
 }

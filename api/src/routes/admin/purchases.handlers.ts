@@ -3,6 +3,7 @@ import {
   accounts,
   addDays,
   businessDateOf,
+  describeCalendarDate,
   startOfBusinessDate,
   toCalendarDate,
 } from '@tenor/db/domain'
@@ -249,6 +250,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       {
         purchase: toAdminPurchase(found),
         terms: view.terms,
+        payout: view.payout,
         maturity: {
           instruction: view.maturityInstruction,
           rolloverOffering: view.rolloverOffering,
@@ -302,7 +304,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       throw new ApiError(
         409,
         'repayment_scheduled',
-        `This note is already set to be repaid on ${purchase.maturityDate}, as ${why} would change nothing.`,
+        `This note is already set to be repaid on ${describeCalendarDate(purchase.maturityDate ?? '')}, as ${why} would change nothing.`,
       )
     }
     const approvalId = await requestApproval(deps, {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { earlyRepaymentReasons, maturityInstructions, purchaseStates } from '@tenor/db/schema'
 import { errorResponse, jsonBody, jsonResponse, typedDay } from '../../lib/openapi.ts'
-import { noteTerms, rolloverTarget } from '../purchases/purchases.routes.ts'
+import { notePayout, noteTerms, rolloverTarget } from '../purchases/purchases.routes.ts'
 
 const tags = ['Admin']
 const denied = {
@@ -105,6 +105,7 @@ export const getPurchase = createRoute({
       z.object({
         purchase: adminPurchase,
         terms: noteTerms,
+        payout: notePayout,
         maturity: z
           .object({
             instruction: z.enum(maturityInstructions),

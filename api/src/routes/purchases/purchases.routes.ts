@@ -22,6 +22,19 @@ export const purchaseParams = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
 const instant = z.string().openapi({ format: 'date-time' })
+/** What a note pays at maturity, as its investor's page and the console show it. */
+export const notePayout = payoutPreview
+  .extend({
+    estimated: z.boolean().openapi({
+      description:
+        'True until the debit settles: dates assume it settles on the banking day it should (the next one after it was sent, or today once that has passed).',
+    }),
+  })
+  .nullable()
+  .openapi({
+    description:
+      'What the note pays at maturity; for a note repaid early, on its repayment date with interest to that day.',
+  })
 const calendarDate = z.string().openapi({ format: 'date', example: '2026-03-02' })
 
 /** A note's own terms: its offering's, at the rate the note was sold at. */
@@ -92,18 +105,7 @@ export const purchase = z
     settledOn: calendarDate.nullable().openapi({ description: 'Interest accrues from this day.' }),
     maturityDate: calendarDate.nullable(),
     failure: z.object({ code: z.string().nullable(), reason: z.string() }).nullable(),
-    payout: payoutPreview
-      .extend({
-        estimated: z.boolean().openapi({
-          description:
-            'True until the debit settles: dates assume it settles on the banking day it should (the next one after it was sent, or today once that has passed).',
-        }),
-      })
-      .nullable()
-      .openapi({
-        description:
-          'What the note pays at maturity; for a note repaid early, on its repayment date with interest to that day.',
-      }),
+    payout: notePayout,
     earlyRepayment: z
       .object({
         reason: z.enum(earlyRepaymentReasons).openapi({
