@@ -371,4 +371,35 @@ describe('held money sent again', () => {
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(0)
     await expectLedgerClean(t)
   })
+
+  test('stays held for review, not sent again, once the debit that bought the note came back', async () => {
+    const note = await maturedNote()
+    await runWorkerJob(t)
+    await returnCredit(note.id, 'R02')
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    const { token } = await signInAgain(t, ada)
+    const [savings] = await t.db.database.db
+      .select({ id: bankAccounts.id })
+      .from(bankAccounts)
+      .where(and(eq(bankAccounts.userId, ada.userId), eq(bankAccounts.subtype, 'savings')))
+    if (!savings) throw new Error('no savings account linked')
+
+    const chosen = await t.request(`/purchases/${note.id}/payment/resend`, {
+      json: { bankAccountId: savings.id },
+      token,
+    })
+    expect(chosen.status).toBe(409)
+    expect(await chosen.json()).toMatchObject({ error: { code: 'payment_in_review' } })
+    // Nor is it sent to a bank linked afterwards.
+    await linkAnotherBank(t, ada, 'ins_109510')
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
+
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned', resends: 0 })
+    expect(await mailOfKind(t, ada.email, 'payout_resent')).toEqual([])
+    expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
+    expect((await paymentOf(note.id))?.stage).toBe('in_review')
+    expect(await creditsAtPlaid(t)).toHaveLength(1)
+    await expectLedgerClean(t)
+  })
 })

@@ -306,11 +306,13 @@ export async function listPurchaseViews(
     )
   const paymentOf = new Map<string, PaymentRow>()
   for (const payment of payments) {
-    // Only a payout not yet asked of Plaid can be withheld; there are few such at any time.
-    const inReview =
-      payment.state === 'initiated' &&
-      payment.authorizationId === null &&
-      (await wasFundingReturned(db, payment.purchaseId))
+    // Withheld for review: a payout not yet asked of Plaid (`sendPayout`), or held money, which
+    // is not sent again (`resendHeldPaymentTo`). There are few such at any time.
+    const withholdable =
+      (payment.state === 'initiated' && payment.authorizationId === null) ||
+      payment.state === 'returned' ||
+      payment.state === 'failed'
+    const inReview = withholdable && (await wasFundingReturned(db, payment.purchaseId))
     paymentOf.set(payment.purchaseId, { ...payment, inReview })
   }
 

@@ -24,7 +24,9 @@ export const resendPayment = createRoute({
     200: jsonResponse(purchaseEnvelope, 'The purchase, its payment on the way again'),
     401: errorResponse('Not signed in'),
     404: errorResponse('No such purchase (also for another investor’s purchase)'),
-    409: errorResponse('`payment_not_held`: the payment is not waiting for a bank account'),
+    409: errorResponse(
+      '`payment_not_held`: the payment is not waiting for a bank account; `payment_in_review`: it is on hold, as the debit that bought the note came back',
+    ),
     422: errorResponse('Invalid input, or `bank_account_unusable`'),
   },
 })
