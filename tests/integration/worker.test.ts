@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { manualClock } from '@tenor/db'
+import { acquireLease } from '@tenor/db/lease'
 import { createLogger } from '@tenor/db/logger'
 import { sessions } from '@tenor/db/schema'
 import { runJob } from '@tenor/workers/job'
@@ -27,5 +29,29 @@ describe('housekeeping job', () => {
     expect((await t.request('/me', { token: live.token })).status).toBe(200)
     const outcome = lines.map((line) => JSON.parse(line)).find((l) => l.event === 'job succeeded')
     expect(outcome).toMatchObject({ job: 'housekeeping', sessionsRemoved: 1 })
+  })
+})
+
+describe('job leases', () => {
+  test('are timed by the wall clock, however far the business clock moves', async () => {
+    const wallClock = manualClock(t.clock.now())
+    const deps = { ...t.deps, wallClock }
+    const log = createLogger('silent')
+    // A run that crashed holding the lease, taken at wall-clock time.
+    const held = await acquireLease(t.db.database, {
+      name: 'job:housekeeping',
+      holder: 'crashed-run',
+      now: wallClock.now(),
+      ttlMs: 15 * 60 * 1000,
+    })
+    expect(held).toBe(true)
+
+    // The business clock a year on does not free it: that would run the job twice.
+    t.clock.advance(365 * 24 * 60 * 60 * 1000)
+    expect(await runJob(housekeeping, { deps, log })).toBe('skipped')
+    // Back where it was, it does not keep it for a year either: the lease ends 15 minutes on.
+    t.clock.advance(-365 * 24 * 60 * 60 * 1000)
+    wallClock.advance(15 * 60 * 1000 + 1)
+    expect(await runJob(housekeeping, { deps, log })).toBe('succeeded')
   })
 })

@@ -27,9 +27,11 @@ const defaultLeaseMs = 15 * 60 * 1000
 /**
  * Runs one job under its lease, so overlapping workers never run the same job at once; records
  * the run in `job_runs` and logs its start, outcome and counts as JSON lines. Never throws.
+ * Leases and runs are timed by the wall clock: in development the business clock moves, and a
+ * lease taken at a moved time would outlive its run by months, or expire under it.
  */
 export async function runJob(job: Job, context: JobContext): Promise<JobOutcome> {
-  const { database, clock } = context.deps
+  const { database, wallClock: clock } = context.deps
   const runId = newId()
   const log = context.log.child({ job: job.name, jobRunId: runId })
   const started = performance.now()
@@ -92,6 +94,7 @@ async function ranRecently(context: JobContext, job: Job, intervalMs: number): P
     .orderBy(desc(jobRuns.startedAt))
     .limit(1)
   return (
-    last !== undefined && context.deps.clock.now().getTime() - last.startedAt.getTime() < intervalMs
+    last !== undefined &&
+    context.deps.wallClock.now().getTime() - last.startedAt.getTime() < intervalMs
   )
 }
