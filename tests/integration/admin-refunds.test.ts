@@ -11,6 +11,7 @@ import {
   readPayout,
   runWorkerJob,
   settleSentPayouts,
+  signInAgain,
 } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import {
@@ -230,6 +231,18 @@ describe('refunds need a second administrator', () => {
     expect((await approve(approvalId)).result).toBe(
       'note set to repay on 2026-03-07, once its debit can no longer come back, with interest to that day',
     )
+    // The investor's portfolio dates it by its repayment, and says it is repaid early.
+    const { token } = await signInAgain(t, ada)
+    const held = (await (await t.request('/portfolio', { token })).json()) as {
+      portfolio: { holdings: { purchaseId: string; maturityDate: string; repaidEarly: boolean }[] }
+    }
+    expect(held.portfolio.holdings).toEqual([
+      expect.objectContaining({
+        purchaseId: note.id,
+        maturityDate: '2026-03-07',
+        repaidEarly: true,
+      }),
+    ])
     await runWorkerJob(t)
     expect(await creditsAtPlaid(t)).toHaveLength(0)
 

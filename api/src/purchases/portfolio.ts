@@ -29,6 +29,8 @@ export interface Holding {
   estimated: boolean
   /** Of a matured note rolled over in part: what went into the new note (else 0). */
   rolledOverCents: number
+  /** Tenor repays it before the end of its term: `maturityDate` is the repayment date. */
+  repaidEarly: boolean
 }
 
 /**
@@ -39,7 +41,14 @@ export interface Holding {
 export function valueHolding(
   purchase: Pick<
     PurchaseRow,
-    'id' | 'state' | 'amountCents' | 'rateBps' | 'settledOn' | 'maturityDate' | 'createdAt'
+    | 'id'
+    | 'state'
+    | 'amountCents'
+    | 'rateBps'
+    | 'settledOn'
+    | 'maturityDate'
+    | 'createdAt'
+    | 'repaymentReason'
   >,
   offering: Pick<OfferingRow, 'name' | 'rateType' | 'compounding' | 'dayCount' | 'termMonths'>,
   day: ValuationDay,
@@ -54,6 +63,7 @@ export function valueHolding(
     ...valueNote(noteTermsOf(offering, purchase), purchase, day),
     estimated: !settled,
     rolledOverCents: 0,
+    repaidEarly: purchase.repaymentReason !== null,
   }
 }
 
@@ -154,6 +164,7 @@ const selectPortfolioRows = preparedPerHandle((db: LedgerReader) =>
         settledOn: purchases.settledOn,
         maturityDate: purchases.maturityDate,
         createdAt: purchases.createdAt,
+        repaymentReason: purchases.repaymentReason,
       },
       // What a matured note still pays by ACH; part of it may have rolled into a new note.
       payoutCents: payouts.amountCents,

@@ -171,5 +171,13 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
   await expect(page.getByText('Repayment date')).toBeVisible()
   await expect(page.getByText('Interest to repayment')).toBeVisible()
   await expect(page.getByRole('button', { name: 'Save instruction' })).toHaveCount(0)
+  // The portfolio says so too, beside the repayment date.
+  await page.goto('/portfolio')
+  const row = page
+    .getByRole('region', { name: 'Holdings' })
+    .getByRole('row')
+    .filter({ hasText: name })
+  await expect(row).toContainText('Tenor repays it early')
+  await expect(row).toContainText('(repaid early)')
   await expectRepaidAWeekOn(page, purchaseId, creditsBefore)
 })

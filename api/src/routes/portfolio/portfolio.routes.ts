@@ -22,6 +22,10 @@ const holding = z.object({
   rolledOverCents: cents(
     'Of a matured note rolled over in part: what went into the new note, which counts it; this row’s figures are then what the note still pays, interest first',
   ).default(0),
+  repaidEarly: z.boolean().default(false).openapi({
+    description:
+      'Tenor repays the note before the end of its term (a refund, or its offering cancelled): maturityDate is the repayment date, and the interest is to that day',
+  }),
 })
 
 export const portfolio = z
