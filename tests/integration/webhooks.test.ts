@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { sha256Hex } from '@tenor/api/lib/crypto'
 import { createWebhookVerifier } from '@tenor/api/plaid/webhook-verification'
+import { createWebhookProcessor, recordWebhook } from '@tenor/api/plaid/webhooks'
+import { createLogger } from '@tenor/db/logger'
 import { webhookEvents } from '@tenor/db/schema'
 import { base64url, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { createPlaidClient } from '../standins/plaid/testing.ts'
@@ -236,5 +238,34 @@ describe('duplicate deliveries', () => {
 
     const [row] = await t.db.database.db.select().from(webhookEvents)
     expect(row).toMatchObject({ webhookType: 'TRANSFER', deliveries: 2 })
+  })
+
+  test('a transfer update delivered again while the first is applied, in the same millisecond, is applied again', async () => {
+    const body = new TextEncoder().encode(
+      JSON.stringify({ webhook_type: 'TRANSFER', webhook_code: 'TRANSFER_EVENTS_UPDATE' }),
+    )
+    const now = t.clock.now()
+    expect((await recordWebhook(t.db.database, body, now)).stored).toBe(true)
+    let syncs = 0
+    const processor = createWebhookProcessor({
+      database: t.db.database,
+      plaid: t.deps.plaid,
+      env: t.deps.env,
+      log: createLogger('silent'),
+      now: () => t.clock.now(),
+      syncTransfers: async () => {
+        syncs += 1
+        // Plaid's next update arrives while the events are read, at the same instant.
+        if (syncs === 1) expect((await recordWebhook(t.db.database, body, now)).stored).toBe(true)
+      },
+    })
+
+    await processor()
+
+    // Read once for each update: events after the first read are not left for the next sweep.
+    expect(syncs).toBe(2)
+    const [row] = await t.db.database.db.select().from(webhookEvents)
+    expect(row).toMatchObject({ deliveries: 2 })
+    expect(row?.processedAt).not.toBeNull()
   })
 })

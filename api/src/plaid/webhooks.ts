@@ -152,13 +152,14 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       for (const event of batch) {
         try {
           await processOne(event)
-          // A delivery that queued the row again meanwhile moved its receivedAt: that one asks
-          // for another look after this one, so the row stays pending for the next batch.
+          // A delivery meanwhile may ask for another look after this one (a transfer update:
+          // its events are read afresh), so the row stays pending for the next batch. Every
+          // delivery counts itself; its receivedAt could be this one's, to the millisecond.
           await deps.database.db
             .update(webhookEvents)
             .set({ processedAt: deps.now(), processingError: null })
             .where(
-              and(eq(webhookEvents.id, event.id), eq(webhookEvents.receivedAt, event.receivedAt)),
+              and(eq(webhookEvents.id, event.id), eq(webhookEvents.deliveries, event.deliveries)),
             )
           processed++
           progressed = true
