@@ -193,6 +193,7 @@ describe('duplicate deliveries', () => {
         webhook_code: 'PENDING_DISCONNECT',
         item_id: plaidItemId,
         reason: 'INSTITUTION_TOKEN_EXPIRATION',
+        disconnect_time: '2026-03-09T12:00:00Z',
         environment: 'sandbox',
       },
       null,
@@ -209,8 +210,15 @@ describe('duplicate deliveries', () => {
     expect(rows).toHaveLength(1)
     expect(rows[0]?.deliveries).toBe(3)
     expect(rows[0]?.processedAt).not.toBeNull()
+    // The bank works until the date: purchases from it go on, and the investor is asked once
+    // to reconnect before then.
+    const item = await t.db.database.db.query.plaidItems.findFirst()
+    expect(item).toMatchObject({ status: 'healthy', statusReason: 'PENDING_DISCONNECT' })
     const mail = await t.mailbox('ada@example.com')
-    expect(mail.filter((m) => m.kind === 'bank_reconnect_needed')).toHaveLength(1)
+    const asked = mail.filter((m) => m.kind === 'bank_reconnect_soon')
+    expect(asked).toHaveLength(1)
+    expect(asked[0]?.text).toContain('due to stop working on March 9, 2026')
+    expect(mail.filter((m) => m.kind === 'bank_reconnect_needed')).toEqual([])
   })
 
   test('a second transfer update is not taken for a redelivery of the first', async () => {

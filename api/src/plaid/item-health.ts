@@ -1,6 +1,7 @@
 import type { Database } from '@tenor/db'
+import { businessDateOf, describeCalendarDate } from '@tenor/db/domain'
 import { type itemStatuses, plaidItems, users } from '@tenor/db/schema'
-import { and, eq, notInArray } from 'drizzle-orm'
+import { and, eq, isNull, ne, notInArray, or } from 'drizzle-orm'
 import { renderEmail } from '../lib/emails.ts'
 import { enqueueEmail } from '../lib/outbox.ts'
 
@@ -14,8 +15,6 @@ type ItemStatus = (typeof itemStatuses)[number]
  */
 const signalStatus: Record<string, ItemStatus> = {
   ITEM_LOGIN_REQUIRED: 'needs_reconnect',
-  PENDING_DISCONNECT: 'needs_reconnect',
-  PENDING_EXPIRATION: 'needs_reconnect',
   ACCESS_NOT_GRANTED: 'needs_reconnect',
   NO_ACCOUNTS: 'needs_reconnect',
   USER_PERMISSION_REVOKED: 'revoked',
@@ -27,6 +26,13 @@ const signalStatus: Record<string, ItemStatus> = {
 
 /** Signals that leave the item usable but worth a visit to update mode. */
 const advisorySignals = new Set(['NEW_ACCOUNTS_AVAILABLE'])
+
+/**
+ * Signals that the item stops working on a date about a week ahead (Plaid: consent expiring,
+ * or a disconnection scheduled); until then it works, so purchases from it go on. The investor
+ * is asked once to reconnect before then, in update mode, which clears the signal.
+ */
+const warningSignals = new Set(['PENDING_DISCONNECT', 'PENDING_EXPIRATION'])
 
 export function statusForSignal(signal: string): ItemStatus | undefined {
   return Object.hasOwn(signalStatus, signal) ? signalStatus[signal] : undefined
@@ -41,9 +47,17 @@ export function statusForSignal(signal: string): ItemStatus | undefined {
  */
 export async function applyItemSignal(
   database: Database,
-  input: { plaidItemId: string; signal: string; now: Date; publicUrl: string },
+  input: {
+    plaidItemId: string
+    signal: string
+    now: Date
+    publicUrl: string
+    /** For a warning: when Plaid expects the item to stop working, and the zone to date it in. */
+    stopsAt?: { at: Date; timeZone: string } | undefined
+  },
 ): Promise<{ changed: boolean; status?: ItemStatus }> {
-  const advisory = advisorySignals.has(input.signal)
+  const warning = warningSignals.has(input.signal)
+  const advisory = advisorySignals.has(input.signal) || warning
   const status = statusForSignal(input.signal)
   if (!status && !advisory) return { changed: false }
 
@@ -55,10 +69,45 @@ export async function applyItemSignal(
     if (item.status === 'revoked') return { changed: false, status: item.status }
 
     if (advisory) {
-      await tx
+      const marked = await tx
         .update(plaidItems)
         .set({ statusReason: input.signal })
-        .where(and(eq(plaidItems.id, item.id), eq(plaidItems.status, 'healthy')))
+        .where(
+          and(
+            eq(plaidItems.id, item.id),
+            eq(plaidItems.status, 'healthy'),
+            or(isNull(plaidItems.statusReason), ne(plaidItems.statusReason, input.signal)),
+          ),
+        )
+        .returning({ id: plaidItems.id })
+      const owner =
+        warning && marked.length > 0
+          ? await tx.query.users.findFirst({ where: eq(users.id, item.userId) })
+          : undefined
+      if (owner) {
+        const by = input.stopsAt
+          ? ` on ${describeCalendarDate(businessDateOf(input.stopsAt.at, input.stopsAt.timeZone))}`
+          : ' in about a week'
+        await enqueueEmail(
+          tx,
+          {
+            kind: 'bank_reconnect_soon',
+            dedupeKey: `bank-reconnect-soon:${item.id}:${input.now.getTime()}`,
+            userId: owner.id,
+            to: owner.email,
+            ...renderEmail({
+              subject: 'Reconnect your bank this week to keep using it with Tenor',
+              greeting: `Hello ${owner.legalName},`,
+              paragraphs: [
+                `Your connection to ${item.institutionName ?? 'your bank'} is due to stop working${by}. Until then it works as before.`,
+                'To keep using it, reconnect it before then: sign in to your bank again through Tenor. It takes a minute.',
+              ],
+              action: { label: 'Reconnect your bank', url: `${input.publicUrl}/banks` },
+            }),
+          },
+          input.now,
+        )
+      }
       return { changed: false, status: item.status }
     }
     if (!status || item.status === status) return { changed: false, status: item.status }
@@ -98,7 +147,7 @@ export async function applyItemSignal(
                     subject: 'Reconnect your bank to keep using it with Tenor',
                     greeting: `Hello ${owner.legalName},`,
                     paragraphs: [
-                      `Your connection to ${item.institutionName ?? 'your bank'} needs attention, so it cannot fund purchases or receive payouts until you reconnect it.`,
+                      `Your connection to ${item.institutionName ?? 'your bank'} needs attention, so it cannot fund purchases until you reconnect it.`,
                       'Reconnecting takes a minute: sign in to your bank again through Tenor.',
                     ],
                     action: { label: 'Reconnect your bank', url: `${input.publicUrl}/banks` },

@@ -80,6 +80,13 @@ export async function recordWebhook(
   return { stored, payload }
 }
 
+/** When a PENDING_EXPIRATION or PENDING_DISCONNECT webhook says the item stops working. */
+function stopsAtOf(payload: Record<string, unknown>, timeZone: string) {
+  const text = payload.consent_expiration_time ?? payload.disconnect_time
+  const at = typeof text === 'string' ? new Date(text) : null
+  return at && !Number.isNaN(at.getTime()) ? { at, timeZone } : undefined
+}
+
 export interface WebhookProcessorDeps {
   database: Database
   plaid: PlaidApi
@@ -108,6 +115,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
           signal,
           now: deps.now(),
           publicUrl: deps.env.publicUrl,
+          stopsAt: stopsAtOf(payload, deps.env.businessTimeZone),
         })
       }
     } else if (event.webhookType === 'TRANSFER') {

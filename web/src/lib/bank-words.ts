@@ -17,8 +17,10 @@ export function describeBankStatus(status: BankStatus): string {
 const reasonWords: Record<string, string> = {
   ITEM_LOGIN_REQUIRED:
     'Your bank asked you to sign in again, often after a password or security change. Purchases from it are paused until you reconnect.',
-  PENDING_DISCONNECT: 'This connection is about to stop working. Reconnect now to keep using it.',
-  PENDING_EXPIRATION: 'This connection is about to expire. Reconnect now to keep using it.',
+  PENDING_DISCONNECT:
+    'This connection stops working within a week. It works until then; reconnect before then to keep using it.',
+  PENDING_EXPIRATION:
+    'Your permission for this connection expires within a week. It works until then; reconnect before then to keep using it.',
   ACCESS_NOT_GRANTED:
     'Tenor no longer has permission to use this account. Reconnect and allow access to keep using it.',
   USER_PERMISSION_REVOKED:
@@ -40,11 +42,24 @@ export function describeBankReason(status: BankStatus, reason: string | null): s
   return null
 }
 
-/** Whether update mode is the way forward: a login to repair, or new accounts to add. */
+// Reasons a connection that still works is worth a visit to update mode.
+const updateReasons = new Set([
+  'NEW_ACCOUNTS_AVAILABLE',
+  'PENDING_DISCONNECT',
+  'PENDING_EXPIRATION',
+])
+
+/**
+ * Whether update mode is the way forward: a login to repair, one to renew before it stops
+ * working, or new accounts to add.
+ */
 export function canReconnect(status: BankStatus, reason: string | null): boolean {
-  return (
-    status === 'needs_reconnect' || (status === 'healthy' && reason === 'NEW_ACCOUNTS_AVAILABLE')
-  )
+  return status === 'needs_reconnect' || (status === 'healthy' && updateReasons.has(reason ?? ''))
+}
+
+/** "Update accounts" when only accounts are to be added; otherwise the connection is renewed. */
+export function reconnectLabel(reason: string | null): string {
+  return reason === 'NEW_ACCOUNTS_AVAILABLE' ? 'Update accounts' : 'Reconnect'
 }
 
 /** "••••0000", read by screen readers as "ending 0000". */
