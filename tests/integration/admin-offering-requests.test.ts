@@ -6,6 +6,7 @@ import {
   askRateChange as askRateChangeAs,
   createDraft as createDraftAs,
   type ErrorBody,
+  publishDraft,
 } from '../support/offering-drafts.ts'
 import { openWithTwoAdmins, signUp } from '../support/users.ts'
 
@@ -19,7 +20,7 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 const createDraft = (body?: object) => createDraftAs(t, maker.token, body)
-const askRateChange = (rateBps: number) => askRateChangeAs(t, maker.token, rateBps)
+const askRateChange = (rateBps: number) => askRateChangeAs(t, { maker, checker }, rateBps)
 
 describe('offering requests for a second administrator', () => {
   test('the asker can withdraw a waiting request; nobody else can, and it is then closed', async () => {
@@ -113,7 +114,7 @@ describe('offering requests for a second administrator', () => {
   test('closing early stops new purchases; investors are refused admin routes', async () => {
     const { body } = await createDraft()
     const id = body.offering.id
-    await t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token })
+    await publishDraft(t, { maker, checker }, id)
     const closed = await t.request(`/admin/offerings/${id}/close`, { json: {}, token: maker.token })
     expect(((await closed.json()) as { offering: { status: string } }).offering.status).toBe(
       'closed',

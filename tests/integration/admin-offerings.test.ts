@@ -13,6 +13,7 @@ import {
   askRateChange as askRateChangeAs,
   createDraft as createDraftAs,
   draftTerms,
+  publishDraft,
 } from '../support/offering-drafts.ts'
 import { createPlaidTestApp } from '../support/plaid.ts'
 import { addBuyer, addOffering, readPurchase, simulateTransfer } from '../support/purchases.ts'
@@ -29,7 +30,7 @@ afterEach(() => t.close())
 
 const terms = draftTerms
 const createDraft = (body?: object) => createDraftAs(t, maker.token, body)
-const _askRateChange = (rateBps: number) => askRateChangeAs(t, maker.token, rateBps)
+const publish = (id: string) => publishDraft(t, { maker, checker }, id)
 
 describe('admin offerings', () => {
   test('creates a draft, edits it, publishes it, and investors then see it', async () => {
@@ -45,11 +46,27 @@ describe('admin offerings', () => {
       token: maker.token,
     })
     expect(edit.status).toBe(200)
-    const publish = await t.request(`/admin/offerings/${id}/publish`, {
+    // Asking to publish opens nothing: a second administrator must approve.
+    const asked = await t.request(`/admin/offerings/${id}/publish`, {
       json: {},
       token: maker.token,
     })
-    expect(publish.status).toBe(200)
+    expect(asked.status).toBe(202)
+    expect((await t.request('/offerings/series-z-9m')).status).toBe(404)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const own = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(own.status).toBe(409)
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(await approved.json()).toMatchObject({
+      state: 'executed',
+      result: 'published: on sale now',
+    })
     const visible = (await (await t.request('/offerings/series-z-9m')).json()) as {
       offering: { rateBps: number; openForPurchase: boolean }
     }
@@ -103,10 +120,7 @@ describe('admin offerings', () => {
 
   test("says where today falls against each offering's window", async () => {
     const { body } = await createDraft()
-    await t.request(`/admin/offerings/${body.offering.id}/publish`, {
-      json: {},
-      token: maker.token,
-    })
+    await publish(body.offering.id)
     const windowOf = async () => {
       const res = await t.request('/admin/offerings', { token: maker.token })
       const { offerings: rows } = (await res.json()) as {
@@ -123,37 +137,39 @@ describe('admin offerings', () => {
     expect(await windowOf()).toMatchObject({ status: 'open', window: 'after' })
   })
 
-  test('an edit sent together with the publish never changes the live terms', async () => {
+  test('a draft edited after the request to publish it is not published on the new terms', async () => {
     const { body } = await createDraft()
     const id = body.offering.id
-    const [publish, edit] = await Promise.all([
-      t.request(`/admin/offerings/${id}/publish`, { json: {}, token: maker.token }),
-      t.request(`/admin/offerings/${id}`, {
-        method: 'PATCH',
-        json: { rateBps: 5000 },
-        token: maker.token,
-      }),
-    ])
-    expect(publish.status).toBe(200)
+    const asked = await t.request(`/admin/offerings/${id}/publish`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(asked.status).toBe(202)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const edit = await t.request(`/admin/offerings/${id}`, {
+      method: 'PATCH',
+      json: { rateBps: 5000 },
+      token: maker.token,
+    })
+    expect(edit.status).toBe(200)
 
-    const audit = await t.request(`/admin/audit?targetId=${id}`, { token: checker.token })
-    const { events } = (await audit.json()) as { events: { action: string }[] }
+    // The approver saw the first terms; the draft's are not those any more.
+    const decided = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(await decided.json()).toMatchObject({
+      state: 'executed',
+      result: 'not applied: the draft was edited after the request; ask again',
+    })
+    expect((await t.request('/offerings/series-z-9m')).status).toBe(404)
+
+    // Asked again, the approver sees the new rate, and it goes live.
+    expect((await publish(id)).decided).toMatchObject({ result: 'published: on sale now' })
     const live = (await (await t.request('/offerings/series-z-9m')).json()) as {
       offering: { rateBps: number }
     }
-    if (edit.status === 200) {
-      // The edit was written first, to the draft: newest first, publish comes after it.
-      expect(events.map((e) => e.action)).toEqual([
-        'offering.publish',
-        'offering.edit',
-        'offering.create',
-      ])
-      expect(live.offering.rateBps).toBe(5000)
-    } else {
-      expect(edit.status).toBe(409)
-      expect(events.map((e) => e.action)).toEqual(['offering.publish', 'offering.create'])
-      expect(live.offering.rateBps).toBe(terms.rateBps)
-    }
+    expect(live.offering.rateBps).toBe(5000)
   })
 
   test('refuses inconsistent terms field by field', async () => {
@@ -277,10 +293,7 @@ describe('admin offerings', () => {
       maxPurchaseCents: 100_000_000,
       capacityCents: 100_000_000,
     })
-    await t.request(`/admin/offerings/${body.offering.id}/publish`, {
-      json: {},
-      token: maker.token,
-    })
+    await publish(body.offering.id)
     const res = await t.request(`/admin/offerings/${body.offering.id}/rate`, {
       json: { rateBps: 5000 },
       token: maker.token,
@@ -291,7 +304,7 @@ describe('admin offerings', () => {
   })
 
   test('refuses a rate change to the rate it has, which would only stand in the way of a real one', async () => {
-    const { id, asked } = await askRateChangeAs(t, maker.token, terms.rateBps)
+    const { id, asked } = await askRateChangeAs(t, { maker, checker }, terms.rateBps)
     expect(asked.status).toBe(422)
     const { error } = (await asked.json()) as {
       error: { issues: { path: string; message: string }[] }
@@ -355,21 +368,26 @@ describe('admin offerings', () => {
 describe('audit trail', () => {
   test('records every admin action with who, what, before and after, and cannot be edited', async () => {
     const { body } = await createDraft()
-    await t.request(`/admin/offerings/${body.offering.id}/publish`, {
-      json: {},
-      token: maker.token,
-    })
+    await publish(body.offering.id)
     const res = await t.request(`/admin/audit?targetId=${body.offering.id}`, {
       token: checker.token,
     })
     const { events } = (await res.json()) as {
       events: { action: string; adminEmail: string; before: string | null; after: string | null }[]
     }
-    expect(events.map((e) => e.action)).toEqual(['offering.publish', 'offering.create'])
+    expect(events.map((e) => e.action)).toEqual([
+      'offering.publish',
+      'offering.publish.approved',
+      'offering.publish.requested',
+      'offering.create',
+    ])
+    // Published by the administrator who approved it, on the terms the other one asked with.
     expect(events[0]).toMatchObject({
-      adminEmail: 'maker@example.com',
+      adminEmail: 'checker@example.com',
       before: '{"status":"draft"}',
     })
+    expect(events[2]).toMatchObject({ adminEmail: 'maker@example.com' })
+    expect(JSON.parse(events[2]?.after ?? '{}')).toMatchObject({ rateBps: terms.rateBps })
 
     const client = t.db.database.client
     expect(client.execute("update audit_events set action = 'x'")).rejects.toThrow('append-only')

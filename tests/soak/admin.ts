@@ -1,9 +1,11 @@
 /**
  * The demo administrator (two-factor on, as the seed makes it): opens the soak's offerings,
- * approves each new investor's identity check, and looks at operations now and then.
+ * approves each new investor's identity check, and looks at operations now and then. A second
+ * administrator, the checker, approves the publishing, as a draft goes live only so.
  */
 import { demoAccounts } from '@tenor/api/cli/demo'
 import { currentTotpCode } from '@tenor/api/lib/totp'
+import { soakChecker } from './stack.ts'
 import { json } from './traffic.ts'
 import type { SoakOffering, World } from './world.ts'
 
@@ -40,20 +42,78 @@ export class Admin {
     return new Admin(world, token)
   }
 
+  /**
+   * The checker, made by `admin:create` without two-factor: signs in, then turns two-factor on,
+   * which verifies the session, as the console asks of a new administrator.
+   */
+  static async signInChecker(world: Pick<World, 'traffic' | 'api'>): Promise<Admin> {
+    const { email, password } = soakChecker
+    const login = await world.traffic.send(
+      'POST /auth/login',
+      `${world.api}/auth/login`,
+      json('POST', { email, password }, { 'fly-client-ip': address }),
+      { 200: [] },
+    )
+    const token = login.body?.token
+    if (login.status !== 200 || typeof token !== 'string') {
+      throw new Error(`the checker could not sign in: ${login.status}`)
+    }
+    const headers = { authorization: `Bearer ${token}`, 'fly-client-ip': address }
+    const setup = await world.traffic.send(
+      'POST /me/two-factor/setup',
+      `${world.api}/me/two-factor/setup`,
+      json('POST', {}, headers),
+      { 200: [] },
+    )
+    const secret = setup.body?.secret
+    if (typeof secret !== 'string') throw new Error(`two-factor setup failed: ${setup.status}`)
+    const code = currentTotpCode(secret, new Date())
+    const enabled = await world.traffic.send(
+      'POST /me/two-factor/enable',
+      `${world.api}/me/two-factor/enable`,
+      json('POST', { code, password }, headers),
+      { 200: [] },
+    )
+    if (enabled.status !== 200) throw new Error(`two-factor not enabled: ${enabled.status}`)
+
+    return new Admin(world, token)
+  }
+
+  /** Approves a request another administrator made; throws unless it was carried out. */
+  async approve(approvalId: string): Promise<void> {
+    const { traffic, api } = this.world
+    const decided = await traffic.send(
+      'POST /admin/approvals/:id/approve',
+      `${api}/admin/approvals/${approvalId}/approve`,
+      json('POST', {}, this.headers()),
+      { 200: [] },
+    )
+    const result = decided.body?.result
+    if (decided.status !== 200 || typeof result !== 'string' || result.startsWith('not applied')) {
+      throw new Error(`request not carried out: ${decided.text}`)
+    }
+  }
+
   private headers(): Record<string, string> {
     return { authorization: `Bearer ${this.token}`, 'fly-client-ip': address }
   }
 
-  /** Creates and publishes an offering; terms not given are those of a one-month note. */
-  async openOffering(terms: {
-    slug: string
-    name: string
-    termMonths: number
-    capacityCents: number
-    minPurchaseCents: number
-    maxPurchaseCents: number
-    incrementCents: number
-  }): Promise<SoakOffering> {
+  /**
+   * Creates an offering and asks to publish it, which `checker` approves; terms not given are
+   * those of a one-month note.
+   */
+  async openOffering(
+    checker: Admin,
+    terms: {
+      slug: string
+      name: string
+      termMonths: number
+      capacityCents: number
+      minPurchaseCents: number
+      maxPurchaseCents: number
+      incrementCents: number
+    },
+  ): Promise<SoakOffering> {
     const { traffic, api } = this.world
     const created = await traffic.send(
       'POST /admin/offerings',
@@ -80,13 +140,17 @@ export class Admin {
     const offering = created.body?.offering as SoakOffering | undefined
     if (created.status !== 201 || !offering)
       throw new Error(`offering not created: ${created.text}`)
-    const published = await traffic.send(
+    const asked = await traffic.send(
       'POST /admin/offerings/:id/publish',
       `${api}/admin/offerings/${offering.id}/publish`,
       json('POST', {}, this.headers()),
-      { 200: [] },
+      { 202: [] },
     )
-    if (published.status !== 200) throw new Error(`offering not published: ${published.text}`)
+    const approvalId = asked.body?.approvalId
+    if (asked.status !== 202 || typeof approvalId !== 'string') {
+      throw new Error(`publishing not asked: ${asked.text}`)
+    }
+    await checker.approve(approvalId)
 
     return { id: offering.id, slug: offering.slug }
   }

@@ -77,7 +77,8 @@ let sampler: ReturnType<typeof sampleRss> | null = null
 
 try {
   const admin = await Admin.signIn({ traffic, api: soakUrls.api })
-  const roomy = await admin.openOffering({
+  const checker = await Admin.signInChecker({ traffic, api: soakUrls.api })
+  const roomy = await admin.openOffering(checker, {
     slug: 'soak-one-month',
     name: 'Soak One-Month Note',
     termMonths: 1,
@@ -86,7 +87,7 @@ try {
     maxPurchaseCents: 2_500_000,
     incrementCents: 1,
   })
-  const scarce = await admin.openOffering({
+  const scarce = await admin.openOffering(checker, {
     slug: 'soak-scarce',
     name: 'Soak Scarce Note',
     termMonths: 3,

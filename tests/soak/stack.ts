@@ -11,6 +11,12 @@ import { type PostmarkStandIn, startPostmarkStandIn } from '../standins/postmark
 
 const root = join(import.meta.dir, '../..')
 
+/** The second administrator the soak's publishing needs, made by `admin:create` at setup. */
+export const soakChecker = {
+  email: 'checker@soak.test',
+  password: 'amber quarry whistles at noon',
+}
+
 /** The soak's own ports, apart from those of `bun run start`, the e2e suite and the benchmark. */
 export const soakPorts = { api: 4780, site: 4781, plaid: 4782, postmark: 4783 }
 
@@ -69,13 +75,24 @@ export async function startStack(options: { site: boolean }): Promise<Stack> {
     SENTRY_DSN: '',
     METRICS_PORT: '',
   }
-  for (const script of ['db/src/cli/migrate.ts', 'api/src/cli/seed.ts']) {
-    const run = Bun.spawnSync(['bun', script], {
+  // The seed makes the demo admin; publishing needs a second one to approve (`soakChecker`).
+  const setup: { args: string[]; stdin?: string }[] = [
+    { args: ['db/src/cli/migrate.ts'] },
+    { args: ['api/src/cli/seed.ts'] },
+    {
+      args: ['api/src/cli/create-admin.ts', '--email', soakChecker.email, '--name', 'Soak Checker'],
+      stdin: `${soakChecker.password}\n`,
+    },
+  ]
+  for (const step of setup) {
+    const run = Bun.spawnSync(['bun', ...step.args], {
       cwd: root,
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdin: step.stdin === undefined ? 'ignore' : Buffer.from(step.stdin),
+      stdout: 'ignore',
+      stderr: 'pipe',
     })
-    if (run.exitCode !== 0) throw new Error(`${script} failed: ${run.stderr.toString()}`)
+    if (run.exitCode !== 0) throw new Error(`${step.args[0]} failed: ${run.stderr.toString()}`)
   }
 
   const parts: Part[] = []

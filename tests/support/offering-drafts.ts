@@ -30,11 +30,38 @@ export async function createDraft(t: TestApp, token: string, body: object = draf
   return { res, body: (await res.json()) as { offering: { id: string; status: string } } }
 }
 
-/** A published offering whose rate the administrator asks to change; the request waits. */
-export async function askRateChange(t: TestApp, token: string, rateBps: number) {
-  const { body } = await createDraft(t, token)
+/** Two administrators: one asks, the other approves (maker-checker). */
+export interface AdminPair {
+  maker: { token: string }
+  checker: { token: string }
+}
+
+/**
+ * The maker asks to publish a draft and the checker approves; answers the request's answer
+ * and, if it was made, the decision (the outcome is in `result`).
+ */
+export async function publishDraft(t: TestApp, admins: AdminPair, offeringId: string) {
+  const asked = await t.request(`/admin/offerings/${offeringId}/publish`, {
+    json: {},
+    token: admins.maker.token,
+  })
+  if (asked.status !== 202) return { asked, decided: null }
+  const { approvalId } = (await asked.json()) as { approvalId: string }
+  const res = await t.request(`/admin/approvals/${approvalId}/approve`, {
+    json: {},
+    token: admins.checker.token,
+  })
+  return { asked, decided: (await res.json()) as { state: string; result: string } }
+}
+
+/** A published offering whose rate the maker asks to change; the request waits. */
+export async function askRateChange(t: TestApp, admins: AdminPair, rateBps: number) {
+  const { body } = await createDraft(t, admins.maker.token)
   const id = body.offering.id
-  await t.request(`/admin/offerings/${id}/publish`, { json: {}, token })
-  const asked = await t.request(`/admin/offerings/${id}/rate`, { json: { rateBps }, token })
+  await publishDraft(t, admins, id)
+  const asked = await t.request(`/admin/offerings/${id}/rate`, {
+    json: { rateBps },
+    token: admins.maker.token,
+  })
   return { id, asked }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import {
+  describeApprovalAction,
+  describeApprovalConfirmation,
   describeApprovalPayload,
   describeApprovalResult,
   describeApprovalTarget,
@@ -82,5 +84,29 @@ describe('an approval result with a date', () => {
     ).toBe(
       'Note set to repay on December 12, 2026, once its debit can no longer come back, with interest to that day',
     )
+  })
+})
+
+describe('a request to publish an offering', () => {
+  const payload = JSON.stringify({
+    rateBps: 575,
+    termMonths: 9,
+    capacityCents: 10_000_000,
+    opensOn: '2026-03-01',
+    closesOn: '2026-04-30',
+  })
+
+  test('shows the terms the approver agrees to', () => {
+    expect(describeApprovalAction('offering.publish')).toBe('Publish an offering')
+    expect(describeApprovalPayload('offering.publish', payload)).toBe(
+      '5.75% a year, 9 months, $100,000.00 to sell, on sale March 1, 2026 to April 30, 2026',
+    )
+    expect(describeApprovalConfirmation('offering.publish', payload, 'Series Z')).toBe(
+      'Publish Series Z now, on the terms shown? Investors can then buy it, and its terms cannot change.',
+    )
+  })
+
+  test('says nothing of terms it cannot read', () => {
+    expect(describeApprovalPayload('offering.publish', '{"rateBps":"high"}')).toBe('')
   })
 })

@@ -11,6 +11,7 @@ import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import type { OfferingRow } from '../purchases/records.ts'
 import type { ApprovalAction } from './approvals.ts'
 import { recordAudit } from './audit.ts'
+import { checkOfferingTerms } from './offering-terms.ts'
 import { cancelPendingDebits, refundCancelledOfferings } from './repayments.ts'
 
 /*
@@ -28,6 +29,8 @@ export async function executeApproval(
   adminId: string,
 ): Promise<string> {
   switch (action) {
+    case 'offering.publish':
+      return publishOffering(deps, approval, adminId)
     case 'offering.rate':
       return changeRate(deps, approval, adminId)
     case 'offering.cancel':
@@ -37,6 +40,73 @@ export async function executeApproval(
     case 'user.grant_admin':
       return grantAdminRole(deps, approval, adminId)
   }
+}
+
+// Every term of a draft the investor reads or buys on: what a publish request is made on.
+const publishedTerms = [
+  'slug',
+  'name',
+  'issuer',
+  'description',
+  'rateBps',
+  'rateType',
+  'compounding',
+  'dayCount',
+  'termMonths',
+  'capacityCents',
+  'minPurchaseCents',
+  'maxPurchaseCents',
+  'incrementCents',
+  'opensOn',
+  'closesOn',
+  'defaultMaturityInstruction',
+] as const satisfies readonly (keyof OfferingRow)[]
+
+/**
+ * The draft's terms as the publish request keeps them: shown to its approver, and compared
+ * with the draft when carried out, as the approver agreed to these terms, not to whatever the
+ * draft says by then.
+ */
+export function publishPayload(draft: OfferingRow): Record<string, unknown> {
+  return Object.fromEntries(publishedTerms.map((term) => [term, draft[term]]))
+}
+
+async function publishOffering(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const asked = JSON.parse(approval.payload) as Record<string, unknown>
+  const now = deps.clock.now()
+  const today = businessDateOf(now, deps.env.businessTimeZone)
+  return deps.database.write(async (tx) => {
+    const draft = await tx.query.offerings.findFirst({ where: eq(offerings.id, approval.targetId) })
+    if (!draft) return 'not applied: the offering no longer exists'
+    if (draft.status !== 'draft') return `not applied: the offering is ${draft.status} already`
+    if (publishedTerms.some((term) => draft[term] !== asked[term])) {
+      return 'not applied: the draft was edited after the request; ask again'
+    }
+    const issues = checkOfferingTerms(draft, today)
+    if (issues.length > 0) {
+      return `not applied: ${issues.map((issue) => issue.message).join(' ')}`
+    }
+    await tx
+      .update(offerings)
+      .set({ status: 'open', updatedAt: now })
+      .where(and(eq(offerings.id, draft.id), eq(offerings.status, 'draft')))
+    await recordAudit(tx, {
+      adminId,
+      action: 'offering.publish',
+      targetType: 'offering',
+      targetId: draft.id,
+      before: { status: 'draft' },
+      after: { status: 'open' },
+      at: now,
+    })
+    return draft.opensOn > today
+      ? `published: on sale from ${draft.opensOn}`
+      : 'published: on sale now'
+  })
 }
 
 async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string): Promise<string> {

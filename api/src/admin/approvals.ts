@@ -9,10 +9,11 @@ import { type ApprovalRow, executeApproval } from './approval-actions.ts'
 import { recordAudit } from './audit.ts'
 
 /**
- * Money-moving actions, rate changes and new administrators: one admin asks, another approves
- * (maker-checker).
+ * Money-moving actions, an offering's terms going live or its rate changing, and new
+ * administrators: one admin asks, another approves (maker-checker).
  */
 export const approvalActions = [
+  'offering.publish',
   'offering.cancel',
   'offering.rate',
   'purchase.refund',

@@ -1,7 +1,11 @@
 import type { Browser, Page } from '@playwright/test'
-import { createDraft, openAdminWindow, openSecondAdminWindow } from './support/admin.ts'
+import {
+  createDraft,
+  openAdminWindow,
+  openSecondAdminWindow,
+  publishDraftPage,
+} from './support/admin.ts'
 import { moveClock, resetClock } from './support/clock.ts'
-import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findNewTransfer, listStandInTransfers, simulateTransfer } from './support/plaid.ts'
 import { buyAndSettle } from './support/purchases.ts'
@@ -12,8 +16,7 @@ test.use({ kycApproved: true })
 /** Creates and publishes an offering open from today; the page is then the offering's own. */
 async function publishOffering(page: Page, slug: string, name: string): Promise<void> {
   await createDraft(page, slug, name, 'A three-month note for the refund stories.')
-  await confirmStep(page, 'Publish offering…', 'Yes, publish it')
-  await expect(page.getByText('Published.')).toBeVisible()
+  await publishDraftPage(page)
 }
 
 /** A second administrator approves the waiting request whose card mentions `text`. */

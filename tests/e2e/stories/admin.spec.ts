@@ -5,6 +5,7 @@ import {
   grantAdminRole,
   openAdminWindow,
   openSecondAdminWindow,
+  publishDraftPage,
 } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { confirmStep } from './support/confirm.ts'
@@ -26,10 +27,32 @@ test.describe('with an approved investor', () => {
       // A draft is invisible to investors.
       expect((await page.goto(`/offerings/${slug}`))?.status()).toBe(404)
 
-      await confirmStep(admin.page, 'Publish offering…', 'Yes, publish it')
-      await expect(admin.page.getByText('Published.')).toBeVisible()
+      await confirmStep(admin.page, 'Publish offering…', 'Yes, ask to publish it')
+      await expect(
+        admin.page.getByText('Requested. Another administrator must approve it'),
+      ).toBeVisible()
+      await expect(
+        admin.page.getByText('Publishing is waiting for a second administrator'),
+      ).toBeVisible()
+      // Asked, not yet published: investors still cannot see it.
+      expect((await page.goto(`/offerings/${slug}`))?.status()).toBe(404)
     } finally {
       await admin.close()
+    }
+
+    // A second administrator approves it, seeing the terms it goes live on.
+    const { page: second, close } = await openSecondAdminWindow(browser)
+    try {
+      await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
+      const request = second.getByRole('listitem').filter({ hasText: 'Story 3-Month Note' })
+      await expect(request).toContainText('Publish an offering')
+      await expect(request).toContainText('3 months')
+      await request.locator('summary', { hasText: 'Approve…' }).click()
+      await expect(request).toContainText('Publish Story 3-Month Note now, on the terms shown?')
+      await request.getByRole('button', { name: 'Approve and carry out', exact: true }).click()
+      await expect(second.getByRole('status')).toContainText('Published: on sale now')
+    } finally {
+      await close()
     }
 
     await linkBankWithChooser(page, 'First Platypus Bank')
@@ -166,11 +189,12 @@ test('an approval form with an id no approval can have is refused, not an error 
 
 test('an admin asks to cancel an offering and a second admin approves it', async ({ browser }) => {
   const slug = `story-cancel-${Date.now()}`
+  // Unique: the offerings list may hold this story's offering from an earlier run.
+  const name = `Story Unfunded Note ${Date.now()}`
   const admin = await openAdminWindow(browser)
   try {
-    await createDraft(admin.page, slug, 'Story Unfunded Note')
-    await confirmStep(admin.page, 'Publish offering…', 'Yes, publish it')
-    await expect(admin.page.getByText('Published.')).toBeVisible()
+    await createDraft(admin.page, slug, name)
+    await publishDraftPage(admin.page)
 
     await admin.page.getByLabel('Reason').fill('Not enough investors before the closing date.')
     await admin.page.getByRole('button', { name: 'Ask to cancel' }).click()
@@ -192,7 +216,7 @@ test('an admin asks to cancel an offering and a second admin approves it', async
   const { page: second, close } = await openSecondAdminWindow(browser)
   try {
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
-    const request = second.getByRole('listitem').filter({ hasText: 'Story Unfunded Note' })
+    const request = second.getByRole('listitem').filter({ hasText: name })
     await expect(request).toContainText('Not enough investors before the closing date.')
     await confirmStep(request, 'Approve…', 'Approve and carry out')
     await expect(request).toHaveCount(0)
@@ -203,7 +227,8 @@ test('an admin asks to cancel an offering and a second admin approves it', async
 
     const adminNav = second.getByRole('navigation', { name: 'Admin console' })
     await adminNav.getByRole('link', { name: 'Offerings' }).click()
-    const row = second.getByRole('row').filter({ hasText: 'Story Unfunded Note' })
+    await expect(second).toHaveURL(/\/admin\/offerings$/)
+    const row = second.getByRole('row').filter({ hasText: name })
     await expect(row).toContainText('Cancelled')
   } finally {
     await close()

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createClient } from '@libsql/client'
 import type { Page } from '@playwright/test'
 import { e2ePaths } from '../ports.ts'
-import { adminApiToken, isoDay, postJson } from './support/admin.ts'
+import { adminApiToken, isoDay, postJson, publishByApi } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
 import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
@@ -228,7 +228,7 @@ test('a rate changed during the review is refused, and the review then shows the
     opensOn: isoDay(0),
     closesOn: isoDay(30),
   })) as { offering: { id: string } }
-  await postJson(`/admin/offerings/${offering.id}/publish`, token, {})
+  await publishByApi(offering.id)
   await linkBankWithChooser(page, 'First Platypus Bank')
   await reviewPurchase(page, slug, '1,000', /Checking ending 0000/)
   const interest = page

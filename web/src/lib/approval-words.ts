@@ -1,9 +1,10 @@
 import { withDatesInWords } from './audit-words.ts'
-import { formatRate, formatUsd } from './format.ts'
+import { formatDate, formatRate, formatTerm, formatUsd } from './format.ts'
 
 /** Plain words for the requests that wait for a second administrator. */
 
 const actionWords: Record<string, string> = {
+  'offering.publish': 'Publish an offering',
   'offering.cancel': 'Cancel an offering and repay its investors',
   'offering.rate': 'Change an open offering’s rate',
   'purchase.refund': 'Refund a purchase to its investor',
@@ -69,8 +70,24 @@ export function describeApprovalPayload(action: string, payload: string): string
   if (action === 'offering.cancel' || action === 'purchase.refund') {
     return typeof value.reason === 'string' ? `Reason: ${value.reason}` : ''
   }
+  if (action === 'offering.publish') return describePublishedTerms(value)
   if (action === 'user.grant_admin') return ''
   return payload
+}
+
+/** "5.75% a year, 9 months, $100,000.00 to sell, on sale March 1, 2026 to April 30, 2026". */
+function describePublishedTerms(value: Record<string, unknown>): string {
+  const { rateBps, termMonths, capacityCents, opensOn, closesOn } = value
+  if (
+    typeof rateBps !== 'number' ||
+    typeof termMonths !== 'number' ||
+    typeof capacityCents !== 'number' ||
+    typeof opensOn !== 'string' ||
+    typeof closesOn !== 'string'
+  ) {
+    return ''
+  }
+  return `${formatRate(rateBps)} a year, ${formatTerm(termMonths)}, ${formatUsd(capacityCents)} to sell, on sale ${formatDate(opensOn)} to ${formatDate(closesOn)}`
 }
 
 // What a refund does depends on the note's state when it is carried out; an amount alone would
@@ -91,6 +108,8 @@ export function describeApprovalConfirmation(
 ): string {
   const value = readPayload(payload) ?? {}
   switch (action) {
+    case 'offering.publish':
+      return `Publish ${target} now, on the terms shown? Investors can then buy it, and its terms cannot change.`
     case 'offering.cancel':
       return `Cancel ${target} now? ${refundWords.all}`
     case 'offering.rate':

@@ -38,7 +38,7 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(offeringRoutes.editOffering, offerings.edit, (result, c) =>
       refusedEdit(offerings.load, result, c),
     )
-    .openapi(offeringRoutes.publishOffering, offerings.publish)
+    .openapi(offeringRoutes.requestPublish, offerings.publish)
     .openapi(offeringRoutes.closeOffering, offerings.close)
     .openapi(offeringRoutes.requestCancellation, offerings.cancel)
     .openapi(offeringRoutes.requestRateChange, offerings.rate)

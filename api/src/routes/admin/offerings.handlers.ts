@@ -4,6 +4,7 @@ import { businessDateOf, type CalendarDate, defaultMaturityInstruction } from '@
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
+import { publishPayload } from '../../admin/approval-actions.ts'
 import { requestApproval } from '../../admin/approvals.ts'
 import { recordAudit } from '../../admin/audit.ts'
 import {
@@ -139,7 +140,7 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
       if (!result[0]) return null
       await recordAudit(tx, {
         adminId,
-        action: `offering.${to === 'open' ? 'publish' : to}`,
+        action: `offering.${to}`,
         targetType: 'offering',
         targetId: row.id,
         before: { status: from },
@@ -253,12 +254,21 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
     return c.json({ offering: view(outcome) }, 200)
   }
 
-  const publish: RouteHandler<typeof routes.publishOffering, AuthedEnv> = async (c) => {
+  // Its terms are checked now, so the asker hears of a problem at once, and again when carried
+  // out (`publishOffering`), as a day may pass between.
+  const publish: RouteHandler<typeof routes.requestPublish, AuthedEnv> = async (c) => {
     const row = await load(c.req.valid('param').offeringId)
     if (row.status !== 'draft') throw wrongStatus(`This offering is ${row.status}, not a draft.`)
     const issues = checkOfferingTerms(row, today())
     if (issues.length > 0) throw invalidTerms(issues)
-    return c.json({ offering: view(await move(c.get('user').id, row, 'draft', 'open')) }, 200)
+    const approvalId = await requestApproval(deps, {
+      action: 'offering.publish',
+      targetType: 'offering',
+      targetId: row.id,
+      payload: publishPayload(row),
+      adminId: c.get('user').id,
+    })
+    return c.json({ approvalId, state: 'pending' as const }, 202)
   }
 
   const close: RouteHandler<typeof routes.closeOffering, AuthedEnv> = async (c) => {

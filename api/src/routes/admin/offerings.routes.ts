@@ -193,10 +193,6 @@ const transition = <P extends string>(path: P, summary: string, body = z.strictO
     },
   })
 
-export const publishOffering = transition(
-  '/offerings/{offeringId}/publish',
-  'Open a draft for purchases, after checking its terms are complete and consistent',
-)
 export const closeOffering = transition(
   '/offerings/{offeringId}/close',
   'Close an open offering early: no new purchases',
@@ -206,6 +202,24 @@ const approvalAnswer = jsonResponse(
   z.object({ approvalId: z.string(), state: z.literal('pending') }),
   'Waiting for a second administrator',
 )
+
+export const requestPublish = createRoute({
+  method: 'post',
+  path: '/offerings/{offeringId}/publish',
+  tags,
+  summary:
+    'Ask to open a draft for purchases, after checking its terms are complete and consistent; a second administrator must approve',
+  description:
+    'On approval the draft opens, if its terms are still those asked about (not edited since) and still consistent that day.',
+  request: { params: z.object({ offeringId }), body: jsonBody(z.strictObject({})) },
+  responses: {
+    202: approvalAnswer,
+    ...denied,
+    404: errorResponse('No such offering'),
+    409: errorResponse('Not a draft (`wrong_status`), or a request is already waiting'),
+    422: errorResponse('The terms are incomplete or inconsistent; `issues` says how'),
+  },
+})
 
 export const requestCancellation = createRoute({
   method: 'post',

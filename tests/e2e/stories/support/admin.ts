@@ -203,3 +203,52 @@ export async function createDraft(
   await page.getByRole('button', { name: 'Save draft' }).click()
   await expect(page.getByText('Draft saved.')).toBeVisible()
 }
+
+/**
+ * Publishes a draft through the API as the two administrators it takes: the demo admin asks,
+ * a second one approves.
+ */
+export async function publishByApi(offeringId: string): Promise<void> {
+  const asked = (await postJson(
+    `/admin/offerings/${offeringId}/publish`,
+    await adminApiToken(),
+    {},
+  )) as { approvalId: string }
+  await approveWithSecondAdmin(asked.approvalId)
+}
+
+/** A second administrator approves a waiting request through the API; throws unless carried out. */
+export async function approveWithSecondAdmin(approvalId: string): Promise<void> {
+  const checker = await createSecondAdmin(await createInvestor('Second Admin'))
+  const decided = (await postJson(`/admin/approvals/${approvalId}/approve`, checker, {})) as {
+    state: string
+    result: string
+  }
+  if (decided.state !== 'executed' || decided.result.startsWith('not applied')) {
+    throw new Error(`the request was not carried out: ${decided.result}`)
+  }
+}
+
+/**
+ * On a draft's console page: asks to publish it, then a second administrator approves (through
+ * the API), and the page is shown again, published.
+ */
+export async function publishDraftPage(page: Page): Promise<void> {
+  await page.locator('summary', { hasText: 'Publish offering…' }).click()
+  await page.getByRole('button', { name: 'Yes, ask to publish it', exact: true }).click()
+  await expect(page.getByText('Requested. Another administrator must approve it')).toBeVisible()
+  const offeringId = new URL(page.url()).pathname.split('/').at(-1) ?? ''
+  const waiting = await fetch(new URL('/admin/approvals?state=pending', e2eUrls.api), {
+    headers: { authorization: `Bearer ${await adminApiToken()}` },
+  })
+  const { approvals } = (await waiting.json()) as {
+    approvals: { id: string; action: string; targetId: string }[]
+  }
+  const request = approvals.find(
+    (approval) => approval.action === 'offering.publish' && approval.targetId === offeringId,
+  )
+  if (!request) throw new Error(`no request to publish ${offeringId} is waiting`)
+  await approveWithSecondAdmin(request.id)
+  await page.reload({ waitUntil: 'networkidle' })
+  await expect(page.getByText('See it as investors do')).toBeVisible()
+}

@@ -59,17 +59,30 @@ export async function editOffering(
   return refused(await readAdminProblem(response), [404, 409, 422])
 }
 
-/** Publishes a draft or closes an open offering early. */
-export async function moveOffering(
+/** Closes an open offering early: no new purchases. */
+export async function closeOffering(
   api: ApiClient,
   offeringId: string,
-  to: 'publish' | 'close',
 ): Promise<AdminOutcome<AdminOffering>> {
-  const offering = api.admin.offerings[':offeringId']
-  const request = { param: { offeringId }, json: {} }
-  const response =
-    to === 'publish' ? await offering.publish.$post(request) : await offering.close.$post(request)
+  const response = await api.admin.offerings[':offeringId'].close.$post({
+    param: { offeringId },
+    json: {},
+  })
   if (response.status === 200) return { ok: true, value: (await response.json()).offering }
+
+  return refused(await readAdminProblem(response), [404, 409, 422])
+}
+
+/** Asks a second administrator to approve opening a draft for purchases, on its terms now. */
+export async function requestPublish(
+  api: ApiClient,
+  offeringId: string,
+): Promise<AdminOutcome<{ approvalId: string }>> {
+  const response = await api.admin.offerings[':offeringId'].publish.$post({
+    param: { offeringId },
+    json: {},
+  })
+  if (response.status === 202) return { ok: true, value: await response.json() }
 
   return refused(await readAdminProblem(response), [404, 409, 422])
 }

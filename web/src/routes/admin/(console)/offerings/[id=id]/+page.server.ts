@@ -1,10 +1,11 @@
 import { error } from '@sveltejs/kit'
 import { listApprovals, listAudit } from '#lib/server/admin-governance.ts'
 import {
+  closeOffering,
   editOffering,
   findOffering,
-  moveOffering,
   requestCancellation,
+  requestPublish,
   requestRateChange,
 } from '#lib/server/admin-offerings.ts'
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
@@ -59,8 +60,8 @@ export const actions: Actions = {
   publish: async (event) => {
     requireAdmin(event)
 
-    const outcome = await moveOffering(event.locals.api, event.params.id, 'publish')
-    if (outcome.ok) return { form: 'status', done: 'published' } as const
+    const outcome = await requestPublish(event.locals.api, event.params.id)
+    if (outcome.ok) return { form: 'status', done: 'publish_requested' } as const
     // Incomplete terms come back as issues; listed together, they say what to fix first.
     return rejectWithProblem(outcome.problem, 'status', [])
   },
@@ -68,7 +69,7 @@ export const actions: Actions = {
   close: async (event) => {
     requireAdmin(event)
 
-    const outcome = await moveOffering(event.locals.api, event.params.id, 'close')
+    const outcome = await closeOffering(event.locals.api, event.params.id)
     if (outcome.ok) return { form: 'status', done: 'closed' } as const
     return rejectWithProblem(outcome.problem, 'status', [])
   },
