@@ -82,6 +82,17 @@ describe('parseEnv', () => {
     ])
   })
 
+  test('takes an OAuth redirect only to the site page that finishes Link', () => {
+    expect(
+      parseEnv({ ...production, PLAID_REDIRECT_URI: 'https://tenor.example/banks/oauth' }).plaid
+        .redirectUri,
+    ).toBe('https://tenor.example/banks/oauth')
+    expect(parseEnv(production).plaid.redirectUri).toBeUndefined()
+    expect(problems({ ...production, PLAID_REDIRECT_URI: 'https://tenor.example/oauth' })).toEqual([
+      'PLAID_REDIRECT_URI: must be https://tenor.example/banks/oauth (PUBLIC_URL/banks/oauth)',
+    ])
+  })
+
   test('refuses the local Plaid stand-in in production', () => {
     expect(problems({ ...production, PLAID_ENV: 'local' })).toEqual([
       'PLAID_ENV: must be sandbox or production when APP_ENV=production',

@@ -67,6 +67,7 @@ const schema = z.object({
   PLAID_SECRET: optional(z.string().min(1)),
   PLAID_LOCAL_URL: optional(url),
   PLAID_WEBHOOK_URL: optional(url),
+  PLAID_REDIRECT_URI: optional(url),
   POSTMARK_SERVER_TOKEN: optional(z.string().min(1)),
   POSTMARK_API_URL: optional(url),
   POSTMARK_FROM: optional(z.string().min(3)),
@@ -115,6 +116,11 @@ export interface Env {
     secret: string
     basePath: string
     webhookUrl: string
+    /**
+     * Where an OAuth bank sends the investor back to finish Link (the site's `/banks/oauth`),
+     * once registered with Plaid; unset, Link is opened without one.
+     */
+    redirectUri?: string
   }
   postmark: { token?: string; apiUrl?: string; from: string; messageStream: string }
   /** Where investors write for help: the Reply-To of every email, and named on the site. */
@@ -172,6 +178,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const plaidEnv = raw.PLAID_ENV ?? 'local'
   const localPlaid = trimSlash(raw.PLAID_LOCAL_URL ?? 'http://127.0.0.1:4010')
   const apiUrl = trimSlash(raw.API_URL ?? 'http://127.0.0.1:3000')
+  // Only the site's own page can finish Link after an OAuth bank; another address would leave
+  // the investor there.
+  const oauthPage = `${publicUrl}/banks/oauth`
+  if (raw.PLAID_REDIRECT_URI !== undefined && raw.PLAID_REDIRECT_URI !== oauthPage) {
+    throw new EnvError([`PLAID_REDIRECT_URI: must be ${oauthPage} (PUBLIC_URL/banks/oauth)`])
+  }
 
   return {
     appEnv: raw.APP_ENV,
@@ -199,6 +211,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
             ? 'https://sandbox.plaid.com'
             : 'https://production.plaid.com',
       webhookUrl: raw.PLAID_WEBHOOK_URL ?? `${apiUrl}/webhooks/plaid`,
+      redirectUri: raw.PLAID_REDIRECT_URI,
     },
     postmark: {
       token: raw.POSTMARK_SERVER_TOKEN,

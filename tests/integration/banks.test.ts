@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
 import { openAccessToken } from '@tenor/api/plaid/banks'
 import { bankAccounts, plaidItems, users, webhookEvents } from '@tenor/db/schema'
 import { eq, isNull } from 'drizzle-orm'
@@ -349,3 +350,31 @@ async function banksToReconnect(): Promise<string[]> {
   expect(res.status).toBe(200)
   return ((await res.json()) as { banksToReconnect: string[] }).banksToReconnect
 }
+
+describe('an OAuth bank', () => {
+  test('sends the investor back to the site page named as the redirect, once one is set', async () => {
+    const oauth = await createPlaidTestApp({
+      PUBLIC_URL: 'https://tenor.test',
+      PLAID_REDIRECT_URI: 'https://tenor.test/banks/oauth',
+    })
+    try {
+      const { token: own } = await signUp(oauth, 'bea@example.com')
+      const res = await oauth.request('/banks/link-token', { json: {}, token: own })
+      expect(res.status).toBe(200)
+      const { linkToken } = (await res.json()) as { linkToken: string }
+      const state = JSON.parse(readFileSync(oauth.plaidStatePath, 'utf8')) as {
+        linkTokens: Record<string, { redirectUri?: string | null }>
+      }
+      expect(state.linkTokens[linkToken]?.redirectUri).toBe('https://tenor.test/banks/oauth')
+    } finally {
+      await oauth.close()
+    }
+    // Without one, Link is opened without a redirect, as before.
+    const res = await t.request('/banks/link-token', { json: {}, token })
+    const { linkToken } = (await res.json()) as { linkToken: string }
+    const state = JSON.parse(readFileSync(t.plaidStatePath, 'utf8')) as {
+      linkTokens: Record<string, { redirectUri?: string | null }>
+    }
+    expect(state.linkTokens[linkToken]?.redirectUri).toBeNull()
+  })
+})

@@ -132,6 +132,22 @@ describe('Link and Items', () => {
     expect(data.error_code).toBe('INVALID_ACCESS_TOKEN')
   })
 
+  test('takes an https OAuth redirect, or http on localhost, as Plaid does', async () => {
+    const create = (redirect: string) =>
+      t.client.linkTokenCreate({
+        client_name: 'Tenor',
+        language: 'en',
+        country_codes: [],
+        user: { client_user_id: 'investor-1' },
+        products: [Products.Transfer],
+        redirect_uri: redirect,
+      })
+    expect((await create('https://tenor.example/banks/oauth')).status).toBe(200)
+    expect((await create('http://localhost:5173/banks/oauth')).status).toBe(200)
+    const { data } = await catchPlaidError(create('http://tenor.example/banks/oauth'))
+    expect(data).toMatchObject({ error_type: 'INVALID_REQUEST', error_code: 'INVALID_FIELD' })
+  })
+
   test('links First Platypus Bank with Plaid-shaped tokens and ids', async () => {
     const created = await t.client.sandboxPublicTokenCreate({
       institution_id: 'ins_109508',

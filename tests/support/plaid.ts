@@ -18,9 +18,9 @@ export interface PlaidTestApp extends TestApp {
 
 /**
  * A test app served over HTTP on loopback (so the Plaid stand-in can deliver webhooks to it)
- * and a fresh Plaid stand-in with its own state file.
+ * and a fresh Plaid stand-in with its own state file; `env` adds or overrides settings.
  */
-export async function createPlaidTestApp(): Promise<PlaidTestApp> {
+export async function createPlaidTestApp(env: Record<string, string> = {}): Promise<PlaidTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tenor-plaid-'))
   let forward: (request: Request) => Response | Promise<Response> = () =>
     new Response(null, { status: 503 })
@@ -36,6 +36,7 @@ export async function createPlaidTestApp(): Promise<PlaidTestApp> {
   const t = await createTestApp({
     PLAID_LOCAL_URL: plaid.url,
     PLAID_WEBHOOK_URL: `${apiUrl}/webhooks/plaid`,
+    ...env,
   })
   forward = (request) => t.app.fetch(request)
   now = () => t.clock.now()

@@ -46,6 +46,7 @@ export const createLinkToken: Handler = ({ body, state, now, requestId }) => {
     webhook: readWebhookUrl(body),
     products,
     accessToken: updateItem?.accessToken ?? null,
+    redirectUri: readRedirectUri(body),
   }
 
   return {
@@ -55,6 +56,26 @@ export const createLinkToken: Handler = ({ body, state, now, requestId }) => {
       request_id: requestId,
     } satisfies LinkTokenCreateResponse,
   }
+}
+
+/**
+ * `redirect_uri`, as Plaid takes it: an https address, or http on localhost in Sandbox. (Plaid
+ * also requires it on the Dashboard's list of allowed redirect URIs, which the stand-in has not.)
+ */
+function readRedirectUri(body: RequestBody): string | null {
+  const text = readOptionalString(body, 'redirect_uri')
+  if (text === null) return null
+  let address: URL
+  try {
+    address = new URL(text)
+  } catch {
+    throw invalidField('redirect_uri must be a URL')
+  }
+  const local = ['localhost', '127.0.0.1'].includes(address.hostname)
+  if (address.protocol !== 'https:' && !(address.protocol === 'http:' && local)) {
+    throw invalidField('redirect_uri must use https')
+  }
+  return text
 }
 
 /** Skips Link in Sandbox: makes an Item for a test login and answers its public token. */

@@ -28,6 +28,8 @@ export interface LinkTokenRecord {
   products: Products[]
   /** Set in update mode: the Item the token repairs. */
   accessToken: string | null
+  /** Where an OAuth institution returns the user to finish Link; older state files lack it. */
+  redirectUri?: string | null
 }
 
 export interface PublicTokenRecord {

@@ -10,6 +10,7 @@ export const plaidLinkScriptUrl = 'https://cdn.plaid.com/link/v2/stable/link-ini
 interface PlaidGlobal {
   create(options: {
     token: string
+    receivedRedirectUri?: string
     onSuccess: (publicToken: string, metadata: PlaidSuccessMetadata) => void
     onExit: (error: PlaidLinkError | null) => void
   }): { open(): void; destroy(): void }
@@ -35,6 +36,39 @@ export interface LinkCallbacks {
   onSuccess: (result: LinkSuccess) => void
   /** Called when the investor leaves Link without finishing; the message says why, if known. */
   onExit: (message: string | null) => void
+  /** Back from an OAuth bank: the address it returned to, so Link picks up where it was. */
+  receivedRedirectUri?: string
+}
+
+/**
+ * What an OAuth bank's return needs to finish Link: the link token it was opened with, and the
+ * page whose `finish` action takes Link's answer. Kept in this tab only (session storage), as
+ * Plaid asks: the token is not a secret that outlives the tab, and never goes in an address.
+ */
+export interface PendingLink {
+  linkToken: string
+  finishPath: string
+}
+
+const pendingKey = 'tenor.plaid-link'
+
+export function rememberPendingLink(pending: PendingLink): void {
+  sessionStorage.setItem(pendingKey, JSON.stringify(pending))
+}
+
+export function takePendingLink(): PendingLink | null {
+  const saved = sessionStorage.getItem(pendingKey)
+  sessionStorage.removeItem(pendingKey)
+  if (!saved) return null
+  try {
+    const value = JSON.parse(saved) as Partial<PendingLink>
+    // Only a page of this site's banks may take the answer.
+    const { linkToken, finishPath } = value
+    if (typeof linkToken !== 'string' || typeof finishPath !== 'string') return null
+    return finishPath.startsWith('/banks/') ? { linkToken, finishPath } : null
+  } catch {
+    return null
+  }
 }
 
 let loading: Promise<PlaidGlobal> | undefined
@@ -64,6 +98,9 @@ export async function openPlaidLink(token: string, callbacks: LinkCallbacks): Pr
   const plaid = await loadPlaid()
   const handler = plaid.create({
     token,
+    ...(callbacks.receivedRedirectUri
+      ? { receivedRedirectUri: callbacks.receivedRedirectUri }
+      : {}),
     onSuccess: (publicToken, metadata) => {
       callbacks.onSuccess({
         publicToken,

@@ -72,6 +72,8 @@ export function createBankHandlers(deps: AppDeps) {
           country_codes: [CountryCode.Us],
           user: { client_user_id: user.id },
           webhook: env.plaid.webhookUrl,
+          // An OAuth bank sends the investor back here, where Link picks up where it left off.
+          ...(env.plaid.redirectUri ? { redirect_uri: env.plaid.redirectUri } : {}),
           ...(item
             ? { access_token: openAccessToken(item, env.encryptionKeys) }
             : {

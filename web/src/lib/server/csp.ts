@@ -1,7 +1,7 @@
 import { getEnv } from './env.ts'
 
 /** The pages that open Plaid Link; only they load Plaid's script. */
-const linkRoutes = new Set(['/banks/link', '/banks/[id=id]/reconnect'])
+const linkRoutes = new Set(['/banks/link', '/banks/[id=id]/reconnect', '/banks/oauth'])
 
 /**
  * What Plaid Link needs beyond the site's own policy, per Plaid's Link web SDK notes: its
