@@ -66,6 +66,9 @@ describe('POST /kyc', () => {
       return error.error.issues[0]?.message
     }
     expect(await messageFor('2015-01-01')).toBe('You must be at least 18 to invest.')
+    expect(await messageFor('2030-05-01')).toBe(
+      'That date is in the future. Enter your date of birth.',
+    )
     expect(await messageFor('1800-01-01')).toBe(
       'Check the year of birth: it is more than 120 years ago.',
     )

@@ -30,6 +30,8 @@ export function ageOn(dateOfBirth: string, today: string): number {
 
 /** Why a date of birth (`YYYY-MM-DD`) cannot be an investor's on the business date `today`. */
 export function dateOfBirthProblem(dateOfBirth: string, today: string): string | null {
+  // Both `YYYY-MM-DD`, so they compare as text.
+  if (dateOfBirth > today) return 'That date is in the future. Enter your date of birth.'
   const age = ageOn(dateOfBirth, today)
   if (age < minimumAgeYears) return `You must be at least ${minimumAgeYears} to invest.`
   if (age > maximumAgeYears) {
