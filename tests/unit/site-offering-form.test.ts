@@ -62,7 +62,7 @@ describe('the offering form read as terms', () => {
       minPurchaseCents: 'x',
     })
     expect(errors).toEqual({
-      rateBps: 'Enter the rate as a percentage, like 5.25.',
+      rateBps: 'Enter the rate as a percentage with at most two decimals, like 5.25.',
       minPurchaseCents: 'Enter an amount in dollars, like 1,000.',
     })
     expect(terms).toMatchObject({ rateBps: null, minPurchaseCents: null, slug: 'series-x' })
@@ -89,10 +89,13 @@ describe('the offering form read as terms', () => {
       ],
     }
     const merged = withReadErrors(problem, {
-      rateBps: 'Enter the rate as a percentage, like 5.25.',
+      rateBps: 'Enter the rate as a percentage with at most two decimals, like 5.25.',
     })
     expect(merged.issues).toEqual([
-      { path: 'rateBps', message: 'Enter the rate as a percentage, like 5.25.' },
+      {
+        path: 'rateBps',
+        message: 'Enter the rate as a percentage with at most two decimals, like 5.25.',
+      },
       { path: 'slug', message: 'Use lowercase letters, digits and single hyphens.' },
     ])
   })

@@ -56,7 +56,7 @@ export function readOfferingTerms(values: OfferingFormValues): {
   const rateBps = parsePercent(values.rateBps)
   if (rateBps === null) {
     errors.rateBps = values.rateBps.trim()
-      ? 'Enter the rate as a percentage, like 5.25.'
+      ? 'Enter the rate as a percentage with at most two decimals, like 5.25.'
       : 'Enter the rate, like 5.25.'
   }
   if (!rateTypes.includes(values.rateType)) errors.rateType = 'Choose simple or compound interest.'

@@ -85,7 +85,7 @@ export const actions: Actions = {
         values: { rate },
         errors: {
           rate: rate.trim()
-            ? 'Enter the new rate as a percentage, like 5.50.'
+            ? 'Enter the new rate as a percentage with at most two decimals, like 5.50.'
             : 'Enter the new rate, like 5.50.',
         },
       })
