@@ -146,3 +146,15 @@ test.describe('without JavaScript', () => {
     await expect(page.getByLabel('New password')).toHaveValue('')
   })
 })
+
+test('logging out everywhere says so at sign-in', async ({ page, investor: _ }) => {
+  await page.goto('/settings', { waitUntil: 'networkidle' })
+  await page.getByRole('button', { name: 'Log out everywhere' }).click()
+  await expect(page).toHaveURL(/\/login\?session=everywhere$/)
+  await expect(
+    page.getByText('You are logged out on every device, this one included.'),
+  ).toBeVisible()
+  // The session is gone: the portfolio asks for a sign-in again.
+  await page.goto('/portfolio')
+  await expect(page).toHaveURL(/\/login/)
+})

@@ -29,7 +29,12 @@ export function returnPath(url: URL): string {
 }
 
 /** Why the sign-in page was asked for, said on it (`session` in its address). */
-export const signInReasons = { ended: 'ended', required: 'required' } as const
+export const signInReasons = {
+  ended: 'ended',
+  required: 'required',
+  /** The investor logged out on every device (Settings). */
+  everywhere: 'everywhere',
+} as const
 
 export type SignInReason = (typeof signInReasons)[keyof typeof signInReasons]
 

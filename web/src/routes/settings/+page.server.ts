@@ -19,6 +19,7 @@ import {
 } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import { getKyc } from '#lib/server/kyc.ts'
+import { signInReasons } from '#lib/server/next-path.ts'
 import { deleteSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -197,6 +198,6 @@ export const actions: Actions = {
     }
 
     deleteSessionCookie(cookies)
-    redirect(303, '/login')
+    redirect(303, `/login?session=${signInReasons.everywhere}`)
   },
 }
