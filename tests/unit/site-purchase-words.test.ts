@@ -126,4 +126,16 @@ describe("a note's timeline", () => {
       'Set to be repaid early',
     ])
   })
+
+  test('a note repaid early reaches its repayment date, not its maturity', () => {
+    const steps = [
+      { from: 'active', to: 'active', note: null, at: '2026-03-05T15:00:00.000Z' },
+      { from: 'active', to: 'matured', note: null, at: '2026-03-12T15:00:00.000Z' },
+    ] as const
+    expect(noteTimeline(steps, [], true).map((step) => step.label)).toEqual([
+      'Set to be repaid early',
+      'Repayment date reached',
+    ])
+    expect(noteTimeline(steps, []).at(-1)?.label).toBe('Matured')
+  })
 })

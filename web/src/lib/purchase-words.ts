@@ -50,11 +50,17 @@ export function noteTimeline(
     at: string
   }[],
   payments: readonly { event: PaymentStepEvent; at: string }[],
+  /** Tenor repaid the note before the end of its term: its maturity is the repayment. */
+  repaidEarly = false,
 ): { label: string; note: string | null; at: string }[] {
   const states = history.map((step) => ({
     // An active note set to be repaid early stays active: the step is the decision, not a state.
     label:
-      step.from === 'active' && step.to === 'active' ? 'Set to be repaid early' : labels[step.to],
+      step.from === 'active' && step.to === 'active'
+        ? 'Set to be repaid early'
+        : step.to === 'matured' && repaidEarly
+          ? 'Repayment date reached'
+          : labels[step.to],
     note: step.note,
     at: step.at,
   }))
