@@ -435,10 +435,19 @@ describe('the maturity schedule', () => {
       const admin = await signUpAdmin(p, 'admin@example.com')
       const res = await p.request(`/admin/offerings/${series.id}`, { token: admin.token })
       const body = (await res.json()) as { maturitySchedule: unknown[] }
+      // Each owes what its payout still pays: the one paying out its principal and interest,
+      // the one rolled over its interest alone ($1,000 at 8% for 184 days: $40.33).
+      const sendingInterest = (await readPayout(p, sending.id)).amountCents - 300_000
       expect(body.maturitySchedule).toEqual([
-        { maturityDate: '2026-09-02', principalCents: 300_000, notes: 2 },
-        { maturityDate: '2026-09-03', principalCents: 100_000, notes: 1 },
+        {
+          maturityDate: '2026-09-02',
+          principalCents: 300_000,
+          interestCents: sendingInterest + 4_033,
+          notes: 2,
+        },
+        { maturityDate: '2026-09-03', principalCents: 100_000, interestCents: 4_033, notes: 1 },
       ])
+      expect(sendingInterest).toBe(12_099)
     } finally {
       p.close()
     }

@@ -236,7 +236,7 @@ interface EndedNote {
  * A matured note as what it still pays: its payout, interest first. A note rolled over in part
  * holds only the rest (the new note counts what rolled), so nothing is counted twice.
  */
-function stillToPay(holding: Holding, payoutCents: number): Holding {
+export function stillToPay(holding: Holding, payoutCents: number): Holding {
   const interestCents = Math.min(holding.interestAtMaturityCents, payoutCents)
   const proceedsCents = holding.principalCents + holding.interestAtMaturityCents
   return {

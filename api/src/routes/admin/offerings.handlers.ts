@@ -165,7 +165,10 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
   const get: RouteHandler<typeof routes.getOffering, AuthedEnv> = async (c) => {
     const row = await load(c.req.valid('param').offeringId)
     const counts = await purchaseCounts([row.id])
-    const maturitySchedule = await readMaturitySchedule(database.db, row.id)
+    const maturitySchedule = await readMaturitySchedule(database.db, row, {
+      today: today(),
+      timeZone: env.businessTimeZone,
+    })
     return c.json({ offering: view(row, counts.get(row.id)), maturitySchedule }, 200)
   }
 

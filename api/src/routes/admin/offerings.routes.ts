@@ -135,6 +135,10 @@ export const getOffering = createRoute({
           z.object({
             maturityDate: z.string(),
             principalCents: z.number().int(),
+            interestCents: z.number().int().openapi({
+              description:
+                'Interest owed with that principal: to maturity, or to the repayment date',
+            }),
             notes: z.number().int(),
           }),
         ),

@@ -1,37 +1,59 @@
 import type { LedgerReader } from '@tenor/db/domain'
-import { purchases } from '@tenor/db/schema'
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/sqlite-core'
+import { payouts, purchases } from '@tenor/db/schema'
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import { stillToPay, valueHolding } from '../../purchases/portfolio.ts'
+import type { OfferingRow } from '../../purchases/records.ts'
+import type { ValuationDay } from '../../purchases/valuation-day.ts'
 
-// The note a matured one rolled part of its money into.
-const rolledNotes = alias(purchases, 'rolled_notes')
+export interface ScheduleEntry {
+  maturityDate: string
+  principalCents: number
+  interestCents: number
+  notes: number
+}
 
 /**
- * The notes of an offering still owed, by the day they fall due: active ones (those set to be
- * repaid early on their repayment date), and matured ones whose payout has not settled (on its
- * way, or held for the investor), which `paid` ends. Notes undone, paid or rolled over in full
- * are left out. The principal a matured note rolled into a new note is the new note's to owe,
- * so only what is left of it counts here.
+ * The notes of an offering still owed, by the day they fall due, with the principal and the
+ * interest owed on it: active ones (those set to be repaid early on their repayment date, with
+ * interest to that day), and matured ones whose payout has not settled (on its way, or held for
+ * the investor), which `paid` ends. Notes undone, paid or rolled over in full are left out. A
+ * matured note owes its payout, interest first (as the portfolio counts it): what it rolled into
+ * a new note is the new note's to owe. Notes are valued as the investor's portfolio values them.
  */
 export async function readMaturitySchedule(
   db: LedgerReader,
-  offeringId: string,
-): Promise<{ maturityDate: string; principalCents: number; notes: number }[]> {
+  offering: OfferingRow,
+  day: ValuationDay,
+): Promise<ScheduleEntry[]> {
   const rows = await db
-    .select({
-      maturityDate: purchases.maturityDate,
-      principalCents: sql<number>`coalesce(sum(max(${purchases.amountCents} - coalesce(${rolledNotes.amountCents}, 0), 0)), 0)`,
-      notes: count(),
-    })
+    .select({ purchase: purchases, payoutCents: payouts.amountCents })
     .from(purchases)
-    .leftJoin(rolledNotes, eq(rolledNotes.rolledFromPurchaseId, purchases.id))
+    .leftJoin(payouts, and(eq(payouts.purchaseId, purchases.id), eq(payouts.kind, 'maturity')))
     .where(
-      and(eq(purchases.offeringId, offeringId), inArray(purchases.state, ['active', 'matured'])),
+      and(eq(purchases.offeringId, offering.id), inArray(purchases.state, ['active', 'matured'])),
     )
-    .groupBy(purchases.maturityDate)
     .orderBy(asc(purchases.maturityDate))
 
-  return rows.flatMap(({ maturityDate, principalCents, notes }) =>
-    maturityDate === null ? [] : [{ maturityDate, principalCents: Number(principalCents), notes }],
-  )
+  const byDate = new Map<string, ScheduleEntry>()
+  for (const { purchase, payoutCents } of rows) {
+    if (purchase.maturityDate === null) continue
+    const valued = valueHolding(purchase, offering, day)
+    const owed =
+      purchase.state === 'matured' && payoutCents !== null
+        ? stillToPay(valued, payoutCents)
+        : valued
+    // Rolled over in full: nothing of it is owed here.
+    if (owed.principalCents + owed.interestAtMaturityCents === 0) continue
+    const entry = byDate.get(purchase.maturityDate) ?? {
+      maturityDate: purchase.maturityDate,
+      principalCents: 0,
+      interestCents: 0,
+      notes: 0,
+    }
+    entry.principalCents += owed.principalCents
+    entry.interestCents += owed.interestAtMaturityCents
+    entry.notes += 1
+    byDate.set(purchase.maturityDate, entry)
+  }
+  return [...byDate.values()]
 }
