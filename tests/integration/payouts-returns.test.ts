@@ -211,7 +211,8 @@ describe('held money sent again', () => {
     const { portfolio } = (await res.json()) as {
       portfolio: {
         heldCents: number
-        history: { id: string; paymentHeld: boolean }[]
+        inReviewCents: number
+        history: { id: string; paymentHeld: boolean; paymentInReview: boolean }[]
         holdings: { purchaseId: string }[]
         totals: { expectedPayoutCents: number }
       }
@@ -219,7 +220,9 @@ describe('held money sent again', () => {
     const entry = portfolio.history.find((h) => h.id === purchaseId)
     return {
       heldCents: portfolio.heldCents,
+      inReviewCents: portfolio.inReviewCents,
       paymentHeld: entry?.paymentHeld,
+      paymentInReview: entry?.paymentInReview,
       holdings: portfolio.holdings.length,
       expectedPayoutCents: portfolio.totals.expectedPayoutCents,
     }
@@ -240,7 +243,9 @@ describe('held money sent again', () => {
     expect(await readPurchase(t, note.id)).toMatchObject({ state: 'matured' })
     expect(await heldInPortfolio(note.id)).toEqual({
       heldCents: 104_033,
+      inReviewCents: 0,
       paymentHeld: true,
+      paymentInReview: false,
       holdings: 0,
       expectedPayoutCents: 0,
     })
@@ -399,6 +404,14 @@ describe('held money sent again', () => {
     expect(await mailOfKind(t, ada.email, 'payout_resent')).toEqual([])
     expect(await balance(accounts.investorHeld(ada.userId))).toBe(104_033)
     expect((await paymentOf(note.id))?.stage).toBe('in_review')
+    // The portfolio counts it on hold, not as money waiting for a bank account.
+    expect(await heldInPortfolio(note.id)).toMatchObject({
+      heldCents: 0,
+      inReviewCents: 104_033,
+      paymentHeld: false,
+      paymentInReview: true,
+      holdings: 0,
+    })
     expect(await creditsAtPlaid(t)).toHaveLength(1)
     await expectLedgerClean(t)
   })

@@ -11,6 +11,7 @@ import {
 } from '@tenor/db/domain'
 import { offerings, payouts, purchases } from '@tenor/db/schema'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { findFundingReturned } from './funding-returned.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import { startDateOf, type ValuationDay } from './valuation-day.ts'
 import { noteTermsOf } from './views.ts'
@@ -263,24 +264,35 @@ const selectHeldPayments = preparedPerHandle((db: LedgerReader) =>
 )
 
 /**
- * Money of the investor's matured notes that could not reach their bank and waits in their
- * held balance for an account that can receive it, and the notes it belongs to.
+ * Money of the investor's matured notes that could not reach their bank: waiting in their held
+ * balance for an account that can receive it, or, for a note whose debit came back, on hold for
+ * a person's review (it is sent nowhere meanwhile: `resendHeldPaymentTo`). Few investors have
+ * any, so whose debit came back is asked only then.
  */
-async function readHeldPayments(
-  db: LedgerReader,
-  userId: string,
-): Promise<{ heldCents: number; purchaseIds: Set<string> }> {
+async function readHeldPayments(db: LedgerReader, userId: string) {
   const rows = await selectHeldPayments(db).all({ userId })
+  const inReview =
+    rows.length === 0
+      ? new Set<string>()
+      : await findFundingReturned(
+          db,
+          rows.map((row) => row.purchaseId),
+        )
+  const waiting = rows.filter((row) => !inReview.has(row.purchaseId))
   return {
-    heldCents: total(rows.map((row) => row.amountCents)),
+    heldCents: total(waiting.map((row) => row.amountCents)),
+    inReviewCents: total(
+      rows.filter((row) => inReview.has(row.purchaseId)).map((row) => row.amountCents),
+    ),
     purchaseIds: new Set(rows.map((row) => row.purchaseId)),
+    inReview,
   }
 }
 
 /**
  * The portfolio as `GET /portfolio` answers it. A matured note whose payment came back is
- * counted once, as money held for the investor, not also as a holding still to pay out; it
- * stays in the history, marked.
+ * counted once, as money held for the investor (or on hold for review), not also as a holding
+ * still to pay out; it stays in the history, marked.
  */
 export async function readPortfolio(db: LedgerReader, userId: string, day: ValuationDay) {
   const [{ holdings, history, ended }, held] = await Promise.all([
@@ -300,7 +312,12 @@ export async function readPortfolio(db: LedgerReader, userId: string, day: Valua
     ...summary,
     totals: { ...summary.totals, endedInterestCents },
     heldCents: held.heldCents,
-    history: history.map((entry) => ({ ...entry, paymentHeld: held.purchaseIds.has(entry.id) })),
+    inReviewCents: held.inReviewCents,
+    history: history.map((entry) => ({
+      ...entry,
+      paymentHeld: held.purchaseIds.has(entry.id) && !held.inReview.has(entry.id),
+      paymentInReview: held.inReview.has(entry.id),
+    })),
   }
 }
 

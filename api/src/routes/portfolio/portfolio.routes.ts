@@ -61,6 +61,9 @@ export const portfolio = z
     heldCents: cents(
       'Payouts that could not reach my bank, held until I link an account that can receive them',
     ),
+    inReviewCents: cents(
+      'Payouts that could not reach my bank and are on hold for review, as the debit that paid for their note came back: sent nowhere until a person has looked',
+    ).default(0),
     history: z
       .array(
         z.object({
@@ -71,6 +74,10 @@ export const portfolio = z
           state: z.enum(purchaseStates),
           paymentHeld: z.boolean().openapi({
             description: 'Its payment came back and waits for a bank account that can receive it',
+          }),
+          paymentInReview: z.boolean().default(false).openapi({
+            description:
+              'Its payment came back and is on hold for review, as the debit that paid for it came back',
           }),
         }),
       )
