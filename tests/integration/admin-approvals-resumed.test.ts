@@ -8,6 +8,7 @@ import { runJob } from '@tenor/workers/job'
 import { approvals } from '@tenor/workers/jobs/approvals'
 import { and, eq } from 'drizzle-orm'
 import { buyActiveNote } from '../support/maturities.ts'
+import { createDraft, publishDraft } from '../support/offering-drafts.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import { addBuyer, addOffering, buy, readPurchase } from '../support/purchases.ts'
 import { signUpAdmin } from '../support/users.ts'
@@ -187,6 +188,26 @@ describe('approved requests the API did not carry out', () => {
       and(eq(auditEvents.action, 'purchase.refunded'), eq(auditEvents.targetId, note.id)),
     )
     expect(refunds).toBe(1)
+  })
+
+  test('a publish carried out before the API stopped reads as done, published once', async () => {
+    const { body } = await createDraft(t, maker.token)
+    const { approvalId, decided } = await publishDraft(t, { maker, checker }, body.offering.id)
+    expect(decided).toMatchObject({ state: 'executed', result: 'published: on sale now' })
+    // As if the API stopped after the action committed, before recording how it went.
+    await t.db.database.db
+      .update(adminApprovals)
+      .set({ state: 'approved', result: null, executedAt: null })
+      .where(eq(adminApprovals.id, approvalId ?? ''))
+    later(11)
+
+    expect(await runApprovals()).toMatchObject({ carriedOut: 1 })
+    expect((await approvalOf(approvalId ?? ''))?.result).toStartWith('published')
+    const published = await t.db.database.db.$count(
+      auditEvents,
+      and(eq(auditEvents.action, 'offering.publish'), eq(auditEvents.targetId, body.offering.id)),
+    )
+    expect(published).toBe(1)
   })
 
   test('a refund whose debit was cancelled before the API stopped reads as done, audited once', async () => {

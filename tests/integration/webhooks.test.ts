@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { sha256Hex } from '@tenor/api/lib/crypto'
+import { applyItemSignal } from '@tenor/api/plaid/item-health'
 import { createWebhookVerifier } from '@tenor/api/plaid/webhook-verification'
 import { createWebhookProcessor, recordWebhook } from '@tenor/api/plaid/webhooks'
 import { createLogger } from '@tenor/db/logger'
@@ -219,6 +220,24 @@ describe('duplicate deliveries', () => {
     expect(asked).toHaveLength(1)
     expect(asked[0]?.text).toContain('due to stop working on March 9, 2026')
     expect(mail.filter((m) => m.kind === 'bank_reconnect_needed')).toEqual([])
+  })
+
+  test('a warning that the bank stops working is not covered up by news of new accounts', async () => {
+    const signal = (name: string) =>
+      applyItemSignal(t.db.database, {
+        plaidItemId,
+        signal: name,
+        now: t.clock.now(),
+        publicUrl: 'http://tenor.test',
+      })
+    await signal('PENDING_DISCONNECT')
+    await signal('NEW_ACCOUNTS_AVAILABLE')
+    await signal('PENDING_DISCONNECT')
+
+    const item = await t.db.database.db.query.plaidItems.findFirst()
+    expect(item).toMatchObject({ status: 'healthy', statusReason: 'PENDING_DISCONNECT' })
+    const mail = await t.mailbox('ada@example.com')
+    expect(mail.filter((m) => m.kind === 'bank_reconnect_soon')).toHaveLength(1)
   })
 
   test('a second transfer update is not taken for a redelivery of the first', async () => {

@@ -38,20 +38,20 @@ export interface AdminPair {
 
 /**
  * The maker asks to publish a draft and the checker approves; answers the request's answer
- * and, if it was made, the decision (the outcome is in `result`).
+ * and, if it was made, its id and the decision (the outcome is in `result`).
  */
 export async function publishDraft(t: TestApp, admins: AdminPair, offeringId: string) {
   const asked = await t.request(`/admin/offerings/${offeringId}/publish`, {
     json: {},
     token: admins.maker.token,
   })
-  if (asked.status !== 202) return { asked, decided: null }
+  if (asked.status !== 202) return { asked, approvalId: null, decided: null }
   const { approvalId } = (await asked.json()) as { approvalId: string }
   const res = await t.request(`/admin/approvals/${approvalId}/approve`, {
     json: {},
     token: admins.checker.token,
   })
-  return { asked, decided: (await res.json()) as { state: string; result: string } }
+  return { asked, approvalId, decided: (await res.json()) as { state: string; result: string } }
 }
 
 /** A published offering whose rate the maker asks to change; the request waits. */

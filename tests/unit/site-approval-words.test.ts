@@ -90,8 +90,14 @@ describe('an approval result with a date', () => {
 describe('a request to publish an offering', () => {
   const payload = JSON.stringify({
     rateBps: 575,
+    rateType: 'compound',
+    compounding: 'monthly',
+    dayCount: 'act_365f',
     termMonths: 9,
     capacityCents: 10_000_000,
+    minPurchaseCents: 50_000,
+    maxPurchaseCents: 1_000_000,
+    incrementCents: 10_000,
     opensOn: '2026-03-01',
     closesOn: '2026-04-30',
   })
@@ -99,7 +105,7 @@ describe('a request to publish an offering', () => {
   test('shows the terms the approver agrees to', () => {
     expect(describeApprovalAction('offering.publish')).toBe('Publish an offering')
     expect(describeApprovalPayload('offering.publish', payload)).toBe(
-      '5.75% a year, 9 months, $100,000.00 to sell, on sale March 1, 2026 to April 30, 2026',
+      '5.75% a year, compounds every month, Actual/365 Fixed; 9 months; $100,000.00 to sell, $500.00 to $10,000.00 in steps of $100.00; on sale March 1, 2026 to April 30, 2026',
     )
     expect(describeApprovalConfirmation('offering.publish', payload, 'Series Z')).toBe(
       'Publish Series Z now, on the terms shown? Investors can then buy it, and its terms cannot change.',

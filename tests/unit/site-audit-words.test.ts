@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { approvalActions } from '@tenor/api/admin/approvals'
 import {
   describeAuditAction,
   describeAuditTarget,
@@ -77,6 +78,13 @@ describe('audit trail words', () => {
       'offering.create',
     ]) {
       expect(describeAuditAction(action)).not.toBe(action)
+    }
+    // Every step of every request for a second administrator's approval.
+    for (const asked of approvalActions) {
+      for (const step of ['requested', 'approved', 'rejected', 'withdrawn']) {
+        const action = `${asked}.${step}`
+        expect(describeAuditAction(action)).not.toBe(action)
+      }
     }
     expect(describeAuditAction('purchase.refund.withdrawn')).toBe(
       'Withdrew the request to refund a purchase',

@@ -82,7 +82,17 @@ async function publishOffering(
   return deps.database.write(async (tx) => {
     const draft = await tx.query.offerings.findFirst({ where: eq(offerings.id, approval.targetId) })
     if (!draft) return 'not applied: the offering no longer exists'
-    if (draft.status !== 'draft') return `not applied: the offering is ${draft.status} already`
+    if (draft.status !== 'draft') {
+      // Published by this request before the API stopped (carried out again by the worker).
+      const done = await tx.query.auditEvents.findFirst({
+        where: and(
+          eq(auditEvents.action, 'offering.publish'),
+          eq(auditEvents.targetId, draft.id),
+          gt(auditEvents.id, approval.id),
+        ),
+      })
+      return done ? 'published' : `not applied: the offering is ${draft.status} already`
+    }
     if (publishedTerms.some((term) => draft[term] !== asked[term])) {
       return 'not applied: the draft was edited after the request; ask again'
     }

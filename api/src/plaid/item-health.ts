@@ -76,7 +76,14 @@ export async function applyItemSignal(
           and(
             eq(plaidItems.id, item.id),
             eq(plaidItems.status, 'healthy'),
-            or(isNull(plaidItems.statusReason), ne(plaidItems.statusReason, input.signal)),
+            // A warning is told once, and news of new accounts does not cover it up: the
+            // reconnect it asks for adds those accounts too.
+            or(
+              isNull(plaidItems.statusReason),
+              warning
+                ? ne(plaidItems.statusReason, input.signal)
+                : notInArray(plaidItems.statusReason, [...warningSignals]),
+            ),
           ),
         )
         .returning({ id: plaidItems.id })

@@ -86,12 +86,12 @@ test.describe('without JavaScript', () => {
   })
 })
 
-test('the page an OAuth bank returns to, opened outside the linking tab, says to start again', async ({
+test('the page an OAuth bank returns to, opened without a link started in this browser, says to start again', async ({
   page,
   investor: _,
 }) => {
   await page.goto('/banks/oauth?oauth_state_id=not-from-this-tab', { waitUntil: 'networkidle' })
   await expect(page.getByRole('heading', { name: 'Finish linking your bank' })).toBeVisible()
-  await expect(page.getByText('opened in another tab or window')).toBeVisible()
+  await expect(page.getByText('opened in another browser')).toBeVisible()
   await expect(page.getByRole('link', { name: 'Your banks' })).toHaveAttribute('href', '/banks')
 })

@@ -1,5 +1,7 @@
 import { withDatesInWords } from './audit-words.ts'
 import { formatDate, formatRate, formatTerm, formatUsd } from './format.ts'
+import { describeTermCode } from './offering-terms-options.ts'
+import { describeInterest, type InterestTerms } from './offering-words.ts'
 
 /** Plain words for the requests that wait for a second administrator. */
 
@@ -75,9 +77,15 @@ export function describeApprovalPayload(action: string, payload: string): string
   return payload
 }
 
-/** "5.75% a year, 9 months, $100,000.00 to sell, on sale March 1, 2026 to April 30, 2026". */
+/**
+ * The terms a publish request was made on, as the approver agrees to them: "5.75% a year, simple
+ * interest, Actual/365 Fixed; 9 months; $100,000.00 to sell, $500.00 to $10,000.00 in steps of
+ * $100.00; on sale March 1, 2026 to April 30, 2026". Empty when they cannot be read.
+ */
 function describePublishedTerms(value: Record<string, unknown>): string {
   const { rateBps, termMonths, capacityCents, opensOn, closesOn } = value
+  const { rateType, compounding, dayCount, minPurchaseCents, maxPurchaseCents, incrementCents } =
+    value
   if (
     typeof rateBps !== 'number' ||
     typeof termMonths !== 'number' ||
@@ -87,7 +95,33 @@ function describePublishedTerms(value: Record<string, unknown>): string {
   ) {
     return ''
   }
-  return `${formatRate(rateBps)} a year, ${formatTerm(termMonths)}, ${formatUsd(capacityCents)} to sell, on sale ${formatDate(opensOn)} to ${formatDate(closesOn)}`
+  const rate = [`${formatRate(rateBps)} a year`]
+  if (rateType === 'simple' || rateType === 'compound') {
+    const every = typeof compounding === 'string' ? compounding : null
+    rate.push(
+      describeInterest({
+        rateType,
+        compounding: every as InterestTerms['compounding'],
+      }).toLowerCase(),
+    )
+  }
+  if (typeof dayCount === 'string') rate.push(describeTermCode('dayCount', dayCount) ?? dayCount)
+  const sizes = [`${formatUsd(capacityCents)} to sell`]
+  if (
+    typeof minPurchaseCents === 'number' &&
+    typeof maxPurchaseCents === 'number' &&
+    typeof incrementCents === 'number'
+  ) {
+    sizes.push(
+      `${formatUsd(minPurchaseCents)} to ${formatUsd(maxPurchaseCents)} in steps of ${formatUsd(incrementCents)}`,
+    )
+  }
+  return [
+    rate.join(', '),
+    formatTerm(termMonths),
+    sizes.join(', '),
+    `on sale ${formatDate(opensOn)} to ${formatDate(closesOn)}`,
+  ].join('; ')
 }
 
 // What a refund does depends on the note's state when it is carried out; an amount alone would

@@ -2,7 +2,7 @@
 
 import { formatRate, formatTerm, formatUsd } from './format.ts'
 
-interface InterestTerms {
+export interface InterestTerms {
   rateType: 'simple' | 'compound'
   compounding: 'annual' | 'semiannual' | 'quarterly' | 'monthly' | 'daily' | null
 }

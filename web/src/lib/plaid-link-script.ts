@@ -42,8 +42,9 @@ export interface LinkCallbacks {
 
 /**
  * What an OAuth bank's return needs to finish Link: the link token it was opened with, and the
- * page whose `finish` action takes Link's answer. Kept in this tab only (session storage), as
- * Plaid asks: the token is not a secret that outlives the tab, and never goes in an address.
+ * page whose `finish` action takes Link's answer. Kept in this browser's local storage, never in
+ * an address, as a bank's app may return the investor in a new tab; it goes once Link finishes
+ * or is left, and is not read after the token's four hours.
  */
 export interface PendingLink {
   linkToken: string
@@ -51,20 +52,24 @@ export interface PendingLink {
 }
 
 const pendingKey = 'tenor.plaid-link'
+const linkTokenLifeMs = 4 * 60 * 60 * 1000
 
 export function rememberPendingLink(pending: PendingLink): void {
-  sessionStorage.setItem(pendingKey, JSON.stringify(pending))
+  localStorage.setItem(pendingKey, JSON.stringify({ ...pending, savedAt: Date.now() }))
 }
 
-export function takePendingLink(): PendingLink | null {
-  const saved = sessionStorage.getItem(pendingKey)
-  sessionStorage.removeItem(pendingKey)
+export function forgetPendingLink(): void {
+  localStorage.removeItem(pendingKey)
+}
+
+export function readPendingLink(): PendingLink | null {
+  const saved = localStorage.getItem(pendingKey)
   if (!saved) return null
   try {
-    const value = JSON.parse(saved) as Partial<PendingLink>
-    // Only a page of this site's banks may take the answer.
-    const { linkToken, finishPath } = value
+    const { linkToken, finishPath, savedAt } = JSON.parse(saved) as Record<string, unknown>
     if (typeof linkToken !== 'string' || typeof finishPath !== 'string') return null
+    if (typeof savedAt !== 'number' || Date.now() - savedAt > linkTokenLifeMs) return null
+    // Only a page of this site's banks may take the answer.
     return finishPath.startsWith('/banks/') ? { linkToken, finishPath } : null
   } catch {
     return null
