@@ -190,6 +190,16 @@ describe('approved requests the API did not carry out', () => {
     expect(refunds).toBe(1)
   })
 
+  test('one approved before the development clock was moved back is carried out, not left for months', async () => {
+    const { offeringId, approvalId } = await rateChangeApprovedThenStopped(650)
+    // The clock goes back a month: by it, the approval was made in the future.
+    t.clock.set(new Date(t.clock.now().getTime() - 30 * 24 * 60 * minutes(1)))
+
+    expect(await runApprovals()).toMatchObject({ carriedOut: 1 })
+    expect(await rateOf(offeringId)).toBe(650)
+    expect((await approvalOf(approvalId))?.state).toBe('executed')
+  })
+
   test('a publish carried out before the API stopped reads as done, published once', async () => {
     const { body } = await createDraft(t, maker.token)
     const { approvalId, decided } = await publishDraft(t, { maker, checker }, body.offering.id)

@@ -1,7 +1,7 @@
 import { newId } from '@tenor/db'
 import { acquireLease, releaseLease } from '@tenor/db/lease'
 import { adminApprovals, users } from '@tenor/db/schema'
-import { and, asc, eq, inArray, lte, ne } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { reportError } from '../lib/sentry.ts'
@@ -230,11 +230,19 @@ const approvalLeaseMs = 60 * 60 * 1000
 export async function carryOutStalledApprovals(
   deps: AppDeps,
 ): Promise<{ carriedOut: number; failed: number }> {
-  const decidedBefore = new Date(deps.clock.now().getTime() - approvalStalledAfterMs)
+  const now = deps.clock.now()
+  const decidedBefore = new Date(now.getTime() - approvalStalledAfterMs)
+  // Decided "in the future": the development clock was moved back since. The request's lease
+  // keeps a run the API may still be making from being made twice.
   const stalled = await deps.database.db
     .select()
     .from(adminApprovals)
-    .where(and(eq(adminApprovals.state, 'approved'), lte(adminApprovals.decidedAt, decidedBefore)))
+    .where(
+      and(
+        eq(adminApprovals.state, 'approved'),
+        or(lte(adminApprovals.decidedAt, decidedBefore), gt(adminApprovals.decidedAt, now)),
+      ),
+    )
     .orderBy(asc(adminApprovals.decidedAt))
   const counts = { carriedOut: 0, failed: 0 }
   for (const approval of stalled) {
