@@ -110,7 +110,7 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   await expect(page.locator('summary', { hasText: 'Cancel this purchase…' })).toHaveCount(0)
 
   await page.getByRole('link', { name: 'Portfolio' }).first().click()
-  await expect(page.getByText('Invested')).toBeVisible()
+  await expect(page.getByText('Invested now')).toBeVisible()
   await expect(history(page)).toHaveCount(2)
   await expect(history(page).nth(1)).toContainText('Payment on its way')
 
