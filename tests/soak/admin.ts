@@ -18,8 +18,12 @@ export class Admin {
     private readonly token: string,
   ) {}
 
-  static async signIn(world: Pick<World, 'traffic' | 'api'>): Promise<Admin> {
-    const { email, password, totpSecret } = demoAccounts.admin
+  /** The first step of signing in, the password; answers the session's token. */
+  private static async logIn(
+    world: Pick<World, 'traffic' | 'api'>,
+    email: string,
+    password: string,
+  ): Promise<string> {
     const login = await world.traffic.send(
       'POST /auth/login',
       `${world.api}/auth/login`,
@@ -28,8 +32,14 @@ export class Admin {
     )
     const token = login.body?.token
     if (login.status !== 200 || typeof token !== 'string') {
-      throw new Error(`the admin could not sign in: ${login.status}`)
+      throw new Error(`${email} could not sign in: ${login.status}`)
     }
+    return token
+  }
+
+  static async signIn(world: Pick<World, 'traffic' | 'api'>): Promise<Admin> {
+    const { email, password, totpSecret } = demoAccounts.admin
+    const token = await Admin.logIn(world, email, password)
     const code = currentTotpCode(totpSecret, new Date())
     const verified = await world.traffic.send(
       'POST /auth/login/two-factor',
@@ -48,16 +58,7 @@ export class Admin {
    */
   static async signInChecker(world: Pick<World, 'traffic' | 'api'>): Promise<Admin> {
     const { email, password } = soakChecker
-    const login = await world.traffic.send(
-      'POST /auth/login',
-      `${world.api}/auth/login`,
-      json('POST', { email, password }, { 'fly-client-ip': address }),
-      { 200: [] },
-    )
-    const token = login.body?.token
-    if (login.status !== 200 || typeof token !== 'string') {
-      throw new Error(`the checker could not sign in: ${login.status}`)
-    }
+    const token = await Admin.logIn(world, email, password)
     const headers = { authorization: `Bearer ${token}`, 'fly-client-ip': address }
     const setup = await world.traffic.send(
       'POST /me/two-factor/setup',
