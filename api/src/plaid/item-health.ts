@@ -1,4 +1,4 @@
-import type { Database } from '@tenor/db'
+import type { Database, Tx } from '@tenor/db'
 import { businessDateOf, describeCalendarDate } from '@tenor/db/domain'
 import { type itemStatuses, plaidItems, users } from '@tenor/db/schema'
 import { and, eq, isNull, ne, notInArray, or } from 'drizzle-orm'
@@ -91,30 +91,7 @@ export async function applyItemSignal(
         warning && marked.length > 0
           ? await tx.query.users.findFirst({ where: eq(users.id, item.userId) })
           : undefined
-      if (owner) {
-        const by = input.stopsAt
-          ? ` on ${describeCalendarDate(businessDateOf(input.stopsAt.at, input.stopsAt.timeZone))}`
-          : ' in about a week'
-        await enqueueEmail(
-          tx,
-          {
-            kind: 'bank_reconnect_soon',
-            dedupeKey: `bank-reconnect-soon:${item.id}:${input.now.getTime()}`,
-            userId: owner.id,
-            to: owner.email,
-            ...renderEmail({
-              subject: 'Reconnect your bank this week to keep using it with Tenor',
-              greeting: `Hello ${owner.legalName},`,
-              paragraphs: [
-                `Your connection to ${item.institutionName ?? 'your bank'} is due to stop working${by}. Until then it works as before.`,
-                'To keep using it, reconnect it before then: sign in to your bank again through Tenor. It takes a minute.',
-              ],
-              action: { label: 'Reconnect your bank', url: `${input.publicUrl}/banks` },
-            }),
-          },
-          input.now,
-        )
-      }
+      if (owner) await askToReconnectSoon(tx, owner, item, input)
       return { changed: false, status: item.status }
     }
     if (!status || item.status === status) return { changed: false, status: item.status }
@@ -167,4 +144,35 @@ export async function applyItemSignal(
     }
     return { changed: true, status }
   })
+}
+
+/** The one email a warning sends: the bank stops working on a date, reconnect before it. */
+async function askToReconnectSoon(
+  tx: Tx,
+  owner: { id: string; email: string; legalName: string },
+  item: { id: string; institutionName: string | null },
+  input: { now: Date; publicUrl: string; stopsAt?: { at: Date; timeZone: string } | undefined },
+): Promise<void> {
+  const by = input.stopsAt
+    ? ` on ${describeCalendarDate(businessDateOf(input.stopsAt.at, input.stopsAt.timeZone))}`
+    : ' in about a week'
+  await enqueueEmail(
+    tx,
+    {
+      kind: 'bank_reconnect_soon',
+      dedupeKey: `bank-reconnect-soon:${item.id}:${input.now.getTime()}`,
+      userId: owner.id,
+      to: owner.email,
+      ...renderEmail({
+        subject: 'Reconnect your bank this week to keep using it with Tenor',
+        greeting: `Hello ${owner.legalName},`,
+        paragraphs: [
+          `Your connection to ${item.institutionName ?? 'your bank'} is due to stop working${by}. Until then it works as before.`,
+          'To keep using it, reconnect it before then: sign in to your bank again through Tenor. It takes a minute.',
+        ],
+        action: { label: 'Reconnect your bank', url: `${input.publicUrl}/banks` },
+      }),
+    },
+    input.now,
+  )
 }
