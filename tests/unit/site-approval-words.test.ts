@@ -4,7 +4,9 @@ import {
   describeApprovalConfirmation,
   describeApprovalPayload,
   describeApprovalResult,
+  describeApprovalState,
   describeApprovalTarget,
+  wasNotApplied,
 } from '../../web/src/lib/approval-words.ts'
 
 describe('a rate change request in words', () => {
@@ -114,5 +116,18 @@ describe('a request to publish an offering', () => {
 
   test('says nothing of terms it cannot read', () => {
     expect(describeApprovalPayload('offering.publish', '{"rateBps":"high"}')).toBe('')
+  })
+})
+
+describe('an approved request that found nothing to do', () => {
+  test('reads as not applied, not as carried out', () => {
+    const stale = 'not applied: the draft was edited after the request; ask again'
+    expect(wasNotApplied('executed', stale)).toBeTrue()
+    expect(describeApprovalState('executed', stale)).toBe('Approved, not applied')
+    expect(wasNotApplied('executed', 'published: on sale now')).toBeFalse()
+    expect(describeApprovalState('executed', 'published: on sale now')).toBe(
+      'Approved and carried out',
+    )
+    expect(wasNotApplied('failed', null)).toBeTrue()
   })
 })

@@ -168,8 +168,22 @@ const stateWords = {
   withdrawn: 'Withdrawn by the asker',
 } as const
 
-export function describeApprovalState(state: keyof typeof stateWords): string {
-  return stateWords[state]
+/**
+ * Whether an approved request did what it asked. The API records a request it carried out but
+ * found nothing to do for (the draft edited since, the rate moved since) as executed, with a
+ * result that begins "not applied".
+ */
+export function wasNotApplied(state: string, result: string | null): boolean {
+  return state === 'failed' || (state === 'executed' && Boolean(result?.startsWith('not applied')))
+}
+
+export function describeApprovalState(
+  state: keyof typeof stateWords,
+  result: string | null = null,
+): string {
+  return state === 'executed' && wasNotApplied(state, result)
+    ? 'Approved, not applied'
+    : stateWords[state]
 }
 
 /** An approval's recorded outcome as a sentence: "Rate changed to …", "Turned down". */

@@ -1,3 +1,4 @@
+import { wasNotApplied } from '#lib/approval-words.ts'
 import { decideApproval, listApprovals, withdrawApproval } from '#lib/server/admin-governance.ts'
 import { listOfferings } from '#lib/server/admin-offerings.ts'
 import { readFields, readForm, rejectForm } from '#lib/server/forms.ts'
@@ -34,7 +35,7 @@ async function decide(event: Parameters<Actions[string]>[0], approve: boolean) {
   )
   if (outcome.ok) {
     const { state, result } = outcome.value
-    return { form: 'decide', approvalId, failed: state === 'failed', result }
+    return { form: 'decide', approvalId, failed: wasNotApplied(state, result), result }
   }
 
   return rejectForm(outcome.problem.status, {
