@@ -282,7 +282,10 @@ describe('held money sent again', () => {
     // Its first settlement is the note's own "paid" step: only the return is added.
     expect(await paymentSteps(note.id)).toEqual(['returned'])
     expect(await balance(accounts.achPayable)).toBe(0)
-    expect(await mailOfKind(t, ada.email, 'maturity_paid')).toHaveLength(1)
+    // It says where the money arrived: the account it was sent to this time.
+    const paid = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid).toHaveLength(1)
+    expect(paid[0]?.text).toMatch(/has settled in your .+ (checking|savings) ending \d{4}\./)
     await expectLedgerClean(t)
   })
 

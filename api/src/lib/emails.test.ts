@@ -21,7 +21,7 @@ describe('emails name a note once', () => {
     expect(active.subject).toBe('Your Series A 6-Month Note is active')
     const paid = maturityPaid(
       'Ada',
-      { ...words, maturityDate: '2026-09-02', note: null, repaidEarly: null },
+      { ...words, maturityDate: '2026-09-02', note: null, repaidEarly: null, account: null },
       'https://tenor.example/portfolio',
     )
     expect(`${paid.subject}\n${paid.text}`).not.toMatch(/note note/i)
@@ -57,7 +57,11 @@ describe('the email for money that has arrived', () => {
   const url = 'https://tenor.example/portfolio'
 
   test('a note repaid early is not said to have matured', () => {
-    const repaid = maturityPaid('Ada', { ...words, note: null, repaidEarly: 'refund' }, url)
+    const repaid = maturityPaid(
+      'Ada',
+      { ...words, note: null, repaidEarly: 'refund', account: null },
+      url,
+    )
     expect(repaid.subject).toBe('Your Series B repayment of $500.59 has arrived')
     expect(repaid.text).toContain(
       'Tenor repaid your Series B note early on December 12, 2026, as your refund was approved, and the $500.59 payment has settled',
@@ -65,9 +69,14 @@ describe('the email for money that has arrived', () => {
     expect(repaid.text).not.toContain('matured')
   })
 
-  test('a note that ran its term says it matured', () => {
-    const paid = maturityPaid('Ada', { ...words, note: null, repaidEarly: null }, url)
+  test('a note that ran its term says it matured, and where the money arrived', () => {
+    const paid = maturityPaid(
+      'Ada',
+      { ...words, note: null, repaidEarly: null, account: 'Chase checking ending 0000' },
+      url,
+    )
     expect(paid.subject).toBe('Your Series B payout of $500.59 has arrived')
     expect(paid.text).toContain('Your Series B note matured on December 12, 2026')
+    expect(paid.text).toContain('has settled in your Chase checking ending 0000.')
   })
 })

@@ -155,6 +155,8 @@ export function maturityPaid(
     note: string | null
     /** Set when Tenor repaid the note early: its maturity date is the repayment's. */
     repaidEarly: keyof typeof earlyWords | null
+    /** Where it arrived: "Chase checking ending 0000"; null if the account is not known. */
+    account: string | null
   },
   url: string,
 ): RenderedEmail {
@@ -166,7 +168,7 @@ export function maturityPaid(
     subject: `Your ${m.offeringName} ${m.repaidEarly ? 'repayment' : 'payout'} of ${m.amount} has arrived`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `${what}, and the ${m.amount} payment has settled in your bank account.`,
+      `${what}, and the ${m.amount} payment has settled in your ${m.account ?? 'bank account'}.`,
       ...(m.note ? [m.note] : []),
     ],
     action: { label: 'See your portfolio', url },

@@ -1,6 +1,6 @@
 import type { Tx } from '@tenor/db'
 import { type CalendarDate, formatBasisPoints } from '@tenor/db/domain'
-import { type EarlyRepaymentReason, users } from '@tenor/db/schema'
+import { bankAccounts, type EarlyRepaymentReason, plaidItems, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import type { RenderedEmail } from '../lib/emails.ts'
 import {
@@ -13,6 +13,7 @@ import {
   rolloverRateFell,
 } from '../lib/note-emails.ts'
 import { enqueueEmail, withdrawEmail } from '../lib/outbox.ts'
+import { describeAccount } from '../plaid/account-use.ts'
 import type { NoticeContext } from '../purchases/notices.ts'
 import type { OfferingRow, PurchaseRow } from '../purchases/records.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
@@ -110,16 +111,29 @@ export function noticeEarlyRepayment(
 const roundOf = (payout: Pick<PayoutRow, 'resends'>): string =>
   payout.resends > 0 ? `:${payout.resends}` : ''
 
-export function noticeMaturityPaid(
+export async function noticeMaturityPaid(
   tx: Tx,
   ctx: NoticeContext,
   input: { purchase: PurchaseRow; offering: OfferingRow; payout: PayoutRow; note: string | null },
 ): Promise<void> {
   const { purchase, offering, payout, note } = input
+  // Where it arrived, by bank, kind and last digits, as the resend email names it.
+  const [account] = payout.bankAccountId
+    ? await tx
+        .select({
+          subtype: bankAccounts.subtype,
+          mask: bankAccounts.mask,
+          bank: plaidItems.institutionName,
+        })
+        .from(bankAccounts)
+        .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
+        .where(eq(bankAccounts.id, payout.bankAccountId))
+    : []
   const words = {
     ...payoutWordsOf(purchase, offering, payout),
     note,
     repaidEarly: purchase.repaymentReason,
+    account: account ? describeAccount(account.bank, account) : null,
   }
 
   return sendNotice(
