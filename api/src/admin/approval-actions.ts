@@ -42,6 +42,26 @@ export async function executeApproval(
   }
 }
 
+/**
+ * Whether the request's action was already recorded on its target since it was asked: ids sort
+ * by creation time, and no other request for the same thing can be made or carried out while
+ * this one is open, so such a record is this request's (carried out before the API stopped).
+ */
+async function auditedSince(
+  db: Pick<Tx, 'query'>,
+  approval: ApprovalRow,
+  action: string,
+): Promise<boolean> {
+  const found = await db.query.auditEvents.findFirst({
+    where: and(
+      eq(auditEvents.action, action),
+      eq(auditEvents.targetId, approval.targetId),
+      gt(auditEvents.id, approval.id),
+    ),
+  })
+  return found !== undefined
+}
+
 // Every term of a draft the investor reads or buys on: what a publish request is made on.
 const publishedTerms = [
   'slug',
@@ -84,13 +104,7 @@ async function publishOffering(
     if (!draft) return 'not applied: the offering no longer exists'
     if (draft.status !== 'draft') {
       // Published by this request before the API stopped (carried out again by the worker).
-      const done = await tx.query.auditEvents.findFirst({
-        where: and(
-          eq(auditEvents.action, 'offering.publish'),
-          eq(auditEvents.targetId, draft.id),
-          gt(auditEvents.id, approval.id),
-        ),
-      })
+      const done = await auditedSince(tx, approval, 'offering.publish')
       return done ? 'published' : `not applied: the offering is ${draft.status} already`
     }
     if (publishedTerms.some((term) => draft[term] !== asked[term])) {
@@ -319,15 +333,7 @@ async function refundPurchase(
   // Set to be repaid already: by this refund before the API stopped (done, and audited with
   // it), or meanwhile by something else. Its date stands; no second refund is recorded.
   if (purchase.repaymentScheduledAt && purchase.maturityDate) {
-    // Ids sort by creation time: a refund audited after this request was made is this one's,
-    // as no other request for the purchase can be made or carried out while it is open.
-    const audited = await deps.database.db.query.auditEvents.findFirst({
-      where: and(
-        eq(auditEvents.action, refunded.action),
-        eq(auditEvents.targetId, purchase.id),
-        gt(auditEvents.id, approval.id),
-      ),
-    })
+    const audited = await auditedSince(deps.database.db, approval, refunded.action)
     if (audited) return `note set to repay on ${purchase.maturityDate}`
     const by =
       purchase.repaymentReason === 'refund'
