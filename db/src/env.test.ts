@@ -88,6 +88,11 @@ describe('parseEnv', () => {
         .redirectUri,
     ).toBe('https://tenor.example/banks/oauth')
     expect(parseEnv(production).plaid.redirectUri).toBeUndefined()
+    // Host names differ only in letter case: the same address.
+    expect(
+      parseEnv({ ...production, PLAID_REDIRECT_URI: 'https://Tenor.Example/banks/oauth' }).plaid
+        .redirectUri,
+    ).toBe('https://Tenor.Example/banks/oauth')
     expect(problems({ ...production, PLAID_REDIRECT_URI: 'https://tenor.example/oauth' })).toEqual([
       'PLAID_REDIRECT_URI: must be https://tenor.example/banks/oauth (PUBLIC_URL/banks/oauth)',
     ])

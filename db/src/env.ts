@@ -179,9 +179,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const localPlaid = trimSlash(raw.PLAID_LOCAL_URL ?? 'http://127.0.0.1:4010')
   const apiUrl = trimSlash(raw.API_URL ?? 'http://127.0.0.1:3000')
   // Only the site's own page can finish Link after an OAuth bank; another address would leave
-  // the investor there.
+  // the investor there. Compared as URLs: a host name's letter case is not a difference.
   const oauthPage = `${publicUrl}/banks/oauth`
-  if (raw.PLAID_REDIRECT_URI !== undefined && raw.PLAID_REDIRECT_URI !== oauthPage) {
+  const sameUrl = (a: string, b: string) => new URL(a).href === new URL(b).href
+  if (raw.PLAID_REDIRECT_URI !== undefined && !sameUrl(raw.PLAID_REDIRECT_URI, oauthPage)) {
     throw new EnvError([`PLAID_REDIRECT_URI: must be ${oauthPage} (PUBLIC_URL/banks/oauth)`])
   }
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { matureDueHoldings } from '@tenor/api/maturities/due'
 import { toCalendarDate } from '@tenor/db/domain'
 import { createLogger } from '@tenor/db/logger'
-import { users } from '@tenor/db/schema'
+import { payouts, purchases, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import {
   buyActiveNote,
@@ -67,7 +67,8 @@ describe('GET /admin/operations payout funding', () => {
     expect((await readPayout(t, sent.id)).state).toBe('pending')
     await moveTo('2026-08-24')
     await matureDueHoldings(t.deps, createLogger('silent'), toCalendarDate('2026-08-24'))
-    await simulateTransfer(t, withheld.transferId ?? '', 'returned', 'R10')
+    // For want of funds: a return that puts this note alone in doubt, not its account.
+    await simulateTransfer(t, withheld.transferId ?? '', 'returned', 'R01')
     await t.deps.syncTransfers()
     expect((await readPurchase(t, withheld.id)).state).toBe('matured')
 
@@ -88,6 +89,46 @@ describe('GET /admin/operations payout funding', () => {
       withheldCents: (await readPayout(t, withheld.id)).amountCents,
       shortfallCents: 0,
     })
+  })
+
+  test('a debit reported unauthorized withholds every payout of its account, held money included', async () => {
+    await moveTo('2026-03-02')
+    ada = await addBuyer(t, 'ada@example.com')
+    const held = await buyNote(100_000)
+    const maturing = await buyNote(200_000)
+    const disputed = await buyNote(50_000)
+    await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    // The first note matured early in the month (its payout came back); the second is due.
+    await t.db.database.db
+      .update(purchases)
+      .set({ maturityDate: toCalendarDate('2026-08-20') })
+      .where(eq(purchases.id, held.id))
+    await moveTo('2026-08-20')
+    await matureDueHoldings(t.deps, createLogger('silent'), toCalendarDate('2026-08-20'))
+    await t.db.database.db
+      .update(payouts)
+      .set({ state: 'failed', failureReason: 'your bank says this account is closed.' })
+      .where(eq(payouts.purchaseId, held.id))
+
+    await moveTo('2026-08-28')
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const res = await t.request('/admin/operations', { token: admin.token })
+    const ops = (await res.json()) as {
+      payoutFunding: { dueNext7DaysCents: number; withheldCents: number }
+      heldPayouts: { purchaseId: string; inReview: boolean }[]
+    }
+
+    expect(ops.heldPayouts).toEqual([
+      expect.objectContaining({ purchaseId: held.id, inReview: true }),
+    ])
+    expect(ops.payoutFunding).toEqual(
+      expect.objectContaining({
+        dueNext7DaysCents: 0,
+        withheldCents: (await readPayout(t, held.id)).amountCents + 208_066,
+      }),
+    )
+    expect(maturing.maturityDate).toBe('2026-09-02')
   })
 
   test('counts a rollover in full when the investor could no longer buy', async () => {

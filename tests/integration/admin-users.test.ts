@@ -137,6 +137,29 @@ describe('user administration', () => {
     expect(await roleOf(investor.userId)).toBe('investor')
   })
 
+  test('a request whose asker is no longer an administrator can be turned down, not approved', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const grant = await t.request(`/admin/users/${investor.userId}/role`, {
+      json: { role: 'admin' },
+      token: maker.token,
+    })
+    const { approvalId } = (await grant.json()) as { approvalId: string }
+    await t.db.database.db.update(users).set({ role: 'investor' }).where(eq(users.id, maker.userId))
+
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(approved.status).toBe(409)
+    expect(await approved.json()).toMatchObject({ error: { code: 'requester_not_admin' } })
+    expect(await roleOf(investor.userId)).toBe('investor')
+    const rejected = await t.request(`/admin/approvals/${approvalId}/reject`, {
+      json: {},
+      token: checker.token,
+    })
+    expect(rejected.status).toBe(200)
+  })
+
   test('grants (with a second admin) and revokes the admin role, never on oneself or the last admin', async () => {
     const investor = await signUp(t, 'ada@example.com')
     const grant = await t.request(`/admin/users/${investor.userId}/role`, {

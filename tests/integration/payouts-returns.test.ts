@@ -3,6 +3,7 @@ import { accountBalance, accounts } from '@tenor/db/domain'
 import { bankAccounts, outboxMessages } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import {
+  buyActiveNote,
   creditsAtPlaid,
   linkAnotherBank,
   mailOfKind,
@@ -120,23 +121,92 @@ describe('returned payouts', () => {
     await expectLedgerClean(t)
   })
 
-  test('an account that reported a debit unauthorized is never debited again, but is paid back', async () => {
-    const note = await maturedNote()
-    // As an R10 on another of its debits leaves it.
-    await t.db.database.db
-      .update(bankAccounts)
-      .set({ status: 'unauthorized' })
-      .where(eq(bankAccounts.id, ada.bankAccountId))
+  test('a note paid from an account that reported another debit unauthorized is withheld for review', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const disputed = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    expect((await readBankAccount(t, ada.bankAccountId)).status).toBe('unauthorized')
+    t.clock.set(new Date('2026-09-02T14:00:00Z'))
 
     const run = await runWorkerJob(t)
 
-    // The money goes back where it came from, not to whichever account is linked next.
-    expect(run.counts).toMatchObject({ payoutsHeld: 0 })
-    expect(await readPayout(t, note.id)).toMatchObject({ state: 'pending' })
-    expect(await creditsAtPlaid(t)).toHaveLength(1)
-    expect(await mailOfKind(t, ada.email, 'payout_returned')).toEqual([])
-    await settleSentPayouts(t)
-    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
+    // Its account holder may yet dispute this debit too: paid back now, it could be paid twice;
+    // paid anywhere else, it would go to whoever linked the account.
+    expect(run.counts).toMatchObject({ payoutsSent: 0, payoutsHeld: 0 })
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'initiated',
+      authorizationId: null,
+    })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    const { token } = await signInAgain(t, ada)
+    const page = await t.request(`/purchases/${note.id}`, { token })
+    expect(await page.json()).toMatchObject({ purchase: { payment: { stage: 'in_review' } } })
+    await expectLedgerClean(t)
+  })
+
+  test('removing the bank a disputed account belongs to does not send its notes elsewhere', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const disputed = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    const { token } = await signInAgain(t, ada)
+    const { itemId } = await readBankAccount(t, ada.bankAccountId)
+    const removed = await t.request(`/banks/${itemId}`, { method: 'DELETE', json: {}, token })
+    expect(removed.status).toBe(200)
+    // The dispute arrives after the bank was removed: the account is still known as disputed.
+    await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    t.clock.set(new Date('2026-09-02T14:00:00Z'))
+    await runWorkerJob(t)
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'initiated' })
+
+    const newAccountId = await linkAnotherBank(t, ada, 'ins_109511')
+    const chosen = await t.request(`/purchases/${note.id}/payment/resend`, {
+      json: { bankAccountId: newAccountId },
+      token: (await signInAgain(t, ada)).token,
+    })
+    expect(chosen.status).toBe(409)
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsResent: 0 })
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'initiated',
+      bankAccountId: ada.bankAccountId,
+    })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    await expectLedgerClean(t)
+  })
+
+  test('an account removed after a dispute keeps saying so', async () => {
+    const disputed = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    const { token } = await signInAgain(t, ada)
+    const { itemId } = await readBankAccount(t, ada.bankAccountId)
+
+    expect(
+      (await t.request(`/banks/${itemId}`, { method: 'DELETE', json: {}, token })).status,
+    ).toBe(200)
+
+    expect((await readBankAccount(t, ada.bankAccountId)).status).toBe('unauthorized')
+  })
+
+  test('held money of a note whose account then reported a debit unauthorized waits for review', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const other = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    t.clock.set(new Date('2026-09-02T14:00:00Z'))
+    await runWorkerJob(t)
+    const { transferId } = await readPayout(t, note.id)
+    await simulateTransfer(t, transferId ?? '', 'posted')
+    await simulateTransfer(t, transferId ?? '', 'returned', 'R03')
+    await simulateTransfer(t, other.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned' })
+
+    await linkAnotherBank(t, ada, 'ins_109511')
+
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned', resends: 0 })
+    const { token } = await signInAgain(t, ada)
+    const page = await t.request(`/purchases/${note.id}`, { token })
+    expect(await page.json()).toMatchObject({ purchase: { payment: { stage: 'in_review' } } })
     await expectLedgerClean(t)
   })
 

@@ -147,13 +147,39 @@ function checkPayout(snapshot: MoneySnapshot, problems: string[], payout: Payout
   }
   if (payout.state !== 'initiated') return
 
-  // A payout is withheld, before any authorization, when its note's own debit came back after
-  // maturity; any other payout still initiated after quiescence was forgotten.
-  const note = snapshot.purchases.find((p) => p.id === payout.purchaseId)
-  const debit = snapshot.transfers.find((t) => t.id === note?.transferId)
-  const withheld = debit?.status === 'returned' && payout.authorizationId === null
+  // A payout is withheld, before any authorization, when the money that paid for its note is in
+  // doubt; any other payout still initiated after quiescence was forgotten.
+  const withheld = payout.authorizationId === null && isFundingInDoubt(snapshot, payout.purchaseId)
   if (!withheld) problems.push(`${named} was never sent`)
   if (withheld && credits.length > 0) problems.push(`${named} is withheld but has a credit`)
+}
+
+const unauthorizedReturns = ['R05', 'R07', 'R10', 'R29']
+
+/**
+ * Worked out from Plaid's side: the debit of the note, or of a note it rolled over from, came
+ * back, or a debit from one of their accounts came back as unauthorized.
+ */
+function isFundingInDoubt(snapshot: MoneySnapshot, purchaseId: string): boolean {
+  const chain: PurchaseRow[] = []
+  for (let id: string | null = purchaseId; id !== null; ) {
+    const note = snapshot.purchases.find((p) => p.id === id)
+    if (!note) break
+    chain.push(note)
+    id = note.rolledFromPurchaseId
+  }
+  const returnOf = (note: PurchaseRow) =>
+    snapshot.historyOf(note.transferId ?? '').find((event) => event.event_type === 'returned')
+  if (chain.some(returnOf)) return true
+
+  const codeOf = (note: PurchaseRow) => {
+    const reason = returnOf(note)?.failure_reason
+    return (reason?.failure_code || reason?.ach_return_code || '').trim().toUpperCase()
+  }
+  const accounts = new Set(chain.map((note) => note.bankAccountId))
+  return snapshot.purchases.some(
+    (note) => accounts.has(note.bankAccountId) && unauthorizedReturns.includes(codeOf(note)),
+  )
 }
 
 /**

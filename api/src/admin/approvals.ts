@@ -1,7 +1,7 @@
 import { newId } from '@tenor/db'
 import { acquireLease, releaseLease } from '@tenor/db/lease'
 import { adminApprovals, users } from '@tenor/db/schema'
-import { and, asc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lte, or } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
 import { reportError } from '../lib/sentry.ts'
@@ -102,6 +102,15 @@ export async function decideApproval(
   if (!approval) throw notFound('approval')
   if (approval.requestedBy === input.adminId) {
     throw new ApiError(409, 'same_admin', 'Another administrator must decide your own request.')
+  }
+  // Two people must still want it: a request whose asker has since lost the role (or their
+  // account) is only turned down. Approving it would be one administrator acting alone.
+  if (input.approve && !(await isActiveAdmin(deps, approval.requestedBy))) {
+    throw new ApiError(
+      409,
+      'requester_not_admin',
+      'The administrator who asked for this is no longer one, so it cannot be approved. Turn it down, and ask for it yourself if it is still needed.',
+    )
   }
   const turnedDown = input.reason ? `rejected: ${input.reason}` : 'rejected'
   const decided = await deps.database.write(async (tx) => {
@@ -223,9 +232,9 @@ const approvalLeaseMs = 60 * 60 * 1000
  * for the same thing can be made meanwhile (`requestApproval`), and each action is safe to run
  * again: a rate moved since the request is left, a cancelled offering's follow-ups are
  * idempotent, a refund moves a purchase only from the state it expects, and an account already
- * an administrator is left so. An approver who is no longer an active administrator does not
- * carry it out: the request fails, to be asked again. Answers how many were carried out and how
- * many failed.
+ * an administrator is left so. A request whose approver or asker is no longer an active
+ * administrator is not carried out: it fails, to be asked again. Answers how many were carried
+ * out and how many failed.
  */
 export async function carryOutStalledApprovals(
   deps: AppDeps,
@@ -255,18 +264,25 @@ export async function carryOutStalledApprovals(
     const outcome = await carryOut(deps, approval, approverId, {
       resumed: true,
       refusal: async () => {
-        const approver = await deps.database.db.query.users.findFirst({
-          where: and(eq(users.id, approverId), ne(users.id, approval.requestedBy)),
-          columns: { role: true, status: true },
-        })
-        return approver?.role === 'admin' && approver.status === 'active'
+        if (approverId === approval.requestedBy || !(await isActiveAdmin(deps, approverId))) {
+          return 'failed: not carried out, as the administrator who approved it no longer is one; ask again'
+        }
+        return (await isActiveAdmin(deps, approval.requestedBy))
           ? null
-          : 'failed: not carried out, as the administrator who approved it no longer is one; ask again'
+          : 'failed: not carried out, as the administrator who asked for it no longer is one; ask again'
       },
     })
     if (outcome) counts[outcome.state === 'executed' ? 'carriedOut' : 'failed'] += 1
   }
   return counts
+}
+
+async function isActiveAdmin(deps: AppDeps, userId: string): Promise<boolean> {
+  const user = await deps.database.db.query.users.findFirst({
+    where: eq(users.id, userId),
+    columns: { role: true, status: true },
+  })
+  return user?.role === 'admin' && user.status === 'active'
 }
 
 /** The administrator who asked takes a request back while it still waits for a decision. */

@@ -6,9 +6,9 @@ import {
   toCalendarDate,
 } from '@tenor/db/domain'
 import { offerings, payouts, purchases, users } from '@tenor/db/schema'
-import { and, asc, eq, lte } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { findFundingReturned } from '../purchases/funding-returned.ts'
+import { findFundingInDoubt } from '../purchases/funding-in-doubt.ts'
 import { proceedsAtMaturity } from './mature.ts'
 import { planRollover, whyInvestorCannotBuy } from './rollover.ts'
 
@@ -32,8 +32,9 @@ export interface PayoutForecast {
  * horizon, worked out as the maturity run would (`proceedsAtMaturity`, and, for an investor who
  * could still buy (`whyInvestorCannotBuy`), `planRollover` with the target's room as it stands,
  * less what earlier notes of this forecast take). A payout the
- * worker withholds because the debit that paid for its note came back is sent only once a
- * person has looked, so it is counted apart, as is a maturing note that would be withheld so.
+ * worker withholds because the money that paid for its note is in doubt (`findFundingInDoubt`)
+ * is sent only once a person has looked, so it is counted apart, as are a maturing note that
+ * would be withheld so and held money in review (which no account the investor gives takes).
  */
 export async function forecastPayouts(
   db: LedgerReader,
@@ -55,12 +56,25 @@ export async function forecastPayouts(
     .where(and(eq(payouts.state, 'initiated'), eq(payouts.kind, 'maturity')))
   // Only a payout not yet asked of Plaid is withheld (`sendPayout`): one with an authorization
   // is resumed, so that its credit stays single.
-  const unsentReturned = await findFundingReturned(
+  const unsentInDoubt = await findFundingInDoubt(
     db,
     unsent.filter((payout) => !payout.authorizationId).map((payout) => payout.purchaseId),
   )
   for (const payout of unsent) {
-    add(payout.amountCents, !payout.authorizationId && unsentReturned.has(payout.purchaseId))
+    add(payout.amountCents, !payout.authorizationId && unsentInDoubt.has(payout.purchaseId))
+  }
+
+  // Held money waits for an account from the investor and is not due, unless it is in review.
+  const held = await db
+    .select({ purchaseId: payouts.purchaseId, amountCents: payouts.amountCents })
+    .from(payouts)
+    .where(and(inArray(payouts.state, ['returned', 'failed']), eq(payouts.kind, 'maturity')))
+  const heldInDoubt = await findFundingInDoubt(
+    db,
+    held.map((payout) => payout.purchaseId),
+  )
+  for (const payout of held) {
+    if (heldInDoubt.has(payout.purchaseId)) add(payout.amountCents, true)
   }
 
   const maturing = await db
@@ -85,13 +99,9 @@ export async function forecastPayouts(
       ),
     )
     .orderBy(asc(purchases.maturityDate), asc(purchases.id))
-  // An active note's own debit coming back undoes it; only the first debit of a rolled note's
-  // chain can have come back while the note stays active.
-  const maturingReturned = await findFundingReturned(
+  const maturingInDoubt = await findFundingInDoubt(
     db,
-    maturing
-      .filter(({ purchase }) => purchase.rolledFromPurchaseId)
-      .map(({ purchase }) => purchase.id),
+    maturing.map(({ purchase }) => purchase.id),
   )
   const reserved = new Map<string, number>()
   for (const { purchase, offering, target, investor } of maturing) {
@@ -113,7 +123,7 @@ export async function forecastPayouts(
     }
     add(
       proceeds.principalCents + proceeds.interestCents - rolledCents,
-      maturingReturned.has(purchase.id),
+      maturingInDoubt.has(purchase.id),
     )
   }
 

@@ -5,7 +5,7 @@ import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import { ApiError } from '../lib/errors.ts'
 import { describeAccount, fundingSubtypes, receivingStatuses } from '../plaid/account-use.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
-import { wasFundingReturned } from '../purchases/funding-returned.ts'
+import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { findOffering, findPurchase, ledgerRefOf } from '../purchases/records.ts'
 import { noticePayoutResent, withdrawPayoutReturnedNotice } from './notices.ts'
@@ -131,11 +131,11 @@ export async function resendHeldPaymentTo(
   })
   const held = payout?.state === 'returned' || payout?.state === 'failed'
   if (!payout || !held) throw notHeld()
-  if (await wasFundingReturned(deps.database.db, payout.purchaseId)) {
+  if (await wasFundingInDoubt(deps.database.db, payout.purchaseId)) {
     throw new ApiError(
       409,
       'payment_in_review',
-      'This payment is on hold: your bank sent back the payment that bought this note. Our team will contact you before anything is paid.',
+      'This payment is on hold: your bank sent back a payment from the account that paid for this note. Our team will contact you before anything is paid.',
     )
   }
   const account = await findUsableAccount(deps, input.userId, { id: input.bankAccountId })
@@ -160,7 +160,7 @@ const notHeld = () =>
 /**
  * One payout back to `initiated` for `account`, with its money, if it is still held; the
  * investor is told where it goes (`chosen`: they picked the account, rather than linked it).
- * Not one whose note's debit came back: the maturity job would withhold it for review
+ * Not one whose note's funding is in doubt: the maturity job would withhold it for review
  * (`sendPayout`), so the investor would be told of money on its way that is not.
  */
 async function resendTo(
@@ -174,7 +174,7 @@ async function resendTo(
     if (current?.state !== payout.state || current.idempotencyKey !== payout.idempotencyKey) {
       return false
     }
-    if (await wasFundingReturned(tx, current.purchaseId)) return false
+    if (await wasFundingInDoubt(tx, current.purchaseId)) return false
     const round = current.resends + 1
     const moved = await movePayout(tx, current, 'initiated', ctx.now, {
       idempotencyKey: nextAttemptKey(current.idempotencyKey),

@@ -12,7 +12,7 @@ import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
 import { scopeOfRefusal } from '../plaid/refusals.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { type FundingSource, formatDecimalAmount } from '../purchases/funding.ts'
-import { wasFundingReturned } from '../purchases/funding-returned.ts'
+import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import {
   findPayout,
@@ -48,11 +48,11 @@ export async function sendPayout(
   const payout = await findPayout(deps.database.db, payoutId)
   if (payout?.state !== 'initiated') return 'skipped'
   // The debit that paid for the note came back after it matured (or after the note it was
-  // rolled over from did): the principal never stayed with us, so nothing goes out until a
-  // person has looked. Once an authorization exists a credit may be in flight, and resuming it
-  // is what keeps it single.
-  if (!payout.authorizationId && (await wasFundingReturned(deps.database.db, payout.purchaseId))) {
-    log.error('payout withheld: the debit that paid for the note was returned; needs review', {
+  // rolled over from did), or another debit from its account came back as unauthorized: the
+  // principal may not stay with us, so nothing goes out until a person has looked. Once an
+  // authorization exists a credit may be in flight, and resuming it is what keeps it single.
+  if (!payout.authorizationId && (await wasFundingInDoubt(deps.database.db, payout.purchaseId))) {
+    log.error('payout withheld: the money that paid for the note is in doubt; needs review', {
       payoutId: payout.id,
       purchaseId: payout.purchaseId,
     })

@@ -5,8 +5,9 @@ export const fundingSubtypes = new Set(['checking', 'savings'])
 
 /**
  * Account states a payout can still be sent to. An account whose debit came back as unauthorized
- * (R05, R07, R10, R29) is never debited again, but the money of a note it paid for goes back to
- * it: sending it anywhere else would let whoever linked someone else's account keep their money.
+ * (R05, R07, R10, R29) is never debited again. The notes it paid for are paid nowhere until a
+ * person has looked (`findFundingInDoubt`): sent elsewhere, their money would go to whoever
+ * linked someone else's account; sent back, it could be paid twice, once more by each dispute.
  */
 export const receivingStatuses = [
   'active',

@@ -213,7 +213,10 @@ export async function refreshItem(
   return toBankView(stored ?? item, accounts)
 }
 
-/** Removes an item at Plaid (a second removal counts as done) and marks it removed here. */
+/**
+ * Removes an item at Plaid (a second removal counts as done) and marks it, and its accounts
+ * still active, removed here.
+ */
 export async function removeItem(
   deps: { database: Database; plaid: PlaidApi; env: Env },
   item: ItemRow,
@@ -233,6 +236,10 @@ export async function removeItem(
       .update(plaidItems)
       .set({ status: 'removed', removedAt: now, statusChangedAt: now })
       .where(eq(plaidItems.id, item.id))
-    await tx.update(bankAccounts).set({ status: 'removed' }).where(eq(bankAccounts.itemId, item.id))
+    // An account a return closed or marked unauthorized keeps saying so.
+    await tx
+      .update(bankAccounts)
+      .set({ status: 'removed' })
+      .where(and(eq(bankAccounts.itemId, item.id), eq(bankAccounts.status, 'active')))
   })
 }

@@ -11,7 +11,7 @@ import {
 } from '@tenor/db/domain'
 import { offerings, payouts, purchases } from '@tenor/db/schema'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
-import { findFundingReturned } from './funding-returned.ts'
+import { findFundingInDoubt } from './funding-in-doubt.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import { startDateOf, type ValuationDay } from './valuation-day.ts'
 import { noteTermsOf } from './views.ts'
@@ -274,7 +274,7 @@ async function readHeldPayments(db: LedgerReader, userId: string) {
   const inReview =
     rows.length === 0
       ? new Set<string>()
-      : await findFundingReturned(
+      : await findFundingInDoubt(
           db,
           rows.map((row) => row.purchaseId),
         )

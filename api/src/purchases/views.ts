@@ -13,7 +13,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
-import { wasFundingReturned } from './funding-returned.ts'
+import { wasFundingInDoubt } from './funding-in-doubt.ts'
 import { isOpenForPurchase } from './preconditions.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import {
@@ -34,7 +34,7 @@ type PaymentRow = Pick<
   | 'settledAt'
   | 'updatedAt'
 > & {
-  /** Withheld: the debit that paid for the note came back after it matured. */
+  /** Withheld: the money that paid for the note is in doubt (`findFundingInDoubt`). */
   inReview?: boolean
 }
 
@@ -42,7 +42,7 @@ type PaymentRow = Pick<
  * Where a matured note's money is, in the investor's terms: being sent, on its way (the credit
  * is with the banks), paid (settled), held for them (it came back or could not be sent, and
  * waits for an account that can receive it; `reason` says why), or in review (withheld: the
- * debit that paid for the note came back after it matured).
+ * money that paid for the note is in doubt, its debit or another from its account having come back).
  */
 const paymentStages = {
   initiated: 'sending',
@@ -312,7 +312,7 @@ export async function listPurchaseViews(
       (payment.state === 'initiated' && payment.authorizationId === null) ||
       payment.state === 'returned' ||
       payment.state === 'failed'
-    const inReview = withholdable && (await wasFundingReturned(db, payment.purchaseId))
+    const inReview = withholdable && (await wasFundingInDoubt(db, payment.purchaseId))
     paymentOf.set(payment.purchaseId, { ...payment, inReview })
   }
 

@@ -95,3 +95,27 @@ test('the page an OAuth bank returns to, opened without a link started in this b
   await expect(page.getByText('opened in another browser')).toBeVisible()
   await expect(page.getByRole('link', { name: 'Your banks' })).toHaveAttribute('href', '/banks')
 })
+
+test('a Plaid Link another account left open in this browser is not taken up', async ({
+  page,
+  investor: _,
+}) => {
+  await page.goto('/banks')
+  // As the page that opens Link for an OAuth bank keeps it, for someone else who used this browser.
+  await page.evaluate(() =>
+    localStorage.setItem(
+      'tenor.plaid-link',
+      JSON.stringify({
+        linkToken: 'link-sandbox-left-by-another-account',
+        finishPath: '/banks/new',
+        userId: 'another-account',
+        savedAt: Date.now(),
+      }),
+    ),
+  )
+
+  await page.goto('/banks/oauth?oauth_state_id=from-another-account', { waitUntil: 'networkidle' })
+
+  await expect(page.getByText('by another account')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Continue with Plaid' })).toHaveCount(0)
+})

@@ -44,11 +44,13 @@ export interface LinkCallbacks {
  * What an OAuth bank's return needs to finish Link: the link token it was opened with, and the
  * page whose `finish` action takes Link's answer. Kept in this browser's local storage, never in
  * an address, as a bank's app may return the investor in a new tab; it goes once Link finishes
- * or is left, and is not read after the token's four hours.
+ * or is left, or the investor logs out, and is read only for the investor who opened it (a
+ * shared browser's next user does not take it up) within the token's four hours.
  */
 export interface PendingLink {
   linkToken: string
   finishPath: string
+  userId: string
 }
 
 const pendingKey = 'tenor.plaid-link'
@@ -62,15 +64,16 @@ export function forgetPendingLink(): void {
   localStorage.removeItem(pendingKey)
 }
 
-export function readPendingLink(): PendingLink | null {
+export function readPendingLink(userId: string): PendingLink | null {
   const saved = localStorage.getItem(pendingKey)
   if (!saved) return null
   try {
-    const { linkToken, finishPath, savedAt } = JSON.parse(saved) as Record<string, unknown>
+    const { linkToken, finishPath, savedAt, ...rest } = JSON.parse(saved) as Record<string, unknown>
     if (typeof linkToken !== 'string' || typeof finishPath !== 'string') return null
     if (typeof savedAt !== 'number' || Date.now() - savedAt > linkTokenLifeMs) return null
+    if (rest.userId !== userId) return null
     // Only a page of this site's banks may take the answer.
-    return finishPath.startsWith('/banks/') ? { linkToken, finishPath } : null
+    return finishPath.startsWith('/banks/') ? { linkToken, finishPath, userId } : null
   } catch {
     return null
   }

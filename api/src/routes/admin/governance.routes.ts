@@ -69,7 +69,9 @@ const decide = <P extends string, B extends z.ZodType>(path: P, summary: string,
       ),
       ...denied,
       404: errorResponse('No such request'),
-      409: errorResponse('Already decided, or your own request'),
+      409: errorResponse(
+        'Already decided (`already_decided`), your own request (`same_admin`), or, to approve, asked by someone no longer an administrator (`requester_not_admin`)',
+      ),
     },
   })
 

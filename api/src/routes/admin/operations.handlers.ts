@@ -13,6 +13,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql } from 'driz
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { forecastPayouts } from '../../maturities/forecast.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
+import { findFundingInDoubt } from '../../purchases/funding-in-doubt.ts'
 import type * as routes from './operations.routes.ts'
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
@@ -91,6 +92,13 @@ export function createOperationsHandler(deps: AppDeps) {
       })
       .from(payouts)
       .where(isHeld)
+    // Held money in review goes to no account the investor gives: a person decides.
+    const inReview = await findFundingInDoubt(
+      database.db,
+      held
+        .filter(({ payout }) => payout.kind === 'maturity')
+        .map(({ payout }) => payout.purchaseId),
+    )
     const items = await database.db
       .select({ item: plaidItems, email: users.email })
       .from(plaidItems)
@@ -137,6 +145,7 @@ export function createOperationsHandler(deps: AppDeps) {
           kind: payout.kind,
           amountCents: payout.amountCents,
           reason: payout.failureReason,
+          inReview: inReview.has(payout.purchaseId),
           since: payout.updatedAt.toISOString(),
         })),
         itemsNeedingReconnect: items.map(({ item, email }) => ({

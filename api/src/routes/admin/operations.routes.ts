@@ -46,6 +46,10 @@ export const getOperations = createRoute({
               kind: z.enum(['maturity', 'refund']),
               amountCents: z.number().int(),
               reason: z.string().nullable(),
+              inReview: z.boolean().openapi({
+                description:
+                  'Withheld for review, as the money that paid for the note is in doubt (its debit came back, or its account reported a debit unauthorized): no account the investor gives takes it',
+              }),
               since: z.string(),
             }),
           )
@@ -70,7 +74,7 @@ export const getOperations = createRoute({
           }),
           withheldCents: z.number().int().openapi({
             description:
-              'Payouts the worker withholds for a person to review, now or at maturity, as the debit that paid for the note came back; sent only once someone acts.',
+              'Payouts the worker withholds for a person to review, now, at maturity or while held, as the money that paid for the note is in doubt (its debit came back, or its bank reported a debit from the same account unauthorized); sent only once someone acts.',
           }),
           shortfallCents: z
             .number()

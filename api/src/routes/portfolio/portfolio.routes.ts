@@ -62,7 +62,7 @@ export const portfolio = z
       'Payouts that could not reach my bank, held until I link an account that can receive them',
     ),
     inReviewCents: cents(
-      'Payouts that could not reach my bank and are on hold for review, as the debit that paid for their note came back: sent nowhere until a person has looked',
+      'Payouts on hold for review, as a debit from the account that paid for their note came back: sent nowhere until a person has looked',
     ).default(0),
     history: z
       .array(
@@ -77,7 +77,7 @@ export const portfolio = z
           }),
           paymentInReview: z.boolean().default(false).openapi({
             description:
-              'Its payment came back and is on hold for review, as the debit that paid for it came back',
+              'Its payment is on hold for review, as a debit from the account that paid for it came back',
           }),
         }),
       )

@@ -25,7 +25,7 @@ export const resendPayment = createRoute({
     401: errorResponse('Not signed in'),
     404: errorResponse('No such purchase (also for another investor’s purchase)'),
     409: errorResponse(
-      '`payment_not_held`: the payment is not waiting for a bank account; `payment_in_review`: it is on hold, as the debit that bought the note came back',
+      '`payment_not_held`: the payment is not waiting for a bank account; `payment_in_review`: it is on hold, as the money that paid for the note is in doubt (its debit came back, or its bank reported another debit from that account unauthorized)',
     ),
     422: errorResponse('Invalid input, or `bank_account_unusable`'),
   },

@@ -129,7 +129,7 @@ export const purchase = z
       .object({
         stage: z.enum(['sending', 'on_its_way', 'paid', 'held', 'in_review']).openapi({
           description:
-            'sending: the credit is being made; on_its_way: with the banks; paid: settled; held: it came back or could not be sent, and waits for a bank account that can receive it; in_review: withheld, as the debit that paid for the note came back after it matured',
+            'sending: the credit is being made; on_its_way: with the banks; paid: settled; held: it came back or could not be sent, and waits for a bank account that can receive it; in_review: withheld for review, as the money that paid for the note is in doubt (its debit came back after it matured, or its bank reported another debit from that account unauthorized)',
         }),
         amountCents: z.number().int(),
         bankAccountId: z.string().nullable(),
