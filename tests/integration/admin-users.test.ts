@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { resolve } from 'node:path'
 import { auditEvents, users } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
 import { type TestApp, tokenFromEmail } from '../support/app.ts'
@@ -135,6 +136,43 @@ describe('user administration', () => {
       "not applied: the account's email changed from ada@example.com to ada.new@example.com since the request; ask again",
     )
     expect(await roleOf(investor.userId)).toBe('investor')
+  })
+
+  test('bun run admin:create makes an administrator, new or existing, and the audit trail says so', async () => {
+    const investor = await signUp(t, 'ada@example.com')
+    const run = async (email: string, name: string) => {
+      const child = Bun.spawn(
+        [process.execPath, 'api/src/cli/create-admin.ts', '--email', email, '--name', name],
+        {
+          cwd: resolve(import.meta.dir, '../..'),
+          env: { ...process.env, APP_ENV: 'test', DATABASE_URL: t.db.url },
+          stdin: new TextEncoder().encode('violet harbor lanterns at dawn\n'),
+          stdout: 'pipe',
+          stderr: 'pipe',
+        },
+      )
+      expect(await child.exited).toBe(0)
+    }
+
+    await run('ops@example.com', 'Ops Person')
+    await run('ada@example.com', 'Ada Lovelace')
+
+    const made = await t.db.database.db.query.users.findFirst({
+      where: eq(users.email, 'ops@example.com'),
+    })
+    expect(made?.role).toBe('admin')
+    expect(await roleOf(investor.userId)).toBe('admin')
+    const entries = await t.db.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'user.role.admin.command_line'))
+    expect(entries.map((entry) => [entry.targetId, entry.adminId, entry.before])).toEqual(
+      expect.arrayContaining([
+        [made?.id, made?.id, null],
+        [investor.userId, investor.userId, JSON.stringify({ role: 'investor' })],
+      ]),
+    )
+    expect(entries).toHaveLength(2)
   })
 
   test('a request whose asker is no longer an administrator can be turned down, not approved', async () => {

@@ -7,6 +7,7 @@ const actionWords: Record<string, string> = {
   'user.disable': 'Disabled an account',
   'user.enable': 'Enabled an account',
   'user.role.admin': 'Made an administrator',
+  'user.role.admin.command_line': 'Made an administrator from the command line',
   'user.role.investor': 'Revoked the admin role',
   'kyc.approve': 'Approved an identity check',
   'kyc.reject': 'Rejected an identity check',
