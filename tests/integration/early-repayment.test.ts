@@ -263,6 +263,26 @@ describe('the investor is told', () => {
     expect(history.filter((step) => step.note !== null)).toHaveLength(1)
   })
 
+  test('the portfolio history and the statement say a refunded note was repaid early', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const kept = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    await refund(note.id)
+
+    const res = await t.request('/portfolio', { token: ada.token })
+    const { portfolio } = (await res.json()) as {
+      portfolio: { history: { id: string; repaidEarly: boolean }[] }
+    }
+    expect(portfolio.history.map(({ id, repaidEarly }) => ({ id, repaidEarly }))).toEqual([
+      { id: kept.id, repaidEarly: false },
+      { id: note.id, repaidEarly: true },
+    ])
+    const statement = await (
+      await t.request('/portfolio/statement.csv', { token: ada.token })
+    ).text()
+    const line = statement.split('\r\n').find((row) => row.startsWith(note.id))
+    expect(line).toEndWith(',Repaid early: refunded by Tenor; maturity_date is the repayment date')
+  })
+
   test('an approved refund emails the investor once, with the day and the amounts', async () => {
     const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
     await refund(note.id)
@@ -271,7 +291,7 @@ describe('the investor is told', () => {
     const emails = await mailOfKind(t, ada.email, 'early_repayment')
     expect(emails).toHaveLength(1)
     expect(emails[0]?.subject).toBe('Tenor is repaying your Tenor Note Series A note early')
-    expect(emails[0]?.text).toContain('Your refund has been approved')
+    expect(emails[0]?.text).toContain('Tenor is repaying your')
     expect(emails[0]?.text).toContain(
       'On March 9, 2026 we pay $1,001.53: your $1,000.00 principal and $1.53 of interest to that day, to your bank account.',
     )

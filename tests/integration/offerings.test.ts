@@ -96,6 +96,7 @@ describe('GET /offerings', () => {
       description: 'A note paying simple interest at maturity.',
       status: 'open',
       openForPurchase: true,
+      salesEnded: false,
       rateBps: 800,
       rateType: 'simple',
       compounding: null,
@@ -154,7 +155,23 @@ describe('GET /offerings/{slug}', () => {
     const closed = (await (await t.request('/offerings/closed')).json()) as {
       offering: { status: string; openForPurchase: boolean }
     }
-    expect(closed.offering).toMatchObject({ status: 'closed', openForPurchase: false })
+    expect(closed.offering).toMatchObject({
+      status: 'closed',
+      openForPurchase: false,
+      salesEnded: true,
+    })
+  })
+
+  test('an open offering is not for sale before it opens, and its sales end after it closes', async () => {
+    await addOffering('later', { opensOn: '2026-04-01', closesOn: '2026-04-30' })
+    const read = async () =>
+      ((await (await t.request('/offerings/later')).json()) as { offering: object }).offering
+
+    expect(await read()).toMatchObject({ openForPurchase: false, salesEnded: false })
+    t.clock.set(new Date('2026-04-15T15:00:00Z'))
+    expect(await read()).toMatchObject({ openForPurchase: true, salesEnded: false })
+    t.clock.set(new Date('2026-05-01T15:00:00Z'))
+    expect(await read()).toMatchObject({ openForPurchase: false, salesEnded: true })
   })
 
   test('answers a draft exactly as a slug that does not exist', async () => {

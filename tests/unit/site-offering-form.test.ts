@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import {
   type OfferingFormValues,
   parsePercent,
+  rateProblem,
   readOfferingTerms,
   withReadErrors,
 } from '../../web/src/lib/server/offering-form.ts'
@@ -66,6 +67,16 @@ describe('the offering form read as terms', () => {
       minPurchaseCents: 'Enter an amount in dollars, like 1,000.',
     })
     expect(terms).toMatchObject({ rateBps: null, minPurchaseCents: null, slug: 'series-x' })
+  })
+
+  test('a rate it cannot read is told why: missing, negative, or not a two-decimal percentage', () => {
+    expect(rateProblem('  ', 'the rate', '5.25')).toBe('Enter the rate, like 5.25.')
+    expect(rateProblem('-1', 'the rate', '5.25')).toBe(
+      'Enter the rate as a positive percentage, like 5.25.',
+    )
+    expect(rateProblem('5.255', 'the new rate', '5.50')).toBe(
+      'Enter the new rate as a percentage with at most two decimals, like 5.50.',
+    )
   })
 
   test('a rate above what is allowed is read, so the API names the limit', () => {

@@ -120,7 +120,7 @@ export function earlyRepayment(
   const note = asNote(m.offeringName)
   const cause =
     m.reason === 'refund'
-      ? `Your refund has been approved, so Tenor is repaying your ${note} before the end of its term.`
+      ? `Tenor is repaying your ${note} before the end of its term.`
       : `${m.offeringName} has been cancelled, so Tenor is repaying your note before the end of its term.`
   const amounts = `${m.total}: your ${m.principal} principal and ${m.interest} of interest to that day`
   const wait = m.waitsForDebit

@@ -151,6 +151,8 @@ export interface HistoryEntry {
   offeringName: string
   amountCents: number
   state: PurchaseState
+  /** Tenor repays (or repaid) it before the end of its term: a refund or a cancelled offering. */
+  repaidEarly: boolean
 }
 
 /** Every purchase of one investor with the columns the portfolio shows, newest first. */
@@ -223,6 +225,7 @@ async function readHoldings(
     offeringName: offering.name,
     amountCents: purchase.amountCents,
     state: purchase.state,
+    repaidEarly: purchase.repaymentReason !== null,
   }))
   return { holdings, history, ended }
 }

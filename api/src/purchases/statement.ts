@@ -1,5 +1,5 @@
 import { businessDateOf, type CalendarDate, type LedgerReader } from '@tenor/db/domain'
-import { offerings, payouts, purchases } from '@tenor/db/schema'
+import { type EarlyRepaymentReason, offerings, payouts, purchases } from '@tenor/db/schema'
 import { and, asc, eq, isNotNull } from 'drizzle-orm'
 import { formatDecimalAmount } from './funding.ts'
 import { valueHolding } from './portfolio.ts'
@@ -32,6 +32,12 @@ export function toCsvCell(value: string | number | null): string {
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
 
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** The statement's note on a note Tenor repays before the end of its term. */
+function repaidEarlyNote(reason: EarlyRepaymentReason | null): string | null {
+  const cause = { refund: 'refunded by Tenor', offering_cancelled: 'its offering was cancelled' }
+  return reason ? `Repaid early: ${cause[reason]}; maturity_date is the repayment date` : null
 }
 
 /**
@@ -101,7 +107,7 @@ export async function writeStatement(
       payment ? formatDecimalAmount(payment.cents) : null,
       payment?.on ?? null,
       rolledInto.get(purchase.id) ?? null,
-      purchase.failureReason,
+      purchase.failureReason ?? repaidEarlyNote(purchase.repaymentReason),
     ]
   })
 

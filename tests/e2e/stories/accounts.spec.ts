@@ -63,6 +63,7 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('button', { name: 'Log out', exact: true })).toBeVisible()
     await page.getByRole('button', { name: 'Log out', exact: true }).click()
     await expect(page.getByRole('link', { name: 'Log in' }).first()).toBeVisible()
+    await expect(page.getByText('You are logged out.')).toBeVisible()
   })
 
   test('a wrong password keeps the email and says what went wrong', async ({ page }) => {

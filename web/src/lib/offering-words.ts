@@ -157,8 +157,10 @@ export function describeOfferingStatus(
   status: keyof typeof statusWords,
   open: boolean,
   soldOut = false,
+  salesEnded = false,
 ): string {
-  if (status === 'open' && !open) return 'Not open for purchase today'
+  if (status === 'open' && salesEnded) return statusWords.closed
+  if (status === 'open' && !open) return 'Not open for purchase yet'
   if (status === 'open' && soldOut) return 'Sold out for now'
   return statusWords[status]
 }

@@ -29,6 +29,13 @@ export function describePurchaseState(state: PurchaseState): string {
   return labels[state]
 }
 
+/** A note's state in a word, for one Tenor repays early too: its maturity is the repayment. */
+export function describeNoteState(state: PurchaseState, repaidEarly: boolean): string {
+  return repaidEarly && (state === 'matured' || state === 'paid')
+    ? 'Repaid early'
+    : describePurchaseState(state)
+}
+
 /** What became of a maturity payment after it was first sent, as `paymentHistory` says. */
 export type PaymentStepEvent = 'returned' | 'failed' | 'paid_again'
 

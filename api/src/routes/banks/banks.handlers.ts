@@ -31,7 +31,7 @@ const linkRefusals: Record<LinkRefusal, () => ApiError> = {
     new ApiError(
       409,
       'duplicate_bank',
-      'This bank is already linked to your account. Reconnect it from your banks page instead.',
+      'This bank is already linked to your account. Use it as it is, or remove it from your banks page first to link it again.',
     ),
   // Plaid exchanges a public token once: most often the same form sent twice.
   public_token_spent: () =>

@@ -43,6 +43,7 @@ function toOfferingView(row: OfferingRow, today: CalendarDate) {
     description: row.description,
     status: row.status,
     openForPurchase: isOpenForPurchase(row, today),
+    salesEnded: row.status !== 'open' || today > row.closesOn,
     rateBps: row.rateBps,
     rateType: row.rateType,
     compounding: row.compounding,

@@ -30,6 +30,10 @@ export const offering = z
     openForPurchase: z
       .boolean()
       .openapi({ description: "Open, and today's business date is within opensOn..closesOn." }),
+    salesEnded: z.boolean().default(false).openapi({
+      description:
+        'No longer for sale, ever: its status moved on from open, or its closing date (closesOn) has passed. An open offering not yet open for purchase has not ended.',
+    }),
     rateBps: z.number().int().openapi({ description: 'Nominal annual rate: 800 is 8%.' }),
     rateType: z.enum(rateTypes),
     compounding: z.enum(compoundings).nullable(),

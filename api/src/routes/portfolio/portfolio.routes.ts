@@ -72,6 +72,10 @@ export const portfolio = z
           offeringName: z.string(),
           amountCents: z.number().int(),
           state: z.enum(purchaseStates),
+          repaidEarly: z.boolean().default(false).openapi({
+            description:
+              'Tenor repays (or repaid) it before the end of its term: a refund or a cancelled offering',
+          }),
           paymentHeld: z.boolean().openapi({
             description: 'Its payment came back and waits for a bank account that can receive it',
           }),

@@ -34,6 +34,8 @@ export const signInReasons = {
   required: 'required',
   /** The investor logged out on every device (Settings). */
   everywhere: 'everywhere',
+  /** The investor logged out on this one. */
+  out: 'out',
 } as const
 
 export type SignInReason = (typeof signInReasons)[keyof typeof signInReasons]

@@ -54,11 +54,7 @@ export function readOfferingTerms(values: OfferingFormValues): {
 } {
   const errors: Record<string, string> = {}
   const rateBps = parsePercent(values.rateBps)
-  if (rateBps === null) {
-    errors.rateBps = values.rateBps.trim()
-      ? 'Enter the rate as a percentage with at most two decimals, like 5.25.'
-      : 'Enter the rate, like 5.25.'
-  }
+  if (rateBps === null) errors.rateBps = rateProblem(values.rateBps, 'the rate', '5.25')
   if (!rateTypes.includes(values.rateType)) errors.rateType = 'Choose simple or compound interest.'
   if (!dayCounts.includes(values.dayCount)) errors.dayCount = 'Choose how days are counted.'
   if (!values.opensOn.trim()) errors.opensOn = 'Enter the date it opens.'
@@ -121,6 +117,14 @@ export function offeringFormValues(offering: AdminOffering): OfferingFormValues 
     opensOn: offering.opensOn,
     closesOn: offering.closesOn,
   }
+}
+
+/** Why a rate could not be read, in words for the form: `what` is "the rate", say. */
+export function rateProblem(text: string, what: string, example: string): string {
+  const given = text.trim()
+  if (!given) return `Enter ${what}, like ${example}.`
+  if (given.startsWith('-')) return `Enter ${what} as a positive percentage, like ${example}.`
+  return `Enter ${what} as a percentage with at most two decimals, like ${example}.`
 }
 
 /**

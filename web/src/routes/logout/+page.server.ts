@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
+import { signInReasons } from '#lib/server/next-path.ts'
 import { deleteSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -20,6 +21,6 @@ export const actions: Actions = {
 
     // Forget the token here whatever the API said; a session it still holds expires on its own.
     deleteSessionCookie(cookies)
-    redirect(303, '/')
+    redirect(303, `/login?session=${signInReasons.out}`)
   },
 }

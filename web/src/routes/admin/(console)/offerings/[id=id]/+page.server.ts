@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit'
+import { error, type RequestEvent, redirect } from '@sveltejs/kit'
 import { listApprovals, listAudit } from '#lib/server/admin-governance.ts'
 import {
   closeOffering,
@@ -14,6 +14,7 @@ import {
   offeringFields,
   offeringFormValues,
   parsePercent,
+  rateProblem,
   readOfferingTerms,
   withReadErrors,
 } from '#lib/server/offering-form.ts'
@@ -36,8 +37,28 @@ export const load: PageServerLoad = async (event) => {
     values: offeringFormValues(found.offering),
     waiting: waiting.filter((approval) => approval.targetId === offeringId),
     history,
-    created: event.url.searchParams.get('done') === 'created',
+    done: doneOf(event.url.searchParams.get('done')),
   }
+}
+
+// What a form on this page did, said on the page it lands on. Each success is sent on there
+// (303), so reloading it, or going back to it, sends nothing again.
+const outcomes = [
+  'created',
+  'saved',
+  'publish_requested',
+  'closed',
+  'rate_requested',
+  'cancel_requested',
+] as const
+type Outcome = (typeof outcomes)[number]
+
+function doneOf(given: string | null): Outcome | null {
+  return outcomes.find((outcome) => outcome === given) ?? null
+}
+
+function done(event: RequestEvent<{ id: string }>, outcome: Outcome): never {
+  redirect(303, `/admin/offerings/${event.params.id}?done=${outcome}`)
 }
 
 export const actions: Actions = {
@@ -48,7 +69,7 @@ export const actions: Actions = {
     const { terms, errors } = readOfferingTerms(values)
 
     const outcome = await editOffering(event.locals.api, event.params.id, terms)
-    if (outcome.ok) return { form: 'terms', saved: true }
+    if (outcome.ok) done(event, 'saved')
     return rejectWithProblem(
       withReadErrors(outcome.problem, errors),
       'terms',
@@ -61,7 +82,7 @@ export const actions: Actions = {
     requireAdmin(event)
 
     const outcome = await requestPublish(event.locals.api, event.params.id)
-    if (outcome.ok) return { form: 'status', done: 'publish_requested' } as const
+    if (outcome.ok) done(event, 'publish_requested')
     // Incomplete terms come back as issues; listed together, they say what to fix first.
     return rejectWithProblem(outcome.problem, 'status', [])
   },
@@ -70,7 +91,7 @@ export const actions: Actions = {
     requireAdmin(event)
 
     const outcome = await closeOffering(event.locals.api, event.params.id)
-    if (outcome.ok) return { form: 'status', done: 'closed' } as const
+    if (outcome.ok) done(event, 'closed')
     return rejectWithProblem(outcome.problem, 'status', [])
   },
 
@@ -83,16 +104,12 @@ export const actions: Actions = {
       return rejectForm(422, {
         form: 'rate',
         values: { rate },
-        errors: {
-          rate: rate.trim()
-            ? 'Enter the new rate as a percentage with at most two decimals, like 5.50.'
-            : 'Enter the new rate, like 5.50.',
-        },
+        errors: { rate: rateProblem(rate, 'the new rate', '5.50') },
       })
     }
 
     const outcome = await requestRateChange(event.locals.api, event.params.id, rateBps)
-    if (outcome.ok) return { form: 'rate', requested: true }
+    if (outcome.ok) done(event, 'rate_requested')
     return rejectWithProblem(outcome.problem, 'rate', ['rateBps'], { rate })
   },
 
@@ -101,7 +118,7 @@ export const actions: Actions = {
 
     const { reason } = readFields(await readForm(event.request), ['reason'])
     const outcome = await requestCancellation(event.locals.api, event.params.id, reason)
-    if (outcome.ok) return { form: 'cancel', requested: true }
+    if (outcome.ok) done(event, 'cancel_requested')
     return rejectWithProblem(outcome.problem, 'cancel', ['reason'], { reason })
   },
 }
