@@ -227,10 +227,20 @@ function readErrorLines(part: Part): { part: PartName; line: string }[] {
     .map((line) => ({ part: part.name, line: line.slice(0, 400) }))
 }
 
+/**
+ * Errors the workload sets out to cause, said for a person to act on: the $66.66 purchases come
+ * back as unauthorized (R10), which puts the investor's other notes from that account in review,
+ * and the maturity job says so at error level on each run until someone has looked.
+ */
+const expectedErrorEvents = new Set([
+  'payout withheld: the money that paid for the note is in doubt; needs review',
+])
+
 function isErrorLine(line: string): boolean {
   if (!line.startsWith('{')) return /error/i.test(line)
   try {
-    const entry = JSON.parse(line) as { level?: unknown }
+    const entry = JSON.parse(line) as { level?: unknown; event?: unknown }
+    if (typeof entry.event === 'string' && expectedErrorEvents.has(entry.event)) return false
     return entry.level === 'error' || entry.level === 'fatal'
   } catch {
     return true
