@@ -51,6 +51,18 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
     await expect(admin.page.getByRole('heading', { name: 'Users' })).toBeVisible()
     await admin.page.waitForLoadState('networkidle')
     await admin.page.getByLabel('Email or name contains').fill(investor.email)
+    await admin.page.getByLabel('Identity check').selectOption({ label: 'Waiting for review' })
+    await admin.page.getByRole('button', { name: 'Search' }).click()
+    await expect(
+      admin.page.getByText(
+        `1 user matching “${investor.email}” and with identity check “waiting for review”`,
+      ),
+    ).toBeVisible()
+    // A status they do not have finds nobody.
+    await admin.page.getByLabel('Identity check').selectOption({ label: 'Rejected' })
+    await admin.page.getByRole('button', { name: 'Search' }).click()
+    await expect(admin.page.getByText(/^No user matching/)).toBeVisible()
+    await admin.page.getByLabel('Identity check').selectOption({ label: 'Any' })
     await admin.page.getByRole('button', { name: 'Search' }).click()
     await expect(admin.page.getByText(`1 user matching “${investor.email}”`)).toBeVisible()
     await admin.page.getByRole('link', { name: 'Story Investor' }).click()

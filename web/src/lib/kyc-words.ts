@@ -26,6 +26,9 @@ export function describeKycStatus(status: KycStatus): string {
   return statusLabels[status]
 }
 
+/** Every status, in the order a check moves through them. */
+export const kycStatuses = Object.keys(adminStatusLabels) as KycStatus[]
+
 /** The status as the admin console says it. */
 export function describeAdminKycStatus(status: KycStatus): string {
   return adminStatusLabels[status]
