@@ -14,6 +14,11 @@ test('a new investor registers, confirms the emailed link, logs out and back in'
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Open account' }).click()
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
+  await expect(page.getByText(`We sent a confirmation link to ${email}`)).toBeVisible()
+  // Sent on to a page of its own: reloading it registers nobody again.
+  await expect(page).toHaveURL(/\/register\?sent$/)
+  await page.reload()
+  await expect(page.getByText(`We sent a confirmation link to ${email}`)).toBeVisible()
 
   // Signed in before confirming, two-factor waits for the confirmed address.
   await logIn(page, email)

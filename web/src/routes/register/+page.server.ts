@@ -1,22 +1,46 @@
-import { redirect } from '@sveltejs/kit'
+import { type Cookies, redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
+import { getEnv } from '#lib/server/env.ts'
 import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import type { Actions, PageServerLoad } from './$types'
 
 const fields = ['legalName', 'email', 'password'] as const
 
-export const load: PageServerLoad = ({ locals }) => {
+/**
+ * Where the confirmation link went, for the page the form is sent on to: kept in a cookie of
+ * this page for a few minutes rather than in its address, which logs and history would keep.
+ */
+const sentToCookie = 'tenor_registered'
+
+export const load: PageServerLoad = ({ locals, url, cookies }) => {
   if (locals.user) redirect(303, '/portfolio')
+  if (!url.searchParams.has('sent')) return { sent: false as const }
+  // Another browser, or minutes later: the address is not known here, the link was sent all the same.
+  return { sent: true as const, sentTo: cookies.get(sentToCookie) ?? null }
 }
 
 export const actions: Actions = {
-  default: async ({ request, locals }) => {
+  default: async ({ request, locals, cookies }) => {
     const input = readFields(await readForm(request), fields)
 
     const response = await locals.api.auth.register.$post({ json: input })
-    if (response.status === 202) return { registered: true, email: input.email.trim() }
+    if (response.status === 202) {
+      rememberSentTo(cookies, input.email.trim())
+      // Sent on (303), so reloading the page it shows sends nothing again.
+      redirect(303, '/register?sent')
+    }
 
     const values = { legalName: input.legalName, email: input.email }
     return rejectWithProblem(await readProblem(response), 'register', fields, values)
   },
+}
+
+function rememberSentTo(cookies: Cookies, email: string): void {
+  cookies.set(sentToCookie, email, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: getEnv().isProduction,
+    path: '/register',
+    maxAge: 10 * 60,
+  })
 }

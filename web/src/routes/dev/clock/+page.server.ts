@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit'
+import { error, redirect } from '@sveltejs/kit'
 import { instructionCutoffDays, reminderLeadDays } from '@tenor/db/domain/maturity'
 import { findNextMaturity, moveClock, readClock } from '#lib/server/dev-clock.ts'
 import { getEnv, hasDevTools } from '#lib/server/env.ts'
@@ -6,7 +6,7 @@ import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server
 import { checkSession, deleteSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad, RequestEvent } from './$types'
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
   if (!hasDevTools(getEnv())) error(404, 'Not found')
 
   const [clock, nextMaturity] = await Promise.all([
@@ -17,6 +17,8 @@ export const load: PageServerLoad = async ({ locals }) => {
     clock,
     nextMaturity,
     movable: getEnv().appEnv === 'development',
+    // Sent on here by a move: whether it ended the visitor's session.
+    moved: movedOf(url.searchParams.get('moved')),
     // The maturity calendar: reminded this many days before, the choice closed this many.
     reminderDays: reminderLeadDays,
     closeDays: instructionCutoffDays,
@@ -52,11 +54,14 @@ async function move(event: RequestEvent, change: { advanceDays: number } | { res
   // Sessions keep real time, but ask rather than assume: render this answer as the visitor's
   // session really stands.
   const loggedOut = locals.user !== null && !(await isStillSignedIn(locals.api))
-  if (loggedOut) {
-    deleteSessionCookie(cookies)
-    locals.user = null
-  }
-  return { form: 'clock', moved: outcome.clock, loggedOut }
+  if (loggedOut) deleteSessionCookie(cookies)
+  // Sent on (303), so reloading the page moves nothing again.
+  redirect(303, `/dev/clock?moved=${loggedOut ? 'logged-out' : 'yes'}`)
+}
+
+function movedOf(given: string | null): { loggedOut: boolean } | null {
+  if (given === 'yes') return { loggedOut: false }
+  return given === 'logged-out' ? { loggedOut: true } : null
 }
 
 async function isStillSignedIn(api: App.Locals['api']): Promise<boolean> {
