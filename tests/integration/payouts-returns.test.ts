@@ -174,6 +174,50 @@ describe('returned payouts', () => {
     await expectLedgerClean(t)
   })
 
+  test('the same account linked again is the same account: a dispute through either link holds both', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { token } = await signInAgain(t, ada)
+    const { itemId } = await readBankAccount(t, ada.bankAccountId)
+    expect(
+      (await t.request(`/banks/${itemId}`, { method: 'DELETE', json: {}, token })).status,
+    ).toBe(200)
+    // The same bank and accounts again, through a new connection: new rows.
+    const again = await linkAnotherBank(t, ada, 'ins_109508')
+    expect(again).not.toBe(ada.bankAccountId)
+    const disputed = await buyActiveNote(
+      t,
+      { ...ada, bankAccountId: again, token: (await signInAgain(t, ada)).token },
+      { offeringId: offering.id, amountCents: 50_000 },
+    )
+    await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+
+    // The first note, paid through the first link, is in review too.
+    t.clock.set(new Date('2026-09-02T14:00:00Z'))
+    await runWorkerJob(t)
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'initiated',
+      authorizationId: null,
+    })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    const portfolio = await t.request('/portfolio', { token: (await signInAgain(t, ada)).token })
+    expect(await portfolio.json()).toMatchObject({
+      portfolio: { inReviewCents: 104_033, heldCents: 0 },
+    })
+
+    // Linked a third time, the account comes in marked, and funds nothing.
+    const { itemId: secondItem } = await readBankAccount(t, again)
+    const removed = await t.request(`/banks/${secondItem}`, {
+      method: 'DELETE',
+      json: {},
+      token: (await signInAgain(t, ada)).token,
+    })
+    expect(removed.status).toBe(200)
+    const third = await linkAnotherBank(t, ada, 'ins_109508')
+    expect((await readBankAccount(t, third)).status).toBe('unauthorized')
+    await expectLedgerClean(t)
+  })
+
   test('an account removed after a dispute keeps saying so', async () => {
     const disputed = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
     await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')

@@ -5,6 +5,7 @@ import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm'
 import type { AccountBase, PlaidApi } from 'plaid'
 import { decrypt } from '../lib/crypto.ts'
 import { canFund } from './account-use.ts'
+import { markDisputed } from './disputed-accounts.ts'
 import { callPlaid, toPlaidFailure } from './errors.ts'
 import { tellOfNewAccounts } from './new-accounts-notice.ts'
 
@@ -196,13 +197,14 @@ export async function refreshItem(
         ),
       )
     const known = await tx.select().from(bankAccounts).where(eq(bankAccounts.itemId, item.id))
-    const added: AccountRow[] = []
-    for (const account of accountsAnswer.accounts) {
-      if (known.some((row) => row.plaidAccountId === account.account_id)) continue
-      const row = toAccountRow(account, item, now)
-      await tx.insert(bankAccounts).values(row)
-      added.push(row)
-    }
+    const added = await markDisputed(
+      tx,
+      item.institutionId,
+      accountsAnswer.accounts
+        .filter((account) => !known.some((row) => row.plaidAccountId === account.account_id))
+        .map((account) => toAccountRow(account, item, now)),
+    )
+    if (added.length > 0) await tx.insert(bankAccounts).values(added)
     // Accounts the reconnection added can move money as a new link's can: their owner is told.
     await tellOfNewAccounts(tx, { ...item, status }, added, { publicUrl: deps.env.publicUrl, now })
   })

@@ -12,6 +12,7 @@ import {
   toAccountRow,
   toBankView,
 } from './banks.ts'
+import { markDisputed } from './disputed-accounts.ts'
 import { callPlaid, toPlaidFailure } from './errors.ts'
 import { tellOfNewAccounts } from './new-accounts-notice.ts'
 
@@ -133,10 +134,11 @@ async function storeItem(
     return { refused: 'same_bank' }
   }
 
+  const marked = await markDisputed(tx, item.institutionId, accounts)
   await tx.insert(plaidItems).values(item)
-  if (accounts.length > 0) await tx.insert(bankAccounts).values(accounts)
-  await tellOfNewAccounts(tx, item, accounts, { publicUrl, now: item.createdAt })
-  return { bank: toBankView(item, accounts) }
+  if (marked.length > 0) await tx.insert(bankAccounts).values(marked)
+  await tellOfNewAccounts(tx, item, marked, { publicUrl, now: item.createdAt })
+  return { bank: toBankView(item, marked) }
 }
 
 /**

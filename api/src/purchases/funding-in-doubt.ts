@@ -1,7 +1,11 @@
-import { bankAccountStatusForReturn, type LedgerReader } from '@tenor/db/domain'
+import type { LedgerReader } from '@tenor/db/domain'
 import { purchases, transferEvents } from '@tenor/db/schema'
-import { and, eq, inArray, sql } from 'drizzle-orm'
-import { failureCodeOf, transferEventFields } from './transfer-events.ts'
+import { sql } from 'drizzle-orm'
+import {
+  findDisputedAccounts,
+  readAccountsAtBank,
+  sameAccountKey,
+} from '../plaid/disputed-accounts.ts'
 
 // Purchases looked up in one statement: well under SQLite's limit on bound values.
 const chunkSize = 400
@@ -10,7 +14,8 @@ const chunkSize = 400
  * Whether the money that paid for a note is in doubt, so that its payout waits for a person
  * instead of going anywhere: the debit that paid for it came back (the note's own, or, for a
  * note rolled over from another, that of the first note in the chain, whose money it is), or
- * its bank reported another debit from the same account as unauthorized (R05, R07, R10, R29).
+ * its bank reported another debit from the same account as unauthorized (R05, R07, R10, R29),
+ * linked through this connection or another (`findDisputedAccounts`).
  * An account holder who disputes one debit may dispute the rest within sixty days; paying the
  * note out meanwhile, to that account or any other, could pay its money twice.
  */
@@ -46,38 +51,16 @@ export async function findFundingInDoubt(
         from chain`)
     for (const chain of chains) if (chain.returned) inDoubt.add(chain.root)
 
-    const disputed = await findDisputedAccounts(db, chains)
+    const disputed = await findDisputedAccounts(db, [...new Set(chains.map((c) => c.userId))])
+    if (disputed.size === 0) continue
+    const accountIds = [...new Set(chains.flatMap((chain) => chain.bankAccountId ?? []))]
+    const accounts = await readAccountsAtBank(db, accountIds)
+    const disputedIds = new Set(
+      accounts.filter((account) => disputed.has(sameAccountKey(account))).map((a) => a.id),
+    )
     for (const chain of chains) {
-      if (chain.bankAccountId && disputed.has(chain.bankAccountId)) inDoubt.add(chain.root)
+      if (chain.bankAccountId && disputedIds.has(chain.bankAccountId)) inDoubt.add(chain.root)
     }
   }
   return inDoubt
-}
-
-/** Of the given accounts, those a debit of ours came back from as unauthorized. */
-async function findDisputedAccounts(
-  db: LedgerReader,
-  accounts: readonly { userId: string; bankAccountId: string | null }[],
-): Promise<Set<string>> {
-  const accountIds = [...new Set(accounts.flatMap((row) => row.bankAccountId ?? []))]
-  if (accountIds.length === 0) return new Set()
-  // By owner first, which the purchases' user index answers; returns are few.
-  const returns = await db
-    .select({ bankAccountId: purchases.bankAccountId, payload: transferEvents.payload })
-    .from(purchases)
-    .innerJoin(transferEvents, eq(transferEvents.transferId, purchases.transferId))
-    .where(
-      and(
-        inArray(purchases.userId, [...new Set(accounts.map((row) => row.userId))]),
-        inArray(purchases.bankAccountId, accountIds),
-        eq(transferEvents.eventType, 'returned'),
-      ),
-    )
-  const disputed = new Set<string>()
-  for (const row of returns) {
-    const event = transferEventFields.safeParse(JSON.parse(row.payload))
-    const code = event.success ? failureCodeOf(event.data) : null
-    if (bankAccountStatusForReturn(code) === 'unauthorized') disputed.add(row.bankAccountId)
-  }
-  return disputed
 }
