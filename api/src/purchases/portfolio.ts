@@ -10,7 +10,7 @@ import {
   toCalendarDate,
 } from '@tenor/db/domain'
 import { offerings, payouts, purchases } from '@tenor/db/schema'
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { findFundingInDoubt } from './funding-in-doubt.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import { startDateOf, type ValuationDay } from './valuation-day.ts'
@@ -252,15 +252,23 @@ export function stillToPay(holding: Holding, payoutCents: number): Holding {
   }
 }
 
+/** Payouts held for the investor, and those not yet asked of Plaid (which may be withheld). */
 const selectHeldPayments = preparedPerHandle((db: LedgerReader) =>
   db
-    .select({ purchaseId: payouts.purchaseId, amountCents: payouts.amountCents })
+    .select({
+      purchaseId: payouts.purchaseId,
+      amountCents: payouts.amountCents,
+      state: payouts.state,
+    })
     .from(payouts)
     .where(
       and(
         eq(payouts.userId, sql.placeholder('userId')),
         eq(payouts.kind, 'maturity'),
-        inArray(payouts.state, ['returned', 'failed']),
+        or(
+          inArray(payouts.state, ['returned', 'failed']),
+          and(eq(payouts.state, 'initiated'), isNull(payouts.authorizationId)),
+        ),
       ),
     )
     .prepare(),
@@ -268,9 +276,9 @@ const selectHeldPayments = preparedPerHandle((db: LedgerReader) =>
 
 /**
  * Money of the investor's matured notes that could not reach their bank: waiting in their held
- * balance for an account that can receive it, or, for a note whose debit came back, on hold for
- * a person's review (it is sent nowhere meanwhile: `resendHeldPaymentTo`). Few investors have
- * any, so whose debit came back is asked only then.
+ * balance for an account that can receive it, or, for a note whose funding is in doubt, on hold
+ * for a person's review, held or never sent (it goes nowhere meanwhile: `sendPayout`,
+ * `resendHeldPaymentTo`). Few investors have any, so whose funding is in doubt is asked only then.
  */
 async function readHeldPayments(db: LedgerReader, userId: string) {
   const rows = await selectHeldPayments(db).all({ userId })
@@ -281,13 +289,15 @@ async function readHeldPayments(db: LedgerReader, userId: string) {
           db,
           rows.map((row) => row.purchaseId),
         )
-  const waiting = rows.filter((row) => !inReview.has(row.purchaseId))
+  // A payout not yet sent is on its way unless it is withheld.
+  const held = rows.filter((row) => row.state !== 'initiated')
+  const reviewed = rows.filter((row) => inReview.has(row.purchaseId))
   return {
-    heldCents: total(waiting.map((row) => row.amountCents)),
-    inReviewCents: total(
-      rows.filter((row) => inReview.has(row.purchaseId)).map((row) => row.amountCents),
+    heldCents: total(
+      held.filter((row) => !inReview.has(row.purchaseId)).map((row) => row.amountCents),
     ),
-    purchaseIds: new Set(rows.map((row) => row.purchaseId)),
+    inReviewCents: total(reviewed.map((row) => row.amountCents)),
+    purchaseIds: new Set([...held, ...reviewed].map((row) => row.purchaseId)),
     inReview,
   }
 }
