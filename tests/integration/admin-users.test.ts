@@ -156,6 +156,8 @@ describe('user administration', () => {
 
     await run('ops@example.com', 'Ops Person')
     await run('ada@example.com', 'Ada Lovelace')
+    // An administrator already: nothing to record.
+    await run('ops@example.com', 'Ops Person')
 
     const made = await t.db.database.db.query.users.findFirst({
       where: eq(users.email, 'ops@example.com'),

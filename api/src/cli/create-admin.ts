@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { newId, openDatabase } from '@tenor/db'
+import { clockFor, newId, openDatabase } from '@tenor/db'
 import { loadEnv } from '@tenor/db/env'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
@@ -31,6 +31,8 @@ if (!email.success || !name.success) {
 
 const env = loadEnv()
 const database = openDatabase(env.database)
+// The time the rest of the audit trail keeps (the development clock, where it was moved).
+const clock = await clockFor(env.appEnv, database)
 const existing = await database.db.query.users.findFirst({ where: eq(users.email, email.data) })
 
 /** The role given and its audit entry, in one transaction. */
@@ -49,12 +51,14 @@ async function makeAdmin(
       targetId: userId,
       before: before === null ? undefined : { role: before },
       after: { role: 'admin', email: email.data },
-      at: new Date(),
+      at: clock.now(),
     })
   })
 }
 
-if (existing) {
+if (existing?.role === 'admin') {
+  console.warn(`${email.data} is an administrator already; nothing changed.`)
+} else if (existing) {
   await makeAdmin(existing.id, existing.role)
   console.warn(`${email.data} is now an administrator.`)
 } else {

@@ -8,15 +8,19 @@ const fields = ['legalName', 'email', 'password'] as const
 
 /**
  * Where the confirmation link went, for the page the form is sent on to: kept in a cookie of
- * this page for a few minutes rather than in its address, which logs and history would keep.
+ * this page until that page is shown (ten minutes at most) rather than in its address, which
+ * logs and history would keep.
  */
 const sentToCookie = 'tenor_registered'
 
 export const load: PageServerLoad = ({ locals, url, cookies }) => {
   if (locals.user) redirect(303, '/portfolio')
   if (!url.searchParams.has('sent')) return { sent: false as const }
-  // Another browser, or minutes later: the address is not known here, the link was sent all the same.
-  return { sent: true as const, sentTo: cookies.get(sentToCookie) ?? null }
+  // Said once: whoever uses this browser next does not see the address. Another browser, a
+  // reload or minutes later do not know it; the link was sent all the same.
+  const sentTo = cookies.get(sentToCookie) ?? null
+  if (sentTo) cookies.delete(sentToCookie, { path: '/register' })
+  return { sent: true as const, sentTo }
 }
 
 export const actions: Actions = {
