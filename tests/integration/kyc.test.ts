@@ -247,3 +247,19 @@ describe('POST /admin/users/{id}/kyc', () => {
     expect(row?.kycStatus).toBe('submitted')
   })
 })
+
+describe('GET /admin/users?kycStatus=submitted', () => {
+  test('lists the checks waiting for review as a queue: the longest waiting first', async () => {
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const grace = await signUp(t, 'grace@example.com')
+    // Ada's account is older, and she sent her details first: newest first would list Grace.
+    expect((await submit(details)).status).toBe(202)
+    t.clock.advance(60_000)
+    expect((await submit(details, grace.token)).status).toBe(202)
+
+    const res = await t.request('/admin/users?kycStatus=submitted', { token: admin.token })
+
+    const { users: listed } = (await res.json()) as { users: { email: string }[] }
+    expect(listed.map((user) => user.email)).toEqual(['ada@example.com', 'grace@example.com'])
+  })
+})

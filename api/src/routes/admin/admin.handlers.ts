@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import { kycProfiles, offerings, purchases, users } from '@tenor/db/schema'
-import { and, desc, eq, or } from 'drizzle-orm'
+import { and, asc, desc, eq, or } from 'drizzle-orm'
 import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { readKyc } from '../../kyc/kyc.ts'
@@ -32,18 +32,21 @@ export function createAdminHandlers(deps: AppDeps) {
 
   const listUsers: RouteHandler<typeof routes.listUsers, AuthedEnv> = async (c) => {
     const { query, kycStatus, limit } = c.req.valid('query')
+    // Checks waiting for review are a queue: the longest waiting first.
+    const queue = kycStatus === 'submitted'
     const rows = await database.db
-      .select()
+      .select({ user: users })
       .from(users)
+      .leftJoin(kycProfiles, eq(kycProfiles.userId, users.id))
       .where(
         and(
           query ? or(contains(users.email, query), contains(users.legalName, query)) : undefined,
           kycStatus ? eq(users.kycStatus, kycStatus) : undefined,
         ),
       )
-      .orderBy(desc(users.createdAt))
+      .orderBy(...(queue ? [asc(kycProfiles.submittedAt), asc(users.id)] : [desc(users.createdAt)]))
       .limit(Math.min(Number(limit ?? 50), 200))
-    return c.json({ users: rows.map(toAdminUser) }, 200)
+    return c.json({ users: rows.map((row) => toAdminUser(row.user)) }, 200)
   }
 
   const getUser: RouteHandler<typeof routes.getUser, AuthedEnv> = async (c) => {

@@ -23,7 +23,8 @@ export const listUsers = createRoute({
   method: 'get',
   path: '/users',
   tags,
-  summary: 'Search users by email or name, and by identity check status (newest first)',
+  summary:
+    'Search users by email or name, and by identity check status (newest first; those waiting for review, the longest waiting first)',
   request: {
     query: z.strictObject({
       query: z.string().trim().max(200).optional(),
