@@ -218,6 +218,32 @@ describe('returned payouts', () => {
     await expectLedgerClean(t)
   })
 
+  test('a refund of a note from a disputed account says its payout waits for review', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const disputed = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    const maker = await signUpAdmin(t, 'maker@example.com')
+    const checker = await signUpAdmin(t, 'checker@example.com')
+    const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
+      json: { reason: 'Investor asked.' },
+      token: maker.token,
+    })
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+
+    expect(((await approved.json()) as { result: string }).result).toEndWith(
+      '; its payout waits for review, as a debit from the account that paid for it came back',
+    )
+    const [email] = await mailOfKind(t, ada.email, 'early_repayment')
+    expect(email?.text).toContain('once our team has reviewed it')
+    expect(email?.text).not.toContain('to your bank account.')
+  })
+
   test('an account removed after a dispute keeps saying so', async () => {
     const disputed = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
     await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')

@@ -7,6 +7,7 @@ import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { noticeRolloverRateFell } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
+import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import type { OfferingRow } from '../purchases/records.ts'
 import type { ApprovalAction } from './approvals.ts'
@@ -367,10 +368,15 @@ async function refundPurchase(
     return date
   })
   if (!repayOn) return 'not applied: the purchase is no longer active'
-  if (repayOn === today) return 'note set to repay today with interest to date'
-  return repayOn < today
-    ? `note set to repay now with interest to its maturity date, ${repayOn}`
-    : `note set to repay on ${repayOn}, once its debit can no longer come back, with interest to that day`
+  const set =
+    repayOn === today
+      ? 'note set to repay today with interest to date'
+      : repayOn < today
+        ? `note set to repay now with interest to its maturity date, ${repayOn}`
+        : `note set to repay on ${repayOn}, once its debit can no longer come back, with interest to that day`
+  return (await wasFundingInDoubt(deps.database.db, purchase.id))
+    ? `${set}; its payout waits for review, as a debit from the account that paid for it came back`
+    : set
 }
 
 /** A count with its noun, singular for one: "1 note", "2 notes". */

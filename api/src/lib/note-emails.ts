@@ -111,6 +111,8 @@ export function earlyRepayment(
     reason: 'refund' | 'offering_cancelled'
     repaidOn: string | null
     waitsForDebit: boolean
+    /** The money that paid for the note is in doubt: its payout waits for a person. */
+    inReview?: boolean
     principal: string
     interest: string
     total: string
@@ -126,9 +128,11 @@ export function earlyRepayment(
   const wait = m.waitsForDebit
     ? ' We wait until then so that the bank debit that paid for the note can no longer come back.'
     : ''
-  const when = m.repaidOn
-    ? `On ${describeCalendarDate(m.repaidOn)} we pay ${amounts}, to your bank account.${wait}`
-    : `Today we start paying ${amounts}, to your bank account; bank credits usually arrive within one to two business days.`
+  const when = m.inReview
+    ? `It pays ${amounts}, once our team has reviewed it: your bank sent back a payment from the account that paid for this note. We will contact you before anything is paid.`
+    : m.repaidOn
+      ? `On ${describeCalendarDate(m.repaidOn)} we pay ${amounts}, to your bank account.${wait}`
+      : `Today we start paying ${amounts}, to your bank account; bank credits usually arrive within one to two business days.`
 
   return renderEmail({
     subject: `Tenor is repaying your ${note} early`,

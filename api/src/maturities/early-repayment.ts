@@ -9,6 +9,7 @@ import {
 } from '@tenor/db/domain'
 import { type EarlyRepaymentReason, purchaseEvents, purchases } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
+import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
 import { findOffering, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
 import { repaymentWords } from './history.ts'
@@ -126,6 +127,8 @@ async function tellInvestor(
       repaidOn,
       // Later than today and before its own maturity date: the hold for returns sets the day.
       waitsForDebit: repaidOn > input.today && repaidOn < purchase.maturityDate,
+      // Its payout is withheld (`sendPayout`): the email must not promise the money.
+      inReview: await wasFundingInDoubt(tx, purchase.id),
       interestCents,
     },
   )

@@ -84,6 +84,7 @@ export function noticeEarlyRepayment(
     today: CalendarDate
     repaidOn: CalendarDate
     waitsForDebit: boolean
+    inReview: boolean
     interestCents: number
   },
 ): Promise<void> {
@@ -93,6 +94,7 @@ export function noticeEarlyRepayment(
     reason: input.reason,
     repaidOn: repaidOn > input.today ? repaidOn : null,
     waitsForDebit: input.waitsForDebit,
+    inReview: input.inReview,
     principal: formatUsd(purchase.amountCents),
     interest: formatUsd(input.interestCents),
     total: formatUsd(purchase.amountCents + input.interestCents),
