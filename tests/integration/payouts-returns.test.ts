@@ -142,6 +142,12 @@ describe('returned payouts', () => {
     const { token } = await signInAgain(t, ada)
     const page = await t.request(`/purchases/${note.id}`, { token })
     expect(await page.json()).toMatchObject({ purchase: { payment: { stage: 'in_review' } } })
+    // The console says so too.
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const consoleView = await t.request(`/admin/purchases/${note.id}`, { token: admin.token })
+    expect(await consoleView.json()).toMatchObject({
+      payment: { stage: 'in_review', amountCents: 104_033 },
+    })
     await expectLedgerClean(t)
   })
 

@@ -23,3 +23,12 @@ export function describeStateChange(reason: string): { text: string; rolledOver:
 
   return { text: reasonWords[reason] ?? withDatesInWords(reason), rolledOver: false }
 }
+
+/** Where a matured note's payment stands, as the console names it, and how its badge looks. */
+export const paymentStageWords = {
+  sending: { label: 'Being sent', tone: 'warn' },
+  on_its_way: { label: 'On its way', tone: 'warn' },
+  paid: { label: 'Paid', tone: 'ok' },
+  held: { label: 'Held for the investor', tone: 'bad' },
+  in_review: { label: 'Withheld for review', tone: 'bad' },
+} as const

@@ -251,6 +251,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         purchase: toAdminPurchase(found),
         terms: view.terms,
         payout: view.payout,
+        payment: view.payment,
         maturity: {
           instruction: view.maturityInstruction,
           rolloverOffering: view.rolloverOffering,

@@ -1,7 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { earlyRepaymentReasons, maturityInstructions, purchaseStates } from '@tenor/db/schema'
 import { errorResponse, jsonBody, jsonResponse, typedDay } from '../../lib/openapi.ts'
-import { notePayout, noteTerms, rolloverTarget } from '../purchases/purchases.routes.ts'
+import {
+  notePayment,
+  notePayout,
+  noteTerms,
+  rolloverTarget,
+} from '../purchases/purchases.routes.ts'
 
 const tags = ['Admin']
 const denied = {
@@ -106,6 +111,7 @@ export const getPurchase = createRoute({
         purchase: adminPurchase,
         terms: noteTerms,
         payout: notePayout,
+        payment: notePayment,
         maturity: z
           .object({
             instruction: z.enum(maturityInstructions),

@@ -70,6 +70,22 @@ export const rolloverTarget = z.object({
   }),
 })
 
+/** A matured note's payment to the investor, as its page and the console show it. */
+export const notePayment = z
+  .object({
+    stage: z.enum(['sending', 'on_its_way', 'paid', 'held', 'in_review']).openapi({
+      description:
+        'sending: the credit is being made; on_its_way: with the banks; paid: settled; held: it came back or could not be sent, and waits for a bank account that can receive it; in_review: withheld for review, as the money that paid for the note is in doubt (its debit came back after it matured, or its bank reported another debit from that account unauthorized)',
+    }),
+    amountCents: z.number().int(),
+    bankAccountId: z.string().nullable(),
+    reason: z.string().nullable().openapi({ description: 'Why the money is held' }),
+    paidAt: instant.nullable(),
+    since: instant,
+  })
+  .nullable()
+  .openapi({ description: 'The matured note’s payment to the investor; null before maturity' })
+
 export const purchase = z
   .object({
     id: z.string(),
@@ -125,20 +141,7 @@ export const purchase = z
         description:
           'Set when Tenor repays the note before the end of its term: it is paid out on the repayment date, and its instruction can no longer change.',
       }),
-    payment: z
-      .object({
-        stage: z.enum(['sending', 'on_its_way', 'paid', 'held', 'in_review']).openapi({
-          description:
-            'sending: the credit is being made; on_its_way: with the banks; paid: settled; held: it came back or could not be sent, and waits for a bank account that can receive it; in_review: withheld for review, as the money that paid for the note is in doubt (its debit came back after it matured, or its bank reported another debit from that account unauthorized)',
-        }),
-        amountCents: z.number().int(),
-        bankAccountId: z.string().nullable(),
-        reason: z.string().nullable().openapi({ description: 'Why the money is held' }),
-        paidAt: instant.nullable(),
-        since: instant,
-      })
-      .nullable()
-      .openapi({ description: 'The matured note’s payment to the investor; null before maturity' }),
+    payment: notePayment,
     createdAt: instant,
     updatedAt: instant,
     history: z.array(
