@@ -1,6 +1,7 @@
 /** Plain words for a purchase's recorded state changes, as the admin console shows them. */
 
 import { withDatesInWords } from './audit-words.ts'
+import type { PaymentStage } from './purchase-words.ts'
 
 // The API records a rolled-over note's first state with the note it came from.
 const rolledOverFrom = /^rolled over from matured note \S+?;/
@@ -31,4 +32,4 @@ export const paymentStageWords = {
   paid: { label: 'Paid', tone: 'ok' },
   held: { label: 'Held for the investor', tone: 'bad' },
   in_review: { label: 'Withheld for review', tone: 'bad' },
-} as const
+} as const satisfies Record<PaymentStage, { label: string; tone: 'ok' | 'warn' | 'bad' }>
