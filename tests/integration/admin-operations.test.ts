@@ -75,8 +75,9 @@ describe('GET /admin/operations payout funding', () => {
     await moveTo('2026-08-28')
     const admin = await signUpAdmin(t, 'admin@example.com')
     const res = await t.request('/admin/operations', { token: admin.token })
-    const { payoutFunding } = (await res.json()) as {
+    const { payoutFunding, withheldPayouts } = (await res.json()) as {
       payoutFunding: { dueNext7DaysCents: number; withheldCents: number; shortfallCents: number }
+      withheldPayouts: { purchaseId: string; investorEmail: string; amountCents: number }[]
     }
 
     // Not counted: the credit Plaid has made, and the note maturing on September 10. Counted:
@@ -89,6 +90,16 @@ describe('GET /admin/operations payout funding', () => {
       withheldCents: (await readPayout(t, withheld.id)).amountCents,
       shortfallCents: 0,
     })
+    // The withheld one is listed for a person to look at; the one merely waiting is not.
+    expect(withheldPayouts).toEqual([
+      {
+        purchaseId: withheld.id,
+        investorEmail: 'ada@example.com',
+        offeringName: series.name,
+        amountCents: (await readPayout(t, withheld.id)).amountCents,
+        since: expect.any(String),
+      },
+    ])
   })
 
   test('a debit reported unauthorized withholds every payout of its account, held money included', async () => {

@@ -133,11 +133,21 @@ describe('returned payouts', () => {
 
     // Its account holder may yet dispute this debit too: paid back now, it could be paid twice;
     // paid anywhere else, it would go to whoever linked the account.
-    expect(run.counts).toMatchObject({ payoutsSent: 0, payoutsHeld: 0 })
+    expect(run.counts).toMatchObject({ payoutsSent: 0, payoutsHeld: 0, payoutsWithheld: 1 })
     expect(await readPayout(t, note.id)).toMatchObject({
       state: 'initiated',
       authorizationId: null,
+      failureCode: 'FUNDING_IN_DOUBT',
     })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    const withheldEvent =
+      'payout withheld: the money that paid for the note is in doubt; needs review'
+    expect(run.lines.filter((line) => line.event === withheldEvent)).toHaveLength(1)
+    // Said once for a person to act on; later runs still withhold it, and only note it.
+    const later = await runWorkerJob(t)
+    expect(later.counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 1 })
+    expect(later.lines.filter((line) => line.level === 'error')).toEqual([])
+    expect(later.lines.map((line) => line.event)).toContain('payout still withheld for review')
     expect(await creditsAtPlaid(t)).toEqual([])
     const { token } = await signInAgain(t, ada)
     const page = await t.request(`/purchases/${note.id}`, { token })

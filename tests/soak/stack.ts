@@ -230,7 +230,7 @@ function readErrorLines(part: Part): { part: PartName; line: string }[] {
 /**
  * Errors the workload sets out to cause, said for a person to act on: the $66.66 purchases come
  * back as unauthorized (R10), which puts the investor's other notes from that account in review,
- * and the maturity job says so at error level on each run until someone has looked.
+ * and the maturity run that first withholds each such payout says so at error level.
  */
 const expectedErrorEvents = new Set([
   'payout withheld: the money that paid for the note is in doubt; needs review',

@@ -122,6 +122,7 @@ export async function sendDuePayouts(
   const counts: PayoutCounts = {
     sent: 0,
     waiting: 0,
+    withheld: 0,
     declined: 0,
     refused: 0,
     held: 0,

@@ -25,7 +25,20 @@ import {
 import { holdRefused, holdUndeliverable, loadDestination } from './send-destination.ts'
 import { createCredit } from './send-transfer.ts'
 
-export type SendOutcome = 'sent' | 'waiting' | 'declined' | 'refused' | 'held' | 'skipped'
+export type SendOutcome =
+  | 'sent'
+  | 'waiting'
+  | 'withheld'
+  | 'declined'
+  | 'refused'
+  | 'held'
+  | 'skipped'
+
+/** What a payout withheld for review carries, from the first run that withheld it. */
+export const withheldForReview = {
+  code: 'FUNDING_IN_DOUBT',
+  reason: 'A debit from the account that paid for the note came back; withheld for review.',
+} as const
 
 /**
  * Sends one `initiated` payout by ACH credit, between short transactions and never inside one:
@@ -52,11 +65,7 @@ export async function sendPayout(
   // principal may not stay with us, so nothing goes out until a person has looked. Once an
   // authorization exists a credit may be in flight, and resuming it is what keeps it single.
   if (!payout.authorizationId && (await wasFundingInDoubt(deps.database.db, payout.purchaseId))) {
-    log.error('payout withheld: the money that paid for the note is in doubt; needs review', {
-      payoutId: payout.id,
-      purchaseId: payout.purchaseId,
-    })
-    return 'waiting'
+    return withhold(deps, payout, log)
   }
 
   const destination = await loadDestination(deps, payout)
@@ -76,6 +85,41 @@ export async function sendPayout(
     resumed: payout.authorizationId !== null,
     log,
   })
+}
+
+/**
+ * Marks a payout withheld for review, once: the run that first withholds it says so at error
+ * level for a person to act on, and later runs, finding the mark, only note it. The mark's time
+ * is when the review began.
+ */
+async function withhold(deps: PurchaseDeps, payout: PayoutRow, log: Logger): Promise<SendOutcome> {
+  const fields = { payoutId: payout.id, purchaseId: payout.purchaseId }
+  if (payout.failureCode === withheldForReview.code) {
+    log.info('payout still withheld for review', fields)
+    return 'withheld'
+  }
+
+  const marked = await writeRetrying(deps.database, (tx) =>
+    tx
+      .update(payouts)
+      .set({
+        failureCode: withheldForReview.code,
+        failureReason: withheldForReview.reason,
+        updatedAt: outcomeContextOf(deps).now,
+      })
+      .where(
+        and(
+          eq(payouts.id, payout.id),
+          eq(payouts.state, 'initiated'),
+          eq(payouts.idempotencyKey, payout.idempotencyKey),
+          isNull(payouts.authorizationId),
+        ),
+      ),
+  )
+  if (marked.rowsAffected > 0) {
+    log.error('payout withheld: the money that paid for the note is in doubt; needs review', fields)
+  }
+  return 'withheld'
 }
 
 /** Asks Plaid to authorize the credit; answers the authorization id, or what happened instead. */

@@ -32,12 +32,19 @@ export const maturities: Job = {
         declined: payouts.declined,
       })
     }
+    // Each was reported at error level by the run that first withheld it.
+    if (payouts.withheld > 0) {
+      log.warn('payouts withheld for review still wait for a person', {
+        withheld: payouts.withheld,
+      })
+    }
 
     return {
       ...matured,
       payoutsResent: resent,
       payoutsSent: payouts.sent,
       payoutsWaiting: payouts.waiting,
+      payoutsWithheld: payouts.withheld,
       payoutsDeclined: payouts.declined,
       payoutsRefused: payouts.refused,
       payoutsHeld: payouts.held,

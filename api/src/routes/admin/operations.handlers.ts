@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import { businessDateOf } from '@tenor/db/domain'
+import { businessDateOf, type LedgerReader } from '@tenor/db/domain'
 import {
   jobRuns,
   offerings,
@@ -9,7 +9,7 @@ import {
   purchases,
   users,
 } from '@tenor/db/schema'
-import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { forecastPayouts } from '../../maturities/forecast.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
@@ -99,6 +99,7 @@ export function createOperationsHandler(deps: AppDeps) {
         .filter(({ payout }) => payout.kind === 'maturity')
         .map(({ payout }) => payout.purchaseId),
     )
+    const withheld = await readWithheldPayouts(database.db)
     const items = await database.db
       .select({ item: plaidItems, email: users.email })
       .from(plaidItems)
@@ -148,6 +149,13 @@ export function createOperationsHandler(deps: AppDeps) {
           inReview: inReview.has(payout.purchaseId),
           since: payout.updatedAt.toISOString(),
         })),
+        withheldPayouts: withheld.map(({ payout, email, offeringName }) => ({
+          purchaseId: payout.purchaseId,
+          investorEmail: email,
+          offeringName,
+          amountCents: payout.amountCents,
+          since: payout.updatedAt.toISOString(),
+        })),
         itemsNeedingReconnect: items.map(({ item, email }) => ({
           id: item.id,
           userEmail: email,
@@ -168,4 +176,33 @@ export function createOperationsHandler(deps: AppDeps) {
   }
 
   return getOperations
+}
+
+const withheldShown = 100
+
+/**
+ * Maturity payouts the worker withholds for review (`sendPayout`): not yet asked of Plaid, the
+ * money that paid for their notes in doubt. Longest waiting first; a payout first withheld
+ * carries that time, one the worker has not reached yet its maturity's.
+ */
+async function readWithheldPayouts(db: LedgerReader) {
+  const unsent = await db
+    .select({ payout: payouts, email: users.email, offeringName: offerings.name })
+    .from(payouts)
+    .innerJoin(users, eq(users.id, payouts.userId))
+    .innerJoin(purchases, eq(purchases.id, payouts.purchaseId))
+    .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
+    .where(
+      and(
+        eq(payouts.state, 'initiated'),
+        eq(payouts.kind, 'maturity'),
+        isNull(payouts.authorizationId),
+      ),
+    )
+    .orderBy(asc(payouts.updatedAt))
+  const inDoubt = await findFundingInDoubt(
+    db,
+    unsent.map(({ payout }) => payout.purchaseId),
+  )
+  return unsent.filter(({ payout }) => inDoubt.has(payout.purchaseId)).slice(0, withheldShown)
 }

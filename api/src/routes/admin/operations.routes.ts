@@ -57,6 +57,22 @@ export const getOperations = createRoute({
             description:
               'Money that came back or could not be sent, held for investors until it goes to an account that can receive it; the 100 held longest, longest first (`heldPayoutsTotal` counts them all)',
           }),
+        withheldPayouts: z
+          .array(
+            z.object({
+              purchaseId: z.string(),
+              investorEmail: z.string(),
+              offeringName: z.string(),
+              amountCents: z.number().int(),
+              since: z.string().openapi({
+                description: 'When a maturity run first withheld it, or when it matured',
+              }),
+            }),
+          )
+          .openapi({
+            description:
+              'Maturity payouts not yet sent that the worker withholds for review, as the money that paid for the note is in doubt (its debit came back, or its account reported a debit unauthorized); the 100 waiting longest, longest first. `payoutFunding.withheldCents` counts them all, with held money in review and notes that will be withheld at maturity',
+          }),
         itemsNeedingReconnect: z.array(
           z.object({
             id: z.string(),
