@@ -37,6 +37,25 @@ describe('a refund request in words', () => {
     )
   })
 
+  test('a payout release names the note, the payout and what the review found', () => {
+    const payload = JSON.stringify({
+      reason: 'The investor confirmed the debit with their bank.',
+      amountCents: 100_000,
+      payoutCents: 104_033,
+      investorEmail: 'ada@example.com',
+      offeringName: 'Series A 6-Month Note',
+    })
+    const release = { targetType: 'purchase', targetId: '01a245d7-6091', payload }
+    const target = describeApprovalTarget(release, {})
+    expect(target).toBe("$1,000.00 of ada@example.com's Series A 6-Month Note")
+    expect(describeApprovalPayload('payout.release', payload)).toBe(
+      'Payout: $1,040.33. Review found: The investor confirmed the debit with their bank.',
+    )
+    expect(describeApprovalConfirmation('payout.release', payload, target)).toStartWith(
+      "Release the payout of $1,040.33 for $1,000.00 of ada@example.com's Series A 6-Month Note now?",
+    )
+  })
+
   test('an older request, kept without the investor and note, shows the amount alone', () => {
     const payload = JSON.stringify({ reason: 'Bought twice by mistake.', amountCents: 150_000 })
     const refund = { targetType: 'purchase', targetId: '01a245d7-6091', payload }

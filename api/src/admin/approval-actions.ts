@@ -1,13 +1,24 @@
 import type { Tx } from '@tenor/db'
 import { businessDateOf, formatBasisPoints } from '@tenor/db/domain'
-import { type adminApprovals, auditEvents, offerings, purchases, users } from '@tenor/db/schema'
+import {
+  type adminApprovals,
+  auditEvents,
+  offerings,
+  payouts,
+  purchases,
+  users,
+} from '@tenor/db/schema'
 import { and, eq, gt, inArray, ne } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { noticeRolloverRateFell } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
-import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
+import {
+  canBeWithheld,
+  wasFundingInDoubt,
+  wasOwnDebitReturned,
+} from '../purchases/funding-in-doubt.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import type { OfferingRow } from '../purchases/records.ts'
 import type { ApprovalAction } from './approvals.ts'
@@ -38,6 +49,8 @@ export async function executeApproval(
       return cancelOffering(deps, approval, adminId)
     case 'purchase.refund':
       return refundPurchase(deps, approval, adminId)
+    case 'payout.release':
+      return releasePayout(deps, approval, adminId)
     case 'user.grant_admin':
       return grantAdminRole(deps, approval, adminId)
   }
@@ -377,6 +390,69 @@ async function refundPurchase(
   return (await wasFundingInDoubt(deps.database.db, purchase.id))
     ? `${set}; its payout waits for review, as a debit from the account that paid for it came back`
     : set
+}
+
+/**
+ * Lets a matured note's payout, withheld for review, go: someone has looked at what came back
+ * and judged the money safe to pay. The payout is marked released in one write with its audit,
+ * only from the state it was read in; the next maturity run sends it to the note's account, or,
+ * held money, to the account the investor gives. A return received after this puts it back in
+ * review (`findFundingInDoubt`).
+ */
+async function releasePayout(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const { db } = deps.database
+  // Carried out before the API stopped: done, and audited with it.
+  if (await auditedSince(db, approval, 'payout.released')) return 'payout released'
+  const payout = await db.query.payouts.findFirst({
+    where: and(eq(payouts.purchaseId, approval.targetId), eq(payouts.kind, 'maturity')),
+  })
+  if (!payout || !canBeWithheld(payout) || !(await wasFundingInDoubt(db, approval.targetId))) {
+    return 'not applied: the payout is no longer withheld for review'
+  }
+  // Came back since the request: that money is with the investor's bank again.
+  if (await wasOwnDebitReturned(db, approval.targetId)) {
+    return 'not applied: the debit that paid for the note came back; its payout stays withheld'
+  }
+
+  const now = deps.clock.now()
+  const released = await deps.database.write(async (tx) => {
+    const moved = await tx
+      .update(payouts)
+      .set({
+        reviewReleasedAt: now,
+        // Held money keeps why and since when it was held (an account linked since then takes
+        // it); one not yet sent loses the mark of its withholding.
+        ...(payout.state === 'initiated'
+          ? { failureCode: null, failureReason: null, updatedAt: now }
+          : {}),
+      })
+      .where(
+        and(
+          eq(payouts.id, payout.id),
+          eq(payouts.state, payout.state),
+          eq(payouts.idempotencyKey, payout.idempotencyKey),
+        ),
+      )
+    if (moved.rowsAffected !== 1) return false
+    await recordAudit(tx, {
+      adminId,
+      action: 'payout.released',
+      targetType: 'purchase',
+      targetId: approval.targetId,
+      before: { reviewReleasedAt: payout.reviewReleasedAt?.toISOString() ?? null },
+      after: { reviewReleasedAt: now.toISOString(), amountCents: payout.amountCents },
+      at: now,
+    })
+    return true
+  })
+  if (!released) return 'not applied: the payout changed meanwhile; look again'
+  return payout.state === 'initiated'
+    ? 'payout released: the next maturity run sends it'
+    : 'payout released: it goes out once the investor gives an account that can receive it'
 }
 
 /** A count with its noun, singular for one: "1 note", "2 notes". */

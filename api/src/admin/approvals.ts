@@ -17,6 +17,7 @@ export const approvalActions = [
   'offering.cancel',
   'offering.rate',
   'purchase.refund',
+  'payout.release',
   'user.grant_admin',
 ] as const
 export type ApprovalAction = (typeof approvalActions)[number]

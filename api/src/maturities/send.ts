@@ -12,7 +12,7 @@ import { callPlaid, toPlaidFailure } from '../plaid/errors.ts'
 import { scopeOfRefusal } from '../plaid/refusals.ts'
 import type { PurchaseDeps } from '../purchases/deps.ts'
 import { type FundingSource, formatDecimalAmount } from '../purchases/funding.ts'
-import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
+import { wasFundingInDoubt, withheldForReview } from '../purchases/funding-in-doubt.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import {
   findPayout,
@@ -33,12 +33,6 @@ export type SendOutcome =
   | 'refused'
   | 'held'
   | 'skipped'
-
-/** What a payout withheld for review carries, from the first run that withheld it. */
-export const withheldForReview = {
-  code: 'FUNDING_IN_DOUBT',
-  reason: 'A debit from the account that paid for the note came back; withheld for review.',
-} as const
 
 /**
  * Sends one `initiated` payout by ACH credit, between short transactions and never inside one:

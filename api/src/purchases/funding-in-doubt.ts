@@ -1,11 +1,30 @@
 import type { LedgerReader } from '@tenor/db/domain'
-import { purchases, transferEvents } from '@tenor/db/schema'
-import { sql } from 'drizzle-orm'
+import { payouts, purchases, transferEvents } from '@tenor/db/schema'
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import {
   findDisputedAccounts,
   readAccountsAtBank,
   sameAccountKey,
 } from '../plaid/disputed-accounts.ts'
+
+/** What a payout withheld for review carries, from the first run that withheld it. */
+export const withheldForReview = {
+  code: 'FUNDING_IN_DOUBT',
+  reason: 'A debit from the account that paid for the note came back; withheld for review.',
+} as const
+
+/**
+ * Whether a payout is one the worker withholds when its note's funding is in doubt: one not yet
+ * asked of Plaid (`sendPayout`; one with an authorization is resumed, so its credit stays
+ * single), or held money, which is then not sent again (`resendHeldPayouts`).
+ */
+export function canBeWithheld(payout: { state: string; authorizationId: string | null }): boolean {
+  return (
+    (payout.state === 'initiated' && payout.authorizationId === null) ||
+    payout.state === 'returned' ||
+    payout.state === 'failed'
+  )
+}
 
 // Purchases looked up in one statement: well under SQLite's limit on bound values.
 const chunkSize = 400
@@ -18,6 +37,10 @@ const chunkSize = 400
  * linked through this connection or another (`findDisputedAccounts`).
  * An account holder who disputes one debit may dispute the rest within sixty days; paying the
  * note out meanwhile, to that account or any other, could pay its money twice.
+ *
+ * A second administrator's approval after a review lets the note's payout go
+ * (`reviewReleasedAt`): what was known then was looked at. A return of any of the investor's
+ * transfers received after it puts the note in doubt again.
  */
 export async function wasFundingInDoubt(db: LedgerReader, purchaseId: string): Promise<boolean> {
   return (await findFundingInDoubt(db, [purchaseId])).has(purchaseId)
@@ -30,25 +53,7 @@ export async function findFundingInDoubt(
 ): Promise<Set<string>> {
   const inDoubt = new Set<string>()
   for (let start = 0; start < purchaseIds.length; start += chunkSize) {
-    const ids = purchaseIds.slice(start, start + chunkSize).map((id) => sql`${id}`)
-    const chains = await db.all<{
-      root: string
-      userId: string
-      bankAccountId: string | null
-      returned: number
-    }>(sql`
-      with recursive chain(root, id, transfer_id, rolled_from, user_id, bank_account_id) as (
-        select ${purchases.id}, ${purchases.id}, ${purchases.transferId},
-               ${purchases.rolledFromPurchaseId}, ${purchases.userId}, ${purchases.bankAccountId}
-          from ${purchases} where ${purchases.id} in (${sql.join(ids, sql`, `)})
-        union
-        select chain.root, p.id, p.transfer_id, p.rolled_from_purchase_id, p.user_id, p.bank_account_id
-          from ${purchases} p join chain on p.id = chain.rolled_from
-      )
-      select chain.root as root, chain.user_id as userId, chain.bank_account_id as bankAccountId,
-             exists (select 1 from ${transferEvents} e
-                      where e.transfer_id = chain.transfer_id and e.event_type = 'returned') as returned
-        from chain`)
+    const chains = await readChains(db, purchaseIds.slice(start, start + chunkSize))
     for (const chain of chains) if (chain.returned) inDoubt.add(chain.root)
 
     const disputed = await findDisputedAccounts(db, [...new Set(chains.map((c) => c.userId))])
@@ -62,5 +67,77 @@ export async function findFundingInDoubt(
       if (chain.bankAccountId && disputedIds.has(chain.bankAccountId)) inDoubt.add(chain.root)
     }
   }
+  for (const purchaseId of await findStillReleased(db, [...inDoubt])) inDoubt.delete(purchaseId)
   return inDoubt
+}
+
+/**
+ * Whether the debit that paid for a note (for one rolled over, that of the first note in its
+ * chain) came back: its money went back to the investor's bank, so paying the note out would
+ * pay it twice. No review releases such a payout.
+ */
+export async function wasOwnDebitReturned(db: LedgerReader, purchaseId: string): Promise<boolean> {
+  return (await readChains(db, [purchaseId])).some((chain) => chain.returned)
+}
+
+/**
+ * Each note with every note it was rolled over from, back to the one a debit paid for: its
+ * investor, and for each link the account that paid and whether that debit came back.
+ */
+function readChains(db: LedgerReader, purchaseIds: readonly string[]) {
+  const ids = purchaseIds.map((id) => sql`${id}`)
+  return db.all<{ root: string; userId: string; bankAccountId: string | null; returned: number }>(
+    sql`
+      with recursive chain(root, id, transfer_id, rolled_from, user_id, bank_account_id) as (
+        select ${purchases.id}, ${purchases.id}, ${purchases.transferId},
+               ${purchases.rolledFromPurchaseId}, ${purchases.userId}, ${purchases.bankAccountId}
+          from ${purchases} where ${purchases.id} in (${sql.join(ids, sql`, `)})
+        union
+        select chain.root, p.id, p.transfer_id, p.rolled_from_purchase_id, p.user_id, p.bank_account_id
+          from ${purchases} p join chain on p.id = chain.rolled_from
+      )
+      select chain.root as root, chain.user_id as userId, chain.bank_account_id as bankAccountId,
+             exists (select 1 from ${transferEvents} e
+                      where e.transfer_id = chain.transfer_id and e.event_type = 'returned') as returned
+        from chain`,
+  )
+}
+
+/**
+ * The notes among `purchaseIds` whose payout a review released, with no return of their
+ * investor's transfers (debits or credits) received since: none at the same instant either,
+ * which the review may not have seen.
+ */
+async function findStillReleased(
+  db: LedgerReader,
+  purchaseIds: readonly string[],
+): Promise<string[]> {
+  if (purchaseIds.length === 0) return []
+  const released = await db
+    .select({
+      purchaseId: payouts.purchaseId,
+      userId: payouts.userId,
+      releasedAt: payouts.reviewReleasedAt,
+    })
+    .from(payouts)
+    .where(
+      and(
+        inArray(payouts.purchaseId, [...purchaseIds]),
+        eq(payouts.kind, 'maturity'),
+        isNotNull(payouts.reviewReleasedAt),
+      ),
+    )
+  const stillReleased: string[] = []
+  for (const payout of released) {
+    const releasedAt = payout.releasedAt?.getTime() ?? 0
+    const [later] = await db.all<{ found: number }>(sql`
+      select 1 as found from ${transferEvents} e
+       where e.event_type = 'returned' and e.received_at >= ${releasedAt}
+         and e.transfer_id in (select transfer_id from ${purchases} where user_id = ${payout.userId}
+                               union all
+                               select transfer_id from ${payouts} where user_id = ${payout.userId})
+       limit 1`)
+    if (!later) stillReleased.push(payout.purchaseId)
+  }
+  return stillReleased
 }

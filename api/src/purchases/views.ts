@@ -13,7 +13,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
-import { wasFundingInDoubt } from './funding-in-doubt.ts'
+import { canBeWithheld, wasFundingInDoubt } from './funding-in-doubt.ts'
 import { isOpenForPurchase } from './preconditions.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import {
@@ -306,13 +306,8 @@ export async function listPurchaseViews(
     )
   const paymentOf = new Map<string, PaymentRow>()
   for (const payment of payments) {
-    // Withheld for review: a payout not yet asked of Plaid (`sendPayout`), or held money, which
-    // is not sent again (`resendHeldPaymentTo`). There are few such at any time.
-    const withholdable =
-      (payment.state === 'initiated' && payment.authorizationId === null) ||
-      payment.state === 'returned' ||
-      payment.state === 'failed'
-    const inReview = withholdable && (await wasFundingInDoubt(db, payment.purchaseId))
+    // There are few payouts that can be withheld at any time.
+    const inReview = canBeWithheld(payment) && (await wasFundingInDoubt(db, payment.purchaseId))
     paymentOf.set(payment.purchaseId, { ...payment, inReview })
   }
 

@@ -52,6 +52,9 @@ export const payouts = sqliteTable(
       .notNull()
       .$defaultFn(() => new Date()),
     settledAt: instant('settled_at'),
+    // When an approved review let a payout withheld for review go: the money that paid for its
+    // note is no longer in doubt for returns received until then (`findFundingInDoubt`).
+    reviewReleasedAt: instant('review_released_at'),
   },
   (t) => [
     uniqueIndex('payouts_purchase_kind_idx').on(t.purchaseId, t.kind),

@@ -10,6 +10,7 @@ const actionWords: Record<string, string> = {
   'offering.cancel': 'Cancel an offering and repay its investors',
   'offering.rate': 'Change an open offering’s rate',
   'purchase.refund': 'Refund a purchase to its investor',
+  'payout.release': 'Release a payout withheld for review',
   'user.grant_admin': 'Make an account an administrator',
 }
 
@@ -71,6 +72,12 @@ export function describeApprovalPayload(action: string, payload: string): string
   }
   if (action === 'offering.cancel' || action === 'purchase.refund') {
     return typeof value.reason === 'string' ? `Reason: ${value.reason}` : ''
+  }
+  if (action === 'payout.release') {
+    const payout =
+      typeof value.payoutCents === 'number' ? `Payout: ${formatUsd(value.payoutCents)}` : null
+    const found = typeof value.reason === 'string' ? `Review found: ${value.reason}` : null
+    return [payout, found].filter(Boolean).join('. ')
   }
   if (action === 'offering.publish') return describePublishedTerms(value)
   if (action === 'user.grant_admin') return ''
@@ -152,6 +159,11 @@ export function describeApprovalConfirmation(
         : `Change the rate of ${target} now?`
     case 'purchase.refund':
       return `Refund ${target} now? ${refundWords.one}`
+    case 'payout.release': {
+      const payout =
+        typeof value.payoutCents === 'number' ? ` of ${formatUsd(value.payoutCents)}` : ''
+      return `Release the payout${payout} for ${target} now? It was withheld because a debit from the account that paid for the note came back; the next maturity run sends it, and a return received later withholds it again.`
+    }
     case 'user.grant_admin':
       return `Make ${target} an administrator now?`
     default:

@@ -51,5 +51,6 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(purchaseRoutes.searchPurchases, purchases.searchPurchases)
     .openapi(purchaseRoutes.getPurchase, purchases.getPurchase)
     .openapi(purchaseRoutes.requestRefund, purchases.requestRefund)
+    .openapi(purchaseRoutes.requestPayoutRelease, purchases.requestPayoutRelease)
     .openapi(operationsRoutes.getOperations, createOperationsHandler(deps))
 }

@@ -12,6 +12,7 @@ import {
   ledgerEntries,
   ledgerTransactions,
   offerings,
+  payouts,
   purchases,
   transferEvents,
   users,
@@ -23,6 +24,11 @@ import { ApiError, notFound } from '../../lib/errors.ts'
 import { contains } from '../../lib/like.ts'
 import { reportError } from '../../lib/sentry.ts'
 import { formatDecimalAmount } from '../../purchases/funding.ts'
+import {
+  canBeWithheld,
+  wasFundingInDoubt,
+  wasOwnDebitReturned,
+} from '../../purchases/funding-in-doubt.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
 import { listPurchaseViews } from '../../purchases/views.ts'
@@ -246,12 +252,19 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     ])
     const [view] = views
     if (!view) throw notFound('purchase')
+    const paymentReview: 'releasable' | 'debit_returned' | null =
+      view.payment?.stage !== 'in_review'
+        ? null
+        : (await wasOwnDebitReturned(database.db, purchaseId))
+          ? 'debit_returned'
+          : 'releasable'
     return c.json(
       {
         purchase: toAdminPurchase(found),
         terms: view.terms,
         payout: view.payout,
         payment: view.payment,
+        paymentReview,
         maturity: {
           instruction: view.maturityInstruction,
           rolloverOffering: view.rolloverOffering,
@@ -324,5 +337,44 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     return c.json({ approvalId, state: 'pending' as const }, 202)
   }
 
-  return { searchPurchases, exportPurchases, getPurchase, requestRefund }
+  const requestPayoutRelease: RouteHandler<typeof routes.requestPayoutRelease, AuthedEnv> = async (
+    c,
+  ) => {
+    const { purchaseId } = c.req.valid('param')
+    const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
+    if (!found) throw notFound('purchase')
+    const payout = await database.db.query.payouts.findFirst({
+      where: and(eq(payouts.purchaseId, purchaseId), eq(payouts.kind, 'maturity')),
+    })
+    if (!payout || !canBeWithheld(payout) || !(await wasFundingInDoubt(database.db, purchaseId))) {
+      throw new ApiError(
+        409,
+        'not_in_review',
+        'This note has no payout withheld for review: only one whose funding is in doubt can be released.',
+      )
+    }
+    if (await wasOwnDebitReturned(database.db, purchaseId)) {
+      throw new ApiError(
+        409,
+        'funding_returned',
+        "The debit that paid for this note came back, so its money is back in the investor's bank: paying the note out would pay it twice.",
+      )
+    }
+    const approvalId = await requestApproval(deps, {
+      action: 'payout.release',
+      targetType: 'purchase',
+      targetId: purchaseId,
+      payload: {
+        reason: c.req.valid('json').reason,
+        amountCents: found.purchase.amountCents,
+        payoutCents: payout.amountCents,
+        investorEmail: found.email,
+        offeringName: found.offeringName,
+      },
+      adminId: c.get('user').id,
+    })
+    return c.json({ approvalId, state: 'pending' as const }, 202)
+  }
+
+  return { searchPurchases, exportPurchases, getPurchase, requestRefund, requestPayoutRelease }
 }

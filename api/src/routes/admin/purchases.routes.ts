@@ -112,6 +112,10 @@ export const getPurchase = createRoute({
         terms: noteTerms,
         payout: notePayout,
         payment: notePayment,
+        paymentReview: z.enum(['releasable', 'debit_returned']).nullable().openapi({
+          description:
+            'For a payment withheld for review: whether two administrators can release it (`releasable`), or not, as the debit that paid for the note came back (`debit_returned`); null otherwise',
+        }),
         maturity: z
           .object({
             instruction: z.enum(maturityInstructions),
@@ -214,6 +218,45 @@ export const requestRefund = createRoute({
     404: errorResponse('No such purchase'),
     409: errorResponse(
       'Not refundable in its state (`not_refundable`), already set to be repaid early (`repayment_scheduled`), or a request is already waiting (`approval_pending`)',
+    ),
+    422: errorResponse('Invalid input'),
+  },
+})
+
+export const requestPayoutRelease = createRoute({
+  method: 'post',
+  path: '/purchases/{purchaseId}/payment/release',
+  tags,
+  summary: 'Ask to release a payout withheld for review; a second administrator must approve',
+  description:
+    "A matured note's payout is withheld for review when the money that paid for it is in doubt: its debit came back, or its bank reported another debit from the same account unauthorized. Once someone has looked and judged the money safe to pay, this asks to let it go. On approval the next maturity run sends it to the note's account (held money goes to the account the investor gives). A return of the investor's transfers received after the approval puts it back in review.",
+  request: {
+    params: z.object({
+      purchaseId: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: 'purchaseId', in: 'path' } }),
+    }),
+    body: jsonBody(
+      z.strictObject({
+        reason: z
+          .string('Say what the review found.')
+          .trim()
+          .min(5, 'Say what the review found, in a few words.')
+          .max(500, 'At most 500 characters.'),
+      }),
+    ),
+  },
+  responses: {
+    202: jsonResponse(
+      z.object({ approvalId: z.string(), state: z.literal('pending') }),
+      'Waiting for a second administrator',
+    ),
+    ...denied,
+    404: errorResponse('No such purchase'),
+    409: errorResponse(
+      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note came back (`funding_returned`: its money is with the investor again), or a request is already waiting (`approval_pending`)',
     ),
     422: errorResponse('Invalid input'),
   },

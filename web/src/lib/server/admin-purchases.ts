@@ -159,3 +159,18 @@ export async function requestRefund(
 
   return refused(await readAdminProblem(response), [404, 409, 422])
 }
+
+/** Asks for a payout withheld for review to be released; a second administrator decides. */
+export async function requestPayoutRelease(
+  api: ApiClient,
+  purchaseId: string,
+  reason: string,
+): Promise<AdminOutcome<{ approvalId: string }>> {
+  const response = await api.admin.purchases[':purchaseId'].payment.release.$post({
+    param: { purchaseId },
+    json: { reason },
+  })
+  if (response.status === 202) return { ok: true, value: await response.json() }
+
+  return refused(await readAdminProblem(response), [404, 409, 422])
+}

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit'
 import { listApprovals } from '#lib/server/admin-governance.ts'
-import { findPurchase, requestRefund } from '#lib/server/admin-purchases.ts'
+import { findPurchase, requestPayoutRelease, requestRefund } from '#lib/server/admin-purchases.ts'
 import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad } from './$types'
@@ -21,6 +21,9 @@ export const load: PageServerLoad = async (event) => {
     refundWaiting: waiting.some(
       (approval) => approval.action === 'purchase.refund' && approval.targetId === purchaseId,
     ),
+    releaseWaiting: waiting.some(
+      (approval) => approval.action === 'payout.release' && approval.targetId === purchaseId,
+    ),
   }
 }
 
@@ -32,5 +35,13 @@ export const actions: Actions = {
     const outcome = await requestRefund(event.locals.api, event.params.id, reason)
     if (outcome.ok) return { form: 'refund', requested: true }
     return rejectWithProblem(outcome.problem, 'refund', ['reason'], { reason })
+  },
+  release: async (event) => {
+    requireAdmin(event)
+
+    const { reason } = readFields(await readForm(event.request), ['reason'])
+    const outcome = await requestPayoutRelease(event.locals.api, event.params.id, reason)
+    if (outcome.ok) return { form: 'release', requested: true }
+    return rejectWithProblem(outcome.problem, 'release', ['reason'], { reason })
   },
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `payouts` ADD `review_released_at` integer;
