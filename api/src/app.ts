@@ -11,7 +11,7 @@ import { requireSameOrigin } from './middleware/csrf.ts'
 import { requireHttps } from './middleware/https.ts'
 import { jsonHygiene } from './middleware/json-hygiene.ts'
 import { jsonOnly } from './middleware/json-only.ts'
-import { rateLimits } from './middleware/rate-limit.ts'
+import { rateLimits, signedInRateLimits } from './middleware/rate-limit.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { loadSession } from './middleware/session.ts'
@@ -62,12 +62,12 @@ export function createApp(deps: AppDeps) {
   app.on(
     'POST',
     ['/me/two-factor/*'],
-    ...rateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser),
+    ...signedInRateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser),
   )
   app.on(
     'POST',
     ['/banks', '/banks/:itemId/reconnected'],
-    ...rateLimits(deps, rules.bankPlaidByAddress, rules.bankPlaidByUser),
+    ...signedInRateLimits(deps, rules.bankPlaidByAddress, rules.bankPlaidByUser),
   )
   app.use('/me/password', ...rateLimits(deps, rules.credentialChangeByUser))
   app.use('/me/email', ...rateLimits(deps, rules.credentialChangeByUser))

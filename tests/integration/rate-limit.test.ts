@@ -255,4 +255,57 @@ describe('other limited routes', () => {
     const theirs = await t.request('/banks/no-such/reconnected', { json: {}, token: other.token })
     expect(theirs.status).toBe(404)
   })
+
+  test('requests without a session do not spend the address budget of signed-in routes', async () => {
+    t = await createTestApp()
+    const flood = [
+      ...Array.from({ length: rateLimitRules.bankPlaidByAddress.limit + 1 }, () => '/banks'),
+      ...Array.from(
+        { length: rateLimitRules.twoFactorByAddress.limit + 1 },
+        () => '/me/two-factor/setup',
+      ),
+      ...Array.from(
+        { length: rateLimitRules.linkTokenByAddress.limit + 1 },
+        () => '/banks/link-token',
+      ),
+    ]
+    for (const path of flood) expect((await t.request(path, { json: {} })).status).toBe(401)
+
+    // Someone signed in from the same address still links banks and sets up two-factor.
+    const { token } = await signUp(t, 'ada@example.com')
+    expect((await t.request('/banks', { json: {}, token })).status).toBe(422)
+    expect((await t.request('/banks/link-token', { json: {}, token })).status).not.toBe(429)
+    expect((await t.request('/me/two-factor/setup', { json: {}, token })).status).toBe(200)
+  })
+
+  test('right two-factor codes do not spend the address budget; wrong ones do', async () => {
+    t = await createTestApp()
+    const limit = rateLimitRules.twoFactorByAddress.limit
+    const ada = await signUp(t, 'ada@example.com')
+    // More set-ups from one address than the limit, each answered.
+    for (let i = 0; i <= limit; i++) {
+      const res = await t.request('/me/two-factor/setup', { json: {}, token: ada.token })
+      expect(res.status).toBe(200)
+    }
+    // Wrong codes, spread over accounts so that no account's own limit is met first.
+    const guessers = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => signUp(t, `guesser${i}@example.com`)),
+    )
+    for (const guesser of guessers) {
+      await t.request('/me/two-factor/setup', { json: {}, token: guesser.token })
+    }
+    const statuses: number[] = []
+    for (let i = 0; i <= limit; i++) {
+      const res = await t.request('/me/two-factor/enable', {
+        json: { code: '000000', password: testPassword },
+        token: guessers[i % guessers.length]?.token,
+      })
+      statuses.push(res.status)
+    }
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1)
+    expect(statuses.at(-1)).toBe(429)
+    expect((await t.request('/me/two-factor/setup', { json: {}, token: ada.token })).status).toBe(
+      429,
+    )
+  }, 60_000)
 })

@@ -55,11 +55,14 @@ export const rateLimitRules = {
     windowMs: 30 * day,
     resetOnSuccess: true,
   }),
+  // Wrong codes from one address, whichever accounts they are for; right ones give their hit
+  // back, so people sharing an address who sign in or set up two-factor never meet it.
   twoFactorByAddress: rule({
     name: 'two-factor-address',
     by: 'address',
     limit: 30,
     windowMs: 15 * minute,
+    refusedOnly: true,
   }),
   // Ten wrong answers a quarter hour per account; setting up, confirming and making new codes
   // with the right ones spend nothing, so normal use never meets the limit.

@@ -29,6 +29,12 @@ declare module 'hono' {
 export interface RateLimitOptions {
   /** Requests the rule never counts nor refuses, such as a retry answered from storage. */
   exempt?: (c: Context<AppEnv>) => Promise<boolean>
+  /**
+   * On routes only a signed-in user may use: requests without a session pass uncounted, to be
+   * refused by authentication next, so that nobody spends the address's budget for the people
+   * who share it without signing in.
+   */
+  signedInOnly?: boolean
 }
 
 /** The tightest rule seen so far on this request, which the RateLimit headers describe. */
@@ -81,6 +87,7 @@ export function rateLimit(
   return async function rateLimit(c, next) {
     // Rules guard actions; reading (GET on the same path) is never limited by them.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    if (options.signedInOnly && !c.get('user')) return next()
     if (options.exempt && (await options.exempt(c))) return next()
 
     const key = await identify(c, deps, rule)
@@ -101,6 +108,14 @@ export function rateLimit(
 /** Several rules on one route, applied in order. */
 export function rateLimits(deps: AppDeps, ...rules: RateLimitRule[]): MiddlewareHandler<AppEnv>[] {
   return rules.map((rule) => rateLimit(deps, rule))
+}
+
+/** Several rules on a route that needs a signed-in user (`signedInOnly`), applied in order. */
+export function signedInRateLimits(
+  deps: AppDeps,
+  ...rules: RateLimitRule[]
+): MiddlewareHandler<AppEnv>[] {
+  return rules.map((rule) => rateLimit(deps, rule, { signedInOnly: true }))
 }
 
 const signInRules = [rateLimitRules.loginByAccount, rateLimitRules.loginByAccountLong]
