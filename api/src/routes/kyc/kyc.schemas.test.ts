@@ -181,6 +181,13 @@ describe('KYC tax id', () => {
     expect(issues({ taxId: '666-12-3456' })).toEqual({
       taxId: 'This is not a valid Social Security number.',
     })
+    // Voided by the SSA after appearing in advertising.
+    for (const voided of ['078-05-1120', '219-09-9999']) {
+      expect(issues({ taxId: voided })).toEqual({
+        taxId: 'This is not a valid Social Security number.',
+      })
+    }
+    expect(issues({ taxId: '078-05-1121' })).toEqual({})
     expect(issues({ taxIdKind: 'itin', taxId: '912-40-1234' })).toEqual({
       taxId: 'This is not a valid ITIN.',
     })

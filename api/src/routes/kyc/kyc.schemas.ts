@@ -139,9 +139,13 @@ const streetLine = (message: string) =>
       typeof value === 'string' && /\S/.test(value) && lineCharacters.test(value),
   })
 
+/** Numbers the SSA voided after they were printed in advertising (a wallet insert, a leaflet). */
+const voidedSsns = new Set(['078051120', '219099999'])
+
 /**
- * An SSN is nine digits that never start 000, 666 or 9, with no 00 group and no 0000 serial
- * (SSA rules). An ITIN starts with 9 and has a group of 50–65, 70–88, 90–92 or 94–99 (IRS).
+ * An SSN is nine digits that never start 000, 666 or 9, with no 00 group and no 0000 serial,
+ * and is not one the SSA voided (SSA rules). An ITIN starts with 9 and has a group of 50–65,
+ * 70–88, 90–92 or 94–99 (IRS).
  */
 export function checkTaxId(kind: 'ssn' | 'itin', digits: string): string | null {
   if (digits === '') return `Enter your ${kind === 'ssn' ? 'Social Security number' : 'ITIN'}.`
@@ -155,7 +159,8 @@ export function checkTaxId(kind: 'ssn' | 'itin', digits: string): string | null 
       area === '666' ||
       area.startsWith('9') ||
       group === 0 ||
-      serial === '0000'
+      serial === '0000' ||
+      voidedSsns.has(digits)
     ) {
       return 'This is not a valid Social Security number.'
     }
