@@ -22,6 +22,7 @@ import {
   expectLedgerClean,
   readOffering,
   readPurchase,
+  simulateTransfer,
 } from '../support/purchases.ts'
 import { signUpAdmin } from '../support/users.ts'
 
@@ -281,6 +282,34 @@ describe('the investor is told', () => {
     ).text()
     const line = statement.split('\r\n').find((row) => row.startsWith(note.id))
     expect(line).toEndWith(',Repaid early: refunded by Tenor; maturity_date is the repayment date')
+  })
+
+  test('a refunded note whose debit then comes back is repaid nothing, and says so everywhere', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await refund(note.id)
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R01')
+    await t.deps.syncTransfers()
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'returned' })
+
+    const page = await t.request(`/purchases/${note.id}`, { token: ada.token })
+    expect(await page.json()).toMatchObject({ purchase: { earlyRepayment: null } })
+    const res = await t.request('/portfolio', { token: ada.token })
+    expect(await res.json()).toMatchObject({
+      portfolio: { history: [{ id: note.id, repaidEarly: false }] },
+    })
+    const statement = await (
+      await t.request('/portfolio/statement.csv', { token: ada.token })
+    ).text()
+    const line = statement.split('\r\n').find((row) => row.startsWith(note.id)) ?? ''
+    expect(line).not.toContain('Repaid early')
+    // No maturity date for a purchase that is undone.
+    expect(line.split(',')[7]).toBe('')
+    // The repayment email, not sent yet, goes no further; the return's email says why.
+    const [repayment] = await mailOfKind(t, ada.email, 'early_repayment')
+    expect(repayment?.status).toBe('suppressed')
+    const [returned] = await mailOfKind(t, ada.email, 'purchase_returned')
+    expect(returned?.text).toContain('The early repayment we wrote to you about will not be made')
+    await expectLedgerClean(t)
   })
 
   test('an approved refund emails the investor once, with the day and the amounts', async () => {

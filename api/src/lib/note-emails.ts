@@ -57,7 +57,12 @@ export function purchaseActive(
 
 export function purchaseStopped(
   name: string,
-  p: PurchaseWords & { outcome: 'failed' | 'cancelled' | 'returned'; reason: string },
+  p: PurchaseWords & {
+    outcome: 'failed' | 'cancelled' | 'returned'
+    reason: string
+    /** It had been set to be repaid early, and the investor may have been told so. */
+    wasToBeRepaid?: boolean
+  },
   url: string,
 ): RenderedEmail {
   const headline = {
@@ -73,7 +78,13 @@ export function purchaseStopped(
   return renderEmail({
     subject: headline,
     greeting: `Hello ${name},`,
-    paragraphs: [undone, `The reason: ${p.reason}`],
+    paragraphs: [
+      undone,
+      `The reason: ${p.reason}`,
+      ...(p.wasToBeRepaid
+        ? ['The early repayment we wrote to you about will not be made: nothing is owed on it.']
+        : []),
+    ],
     action: { label: 'See your purchases', url },
   })
 }

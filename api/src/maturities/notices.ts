@@ -14,7 +14,7 @@ import {
 } from '../lib/note-emails.ts'
 import { enqueueEmail, withdrawEmail } from '../lib/outbox.ts'
 import { describeAccount } from '../plaid/account-use.ts'
-import type { NoticeContext } from '../purchases/notices.ts'
+import { earlyRepaymentKey, type NoticeContext } from '../purchases/notices.ts'
 import type { OfferingRow, PurchaseRow } from '../purchases/records.ts'
 import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
 import type { PayoutRow } from './records.ts'
@@ -104,7 +104,7 @@ export function noticeEarlyRepayment(
     tx,
     ctx,
     purchase.userId,
-    { kind: 'early_repayment', dedupeKey: `early-repayment:${purchase.id}` },
+    { kind: 'early_repayment', dedupeKey: earlyRepaymentKey(purchase.id) },
     (name) => earlyRepayment(name, words, `${ctx.publicUrl}/purchases/${purchase.id}`),
   )
 }

@@ -57,6 +57,9 @@ const wordsOf = (
 
 const receivedKey = (purchaseId: string) => `purchase:${purchaseId}:received`
 
+/** The one email saying a note is repaid early, whichever reason came first. */
+export const earlyRepaymentKey = (purchaseId: string) => `early-repayment:${purchaseId}`
+
 /**
  * The "purchase received" email, rendered before the reservation takes the write lock: the
  * buyer and offering are those the request was checked against.
@@ -110,8 +113,11 @@ export async function noticePurchaseStopped(
   // Stopped before any debit was under way (a decline): the "received" email, while unsent,
   // would tell the investor their bank is being debited. It goes no further.
   if (purchase.state === 'initiated') await withdrawEmail(tx, receivedKey(purchase.id))
+  // Set to be repaid early, then undone (its debit came back): no repayment is coming.
+  const wasToBeRepaid = purchase.repaymentReason !== null
+  if (wasToBeRepaid) await withdrawEmail(tx, earlyRepaymentKey(purchase.id))
 
   return sendNotice(tx, ctx, purchase, outcome, (name) =>
-    purchaseStopped(name, { ...wordsOf(purchase, offering), outcome, reason }, url),
+    purchaseStopped(name, { ...wordsOf(purchase, offering), outcome, reason, wasToBeRepaid }, url),
   )
 }

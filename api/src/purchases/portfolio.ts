@@ -14,7 +14,7 @@ import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { findFundingInDoubt } from './funding-in-doubt.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import { startDateOf, type ValuationDay } from './valuation-day.ts'
-import { noteTermsOf } from './views.ts'
+import { earlyRepaymentReasonOf, noteTermsOf } from './views.ts'
 
 /** One note the investor holds, with its interest to date and at maturity. */
 export interface Holding {
@@ -64,7 +64,7 @@ export function valueHolding(
     ...valueNote(noteTermsOf(offering, purchase), purchase, day),
     estimated: !settled,
     rolledOverCents: 0,
-    repaidEarly: purchase.repaymentReason !== null,
+    repaidEarly: earlyRepaymentReasonOf(purchase) !== null,
   }
 }
 
@@ -225,7 +225,7 @@ async function readHoldings(
     offeringName: offering.name,
     amountCents: purchase.amountCents,
     state: purchase.state,
-    repaidEarly: purchase.repaymentReason !== null,
+    repaidEarly: earlyRepaymentReasonOf(purchase) !== null,
   }))
   return { holdings, history, ended }
 }

@@ -3,7 +3,7 @@ import { type EarlyRepaymentReason, offerings, payouts, purchases } from '@tenor
 import { and, asc, eq, isNotNull } from 'drizzle-orm'
 import { formatDecimalAmount } from './funding.ts'
 import { valueHolding } from './portfolio.ts'
-import { isHolding } from './views.ts'
+import { earlyRepaymentReasonOf, isHolding } from './views.ts'
 
 const header = [
   'purchase_id',
@@ -101,13 +101,14 @@ export async function writeStatement(
       // Basis points are hundredths of a percent: 800 reads 8.00.
       formatDecimalAmount(purchase.rateBps),
       purchase.settledOn,
-      purchase.maturityDate,
+      // An undone purchase (its debit came back, cancelled, failed) matures on no date.
+      isHolding(purchase.state) ? purchase.maturityDate : null,
       value ? formatDecimalAmount(value.accruedInterestCents) : null,
       value ? formatDecimalAmount(value.interestAtMaturityCents) : null,
       payment ? formatDecimalAmount(payment.cents) : null,
       payment?.on ?? null,
       rolledInto.get(purchase.id) ?? null,
-      purchase.failureReason ?? repaidEarlyNote(purchase.repaymentReason),
+      purchase.failureReason ?? repaidEarlyNote(earlyRepaymentReasonOf(purchase)),
     ]
   })
 

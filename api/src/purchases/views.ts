@@ -95,9 +95,18 @@ export function isHolding(state: PurchaseState): boolean {
   return (holdingStates as readonly PurchaseState[]).includes(state) || state === 'paid'
 }
 
+/**
+ * Why Tenor repays a note before the end of its term, while it is a note: a purchase undone
+ * meanwhile (its debit came back, or was cancelled or failed) is repaid nothing.
+ */
+export function earlyRepaymentReasonOf(purchase: Pick<PurchaseRow, 'state' | 'repaymentReason'>) {
+  return isHolding(purchase.state) ? purchase.repaymentReason : null
+}
+
 /** When and why Tenor repays a note before the end of its term; null for any other note. */
 function earlyRepaymentOf(purchase: PurchaseRow) {
-  const { repaymentReason, repaymentScheduledAt, maturityDate } = purchase
+  const { repaymentScheduledAt, maturityDate } = purchase
+  const repaymentReason = earlyRepaymentReasonOf(purchase)
   if (!repaymentReason || !repaymentScheduledAt || !maturityDate) return null
 
   return {

@@ -31,7 +31,7 @@ import {
 } from '../../purchases/funding-in-doubt.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
-import { listPurchaseViews } from '../../purchases/views.ts'
+import { earlyRepaymentReasonOf, listPurchaseViews } from '../../purchases/views.ts'
 import type * as routes from './purchases.routes.ts'
 
 type Filters = z.infer<typeof routes.purchaseFilters>
@@ -66,7 +66,7 @@ function toAdminPurchase(row: {
     failureCode: purchase.failureCode,
     settledOn: purchase.settledOn,
     maturityDate: purchase.maturityDate,
-    repaymentReason: purchase.repaymentReason,
+    repaymentReason: earlyRepaymentReasonOf(purchase),
     createdAt: purchase.createdAt.toISOString(),
   }
 }
