@@ -44,6 +44,30 @@ test('a visitor previews the payout of an offering', async ({ page }) => {
   await expect(payout.getByRole('link', { name: 'Log in' })).toBeVisible()
 })
 
+test('an amount typed before the page has loaded its scripts is kept, and previewed', async ({
+  page,
+}) => {
+  const expected = await fetchPreview(70_000)
+  // The page's scripts arrive late, as on a slow connection: the investor types meanwhile.
+  let release = () => {}
+  const scriptsHeld = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  await page.route('**/_app/immutable/**/*.js', async (route) => {
+    await scriptsHeld
+    await route.continue()
+  })
+  await page.goto(`/offerings/${slug}`, { waitUntil: 'domcontentloaded' })
+  const amount = page.getByLabel('Amount to invest (USD)')
+  await amount.fill('700')
+  release()
+
+  const payout = page.getByRole('region', { name: 'What you would be paid' })
+  await expect(payout.getByText(usd(expected.totalCents))).toBeVisible()
+  await expect(amount).toHaveValue('700')
+  await expect(payout.getByRole('link', { name: 'Log in' })).toBeVisible()
+})
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
