@@ -229,6 +229,15 @@ describe('GET /offerings/{slug}/preview', () => {
     expect(body.preview).toMatchObject({ startDate: '2026-12-28', maturityDate: '2027-06-28' })
   })
 
+  test('for an offering not open yet, previews a purchase made on its opening day', async () => {
+    // Opens on Monday, April 6, 2026; today is Monday, March 2.
+    await addOffering('later-6m', { opensOn: '2026-04-06', closesOn: '2026-04-30' })
+    const body = (await (await preview('later-6m', '100000')).json()) as {
+      preview: { startDate: string; maturityDate: string }
+    }
+    expect(body.preview).toMatchObject({ startDate: '2026-04-07', maturityDate: '2026-10-07' })
+  })
+
   test('uses the offering’s own compounding and day count', async () => {
     await addOffering('compound', {
       rateType: 'compound',

@@ -3,10 +3,12 @@ import {
   businessDateOf,
   type CalendarDate,
   calculateApy,
+  compareDates,
   defaultMaturityInstruction,
   describeDayCount,
   nextBankingDay,
   type OfferingTerms,
+  toCalendarDate,
 } from '@tenor/db/domain'
 import { offerings } from '@tenor/db/schema'
 import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
@@ -127,8 +129,12 @@ export function createOfferingHandlers(deps: AppDeps) {
     const problem = checkPurchaseAmount(row, amountCents)
     if (problem) throw invalidAmount(problem)
 
-    // Interest starts when the debit settles: on the next banking day for one sent today.
-    const startDate = nextBankingDay(today())
+    // Interest starts when the debit settles: on the next banking day for one sent today, or,
+    // for an offering not open yet, on its opening day.
+    const date = today()
+    const opensOn = toCalendarDate(row.opensOn)
+    const firstSale = compareDates(opensOn, date) > 0 ? opensOn : date
+    const startDate = nextBankingDay(firstSale)
     const quote = quotePayout(termsOf(row), amountCents, startDate)
     if (!quote.ok) throw invalidAmount(quote.problem)
 

@@ -99,9 +99,9 @@ export const previewOffering = createRoute({
   method: 'get',
   path: '/{slug}/preview',
   tags,
-  summary: 'The exact payout at maturity of a purchase settled today',
+  summary: 'The exact payout at maturity of a purchase made today',
   description:
-    'Checks the amount against the minimum, maximum and increment. Capacity and the purchase window are checked when buying.',
+    'For a purchase made today (for an offering not open yet, on its opening day), whose debit settles on the next banking day. Checks the amount against the minimum, maximum and increment. Capacity and the purchase window are checked when buying.',
   request: {
     params: z.object({ slug }),
     query: z.object({
