@@ -56,6 +56,12 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
       .poll(() => listNewTransfers(creditsBefore, ours).length, { timeout: 30_000 })
       .toBe(1)
     const credit = findNewTransfer(creditsBefore, ours)
+    // Matured and being paid: no longer invested, nor still to mature.
+    await page.goto('/portfolio')
+    const totals = page.getByRole('region', { name: 'Totals' })
+    await expect(totals.getByText('Invested now')).toBeVisible()
+    await expect(totals).toContainText(/\$0\.00\s*\$1,0\d\d\.\d\d from matured notes on its way/)
+    await expect(page.getByText('No note of yours is still to mature.')).toBeVisible()
     await simulateTransfer(credit, 'posted')
     await simulateTransfer(credit, 'settled')
 
