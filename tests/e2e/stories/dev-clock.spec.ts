@@ -24,7 +24,7 @@ test('moving the clock forward shows the new date', async ({ page }) => {
     await page.goto('/')
     await page.getByRole('link', { name: 'clock', exact: true }).click()
     await expect(page.getByRole('heading', { name: 'Development clock' })).toBeVisible()
-    await expect(page.getByText('Real time: the clock has not been moved.')).toBeVisible()
+    await expect(page.getByText('Real time: the clock is not moved ahead.')).toBeVisible()
 
     const shown = page.getByRole('region', { name: 'Shared time' })
     const now = await shown.locator('time').getAttribute('datetime')
@@ -37,7 +37,7 @@ test('moving the clock forward shows the new date', async ({ page }) => {
     await expect(shown.locator('time')).toContainText(tomorrow)
 
     await page.getByRole('button', { name: 'Reset to real time' }).click()
-    await expect(page.getByText('Real time: the clock has not been moved.')).toBeVisible()
+    await expect(page.getByText('Real time: the clock is not moved ahead.')).toBeVisible()
     await expect(page.getByRole('status').filter({ hasText: 'Back to real time' })).toBeVisible()
     await expect(page.getByText('The clock moved')).toHaveCount(0)
   } finally {

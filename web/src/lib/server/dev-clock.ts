@@ -31,9 +31,13 @@ export async function moveClock(
 }
 
 /** The investor's next maturity after today, and how many days away it is; null if none. */
-export async function findNextMaturity(
-  api: ApiClient,
-): Promise<{ offeringName: string; maturityDate: string; days: number } | null> {
+export async function findNextMaturity(api: ApiClient): Promise<{
+  offeringName: string
+  maturityDate: string
+  days: number
+  /** Repaid early by Tenor: it gets no reminder and offers no choice. */
+  repaidEarly: boolean
+} | null> {
   const response = await api.portfolio.$get()
   // Moving the clock can end the session between two calls; then there is nothing to show.
   if (response.status === 401) return null
@@ -42,7 +46,8 @@ export async function findNextMaturity(
   const { portfolio } = await response.json()
   for (const maturity of portfolio.upcomingMaturities) {
     const days = daysBetween(portfolio.asOf, maturity.maturityDate)
-    if (days >= 1) return { ...maturity, days }
+    const holding = portfolio.holdings.find((h) => h.purchaseId === maturity.purchaseId)
+    if (days >= 1) return { ...maturity, days, repaidEarly: holding?.repaidEarly ?? false }
   }
   return null
 }
