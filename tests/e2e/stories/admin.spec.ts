@@ -245,8 +245,11 @@ test('making an administrator waits for a second one to approve it', async ({ br
     await expect(
       admin.page.getByText('Requested. Another administrator must approve it'),
     ).toBeVisible()
-    // Until then they are an investor still.
-    await expect(admin.page.getByRole('button', { name: 'Make administrator' })).toBeVisible()
+    // Until then they are an investor still, and the page says the request waits.
+    await expect(admin.page.getByRole('button', { name: 'Make administrator' })).toHaveCount(0)
+    await expect(
+      admin.page.getByText('Making them an administrator is waiting for a second administrator'),
+    ).toBeVisible()
   } finally {
     await admin.close()
   }

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit'
 import { decideKyc, findUser, setUserRole, setUserStatus } from '#lib/server/admin.ts'
-import { listAudit } from '#lib/server/admin-governance.ts'
+import { listApprovals, listAudit } from '#lib/server/admin-governance.ts'
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad } from './$types'
@@ -9,14 +9,18 @@ export const load: PageServerLoad = async (event) => {
   const admin = requireAdmin(event)
 
   const { api } = event.locals
-  const [found, history] = await Promise.all([
+  const [found, history, waiting] = await Promise.all([
     findUser(api, event.params.id),
     listAudit(api, { targetId: event.params.id, limit: 20 }),
+    listApprovals(api, 'pending'),
   ])
   if (!found) error(404, 'There is no user with that id.')
 
   const kycChanged = event.url.searchParams.get('kyc') === 'changed'
-  return { ...found, history, isSelf: found.user.id === admin.id, kycChanged }
+  const grantWaiting = waiting.some(
+    (approval) => approval.action === 'user.grant_admin' && approval.targetId === event.params.id,
+  )
+  return { ...found, history, isSelf: found.user.id === admin.id, kycChanged, grantWaiting }
 }
 
 const detailsReplaced =
