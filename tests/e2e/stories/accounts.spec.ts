@@ -78,13 +78,22 @@ test.describe('without JavaScript', () => {
       await page.getByLabel('Email address').fill(demoAccounts.investor.email)
       await page.getByLabel('Password').fill('definitely not the right passphrase')
       await page.getByRole('button', { name: 'Log in' }).click()
-      await expect(page.getByText(/do not match/)).toBeVisible()
+      await expect(
+        page.getByText(/could not sign you in with that email and password/),
+      ).toBeVisible()
       await expect(page.getByLabel('Email address')).toHaveValue(demoAccounts.investor.email)
     }
     // Refused twice, the form still posts to its one action and keeps where to go next.
     const action = await page.locator('form:has(input[name="password"])').getAttribute('action')
     expect(action).toBe('?/password&next=%2Fportfolio')
   })
+})
+
+test('a password reset link cut short says so before a new password is typed', async ({ page }) => {
+  await page.goto('/reset-password?token=garbage')
+  await expect(page.getByText('This link is not one we sent')).toBeVisible()
+  await expect(page.getByLabel('New password')).toHaveCount(0)
+  await expect(page.getByRole('link', { name: 'Ask for a new link' })).toBeVisible()
 })
 
 test('a form body the site cannot read is refused with 400, not an error of ours', async ({

@@ -46,7 +46,8 @@ const invalidCredentials = () =>
     'invalid_credentials',
     // The same words whether the account exists, the password is wrong or sign-in is paused:
     // the answer must not tell an account apart. The rule is said, so a paused owner knows why.
-    `That email and password do not match. After ${lockoutThreshold} failed tries in a row, sign-in pauses for ${lockoutMs / 60_000} minutes: try again then, or reset your password.`,
+    // Worded to be true of a right password met by the pause, too.
+    `We could not sign you in with that email and password. After ${lockoutThreshold} failed tries in a row, sign-in pauses for ${lockoutMs / 60_000} minutes, even for the right password: try again then, or reset your password.`,
   )
 export const invalidToken = () =>
   new ApiError(

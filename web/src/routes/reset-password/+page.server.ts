@@ -4,8 +4,13 @@ import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server
 import { deleteSessionCookie } from '#lib/server/session.ts'
 import type { Actions, PageServerLoad } from './$types'
 
+// Emailed tokens are URL-safe base64, as the API's schema bounds them; anything else is a link
+// cut short or mangled, told at once rather than after a new password is typed.
+const tokenShape = /^[A-Za-z0-9_-]{20,100}$/
+
 export const load: PageServerLoad = ({ url }) => {
-  return { token: url.searchParams.get('token') ?? '' }
+  const token = url.searchParams.get('token') ?? ''
+  return { token, mangled: token !== '' && !tokenShape.test(token) }
 }
 
 export const actions: Actions = {
