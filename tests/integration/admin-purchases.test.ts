@@ -162,10 +162,31 @@ describe('admin purchases', () => {
     const csv = await res.text()
     const [header, row] = csv.split('\r\n')
     expect(header).toBe(
-      'purchase_id,investor_email,offering,amount_usd,rate_percent,state,settled_on,maturity_date,failure_code,created_at',
+      'purchase_id,investor_email,offering,amount_usd,rate_percent,state,settled_on,maturity_date,repaid_early,failure_code,created_at',
     )
     expect(row).toContain(",'=cmd|calc,500.00,8.00,")
     expect(csv).not.toContain(',=cmd')
+  })
+
+  test('marks a note Tenor repays early, whose maturity_date is its repayment date', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const id = await purchaseId(await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 }))
+    await t.db.database.db
+      .update(purchases)
+      .set({
+        state: 'active',
+        maturityDate: '2026-03-09',
+        repaymentReason: 'refund',
+        repaymentScheduledAt: new Date(),
+      })
+      .where(eq(purchases.id, id))
+
+    const csv = await (await t.request('/admin/purchases.csv', { token: admin.token })).text()
+
+    const row = csv.split('\r\n').find((line) => line.startsWith(id))
+    expect(row).toContain(',active,')
+    expect(row).toContain(',2026-03-09,refund,')
   })
 
   test('exports every matching purchase, newest first, across many pages of reads', async () => {

@@ -245,7 +245,7 @@ export function payoutResent(
     subject: `Your ${m.amount} payout is on its way to your ${m.account}`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `${why} the ${m.amount} we held from your ${asNote(m.offeringName)} to your ${m.account}. A payment by ACH usually arrives in one to three business days; we will email you when it has.`,
+      `${why} the ${m.amount} we held from your ${asNote(m.offeringName)} to your ${m.account}. It usually arrives within one to two business days, as bank credits do; we will email you when it has.`,
       'If you did not ask for this, reply to this email at once.',
     ],
     action: { label: 'See your note', url },

@@ -82,6 +82,9 @@ const csvHeader = [
   'state',
   'settled_on',
   'maturity_date',
+  // `refund` or `offering_cancelled` for a note Tenor repays early: maturity_date is then the
+  // repayment date.
+  'repaid_early',
   'failure_code',
   'created_at',
 ]
@@ -98,6 +101,7 @@ function toCsvLine(row: Parameters<typeof toAdminPurchase>[0]): string {
     purchase.state,
     purchase.settledOn,
     purchase.maturityDate,
+    earlyRepaymentReasonOf(purchase),
     purchase.failureCode,
     purchase.createdAt.toISOString(),
   ]
