@@ -146,7 +146,7 @@ test('a new offering left empty names every field at once, each in words for wha
   const { page } = admin
   try {
     await page.goto('/admin/offerings/new', { waitUntil: 'networkidle' })
-    await page.getByLabel('Interest', { exact: true }).selectOption('')
+    await page.getByLabel('Interest type', { exact: true }).selectOption('')
     await page.getByLabel('Day count').selectOption('')
     await page.getByLabel('Rate (% a year)').fill('150')
     await page.getByRole('button', { name: 'Save draft' }).click()

@@ -189,7 +189,8 @@ describe('KYC tax id', () => {
     }
     expect(issues({ taxId: '078-05-1121' })).toEqual({})
     expect(issues({ taxIdKind: 'itin', taxId: '912-40-1234' })).toEqual({
-      taxId: 'This is not a valid ITIN.',
+      taxId:
+        'This is not a valid ITIN: it starts with 9, and its fourth and fifth digits are 50 to 65, 70 to 88, 90 to 92 or 94 to 99.',
     })
     expect(issues({ taxIdKind: 'itin', taxId: '912 70 1234' })).toEqual({})
   })

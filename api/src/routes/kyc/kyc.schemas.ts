@@ -171,7 +171,9 @@ export function checkTaxId(kind: 'ssn' | 'itin', digits: string): string | null 
     (group >= 70 && group <= 88) ||
     (group >= 90 && group <= 92) ||
     group >= 94
-  return area.startsWith('9') && itinGroup ? null : 'This is not a valid ITIN.'
+  return area.startsWith('9') && itinGroup
+    ? null
+    : 'This is not a valid ITIN: it starts with 9, and its fourth and fifth digits are 50 to 65, 70 to 88, 90 to 92 or 94 to 99.'
 }
 
 export const kycSubmission = z
