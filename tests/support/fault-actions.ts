@@ -1,3 +1,4 @@
+import { findFundingInDoubt } from '@tenor/api/purchases/funding-in-doubt'
 import { bankAccounts, purchases, transferSyncCursor } from '@tenor/db/schema'
 import { and, eq, inArray } from 'drizzle-orm'
 import { askAndApprove } from './fault-admin.ts'
@@ -93,6 +94,7 @@ const actions: Action[] = [
     covers: ['refund', 'matured', 'payout settled', 'payout returned'],
     run: refundPurchase,
   },
+  { name: 'release', weight: 1, covers: [], run: releaseWithheldPayout },
   { name: 'instruction', weight: 1.5, covers: [], run: changeInstruction },
   { name: 'cancel an offering', weight: 0.5, covers: [], run: cancelOffering },
   {
@@ -273,6 +275,29 @@ async function refundPurchase(w: Workload): Promise<void> {
   if (result === null) return
   tally(w, `refund: ${result.replace(/^not applied: .*/, 'not applied').replace(/, [\d-]+$/, '')}`)
   if (!result.startsWith('not applied') && !result.startsWith('approval')) tally(w, 'refund')
+}
+
+/**
+ * Someone has looked at a payout withheld for review and, with a second administrator, lets it
+ * go: mostly one withheld now, sometimes any matured note (refused, as nothing is withheld).
+ */
+async function releaseWithheldPayout(w: Workload): Promise<void> {
+  const matured = await w.t.db.database.db
+    .select({ id: purchases.id })
+    .from(purchases)
+    .where(eq(purchases.state, 'matured'))
+  if (matured.length === 0) return
+  const withheld = await findFundingInDoubt(
+    w.t.db.database.db,
+    matured.map((note) => note.id),
+  )
+  const pool = withheld.size > 0 && w.choose.chance(0.8) ? [...withheld] : matured.map((n) => n.id)
+  const target = w.choose.pick(pool)
+  const { asked, result } = await askAndApprove(w, `/admin/purchases/${target}/payment/release`, {
+    reason: 'The investor showed their bank confirmed the debits as theirs.',
+  })
+  tally(w, `release asked: ${asked}`)
+  if (result?.startsWith('payout released')) tally(w, 'payout released')
 }
 
 /**

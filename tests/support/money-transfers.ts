@@ -148,19 +148,45 @@ function checkPayout(snapshot: MoneySnapshot, problems: string[], payout: Payout
   if (payout.state !== 'initiated') return
 
   // A payout is withheld, before any authorization, when the money that paid for its note is in
-  // doubt; any other payout still initiated after quiescence was forgotten.
+  // doubt; any other payout still initiated after quiescence was forgotten. One withheld after an
+  // earlier credit failed or came back (and it was to be sent again) has only such credits.
   const withheld = payout.authorizationId === null && isFundingInDoubt(snapshot, payout.purchaseId)
   if (!withheld) problems.push(`${named} was never sent`)
-  if (withheld && credits.length > 0) problems.push(`${named} is withheld but has a credit`)
+  const live = credits.filter((t) => ![...deadCredit, 'returned'].includes(t.status))
+  if (withheld && live.length > 0) problems.push(`${named} is withheld but has a live credit`)
 }
 
 const unauthorizedReturns = ['R05', 'R07', 'R10', 'R29']
 
 /**
  * Worked out from Plaid's side: the debit of the note, or of a note it rolled over from, came
- * back, or a debit from one of their accounts came back as unauthorized.
+ * back, or a debit from one of their accounts came back as unauthorized; unless two
+ * administrators released its payout after a review and no return of the investor's transfers
+ * reached us since.
  */
 function isFundingInDoubt(snapshot: MoneySnapshot, purchaseId: string): boolean {
+  const payout = snapshot.payouts.find((p) => p.purchaseId === purchaseId)
+  if (payout?.reviewReleasedAt) return wasReturnReceivedSince(snapshot, payout)
+  return wasFundingReturned(snapshot, purchaseId)
+}
+
+/** Whether a return of any of the payout's investor's transfers reached us after its release. */
+function wasReturnReceivedSince(snapshot: MoneySnapshot, payout: PayoutRow): boolean {
+  const released = payout.reviewReleasedAt?.getTime() ?? 0
+  const theirs = new Set(
+    [...snapshot.purchases, ...snapshot.payouts]
+      .filter((row) => row.userId === payout.userId)
+      .map((row) => row.transferId),
+  )
+  return snapshot.storedEvents.some(
+    (event) =>
+      event.eventType === 'returned' &&
+      theirs.has(event.transferId) &&
+      event.receivedAt.getTime() >= released,
+  )
+}
+
+function wasFundingReturned(snapshot: MoneySnapshot, purchaseId: string): boolean {
   const chain: PurchaseRow[] = []
   for (let id: string | null = purchaseId; id !== null; ) {
     const note = snapshot.purchases.find((p) => p.id === id)
