@@ -112,32 +112,41 @@ async function findStillReleased(
   db: LedgerReader,
   purchaseIds: readonly string[],
 ): Promise<string[]> {
-  if (purchaseIds.length === 0) return []
-  const released = await db
-    .select({
-      purchaseId: payouts.purchaseId,
-      userId: payouts.userId,
-      releasedAt: payouts.reviewReleasedAt,
-    })
-    .from(payouts)
-    .where(
-      and(
-        inArray(payouts.purchaseId, [...purchaseIds]),
-        eq(payouts.kind, 'maturity'),
-        isNotNull(payouts.reviewReleasedAt),
-      ),
-    )
   const stillReleased: string[] = []
-  for (const payout of released) {
-    const releasedAt = payout.releasedAt?.getTime() ?? 0
-    const [later] = await db.all<{ found: number }>(sql`
-      select 1 as found from ${transferEvents} e
-       where e.event_type = 'returned' and e.received_at >= ${releasedAt}
-         and e.transfer_id in (select transfer_id from ${purchases} where user_id = ${payout.userId}
-                               union all
-                               select transfer_id from ${payouts} where user_id = ${payout.userId})
-       limit 1`)
-    if (!later) stillReleased.push(payout.purchaseId)
+  for (let start = 0; start < purchaseIds.length; start += chunkSize) {
+    const released = await db
+      .select({
+        purchaseId: payouts.purchaseId,
+        userId: payouts.userId,
+        releasedAt: payouts.reviewReleasedAt,
+      })
+      .from(payouts)
+      .where(
+        and(
+          inArray(payouts.purchaseId, purchaseIds.slice(start, start + chunkSize)),
+          eq(payouts.kind, 'maturity'),
+          isNotNull(payouts.reviewReleasedAt),
+        ),
+      )
+    for (const payout of released) {
+      if (!(await wasReturnReceivedSince(db, payout))) stillReleased.push(payout.purchaseId)
+    }
   }
   return stillReleased
+}
+
+/** Whether a return of any of the investor's transfers (debits or credits) reached us since. */
+async function wasReturnReceivedSince(
+  db: LedgerReader,
+  payout: { userId: string; releasedAt: Date | null },
+): Promise<boolean> {
+  const releasedAt = payout.releasedAt?.getTime() ?? 0
+  const [later] = await db.all<{ found: number }>(sql`
+    select 1 as found from ${transferEvents} e
+     where e.event_type = 'returned' and e.received_at >= ${releasedAt}
+       and e.transfer_id in (select transfer_id from ${purchases} where user_id = ${payout.userId}
+                             union all
+                             select transfer_id from ${payouts} where user_id = ${payout.userId})
+     limit 1`)
+  return later !== undefined
 }

@@ -90,6 +90,29 @@ export const exportPurchases = createRoute({
   },
 })
 
+const purchaseParams = z.object({
+  purchaseId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'purchaseId', in: 'path' } }),
+})
+
+/** A request's reason, kept for the approving administrator; `ask` begins its messages. */
+const reasonBody = (ask: string) =>
+  z.strictObject({
+    reason: z
+      .string(`${ask}.`)
+      .trim()
+      .min(5, `${ask}, in a few words.`)
+      .max(500, 'At most 500 characters.'),
+  })
+
+const waitingForApproval = jsonResponse(
+  z.object({ approvalId: z.string(), state: z.literal('pending') }),
+  'Waiting for a second administrator',
+)
+
 export const getPurchase = createRoute({
   method: 'get',
   path: '/purchases/{purchaseId}',
@@ -97,13 +120,7 @@ export const getPurchase = createRoute({
   summary:
     'One purchase with its state history, Plaid transfer events, ledger entries and debit authorization',
   request: {
-    params: z.object({
-      purchaseId: z
-        .string()
-        .min(1)
-        .max(64)
-        .openapi({ param: { name: 'purchaseId', in: 'path' } }),
-    }),
+    params: purchaseParams,
   },
   responses: {
     200: jsonResponse(
@@ -192,28 +209,11 @@ export const requestRefund = createRoute({
   description:
     'On approval a pending debit is cancelled, or an active note is repaid by ACH credit with interest to the day it is repaid: today, or a week after its debit settled if that is later. A note already set to be repaid early is refused with 409 `repayment_scheduled`.',
   request: {
-    params: z.object({
-      purchaseId: z
-        .string()
-        .min(1)
-        .max(64)
-        .openapi({ param: { name: 'purchaseId', in: 'path' } }),
-    }),
-    body: jsonBody(
-      z.strictObject({
-        reason: z
-          .string('Say why the purchase is refunded.')
-          .trim()
-          .min(5, 'Say why the purchase is refunded, in a few words.')
-          .max(500, 'At most 500 characters.'),
-      }),
-    ),
+    params: purchaseParams,
+    body: jsonBody(reasonBody('Say why the purchase is refunded')),
   },
   responses: {
-    202: jsonResponse(
-      z.object({ approvalId: z.string(), state: z.literal('pending') }),
-      'Waiting for a second administrator',
-    ),
+    202: waitingForApproval,
     ...denied,
     404: errorResponse('No such purchase'),
     409: errorResponse(
@@ -231,28 +231,11 @@ export const requestPayoutRelease = createRoute({
   description:
     "A matured note's payout is withheld for review when the money that paid for it is in doubt: its debit came back, or its bank reported another debit from the same account unauthorized. Once someone has looked and judged the money safe to pay, this asks to let it go. On approval the next maturity run sends it to the note's account (held money goes to the account the investor gives). A return of the investor's transfers received after the approval puts it back in review.",
   request: {
-    params: z.object({
-      purchaseId: z
-        .string()
-        .min(1)
-        .max(64)
-        .openapi({ param: { name: 'purchaseId', in: 'path' } }),
-    }),
-    body: jsonBody(
-      z.strictObject({
-        reason: z
-          .string('Say what the review found.')
-          .trim()
-          .min(5, 'Say what the review found, in a few words.')
-          .max(500, 'At most 500 characters.'),
-      }),
-    ),
+    params: purchaseParams,
+    body: jsonBody(reasonBody('Say what the review found')),
   },
   responses: {
-    202: jsonResponse(
-      z.object({ approvalId: z.string(), state: z.literal('pending') }),
-      'Waiting for a second administrator',
-    ),
+    202: waitingForApproval,
     ...denied,
     404: errorResponse('No such purchase'),
     409: errorResponse(
