@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps) {
     ['/me/two-factor/*'],
     ...signedInRateLimits(deps, rules.twoFactorByAddress, rules.twoFactorByUser),
   )
+  app.on('POST', ['/me/two-factor/setup'], ...signedInRateLimits(deps, rules.twoFactorSetupByUser))
   app.on(
     'POST',
     ['/banks', '/banks/:itemId/reconnected'],

@@ -150,6 +150,41 @@ describe('releasing a payout withheld for review', () => {
     await expectLedgerClean(t)
   })
 
+  test('a return stored after the release withholds it again, whatever the clocks say', async () => {
+    // From the same account, so withheld too.
+    const another = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 30_000 })
+    const note = await withheldNote(2)
+    t.clock.set(new Date('2026-09-02T15:00:00Z'))
+    expect(await release(note.id)).toBe('payout released: the next maturity run sends it')
+
+    // Stored with a time before the release's (another machine's clock, a sync that read the
+    // time before it waited for the write lock): the review still could not have seen it.
+    t.clock.set(new Date('2026-09-02T14:30:00Z'))
+    await simulateTransfer(t, another.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    t.clock.set(new Date('2026-09-02T15:30:00Z'))
+
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 2 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+  })
+
+  test('never lets go a note whose own debit came back, even after a release', async () => {
+    const note = await withheldNote()
+    t.clock.set(new Date('2026-09-02T15:00:00Z'))
+    expect(await release(note.id)).toBe('payout released: the next maturity run sends it')
+
+    t.clock.set(new Date('2026-09-02T14:30:00Z'))
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R01')
+    await t.deps.syncTransfers()
+    t.clock.set(new Date('2026-09-02T15:30:00Z'))
+
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 1 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    const { token } = await signInAgain(t, ada)
+    const page = await t.request(`/purchases/${note.id}`, { token })
+    expect(await page.json()).toMatchObject({ purchase: { payment: { stage: 'in_review' } } })
+  })
+
   test('held money in review, released, goes to the account the investor links', async () => {
     const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
     const other = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })

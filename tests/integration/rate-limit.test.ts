@@ -282,9 +282,14 @@ describe('other limited routes', () => {
     t = await createTestApp()
     const limit = rateLimitRules.twoFactorByAddress.limit
     const ada = await signUp(t, 'ada@example.com')
-    // More set-ups from one address than the limit, each answered.
+    // More set-ups from one address than the limit, each answered (each account keeps to its
+    // own bound on set-ups).
+    const setUps = await Promise.all(
+      ['ada', 'ben', 'cy', 'di'].map((name) => signUp(t, `${name}-setup@example.com`)),
+    )
     for (let i = 0; i <= limit; i++) {
-      const res = await t.request('/me/two-factor/setup', { json: {}, token: ada.token })
+      const token = setUps[i % setUps.length]?.token
+      const res = await t.request('/me/two-factor/setup', { json: {}, token })
       expect(res.status).toBe(200)
     }
     // Wrong codes, spread over accounts so that no account's own limit is met first.
@@ -306,6 +311,19 @@ describe('other limited routes', () => {
     expect(statuses.at(-1)).toBe(429)
     expect((await t.request('/me/two-factor/setup', { json: {}, token: ada.token })).status).toBe(
       429,
+    )
+  }, 60_000)
+
+  test('starting two-factor set-ups is bounded per account', async () => {
+    t = await createTestApp()
+    const { token } = await signUp(t, 'ada@example.com')
+    for (let i = 0; i < rateLimitRules.twoFactorSetupByUser.limit; i++) {
+      expect((await t.request('/me/two-factor/setup', { json: {}, token })).status).toBe(200)
+    }
+    expect((await t.request('/me/two-factor/setup', { json: {}, token })).status).toBe(429)
+    const other = await signUp(t, 'ben@example.com')
+    expect((await t.request('/me/two-factor/setup', { json: {}, token: other.token })).status).toBe(
+      200,
     )
   }, 60_000)
 })

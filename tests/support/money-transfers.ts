@@ -160,33 +160,11 @@ const unauthorizedReturns = ['R05', 'R07', 'R10', 'R29']
 
 /**
  * Worked out from Plaid's side: the debit of the note, or of a note it rolled over from, came
- * back, or a debit from one of their accounts came back as unauthorized; unless two
- * administrators released its payout after a review and no return of the investor's transfers
- * reached us since.
+ * back (never released), or a debit from one of their accounts came back as unauthorized, unless
+ * two administrators released its payout after a review and no return of the investor's
+ * transfers was stored since.
  */
 function isFundingInDoubt(snapshot: MoneySnapshot, purchaseId: string): boolean {
-  const payout = snapshot.payouts.find((p) => p.purchaseId === purchaseId)
-  if (payout?.reviewReleasedAt) return wasReturnReceivedSince(snapshot, payout)
-  return wasFundingReturned(snapshot, purchaseId)
-}
-
-/** Whether a return of any of the payout's investor's transfers reached us after its release. */
-function wasReturnReceivedSince(snapshot: MoneySnapshot, payout: PayoutRow): boolean {
-  const released = payout.reviewReleasedAt?.getTime() ?? 0
-  const theirs = new Set(
-    [...snapshot.purchases, ...snapshot.payouts]
-      .filter((row) => row.userId === payout.userId)
-      .map((row) => row.transferId),
-  )
-  return snapshot.storedEvents.some(
-    (event) =>
-      event.eventType === 'returned' &&
-      theirs.has(event.transferId) &&
-      event.receivedAt.getTime() >= released,
-  )
-}
-
-function wasFundingReturned(snapshot: MoneySnapshot, purchaseId: string): boolean {
   const chain: PurchaseRow[] = []
   for (let id: string | null = purchaseId; id !== null; ) {
     const note = snapshot.purchases.find((p) => p.id === id)
@@ -203,8 +181,25 @@ function wasFundingReturned(snapshot: MoneySnapshot, purchaseId: string): boolea
     return (reason?.failure_code || reason?.ach_return_code || '').trim().toUpperCase()
   }
   const accounts = new Set(chain.map((note) => note.bankAccountId))
-  return snapshot.purchases.some(
+  const disputed = snapshot.purchases.some(
     (note) => accounts.has(note.bankAccountId) && unauthorizedReturns.includes(codeOf(note)),
+  )
+  const payout = snapshot.payouts.find((p) => p.purchaseId === purchaseId)
+  const through = payout?.reviewReleasedThroughEventId
+  if (!disputed || !payout || through === null || through === undefined) return disputed
+  return wasReturnStoredSince(snapshot, payout.userId, through)
+}
+
+/** Whether a return of any of the investor's transfers was stored after event `through`. */
+function wasReturnStoredSince(snapshot: MoneySnapshot, userId: string, through: number): boolean {
+  const theirs = new Set(
+    [...snapshot.purchases, ...snapshot.payouts]
+      .filter((row) => row.userId === userId)
+      .map((row) => row.transferId),
+  )
+  return snapshot.storedEvents.some(
+    (event) =>
+      event.eventType === 'returned' && theirs.has(event.transferId) && event.eventId > through,
   )
 }
 

@@ -6,6 +6,7 @@ import {
   offerings,
   payouts,
   purchases,
+  transferSyncCursor,
   users,
 } from '@tenor/db/schema'
 import { and, eq, gt, inArray, ne } from 'drizzle-orm'
@@ -420,10 +421,17 @@ async function releasePayout(
 
   const now = deps.clock.now()
   const released = await deps.database.write(async (tx) => {
+    // The returns the review could see: those stored by now, read under the write lock, which
+    // the transfer sync also takes to store events with its cursor. Any stored later has a
+    // larger id and withholds the payout again.
+    const [cursor] = await tx
+      .select({ lastEventId: transferSyncCursor.lastEventId })
+      .from(transferSyncCursor)
     const moved = await tx
       .update(payouts)
       .set({
         reviewReleasedAt: now,
+        reviewReleasedThroughEventId: cursor?.lastEventId ?? 0,
         // Held money keeps why and since when it was held (an account linked since then takes
         // it); one not yet sent loses the mark of its withholding.
         ...(payout.state === 'initiated'
@@ -444,7 +452,11 @@ async function releasePayout(
       targetType: 'purchase',
       targetId: approval.targetId,
       before: { reviewReleasedAt: payout.reviewReleasedAt?.toISOString() ?? null },
-      after: { reviewReleasedAt: now.toISOString(), amountCents: payout.amountCents },
+      after: {
+        reviewReleasedAt: now.toISOString(),
+        throughEventId: cursor?.lastEventId ?? 0,
+        amountCents: payout.amountCents,
+      },
       at: now,
     })
     return true

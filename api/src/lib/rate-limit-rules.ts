@@ -64,6 +64,13 @@ export const rateLimitRules = {
     windowMs: 15 * minute,
     refusedOnly: true,
   }),
+  // Starting a setup always succeeds and writes a new pending secret: bounded per account.
+  twoFactorSetupByUser: rule({
+    name: 'two-factor-setup-user',
+    by: 'user',
+    limit: 10,
+    windowMs: hour,
+  }),
   // Ten wrong answers a quarter hour per account; setting up, confirming and making new codes
   // with the right ones spend nothing, so normal use never meets the limit.
   twoFactorByUser: rule({

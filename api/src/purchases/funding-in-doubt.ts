@@ -38,9 +38,10 @@ const chunkSize = 400
  * An account holder who disputes one debit may dispute the rest within sixty days; paying the
  * note out meanwhile, to that account or any other, could pay its money twice.
  *
- * A second administrator's approval after a review lets the note's payout go
- * (`reviewReleasedAt`): what was known then was looked at. A return of any of the investor's
- * transfers received after it puts the note in doubt again.
+ * A second administrator's approval after a review lets the payout of a note in doubt for a
+ * disputed account go: what was known then was looked at (`reviewReleasedThroughEventId`, the
+ * last transfer event stored when it was approved). A return of any of the investor's transfers
+ * stored after it puts the note in doubt again. A note whose own debit came back is never let go.
  */
 export async function wasFundingInDoubt(db: LedgerReader, purchaseId: string): Promise<boolean> {
   return (await findFundingInDoubt(db, [purchaseId])).has(purchaseId)
@@ -52,9 +53,11 @@ export async function findFundingInDoubt(
   purchaseIds: readonly string[],
 ): Promise<Set<string>> {
   const inDoubt = new Set<string>()
+  // Its own debit came back: its money is with the investor's bank again, whatever a review said.
+  const debitReturned = new Set<string>()
   for (let start = 0; start < purchaseIds.length; start += chunkSize) {
     const chains = await readChains(db, purchaseIds.slice(start, start + chunkSize))
-    for (const chain of chains) if (chain.returned) inDoubt.add(chain.root)
+    for (const chain of chains) if (chain.returned) debitReturned.add(chain.root)
 
     const disputed = await findDisputedAccounts(db, [...new Set(chains.map((c) => c.userId))])
     if (disputed.size === 0) continue
@@ -68,6 +71,7 @@ export async function findFundingInDoubt(
     }
   }
   for (const purchaseId of await findStillReleased(db, [...inDoubt])) inDoubt.delete(purchaseId)
+  for (const purchaseId of debitReturned) inDoubt.add(purchaseId)
   return inDoubt
 }
 
@@ -105,8 +109,9 @@ function readChains(db: LedgerReader, purchaseIds: readonly string[]) {
 
 /**
  * The notes among `purchaseIds` whose payout a review released, with no return of their
- * investor's transfers (debits or credits) received since: none at the same instant either,
- * which the review may not have seen.
+ * investor's transfers (debits or credits) stored since. Events are stored in Plaid's order,
+ * with the sync cursor in the same transaction, so one stored after the release has a larger id
+ * than the cursor the release read, whatever the clocks said.
  */
 async function findStillReleased(
   db: LedgerReader,
@@ -118,14 +123,14 @@ async function findStillReleased(
       .select({
         purchaseId: payouts.purchaseId,
         userId: payouts.userId,
-        releasedAt: payouts.reviewReleasedAt,
+        throughEventId: payouts.reviewReleasedThroughEventId,
       })
       .from(payouts)
       .where(
         and(
           inArray(payouts.purchaseId, purchaseIds.slice(start, start + chunkSize)),
           eq(payouts.kind, 'maturity'),
-          isNotNull(payouts.reviewReleasedAt),
+          isNotNull(payouts.reviewReleasedThroughEventId),
         ),
       )
     for (const payout of released) {
@@ -135,15 +140,14 @@ async function findStillReleased(
   return stillReleased
 }
 
-/** Whether a return of any of the investor's transfers (debits or credits) reached us since. */
+/** Whether a return of any of the investor's transfers (debits or credits) was stored since. */
 async function wasReturnReceivedSince(
   db: LedgerReader,
-  payout: { userId: string; releasedAt: Date | null },
+  payout: { userId: string; throughEventId: number | null },
 ): Promise<boolean> {
-  const releasedAt = payout.releasedAt?.getTime() ?? 0
   const [later] = await db.all<{ found: number }>(sql`
     select 1 as found from ${transferEvents} e
-     where e.event_type = 'returned' and e.received_at >= ${releasedAt}
+     where e.event_type = 'returned' and e.event_id > ${payout.throughEventId ?? -1}
        and e.transfer_id in (select transfer_id from ${purchases} where user_id = ${payout.userId}
                              union all
                              select transfer_id from ${payouts} where user_id = ${payout.userId})

@@ -52,9 +52,11 @@ export const payouts = sqliteTable(
       .notNull()
       .$defaultFn(() => new Date()),
     settledAt: instant('settled_at'),
-    // When an approved review let a payout withheld for review go: the money that paid for its
-    // note is no longer in doubt for returns received until then (`findFundingInDoubt`).
+    // When an approved review let a payout withheld for review go, and the last transfer event
+    // stored then: the money that paid for its note is no longer in doubt for the returns the
+    // review could see (`findFundingInDoubt`).
     reviewReleasedAt: instant('review_released_at'),
+    reviewReleasedThroughEventId: integer('review_released_through_event_id'),
   },
   (t) => [
     uniqueIndex('payouts_purchase_kind_idx').on(t.purchaseId, t.kind),

@@ -91,7 +91,11 @@ export function listNewTransfers(
  * Plaid's sandbox way to move a transfer on (`posted`, `settled`, …), with the
  * TRANSFER_EVENTS_UPDATE webhook sent to the API as Plaid would.
  */
-export async function simulateTransfer(transfer: StandInTransfer, eventType: string) {
+export async function simulateTransfer(
+  transfer: StandInTransfer,
+  eventType: string,
+  failureCode?: string,
+) {
   const response = await fetch(new URL('/sandbox/transfer/simulate', e2eUrls.plaid), {
     method: 'POST',
     headers: {
@@ -102,6 +106,7 @@ export async function simulateTransfer(transfer: StandInTransfer, eventType: str
     body: JSON.stringify({
       transfer_id: transfer.id,
       event_type: eventType,
+      ...(failureCode ? { failure_reason: { failure_code: failureCode } } : {}),
       webhook: `${e2eUrls.api}/webhooks/plaid`,
     }),
   })

@@ -8,11 +8,16 @@ import {
 } from './plaid.ts'
 
 /**
- * The investor links a bank and buys $1,000 of the offering through the site's review step;
- * answers the stand-in's transfers from before the purchase, to find its debit among them.
+ * The investor links a bank (unless `linked` already) and buys $1,000 of the offering through
+ * the site's review step; answers the stand-in's transfers from before the purchase, to find
+ * its debit among them.
  */
-export async function buyThousand(page: Page, slug: string): Promise<StandInTransfer[]> {
-  await linkBankWithChooser(page, 'First Platypus Bank')
+export async function buyThousand(
+  page: Page,
+  slug: string,
+  options: { linked?: boolean } = {},
+): Promise<StandInTransfer[]> {
+  if (!options.linked) await linkBankWithChooser(page, 'First Platypus Bank')
   await page.goto(`/offerings/${slug}/buy`, { waitUntil: 'networkidle' })
   await page.getByLabel('Amount to invest (USD)').fill('1,000')
   await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
