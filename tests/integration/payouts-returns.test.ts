@@ -148,6 +148,12 @@ describe('returned payouts', () => {
     expect(later.counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 1 })
     expect(later.lines.filter((line) => line.level === 'error')).toEqual([])
     expect(later.lines.map((line) => line.event)).toContain('payout still withheld for review')
+    const stillWaiting = 'payouts withheld for review still wait for a person'
+    expect(run.lines.map((line) => line.event)).not.toContain(stillWaiting)
+    expect(later.lines.find((line) => line.event === stillWaiting)).toMatchObject({
+      level: 'warn',
+      withheld: 1,
+    })
     expect(await creditsAtPlaid(t)).toEqual([])
     const { token } = await signInAgain(t, ada)
     const page = await t.request(`/purchases/${note.id}`, { token })

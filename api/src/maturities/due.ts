@@ -123,6 +123,7 @@ export async function sendDuePayouts(
     sent: 0,
     waiting: 0,
     withheld: 0,
+    stillWithheld: 0,
     declined: 0,
     refused: 0,
     held: 0,

@@ -29,6 +29,7 @@ export type SendOutcome =
   | 'sent'
   | 'waiting'
   | 'withheld'
+  | 'stillWithheld'
   | 'declined'
   | 'refused'
   | 'held'
@@ -90,7 +91,7 @@ async function withhold(deps: PurchaseDeps, payout: PayoutRow, log: Logger): Pro
   const fields = { payoutId: payout.id, purchaseId: payout.purchaseId }
   if (payout.failureCode === withheldForReview.code) {
     log.info('payout still withheld for review', fields)
-    return 'withheld'
+    return 'stillWithheld'
   }
 
   const marked = await writeRetrying(deps.database, (tx) =>

@@ -33,9 +33,9 @@ export const maturities: Job = {
       })
     }
     // Each was reported at error level by the run that first withheld it.
-    if (payouts.withheld > 0) {
+    if (payouts.stillWithheld > 0) {
       log.warn('payouts withheld for review still wait for a person', {
-        withheld: payouts.withheld,
+        withheld: payouts.stillWithheld,
       })
     }
 
@@ -44,7 +44,7 @@ export const maturities: Job = {
       payoutsResent: resent,
       payoutsSent: payouts.sent,
       payoutsWaiting: payouts.waiting,
-      payoutsWithheld: payouts.withheld,
+      payoutsWithheld: payouts.withheld + payouts.stillWithheld,
       payoutsDeclined: payouts.declined,
       payoutsRefused: payouts.refused,
       payoutsHeld: payouts.held,

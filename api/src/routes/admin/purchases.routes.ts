@@ -229,7 +229,7 @@ export const requestPayoutRelease = createRoute({
   tags,
   summary: 'Ask to release a payout withheld for review; a second administrator must approve',
   description:
-    "A matured note's payout is withheld for review when the money that paid for it is in doubt: its debit came back, or its bank reported another debit from the same account unauthorized. Once someone has looked and judged the money safe to pay, this asks to let it go. On approval the next maturity run sends it to the note's account (held money goes to the account the investor gives). A return of the investor's transfers received after the approval puts it back in review.",
+    "A matured note's payout is withheld for review when the money that paid for it is in doubt: its debit came back, or its bank reported another debit from the same account unauthorized. Once someone has looked and judged the money safe to pay, this asks to let it go. On approval the next maturity run sends it to the note's account (held money goes to the account the investor gives). A return of any of the investor's transfers stored after the approval puts it back in review; a note whose own debit came back is never released.",
   request: {
     params: purchaseParams,
     body: jsonBody(reasonBody('Say what the review found')),
