@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm'
 import {
   buyActiveNote,
   creditsAtPlaid,
+  heldMoneyInReview,
   linkAnotherBank,
   noteAtMaturity,
   readPayout,
@@ -186,15 +187,7 @@ describe('releasing a payout withheld for review', () => {
   })
 
   test('held money in review, released, goes to the account the investor links', async () => {
-    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-    const other = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
-    t.clock.set(new Date('2026-09-02T14:00:00Z'))
-    await runWorkerJob(t)
-    const { transferId } = await readPayout(t, note.id)
-    await simulateTransfer(t, transferId ?? '', 'posted')
-    await simulateTransfer(t, transferId ?? '', 'returned', 'R03')
-    await simulateTransfer(t, other.transferId ?? '', 'returned', 'R10')
-    await t.deps.syncTransfers()
+    const note = await heldMoneyInReview(t, ada, offering.id)
     const linked = await linkAnotherBank(t, ada, 'ins_109511')
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsResent: 0 })
     await signInAdmins()

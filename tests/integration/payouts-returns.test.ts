@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm'
 import {
   buyActiveNote,
   creditsAtPlaid,
+  heldMoneyInReview,
   linkAnotherBank,
   mailOfKind,
   noteAtMaturity,
@@ -281,15 +282,7 @@ describe('returned payouts', () => {
   })
 
   test('held money of a note whose account then reported a debit unauthorized waits for review', async () => {
-    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
-    const other = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
-    t.clock.set(new Date('2026-09-02T14:00:00Z'))
-    await runWorkerJob(t)
-    const { transferId } = await readPayout(t, note.id)
-    await simulateTransfer(t, transferId ?? '', 'posted')
-    await simulateTransfer(t, transferId ?? '', 'returned', 'R03')
-    await simulateTransfer(t, other.transferId ?? '', 'returned', 'R10')
-    await t.deps.syncTransfers()
+    const note = await heldMoneyInReview(t, ada, offering.id)
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned' })
 
     await linkAnotherBank(t, ada, 'ins_109511')

@@ -236,3 +236,20 @@ export async function maturityWorkLeft(t: PlaidTestApp, today: CalendarDate): Pr
 
   return due.length + unsent.length > 0
 }
+
+/**
+ * A $1,000 note matured on 2026-09-02 whose payout came back (R03, held for the investor) and
+ * whose account then reported another debit, of a $500 note, unauthorized: held money in review.
+ */
+export async function heldMoneyInReview(t: PlaidTestApp, buyer: Buyer, offeringId: string) {
+  const note = await buyActiveNote(t, buyer, { offeringId, amountCents: 100_000 })
+  const other = await buyActiveNote(t, buyer, { offeringId, amountCents: 50_000 })
+  t.clock.set(new Date('2026-09-02T14:00:00Z'))
+  await runWorkerJob(t)
+  const { transferId } = await readPayout(t, note.id)
+  await simulateTransfer(t, transferId ?? '', 'posted')
+  await simulateTransfer(t, transferId ?? '', 'returned', 'R03')
+  await simulateTransfer(t, other.transferId ?? '', 'returned', 'R10')
+  await t.deps.syncTransfers()
+  return note
+}
