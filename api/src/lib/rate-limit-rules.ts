@@ -64,11 +64,12 @@ export const rateLimitRules = {
     windowMs: 15 * minute,
     refusedOnly: true,
   }),
-  // Starting a setup always succeeds and writes a new pending secret: bounded per account.
+  // Starting a setup always succeeds and writes a new pending secret: bounded per account, well
+  // above what anyone setting up an app (and starting again a few times) needs.
   twoFactorSetupByUser: rule({
     name: 'two-factor-setup-user',
     by: 'user',
-    limit: 10,
+    limit: 30,
     windowMs: hour,
   }),
   // Ten wrong answers a quarter hour per account; setting up, confirming and making new codes
