@@ -15,11 +15,7 @@ import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { noticeRolloverRateFell } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
-import {
-  canBeWithheld,
-  wasFundingInDoubt,
-  wasOwnDebitReturned,
-} from '../purchases/funding-in-doubt.ts'
+import { readPaymentReview, wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import type { OfferingRow } from '../purchases/records.ts'
 import type { ApprovalAction } from './approvals.ts'
@@ -408,16 +404,13 @@ async function releasePayout(
   const { db } = deps.database
   // Carried out before the API stopped: done, and audited with it.
   if (await auditedSince(db, approval, 'payout.released')) return 'payout released'
-  const payout = await db.query.payouts.findFirst({
-    where: and(eq(payouts.purchaseId, approval.targetId), eq(payouts.kind, 'maturity')),
-  })
-  if (!payout || !canBeWithheld(payout) || !(await wasFundingInDoubt(db, approval.targetId))) {
-    return 'not applied: the payout is no longer withheld for review'
-  }
+  const inReview = await readPaymentReview(db, approval.targetId)
+  if (!inReview) return 'not applied: the payout is no longer withheld for review'
   // Came back since the request: that money is with the investor's bank again.
-  if (await wasOwnDebitReturned(db, approval.targetId)) {
+  if (inReview.review === 'debit_returned') {
     return 'not applied: the debit that paid for the note came back; its payout stays withheld'
   }
+  const { payout } = inReview
 
   const now = deps.clock.now()
   const released = await deps.database.write(async (tx) => {

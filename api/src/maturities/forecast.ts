@@ -22,6 +22,10 @@ export interface PayoutForecast {
   dueCents: number
   /** Payouts the worker withholds for a person's review, now or at maturity: not in `dueCents`. */
   withheldCents: number
+  /** The notes whose payout, not yet asked of Plaid, the worker withholds now. */
+  withheldUnsent: string[]
+  /** The notes whose held money is in review: no account the investor gives takes it. */
+  heldInReview: string[]
 }
 
 /**
@@ -40,7 +44,12 @@ export async function forecastPayouts(
   db: LedgerReader,
   today: CalendarDate,
 ): Promise<PayoutForecast> {
-  const forecast: PayoutForecast = { dueCents: 0, withheldCents: 0 }
+  const forecast: PayoutForecast = {
+    dueCents: 0,
+    withheldCents: 0,
+    withheldUnsent: [],
+    heldInReview: [],
+  }
   const add = (cents: number, withheld: boolean) => {
     if (withheld) forecast.withheldCents += cents
     else forecast.dueCents += cents
@@ -61,7 +70,9 @@ export async function forecastPayouts(
     unsent.filter((payout) => !payout.authorizationId).map((payout) => payout.purchaseId),
   )
   for (const payout of unsent) {
-    add(payout.amountCents, !payout.authorizationId && unsentInDoubt.has(payout.purchaseId))
+    const withheld = !payout.authorizationId && unsentInDoubt.has(payout.purchaseId)
+    add(payout.amountCents, withheld)
+    if (withheld) forecast.withheldUnsent.push(payout.purchaseId)
   }
 
   // Held money waits for an account from the investor and is not due, unless it is in review.
@@ -74,7 +85,9 @@ export async function forecastPayouts(
     held.map((payout) => payout.purchaseId),
   )
   for (const payout of held) {
-    if (heldInDoubt.has(payout.purchaseId)) add(payout.amountCents, true)
+    if (!heldInDoubt.has(payout.purchaseId)) continue
+    add(payout.amountCents, true)
+    forecast.heldInReview.push(payout.purchaseId)
   }
 
   const maturing = await db

@@ -82,6 +82,15 @@ export async function sendPayout(
   })
 }
 
+/** Still the attempt read, and not yet asked of Plaid: only such a payout is written here. */
+const isUnaskedAttempt = (payout: PayoutRow) =>
+  and(
+    eq(payouts.id, payout.id),
+    eq(payouts.state, 'initiated'),
+    eq(payouts.idempotencyKey, payout.idempotencyKey),
+    isNull(payouts.authorizationId),
+  )
+
 /**
  * Marks a payout withheld for review, once: the run that first withholds it says so at error
  * level for a person to act on, and later runs, finding the mark, only note it. The mark's time
@@ -102,14 +111,7 @@ async function withhold(deps: PurchaseDeps, payout: PayoutRow, log: Logger): Pro
         failureReason: withheldForReview.reason,
         updatedAt: outcomeContextOf(deps).now,
       })
-      .where(
-        and(
-          eq(payouts.id, payout.id),
-          eq(payouts.state, 'initiated'),
-          eq(payouts.idempotencyKey, payout.idempotencyKey),
-          isNull(payouts.authorizationId),
-        ),
-      ),
+      .where(isUnaskedAttempt(payout)),
   )
   if (marked.rowsAffected > 0) {
     log.error('payout withheld: the money that paid for the note is in doubt; needs review', fields)
@@ -165,14 +167,7 @@ async function authorizeCredit(
     tx
       .update(payouts)
       .set({ authorizationId: authorization.id, updatedAt: ctx.now })
-      .where(
-        and(
-          eq(payouts.id, payout.id),
-          eq(payouts.state, 'initiated'),
-          eq(payouts.idempotencyKey, payout.idempotencyKey),
-          isNull(payouts.authorizationId),
-        ),
-      ),
+      .where(isUnaskedAttempt(payout)),
   )
   const current = await findPayout(deps.database.db, payout.id)
   // Another worker may have stored it first: the same key answered the same authorization.

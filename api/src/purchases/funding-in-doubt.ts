@@ -76,11 +76,24 @@ export async function findFundingInDoubt(
 }
 
 /**
+ * A note's maturity payout while it waits for review (null otherwise), with whether a review
+ * can let it go (`releasable`) or not, its own debit having come back (`debit_returned`).
+ */
+export async function readPaymentReview(db: LedgerReader, purchaseId: string) {
+  const payout = await db.query.payouts.findFirst({
+    where: and(eq(payouts.purchaseId, purchaseId), eq(payouts.kind, 'maturity')),
+  })
+  if (!payout || !canBeWithheld(payout) || !(await wasFundingInDoubt(db, purchaseId))) return null
+  const review = (await wasOwnDebitReturned(db, purchaseId)) ? 'debit_returned' : 'releasable'
+  return { payout, review } as const
+}
+
+/**
  * Whether the debit that paid for a note (for one rolled over, that of the first note in its
  * chain) came back: its money went back to the investor's bank, so paying the note out would
  * pay it twice. No review releases such a payout.
  */
-export async function wasOwnDebitReturned(db: LedgerReader, purchaseId: string): Promise<boolean> {
+async function wasOwnDebitReturned(db: LedgerReader, purchaseId: string): Promise<boolean> {
   return (await readChains(db, [purchaseId])).some((chain) => chain.returned)
 }
 

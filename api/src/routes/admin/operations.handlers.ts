@@ -9,11 +9,10 @@ import {
   purchases,
   users,
 } from '@tenor/db/schema'
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql } from 'drizzle-orm'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { forecastPayouts } from '../../maturities/forecast.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
-import { findFundingInDoubt } from '../../purchases/funding-in-doubt.ts'
 import type * as routes from './operations.routes.ts'
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
@@ -92,14 +91,6 @@ export function createOperationsHandler(deps: AppDeps) {
       })
       .from(payouts)
       .where(isHeld)
-    // Held money in review goes to no account the investor gives: a person decides.
-    const inReview = await findFundingInDoubt(
-      database.db,
-      held
-        .filter(({ payout }) => payout.kind === 'maturity')
-        .map(({ payout }) => payout.purchaseId),
-    )
-    const withheld = await readWithheldPayouts(database.db)
     const items = await database.db
       .select({ item: plaidItems, email: users.email })
       .from(plaidItems)
@@ -112,6 +103,9 @@ export function createOperationsHandler(deps: AppDeps) {
       database.db,
       businessDateOf(clock.now(), env.businessTimeZone),
     )
+    const withheld = await readWithheldPayouts(database.db, due.withheldUnsent)
+    // Held money in review goes to no account the investor gives: a person decides.
+    const inReview = new Set(due.heldInReview)
     let available: number | null = null
     let fundingError: string | null = null
     try {
@@ -181,28 +175,18 @@ export function createOperationsHandler(deps: AppDeps) {
 const withheldShown = 100
 
 /**
- * Maturity payouts the worker withholds for review (`sendPayout`): not yet asked of Plaid, the
- * money that paid for their notes in doubt. Longest waiting first; a payout first withheld
- * carries that time, one the worker has not reached yet its maturity's.
+ * The payouts of these notes, which the forecast found withheld for review (`sendPayout`), with
+ * whose and which note they are. Longest waiting first; a payout first withheld carries that
+ * time, one the worker has not reached yet its maturity's.
  */
-async function readWithheldPayouts(db: LedgerReader) {
-  const unsent = await db
+function readWithheldPayouts(db: LedgerReader, purchaseIds: string[]) {
+  return db
     .select({ payout: payouts, email: users.email, offeringName: offerings.name })
     .from(payouts)
     .innerJoin(users, eq(users.id, payouts.userId))
     .innerJoin(purchases, eq(purchases.id, payouts.purchaseId))
     .innerJoin(offerings, eq(offerings.id, purchases.offeringId))
-    .where(
-      and(
-        eq(payouts.state, 'initiated'),
-        eq(payouts.kind, 'maturity'),
-        isNull(payouts.authorizationId),
-      ),
-    )
+    .where(and(inArray(payouts.purchaseId, purchaseIds), eq(payouts.kind, 'maturity')))
     .orderBy(asc(payouts.updatedAt))
-  const inDoubt = await findFundingInDoubt(
-    db,
-    unsent.map(({ payout }) => payout.purchaseId),
-  )
-  return unsent.filter(({ payout }) => inDoubt.has(payout.purchaseId)).slice(0, withheldShown)
+    .limit(withheldShown)
 }

@@ -12,7 +12,6 @@ import {
   ledgerEntries,
   ledgerTransactions,
   offerings,
-  payouts,
   purchases,
   transferEvents,
   users,
@@ -24,11 +23,7 @@ import { ApiError, notFound } from '../../lib/errors.ts'
 import { contains } from '../../lib/like.ts'
 import { reportError } from '../../lib/sentry.ts'
 import { formatDecimalAmount } from '../../purchases/funding.ts'
-import {
-  canBeWithheld,
-  wasFundingInDoubt,
-  wasOwnDebitReturned,
-} from '../../purchases/funding-in-doubt.ts'
+import { readPaymentReview } from '../../purchases/funding-in-doubt.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
 import { earlyRepaymentReasonOf, listPurchaseViews } from '../../purchases/views.ts'
@@ -256,12 +251,10 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     ])
     const [view] = views
     if (!view) throw notFound('purchase')
-    const paymentReview: 'releasable' | 'debit_returned' | null =
-      view.payment?.stage !== 'in_review'
-        ? null
-        : (await wasOwnDebitReturned(database.db, purchaseId))
-          ? 'debit_returned'
-          : 'releasable'
+    const paymentReview =
+      view.payment?.stage === 'in_review'
+        ? ((await readPaymentReview(database.db, purchaseId))?.review ?? null)
+        : null
     return c.json(
       {
         purchase: toAdminPurchase(found),
@@ -347,17 +340,15 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const { purchaseId } = c.req.valid('param')
     const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
     if (!found) throw notFound('purchase')
-    const payout = await database.db.query.payouts.findFirst({
-      where: and(eq(payouts.purchaseId, purchaseId), eq(payouts.kind, 'maturity')),
-    })
-    if (!payout || !canBeWithheld(payout) || !(await wasFundingInDoubt(database.db, purchaseId))) {
+    const inReview = await readPaymentReview(database.db, purchaseId)
+    if (!inReview) {
       throw new ApiError(
         409,
         'not_in_review',
         'This note has no payout withheld for review: only one whose funding is in doubt can be released.',
       )
     }
-    if (await wasOwnDebitReturned(database.db, purchaseId)) {
+    if (inReview.review === 'debit_returned') {
       throw new ApiError(
         409,
         'funding_returned',
@@ -371,7 +362,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       payload: {
         reason: c.req.valid('json').reason,
         amountCents: found.purchase.amountCents,
-        payoutCents: payout.amountCents,
+        payoutCents: inReview.payout.amountCents,
         investorEmail: found.email,
         offeringName: found.offeringName,
       },
