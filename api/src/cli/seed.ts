@@ -1,4 +1,5 @@
 import { newId, openDatabase } from '@tenor/db'
+import { addDays, addMonths, businessDateOf } from '@tenor/db/domain'
 import { loadEnv } from '@tenor/db/env'
 import { createLogger } from '@tenor/db/logger'
 import { kycProfiles, offerings, users } from '@tenor/db/schema'
@@ -20,10 +21,10 @@ if (env.isProduction) {
 }
 
 const database = openDatabase(env.database)
+// Offerings open and close on business dates, as purchases and maturities are dated: in the
+// evening in New York the UTC date is already tomorrow's.
 const now = new Date()
-const day = 24 * 60 * 60 * 1000
-const isoDate = (offsetDays: number) =>
-  new Date(now.getTime() + offsetDays * day).toISOString().slice(0, 10)
+const today = businessDateOf(now, env.businessTimeZone)
 
 const { admin, investor } = demoAccounts
 const adminId = newId()
@@ -55,8 +56,8 @@ const base = {
   issuer: 'Tenor Funding I LLC',
   minPurchaseCents: 50_000,
   incrementCents: 10_000,
-  opensOn: isoDate(-14),
-  closesOn: isoDate(45),
+  opensOn: addDays(today, -14),
+  closesOn: addDays(today, 45),
   status: 'open' as const,
 }
 const seededOfferings = [
@@ -104,12 +105,13 @@ const seededOfferings = [
   },
   {
     ...base,
-    // Open for two years: a note bought today can roll into it at maturity.
-    closesOn: isoDate(730),
+    // Open for eighteen months: a note of up to a year bought today can roll into it at
+    // maturity; a two-year note, maturing after it closes, cannot.
+    closesOn: addMonths(today, 18),
     slug: 'series-r-12m',
     name: 'Series R 12-Month Rolling Note',
     description:
-      'A one-year note kept open for two years, so maturing notes can roll into it. Simple interest at maturity, actual days over a 365-day year.',
+      'A one-year note kept open for eighteen months, so maturing notes can roll into it. Simple interest at maturity, actual days over a 365-day year.',
     rateBps: 575,
     rateType: 'simple' as const,
     compounding: null,
