@@ -58,10 +58,13 @@ test(`money invariants hold under faults and worker crashes (seed ${seed})`, asy
     w.guided = round >= rounds / 2
     await runRound(w, choose.between(14, 18))
   }
-  // Work the run has not reached yet is sought out for a while before the end. A payout waits
-  // for a date (a maturity, or a repayment set a week on), so the clock first moves to it.
-  if (wants(w, 'matured') || wants(w, 'payout settled')) await advanceToNextMaturity(w)
-  await runRound(w, 60, { seeking: true })
+  // Work the run has not reached yet is sought out for a while before the end, in two halves. A
+  // payout waits for a date (a maturity, or a repayment set a week on), so before each half the
+  // clock moves to the next one: the first payout may come back, or a repayment be set meanwhile.
+  for (let half = 0; half < 2; half++) {
+    if (wants(w, 'matured') || wants(w, 'payout settled')) await advanceToNextMaturity(w)
+    await runRound(w, 30, { seeking: true })
+  }
   await quiesce(w)
 
   const snapshot = await readMoneySnapshot(t)

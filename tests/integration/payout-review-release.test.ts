@@ -218,7 +218,7 @@ describe('releasing a payout withheld for review', () => {
     const detail = await t.request(`/admin/purchases/${note.id}`, { token: maker.token })
     expect(await detail.json()).toMatchObject({
       payment: { stage: 'in_review' },
-      paymentReview: 'debit_returned',
+      paymentReview: 'cancellable',
     })
 
     const asked = await askToRelease(note.id)

@@ -95,6 +95,7 @@ const actions: Action[] = [
     run: refundPurchase,
   },
   { name: 'release', weight: 1, covers: [], run: releaseWithheldPayout },
+  { name: 'cancel a payout', weight: 1, covers: [], run: cancelWithheldPayout },
   { name: 'instruction', weight: 1.5, covers: [], run: changeInstruction },
   { name: 'cancel an offering', weight: 0.5, covers: [], run: cancelOffering },
   {
@@ -298,6 +299,30 @@ async function releaseWithheldPayout(w: Workload): Promise<void> {
   })
   tally(w, `release asked: ${asked}`)
   if (result?.startsWith('payout released')) tally(w, 'payout released')
+}
+
+/**
+ * A note's own debit came back after it matured: two administrators cancel its withheld payout.
+ * Mostly one withheld now, sometimes any matured note (refused unless its debit came back).
+ */
+async function cancelWithheldPayout(w: Workload): Promise<void> {
+  const ended = await w.t.db.database.db
+    .select({ id: purchases.id })
+    .from(purchases)
+    .where(inArray(purchases.state, ['matured', 'paid']))
+  if (ended.length === 0) return
+  const withheld = await findFundingInDoubt(
+    w.t.db.database.db,
+    ended.map((note) => note.id),
+  )
+  const pool = withheld.size > 0 && w.choose.chance(0.8) ? [...withheld] : ended.map((n) => n.id)
+  const { asked, result } = await askAndApprove(
+    w,
+    `/admin/purchases/${w.choose.pick(pool)}/payment/cancel`,
+    { reason: 'The bank took the debit that paid for the note back.' },
+  )
+  tally(w, `payout cancel asked: ${asked}`)
+  if (result?.startsWith('payout cancelled')) tally(w, 'payout cancelled')
 }
 
 /**

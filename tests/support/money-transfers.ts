@@ -135,7 +135,22 @@ function checkPayout(snapshot: MoneySnapshot, problems: string[], payout: Payout
     problems.push(`${named}: payout_settled posted ${postings('payout_settled')} times`)
   }
   const heldForInvestor = ['returned', 'failed'].includes(payout.state)
-  if (postings('payout_returned') !== (heldForInvestor ? 1 : 0)) {
+  if (payout.state === 'cancelled') {
+    // Cancelled unsent, or once held for the investor: only the note's own returned debit does it.
+    if (postings('payout_returned') > 1) {
+      problems.push(`${named}: payout_returned posted ${postings('payout_returned')} times`)
+    }
+    const note = snapshot.purchases.find((p) => p.id === payout.purchaseId)
+    const debitReturned = snapshot
+      .historyOf(note?.transferId ?? '')
+      .some((event) => event.event_type === 'returned')
+    if (note?.state !== 'returned' || !debitReturned) {
+      problems.push(`${named} was cancelled, but its note's debit did not come back`)
+    }
+    if (held && ![...deadCredit, 'returned'].includes(held.status)) {
+      problems.push(`${named} was cancelled with a live credit`)
+    }
+  } else if (postings('payout_returned') !== (heldForInvestor ? 1 : 0)) {
     problems.push(`${named}: payout_returned posted ${postings('payout_returned')} times`)
   }
   if (postings('payout_sent') + postings('rollover') !== 1) {

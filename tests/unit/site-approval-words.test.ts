@@ -56,6 +56,26 @@ describe('a refund request in words', () => {
     )
   })
 
+  test('a payout cancellation names the payout, what the review found and what happens', () => {
+    const payload = JSON.stringify({
+      reason: 'The bank took the debit back as unauthorized.',
+      amountCents: 100_000,
+      payoutCents: 104_033,
+      investorEmail: 'ada@example.com',
+      offeringName: 'Series A 6-Month Note',
+    })
+    const target = describeApprovalTarget({ targetType: 'purchase', targetId: 'p', payload }, {})
+    expect(describeApprovalAction('payout.cancel')).toBe(
+      'Cancel the payout of a note whose debit came back',
+    )
+    expect(describeApprovalPayload('payout.cancel', payload)).toBe(
+      'Payout: $1,040.33. Review found: The bank took the debit back as unauthorized.',
+    )
+    expect(describeApprovalConfirmation('payout.cancel', payload, target)).toBe(
+      "Cancel the payout of $1,040.33 for $1,000.00 of ada@example.com's Series A 6-Month Note now? The debit that paid for the note came back after it matured: the note is returned, nothing is paid on it, and the investor is told.",
+    )
+  })
+
   test('an older request, kept without the investor and note, shows the amount alone', () => {
     const payload = JSON.stringify({ reason: 'Bought twice by mistake.', amountCents: 150_000 })
     const refund = { targetType: 'purchase', targetId: '01a245d7-6091', payload }

@@ -11,11 +11,13 @@ import {
 } from '@tenor/db/schema'
 import { and, eq, gt, inArray, ne } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
+import { cancelReturnedPayout, judgePayoutCancel } from '../maturities/cancel-payout.ts'
 import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { noticeRolloverRateFell } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
 import { readPaymentReview, wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
+import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import type { OfferingRow } from '../purchases/records.ts'
 import type { ApprovalAction } from './approvals.ts'
@@ -48,6 +50,8 @@ export async function executeApproval(
       return refundPurchase(deps, approval, adminId)
     case 'payout.release':
       return releasePayout(deps, approval, adminId)
+    case 'payout.cancel':
+      return cancelPayout(deps, approval, adminId)
     case 'user.grant_admin':
       return grantAdminRole(deps, approval, adminId)
   }
@@ -458,6 +462,41 @@ async function releasePayout(
   return payout.state === 'initiated'
     ? 'payout released: the next maturity run sends it'
     : 'payout released: it goes out once the investor gives an account that can receive it'
+}
+
+/**
+ * Closes the withheld payout of a note whose own debit came back after it matured: the payout
+ * is cancelled and the note returned, its ledger reversed, in one write with its audit
+ * (`cancelReturnedPayout`), and only while `judgePayoutCancel` still allows it.
+ */
+async function cancelPayout(
+  deps: AppDeps,
+  approval: ApprovalRow,
+  adminId: string,
+): Promise<string> {
+  const { db } = deps.database
+  // Carried out before the API stopped: done, and audited with it.
+  if (await auditedSince(db, approval, 'payout.cancelled')) return 'payout cancelled'
+  const { refused } = await judgePayoutCancel(db, approval.targetId)
+  if (refused) return `not applied: ${refused.message}`
+
+  const ctx = outcomeContextOf(deps)
+  const cancelled = await deps.database.write(async (tx) => {
+    const done = await cancelReturnedPayout(tx, ctx, approval.targetId)
+    if (!done) return null
+    await recordAudit(tx, {
+      adminId,
+      action: 'payout.cancelled',
+      targetType: 'purchase',
+      targetId: approval.targetId,
+      before: { ...done.was, payoutCents: done.payoutCents },
+      after: { purchaseState: 'returned', payoutState: 'cancelled', returnCode: done.code },
+      at: ctx.now,
+    })
+    return done
+  })
+  if (!cancelled) return 'not applied: the payout changed meanwhile; look again'
+  return 'payout cancelled: the note is returned and nothing is paid on it'
 }
 
 /** A count with its noun, singular for one: "1 note", "2 notes". */

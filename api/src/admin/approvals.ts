@@ -18,6 +18,7 @@ export const approvalActions = [
   'offering.rate',
   'purchase.refund',
   'payout.release',
+  'payout.cancel',
   'user.grant_admin',
 ] as const
 export type ApprovalAction = (typeof approvalActions)[number]

@@ -62,6 +62,8 @@ export function purchaseStopped(
     reason: string
     /** It had been set to be repaid early, and the investor may have been told so. */
     wasToBeRepaid?: boolean
+    /** It had matured, and the investor was told its payment was on the way. */
+    hadMatured?: boolean
   },
   url: string,
 ): RenderedEmail {
@@ -81,8 +83,13 @@ export function purchaseStopped(
     paragraphs: [
       undone,
       `The reason: ${p.reason}`,
-      ...(p.wasToBeRepaid
+      ...(p.wasToBeRepaid && !p.hadMatured
         ? ['The early repayment we wrote to you about will not be made: nothing is owed on it.']
+        : []),
+      ...(p.hadMatured
+        ? [
+            'It came back after the note matured, so the payment at maturity we held while we looked into it will not be made: nothing is owed on the note.',
+          ]
         : []),
     ],
     action: { label: 'See your purchases', url },

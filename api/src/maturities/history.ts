@@ -29,8 +29,8 @@ export function readRolloverFallback(reason: string): string | null {
 
 /**
  * A history step in the investor's words, for the steps a state name would misdescribe: a note
- * set to be repaid early (it stays active), and a maturity whose rollover became a payout.
- * Null for every other step.
+ * set to be repaid early (it stays active), a maturity whose rollover became a payout, and a
+ * matured note returned (its debit came back after it matured). Null for every other step.
  */
 export function describeHistoryStep(step: {
   fromState: PurchaseState | null
@@ -45,6 +45,9 @@ export function describeHistoryStep(step: {
       return 'Its offering was cancelled: the note is repaid early'
     }
     return null
+  }
+  if (step.toState === 'returned' && (step.fromState === 'matured' || step.fromState === 'paid')) {
+    return 'Your bank took back the payment for this note after it matured, so nothing is paid on it'
   }
   const why = step.toState === 'matured' ? readRolloverFallback(step.reason) : null
 

@@ -116,8 +116,14 @@ export async function noticePurchaseStopped(
   // Set to be repaid early, then undone (its debit came back): no repayment is coming.
   const wasToBeRepaid = purchase.repaymentReason !== null
   if (wasToBeRepaid) await withdrawEmail(tx, earlyRepaymentKey(purchase.id))
+  // Returned after it matured (closed by two administrators): its payment is not coming.
+  const hadMatured = purchase.state === 'matured' || purchase.state === 'paid'
 
   return sendNotice(tx, ctx, purchase, outcome, (name) =>
-    purchaseStopped(name, { ...wordsOf(purchase, offering), outcome, reason, wasToBeRepaid }, url),
+    purchaseStopped(
+      name,
+      { ...wordsOf(purchase, offering), outcome, reason, wasToBeRepaid, hadMatured },
+      url,
+    ),
   )
 }

@@ -26,14 +26,10 @@ import { startDateOf, type ValuationDay } from './valuation-day.ts'
 type EventRow = typeof purchaseEvents.$inferSelect
 type PaymentRow = Pick<
   typeof payouts.$inferSelect,
-  | 'purchaseId'
-  | 'state'
-  | 'amountCents'
-  | 'bankAccountId'
-  | 'failureReason'
-  | 'settledAt'
-  | 'updatedAt'
+  'purchaseId' | 'amountCents' | 'bankAccountId' | 'failureReason' | 'settledAt' | 'updatedAt'
 > & {
+  /** A cancelled payout is not shown: its note reads as returned, as it is. */
+  state: Exclude<(typeof payouts.$inferSelect)['state'], 'cancelled'>
   /** Withheld: the money that paid for the note is in doubt (`findFundingInDoubt`). */
   inReview?: boolean
 }
@@ -315,9 +311,10 @@ export async function listPurchaseViews(
     )
   const paymentOf = new Map<string, PaymentRow>()
   for (const payment of payments) {
+    if (payment.state === 'cancelled') continue
     // There are few payouts that can be withheld at any time.
     const inReview = canBeWithheld(payment) && (await wasFundingInDoubt(db, payment.purchaseId))
-    paymentOf.set(payment.purchaseId, { ...payment, inReview })
+    paymentOf.set(payment.purchaseId, { ...payment, state: payment.state, inReview })
   }
 
   const paymentEvents = await readPaymentEvents(

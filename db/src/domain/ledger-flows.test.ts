@@ -7,6 +7,7 @@ import {
   resendPayoutPosting,
   reservePurchasePosting,
   returnPayoutPosting,
+  reverseMaturedPurchasePosting,
   reversePurchasePosting,
   rolloverPosting,
   sendPayoutPosting,
@@ -89,6 +90,59 @@ describe('posting rules', () => {
     expect(balances['note:p1:interest_payable']).toBe(0)
     expect(balances['issuer:o1:interest_expense']).toBe(0)
     expect(balances['offering:o1:capacity']).toBe(1_000_000)
+  })
+
+  test('a note whose debit came back after it matured, its payout unsent, owes nothing and takes the principal back out of the bank', () => {
+    const matured = [
+      opened,
+      reserved,
+      settlePurchasePosting({ ...ref, amountCents: 100_000 }),
+      accrueInterestPosting({ ...ref, accruedCents: 3967, postedCents: 0, atMaturity: true }),
+      sendPayoutPosting({ ...ref, principalCents: 100_000, interestCents: 3967 }),
+    ]
+    const reversal = reverseMaturedPurchasePosting({
+      ...ref,
+      principalCents: 100_000,
+      interestCents: 3967,
+      payoutHeld: false,
+    })
+    const balances = balancesAfter([...matured, reversal])
+    expect(balances).toEqual({
+      'offering:o1:authorized': 1_000_000,
+      'offering:o1:capacity': 1_000_000,
+      'offering:o1:sold': 0,
+      'ach:receivable_in_transit': 0,
+      'note:p1:principal': 0,
+      'note:p1:interest_payable': 0,
+      'issuer:o1:interest_expense': 0,
+      'ach:payable_in_transit': 0,
+      'bank:fbo_cash': 0,
+    })
+    // The purchase's one reversal, whichever path writes it.
+    expect(reversal.idempotencyKey).toBe(
+      reversePurchasePosting({ ...ref, amountCents: 100_000, settled: true }).idempotencyKey,
+    )
+  })
+
+  test('a payout held for the investor is taken from the held balance when its note is undone after maturity', () => {
+    const balances = balancesAfter([
+      opened,
+      reserved,
+      settlePurchasePosting({ ...ref, amountCents: 100_000 }),
+      accrueInterestPosting({ ...ref, accruedCents: 500, postedCents: 0, atMaturity: true }),
+      sendPayoutPosting({ ...ref, principalCents: 100_000, interestCents: 500 }),
+      returnPayoutPosting({ ...ref, amountCents: 100_500, settled: false }),
+      reverseMaturedPurchasePosting({
+        ...ref,
+        principalCents: 100_000,
+        interestCents: 500,
+        payoutHeld: true,
+      }),
+    ])
+    expect(balances['investor:u1:held']).toBe(0)
+    expect(balances[accounts.achPayable]).toBe(0)
+    expect(balances[accounts.fboCash]).toBe(0)
+    expect(balances['issuer:o1:interest_expense']).toBe(0)
   })
 
   test('a returned payout is held for the investor', () => {

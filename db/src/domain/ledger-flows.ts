@@ -148,6 +148,54 @@ export function reversePurchasePosting(
 }
 
 /**
+ * A matured note undone because the debit that paid for it came back after it matured, its
+ * payout never sent: the bank took the principal back out of our account, so the payout (in ACH
+ * payable, or in the investor's held balance if a credit came back) is no longer owed, its
+ * interest goes back to the issuer and its principal to the offering's capacity. It is the
+ * purchase's reversal (same key), so no purchase is reversed twice, by either path.
+ */
+export function reverseMaturedPurchasePosting(
+  input: PurchaseRef & {
+    principalCents: number
+    interestCents: number
+    /** Where the payout's money is: held for the investor after a credit came back, or not sent. */
+    payoutHeld: boolean
+    memo?: string
+  },
+): LedgerPosting {
+  assertPositive(input.principalCents, 'A principal')
+  assertCents(input.interestCents, 'Interest')
+
+  const lines: LedgerLine[] = [
+    ...transfer(
+      accounts.offeringSold(input.offeringId),
+      accounts.offeringCapacity(input.offeringId),
+      input.principalCents,
+    ),
+    {
+      account: input.payoutHeld ? accounts.investorHeld(input.userId) : accounts.achPayable,
+      debitCents: input.principalCents + input.interestCents,
+    },
+    { account: accounts.fboCash, creditCents: input.principalCents },
+  ]
+  if (input.interestCents > 0) {
+    lines.push({
+      account: accounts.issuerInterestExpense(input.offeringId),
+      creditCents: input.interestCents,
+    })
+  }
+
+  return {
+    kind: 'purchase_reversed',
+    idempotencyKey: `purchase:${input.purchaseId}:reversed`,
+    effectiveDate: input.effectiveDate,
+    memo: input.memo,
+    refs: refsOf(input),
+    lines,
+  }
+}
+
+/**
  * Interest accrued up to a date: posts the difference between what has accrued by then
  * (`calculateAccruedInterest`) and what is already posted, never a rounded daily amount
  * (money.md §2.4). At maturity, `accruedCents` is `calculateInterest` and the kind is

@@ -22,6 +22,7 @@ const active: PurchasePostings = {
   rolledIn: false,
   hasPayout: false,
   payoutSettled: false,
+  payoutCancelled: false,
 }
 const ended = { principalCents: 0, paidOut: true, hasPayout: true }
 
@@ -46,6 +47,16 @@ describe('findPurchaseDisagreements', () => {
     [
       'a debit returned after settling',
       { state: 'returned', principalCents: 0, reversed: true, capacityReleased: true },
+    ],
+    [
+      'a note whose debit came back after it matured, its payout cancelled',
+      {
+        state: 'returned',
+        ...ended,
+        reversed: true,
+        capacityReleased: true,
+        payoutCancelled: true,
+      },
     ],
     [
       'a purchase declined before its debit went out',
@@ -83,6 +94,16 @@ describe('findPurchaseDisagreements', () => {
       'it has no payout',
     ])
   })
+
+  test('only a returned note had its payout cancelled, and only such a one was paid out', () => {
+    const returned = { state: 'returned', reversed: true, capacityReleased: true } as const
+    expect(findPurchaseDisagreements({ ...active, ...returned, ...ended })).toEqual([
+      'the ledger paid it out or rolled it over',
+    ])
+    expect(
+      findPurchaseDisagreements({ ...active, state: 'matured', ...ended, payoutCancelled: true }),
+    ).toEqual(['its payout was cancelled'])
+  })
 })
 
 const sent: PayoutPostings = {
@@ -93,6 +114,7 @@ const sent: PayoutPostings = {
   sentCents: 101_000,
   settled: false,
   held: false,
+  reversed: false,
 }
 
 describe('findPayoutDisagreements', () => {
@@ -102,6 +124,8 @@ describe('findPayoutDisagreements', () => {
     ['a credit that came back after settling', { state: 'returned', settled: true, held: true }],
     ['a credit that failed three times', { state: 'failed', held: true }],
     ['held money sent again, in its own round', { state: 'initiated', round: 2 }],
+    ['a payout cancelled unsent, its note reversed', { state: 'cancelled', reversed: true }],
+    ['held money cancelled, its note reversed', { state: 'cancelled', held: true, reversed: true }],
   ])('accepts %s', (_, changes) => {
     expect(findPayoutDisagreements({ ...sent, ...changes })).toEqual([])
   })
@@ -118,6 +142,13 @@ describe('findPayoutDisagreements', () => {
     expect(findPayoutDisagreements({ ...sent, state: 'failed', settled: true })).toEqual([
       'the ledger never held it for the investor',
       'the ledger settled it',
+    ])
+    expect(findPayoutDisagreements({ ...sent, state: 'cancelled', settled: true })).toEqual([
+      'the ledger settled it',
+      'the ledger never reversed its note',
+    ])
+    expect(findPayoutDisagreements({ ...sent, reversed: true })).toEqual([
+      'the ledger reversed its note',
     ])
   })
 })

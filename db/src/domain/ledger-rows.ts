@@ -99,6 +99,8 @@ export interface PurchasePostings {
   rolledIn: boolean
   hasPayout: boolean
   payoutSettled: boolean
+  /** Its payout was closed unsent: its debit came back after it matured. */
+  payoutCancelled: boolean
 }
 
 /**
@@ -106,7 +108,8 @@ export interface PurchasePostings {
  * A note still held owes its whole principal; a debit settles once the note is active; an undone
  * purchase is reversed and gave its capacity back, and only an undone one; a matured or paid
  * note went out by ACH or into a new note, and is paid once its payout settled (or when it all
- * rolled over). Principal or interest left on an ended note is `closed_note_still_owed`'s.
+ * rolled over); one whose debit came back after it matured is returned, its payout cancelled.
+ * Principal or interest left on an ended note is `closed_note_still_owed`'s.
  */
 export function findPurchaseDisagreements(p: PurchasePostings): string[] {
   const found: string[] = []
@@ -131,9 +134,10 @@ export function findPurchaseDisagreements(p: PurchasePostings): string[] {
   if (hasMatured && !p.paidOut && !p.rolledOver) {
     found.push('the ledger never paid it out or rolled it over')
   }
-  if (!hasMatured && (p.paidOut || p.rolledOver)) {
+  if (!hasMatured && (p.paidOut || p.rolledOver) && !p.payoutCancelled) {
     found.push('the ledger paid it out or rolled it over')
   }
+  if (p.payoutCancelled && p.state !== 'returned') found.push('its payout was cancelled')
   if (p.state === 'matured' && !p.hasPayout) found.push('it has no payout')
   if (p.state === 'matured' && p.payoutSettled) found.push('the ledger settled its payout')
   if (p.state === 'paid' && !p.payoutSettled && (p.hasPayout || !p.rolledOver)) {
@@ -161,7 +165,9 @@ export async function checkPurchasePostings(db: LedgerReader): Promise<LedgerVio
         ${posted(sql`'purchase:' || p.rolled_from_purchase_id || ':rollover'`)} as rolledIn,
         exists (select 1 from payouts o where o.purchase_id = p.id) as hasPayout,
         exists (select 1 from ledger_transactions t
-          where t.purchase_id = p.id and t.kind = 'payout_settled') as payoutSettled
+          where t.purchase_id = p.id and t.kind = 'payout_settled') as payoutSettled,
+        exists (select 1 from payouts o where o.purchase_id = p.id and o.state = 'cancelled')
+          as payoutCancelled
       from purchases p where p.id > ${after} order by p.id limit ${pageSize}`)
     return rows.map(toPurchasePostings)
   }
@@ -198,6 +204,7 @@ function toPurchasePostings(row: Record<keyof PurchasePostings, string | number>
     rolledIn: flag(row.rolledIn),
     hasPayout: flag(row.hasPayout),
     payoutSettled: flag(row.payoutSettled),
+    payoutCancelled: flag(row.payoutCancelled),
   } satisfies PurchasePostings
 }
 
@@ -212,13 +219,16 @@ export interface PayoutPostings {
   sentCents: number | null
   settled: boolean
   held: boolean
+  /** Its note was reversed: only a cancelled payout's note is. */
+  reversed: boolean
 }
 
 /**
  * What disagrees between a payout's state and the postings of its current round: it was sent
  * (by `payout_sent` or `rollover`, or `payout_resent:{round}`) for its amount; a credit on its
  * way has neither settled nor come back; a settled one settled and did not come back; a returned
- * one came back to the investor's held balance; a failed one is held and never settled.
+ * one came back to the investor's held balance; a failed one is held and never settled; a
+ * cancelled one never settled, and its note was reversed, taking it back from wherever it was.
  */
 export function findPayoutDisagreements(p: PayoutPostings): string[] {
   const found: string[] = []
@@ -233,7 +243,12 @@ export function findPayoutDisagreements(p: PayoutPostings): string[] {
   if ((p.state === 'returned' || p.state === 'failed') && !p.held) {
     found.push('the ledger never held it for the investor')
   }
-  if (p.state === 'failed' && p.settled) found.push('the ledger settled it')
+  if ((p.state === 'failed' || p.state === 'cancelled') && p.settled) {
+    found.push('the ledger settled it')
+  }
+  if ((p.state === 'cancelled') !== p.reversed) {
+    found.push(p.reversed ? 'the ledger reversed its note' : 'the ledger never reversed its note')
+  }
 
   return found
 }
@@ -252,6 +267,7 @@ export async function checkPayoutPostings(db: LedgerReader): Promise<LedgerViola
       sentCents: number | null
       settled: number
       held: number
+      reversed: number
     }>(sql`
       select o.id, o.state, o.amount_cents as amountCents, o.resends as round,
         (select sum(e.credit_cents) from ledger_transactions t
@@ -263,9 +279,15 @@ export async function checkPayoutPostings(db: LedgerReader): Promise<LedgerViola
             case when o.resends = 0 then 'purchase:' || o.purchase_id || ':rollover' end)
         ) as sentCents,
         ${posted(key('payout_settled'))} as settled,
-        ${posted(key('payout_returned'))} as held
+        ${posted(key('payout_returned'))} as held,
+        ${posted(sql`'purchase:' || o.purchase_id || ':reversed'`)} as reversed
       from payouts o where o.id > ${after} order by o.id limit ${pageSize}`)
-    return rows.map((row) => ({ ...row, settled: row.settled === 1, held: row.held === 1 }))
+    return rows.map((row) => ({
+      ...row,
+      settled: row.settled === 1,
+      held: row.held === 1,
+      reversed: row.reversed === 1,
+    }))
   }
 
   await eachPage(read, (rows) => {

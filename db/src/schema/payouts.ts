@@ -13,6 +13,9 @@ export const payoutStates = [
   'settled',
   'failed',
   'returned',
+  // Never to be sent: the debit that paid for the note came back after it matured, and two
+  // administrators closed the payout (final).
+  'cancelled',
 ] as const
 
 /**
@@ -67,7 +70,7 @@ export const payouts = sqliteTable(
     ),
     check(
       'payouts_state_check',
-      sql`${t.state} in ('initiated', 'pending', 'posted', 'settled', 'failed', 'returned')`,
+      sql`${t.state} in ('initiated', 'pending', 'posted', 'settled', 'failed', 'returned', 'cancelled')`,
     ),
   ],
 )

@@ -101,3 +101,91 @@ test('two administrators release a payout withheld for review, and it is paid on
     await resetClock()
   }
 })
+
+test('two administrators cancel the payout of a note whose debit came back after it matured', async ({
+  page,
+  browser,
+  investor: _signedIn,
+}) => {
+  test.slow()
+  const slug = `story-cancel-${Date.now()}`
+  const name = `Story Cancel ${Date.now()}`
+  const admin = await openAdminWindow(browser)
+  try {
+    await createDraft(admin.page, slug, name)
+    await publishDraftPage(admin.page)
+  } finally {
+    await admin.close()
+  }
+
+  const debit = findNewTransfer(await buyThousand(page, slug))
+  await simulateTransfer(debit, 'posted')
+  await simulateTransfer(debit, 'settled')
+  await expect(async () => {
+    await page.reload({ waitUntil: 'networkidle' })
+    await expect(page.getByRole('heading', { name: 'Active, earning interest' })).toBeVisible({
+      timeout: 2_000,
+    })
+  }).toPass({ timeout: 30_000 })
+  const note = new URL(page.url()).pathname.split('/').at(-1) ?? ''
+
+  try {
+    // The note matures and is paid; the credit comes back (the account closed), and then the
+    // bank takes back the debit that paid for the note.
+    const creditsBefore = listStandInTransfers()
+    await page.goto('/dev/clock', { waitUntil: 'networkidle' })
+    await page.getByRole('button', { name: /Forward to the next maturity/ }).click()
+    await expect(page.getByText('The clock moved')).toBeVisible()
+    await expect
+      .poll(() => listNewTransfers(creditsBefore, { creditTo: debit }).length, { timeout: 60_000 })
+      .toBe(1)
+    const credit = findNewTransfer(creditsBefore, { creditTo: debit })
+    await simulateTransfer(credit, 'posted')
+    await simulateTransfer(credit, 'returned', 'R02')
+    await simulateTransfer(debit, 'returned', 'R10')
+
+    const asker = await openAdminWindow(browser)
+    try {
+      const review = asker.page.getByRole('region', { name: 'Payout review' })
+      await expect(async () => {
+        await asker.page.goto(`/admin/purchases/${note}`, { waitUntil: 'networkidle' })
+        await expect(review.getByRole('button', { name: 'Request cancellation' })).toBeVisible({
+          timeout: 2_000,
+        })
+      }).toPass({ timeout: 60_000 })
+      await expect(review).toContainText('came back after it matured')
+      await review
+        .getByLabel('What the review found')
+        .fill('The bank took the debit back as unauthorized.')
+      await review.getByRole('button', { name: 'Request cancellation' }).click()
+      await expect(
+        review.getByText('Requested. Another administrator must approve it.'),
+      ).toBeVisible()
+    } finally {
+      await asker.close()
+    }
+
+    const { page: second, close } = await openSecondAdminWindow(browser)
+    try {
+      await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
+      const request = second
+        .getByRole('listitem')
+        .filter({ hasText: 'The bank took the debit back as unauthorized.' })
+      await expect(request).toContainText('Cancel the payout of a note whose debit came back')
+      await request.locator('summary', { hasText: 'Approve…' }).click()
+      await expect(request).toContainText(/Cancel the payout of \$1,0\d\d\.\d\d/)
+      await request.getByRole('button', { name: 'Approve and carry out', exact: true }).click()
+      await expect(request).toHaveCount(0)
+    } finally {
+      await close()
+    }
+
+    // The investor's note reads as returned, nothing paid; no further credit goes out.
+    await page.goto(`/purchases/${note}`, { waitUntil: 'networkidle' })
+    await expect(page.getByRole('heading', { name: 'Returned by your bank' })).toBeVisible()
+    await expect(page.getByText('so nothing is paid on it')).toBeVisible()
+    expect(listNewTransfers(creditsBefore, { creditTo: debit })).toHaveLength(1)
+  } finally {
+    await resetClock()
+  }
+})

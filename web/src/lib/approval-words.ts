@@ -11,6 +11,7 @@ const actionWords: Record<string, string> = {
   'offering.rate': 'Change an open offering’s rate',
   'purchase.refund': 'Refund a purchase to its investor',
   'payout.release': 'Release a payout withheld for review',
+  'payout.cancel': 'Cancel the payout of a note whose debit came back',
   'user.grant_admin': 'Make an account an administrator',
 }
 
@@ -73,7 +74,7 @@ export function describeApprovalPayload(action: string, payload: string): string
   if (action === 'offering.cancel' || action === 'purchase.refund') {
     return typeof value.reason === 'string' ? `Reason: ${value.reason}` : ''
   }
-  if (action === 'payout.release') {
+  if (action === 'payout.release' || action === 'payout.cancel') {
     const payout =
       typeof value.payoutCents === 'number' ? `Payout: ${formatUsd(value.payoutCents)}` : null
     const found = typeof value.reason === 'string' ? `Review found: ${value.reason}` : null
@@ -163,6 +164,11 @@ export function describeApprovalConfirmation(
       const payout =
         typeof value.payoutCents === 'number' ? ` of ${formatUsd(value.payoutCents)}` : ''
       return `Release the payout${payout} for ${target} now? It was withheld because a debit from the account that paid for the note came back; the next maturity run sends it, and a return received later withholds it again.`
+    }
+    case 'payout.cancel': {
+      const payout =
+        typeof value.payoutCents === 'number' ? ` of ${formatUsd(value.payoutCents)}` : ''
+      return `Cancel the payout${payout} for ${target} now? The debit that paid for the note came back after it matured: the note is returned, nothing is paid on it, and the investor is told.`
     }
     case 'user.grant_admin':
       return `Make ${target} an administrator now?`

@@ -52,5 +52,6 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(purchaseRoutes.getPurchase, purchases.getPurchase)
     .openapi(purchaseRoutes.requestRefund, purchases.requestRefund)
     .openapi(purchaseRoutes.requestPayoutRelease, purchases.requestPayoutRelease)
+    .openapi(purchaseRoutes.requestPayoutCancel, purchases.requestPayoutCancel)
     .openapi(operationsRoutes.getOperations, createOperationsHandler(deps))
 }

@@ -22,6 +22,7 @@ import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { contains } from '../../lib/like.ts'
 import { reportError } from '../../lib/sentry.ts'
+import { judgePayoutCancel } from '../../maturities/cancel-payout.ts'
 import { formatDecimalAmount } from '../../purchases/funding.ts'
 import { readPaymentReview } from '../../purchases/funding-in-doubt.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
@@ -252,9 +253,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const [view] = views
     if (!view) throw notFound('purchase')
     const paymentReview =
-      view.payment?.stage === 'in_review'
-        ? ((await readPaymentReview(database.db, purchaseId))?.review ?? null)
-        : null
+      view.payment?.stage === 'in_review' ? await describePaymentReview(purchaseId) : null
     return c.json(
       {
         purchase: toAdminPurchase(found),
@@ -371,5 +370,47 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     return c.json({ approvalId, state: 'pending' as const }, 202)
   }
 
-  return { searchPurchases, exportPurchases, getPurchase, requestRefund, requestPayoutRelease }
+  /** What two administrators can do with a payout withheld for review (`paymentReview`). */
+  async function describePaymentReview(
+    purchaseId: string,
+  ): Promise<'releasable' | 'cancellable' | 'debit_returned' | null> {
+    const inReview = await readPaymentReview(database.db, purchaseId)
+    if (!inReview) return null
+    if (inReview.review === 'releasable') return 'releasable'
+    const { refused } = await judgePayoutCancel(database.db, purchaseId)
+    return refused ? 'debit_returned' : 'cancellable'
+  }
+
+  const requestPayoutCancel: RouteHandler<typeof routes.requestPayoutCancel, AuthedEnv> = async (
+    c,
+  ) => {
+    const { purchaseId } = c.req.valid('param')
+    const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
+    if (!found) throw notFound('purchase')
+    const judged = await judgePayoutCancel(database.db, purchaseId)
+    if (judged.refused) throw new ApiError(409, judged.refused.code, judged.refused.message)
+    const approvalId = await requestApproval(deps, {
+      action: 'payout.cancel',
+      targetType: 'purchase',
+      targetId: purchaseId,
+      payload: {
+        reason: c.req.valid('json').reason,
+        amountCents: found.purchase.amountCents,
+        payoutCents: judged.payoutCents,
+        investorEmail: found.email,
+        offeringName: found.offeringName,
+      },
+      adminId: c.get('user').id,
+    })
+    return c.json({ approvalId, state: 'pending' as const }, 202)
+  }
+
+  return {
+    searchPurchases,
+    exportPurchases,
+    getPurchase,
+    requestRefund,
+    requestPayoutRelease,
+    requestPayoutCancel,
+  }
 }

@@ -129,9 +129,9 @@ export const getPurchase = createRoute({
         terms: noteTerms,
         payout: notePayout,
         payment: notePayment,
-        paymentReview: z.enum(['releasable', 'debit_returned']).nullable().openapi({
+        paymentReview: z.enum(['releasable', 'cancellable', 'debit_returned']).nullable().openapi({
           description:
-            'For a payment withheld for review: whether two administrators can release it (`releasable`), or not, as the debit that paid for the note came back (`debit_returned`); null otherwise',
+            'For a payment withheld for review, what two administrators can do: release it (`releasable`: another debit from the account came back), cancel it (`cancellable`: the debit that paid for the note came back after it matured), or neither (`debit_returned`: that debit came back, but a rollover links the note to another); null otherwise',
         }),
         maturity: z
           .object({
@@ -240,6 +240,29 @@ export const requestPayoutRelease = createRoute({
     404: errorResponse('No such purchase'),
     409: errorResponse(
       'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note came back (`funding_returned`: its money is with the investor again), or a request is already waiting (`approval_pending`)',
+    ),
+    422: errorResponse('Invalid input'),
+  },
+})
+
+export const requestPayoutCancel = createRoute({
+  method: 'post',
+  path: '/purchases/{purchaseId}/payment/cancel',
+  tags,
+  summary:
+    'Ask to cancel the withheld payout of a note whose debit came back after it matured; a second administrator must approve',
+  description:
+    "When the debit that paid for a note comes back after the note matured, the bank has taken the money back: the note was never paid for, and its payout, withheld for review, must not go. On approval the payout is cancelled and the note returned, as a return before maturity would have left it: its capacity goes back to the offering, the ledger takes the payout back out of ACH payable (or the investor's held balance) and the principal out of the bank, and the investor is told. A note linked to another by a rollover is refused.",
+  request: {
+    params: purchaseParams,
+    body: jsonBody(reasonBody('Say what the review found')),
+  },
+  responses: {
+    202: waitingForApproval,
+    ...denied,
+    404: errorResponse('No such purchase'),
+    409: errorResponse(
+      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note did not come back (`funding_not_returned`: release it after a review instead), the note is linked to another by a rollover (`rolled_over`), or a request is already waiting (`approval_pending`)',
     ),
     422: errorResponse('Invalid input'),
   },

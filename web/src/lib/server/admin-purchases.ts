@@ -174,3 +174,21 @@ export async function requestPayoutRelease(
 
   return refused(await readAdminProblem(response), [404, 409, 422])
 }
+
+/**
+ * Asks for the withheld payout of a note whose debit came back after it matured to be
+ * cancelled; a second administrator decides.
+ */
+export async function requestPayoutCancel(
+  api: ApiClient,
+  purchaseId: string,
+  reason: string,
+): Promise<AdminOutcome<{ approvalId: string }>> {
+  const response = await api.admin.purchases[':purchaseId'].payment.cancel.$post({
+    param: { purchaseId },
+    json: { reason },
+  })
+  if (response.status === 202) return { ok: true, value: await response.json() }
+
+  return refused(await readAdminProblem(response), [404, 409, 422])
+}

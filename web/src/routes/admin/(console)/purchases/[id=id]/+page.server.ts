@@ -1,6 +1,11 @@
 import { error } from '@sveltejs/kit'
 import { listApprovals } from '#lib/server/admin-governance.ts'
-import { findPurchase, requestPayoutRelease, requestRefund } from '#lib/server/admin-purchases.ts'
+import {
+  findPurchase,
+  requestPayoutCancel,
+  requestPayoutRelease,
+  requestRefund,
+} from '#lib/server/admin-purchases.ts'
 import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad } from './$types'
@@ -24,6 +29,9 @@ export const load: PageServerLoad = async (event) => {
     releaseWaiting: waiting.some(
       (approval) => approval.action === 'payout.release' && approval.targetId === purchaseId,
     ),
+    cancelWaiting: waiting.some(
+      (approval) => approval.action === 'payout.cancel' && approval.targetId === purchaseId,
+    ),
   }
 }
 
@@ -43,5 +51,13 @@ export const actions: Actions = {
     const outcome = await requestPayoutRelease(event.locals.api, event.params.id, reason)
     if (outcome.ok) return { form: 'release', requested: true }
     return rejectWithProblem(outcome.problem, 'release', ['reason'], { reason })
+  },
+  cancel: async (event) => {
+    requireAdmin(event)
+
+    const { reason } = readFields(await readForm(event.request), ['reason'])
+    const outcome = await requestPayoutCancel(event.locals.api, event.params.id, reason)
+    if (outcome.ok) return { form: 'cancel', requested: true }
+    return rejectWithProblem(outcome.problem, 'cancel', ['reason'], { reason })
   },
 }

@@ -1,0 +1,266 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { matureDueHoldings } from '@tenor/api/maturities/due'
+import { accountBalance, accounts, toCalendarDate } from '@tenor/db/domain'
+import { createLogger } from '@tenor/db/logger'
+import { auditEvents } from '@tenor/db/schema'
+import { eq, sql } from 'drizzle-orm'
+import {
+  buyActiveNote,
+  buyNoteRollingInto,
+  creditsAtPlaid,
+  mailOfKind,
+  noteAtMaturity,
+  readPayout,
+  readRolledNote,
+  runWorkerJob,
+  signInAgain,
+} from '../support/maturities.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
+import {
+  addOffering,
+  type Buyer,
+  expectLedgerClean,
+  readOffering,
+  readPurchase,
+  simulateTransfer,
+} from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
+import { signUpAdmin } from '../support/users.ts'
+
+let t: PlaidTestApp
+let offering: Offering
+let ada: Buyer
+let maker: Awaited<ReturnType<typeof signUpAdmin>>
+let checker: Awaited<ReturnType<typeof signUpAdmin>>
+beforeEach(async () => {
+  ;({ t, offering, ada } = await openScene())
+})
+afterEach(() => t.close())
+
+async function signInAdmins() {
+  maker = await signUpAdmin(t, 'maker@example.com')
+  checker = await signUpAdmin(t, 'checker@example.com')
+}
+
+/** A $1,000 note, matured, whose own debit came back before its payout ($1,040.33) was sent. */
+async function noteReturnedAfterMaturity(code = 'R10') {
+  const note = await noteAtMaturity(t, ada, offering.id)
+  await matureToday()
+  await simulateTransfer(t, note.transferId ?? '', 'returned', code)
+  await t.deps.syncTransfers()
+  expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsWithheld: 1, payoutsSent: 0 })
+  await signInAdmins()
+  return note
+}
+
+/** Matures what is due, without sending: a return can then arrive before the payout goes. */
+function matureToday() {
+  return matureDueHoldings(t.deps, createLogger('silent'), toCalendarDate('2026-09-02'))
+}
+
+function askToCancel(purchaseId: string, token = maker.token) {
+  return t.request(`/admin/purchases/${purchaseId}/payment/cancel`, {
+    json: { reason: 'The investor’s bank took the payment back as unauthorized on 2 September.' },
+    token,
+  })
+}
+
+async function approve(approvalId: string) {
+  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+    json: {},
+    token: checker.token,
+  })
+  expect(approved.status).toBe(200)
+  return (await approved.json()) as { state: string; result: string }
+}
+
+async function cancel(purchaseId: string) {
+  const asked = await askToCancel(purchaseId)
+  expect(asked.status).toBe(202)
+  return approve(((await asked.json()) as { approvalId: string }).approvalId)
+}
+
+describe('cancelling the payout of a note whose debit came back after it matured', () => {
+  test('two administrators close it: the note is returned, nothing is sent, the books balance', async () => {
+    const note = await noteReturnedAfterMaturity()
+    const reservedBefore = (await readOffering(t, offering.id)).reservedCents
+    const detail = await t.request(`/admin/purchases/${note.id}`, { token: maker.token })
+    expect(await detail.json()).toMatchObject({
+      payment: { stage: 'in_review' },
+      paymentReview: 'cancellable',
+    })
+
+    const asked = await askToCancel(note.id)
+    expect(asked.status).toBe(202)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    // Asked, not approved: nothing changes, and the asker cannot approve it.
+    const own = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: maker.token,
+    })
+    expect(own.status).toBe(409)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'matured' })
+
+    expect(await approve(approvalId)).toMatchObject({
+      state: 'executed',
+      result: 'payout cancelled: the note is returned and nothing is paid on it',
+    })
+
+    expect(await readPurchase(t, note.id)).toMatchObject({
+      state: 'returned',
+      failureCode: 'R10',
+    })
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'cancelled',
+      failureCode: 'DEBIT_RETURNED',
+      authorizationId: null,
+    })
+    expect((await readOffering(t, offering.id)).reservedCents).toBe(reservedBefore - 100_000)
+    const db = t.db.database.db
+    // The bank took the principal back; the payout and its interest are owed no more.
+    expect(await accountBalance(db, accounts.achPayable)).toBe(0)
+    expect(await accountBalance(db, accounts.fboCash)).toBe(0)
+    expect(await accountBalance(db, accounts.issuerInterestExpense(offering.id))).toBe(0)
+    await expectLedgerClean(t)
+    const audit = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'payout.cancelled'))
+    expect(audit).toMatchObject([{ adminId: checker.userId, targetId: note.id }])
+
+    // Nothing goes out, now or later, and nothing waits for review.
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsWithheld: 0, payoutsSent: 0 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    const ops = await t.request('/admin/operations', { token: checker.token })
+    expect(await ops.json()).toMatchObject({ withheldPayouts: [] })
+
+    // The investor sees a returned note, told why, with no payment coming.
+    const { token } = await signInAgain(t, ada)
+    const page = await t.request(`/purchases/${note.id}`, { token })
+    const { purchase } = (await page.json()) as {
+      purchase: { state: string; payment: unknown; history: { note: string | null }[] }
+    }
+    expect(purchase).toMatchObject({ state: 'returned', payment: null })
+    expect(purchase.history.at(-1)?.note).toBe(
+      'Your bank took back the payment for this note after it matured, so nothing is paid on it',
+    )
+    const [email] = await mailOfKind(t, ada.email, 'purchase_returned')
+    expect(email?.text).toContain(
+      'the payment at maturity we held while we looked into it will not be made',
+    )
+
+    // Done once: asking again finds nothing to cancel.
+    const again = await askToCancel(note.id)
+    expect(again.status).toBe(409)
+    expect(await again.json()).toMatchObject({ error: { code: 'not_in_review' } })
+  })
+
+  test('held money of such a note is taken from the investor’s held balance', async () => {
+    const note = await noteAtMaturity(t, ada, offering.id)
+    await runWorkerJob(t)
+    const { transferId } = await readPayout(t, note.id)
+    await simulateTransfer(t, transferId ?? '', 'posted')
+    await simulateTransfer(t, transferId ?? '', 'returned', 'R03')
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned' })
+    await signInAdmins()
+
+    expect((await cancel(note.id)).result).toBe(
+      'payout cancelled: the note is returned and nothing is paid on it',
+    )
+
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'cancelled' })
+    const db = t.db.database.db
+    expect(await accountBalance(db, accounts.investorHeld(ada.userId))).toBe(0)
+    expect(await accountBalance(db, accounts.fboCash)).toBe(0)
+    await expectLedgerClean(t)
+    const { token } = await signInAgain(t, ada)
+    const portfolio = await t.request('/portfolio', { token })
+    expect(await portfolio.json()).toMatchObject({
+      portfolio: { heldCents: 0, inReviewCents: 0, holdings: [] },
+    })
+  })
+
+  test('is refused for a payout withheld only because another debit came back', async () => {
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const disputed = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 50_000 })
+    await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    t.clock.set(new Date('2026-09-02T14:00:00Z'))
+    await runWorkerJob(t)
+    await signInAdmins()
+
+    const asked = await askToCancel(note.id)
+
+    expect(asked.status).toBe(409)
+    expect(await asked.json()).toMatchObject({ error: { code: 'funding_not_returned' } })
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'initiated' })
+  })
+
+  test('is refused for a note a rollover links to another, whose payout stays withheld', async () => {
+    const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
+    const note = await buyNoteRollingInto(t, ada, {
+      offeringId: offering.id,
+      rollTo: target.slug,
+      instruction: 'rollover_principal',
+    })
+    t.clock.set(new Date('2026-09-02T14:00:00Z'))
+    await matureToday()
+    expect(await readRolledNote(t, note.id)).toBeDefined()
+    await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    // The interest, paid out, is withheld; so will the rolled note's payout be.
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsWithheld: 1 })
+    await signInAdmins()
+    const detail = await t.request(`/admin/purchases/${note.id}`, { token: maker.token })
+    expect(await detail.json()).toMatchObject({ paymentReview: 'debit_returned' })
+
+    const asked = await askToCancel(note.id)
+
+    expect(asked.status).toBe(409)
+    expect(await asked.json()).toMatchObject({ error: { code: 'rolled_over' } })
+    await expectLedgerClean(t)
+  })
+
+  test('is refused for a payout that is not withheld, and checks its input', async () => {
+    const note = await noteAtMaturity(t, ada, offering.id)
+    await runWorkerJob(t)
+    await signInAdmins()
+
+    const asked = await askToCancel(note.id)
+    expect(asked.status).toBe(409)
+    expect(await asked.json()).toMatchObject({ error: { code: 'not_in_review' } })
+    expect((await askToCancel('01a2481a-0000-7000-8000-000000000000')).status).toBe(404)
+    const short = await t.request(`/admin/purchases/${note.id}/payment/cancel`, {
+      json: { reason: 'ok' },
+      token: maker.token,
+    })
+    expect(short.status).toBe(422)
+    const investor = await askToCancel(note.id, (await signInAgain(t, ada)).token)
+    expect(investor.status).toBe(403)
+  })
+
+  test('one request at a time, carried out once', async () => {
+    const note = await noteReturnedAfterMaturity('R01')
+    const asked = await askToCancel(note.id)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const waiting = await askToCancel(note.id, checker.token)
+    expect(waiting.status).toBe(409)
+    expect(await waiting.json()).toMatchObject({ error: { code: 'approval_pending' } })
+
+    expect((await approve(approvalId)).state).toBe('executed')
+    const twice = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: checker.token,
+    })
+
+    expect(twice.status).toBe(409)
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'returned', failureCode: 'R01' })
+    const reversals = await t.db.database.db.all<{ n: number }>(
+      sql`select count(*) as n from ledger_transactions where idempotency_key = ${`purchase:${note.id}:reversed`}`,
+    )
+    expect(reversals).toEqual([{ n: 1 }])
+    await expectLedgerClean(t)
+  })
+})
