@@ -187,11 +187,21 @@ async function carryOut(
       // The decision stands; the action did not finish. Whatever it committed before the error
       // is in the audit trail. Recording the failure keeps the request from reading as running.
       const { requestId } = context
-      deps.log.error('approved request failed', { approvalId: approval.id, requestId, error })
-      reportError(error, { requestId, route: `approval ${approval.action}`, userId: adminId })
       state = 'failed'
-      result =
-        'failed: the action stopped on an unexpected error; check the audit trail for what it did, then ask again'
+      if (error instanceof ApiError) {
+        // A refusal the action words itself (Plaid not answering, say): said as it is.
+        deps.log.warn('approved request stopped', {
+          approvalId: approval.id,
+          requestId,
+          code: error.code,
+        })
+        result = `failed: ${error.message} Check the audit trail for what it did, then ask again.`
+      } else {
+        deps.log.error('approved request failed', { approvalId: approval.id, requestId, error })
+        reportError(error, { requestId, route: `approval ${approval.action}`, userId: adminId })
+        result =
+          'failed: the action stopped on an unexpected error; check the audit trail for what it did, then ask again'
+      }
     }
     if (context.resumed) result = `${result} (carried out by the worker: the API stopped first)`
     await recordOutcome(deps, approval, { state, result })

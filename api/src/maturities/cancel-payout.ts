@@ -83,9 +83,10 @@ export async function judgePayoutCancel(
 
 /**
  * Cancels the withheld payout of a note whose debit came back after it matured, in the caller's
- * transaction, and only from the state `judgePayoutCancel` allowed (answers false otherwise,
- * having changed nothing): the payout is cancelled, the note returned with the return's code,
- * its capacity given back, the ledger reversed, and the investor told.
+ * transaction: the payout is cancelled, the note returned with the return's code, its capacity
+ * given back, the ledger reversed, and the investor told. Answers null, having changed nothing,
+ * unless the payout is still unsent (never asked of Plaid) or held; a note whose debit never
+ * came back throws, undoing the transaction. The caller asks `judgePayoutCancel` first.
  */
 export async function cancelReturnedPayout(
   tx: Tx,
