@@ -1,3 +1,4 @@
+import type { Browser } from '@playwright/test'
 import {
   createDraft,
   openAdminWindow,
@@ -12,7 +13,7 @@ import {
   listStandInTransfers,
   simulateTransfer,
 } from './support/plaid.ts'
-import { buyAndSettle, buyThousand } from './support/purchases.ts'
+import { buyAndSettle, buySettledNote, buyThousand } from './support/purchases.ts'
 
 test.use({ kycApproved: true })
 
@@ -68,20 +69,11 @@ test('two administrators release a payout withheld for review, and it is paid on
       await asker.close()
     }
 
-    const { page: second, close } = await openSecondAdminWindow(browser)
-    try {
-      await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
-      const request = second
-        .getByRole('listitem')
-        .filter({ hasText: 'The bank confirmed the debit was theirs.' })
-      await expect(request).toContainText('Release a payout withheld for review')
-      await request.locator('summary', { hasText: 'Approve…' }).click()
-      await expect(request).toContainText(/Release the payout of \$1,0\d\d\.\d\d/)
-      await request.getByRole('button', { name: 'Approve and carry out', exact: true }).click()
-      await expect(request).toHaveCount(0)
-    } finally {
-      await close()
-    }
+    await approveAsSecondAdmin(browser, {
+      reason: 'The bank confirmed the debit was theirs.',
+      action: 'Release a payout withheld for review',
+      confirmation: /Release the payout of \$1,0\d\d\.\d\d/,
+    })
 
     // The next maturity run sends it, to the account that paid for the note, once.
     await expect
@@ -118,16 +110,7 @@ test('two administrators cancel the payout of a note whose debit came back after
     await admin.close()
   }
 
-  const debit = findNewTransfer(await buyThousand(page, slug))
-  await simulateTransfer(debit, 'posted')
-  await simulateTransfer(debit, 'settled')
-  await expect(async () => {
-    await page.reload({ waitUntil: 'networkidle' })
-    await expect(page.getByRole('heading', { name: 'Active, earning interest' })).toBeVisible({
-      timeout: 2_000,
-    })
-  }).toPass({ timeout: 30_000 })
-  const note = new URL(page.url()).pathname.split('/').at(-1) ?? ''
+  const { purchaseId: note, debit } = await buySettledNote(page, slug)
 
   try {
     // The note matures and is paid; the credit comes back (the account closed), and then the
@@ -165,20 +148,11 @@ test('two administrators cancel the payout of a note whose debit came back after
       await asker.close()
     }
 
-    const { page: second, close } = await openSecondAdminWindow(browser)
-    try {
-      await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
-      const request = second
-        .getByRole('listitem')
-        .filter({ hasText: 'The bank took the debit back as unauthorized.' })
-      await expect(request).toContainText('Cancel the payout of a note whose debit came back')
-      await request.locator('summary', { hasText: 'Approve…' }).click()
-      await expect(request).toContainText(/Cancel the payout of \$1,0\d\d\.\d\d/)
-      await request.getByRole('button', { name: 'Approve and carry out', exact: true }).click()
-      await expect(request).toHaveCount(0)
-    } finally {
-      await close()
-    }
+    await approveAsSecondAdmin(browser, {
+      reason: 'The bank took the debit back as unauthorized.',
+      action: 'Cancel the payout of a note whose debit came back',
+      confirmation: /Cancel the payout of \$1,0\d\d\.\d\d/,
+    })
 
     // The investor's note reads as returned, nothing paid; no further credit goes out.
     await page.goto(`/purchases/${note}`, { waitUntil: 'networkidle' })
@@ -189,3 +163,22 @@ test('two administrators cancel the payout of a note whose debit came back after
     await resetClock()
   }
 })
+
+/** A second administrator finds the request by its reason, reads what it does and approves it. */
+async function approveAsSecondAdmin(
+  browser: Browser,
+  request: { reason: string; action: string; confirmation: RegExp },
+) {
+  const { page: second, close } = await openSecondAdminWindow(browser)
+  try {
+    await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
+    const item = second.getByRole('listitem').filter({ hasText: request.reason })
+    await expect(item).toContainText(request.action)
+    await item.locator('summary', { hasText: 'Approve…' }).click()
+    await expect(item).toContainText(request.confirmation)
+    await item.getByRole('button', { name: 'Approve and carry out', exact: true }).click()
+    await expect(item).toHaveCount(0)
+  } finally {
+    await close()
+  }
+}

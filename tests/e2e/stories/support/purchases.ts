@@ -38,6 +38,14 @@ export async function buyThousand(
  * reloaded until it shows the note active.
  */
 export async function buyAndSettle(page: Page, slug: string): Promise<string> {
+  return (await buySettledNote(page, slug)).purchaseId
+}
+
+/** `buyAndSettle`, answering the stand-in's debit too, for a story that moves it later. */
+export async function buySettledNote(
+  page: Page,
+  slug: string,
+): Promise<{ purchaseId: string; debit: StandInTransfer }> {
   const debit = findNewTransfer(await buyThousand(page, slug))
   await simulateTransfer(debit, 'posted')
   await simulateTransfer(debit, 'settled')
@@ -48,5 +56,5 @@ export async function buyAndSettle(page: Page, slug: string): Promise<string> {
     })
   }).toPass({ timeout: 30_000 })
 
-  return new URL(page.url()).pathname.split('/').at(-1) ?? ''
+  return { purchaseId: new URL(page.url()).pathname.split('/').at(-1) ?? '', debit }
 }
