@@ -365,11 +365,15 @@ describe('cancelling the payout of a note whose debit came back after it matured
     const note = await noteAtMaturity(t, ada, offering.id)
     await runWorkerJob(t)
     const { transferId } = await readPayout(t, note.id)
+    // The credit settled, then came back (the account was closed): the note is paid, its money
+    // held for the investor, who is asked for another account.
     await simulateTransfer(t, transferId ?? '', 'posted')
+    await simulateTransfer(t, transferId ?? '', 'settled')
     await simulateTransfer(t, transferId ?? '', 'returned', 'R03')
     await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
     await t.deps.syncTransfers()
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'returned' })
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'paid' })
     await signInAdmins()
 
     expect((await cancel(note.id)).result).toBe(
@@ -377,6 +381,13 @@ describe('cancelling the payout of a note whose debit came back after it matured
     )
 
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'cancelled' })
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'returned' })
+    // Asking for an account to receive it no longer holds; saying nothing is paid does.
+    const mails = await t.mailbox(ada.email)
+    expect(mails.filter((mail) => mail.kind === 'payout_returned').map((m) => m.status)).toEqual([
+      'suppressed',
+    ])
+    expect(mails.filter((mail) => mail.kind === 'purchase_returned')).toHaveLength(1)
     const db = t.db.database.db
     expect(await accountBalance(db, accounts.investorHeld(ada.userId))).toBe(0)
     expect(await accountBalance(db, accounts.fboCash)).toBe(0)

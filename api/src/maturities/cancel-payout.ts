@@ -19,6 +19,7 @@ import {
   releaseCapacity,
 } from '../purchases/records.ts'
 import { failureCodeOf, transferEventFields } from '../purchases/transfer-events.ts'
+import { withdrawPayoutReturnedNotice } from './notices.ts'
 
 /*
  * A matured note whose own debit came back after it matured: the bank took the principal back,
@@ -163,6 +164,8 @@ export async function cancelReturnedPayout(
   )
 
   const offering = await findOffering(tx, purchase.offeringId)
+  // "Link an account to receive it" no longer holds: nothing is paid.
+  if (held) await withdrawPayoutReturnedNotice(tx, payout)
   await noticePurchaseStopped(tx, ctx, purchase, offering, 'returned', reason)
 
   return {

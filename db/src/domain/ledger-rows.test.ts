@@ -126,6 +126,10 @@ describe('findPayoutDisagreements', () => {
     ['held money sent again, in its own round', { state: 'initiated', round: 2 }],
     ['a payout cancelled unsent, its note reversed', { state: 'cancelled', reversed: true }],
     ['held money cancelled, its note reversed', { state: 'cancelled', held: true, reversed: true }],
+    [
+      'a credit that settled and came back, then cancelled',
+      { state: 'cancelled', settled: true, held: true, reversed: true },
+    ],
   ])('accepts %s', (_, changes) => {
     expect(findPayoutDisagreements({ ...sent, ...changes })).toEqual([])
   })

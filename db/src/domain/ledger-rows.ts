@@ -228,7 +228,8 @@ export interface PayoutPostings {
  * (by `payout_sent` or `rollover`, or `payout_resent:{round}`) for its amount; a credit on its
  * way has neither settled nor come back; a settled one settled and did not come back; a returned
  * one came back to the investor's held balance; a failed one is held and never settled; a
- * cancelled one never settled, and its note was reversed, taking it back from wherever it was.
+ * cancelled one was held or never settled, and its note was reversed, taking it back from
+ * wherever it was.
  */
 export function findPayoutDisagreements(p: PayoutPostings): string[] {
   const found: string[] = []
@@ -243,7 +244,8 @@ export function findPayoutDisagreements(p: PayoutPostings): string[] {
   if ((p.state === 'returned' || p.state === 'failed') && !p.held) {
     found.push('the ledger never held it for the investor')
   }
-  if ((p.state === 'failed' || p.state === 'cancelled') && p.settled) {
+  // A cancelled one may have settled only if that credit then came back to the held balance.
+  if ((p.state === 'failed' || (p.state === 'cancelled' && !p.held)) && p.settled) {
     found.push('the ledger settled it')
   }
   if ((p.state === 'cancelled') !== p.reversed) {

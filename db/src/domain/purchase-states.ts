@@ -2,7 +2,11 @@
  * A purchase's life follows its ACH debit (money.md §3.5, docs/decisions/0004-purchases.md).
  * `initiated` holds capacity before any transfer exists; `pending`, `processing` and `active`
  * follow the transfer's pending, posted and settled; `matured` and `paid` come from the
- * maturity workers. `failed`, `cancelled`, `returned` and `paid` are final.
+ * maturity workers. `failed`, `cancelled`, `returned` and `paid` are final for every move
+ * `canTransition` allows: no Plaid event or worker moves them. One move outside it is made
+ * by two administrators alone: a `matured` or `paid` note whose own debit came back after it
+ * matured, its payout never sent or held, is closed as `returned`
+ * (`api/src/maturities/cancel-payout.ts`).
  */
 
 export const purchaseStates = [
