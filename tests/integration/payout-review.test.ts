@@ -321,6 +321,13 @@ describe('cancelling the payout of a note whose debit came back after it matured
       failureCode: 'DEBIT_RETURNED',
       authorizationId: null,
     })
+    const after = await t.request(`/admin/purchases/${note.id}`, { token: maker.token })
+    expect(await after.json()).toMatchObject({
+      purchase: { state: 'returned', failureCode: 'R10' },
+      payment: null,
+      paymentReview: null,
+      cancelledPayment: { amountCents: 104_033, cancelledAt: t.clock.now().toISOString() },
+    })
     expect((await readOffering(t, offering.id)).reservedCents).toBe(reservedBefore - 100_000)
     const db = t.db.database.db
     // The bank took the principal back; the payout and its interest are owed no more.

@@ -153,6 +153,16 @@ test('two administrators cancel the payout of a note whose debit came back after
       action: 'Cancel the payout of a note whose debit came back',
       confirmation: /Cancel the payout of \$1,0\d\d\.\d\d/,
     })
+    const after = await openAdminWindow(browser)
+    try {
+      await after.page.goto(`/admin/purchases/${note}`, { waitUntil: 'networkidle' })
+      await expect(
+        after.page.getByRole('definition').filter({ hasText: 'Cancelled' }),
+      ).toContainText(/\$1,0\d\d\.\d\d, cancelled\s.+\snothing is paid on it\./s)
+      await expect(after.page.getByRole('region', { name: 'Payout review' })).toHaveCount(0)
+    } finally {
+      await after.close()
+    }
 
     // The investor's note reads as returned, nothing paid; no further credit goes out.
     await page.goto(`/purchases/${note}`, { waitUntil: 'networkidle' })

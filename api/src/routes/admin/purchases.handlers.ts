@@ -12,6 +12,7 @@ import {
   ledgerEntries,
   ledgerTransactions,
   offerings,
+  payouts,
   purchases,
   transferEvents,
   users,
@@ -254,6 +255,19 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     if (!view) throw notFound('purchase')
     const paymentReview =
       view.payment?.stage === 'in_review' ? await describePaymentReview(purchaseId) : null
+    // The investor's view leaves out a cancelled payout (the note reads as returned); the
+    // console says what was not paid, and when.
+    const cancelled =
+      found.purchase.state === 'returned'
+        ? await database.db.query.payouts.findFirst({
+            columns: { amountCents: true, updatedAt: true },
+            where: and(
+              eq(payouts.purchaseId, purchaseId),
+              eq(payouts.kind, 'maturity'),
+              eq(payouts.state, 'cancelled'),
+            ),
+          })
+        : undefined
     return c.json(
       {
         purchase: toAdminPurchase(found),
@@ -261,6 +275,9 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         payout: view.payout,
         payment: view.payment,
         paymentReview,
+        cancelledPayment: cancelled
+          ? { amountCents: cancelled.amountCents, cancelledAt: cancelled.updatedAt.toISOString() }
+          : null,
         maturity: {
           instruction: view.maturityInstruction,
           rolloverOffering: view.rolloverOffering,

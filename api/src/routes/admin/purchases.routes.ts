@@ -133,6 +133,13 @@ export const getPurchase = createRoute({
           description:
             'For a payment withheld for review, what two administrators can do: release it (`releasable`: another debit from the account came back), cancel it (`cancellable`: the debit that paid for the note came back after it matured), or neither (`debit_returned`: that debit came back, but a rollover links the note to another); null otherwise',
         }),
+        cancelledPayment: z
+          .object({ amountCents: z.number().int(), cancelledAt: z.string() })
+          .nullable()
+          .openapi({
+            description:
+              'The maturity payout two administrators cancelled, its debit having come back after the note matured (the note is returned); null otherwise',
+          }),
         maturity: z
           .object({
             instruction: z.enum(maturityInstructions),
