@@ -465,6 +465,35 @@ describe('cancelling the payout of a note whose debit came back after it matured
     expect(investor.status).toBe(403)
   })
 
+  test('a cancel made while the worker asks Plaid to authorize the credit: no credit is made', async () => {
+    const note = await noteAtMaturity(t, ada, offering.id)
+    await matureToday()
+    await signInAdmins()
+    // The debit comes back, and two administrators cancel the payout, while the maturity run
+    // waits for Plaid's answer to the credit's authorization.
+    const plaid = t.deps.plaid
+    const authorize = plaid.transferAuthorizationCreate.bind(plaid)
+    let cancelled = null as string | null
+    plaid.transferAuthorizationCreate = async (request, options) => {
+      if (cancelled === null) {
+        await simulateTransfer(t, note.transferId ?? '', 'returned', 'R01')
+        await t.deps.syncTransfers()
+        cancelled = (await cancel(note.id)).result
+      }
+      return authorize(request, options)
+    }
+
+    const run = await runWorkerJob(t)
+
+    expect(cancelled).toBe('payout cancelled: the note is returned and nothing is paid on it')
+    expect(run.counts).toMatchObject({ payoutsSent: 0 })
+    expect(run.lines.filter((line) => line.level === 'error')).toEqual([])
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'cancelled', transferId: null })
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    await expectLedgerClean(t)
+  })
+
   test('one request at a time, carried out once', async () => {
     const note = await noteReturnedAfterMaturity('R01')
     const asked = await askToCancel(note.id)
