@@ -115,18 +115,11 @@ export function reversePurchasePosting(
   const accrued = input.accruedInterestCents ?? 0
   assertCents(accrued, 'Accrued interest')
 
-  const lines = [
-    ...transfer(
-      accounts.offeringSold(input.offeringId),
-      accounts.offeringCapacity(input.offeringId),
-      input.amountCents,
-    ),
-    ...transfer(
-      accounts.notePrincipal(input.purchaseId),
-      input.settled ? accounts.fboCash : accounts.achReceivable,
-      input.amountCents,
-    ),
-  ]
+  const lines = transfer(
+    accounts.notePrincipal(input.purchaseId),
+    input.settled ? accounts.fboCash : accounts.achReceivable,
+    input.amountCents,
+  )
   if (accrued > 0) {
     lines.push(
       ...transfer(
@@ -137,14 +130,7 @@ export function reversePurchasePosting(
     )
   }
 
-  return {
-    kind: 'purchase_reversed',
-    idempotencyKey: `purchase:${input.purchaseId}:reversed`,
-    effectiveDate: input.effectiveDate,
-    memo: input.memo,
-    refs: refsOf(input),
-    lines,
-  }
+  return purchaseReversal(input, input.amountCents, lines)
 }
 
 /**
@@ -167,11 +153,6 @@ export function reverseMaturedPurchasePosting(
   assertCents(input.interestCents, 'Interest')
 
   const lines: LedgerLine[] = [
-    ...transfer(
-      accounts.offeringSold(input.offeringId),
-      accounts.offeringCapacity(input.offeringId),
-      input.principalCents,
-    ),
     {
       account: input.payoutHeld ? accounts.investorHeld(input.userId) : accounts.achPayable,
       debitCents: input.principalCents + input.interestCents,
@@ -185,13 +166,32 @@ export function reverseMaturedPurchasePosting(
     })
   }
 
+  return purchaseReversal(input, input.principalCents, lines)
+}
+
+/**
+ * A purchase's one reversal, whichever path undoes it: its capacity (`soldCents`) back to the
+ * offering, with the lines that take its money back.
+ */
+function purchaseReversal(
+  input: PurchaseRef & { memo?: string },
+  soldCents: number,
+  lines: LedgerLine[],
+): LedgerPosting {
   return {
     kind: 'purchase_reversed',
     idempotencyKey: `purchase:${input.purchaseId}:reversed`,
     effectiveDate: input.effectiveDate,
     memo: input.memo,
     refs: refsOf(input),
-    lines,
+    lines: [
+      ...transfer(
+        accounts.offeringSold(input.offeringId),
+        accounts.offeringCapacity(input.offeringId),
+        soldCents,
+      ),
+      ...lines,
+    ],
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Browser } from '@playwright/test'
+import type { Browser, Locator } from '@playwright/test'
 import {
   createDraft,
   openAdminWindow,
@@ -58,13 +58,7 @@ test('two administrators release a payout withheld for review, and it is paid on
 
       await asker.page.goto(`/admin/purchases/${kept}`, { waitUntil: 'networkidle' })
       const review = asker.page.getByRole('region', { name: 'Payout review' })
-      await review
-        .getByLabel('What the review found')
-        .fill('The bank confirmed the debit was theirs.')
-      await review.getByRole('button', { name: 'Request release' }).click()
-      await expect(
-        review.getByText('Requested. Another administrator must approve it.'),
-      ).toBeVisible()
+      await askInReview(review, 'Request release', 'The bank confirmed the debit was theirs.')
     } finally {
       await asker.close()
     }
@@ -137,13 +131,11 @@ test('two administrators cancel the payout of a note whose debit came back after
         })
       }).toPass({ timeout: 60_000 })
       await expect(review).toContainText('came back after it matured')
-      await review
-        .getByLabel('What the review found')
-        .fill('The bank took the debit back as unauthorized.')
-      await review.getByRole('button', { name: 'Request cancellation' }).click()
-      await expect(
-        review.getByText('Requested. Another administrator must approve it.'),
-      ).toBeVisible()
+      await askInReview(
+        review,
+        'Request cancellation',
+        'The bank took the debit back as unauthorized.',
+      )
     } finally {
       await asker.close()
     }
@@ -173,6 +165,13 @@ test('two administrators cancel the payout of a note whose debit came back after
     await resetClock()
   }
 })
+
+/** The first administrator asks, from the purchase's payout review, with what the review found. */
+async function askInReview(review: Locator, button: string, found: string) {
+  await review.getByLabel('What the review found').fill(found)
+  await review.getByRole('button', { name: button }).click()
+  await expect(review.getByText('Requested. Another administrator must approve it.')).toBeVisible()
+}
 
 /** A second administrator finds the request by its reason, reads what it does and approves it. */
 async function approveAsSecondAdmin(

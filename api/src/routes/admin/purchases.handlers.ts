@@ -18,7 +18,8 @@ import {
   users,
 } from '@tenor/db/schema'
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm'
-import { requestApproval } from '../../admin/approvals.ts'
+import type { Context } from 'hono'
+import { type ApprovalAction, requestApproval } from '../../admin/approvals.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { contains } from '../../lib/like.ts'
@@ -310,10 +311,41 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     )
   }
 
-  const requestRefund: RouteHandler<typeof routes.requestRefund, AuthedEnv> = async (c) => {
-    const { purchaseId } = c.req.valid('param')
+  /** The purchase a console request is about, with its investor and note; 404 if none. */
+  async function findRequested(purchaseId: string) {
     const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
     if (!found) throw notFound('purchase')
+    return found
+  }
+
+  /**
+   * Asks a second administrator to decide `action` on the purchase, with what they need to see:
+   * whose money, in which note, why, and any amount the action is about (`payoutCents`).
+   */
+  async function askAboutPurchase(
+    c: Context<AuthedEnv>,
+    action: ApprovalAction,
+    found: Awaited<ReturnType<typeof findRequested>>,
+    input: { reason: string; payoutCents?: number },
+  ) {
+    const approvalId = await requestApproval(deps, {
+      action,
+      targetType: 'purchase',
+      targetId: found.purchase.id,
+      payload: {
+        reason: input.reason,
+        amountCents: found.purchase.amountCents,
+        ...(input.payoutCents === undefined ? {} : { payoutCents: input.payoutCents }),
+        investorEmail: found.email,
+        offeringName: found.offeringName,
+      },
+      adminId: c.get('user').id,
+    })
+    return c.json({ approvalId, state: 'pending' as const }, 202)
+  }
+
+  const requestRefund: RouteHandler<typeof routes.requestRefund, AuthedEnv> = async (c) => {
+    const found = await findRequested(c.req.valid('param').purchaseId)
     const { purchase } = found
     if (purchase.state !== 'pending' && purchase.state !== 'active') {
       throw new ApiError(
@@ -334,28 +366,14 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         `This note is already set to be repaid on ${describeCalendarDate(purchase.maturityDate ?? '')}, as ${why} would change nothing.`,
       )
     }
-    const approvalId = await requestApproval(deps, {
-      action: 'purchase.refund',
-      targetType: 'purchase',
-      targetId: purchase.id,
-      // What the deciding administrator needs to see: whose money, in which note, and why.
-      payload: {
-        reason: c.req.valid('json').reason,
-        amountCents: purchase.amountCents,
-        investorEmail: found.email,
-        offeringName: found.offeringName,
-      },
-      adminId: c.get('user').id,
-    })
-    return c.json({ approvalId, state: 'pending' as const }, 202)
+    return askAboutPurchase(c, 'purchase.refund', found, { reason: c.req.valid('json').reason })
   }
 
   const requestPayoutRelease: RouteHandler<typeof routes.requestPayoutRelease, AuthedEnv> = async (
     c,
   ) => {
     const { purchaseId } = c.req.valid('param')
-    const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
-    if (!found) throw notFound('purchase')
+    const found = await findRequested(purchaseId)
     const inReview = await readPaymentReview(database.db, purchaseId)
     if (!inReview) {
       throw new ApiError(
@@ -371,55 +389,40 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         "The debit that paid for this note came back, so its money is back in the investor's bank: paying the note out would pay it twice.",
       )
     }
-    const approvalId = await requestApproval(deps, {
-      action: 'payout.release',
-      targetType: 'purchase',
-      targetId: purchaseId,
-      payload: {
-        reason: c.req.valid('json').reason,
-        amountCents: found.purchase.amountCents,
-        payoutCents: inReview.payout.amountCents,
-        investorEmail: found.email,
-        offeringName: found.offeringName,
-      },
-      adminId: c.get('user').id,
+    return askAboutPurchase(c, 'payout.release', found, {
+      reason: c.req.valid('json').reason,
+      payoutCents: inReview.payout.amountCents,
     })
-    return c.json({ approvalId, state: 'pending' as const }, 202)
   }
 
   /** What two administrators can do with a payout withheld for review (`paymentReview`). */
   async function describePaymentReview(
     purchaseId: string,
   ): Promise<'releasable' | 'cancellable' | 'debit_returned' | null> {
-    const inReview = await readPaymentReview(database.db, purchaseId)
-    if (!inReview) return null
-    if (inReview.review === 'releasable') return 'releasable'
     const { refused } = await judgePayoutCancel(database.db, purchaseId)
-    return refused ? 'debit_returned' : 'cancellable'
+    switch (refused?.code) {
+      case undefined:
+        return 'cancellable'
+      case 'not_in_review':
+        return null
+      case 'funding_not_returned':
+        return 'releasable'
+      case 'rolled_over':
+        return 'debit_returned'
+    }
   }
 
   const requestPayoutCancel: RouteHandler<typeof routes.requestPayoutCancel, AuthedEnv> = async (
     c,
   ) => {
     const { purchaseId } = c.req.valid('param')
-    const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
-    if (!found) throw notFound('purchase')
+    const found = await findRequested(purchaseId)
     const judged = await judgePayoutCancel(database.db, purchaseId)
     if (judged.refused) throw new ApiError(409, judged.refused.code, judged.refused.message)
-    const approvalId = await requestApproval(deps, {
-      action: 'payout.cancel',
-      targetType: 'purchase',
-      targetId: purchaseId,
-      payload: {
-        reason: c.req.valid('json').reason,
-        amountCents: found.purchase.amountCents,
-        payoutCents: judged.payoutCents,
-        investorEmail: found.email,
-        offeringName: found.offeringName,
-      },
-      adminId: c.get('user').id,
+    return askAboutPurchase(c, 'payout.cancel', found, {
+      reason: c.req.valid('json').reason,
+      payoutCents: judged.payoutCents,
     })
-    return c.json({ approvalId, state: 'pending' as const }, 202)
   }
 
   return {

@@ -160,31 +160,17 @@ export async function requestRefund(
   return refused(await readAdminProblem(response), [404, 409, 422])
 }
 
-/** Asks for a payout withheld for review to be released; a second administrator decides. */
-export async function requestPayoutRelease(
-  api: ApiClient,
-  purchaseId: string,
-  reason: string,
-): Promise<AdminOutcome<{ approvalId: string }>> {
-  const response = await api.admin.purchases[':purchaseId'].payment.release.$post({
-    param: { purchaseId },
-    json: { reason },
-  })
-  if (response.status === 202) return { ok: true, value: await response.json() }
-
-  return refused(await readAdminProblem(response), [404, 409, 422])
-}
-
 /**
- * Asks for the withheld payout of a note whose debit came back after it matured to be
- * cancelled; a second administrator decides.
+ * Asks a second administrator to decide a payout withheld for review: release it (the money is
+ * judged safe to pay), or cancel it (the debit that paid for the note came back after it matured).
  */
-export async function requestPayoutCancel(
+export async function requestPayoutDecision(
   api: ApiClient,
   purchaseId: string,
+  decision: 'release' | 'cancel',
   reason: string,
 ): Promise<AdminOutcome<{ approvalId: string }>> {
-  const response = await api.admin.purchases[':purchaseId'].payment.cancel.$post({
+  const response = await api.admin.purchases[':purchaseId'].payment[decision].$post({
     param: { purchaseId },
     json: { reason },
   })

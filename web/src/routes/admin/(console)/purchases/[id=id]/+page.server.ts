@@ -1,14 +1,9 @@
 import { error } from '@sveltejs/kit'
 import { listApprovals } from '#lib/server/admin-governance.ts'
-import {
-  findPurchase,
-  requestPayoutCancel,
-  requestPayoutRelease,
-  requestRefund,
-} from '#lib/server/admin-purchases.ts'
+import { findPurchase, requestPayoutDecision, requestRefund } from '#lib/server/admin-purchases.ts'
 import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
-import type { Actions, PageServerLoad } from './$types'
+import type { Actions, PageServerLoad, RequestEvent } from './$types'
 
 export const load: PageServerLoad = async (event) => {
   requireAdmin(event)
@@ -44,20 +39,16 @@ export const actions: Actions = {
     if (outcome.ok) return { form: 'refund', requested: true }
     return rejectWithProblem(outcome.problem, 'refund', ['reason'], { reason })
   },
-  release: async (event) => {
-    requireAdmin(event)
+  release: (event) => askPayoutDecision(event, 'release'),
+  cancel: (event) => askPayoutDecision(event, 'cancel'),
+}
 
-    const { reason } = readFields(await readForm(event.request), ['reason'])
-    const outcome = await requestPayoutRelease(event.locals.api, event.params.id, reason)
-    if (outcome.ok) return { form: 'release', requested: true }
-    return rejectWithProblem(outcome.problem, 'release', ['reason'], { reason })
-  },
-  cancel: async (event) => {
-    requireAdmin(event)
+/** The payout review's forms: release or cancel a withheld payout, with what the review found. */
+async function askPayoutDecision(event: RequestEvent, decision: 'release' | 'cancel') {
+  requireAdmin(event)
 
-    const { reason } = readFields(await readForm(event.request), ['reason'])
-    const outcome = await requestPayoutCancel(event.locals.api, event.params.id, reason)
-    if (outcome.ok) return { form: 'cancel', requested: true }
-    return rejectWithProblem(outcome.problem, 'cancel', ['reason'], { reason })
-  },
+  const { reason } = readFields(await readForm(event.request), ['reason'])
+  const outcome = await requestPayoutDecision(event.locals.api, event.params.id, decision, reason)
+  if (outcome.ok) return { form: decision, requested: true }
+  return rejectWithProblem(outcome.problem, decision, ['reason'], { reason })
 }
