@@ -119,6 +119,9 @@ function checkPaidOnce(
     if (times > 1) problems.push(`${named}: ${kind} posted ${times} times`)
   }
 
+  // Its debit came back after it matured and two administrators cancelled its payout: nothing
+  // more is owed on it (`checkPayout` follows the payout).
+  if (payouts.some((p) => p.state === 'cancelled')) return
   const matured = ['matured', 'paid'].includes(purchase.state)
   if (!matured) {
     if (payouts.length + rolled.length + credits.length > 0) {

@@ -108,7 +108,10 @@ function checkCredit(findings: TransferFindings, transfer: Transfer, payout: Pay
     findings.problems.push(`${named} is for ${transfer.amount}`)
   }
   if (payout.transferId === transfer.id) {
-    if (payoutStateFor[transfer.status] !== payout.state) {
+    // Held money cancelled (its note's debit came back) keeps the credit that came back.
+    const heldThenCancelled =
+      payout.state === 'cancelled' && [...deadCredit, 'returned'].includes(transfer.status)
+    if (payoutStateFor[transfer.status] !== payout.state && !heldThenCancelled) {
       findings.problems.push(`${named}: the states disagree`)
     }
   } else if (!deadCredit.includes(transfer.status)) {
@@ -257,7 +260,7 @@ function isBacked(
     case 'payout_settled':
       return settled(payout?.transferId)
     case 'payout_returned':
-      return payout?.state === 'returned' || payout?.state === 'failed'
+      return ['returned', 'failed', 'cancelled'].includes(payout?.state ?? '')
     case 'correction':
       // Nothing in the workload corrects the books by hand.
       return false
