@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { matureDueHoldings } from '@tenor/api/maturities/due'
 import { accountBalance, accounts, toCalendarDate } from '@tenor/db/domain'
 import { createLogger } from '@tenor/db/logger'
-import { auditEvents } from '@tenor/db/schema'
+import { adminApprovals, auditEvents } from '@tenor/db/schema'
+import { approvals } from '@tenor/workers/jobs/approvals'
 import { eq, sql } from 'drizzle-orm'
 import {
   buyActiveNote,
@@ -204,6 +205,83 @@ describe('releasing a payout withheld for review', () => {
 
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 2 })
     expect(await creditsAtPlaid(t)).toEqual([])
+  })
+
+  test('a return stored after the request, before the decision, stops the release', async () => {
+    const another = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 30_000 })
+    const note = await withheldNote(2)
+    const asked = await askToRelease(note.id)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+
+    // A second dispute from the same account, which the asker could not have looked at.
+    await simulateTransfer(t, another.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+
+    expect(await approve(approvalId)).toMatchObject({
+      result:
+        "not applied: a return of the investor's transfers came in after this was asked; look at it and ask again",
+    })
+    expect(await readPayout(t, note.id)).toMatchObject({
+      failureCode: 'FUNDING_IN_DOUBT',
+      reviewReleasedAt: null,
+    })
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 2 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+
+    // Asked again, after a look at that return, it goes.
+    expect(await release(note.id)).toBe('payout released: the next maturity run sends it')
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 1, payoutsWithheld: 1 })
+    expect(await creditsAtPlaid(t)).toHaveLength(1)
+    await expectLedgerClean(t)
+  })
+
+  test('a release the worker carries out after the API stopped sees returns stored meanwhile', async () => {
+    const another = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 30_000 })
+    const note = await withheldNote(2)
+    const asked = await askToRelease(note.id)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    // Approved, and the API stopped before carrying it out.
+    await t.db.database.db
+      .update(adminApprovals)
+      .set({ state: 'approved', decidedBy: checker.userId, decidedAt: t.clock.now() })
+      .where(eq(adminApprovals.id, approvalId))
+
+    t.clock.set(new Date('2026-09-02T14:05:00Z'))
+    await simulateTransfer(t, another.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+    t.clock.set(new Date('2026-09-02T14:20:00Z'))
+    await runWorkerJob(t, approvals)
+
+    const carried = await t.db.database.db.query.adminApprovals.findFirst({
+      where: eq(adminApprovals.id, approvalId),
+    })
+    expect(carried?.result).toStartWith(
+      "not applied: a return of the investor's transfers came in after this was asked",
+    )
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 2 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+  })
+
+  test('a release asked before requests kept what their review had seen is asked again', async () => {
+    const note = await withheldNote()
+    const asked = await askToRelease(note.id)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    const { seenThroughEventId: _, ...older } = JSON.parse(
+      (
+        await t.db.database.db.query.adminApprovals.findFirst({
+          where: eq(adminApprovals.id, approvalId),
+        })
+      )?.payload ?? '{}',
+    )
+    await t.db.database.db
+      .update(adminApprovals)
+      .set({ payload: JSON.stringify(older) })
+      .where(eq(adminApprovals.id, approvalId))
+
+    expect(await approve(approvalId)).toMatchObject({
+      result: 'not applied: ask again, so the review is dated',
+    })
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 1 })
   })
 
   test('never lets go a note whose own debit came back, even after a release', async () => {

@@ -6,7 +6,6 @@ import {
   offerings,
   payouts,
   purchases,
-  transferSyncCursor,
   users,
 } from '@tenor/db/schema'
 import { and, eq, gt, inArray, ne } from 'drizzle-orm'
@@ -16,7 +15,11 @@ import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { noticeRolloverRateFell } from '../maturities/notices.ts'
 import { cancelPendingPurchase } from '../purchases/cancel.ts'
-import { readPaymentReview, wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
+import {
+  readPaymentReview,
+  wasFundingInDoubt,
+  wasReturnReceivedSince,
+} from '../purchases/funding-in-doubt.ts'
 import { outcomeContextOf } from '../purchases/outcomes.ts'
 import { cancelledByTenorReasons } from '../purchases/reasons.ts'
 import type { OfferingRow } from '../purchases/records.ts'
@@ -395,10 +398,13 @@ async function refundPurchase(
 
 /**
  * Lets a matured note's payout, withheld for review, go: someone has looked at what came back
- * and judged the money safe to pay. The payout is marked released in one write with its audit,
- * only from the state it was read in; the next maturity run sends it to the note's account, or,
- * held money, to the account the investor gives. A return received after this puts it back in
- * review (`findFundingInDoubt`).
+ * and judged the money safe to pay. What they looked at is every transfer event stored when the
+ * release was asked (`seenThroughEventId`): a return of any of the investor's transfers stored
+ * since, before or after the second administrator's decision, stops it, to be looked at and
+ * asked again. The payout is marked released in one write with its audit, only from the state
+ * it was read in; the next maturity run sends it to the note's account, or, held money, to the
+ * account the investor gives. A return received after this puts it back in review
+ * (`findFundingInDoubt`).
  */
 async function releasePayout(
   deps: AppDeps,
@@ -408,6 +414,11 @@ async function releasePayout(
   const { db } = deps.database
   // Carried out before the API stopped: done, and audited with it.
   if (await auditedSince(db, approval, 'payout.released')) return 'payout released'
+  const { seenThroughEventId: seen } = JSON.parse(approval.payload) as {
+    seenThroughEventId?: unknown
+  }
+  // Asked before requests kept what their review had seen: nobody can say what that was.
+  if (typeof seen !== 'number') return 'not applied: ask again, so the review is dated'
   const inReview = await readPaymentReview(db, approval.targetId)
   if (!inReview) return 'not applied: the payout is no longer withheld for review'
   // Came back since the request: that money is with the investor's bank again.
@@ -418,17 +429,16 @@ async function releasePayout(
 
   const now = deps.clock.now()
   const released = await deps.database.write(async (tx) => {
-    // The returns the review could see: those stored by now, read under the write lock, which
-    // the transfer sync also takes to store events with its cursor. Any stored later has a
-    // larger id and withholds the payout again.
-    const [cursor] = await tx
-      .select({ lastEventId: transferSyncCursor.lastEventId })
-      .from(transferSyncCursor)
+    // Read under the write lock, which the transfer sync also takes to store events: a return
+    // stored after this has a larger id and withholds the payout again.
+    if (await wasReturnReceivedSince(tx, { userId: payout.userId, throughEventId: seen })) {
+      return 'returned since'
+    }
     const moved = await tx
       .update(payouts)
       .set({
         reviewReleasedAt: now,
-        reviewReleasedThroughEventId: cursor?.lastEventId ?? 0,
+        reviewReleasedThroughEventId: seen,
         // Held money keeps why and since when it was held (an account linked since then takes
         // it); one not yet sent loses the mark of its withholding.
         ...(payout.state === 'initiated'
@@ -442,7 +452,7 @@ async function releasePayout(
           eq(payouts.idempotencyKey, payout.idempotencyKey),
         ),
       )
-    if (moved.rowsAffected !== 1) return false
+    if (moved.rowsAffected !== 1) return 'changed'
     await recordAudit(tx, {
       adminId,
       action: 'payout.released',
@@ -451,14 +461,17 @@ async function releasePayout(
       before: { reviewReleasedAt: payout.reviewReleasedAt?.toISOString() ?? null },
       after: {
         reviewReleasedAt: now.toISOString(),
-        throughEventId: cursor?.lastEventId ?? 0,
+        throughEventId: seen,
         amountCents: payout.amountCents,
       },
       at: now,
     })
-    return true
+    return 'released'
   })
-  if (!released) return 'not applied: the payout changed meanwhile; look again'
+  if (released === 'returned since') {
+    return "not applied: a return of the investor's transfers came in after this was asked; look at it and ask again"
+  }
+  if (released === 'changed') return 'not applied: the payout changed meanwhile; look again'
   return payout.state === 'initiated'
     ? 'payout released: the next maturity run sends it'
     : 'payout released: it goes out once the investor gives an account that can receive it'

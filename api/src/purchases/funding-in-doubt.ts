@@ -1,5 +1,5 @@
 import type { LedgerReader } from '@tenor/db/domain'
-import { payouts, purchases, transferEvents } from '@tenor/db/schema'
+import { payouts, purchases, transferEvents, transferSyncCursor } from '@tenor/db/schema'
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import {
   findDisputedAccounts,
@@ -153,8 +153,20 @@ async function findStillReleased(
   return stillReleased
 }
 
+/**
+ * The id of the last transfer event stored: every event up to it is in the database, since the
+ * sync stores events and its cursor in one transaction. A review that reads this before it looks
+ * has seen every return up to it; `wasReturnReceivedSince` finds those it has not.
+ */
+export async function readEventsStoredThrough(db: LedgerReader): Promise<number> {
+  const [cursor] = await db
+    .select({ lastEventId: transferSyncCursor.lastEventId })
+    .from(transferSyncCursor)
+  return cursor?.lastEventId ?? 0
+}
+
 /** Whether a return of any of the investor's transfers (debits or credits) was stored since. */
-async function wasReturnReceivedSince(
+export async function wasReturnReceivedSince(
   db: LedgerReader,
   payout: { userId: string; throughEventId: number | null },
 ): Promise<boolean> {

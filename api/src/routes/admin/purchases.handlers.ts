@@ -26,7 +26,7 @@ import { contains } from '../../lib/like.ts'
 import { reportError } from '../../lib/sentry.ts'
 import { judgePayoutCancel } from '../../maturities/cancel-payout.ts'
 import { formatDecimalAmount } from '../../purchases/funding.ts'
-import { readPaymentReview } from '../../purchases/funding-in-doubt.ts'
+import { readEventsStoredThrough, readPaymentReview } from '../../purchases/funding-in-doubt.ts'
 import { findDebitAuthorization } from '../../purchases/records.ts'
 import { toCsvCell } from '../../purchases/statement.ts'
 import { earlyRepaymentReasonOf, listPurchaseViews } from '../../purchases/views.ts'
@@ -320,22 +320,24 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
 
   /**
    * Asks a second administrator to decide `action` on the purchase, with what they need to see:
-   * whose money, in which note, why, and any amount the action is about (`payoutCents`).
+   * whose money, in which note, why, any amount the action is about (`payoutCents`), and for a
+   * release the last transfer event the review had seen (`seenThroughEventId`).
    */
   async function askAboutPurchase(
     c: Context<AuthedEnv>,
     action: ApprovalAction,
     found: Awaited<ReturnType<typeof findRequested>>,
-    input: { reason: string; payoutCents?: number },
+    input: { reason: string; payoutCents?: number; seenThroughEventId?: number },
   ) {
+    const { reason, ...details } = input
     const approvalId = await requestApproval(deps, {
       action,
       targetType: 'purchase',
       targetId: found.purchase.id,
       payload: {
-        reason: input.reason,
+        reason,
         amountCents: found.purchase.amountCents,
-        ...(input.payoutCents === undefined ? {} : { payoutCents: input.payoutCents }),
+        ...details,
         investorEmail: found.email,
         offeringName: found.offeringName,
       },
@@ -374,6 +376,9 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
   ) => {
     const { purchaseId } = c.req.valid('param')
     const found = await findRequested(purchaseId)
+    // Read before the review below: a return it could not see is stored with a later id, and the
+    // release refuses to go on it (`releasePayout`).
+    const seenThroughEventId = await readEventsStoredThrough(database.db)
     const inReview = await readPaymentReview(database.db, purchaseId)
     if (!inReview) {
       throw new ApiError(
@@ -392,6 +397,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     return askAboutPurchase(c, 'payout.release', found, {
       reason: c.req.valid('json').reason,
       payoutCents: inReview.payout.amountCents,
+      seenThroughEventId,
     })
   }
 
