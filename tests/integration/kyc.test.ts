@@ -263,3 +263,36 @@ describe('GET /admin/users?kycStatus=submitted', () => {
     expect(listed.map((user) => user.email)).toEqual(['ada@example.com', 'grace@example.com'])
   })
 })
+
+describe('GET /admin/users/{id}', () => {
+  test('tells the reviewer which other accounts sent the same tax id, never the number', async () => {
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const grace = await signUp(t, 'grace@example.com')
+    const alan = await signUp(t, 'alan@example.com')
+    expect((await submit(details)).status).toBe(202)
+    // The same number typed without dashes, and another ending in the same four digits.
+    const graces = { ...details, legalName: 'Grace Brewster Hopper', taxId: '123456789' }
+    expect((await submit(graces, grace.token)).status).toBe(202)
+    expect((await submit({ ...details, taxId: '234-56-6789' }, alan.token)).status).toBe(202)
+
+    const read = async (id: string) => {
+      const res = await t.request(`/admin/users/${id}`, { token: admin.token })
+      expect(res.status).toBe(200)
+      return { text: await res.clone().text(), body: (await res.json()) as { sameTaxId: unknown } }
+    }
+    const adas = await read(userId)
+    expect(adas.body.sameTaxId).toEqual([
+      {
+        id: grace.userId,
+        email: 'grace@example.com',
+        legalName: 'Grace Brewster Hopper',
+        kycStatus: 'submitted',
+      },
+    ])
+    expect(adas.text).not.toMatch(/12345|6789[^"]/)
+    expect((await read(grace.userId)).body.sameTaxId).toMatchObject([{ id: userId }])
+    expect((await read(alan.userId)).body.sameTaxId).toEqual([])
+    // An account that sent no details has nothing to compare.
+    expect((await read(admin.userId)).body.sameTaxId).toEqual([])
+  })
+})

@@ -70,6 +70,12 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
     await expect(admin.page.getByRole('heading', { name: 'Identity check' })).toBeVisible()
     await expect(admin.page.getByText('•••-••-6789')).toBeVisible()
     await expect(admin.page.getByText('123-45-6789')).toHaveCount(0)
+    // The demo investor sent the same number: the reviewer is told, and shown whose account.
+    const warning = admin.page.getByRole('alert').filter({
+      hasText: 'Another account sent the same tax id',
+    })
+    await expect(warning.getByRole('link', { name: 'Ines Investor' })).toBeVisible()
+    await expect(warning).toContainText('investor@tenor.local')
     await confirmStep(admin.page, 'Approve identity…', 'Yes, approve')
     await expect(admin.page.getByText(`We are emailing ${investor.email}`)).toBeVisible()
   } finally {

@@ -3,7 +3,7 @@ import { kycProfiles, offerings, purchases, users } from '@tenor/db/schema'
 import { and, asc, desc, eq, or } from 'drizzle-orm'
 import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
-import { readKyc } from '../../kyc/kyc.ts'
+import { findSameTaxId, readKyc } from '../../kyc/kyc.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { contains } from '../../lib/like.ts'
@@ -53,8 +53,9 @@ export function createAdminHandlers(deps: AppDeps) {
     const { userId } = c.req.valid('param')
     const row = await database.db.query.users.findFirst({ where: eq(users.id, userId) })
     if (!row) throw notFound('user')
-    const [kyc, banks, holdings] = await Promise.all([
+    const [kyc, sameTaxId, banks, holdings] = await Promise.all([
       readKyc(database, userId),
+      findSameTaxId(database, env, userId),
       listBanks(database, userId),
       database.db
         .select({ purchase: purchases, slug: offerings.slug, offeringName: offerings.name })
@@ -67,6 +68,7 @@ export function createAdminHandlers(deps: AppDeps) {
       {
         user: toAdminUser(row),
         kyc,
+        sameTaxId,
         banks,
         holdings: holdings.map(({ purchase, slug, offeringName }) => ({
           purchaseId: purchase.id,

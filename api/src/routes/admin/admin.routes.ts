@@ -60,6 +60,19 @@ export const getUser = createRoute({
       z.object({
         user: adminUser,
         kyc: kycView,
+        sameTaxId: z
+          .array(
+            z.object({
+              id: z.string(),
+              email: z.string(),
+              legalName: z.string().openapi({ description: 'As sent with their identity details' }),
+              kycStatus: adminUser.shape.kycStatus,
+            }),
+          )
+          .openapi({
+            description:
+              'Other accounts whose identity details give the same tax id (the number is never shown).',
+          }),
         banks: z.array(bank).openapi({ description: 'Account names and masks only.' }),
         holdings: z.array(
           z.object({

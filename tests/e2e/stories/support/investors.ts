@@ -37,14 +37,19 @@ export async function createInvestor(name = 'Story Investor'): Promise<Investor>
   return { email, password, legalName: name, sessionToken: session.token }
 }
 
-/** Identity details that pass the API's checks; the SSN's last four are 6789. */
+/**
+ * Identity details that pass the API's checks; the SSN's last four are 6789. Its first five
+ * digits are drawn at random, so stories' investors do not all share one number (the console
+ * warns of a number sent from two accounts).
+ */
 export function sampleKyc(legalName: string) {
+  const [area = 0, group = 0] = crypto.getRandomValues(new Uint16Array(2))
   return {
     legalName,
     dateOfBirth: '1985-04-12',
     address: { line1: '12 Harbor Street', city: 'Portland', region: 'ME', postalCode: '04101' },
     taxIdKind: 'ssn',
-    taxId: '123-45-6789',
+    taxId: `${200 + (area % 400)}-${10 + (group % 90)}-6789`,
     attestation: true,
   }
 }
