@@ -121,6 +121,42 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   expect(readFileSync((await statement.path()) ?? '', 'utf8')).toContain('Series A 6-Month Note')
 })
 
+test('a review opened again for another amount after buying is a new order, reviewed before it is bought', async ({
+  page,
+  investor: _,
+}) => {
+  await linkBankWithChooser(page, 'First Platypus Bank')
+  await reviewPurchase(page, 'series-a-6m', '1,000', /Checking ending 0000/)
+  const review = new URL(page.url())
+  await page.getByLabel(/I authorize Tenor to debit \$1,000\.00 once/).check()
+  await page.getByRole('button', { name: 'Buy for $1,000.00' }).click()
+  await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
+  const first = new URL(page.url()).pathname
+
+  // The review's address, which keeps the order's key, opened again for another amount.
+  review.searchParams.set('amount', '2000')
+  await page.goto(review.toString(), { waitUntil: 'networkidle' })
+  const transfersBefore = listStandInTransfers()
+  await page.getByLabel(/I authorize Tenor to debit \$2,000\.00 once/).check()
+  await page.getByRole('button', { name: 'Buy for $2,000.00' }).click()
+
+  // Not "already bought": told the first went through, and shown the new order, unticked.
+  const notice = page.getByRole('status').filter({ hasText: 'This is a new order' })
+  await expect(notice).toContainText('Your earlier order from this page went through')
+  await expect(notice.getByRole('link', { name: '$1,000.00 of' })).toHaveAttribute('href', first)
+  expect(listStandInTransfers()).toEqual(transfersBefore)
+  const consent = page.getByLabel(/I authorize Tenor to debit \$2,000\.00 once/)
+  await expect(consent).not.toBeChecked()
+  await consent.check()
+  await page.getByRole('button', { name: 'Buy for $2,000.00' }).click()
+
+  await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
+  await expect(page.getByText('$2,000.00, bought')).toBeVisible()
+  expect(new URL(page.url()).pathname).not.toBe(first)
+  await page.goto('/portfolio')
+  await expect(history(page)).toHaveCount(3)
+})
+
 test('an address that cannot name a purchase or an offering is the 404 page', async ({
   page,
   investor: _,

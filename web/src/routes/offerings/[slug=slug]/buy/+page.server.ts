@@ -102,8 +102,34 @@ export const load: PageServerLoad = async (event) => {
       authorization,
       idempotencyKey: choose.orderKey,
       declined: await declinedReason(locals, url.searchParams.get('declined')),
+      earlier: await earlierOrder(locals, url.searchParams.get('earlier')),
     },
   }
+}
+
+/**
+ * The review of the order in this address under a new key, with why it is a new order: the
+ * bank declined the one made from it, or one was made from it for another amount or account.
+ */
+function newOrder(url: URL, why: { declined: string } | { earlier: string }): string {
+  const again = new URLSearchParams({
+    amount: url.searchParams.get('amount') ?? '',
+    account: url.searchParams.get('account') ?? '',
+    step: 'review',
+    key: createIdempotencyKey(),
+    ...why,
+  })
+  return `${url.pathname}?${again}`
+}
+
+/**
+ * The order made earlier from this review, for another amount or account (`earlier` in its
+ * address): what the investor bought then, to say beside the new order.
+ */
+async function earlierOrder(locals: App.Locals, purchaseId: string | null) {
+  if (!purchaseId || !/^[0-9a-f-]{36}$/.test(purchaseId)) return null
+  const found = await findPurchase(locals.api, purchaseId)
+  return found ? { id: found.purchase.id, amountCents: found.purchase.amountCents } : null
 }
 
 /**
@@ -195,12 +221,22 @@ export const actions: Actions = {
     }
 
     const { problem, purchaseId } = outcome
-    // This review's order went through before (its terms have changed since): show that one,
-    // unless the bank declined it, when buying from here is a new order (below).
+    // An order went through from this review before, unless the bank declined it, when buying
+    // from here is a new order (below). The same amount and account (its terms changed since):
+    // show that one. Another, chosen after buying (Back, then "Change the amount or account"):
+    // a new order, reviewed again under a key of its own before anything is bought.
     if (problem.code === 'idempotency_key_reused' && purchaseId) {
-      const made = await findPurchase(locals.api, purchaseId)
-      if (made?.purchase.state !== 'failed')
-        redirect(303, `/purchases/${purchaseId}?already=bought`)
+      const made = (await findPurchase(locals.api, purchaseId))?.purchase
+      if (made && made.state !== 'failed') {
+        const sameOrder =
+          made.amountCents === amountCents && made.bankAccountId === fields.bankAccountId
+        redirect(
+          303,
+          sameOrder
+            ? `/purchases/${purchaseId}?already=bought`
+            : newOrder(url, { earlier: purchaseId }),
+        )
+      }
     }
     if (problem.code === 'idempotency_key_reused' && !purchaseId) {
       return rejectForm(409, {
@@ -212,14 +248,7 @@ export const actions: Actions = {
     // again from this review is a new order, under a new key, with the decline said on it.
     if (purchaseId) {
       locals.log.info('purchase declined', { code: problem.code, purchaseId })
-      const again = new URLSearchParams({
-        amount: url.searchParams.get('amount') ?? '',
-        account: url.searchParams.get('account') ?? '',
-        step: 'review',
-        key: createIdempotencyKey(),
-        declined: purchaseId,
-      })
-      redirect(303, `${url.pathname}?${again}`)
+      redirect(303, newOrder(url, { declined: purchaseId }))
     }
     const message = problem.issues.map((issue) => issue.message).join(' ') || problem.message
     locals.log.info('purchase refused', { code: problem.code })
