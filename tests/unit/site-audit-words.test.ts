@@ -2,12 +2,20 @@ import { describe, expect, test } from 'bun:test'
 import { approvalActions } from '@tenor/api/admin/approvals'
 import {
   describeAuditAction,
+  describeAuditActor,
   describeAuditTarget,
   describeSnapshot,
   splitEmail,
 } from '../../web/src/lib/audit-words.ts'
 
 describe('audit trail words', () => {
+  test('an administrator made on the command line was made by it, not by themselves', () => {
+    expect(describeAuditActor('user.role.admin.command_line')).toBe(
+      'The command line, on the server',
+    )
+    expect(describeAuditActor('user.role.admin')).toBeNull()
+  })
+
   test('money and rates in snapshots read as amounts, names as words', () => {
     expect(
       describeSnapshot(

@@ -66,6 +66,15 @@ export function describeAuditAction(action: string): string {
 }
 
 /**
+ * Who did it, when no administrator did: an account made an administrator from the server's
+ * command line (`admin:create`) is recorded against itself, the row needing an account, but
+ * nobody signed in made it. Null for every action an administrator took.
+ */
+export function describeAuditActor(action: string): string | null {
+  return action === 'user.role.admin.command_line' ? 'The command line, on the server' : null
+}
+
+/**
  * A JSON snapshot as "Name: value" lines, for the before and after columns. A reason that was
  * not given is left out; any other field with no value reads "—". Whatever is not a JSON object
  * is shown as it was stored.
