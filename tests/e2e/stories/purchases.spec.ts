@@ -285,11 +285,26 @@ test('a rate changed during the review is refused, and the review then shows the
   await expect(page).toHaveURL(/\/purchases\/[^/]+$/)
 })
 
-test('removing the bank a note pays into says so first', async ({ page, investor: _ }) => {
+test('removing the bank a note pays into says so first, and the note then says where its money waits', async ({
+  page,
+  investor: _,
+}) => {
   await buyThousand(page, 'series-a-6m')
+  const note = page.url()
   await page.goto('/banks', { waitUntil: 'networkidle' })
   await page.getByRole('link', { name: 'Remove First Platypus Bank' }).click()
   await expect(page.getByText('One of your notes pays out to it at maturity.')).toBeVisible()
+  // Its debit is not yet taken: removing the bank does not stop it, and the purchase can go.
+  await expect(page.getByRole('status').filter({ hasText: 'still to come' })).toContainText(
+    '$1,000.00 for notes you bought is still to be taken from it. Removing the bank does not stop that debit: if you no longer want a note, cancel its purchase from your portfolio first.',
+  )
+  await page.getByRole('button', { name: 'Remove First Platypus Bank' }).click()
+  await expect(page).toHaveURL(/\/banks\?done=removed$/)
+
+  await page.goto(note)
+  await expect(page.getByRole('region', { name: 'Details' })).toContainText(
+    'The bank account it pays out to is no longer linked, so anything paid out waits for you to choose an account to receive it.',
+  )
 })
 
 test.describe('without JavaScript', () => {

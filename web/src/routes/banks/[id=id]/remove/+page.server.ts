@@ -24,8 +24,15 @@ export const load: PageServerLoad = async (event) => {
       ['pending', 'processing', 'active'].includes(purchase.state) &&
       here.has(purchase.bankAccountId ?? ''),
   ).length
+  // Debits not yet settled: the bank still takes them, linked or not.
+  const debitsComing = purchases.filter(
+    (purchase) =>
+      ['pending', 'processing'].includes(purchase.state) && here.has(purchase.bankAccountId),
+  )
+  const debitsComingCents = debitsComing.reduce((total, { amountCents }) => total + amountCents, 0)
+  const cancellable = debitsComing.filter((purchase) => purchase.cancellable).length
 
-  return { bank, onItsWayCents, notesPayingHere }
+  return { bank, onItsWayCents, notesPayingHere, debitsComingCents, cancellable }
 }
 
 export const actions: Actions = {
