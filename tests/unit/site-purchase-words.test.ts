@@ -108,6 +108,22 @@ describe("a note's timeline", () => {
     ])
   })
 
+  test("the investor's own debit is the debit sent to their bank, never money on its way", () => {
+    const timeline = noteTimeline(
+      [
+        { from: 'pending', to: 'processing', note: null, at: '2026-03-01T15:00:00.000Z' },
+        { from: 'processing', to: 'active', note: null, at: '2026-03-02T15:00:00.000Z' },
+      ],
+      [],
+    )
+    expect(timeline.map((step) => step.label)).toEqual([
+      'Debit sent to your bank',
+      'Active, earning interest',
+    ])
+    expect(timeline[0]?.label).toContain(milestones[1].label)
+    expect(timeline[0]?.label).not.toContain('on its way')
+  })
+
   test('a note set to be repaid early reads so, not as a second "active"', () => {
     const timeline = noteTimeline(
       [

@@ -104,7 +104,7 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
 
   // The bank posts the debit; the open page follows without being reloaded.
   await simulateTransfer(findNewTransfer(transfersBefore), 'posted')
-  await expect(page.getByRole('heading', { name: 'Payment on its way' })).toBeVisible({
+  await expect(page.getByRole('heading', { name: 'Debit sent to your bank' })).toBeVisible({
     timeout: 20_000,
   })
   await expect(page.locator('summary', { hasText: 'Cancel this purchase…' })).toHaveCount(0)
@@ -112,7 +112,7 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   await page.getByRole('link', { name: 'Portfolio' }).first().click()
   await expect(page.getByText('Invested now')).toBeVisible()
   await expect(history(page)).toHaveCount(2)
-  await expect(history(page).nth(1)).toContainText('Payment on its way')
+  await expect(history(page).nth(1)).toContainText('Debit sent to your bank')
 
   const download = page.waitForEvent('download')
   await page.getByRole('link', { name: 'Download statement (CSV)' }).click()

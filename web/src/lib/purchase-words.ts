@@ -16,7 +16,8 @@ export type PurchaseState =
 const labels: Record<PurchaseState, string> = {
   initiated: 'Confirming with your bank',
   pending: 'Pending',
-  processing: 'Payment on its way',
+  // The investor's own money leaving: "on its way" is kept for money coming to them.
+  processing: 'Debit sent to your bank',
   active: 'Active, earning interest',
   matured: 'Matured',
   paid: 'Paid out',
