@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { demoAccounts } from '../../../api/src/cli/demo.ts'
 import { e2eUrls } from '../ports.ts'
 import {
   createDraft,
@@ -266,6 +267,22 @@ test('making an administrator waits for a second one to approve it', async ({ br
     await expect(second.locator('summary', { hasText: 'Revoke admin role…' })).toBeVisible()
   } finally {
     await close()
+  }
+})
+
+test('an account approved when it was made says so, not that its details are still to come', async ({
+  browser,
+}) => {
+  const admin = await openAdminWindow(browser)
+  try {
+    const { email, legalName } = demoAccounts.admin
+    await admin.page.goto(`/admin/users?query=${encodeURIComponent(email)}`)
+    await admin.page.getByRole('link', { name: legalName }).click()
+    const check = admin.page.getByRole('region', { name: /^Identity check/ })
+    await expect(check).toContainText('Approved when the account was made, with the demo data')
+    await expect(check).not.toContainText('They have not sent their details yet')
+  } finally {
+    await admin.close()
   }
 })
 
