@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { approvalActions } from '../../api/src/admin/approvals.ts'
 import {
   describeApprovalAction,
   describeApprovalConfirmation,
@@ -6,8 +7,18 @@ import {
   describeApprovalResult,
   describeApprovalState,
   describeApprovalTarget,
+  twoAdministratorWork,
   wasNotApplied,
 } from '../../web/src/lib/approval-words.ts'
+
+describe('what needs two administrators', () => {
+  test('every request the API waits on has a heading and is named in the list', () => {
+    expect(twoAdministratorWork).toBe(
+      'Publishing an offering, cancelling an offering, rate changes, refunds, releasing a payout withheld for review, cancelling a withheld payout and new administrators',
+    )
+    for (const action of approvalActions) expect(describeApprovalAction(action)).not.toBe(action)
+  })
+})
 
 describe('a rate change request in words', () => {
   test('says the rate moves from the old to the new one, for new purchases', () => {

@@ -5,19 +5,42 @@ import { describeInterest, type InterestTerms } from './offering-words.ts'
 
 /** Plain words for the requests that wait for a second administrator. */
 
-const actionWords: Record<string, string> = {
-  'offering.publish': 'Publish an offering',
-  'offering.cancel': 'Cancel an offering and repay its investors',
-  'offering.rate': 'Change an open offering’s rate',
-  'purchase.refund': 'Refund a purchase to its investor',
-  'payout.release': 'Release a payout withheld for review',
-  'payout.cancel': 'Cancel the payout of a note whose debit came back',
-  'user.grant_admin': 'Make an account an administrator',
+/**
+ * Every request a second administrator approves, as the API lists them: its heading, and its
+ * words in the sentence that lists them all (`twoAdministratorWork`), so that cannot miss one.
+ */
+const actions: Record<string, { heading: string; listed: string }> = {
+  'offering.publish': { heading: 'Publish an offering', listed: 'publishing an offering' },
+  'offering.cancel': {
+    heading: 'Cancel an offering and repay its investors',
+    listed: 'cancelling an offering',
+  },
+  'offering.rate': { heading: 'Change an open offering’s rate', listed: 'rate changes' },
+  'purchase.refund': { heading: 'Refund a purchase to its investor', listed: 'refunds' },
+  'payout.release': {
+    heading: 'Release a payout withheld for review',
+    listed: 'releasing a payout withheld for review',
+  },
+  'payout.cancel': {
+    heading: 'Cancel the payout of a note whose debit came back',
+    listed: 'cancelling a withheld payout',
+  },
+  'user.grant_admin': {
+    heading: 'Make an account an administrator',
+    listed: 'new administrators',
+  },
 }
 
 export function describeApprovalAction(action: string): string {
-  return actionWords[action] ?? action
+  return actions[action]?.heading ?? action
 }
+
+/** What needs two administrators, as a sentence's subject: "Publishing an offering, …". */
+export const twoAdministratorWork = (() => {
+  const listed = Object.values(actions).map((action) => action.listed)
+  const all = `${listed.slice(0, -1).join(', ')} and ${listed.at(-1)}`
+  return all.charAt(0).toUpperCase() + all.slice(1)
+})()
 
 /** A request's stored payload as an object; one that is not JSON reads as empty. */
 function readPayload(payload: string): Record<string, unknown> | null {
