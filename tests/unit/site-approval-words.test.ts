@@ -7,6 +7,7 @@ import {
   describeApprovalResult,
   describeApprovalState,
   describeApprovalTarget,
+  describeApprovalUndo,
   twoAdministratorWork,
   wasNotApplied,
 } from '../../web/src/lib/approval-words.ts'
@@ -17,6 +18,13 @@ describe('what needs two administrators', () => {
       'Publishing an offering, cancelling an offering, rate changes, refunds, releasing a payout withheld for review, cancelling a withheld payout and new administrators',
     )
     for (const action of approvalActions) expect(describeApprovalAction(action)).not.toBe(action)
+  })
+
+  test('an administrator made by approval can lose the role again; the rest cannot be undone', () => {
+    expect(describeApprovalUndo('user.grant_admin')).toBe(
+      'An administrator can revoke the role later, on the account’s page.',
+    )
+    expect(describeApprovalUndo('purchase.refund')).toBe('It cannot be undone from here.')
   })
 })
 

@@ -260,6 +260,9 @@ test('making an administrator waits for a second one to approve it', async ({ br
     await second.goto('/admin/approvals', { waitUntil: 'networkidle' })
     const request = second.getByRole('listitem').filter({ hasText: future.email })
     await expect(request).toContainText('Make an account an administrator')
+    // The role can be revoked on the account's page: the question does not say otherwise.
+    await expect(request).toContainText('An administrator can revoke the role later')
+    await expect(request).not.toContainText('It cannot be undone')
     await confirmStep(request, 'Approve…', 'Approve and carry out')
     await expect(request).toHaveCount(0)
     await second.goto(`/admin/users?query=${encodeURIComponent(future.email)}`)

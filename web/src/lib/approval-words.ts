@@ -42,6 +42,16 @@ export const twoAdministratorWork = (() => {
   return all.charAt(0).toUpperCase() + all.slice(1)
 })()
 
+/**
+ * Whether what an approval carries out can be taken back, said after its question: the admin
+ * role can, by one administrator on the account's page (Revoke admin role).
+ */
+export function describeApprovalUndo(action: string): string {
+  return action === 'user.grant_admin'
+    ? 'An administrator can revoke the role later, on the account’s page.'
+    : 'It cannot be undone from here.'
+}
+
 /** A request's stored payload as an object; one that is not JSON reads as empty. */
 function readPayload(payload: string): Record<string, unknown> | null {
   try {
