@@ -8,7 +8,7 @@ import {
   type ErrorBody,
   publishDraft,
 } from '../support/offering-drafts.ts'
-import { openWithTwoAdmins, signUp } from '../support/users.ts'
+import { openWithTwoAdmins, signUp, signUpAdmin } from '../support/users.ts'
 
 let t: TestApp
 let maker: { token: string; userId: string }
@@ -109,6 +109,42 @@ describe('offering requests for a second administrator', () => {
       token: checker.token,
     })
     expect(replay.status).toBe(409)
+  })
+
+  test('an offering past its purchase window keeps its rate: nothing is bought or rolled into it again', async () => {
+    const { body } = await createDraft()
+    const id = body.offering.id
+    await publishDraft(t, { maker, checker }, id)
+    // Asked late on its last day of sale in New York, approved just after midnight there.
+    t.clock.set(new Date('2026-05-01T03:00:00Z'))
+    const late = {
+      maker: await signUpAdmin(t, 'late-maker@example.com'),
+      checker: await signUpAdmin(t, 'late-checker@example.com'),
+    }
+    const ask = (rateBps: number) =>
+      t.request(`/admin/offerings/${id}/rate`, { json: { rateBps }, token: late.maker.token })
+    const asked = await ask(650)
+    expect(asked.status).toBe(202)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    t.clock.set(new Date('2026-05-01T04:30:00Z'))
+    const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+      json: {},
+      token: late.checker.token,
+    })
+    expect(await approved.json()).toMatchObject({
+      state: 'executed',
+      result: 'not applied: the offering stopped selling on 2026-04-30',
+    })
+
+    const refused = await ask(700)
+    expect(refused.status).toBe(409)
+    expect(((await refused.json()) as ErrorBody).error).toMatchObject({
+      code: 'offering_closed',
+      message:
+        'Series Z 9-Month Note stopped selling on April 30, 2026. Nothing can be bought or rolled into it now, so its rate cannot change.',
+    })
+    const row = await t.db.database.db.query.offerings.findFirst({ where: eq(offerings.id, id) })
+    expect(row?.rateBps).toBe(575)
   })
 
   test('closing early stops new purchases; investors are refused admin routes', async () => {

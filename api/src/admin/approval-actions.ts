@@ -154,11 +154,16 @@ async function publishOffering(
 async function changeRate(deps: AppDeps, approval: ApprovalRow, adminId: string): Promise<string> {
   const { rateBps, from } = JSON.parse(approval.payload) as { rateBps: number; from?: number }
   const now = deps.clock.now()
+  const today = businessDateOf(now, deps.env.businessTimeZone)
   return deps.database.write(async (tx) => {
     const offering = await tx.query.offerings.findFirst({
       where: eq(offerings.id, approval.targetId),
     })
     if (offering?.status !== 'open') return 'not applied: the offering is no longer open'
+    // Past its window nothing is bought or rolled into it again, as when it was asked.
+    if (offering.closesOn < today) {
+      return `not applied: the offering stopped selling on ${offering.closesOn}`
+    }
     if (offering.rateBps === rateBps) {
       return `not applied: the rate is ${formatBasisPoints(rateBps)} already`
     }

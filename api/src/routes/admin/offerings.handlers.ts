@@ -1,6 +1,11 @@
 import type { RouteHandler, z } from '@hono/zod-openapi'
 import { newId } from '@tenor/db'
-import { businessDateOf, type CalendarDate, defaultMaturityInstruction } from '@tenor/db/domain'
+import {
+  businessDateOf,
+  type CalendarDate,
+  defaultMaturityInstruction,
+  describeCalendarDate,
+} from '@tenor/db/domain'
 import { offerings, purchases } from '@tenor/db/schema'
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
@@ -24,6 +29,12 @@ type OfferingRow = typeof offerings.$inferSelect
 const invalidTerms = (issues: TermsIssue[]) =>
   new ApiError(422, 'validation_failed', 'The terms are incomplete or inconsistent.', { issues })
 const wrongStatus = (message: string) => new ApiError(409, 'wrong_status', message)
+const stoppedSelling = (row: OfferingRow) =>
+  new ApiError(
+    409,
+    'offering_closed',
+    `${row.name} stopped selling on ${describeCalendarDate(row.closesOn)}. Nothing can be bought or rolled into it now, so its rate cannot change.`,
+  )
 
 /**
  * The fields of a refused form that are well formed on their own, as they would be stored, so
@@ -302,6 +313,8 @@ export function createAdminOfferingHandlers(deps: AppDeps) {
     const row = await load(c.req.valid('param').offeringId)
     if (row.status !== 'open')
       throw wrongStatus('Only an open offering has its rate changed this way.')
+    // Past its window nothing is bought or rolled into it again: a new rate would apply to nothing.
+    if (windowOn(row, today()) === 'after') throw stoppedSelling(row)
     const { rateBps } = c.req.valid('json')
     // A change to the rate it has would write nothing, yet stand in the way of a real one.
     if (rateBps === row.rateBps) {

@@ -263,7 +263,9 @@ export const requestRateChange = createRoute({
     202: approvalAnswer,
     ...denied,
     404: errorResponse('No such offering'),
-    409: errorResponse('Not open, or a request is already waiting'),
+    409: errorResponse(
+      'Not open (`wrong_status`), past its purchase window (`offering_closed`: nothing is bought or rolled into it again), or a request is already waiting',
+    ),
     422: errorResponse(
       'Invalid input, the rate it has now, or a rate whose payout would not fit one ACH credit',
     ),
