@@ -1,4 +1,4 @@
-import { redirect } from '@sveltejs/kit'
+import { fail, redirect } from '@sveltejs/kit'
 import { readProblem } from '#lib/server/api.ts'
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { deleteSessionCookie } from '#lib/server/session.ts'
@@ -28,11 +28,13 @@ export const actions: Actions = {
     }
 
     const problem = await readProblem(response)
-    if (problem.status === 422 && problem.issues.some((issue) => issue.path === 'token')) {
-      return rejectForm(400, {
-        form: 'reset',
-        message: 'This link is invalid, already used or expired. Ask for a new one.',
-      })
+    // Unknown, used or expired (400 invalid_token), or not shaped as one: no new password can
+    // help, so the page offers a new link instead of the form.
+    if (
+      problem.code === 'invalid_token' ||
+      (problem.status === 422 && problem.issues.some((issue) => issue.path === 'token'))
+    ) {
+      return fail(400, { form: 'reset' as const, linkUnusable: true as const })
     }
     return rejectWithProblem(problem, 'reset', ['password'])
   },
