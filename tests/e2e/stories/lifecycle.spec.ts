@@ -61,6 +61,10 @@ test('an investor buys a note, sees it become active, moves the clock to maturit
     const totals = page.getByRole('region', { name: 'Totals' })
     await expect(totals.getByText('Invested now')).toBeVisible()
     await expect(totals).toContainText(/\$0\.00\s*\$1,0\d\d\.\d\d from matured notes on its way/)
+    await expect(totals).toContainText(
+      /Expected at maturity\s*Nothing\s*every note you hold has matured/,
+    )
+    await expect(totals).not.toContainText('including $0.00 interest')
     await expect(page.getByText('No note of yours is still to mature.')).toBeVisible()
     await simulateTransfer(credit, 'posted')
     await simulateTransfer(credit, 'settled')
