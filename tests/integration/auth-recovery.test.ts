@@ -43,7 +43,11 @@ describe('forgot and reset password', () => {
       json: { token, password: 'yet another passphrase entirely' },
     })
     expect(reused.status).toBe(400)
-    expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('password_changed')
+    const [changed] = await t.mailbox('ada@example.com')
+    expect(changed?.kind).toBe('password_changed')
+    // This browser's session ended too; someone else's change is undone from the link given.
+    expect(changed?.text).toContain('every session was signed out')
+    expect(changed?.text).toMatch(/reset your password at once at https?:\/\/\S+\/forgot-password /)
   })
 
   test('a new password voids every link mailed before it, an email change included', async () => {

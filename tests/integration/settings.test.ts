@@ -33,7 +33,9 @@ describe('POST /me/password', () => {
     expect((await t.request('/me', { token })).status).toBe(200)
     expect((await t.request('/me', { token: other.token })).status).toBe(401)
     expect((await login('ada@example.com', 'a brand new passphrase here')).status).toBe(200)
-    expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('password_changed')
+    const [changed] = await t.mailbox('ada@example.com')
+    expect(changed?.kind).toBe('password_changed')
+    expect(changed?.text).toContain('every other session was signed out')
   })
 })
 

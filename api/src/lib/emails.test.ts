@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'bun:test'
-import { accountExists, confirmNewEmail, passwordReset, verifyEmail } from './emails.ts'
+import {
+  accountExists,
+  confirmNewEmail,
+  passwordChanged,
+  passwordReset,
+  verifyEmail,
+} from './emails.ts'
 import { asNote, maturityPaid, purchaseActive } from './note-emails.ts'
 
 describe('emails name a note once', () => {
@@ -49,6 +55,29 @@ describe('confirming an address', () => {
     }
     expect(accountExists(null, url, url).text.startsWith('Hello,\n')).toBe(true)
     expect(passwordReset('Ada Lovelace', url).text.startsWith('Hello Ada Lovelace,\n')).toBe(true)
+  })
+})
+
+describe('a changed password', () => {
+  const resetUrl = 'https://tenor.example/forgot-password'
+
+  test('changed in Settings, every other session was signed out', () => {
+    const changed = passwordChanged('Ada', 'settings', resetUrl)
+    expect(changed.text).toContain('every other session was signed out')
+  })
+
+  test('reset by emailed link, every session was, this one included', () => {
+    const reset = passwordChanged('Ada', 'reset', resetUrl)
+    expect(reset.text).toContain('every session was signed out')
+    expect(reset.text).not.toContain('every other session')
+  })
+
+  test('gives the link to reset it again for someone who did not change it', () => {
+    for (const how of ['settings', 'reset'] as const) {
+      const { text, html } = passwordChanged('Ada', how, resetUrl)
+      expect(text).toContain(`If this was not you, reset your password at once at ${resetUrl}`)
+      expect(html).toContain(resetUrl)
+    }
   })
 })
 

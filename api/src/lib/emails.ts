@@ -127,13 +127,23 @@ export function passwordReset(name: string | null, url: string): RenderedEmail {
   })
 }
 
-export function passwordChanged(name: string | null): RenderedEmail {
+/**
+ * A change in Settings keeps the session it was made in; a reset by emailed link ends every
+ * session. `resetUrl` is the site's forgot-password page, where a stranger's change is undone.
+ */
+export function passwordChanged(
+  name: string | null,
+  how: 'settings' | 'reset',
+  resetUrl: string,
+): RenderedEmail {
   return renderEmail({
     subject: 'Your Tenor password was changed',
     greeting: greet(name),
     paragraphs: [
-      'Your password was just changed and every other session was signed out.',
-      'If this was not you, reset your password at once and reply to this email to tell us.',
+      how === 'reset'
+        ? 'Your password was just reset with the link we emailed, and every session was signed out: sign in again with the new password.'
+        : 'Your password was just changed and every other session was signed out.',
+      `If this was not you, reset your password at once at ${resetUrl} and reply to this email to tell us.`,
     ],
   })
 }

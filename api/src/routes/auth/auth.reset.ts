@@ -130,7 +130,11 @@ export function createResetHandlers(deps: AppDeps) {
           dedupeKey: `password-changed:${found.id}`,
           userId: user.id,
           to: user.email,
-          ...emails.passwordChanged(emails.addressee(user)),
+          ...emails.passwordChanged(
+            emails.addressee(user),
+            'reset',
+            `${env.publicUrl}/forgot-password`,
+          ),
         },
         now,
       )

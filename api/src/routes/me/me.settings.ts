@@ -58,7 +58,11 @@ export function createSettingsHandlers(deps: AppDeps) {
           dedupeKey: `password-changed:${user.id}:${now.getTime()}`,
           userId: user.id,
           to: user.email,
-          ...emails.passwordChanged(emails.addressee(user)),
+          ...emails.passwordChanged(
+            emails.addressee(user),
+            'settings',
+            `${env.publicUrl}/forgot-password`,
+          ),
         },
         now,
       )
