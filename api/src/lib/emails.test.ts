@@ -6,7 +6,7 @@ import {
   passwordReset,
   verifyEmail,
 } from './emails.ts'
-import { asNote, maturityPaid, purchaseActive } from './note-emails.ts'
+import { asNote, maturityPaid, purchaseActive, purchaseStopped } from './note-emails.ts'
 
 describe('emails name a note once', () => {
   test('an offering named "… Note" is not called "… Note note"', () => {
@@ -78,6 +78,23 @@ describe('a changed password', () => {
       expect(text).toContain(`If this was not you, reset your password at once at ${resetUrl}`)
       expect(html).toContain(resetUrl)
     }
+  })
+})
+
+describe('a purchase that did not go through', () => {
+  const words = { offeringName: 'Series A 6-Month Note', amount: '$1,000.00', reason: 'declined' }
+  const url = 'https://tenor.example/purchases/1'
+
+  test('names the note in the body, not only in the subject', () => {
+    for (const outcome of ['failed', 'cancelled', 'returned'] as const) {
+      const email = purchaseStopped('Ada', { ...words, outcome }, url)
+      const body = email.text.split('\n').slice(1).join('\n')
+      expect(body).toContain('$1,000.00')
+      expect(body).toContain('Series A 6-Month Note')
+    }
+    expect(purchaseStopped('Ada', { ...words, outcome: 'failed' }, url).text).toContain(
+      'Your $1,000.00 purchase of Series A 6-Month Note is undone and your bank account will not be debited for it.',
+    )
   })
 })
 

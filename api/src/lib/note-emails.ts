@@ -72,10 +72,11 @@ export function purchaseStopped(
     cancelled: `Your purchase of ${p.offeringName} is cancelled`,
     returned: `Your payment for ${p.offeringName} was returned`,
   }[p.outcome]
+  // The subject names the note too, but the body is read on its own as often.
   const undone =
     p.outcome === 'returned'
-      ? `Your bank sent back the ${p.amount} payment, so the purchase is undone and earns no interest.`
-      : `The ${p.amount} purchase is undone and your bank account will not be debited for it.`
+      ? `Your bank sent back the ${p.amount} payment for ${p.offeringName}, so the purchase is undone and earns no interest.`
+      : `Your ${p.amount} purchase of ${p.offeringName} is undone and your bank account will not be debited for it.`
 
   return renderEmail({
     subject: headline,
