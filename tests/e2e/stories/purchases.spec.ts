@@ -121,7 +121,7 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   expect(readFileSync((await statement.path()) ?? '', 'utf8')).toContain('Series A 6-Month Note')
 })
 
-test('a review opened again for another amount after buying is a new order, reviewed before it is bought', async ({
+test('a review opened again for another amount after buying buys nothing, and offers a new order', async ({
   page,
   investor: _,
 }) => {
@@ -135,24 +135,36 @@ test('a review opened again for another amount after buying is a new order, revi
 
   // The review's address, which keeps the order's key, opened again for another amount.
   review.searchParams.set('amount', '2000')
-  await page.goto(review.toString(), { waitUntil: 'networkidle' })
+  const buyFromUsedReview = async () => {
+    await page.goto(review.toString(), { waitUntil: 'networkidle' })
+    await page.getByLabel(/I authorize Tenor to debit \$2,000\.00 once/).check()
+    await page.getByRole('button', { name: 'Buy for $2,000.00' }).click()
+  }
   const transfersBefore = listStandInTransfers()
-  await page.getByLabel(/I authorize Tenor to debit \$2,000\.00 once/).check()
-  await page.getByRole('button', { name: 'Buy for $2,000.00' }).click()
+  await buyFromUsedReview()
 
-  // Not "already bought": told the first went through, and shown the new order, unticked.
-  const notice = page.getByRole('status').filter({ hasText: 'This is a new order' })
-  await expect(notice).toContainText('Your earlier order from this page went through')
-  await expect(notice.getByRole('link', { name: '$1,000.00 of' })).toHaveAttribute('href', first)
+  // Not "already bought" as if it were this order, and nothing bought: the order it was used
+  // for is named, and a new one is offered.
+  const notice = page.getByRole('status').filter({ hasText: 'already placed from this page' })
+  await expect(notice).toContainText('was ordered from this page before. Nothing more was bought.')
+  await expect(notice.getByRole('link', { name: /\$1,000\.00 of/ })).toHaveAttribute('href', first)
+  await expect(page.getByRole('button', { name: 'Buy for $2,000.00' })).toHaveCount(0)
+  // However often that review is used again, it buys nothing.
+  await buyFromUsedReview()
+  await expect(notice).toBeVisible()
   expect(listStandInTransfers()).toEqual(transfersBefore)
-  const consent = page.getByLabel(/I authorize Tenor to debit \$2,000\.00 once/)
-  await expect(consent).not.toBeChecked()
-  await consent.check()
+
+  await notice.getByRole('link', { name: 'Start a new order for $2,000.00' }).click()
+  await expect(page.getByLabel('Amount to invest (USD)')).toHaveValue('2000')
+  await page.waitForLoadState('networkidle')
+  await page.getByRole('radio', { name: /Checking ending 0000/ }).check()
+  await page.getByRole('button', { name: 'Review purchase' }).click()
+  await page.waitForLoadState('networkidle')
+  await page.getByLabel(/I authorize Tenor to debit \$2,000\.00 once/).check()
   await page.getByRole('button', { name: 'Buy for $2,000.00' }).click()
 
   await expect(page.getByRole('heading', { name: 'Pending' })).toBeVisible()
   await expect(page.getByText('$2,000.00, bought')).toBeVisible()
-  expect(new URL(page.url()).pathname).not.toBe(first)
   await page.goto('/portfolio')
   await expect(history(page)).toHaveCount(3)
 })

@@ -45,11 +45,16 @@ export function readFields<F extends string>(
   return fields
 }
 
+/** A form's failure with nothing to say beside its fields: for a failure that adds its own. */
+export function noFailure(form: string): FormFailure {
+  return { form, message: null, errors: {}, values: {} }
+}
+
 export function rejectForm(
   status: number,
   failure: Partial<FormFailure> & { form: string },
 ): ActionFailure<FormFailure> {
-  return fail(status, { message: null, errors: {}, values: {}, ...failure })
+  return fail(status, { ...noFailure(failure.form), ...failure })
 }
 
 /**

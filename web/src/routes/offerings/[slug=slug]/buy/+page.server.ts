@@ -1,9 +1,9 @@
-import { error, redirect } from '@sveltejs/kit'
+import { error, fail, redirect } from '@sveltejs/kit'
 import { achDebitWording } from '@tenor/api/purchases/authorization'
 import { parseDollars, unreadableAmount } from '#lib/amount.ts'
 import { formatDollarsInput, formatUsd } from '#lib/format.ts'
 import { type Bank, type BankAccount, fundingAccounts, listBanks } from '#lib/server/banks.ts'
-import { readFields, readForm, rejectForm } from '#lib/server/forms.ts'
+import { noFailure, readFields, readForm, rejectForm } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
 import {
   findOffering,
@@ -102,34 +102,23 @@ export const load: PageServerLoad = async (event) => {
       authorization,
       idempotencyKey: choose.orderKey,
       declined: await declinedReason(locals, url.searchParams.get('declined')),
-      earlier: await earlierOrder(locals, url.searchParams.get('earlier')),
     },
   }
 }
 
 /**
- * The review of the order in this address under a new key, with why it is a new order: the
- * bank declined the one made from it, or one was made from it for another amount or account.
+ * The review of the order in this address under a new key, after the bank declined the one
+ * made from it (`declined`: that purchase).
  */
-function newOrder(url: URL, why: { declined: string } | { earlier: string }): string {
+function newOrder(url: URL, declined: string): string {
   const again = new URLSearchParams({
     amount: url.searchParams.get('amount') ?? '',
     account: url.searchParams.get('account') ?? '',
     step: 'review',
     key: createIdempotencyKey(),
-    ...why,
+    declined,
   })
   return `${url.pathname}?${again}`
-}
-
-/**
- * The order made earlier from this review, for another amount or account (`earlier` in its
- * address): what the investor bought then, to say beside the new order.
- */
-async function earlierOrder(locals: App.Locals, purchaseId: string | null) {
-  if (!purchaseId || !/^[0-9a-f-]{36}$/.test(purchaseId)) return null
-  const found = await findPurchase(locals.api, purchaseId)
-  return found ? { id: found.purchase.id, amountCents: found.purchase.amountCents } : null
 }
 
 /**
@@ -142,6 +131,13 @@ async function declinedReason(locals: App.Locals, purchaseId: string | null) {
   if (found?.purchase.state !== 'failed') return null
 
   return found.purchase.failure?.reason ?? 'Your bank did not approve this debit. No money moved.'
+}
+
+/** The order a review was used for, when its address is opened again with another amount. */
+export interface PlacedOrder {
+  id: string
+  amountCents: number
+  offeringName: string
 }
 
 type CheckedOrder =
@@ -221,21 +217,23 @@ export const actions: Actions = {
     }
 
     const { problem, purchaseId } = outcome
-    // An order went through from this review before, unless the bank declined it, when buying
+    // An order was placed from this review before, unless the bank declined it, when buying
     // from here is a new order (below). The same amount and account (its terms changed since):
-    // show that one. Another, chosen after buying (Back, then "Change the amount or account"):
-    // a new order, reviewed again under a key of its own before anything is bought.
+    // show that one. Another (the review's address opened again with another amount): nothing
+    // is bought from a review already used; the page names that order and offers a new one,
+    // which starts from the amount step under a key of its own.
     if (problem.code === 'idempotency_key_reused' && purchaseId) {
       const made = (await findPurchase(locals.api, purchaseId))?.purchase
       if (made && made.state !== 'failed') {
-        const sameOrder =
-          made.amountCents === amountCents && made.bankAccountId === fields.bankAccountId
-        redirect(
-          303,
-          sameOrder
-            ? `/purchases/${purchaseId}?already=bought`
-            : newOrder(url, { earlier: purchaseId }),
-        )
+        if (made.amountCents === amountCents && made.bankAccountId === fields.bankAccountId) {
+          redirect(303, `/purchases/${purchaseId}?already=bought`)
+        }
+        const placed: PlacedOrder = {
+          id: made.id,
+          amountCents: made.amountCents,
+          offeringName: made.offeringName,
+        }
+        return fail(409, { ...noFailure('confirm'), placed })
       }
     }
     if (problem.code === 'idempotency_key_reused' && !purchaseId) {
@@ -248,7 +246,7 @@ export const actions: Actions = {
     // again from this review is a new order, under a new key, with the decline said on it.
     if (purchaseId) {
       locals.log.info('purchase declined', { code: problem.code, purchaseId })
-      redirect(303, newOrder(url, { declined: purchaseId }))
+      redirect(303, newOrder(url, purchaseId))
     }
     const message = problem.issues.map((issue) => issue.message).join(' ') || problem.message
     locals.log.info('purchase refused', { code: problem.code })
