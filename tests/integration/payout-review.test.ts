@@ -62,9 +62,22 @@ async function withheldNote(withheld = 1) {
   return note
 }
 
-function askToRelease(purchaseId: string, token = maker.token) {
+/** What the purchase's page shows the review: the transfer events stored when it was read. */
+async function readReviewedThrough(purchaseId: string, token = maker.token): Promise<number> {
+  const page = await t.request(`/admin/purchases/${purchaseId}`, { token })
+  const { reviewSeenThroughEventId } = (await page.json()) as {
+    reviewSeenThroughEventId: number | null
+  }
+  return reviewSeenThroughEventId ?? 0
+}
+
+/** Asks, from the purchase's page, on what it showed (`seen`: read now unless given). */
+async function askToRelease(purchaseId: string, token = maker.token, seen?: number) {
   return t.request(`/admin/purchases/${purchaseId}/payment/release`, {
-    json: { reason: 'Investor confirmed the disputed debit was a mistake by their bank.' },
+    json: {
+      reason: 'Investor confirmed the disputed debit was a mistake by their bank.',
+      seenThroughEventId: seen ?? (await readReviewedThrough(purchaseId, token)),
+    },
     token,
   })
 }
@@ -233,6 +246,34 @@ describe('releasing a payout withheld for review', () => {
     expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 1, payoutsWithheld: 1 })
     expect(await creditsAtPlaid(t)).toHaveLength(1)
     await expectLedgerClean(t)
+  })
+
+  test('a return stored after the page the review was made on, before the request, stops the release', async () => {
+    const another = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 30_000 })
+    const note = await withheldNote(2)
+    const seen = await readReviewedThrough(note.id)
+    // A second dispute arrives while the administrator reads the page.
+    await simulateTransfer(t, another.transferId ?? '', 'returned', 'R10')
+    await t.deps.syncTransfers()
+
+    const asked = await askToRelease(note.id, maker.token, seen)
+    expect(asked.status).toBe(202)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    expect(await approve(approvalId)).toMatchObject({
+      result:
+        "not applied: a return of the investor's transfers came in after this was asked; look at it and ask again",
+    })
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0, payoutsWithheld: 2 })
+    // A page claiming to have seen more than is stored counts as what is stored.
+    const bold = await askToRelease(note.id, maker.token, Number.MAX_SAFE_INTEGER)
+    expect(bold.status).toBe(202)
+    const { approvalId: boldId } = (await bold.json()) as { approvalId: string }
+    expect((await approve(boldId)).result).toBe('payout released: the next maturity run sends it')
+    const missing = await t.request(`/admin/purchases/${note.id}/payment/release`, {
+      json: { reason: 'Investor confirmed the disputed debit was a mistake by their bank.' },
+      token: maker.token,
+    })
+    expect(missing.status).toBe(422)
   })
 
   test('a release the worker carries out after the API stopped sees returns stored meanwhile', async () => {

@@ -294,8 +294,14 @@ async function releaseWithheldPayout(w: Workload): Promise<void> {
   )
   const pool = withheld.size > 0 && w.choose.chance(0.8) ? [...withheld] : matured.map((n) => n.id)
   const target = w.choose.pick(pool)
+  // Asked from the purchase's page, on what it showed.
+  const page = await w.t.request(`/admin/purchases/${target}`, { token: w.admins[0].token })
+  const { reviewSeenThroughEventId } = (await page.json()) as {
+    reviewSeenThroughEventId?: number | null
+  }
   const { asked, result } = await askAndApprove(w, `/admin/purchases/${target}/payment/release`, {
     reason: 'The investor showed their bank confirmed the debits as theirs.',
+    seenThroughEventId: reviewSeenThroughEventId ?? 0,
   })
   tally(w, `release asked: ${asked}`)
   if (result?.startsWith('payout released')) tally(w, 'payout released')

@@ -218,6 +218,9 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     const { purchaseId } = c.req.valid('param')
     const [found] = await selectPurchases().where(eq(purchases.id, purchaseId))
     if (!found) throw notFound('purchase')
+    // Read before the rest: a return stored after it, which the page may not show, stops a
+    // release asked from this page (`requestPayoutRelease`).
+    const seenThroughEventId = await readEventsStoredThrough(database.db)
     const [events, ledger, authorization, views] = await Promise.all([
       database.db
         .select()
@@ -276,6 +279,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         payout: view.payout,
         payment: view.payment,
         paymentReview,
+        reviewSeenThroughEventId: paymentReview ? seenThroughEventId : null,
         cancelledPayment: cancelled
           ? { amountCents: cancelled.amountCents, cancelledAt: cancelled.updatedAt.toISOString() }
           : null,
@@ -375,10 +379,12 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     c,
   ) => {
     const { purchaseId } = c.req.valid('param')
+    const { reason, seenThroughEventId: seenOnPage } = c.req.valid('json')
     const found = await findRequested(purchaseId)
-    // Read before the review below: a return it could not see is stored with a later id, and the
-    // release refuses to go on it (`releasePayout`).
-    const seenThroughEventId = await readEventsStoredThrough(database.db)
+    // What the review could see: the events stored when its page was read, never more than are
+    // stored now. A return stored after it has a later id, and the release refuses to go on it
+    // (`releasePayout`).
+    const seenThroughEventId = Math.min(seenOnPage, await readEventsStoredThrough(database.db))
     const inReview = await readPaymentReview(database.db, purchaseId)
     if (!inReview) {
       throw new ApiError(
@@ -395,7 +401,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
       )
     }
     return askAboutPurchase(c, 'payout.release', found, {
-      reason: c.req.valid('json').reason,
+      reason,
       payoutCents: inReview.payout.amountCents,
       seenThroughEventId,
     })

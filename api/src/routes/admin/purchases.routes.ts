@@ -133,6 +133,10 @@ export const getPurchase = createRoute({
           description:
             'For a payment withheld for review, what two administrators can do: release it (`releasable`: another debit from the account came back), cancel it (`cancellable`: the debit that paid for the note came back after it matured), or neither (`debit_returned`: that debit came back, but a rollover links the note to another); null otherwise',
         }),
+        reviewSeenThroughEventId: z.number().int().nullable().openapi({
+          description:
+            'For a payment withheld for review, the last transfer event stored when this was read: a release asked from this page sends it back (`seenThroughEventId`), so a return stored since stops it. Null otherwise',
+        }),
         cancelledPayment: z
           .object({ amountCents: z.number().int(), cancelledAt: z.string() })
           .nullable()
@@ -236,10 +240,21 @@ export const requestPayoutRelease = createRoute({
   tags,
   summary: 'Ask to release a payout withheld for review; a second administrator must approve',
   description:
-    "A matured note's payout is withheld for review when the money that paid for it is in doubt: its debit came back, or its bank reported another debit from the same account unauthorized. Once someone has looked and judged the money safe to pay, this asks to let it go. On approval the next maturity run sends it to the note's account (held money goes to the account the investor gives). A return of any of the investor's transfers stored after the approval puts it back in review; a note whose own debit came back is never released.",
+    "A matured note's payout is withheld for review when the money that paid for it is in doubt: its debit came back, or its bank reported another debit from the same account unauthorized. Once someone has looked and judged the money safe to pay, this asks to let it go. On approval the next maturity run sends it to the note's account (held money goes to the account the investor gives). A return of any of the investor's transfers stored after the page the review was made on (`seenThroughEventId`) stops the release, or, stored after it, puts the payout back in review; a note whose own debit came back is never released.",
   request: {
     params: purchaseParams,
-    body: jsonBody(reasonBody('Say what the review found')),
+    body: jsonBody(
+      reasonBody('Say what the review found').extend({
+        seenThroughEventId: z
+          .number('Ask from the purchase’s page, which says what the review could see.')
+          .int()
+          .min(0)
+          .openapi({
+            description:
+              'The purchase page’s `reviewSeenThroughEventId`: the transfer events the review could see. A return of the investor’s transfers stored after it stops the release.',
+          }),
+      }),
+    ),
   },
   responses: {
     202: waitingForApproval,

@@ -162,18 +162,25 @@ export async function requestRefund(
 
 /**
  * Asks a second administrator to decide a payout withheld for review: release it (the money is
- * judged safe to pay), or cancel it (the debit that paid for the note came back after it matured).
+ * judged safe to pay, on what the page showed: `seenThroughEventId`), or cancel it (the debit
+ * that paid for the note came back after it matured).
  */
 export async function requestPayoutDecision(
   api: ApiClient,
   purchaseId: string,
-  decision: 'release' | 'cancel',
-  reason: string,
+  ask:
+    | { decision: 'release'; reason: string; seenThroughEventId: number }
+    | { decision: 'cancel'; reason: string },
 ): Promise<AdminOutcome<{ approvalId: string }>> {
-  const response = await api.admin.purchases[':purchaseId'].payment[decision].$post({
-    param: { purchaseId },
-    json: { reason },
-  })
+  const payment = api.admin.purchases[':purchaseId'].payment
+  const param = { purchaseId }
+  const response =
+    ask.decision === 'release'
+      ? await payment.release.$post({
+          param,
+          json: { reason: ask.reason, seenThroughEventId: ask.seenThroughEventId },
+        })
+      : await payment.cancel.$post({ param, json: { reason: ask.reason } })
   if (response.status === 202) return { ok: true, value: await response.json() }
 
   return refused(await readAdminProblem(response), [404, 409, 422])

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit'
 import { listApprovals } from '#lib/server/admin-governance.ts'
 import { findPurchase, requestPayoutDecision, requestRefund } from '#lib/server/admin-purchases.ts'
-import { readFields, readForm, rejectWithProblem } from '#lib/server/forms.ts'
+import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireAdmin } from '#lib/server/guards.ts'
 import type { Actions, PageServerLoad, RequestEvent } from './$types'
 
@@ -47,8 +47,26 @@ export const actions: Actions = {
 async function askPayoutDecision(event: RequestEvent, decision: 'release' | 'cancel') {
   requireAdmin(event)
 
-  const { reason } = readFields(await readForm(event.request), ['reason'])
-  const outcome = await requestPayoutDecision(event.locals.api, event.params.id, decision, reason)
+  const fields = readFields(await readForm(event.request), ['reason', 'seenThroughEventId'])
+  const { reason } = fields
+  // The page's reading of the transfer events, so a return stored since stops the release.
+  const seen = /^[0-9]{1,15}$/.test(fields.seenThroughEventId)
+    ? Number(fields.seenThroughEventId)
+    : null
+  if (decision === 'release' && seen === null) {
+    return rejectForm(400, {
+      form: decision,
+      message: 'Open the purchase again, review it, then ask.',
+      values: { reason },
+    })
+  }
+  const outcome = await requestPayoutDecision(
+    event.locals.api,
+    event.params.id,
+    decision === 'release'
+      ? { decision, reason, seenThroughEventId: seen ?? 0 }
+      : { decision, reason },
+  )
   if (outcome.ok) return { form: decision, requested: true }
   return rejectWithProblem(outcome.problem, decision, ['reason'], { reason })
 }
