@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { kycProfiles, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../support/app.ts'
-import { signUp, signUpAdmin } from '../support/users.ts'
+import { signUp, signUpAdmin, testPassword } from '../support/users.ts'
 
 let t: TestApp
 let token: string
@@ -181,6 +181,36 @@ describe('POST /admin/users/{id}/kyc', () => {
     expect(
       (await submit({ ...details, address: { ...details.address, line1: '1 Main St' } })).status,
     ).toBe(202)
+  })
+
+  test('five sets of details a day are taken for review; refused ones do not count', async () => {
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const reject = async () => {
+      const res = await t.request(`/admin/users/${userId}/kyc`, {
+        json: { decision: 'reject', submittedAt: await submittedAt(), reason: 'Not a match.' },
+        token: admin.token,
+      })
+      expect(res.status).toBe(200)
+    }
+    for (let sent = 0; sent < 5; sent++) {
+      expect((await submit({ ...details, taxId: '12345' })).status).toBe(422)
+      expect((await submit(details)).status).toBe(202)
+      await reject()
+    }
+
+    const sixth = await submit(details)
+    expect(sixth.status).toBe(429)
+    expect(await sixth.json()).toMatchObject({ error: { code: 'rate_limited' } })
+    expect(((await (await t.request('/kyc', { token })).json()) as { status: string }).status).toBe(
+      'rejected',
+    )
+    // A day on (signed in again, the session having lapsed), details are taken again.
+    t.clock.advance(24 * 60 * 60 * 1000)
+    const again = await t.request('/auth/login', {
+      json: { email: 'ada@example.com', password: testPassword },
+    })
+    const { token: fresh } = (await again.json()) as { token: string }
+    expect((await submit(details, fresh)).status).toBe(202)
   })
 
   test('a decision is on the details reviewed: ones sent again since are not decided', async () => {

@@ -160,6 +160,17 @@ export const rateLimitRules = {
     acceptedOnly: true,
   }),
 
+  // Identity details sent for review, accepted ones only: an investor corrects and resends after
+  // a rejection once or twice. Each is compared with every other account's tax id ending in the
+  // same four digits (the console names a match), so a number cannot be guessed through it.
+  kycByUser: rule({
+    name: 'kyc-user',
+    by: 'user',
+    limit: 5,
+    windowMs: day,
+    acceptedOnly: true,
+  }),
+
   // Plaid sends from a handful of addresses and retries anything refused; only a flood stops.
   webhookByAddress: rule({ name: 'webhook-address', by: 'address', limit: 600, windowMs: minute }),
 } as const

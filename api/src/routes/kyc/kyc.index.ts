@@ -12,6 +12,8 @@ import {
   validationFailed,
   validationIssues,
 } from '../../lib/openapi.ts'
+import { rateLimitRules } from '../../lib/rate-limit-rules.ts'
+import { rateLimit } from '../../middleware/rate-limit.ts'
 import { requireUser } from '../../middleware/session.ts'
 import * as routes from './kyc.routes.ts'
 
@@ -43,7 +45,7 @@ export function dateOfBirthProblem(dateOfBirth: string, today: string): string |
 export function createKycRoutes(deps: AppDeps) {
   const { database, env, clock } = deps
   const router = createRouter<AuthedEnv>()
-  router.use(requireUser())
+  router.use(requireUser(), rateLimit(deps, rateLimitRules.kycByUser))
   // Birthdays come by the business calendar, as every other date here does.
   const ageProblemToday = (dateOfBirth: string) =>
     dateOfBirthProblem(dateOfBirth, businessDateOf(clock.now(), env.businessTimeZone))

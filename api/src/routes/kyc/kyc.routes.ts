@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { rateLimitedResponse } from '../../lib/rate-limit-rules.ts'
 import { kycSubmission, kycView } from './kyc.schemas.ts'
 
 const tags = ['KYC']
@@ -24,5 +25,6 @@ export const submitKyc = createRoute({
     403: errorResponse('Confirm your email address first'),
     409: errorResponse('Already submitted or approved'),
     422: errorResponse('Invalid input; `issues` lists each field'),
+    429: rateLimitedResponse,
   },
 })
