@@ -308,7 +308,7 @@ test('removing the bank a note pays into says so first, and the note then says w
   await expect(page.getByText('One of your notes pays out to it at maturity.')).toBeVisible()
   // Its debit is not yet taken: removing the bank does not stop it, and the purchase can go.
   await expect(page.getByRole('status').filter({ hasText: 'still to come' })).toContainText(
-    '$1,000.00 for notes you bought is still to be taken from it. Removing the bank does not stop that debit: if you no longer want a note, cancel its purchase from your portfolio first.',
+    'A debit of $1,000.00 for notes you bought has not settled yet. Removing the bank does not stop it: if you no longer want a note, cancel its purchase from your portfolio first.',
   )
   await page.getByRole('button', { name: 'Remove First Platypus Bank' }).click()
   await expect(page).toHaveURL(/\/banks\?done=removed$/)

@@ -96,13 +96,24 @@ function readMaturityChoice(
   return { ok: true, choice: { instruction, rolloverOfferingSlug: slug, rolloverRateBps } }
 }
 
-/** An account by its name, last digits and bank; null when it is no longer linked. */
+/**
+ * An account by its name, last digits and bank, and whether a payout can be sent to it: not
+ * closed, on a connection not ended (as the worker judges it); null when it is no longer linked.
+ */
 function describeAccount(banks: Bank[], accountId: string | null) {
   const bank = banks.find((b) => b.accounts.some((a) => a.id === accountId))
   const account = bank?.accounts.find((a) => a.id === accountId)
-  if (!account) return null
+  if (!bank || !account) return null
 
-  return { name: account.name, mask: account.mask, bankName: bank?.institutionName ?? 'your bank' }
+  return {
+    name: account.name,
+    mask: account.mask,
+    bankName: bank.institutionName ?? 'your bank',
+    receives:
+      (account.status === 'active' || account.status === 'unauthorized') &&
+      bank.status !== 'revoked' &&
+      bank.status !== 'removed',
+  }
 }
 
 const doneNotices = ['cancelled', 'saved'] as const
