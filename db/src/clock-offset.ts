@@ -19,6 +19,33 @@ export async function setClockOffset(database: Database, offsetMs: number): Prom
     .onConflictDoUpdate({ target: clockOffsets.id, set: { offsetMs: value } })
 }
 
+const day = 24 * 60 * 60 * 1000
+
+/** A zone's offset from UTC at an instant, in milliseconds: "GMT-05:00" is minus five hours. */
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((part) => part.type === 'timeZoneName')?.value
+  const match = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name ?? '')
+  if (!match) return 0
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000
+}
+
+/**
+ * The offset that moves the clock `days` calendar days forward in `timeZone`: the same time of
+ * day, `days` dates later, across a daylight-saving change too. Plain multiples of 24 hours would
+ * move it an hour with the change, and from the hour before midnight onto the day after.
+ */
+export function offsetAdvancedBy(
+  currentOffsetMs: number,
+  now: Date,
+  days: number,
+  timeZone: string,
+): number {
+  const target = new Date(now.getTime() + days * day)
+  return currentOffsetMs + days * day + zoneOffsetMs(now, timeZone) - zoneOffsetMs(target, timeZone)
+}
+
 export function createDatabaseClock(database: Database): SharedClock {
   return createSharedClock(() => readClockOffset(database))
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { readClockOffset, setClockOffset } from '@tenor/db'
+import { offsetAdvancedBy, readClockOffset, setClockOffset } from '@tenor/db'
 import { outboxMessages, payouts, purchases } from '@tenor/db/schema'
 import { and, desc, eq } from 'drizzle-orm'
 import type { AppDeps, SessionUser } from '../../context.ts'
@@ -94,7 +94,15 @@ const completeLink = createRoute({
   },
 })
 
-const clockState = z.object({ now: z.string(), offsetDays: z.number() })
+const clockState = z.object({
+  now: z.string(),
+  offsetDays: z.number().int().openapi({
+    description: 'Whole days ahead of real time (an hour of a daylight-saving change aside)',
+  }),
+})
+
+/** An offset in whole days: one moved across a daylight-saving change is an hour off a day. */
+const wholeDays = (offsetMs: number) => Math.round(offsetMs / day)
 
 const getClock = createRoute({
   method: 'get',
@@ -205,7 +213,7 @@ export function createDevRoutes(deps: AppDeps) {
     .openapi(institutions, (c) => c.json({ institutions: [...sandboxInstitutions] }, 200))
     .openapi(getClock, async (c) => {
       const offset = await readClockOffset(deps.database)
-      return c.json({ now: deps.clock.now().toISOString(), offsetDays: offset / day }, 200)
+      return c.json({ now: deps.clock.now().toISOString(), offsetDays: wholeDays(offset) }, 200)
     })
     .openapi(moveClock, async (c) => {
       const input = c.req.valid('json')
@@ -213,11 +221,19 @@ export function createDevRoutes(deps: AppDeps) {
         throw new ApiError(409, 'clock_fixed', 'The clock can only be moved in development.')
       }
       const current = await readClockOffset(deps.database)
-      const next = 'reset' in input ? 0 : current + input.advanceDays * day
+      const next =
+        'reset' in input
+          ? 0
+          : offsetAdvancedBy(
+              current,
+              deps.clock.now(),
+              input.advanceDays,
+              deps.env.businessTimeZone,
+            )
       await setClockOffset(deps.database, next)
       await deps.clock.refresh()
-      c.get('log').info('development clock moved', { offsetDays: next / day })
-      return c.json({ now: deps.clock.now().toISOString(), offsetDays: next / day }, 200)
+      c.get('log').info('development clock moved', { offsetDays: wholeDays(next) })
+      return c.json({ now: deps.clock.now().toISOString(), offsetDays: wholeDays(next) }, 200)
     })
     .openapi(completeLink, async (c) => {
       const input = c.req.valid('json')
