@@ -324,5 +324,20 @@ describe('GET /admin/users/{id}', () => {
     expect((await read(alan.userId)).body.sameTaxId).toEqual([])
     // An account that sent no details has nothing to compare.
     expect((await read(admin.userId)).body.sameTaxId).toEqual([])
+
+    // The checks waiting for review say which share a tax id, before one is opened.
+    const queue = await t.request('/admin/users?kycStatus=submitted', { token: admin.token })
+    const { users: waiting } = (await queue.json()) as {
+      users: { email: string; sharesTaxId?: boolean }[]
+    }
+    expect(waiting.map(({ email, sharesTaxId }) => [email, sharesTaxId])).toEqual([
+      ['ada@example.com', true],
+      ['grace@example.com', true],
+      ['alan@example.com', false],
+    ])
+    // A plain search is not a review list: nothing is opened for it.
+    const search = await t.request('/admin/users', { token: admin.token })
+    const { users: found } = (await search.json()) as { users: { sharesTaxId?: boolean }[] }
+    expect(found.every((user) => user.sharesTaxId === undefined)).toBe(true)
   })
 })

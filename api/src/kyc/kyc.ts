@@ -1,7 +1,7 @@
 import type { Database } from '@tenor/db'
 import type { Env } from '@tenor/db/env'
 import { kycProfiles, users } from '@tenor/db/schema'
-import { and, eq, ne } from 'drizzle-orm'
+import { and, eq, inArray, ne } from 'drizzle-orm'
 import { DecryptionError, decrypt } from '../lib/crypto.ts'
 
 /** What an investor (or an admin) sees of a KYC record: the tax id only as its last four. */
@@ -37,30 +37,31 @@ export const taxIdAad = (userId: string) => `tax-id:${userId}`
 
 export type KycEnv = Pick<Env, 'encryptionKeys'>
 
-/**
- * The other accounts whose identity details give the same tax id as this account's: one person
- * holds one account, and a number sent twice may be a mistake or a borrowed identity, so the
- * reviewer is told. Each tax id is sealed with a nonce of its own and cannot be compared sealed;
- * those ending in the same four digits (kept in the clear, about one account in ten thousand)
- * are opened and compared as digits. One sealed with a key since retired cannot be opened and is
- * passed over.
+/** A sealed tax id's digits; null for one sealed with a key since retired, which cannot open. */
+function openTaxIdDigits(env: KycEnv, sealed: string, owner: string): string | null {
+  try {
+    return decrypt(sealed, env.encryptionKeys, taxIdAad(owner)).replace(/\D/g, '')
+  } catch (error) {
+    if (error instanceof DecryptionError) return null
+    throw error
+  }
+}
+
+/*
+ * One person holds one account, and a tax id sent from two may be a mistake or a borrowed
+ * identity, so the reviewer is told. Each tax id is sealed with a nonce of its own and cannot be
+ * compared sealed: those ending in the same four digits (kept in the clear, about one account
+ * in ten thousand) are opened and compared as digits. The number itself is never answered.
  */
+
+/** The other accounts whose identity details give the same tax id as this account's. */
 export async function findSameTaxId(database: Database, env: KycEnv, userId: string) {
   const own = await database.db.query.kycProfiles.findFirst({
     columns: { taxId: true, taxIdLast4: true },
     where: eq(kycProfiles.userId, userId),
   })
-  if (!own) return []
-  const digitsOf = (sealed: string, owner: string) => {
-    try {
-      return decrypt(sealed, env.encryptionKeys, taxIdAad(owner)).replace(/\D/g, '')
-    } catch (error) {
-      if (error instanceof DecryptionError) return null
-      throw error
-    }
-  }
-  const digits = digitsOf(own.taxId, userId)
-  if (digits === null) return []
+  const digits = own ? openTaxIdDigits(env, own.taxId, userId) : null
+  if (!own || digits === null) return []
   const candidates = await database.db
     .select({
       id: users.id,
@@ -73,6 +74,40 @@ export async function findSameTaxId(database: Database, env: KycEnv, userId: str
     .innerJoin(users, eq(users.id, kycProfiles.userId))
     .where(and(eq(kycProfiles.taxIdLast4, own.taxIdLast4), ne(kycProfiles.userId, userId)))
   return candidates
-    .filter((candidate) => digitsOf(candidate.taxId, candidate.id) === digits)
+    .filter((candidate) => openTaxIdDigits(env, candidate.taxId, candidate.id) === digits)
     .map(({ taxId: _, ...account }) => account)
+}
+
+/** Which of `userIds` sent a tax id another account also sent: for a list of checks to review. */
+export async function findSharedTaxIds(
+  database: Database,
+  env: KycEnv,
+  userIds: readonly string[],
+): Promise<Set<string>> {
+  const shared = new Set<string>()
+  if (userIds.length === 0) return shared
+  const listed = await database.db
+    .selectDistinct({ last4: kycProfiles.taxIdLast4 })
+    .from(kycProfiles)
+    .where(inArray(kycProfiles.userId, [...userIds]))
+  if (listed.length === 0) return shared
+  const candidates = await database.db
+    .select({ userId: kycProfiles.userId, taxId: kycProfiles.taxId })
+    .from(kycProfiles)
+    .where(
+      inArray(
+        kycProfiles.taxIdLast4,
+        listed.map((row) => row.last4),
+      ),
+    )
+  const byDigits = new Map<string, string[]>()
+  for (const candidate of candidates) {
+    const digits = openTaxIdDigits(env, candidate.taxId, candidate.userId)
+    if (digits !== null) byDigits.set(digits, [...(byDigits.get(digits) ?? []), candidate.userId])
+  }
+  const asked = new Set(userIds)
+  for (const owners of byDigits.values()) {
+    if (owners.length > 1) for (const owner of owners) if (asked.has(owner)) shared.add(owner)
+  }
+  return shared
 }

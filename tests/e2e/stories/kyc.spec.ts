@@ -58,6 +58,8 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
         `1 user matching “${investor.email}” and with identity check “waiting for review”`,
       ),
     ).toBeVisible()
+    // The demo investor sent the same number: the list of checks to review says so already.
+    await expect(admin.page.getByText('Tax id also on another account')).toBeVisible()
     // A status they do not have finds nobody.
     await admin.page.getByLabel('Identity check').selectOption({ label: 'Rejected' })
     await admin.page.getByRole('button', { name: 'Search' }).click()

@@ -3,7 +3,7 @@ import { kycProfiles, offerings, purchases, users } from '@tenor/db/schema'
 import { and, asc, desc, eq, or } from 'drizzle-orm'
 import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
-import { findSameTaxId, readKyc } from '../../kyc/kyc.ts'
+import { findSameTaxId, findSharedTaxIds, readKyc } from '../../kyc/kyc.ts'
 import * as emails from '../../lib/emails.ts'
 import { ApiError, notFound } from '../../lib/errors.ts'
 import { contains } from '../../lib/like.ts'
@@ -46,7 +46,23 @@ export function createAdminHandlers(deps: AppDeps) {
       )
       .orderBy(...(queue ? [asc(kycProfiles.submittedAt), asc(users.id)] : [desc(users.createdAt)]))
       .limit(Math.min(Number(limit ?? 50), 200))
-    return c.json({ users: rows.map((row) => toAdminUser(row.user)) }, 200)
+    // A check to review says whether its tax id was also sent from another account.
+    const shared = queue
+      ? await findSharedTaxIds(
+          database,
+          env,
+          rows.map((row) => row.user.id),
+        )
+      : new Set<string>()
+    return c.json(
+      {
+        users: rows.map((row) => ({
+          ...toAdminUser(row.user),
+          ...(queue ? { sharesTaxId: shared.has(row.user.id) } : {}),
+        })),
+      },
+      200,
+    )
   }
 
   const getUser: RouteHandler<typeof routes.getUser, AuthedEnv> = async (c) => {

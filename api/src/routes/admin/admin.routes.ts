@@ -36,7 +36,19 @@ export const listUsers = createRoute({
     }),
   },
   responses: {
-    200: jsonResponse(z.object({ users: z.array(adminUser) }), 'Matching users'),
+    200: jsonResponse(
+      z.object({
+        users: z.array(
+          adminUser.extend({
+            sharesTaxId: z.boolean().optional().openapi({
+              description:
+                'Listing the checks waiting for review (`kycStatus=submitted`): whether another account sent the same tax id (the number is never answered)',
+            }),
+          }),
+        ),
+      }),
+      'Matching users',
+    ),
     401: errorResponse('Not signed in'),
     403: errorResponse('Not an administrator, or two-factor is not on for this session'),
     422: errorResponse('Invalid query'),
