@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { signForwardedAddress } from '@tenor/api/lib/rate-limit-address'
 import { achDebitWordingVersion } from '@tenor/api/purchases/authorization'
+import { createLogger } from '@tenor/db/logger'
 import { achAuthorizations, bankAccounts } from '@tenor/db/schema'
+import { runJob } from '@tenor/workers/job'
+import { housekeeping } from '@tenor/workers/jobs/housekeeping'
 import { eq } from 'drizzle-orm'
 import type { PlaidTestApp } from '../support/plaid.ts'
 import { addBuyer, type Buyer, type PurchaseBody } from '../support/purchases.ts'
@@ -16,6 +19,7 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+const day = 24 * 60 * 60 * 1000
 const browser = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
 
 /** Buys as the site does: the visitor's address vouched for, the browser's user agent passed on. */
@@ -102,11 +106,36 @@ describe('ACH debit authorization', () => {
     await buyFrom('198.51.100.23', 100_000)
     const client = t.db.database.client
 
-    await expect(
-      client.execute("update ach_authorizations set wording = 'something else'"),
-    ).rejects.toThrow(/append-only/)
+    for (const change of [
+      "wording = 'something else'",
+      'amount_cents = 1',
+      "ip_address = '203.0.113.9'",
+      "user_agent = 'curl', wording = 'x'",
+    ]) {
+      await expect(client.execute(`update ach_authorizations set ${change}`)).rejects.toThrow(
+        /append-only/,
+      )
+    }
     await expect(client.execute('delete from ach_authorizations')).rejects.toThrow(/append-only/)
     expect(await t.db.database.db.$count(achAuthorizations)).toBe(1)
+  })
+
+  test('loses its address and browser after Nacha’s two years, and nothing else', async () => {
+    await buyFrom('198.51.100.23', 100_000)
+    const before = await t.db.database.db.select().from(achAuthorizations)
+    expect(before).toHaveLength(1)
+    const log = createLogger('silent')
+
+    // Two years on, it is still whole: the debit followed the authorization by days.
+    t.clock.advance(731 * day)
+    expect(await runJob(housekeeping, { deps: t.deps, log })).toBe('succeeded')
+    expect(await t.db.database.db.select().from(achAuthorizations)).toEqual(before)
+
+    t.clock.advance(31 * day)
+    expect(await runJob(housekeeping, { deps: t.deps, log })).toBe('succeeded')
+    expect(await t.db.database.db.select().from(achAuthorizations)).toEqual(
+      before.map((proof) => ({ ...proof, ipAddress: null, userAgent: null })),
+    )
   })
 
   test('a request refused before any purchase exists keeps no authorization', async () => {
