@@ -53,12 +53,12 @@ export function createAdminHandlers(deps: AppDeps) {
           env,
           rows.map((row) => row.user.id),
         )
-      : new Set<string>()
+      : null
     return c.json(
       {
         users: rows.map((row) => ({
           ...toAdminUser(row.user),
-          ...(queue ? { sharesTaxId: shared.has(row.user.id) } : {}),
+          ...(shared ? { sharesTaxId: shared.has(row.user.id) } : {}),
         })),
       },
       200,

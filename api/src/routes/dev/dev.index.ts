@@ -101,9 +101,6 @@ const clockState = z.object({
   }),
 })
 
-/** An offset in whole days: one moved across a daylight-saving change is an hour off a day. */
-const wholeDays = (offsetMs: number) => Math.round(offsetMs / day)
-
 const getClock = createRoute({
   method: 'get',
   path: '/clock',
@@ -173,6 +170,9 @@ function bankCanMove(status: string, event: 'posted' | 'settled' | 'returned'): 
 }
 
 const day = 24 * 60 * 60 * 1000
+
+/** An offset in whole days: one moved across a daylight-saving change is an hour off a day. */
+const wholeDays = (offsetMs: number) => Math.round(offsetMs / day)
 
 interface LinkCompletion {
   public_token: string

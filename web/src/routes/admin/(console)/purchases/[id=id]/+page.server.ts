@@ -48,25 +48,22 @@ async function askPayoutDecision(event: RequestEvent, decision: 'release' | 'can
   requireAdmin(event)
 
   const fields = readFields(await readForm(event.request), ['reason', 'seenThroughEventId'])
-  const { reason } = fields
-  // The page's reading of the transfer events, so a return stored since stops the release.
-  const seen = /^[0-9]{1,15}$/.test(fields.seenThroughEventId)
-    ? Number(fields.seenThroughEventId)
-    : null
-  if (decision === 'release' && seen === null) {
+  const { reason, seenThroughEventId: seen } = fields
+  // A release goes with the page's reading of the transfer events: a return stored since stops it.
+  const ask =
+    decision === 'cancel'
+      ? { decision, reason }
+      : /^[0-9]{1,15}$/.test(seen)
+        ? { decision, reason, seenThroughEventId: Number(seen) }
+        : null
+  if (!ask) {
     return rejectForm(400, {
       form: decision,
       message: 'Open the purchase again, review it, then ask.',
       values: { reason },
     })
   }
-  const outcome = await requestPayoutDecision(
-    event.locals.api,
-    event.params.id,
-    decision === 'release'
-      ? { decision, reason, seenThroughEventId: seen ?? 0 }
-      : { decision, reason },
-  )
+  const outcome = await requestPayoutDecision(event.locals.api, event.params.id, ask)
   if (outcome.ok) return { form: decision, requested: true }
   return rejectWithProblem(outcome.problem, decision, ['reason'], { reason })
 }
