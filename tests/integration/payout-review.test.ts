@@ -4,6 +4,7 @@ import { accountBalance, accounts, toCalendarDate } from '@tenor/db/domain'
 import { createLogger } from '@tenor/db/logger'
 import { adminApprovals, auditEvents } from '@tenor/db/schema'
 import { approvals } from '@tenor/workers/jobs/approvals'
+import { interestAccrual } from '@tenor/workers/jobs/interest-accrual'
 import { eq, sql } from 'drizzle-orm'
 import {
   buyActiveNote,
@@ -541,7 +542,13 @@ describe('cancelling the payout of a note whose debit came back after it matured
     expect(await readPayout(t, note.id)).toMatchObject({ state: 'initiated' })
   })
 
-  test('is refused for a note a rollover links to another, whose payout stays withheld', async () => {
+  /**
+   * A $1,000 note whose principal rolled into a note of Series B on 2 September, its interest
+   * ($40.33) paid out; ten days on (the new note accruing), the first note's debit comes back.
+   */
+  async function rolledChainReturned(
+    then: { sendTheInterest?: boolean; rolledMatures?: boolean } = {},
+  ) {
     const target = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
     const note = await buyNoteRollingInto(t, ada, {
       offeringId: offering.id,
@@ -550,19 +557,136 @@ describe('cancelling the payout of a note whose debit came back after it matured
     })
     t.clock.set(new Date('2026-09-02T14:00:00Z'))
     await matureToday()
-    expect(await readRolledNote(t, note.id)).toBeDefined()
+    if (then.sendTheInterest) await runWorkerJob(t)
+    const rolled = await readRolledNote(t, note.id)
+    if (!rolled) throw new Error('The note did not roll over')
+    t.clock.set(new Date('2026-09-12T14:00:00Z'))
+    await runWorkerJob(t, interestAccrual)
     await simulateTransfer(t, note.transferId ?? '', 'returned', 'R10')
     await t.deps.syncTransfers()
-    // The interest, paid out, is withheld; so will the rolled note's payout be.
-    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsWithheld: 1 })
+    await runWorkerJob(t)
+    if (then.rolledMatures) {
+      t.clock.set(new Date(`${rolled.maturityDate}T14:00:00Z`))
+      expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsWithheld: 2, payoutsSent: 0 })
+    }
     await signInAdmins()
-    const detail = await t.request(`/admin/purchases/${note.id}`, { token: maker.token })
+    return { note, rolled, target }
+  }
+
+  test('a note rolled over is closed with the note bought from it: both returned, nothing paid', async () => {
+    const { note, rolled, target } = await rolledChainReturned()
+    const db = t.db.database.db
+    const accrued = await accountBalance(db, accounts.noteInterestPayable(rolled.id))
+    expect(accrued).toBeGreaterThan(0)
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'initiated', amountCents: 4033 })
+    const reservedBefore = (await readOffering(t, target.id)).reservedCents
+    // Either note's page offers it: the chain is closed as one.
+    for (const id of [note.id, rolled.id]) {
+      const detail = await t.request(`/admin/purchases/${id}`, { token: maker.token })
+      expect(await detail.json()).toMatchObject({ paymentReview: 'cancellable' })
+    }
+
+    const asked = await askToCancel(rolled.id)
+    expect(asked.status).toBe(202)
+    const { approvalId } = (await asked.json()) as { approvalId: string }
+    expect(await approve(approvalId)).toMatchObject({
+      state: 'executed',
+      result:
+        'payouts cancelled: the note and the 1 note rolled over from it are returned and nothing is paid on them',
+    })
+
+    expect(await readPurchase(t, note.id)).toMatchObject({ state: 'returned', failureCode: 'R10' })
+    expect(await readPurchase(t, rolled.id)).toMatchObject({
+      state: 'returned',
+      failureCode: 'R10',
+    })
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'cancelled' })
+    expect((await readOffering(t, target.id)).reservedCents).toBe(
+      reservedBefore - rolled.amountCents,
+    )
+    // The bank took the principal back; the interest of both notes goes back to their issuers.
+    for (const account of [
+      accounts.fboCash,
+      accounts.achPayable,
+      accounts.notePrincipal(note.id),
+      accounts.notePrincipal(rolled.id),
+      accounts.noteInterestPayable(rolled.id),
+      accounts.issuerInterestExpense(offering.id),
+      accounts.issuerInterestExpense(target.id),
+    ]) {
+      expect([account, await accountBalance(db, account)]).toEqual([account, 0])
+    }
+    await expectLedgerClean(t)
+    // Done once: neither note has anything left to cancel.
+    for (const id of [note.id, rolled.id]) {
+      expect(await (await askToCancel(id)).json()).toMatchObject({
+        error: { code: 'not_in_review' },
+      })
+    }
+
+    // The new note earns nothing more, nothing is sent and nothing waits for review.
+    t.clock.set(new Date('2026-09-20T14:00:00Z'))
+    await runWorkerJob(t, interestAccrual)
+    expect(await accountBalance(db, accounts.noteInterestPayable(rolled.id))).toBe(0)
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsWithheld: 0, payoutsSent: 0 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+    await expectLedgerClean(t)
+
+    // The investor is told once, about both notes, and each note's history says why.
+    const [email] = await mailOfKind(t, ada.email, 'purchase_returned')
+    expect(email?.text).toContain('It had been rolled over into your $1,000.00 Tenor Note Series B')
+    expect(await mailOfKind(t, ada.email, 'purchase_returned')).toHaveLength(1)
+    const { token } = await signInAgain(t, ada)
+    const page = await t.request(`/purchases/${rolled.id}`, { token })
+    const { purchase } = (await page.json()) as {
+      purchase: { state: string; history: { note: string | null }[] }
+    }
+    expect(purchase.state).toBe('returned')
+    expect(purchase.history.at(-1)?.note).toBe(
+      'Your bank took back the payment for the note this one was rolled over from, so nothing is paid on it',
+    )
+    const portfolio = await t.request('/portfolio', { token })
+    expect(await portfolio.json()).toMatchObject({
+      portfolio: { inReviewCents: 0, holdings: [] },
+    })
+  })
+
+  test('a note rolled over, then matured itself, has its withheld payout cancelled with the first', async () => {
+    const { note, rolled, target } = await rolledChainReturned({ rolledMatures: true })
+    const withheld = await readPayout(t, rolled.id)
+    expect(withheld).toMatchObject({ state: 'initiated', failureCode: 'FUNDING_IN_DOUBT' })
+    expect(withheld.amountCents).toBeGreaterThan(rolled.amountCents)
+
+    expect((await cancel(note.id)).state).toBe('executed')
+
+    expect(await readPurchase(t, rolled.id)).toMatchObject({ state: 'returned' })
+    expect(await readPayout(t, rolled.id)).toMatchObject({ state: 'cancelled' })
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'cancelled' })
+    const db = t.db.database.db
+    for (const account of [
+      accounts.fboCash,
+      accounts.achPayable,
+      accounts.issuerInterestExpense(offering.id),
+      accounts.issuerInterestExpense(target.id),
+    ]) {
+      expect([account, await accountBalance(db, account)]).toEqual([account, 0])
+    }
+    await expectLedgerClean(t)
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsWithheld: 0, payoutsSent: 0 })
+    expect(await creditsAtPlaid(t)).toEqual([])
+  })
+
+  test('is refused for a chain whose money has gone out since, and the payouts stay withheld', async () => {
+    const { note, rolled } = await rolledChainReturned({ sendTheInterest: true })
+    expect(await readPayout(t, note.id)).toMatchObject({ state: 'pending' })
+    const detail = await t.request(`/admin/purchases/${rolled.id}`, { token: maker.token })
     expect(await detail.json()).toMatchObject({ paymentReview: 'debit_returned' })
 
-    const asked = await askToCancel(note.id)
+    const asked = await askToCancel(rolled.id)
 
     expect(asked.status).toBe(409)
-    expect(await asked.json()).toMatchObject({ error: { code: 'rolled_over' } })
+    expect(await asked.json()).toMatchObject({ error: { code: 'payout_sent' } })
+    expect(await readPurchase(t, rolled.id)).toMatchObject({ state: 'active' })
     await expectLedgerClean(t)
   })
 

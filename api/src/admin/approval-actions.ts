@@ -483,9 +483,10 @@ async function releasePayout(
 }
 
 /**
- * Closes the withheld payout of a note whose own debit came back after it matured: the payout
- * is cancelled and the note returned, its ledger reversed, in one write with its audit
- * (`cancelReturnedPayout`), and only while `judgePayoutCancel` still allows it.
+ * Closes the withheld payout of a note whose own debit came back after it matured, with every
+ * note rolled over from it: the payouts are cancelled and the notes returned, their ledger
+ * reversed, in one write with its audit (`cancelReturnedPayout`), and only while
+ * `judgePayoutCancel` still allows it.
  */
 async function cancelPayout(
   deps: AppDeps,
@@ -507,14 +508,17 @@ async function cancelPayout(
       action: 'payout.cancelled',
       targetType: 'purchase',
       targetId: approval.targetId,
-      before: { ...done.was, payoutCents: done.payoutCents },
+      before: { notes: done.notes, payoutCents: done.payoutCents },
       after: { purchaseState: 'returned', payoutState: 'cancelled', returnCode: done.code },
       at: ctx.now,
     })
     return done
   })
   if (!cancelled) return 'not applied: the payout changed meanwhile; look again'
-  return 'payout cancelled: the note is returned and nothing is paid on it'
+  const rolled = cancelled.notes.length - 1
+  return rolled === 0
+    ? 'payout cancelled: the note is returned and nothing is paid on it'
+    : `payouts cancelled: the note and the ${count(rolled, 'note')} rolled over from it are returned and nothing is paid on them`
 }
 
 /** A count with its noun, singular for one: "1 note", "2 notes". */

@@ -64,6 +64,8 @@ export function purchaseStopped(
     wasToBeRepaid?: boolean
     /** It had matured, and the investor was told its payment was on the way. */
     hadMatured?: boolean
+    /** Notes bought by rolling it over, undone with it. */
+    rolledInto?: readonly PurchaseWords[]
   },
   url: string,
 ): RenderedEmail {
@@ -90,6 +92,11 @@ export function purchaseStopped(
       ...(p.hadMatured
         ? [
             'It came back after the note matured, so the payment at maturity we held while we looked into it will not be made: nothing is owed on the note.',
+          ]
+        : []),
+      ...(p.rolledInto?.length
+        ? [
+            `It had been rolled over into ${p.rolledInto.map((note) => `your ${note.amount} ${asNote(note.offeringName)}`).join(', then ')}, bought with the same money, so ${p.rolledInto.length === 1 ? 'that note is' : 'those notes are'} undone too: ${p.rolledInto.length === 1 ? 'it earns' : 'they earn'} no interest and nothing is owed on ${p.rolledInto.length === 1 ? 'it' : 'them'}.`,
           ]
         : []),
     ],

@@ -12,6 +12,9 @@ export const repaymentWords: Record<EarlyRepaymentReason, string> = {
   offering_cancelled: 'offering cancelled',
 }
 
+/** How the reason begins of a note closed with the one it was rolled over from. */
+export const rolledFromReturnedReason = 'the note it was rolled over from was returned'
+
 const fallbackStart = 'matured; rollover not possible ('
 const fallbackEnd = '), paid out by ACH credit instead'
 
@@ -29,8 +32,9 @@ export function readRolloverFallback(reason: string): string | null {
 
 /**
  * A history step in the investor's words, for the steps a state name would misdescribe: a note
- * set to be repaid early (it stays active), a maturity whose rollover became a payout, and a
- * matured note returned (its debit came back after it matured). Null for every other step.
+ * set to be repaid early (it stays active), a maturity whose rollover became a payout, a matured
+ * note returned (its debit came back after it matured), and a note closed with the one it was
+ * rolled over from. Null for every other step.
  */
 export function describeHistoryStep(step: {
   fromState: PurchaseState | null
@@ -45,6 +49,9 @@ export function describeHistoryStep(step: {
       return 'Its offering was cancelled: the note is repaid early'
     }
     return null
+  }
+  if (step.toState === 'returned' && step.reason.startsWith(rolledFromReturnedReason)) {
+    return 'Your bank took back the payment for the note this one was rolled over from, so nothing is paid on it'
   }
   if (step.toState === 'returned' && (step.fromState === 'matured' || step.fromState === 'paid')) {
     return 'Your bank took back the payment for this note after it matured, so nothing is paid on it'

@@ -108,6 +108,8 @@ export async function noticePurchaseStopped(
   offering: OfferingRow,
   outcome: UndoneState,
   reason: string,
+  /** Notes bought by rolling this one over, closed with it (a debit returned after maturity). */
+  rolledInto: readonly { purchase: PurchaseRow; offering: OfferingRow }[] = [],
 ): Promise<void> {
   const url = `${ctx.publicUrl}/purchases/${purchase.id}`
   // Stopped before any debit was under way (a decline): the "received" email, while unsent,
@@ -122,7 +124,14 @@ export async function noticePurchaseStopped(
   return sendNotice(tx, ctx, purchase, outcome, (name) =>
     purchaseStopped(
       name,
-      { ...wordsOf(purchase, offering), outcome, reason, wasToBeRepaid, hadMatured },
+      {
+        ...wordsOf(purchase, offering),
+        outcome,
+        reason,
+        wasToBeRepaid,
+        hadMatured,
+        rolledInto: rolledInto.map((note) => wordsOf(note.purchase, note.offering)),
+      },
       url,
     ),
   )

@@ -105,6 +105,7 @@ describe('posting rules', () => {
       principalCents: 100_000,
       interestCents: 3967,
       payoutHeld: false,
+      settled: true,
     })
     const balances = balancesAfter([...matured, reversal])
     expect(balances).toEqual({
@@ -137,6 +138,7 @@ describe('posting rules', () => {
         principalCents: 100_000,
         interestCents: 500,
         payoutHeld: true,
+        settled: true,
       }),
     ])
     expect(balances['investor:u1:held']).toBe(0)
@@ -194,6 +196,78 @@ describe('posting rules', () => {
       'offering:o2:capacity': -100_000,
       'offering:o2:sold': 100_000,
     })
+  })
+
+  test('a chain of rollovers closed after its first debit came back leaves nothing owed', () => {
+    // p1 ($1,000 at o1) rolls principal and interest into p2 ($1,039.67 at o2, less 67 cents
+    // paid out to keep its steps), which rolls its principal into p3 ($1,039.00 at o3), still
+    // earning. p1's debit comes back; the chain is closed from its last note to its first.
+    const ref2 = { ...ref, purchaseId: 'p2', offeringId: 'o2' }
+    const ref3 = { ...ref, purchaseId: 'p3', offeringId: 'o3' }
+    const open = (offeringId: string) =>
+      openOfferingPosting({ offeringId, capacityCents: 1_000_000, effectiveDate })
+    const balances = balancesAfter([
+      opened,
+      open('o2'),
+      open('o3'),
+      reserved,
+      settlePurchasePosting({ ...ref, amountCents: 100_000 }),
+      accrueInterestPosting({ ...ref, accruedCents: 3967, postedCents: 0, atMaturity: true }),
+      rolloverPosting({
+        from: ref,
+        toPurchaseId: 'p2',
+        toOfferingId: 'o2',
+        principalCents: 100_000,
+        interestCents: 3967,
+        rolledCents: 103_900,
+      }),
+      accrueInterestPosting({ ...ref2, accruedCents: 2000, postedCents: 0, atMaturity: true }),
+      rolloverPosting({
+        from: ref2,
+        toPurchaseId: 'p3',
+        toOfferingId: 'o3',
+        principalCents: 103_900,
+        interestCents: 2000,
+        rolledCents: 103_900,
+      }),
+      accrueInterestPosting({ ...ref3, accruedCents: 150, postedCents: 0 }),
+      reversePurchasePosting({
+        ...ref3,
+        rolledFromPurchaseId: 'p2',
+        amountCents: 103_900,
+        accruedInterestCents: 150,
+      }),
+      reverseMaturedPurchasePosting({
+        ...ref2,
+        rolledFromPurchaseId: 'p1',
+        principalCents: 103_900,
+        interestCents: 2000,
+        payoutHeld: false,
+        rolledOnCents: 103_900,
+      }),
+      reverseMaturedPurchasePosting({
+        ...ref,
+        settled: true,
+        principalCents: 100_000,
+        interestCents: 3967,
+        payoutHeld: false,
+        rolledOnCents: 103_900,
+      }),
+    ])
+    for (const [account, balance] of Object.entries(balances)) {
+      const capacity = account.endsWith(':authorized') || account.endsWith(':capacity')
+      expect([account, balance]).toEqual([account, capacity ? 1_000_000 : 0])
+    }
+    expect(() =>
+      reverseMaturedPurchasePosting({
+        ...ref,
+        settled: true,
+        principalCents: 100_000,
+        interestCents: 0,
+        payoutHeld: false,
+        rolledOnCents: 100_001,
+      }),
+    ).toThrow(RangeError)
   })
 
   test('accruals post the difference once per date and nothing when nothing is new', () => {

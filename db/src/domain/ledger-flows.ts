@@ -99,17 +99,34 @@ export function settlePurchasePosting(input: PurchaseRef & { amountCents: number
 }
 
 /**
- * A purchase undone (ACH return, failure or cancellation): capacity goes back to the offering,
- * the principal is no longer owed, and so is any interest already accrued. `settled` says
- * whether the money had reached our bank, which is where a return after settlement takes it.
+ * Where the money that paid for a note came from, for its reversal to take it back to: the
+ * investor's debit, in transit or (`settled`) at our bank, or the note it was rolled over from
+ * (`rolledFromPurchaseId`), whose own reversal follows in the same database transaction.
+ */
+type FundedBy =
+  | { settled: boolean; rolledFromPurchaseId?: undefined }
+  | { rolledFromPurchaseId: string }
+
+const fundingAccountOf = (funded: FundedBy): string =>
+  funded.rolledFromPurchaseId !== undefined
+    ? accounts.notePrincipal(funded.rolledFromPurchaseId)
+    : funded.settled
+      ? accounts.fboCash
+      : accounts.achReceivable
+
+/**
+ * A purchase undone (ACH return, failure or cancellation, or the debit of the note it was rolled
+ * from coming back): capacity goes back to the offering, the principal is no longer owed, and
+ * so is any interest already accrued. The principal goes back where it came from (`FundedBy`):
+ * a return after settlement takes it from our bank.
  */
 export function reversePurchasePosting(
-  input: PurchaseRef & {
-    amountCents: number
-    settled: boolean
-    accruedInterestCents?: number
-    memo?: string
-  },
+  input: PurchaseRef &
+    FundedBy & {
+      amountCents: number
+      accruedInterestCents?: number
+      memo?: string
+    },
 ): LedgerPosting {
   assertPositive(input.amountCents, 'A purchase amount')
   const accrued = input.accruedInterestCents ?? 0
@@ -117,7 +134,7 @@ export function reversePurchasePosting(
 
   const lines = transfer(
     accounts.notePrincipal(input.purchaseId),
-    input.settled ? accounts.fboCash : accounts.achReceivable,
+    fundingAccountOf(input),
     input.amountCents,
   )
   if (accrued > 0) {
@@ -134,31 +151,44 @@ export function reversePurchasePosting(
 }
 
 /**
- * A matured note undone because the debit that paid for it came back after it matured, its
- * payout never sent: the bank took the principal back out of our account, so the payout (in ACH
- * payable, or in the investor's held balance if a credit came back) is no longer owed, its
- * interest goes back to the issuer and its principal to the offering's capacity. It is the
- * purchase's reversal (same key), so no purchase is reversed twice, by either path.
+ * A matured note undone because the debit that paid for it (or for the note it was rolled over
+ * from) came back after it matured, its payout never sent: the bank took the principal back out
+ * of our account, so the payout (in ACH payable, or in the investor's held balance if a credit
+ * came back) is no longer owed, its interest goes back to the issuer and its principal to the
+ * offering's capacity. What it rolled into a new note (`rolledOnCents`) comes back from its
+ * principal account, where that note's reversal, posted first, returned it; a note bought by a
+ * rollover gives its principal back to the note it came from. It is the purchase's reversal
+ * (same key), so no purchase is reversed twice, by either path.
  */
 export function reverseMaturedPurchasePosting(
-  input: PurchaseRef & {
-    principalCents: number
-    interestCents: number
-    /** Where the payout's money is: held for the investor after a credit came back, or not sent. */
-    payoutHeld: boolean
-    memo?: string
-  },
+  input: PurchaseRef &
+    FundedBy & {
+      principalCents: number
+      interestCents: number
+      /** Where the payout's money is: held for the investor after a credit came back, or not sent. */
+      payoutHeld: boolean
+      rolledOnCents?: number
+      memo?: string
+    },
 ): LedgerPosting {
   assertPositive(input.principalCents, 'A principal')
   assertCents(input.interestCents, 'Interest')
+  const rolledOn = input.rolledOnCents ?? 0
+  assertCents(rolledOn, 'A rolled amount')
+  const payoutCents = input.principalCents + input.interestCents - rolledOn
+  if (payoutCents < 0) throw new RangeError('A note cannot roll over more than it pays')
 
-  const lines: LedgerLine[] = [
-    {
+  const lines: LedgerLine[] = []
+  if (payoutCents > 0) {
+    lines.push({
       account: input.payoutHeld ? accounts.investorHeld(input.userId) : accounts.achPayable,
-      debitCents: input.principalCents + input.interestCents,
-    },
-    { account: accounts.fboCash, creditCents: input.principalCents },
-  ]
+      debitCents: payoutCents,
+    })
+  }
+  if (rolledOn > 0) {
+    lines.push({ account: accounts.notePrincipal(input.purchaseId), debitCents: rolledOn })
+  }
+  lines.push({ account: fundingAccountOf(input), creditCents: input.principalCents })
   if (input.interestCents > 0) {
     lines.push({
       account: accounts.issuerInterestExpense(input.offeringId),

@@ -59,6 +59,29 @@ describe('findPurchaseDisagreements', () => {
       },
     ],
     [
+      'a note rolled over in full, closed with its chain after its debit came back',
+      {
+        state: 'returned',
+        principalCents: 0,
+        rolledOver: true,
+        reversed: true,
+        capacityReleased: true,
+      },
+    ],
+    [
+      'a note bought by a rollover, closed with the note it came from',
+      {
+        state: 'returned',
+        rolled: true,
+        reserved: false,
+        rolledIn: true,
+        settled: false,
+        principalCents: 0,
+        reversed: true,
+        capacityReleased: true,
+      },
+    ],
+    [
       'a purchase declined before its debit went out',
       {
         state: 'failed',

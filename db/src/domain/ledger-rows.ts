@@ -108,7 +108,8 @@ export interface PurchasePostings {
  * A note still held owes its whole principal; a debit settles once the note is active; an undone
  * purchase is reversed and gave its capacity back, and only an undone one; a matured or paid
  * note went out by ACH or into a new note, and is paid once its payout settled (or when it all
- * rolled over); one whose debit came back after it matured is returned, its payout cancelled.
+ * rolled over); one whose debit came back after it matured is returned, its payout cancelled,
+ * as is every note rolled over from it.
  * Principal or interest left on an ended note is `closed_note_still_owed`'s.
  */
 export function findPurchaseDisagreements(p: PurchasePostings): string[] {
@@ -134,7 +135,10 @@ export function findPurchaseDisagreements(p: PurchasePostings): string[] {
   if (hasMatured && !p.paidOut && !p.rolledOver) {
     found.push('the ledger never paid it out or rolled it over')
   }
-  if (!hasMatured && (p.paidOut || p.rolledOver) && !p.payoutCancelled) {
+  // Closed after it matured (its debit, or that of the note it came from, returned): a payout
+  // cancelled, or all of it rolled into a note closed with it.
+  const closedAfterMaturity = p.payoutCancelled || (p.rolledOver && p.state === 'returned')
+  if (!hasMatured && (p.paidOut || p.rolledOver) && !closedAfterMaturity) {
     found.push('the ledger paid it out or rolled it over')
   }
   if (p.payoutCancelled && p.state !== 'returned') found.push('its payout was cancelled')

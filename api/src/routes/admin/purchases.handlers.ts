@@ -4,6 +4,7 @@ import {
   addDays,
   businessDateOf,
   describeCalendarDate,
+  isUndoneState,
   startOfBusinessDate,
   toCalendarDate,
 } from '@tenor/db/domain'
@@ -257,8 +258,13 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
     ])
     const [view] = views
     if (!view) throw notFound('purchase')
+    // A note a rollover links to another may be closed with it while none of it is withheld
+    // (one rolled over in full, or one still earning), so the chain is looked at too.
+    const linked = view.rolledInto !== null || found.purchase.rolledFromPurchaseId !== null
     const paymentReview =
-      view.payment?.stage === 'in_review' ? await describePaymentReview(purchaseId) : null
+      view.payment?.stage === 'in_review' || (linked && !isUndoneState(found.purchase.state))
+        ? await describePaymentReview(purchaseId)
+        : null
     // The investor's view leaves out a cancelled payout (the note reads as returned); the
     // console says what was not paid, and when.
     const cancelled =
@@ -419,7 +425,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         return null
       case 'funding_not_returned':
         return 'releasable'
-      case 'rolled_over':
+      case 'payout_sent':
         return 'debit_returned'
     }
   }

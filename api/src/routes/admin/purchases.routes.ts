@@ -131,7 +131,7 @@ export const getPurchase = createRoute({
         payment: notePayment,
         paymentReview: z.enum(['releasable', 'cancellable', 'debit_returned']).nullable().openapi({
           description:
-            'For a payment withheld for review, what two administrators can do: release it (`releasable`: another debit from the account came back), cancel it (`cancellable`: the debit that paid for the note came back after it matured), or neither (`debit_returned`: that debit came back, but a rollover links the note to another); null otherwise',
+            'For a payment withheld for review, what two administrators can do: release it (`releasable`: another debit from the account came back), cancel it (`cancellable`: the debit that paid for the note came back after it matured), or neither (`debit_returned`: that debit came back, but money of the note, or of a note a rollover links it to, has gone out since); a cancel closes every note of the rollover chain; null otherwise',
         }),
         reviewSeenThroughEventId: z.number().int().nullable().openapi({
           description:
@@ -274,7 +274,7 @@ export const requestPayoutCancel = createRoute({
   summary:
     'Ask to cancel the withheld payout of a note whose debit came back after it matured; a second administrator must approve',
   description:
-    "When the debit that paid for a note comes back after the note matured, the bank has taken the money back: the note was never paid for, and its payout, withheld for review, must not go. On approval the payout is cancelled and the note returned, as a return before maturity would have left it: its capacity goes back to the offering, the ledger takes the payout back out of ACH payable (or the investor's held balance) and the principal out of the bank, and the investor is told. A note linked to another by a rollover is refused.",
+    "When the debit that paid for a note comes back after the note matured, the bank has taken the money back: the note was never paid for, and its payout, withheld for review, must not go. On approval the payout is cancelled and the note returned, as a return before maturity would have left it: its capacity goes back to the offering, the ledger takes the payout back out of ACH payable (or the investor's held balance) and the principal out of the bank, and the investor is told. Notes rolled over from it were bought with the same money, so the whole chain of rollovers is closed together (asked from any note of it): each note returned, each payout cancelled, each note's interest back to its issuer. It is refused while any of that money has gone out.",
   request: {
     params: purchaseParams,
     body: jsonBody(reasonBody('Say what the review found')),
@@ -284,7 +284,7 @@ export const requestPayoutCancel = createRoute({
     ...denied,
     404: errorResponse('No such purchase'),
     409: errorResponse(
-      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note did not come back (`funding_not_returned`: release it after a review instead), the note is linked to another by a rollover (`rolled_over`), or a request is already waiting (`approval_pending`)',
+      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note did not come back (`funding_not_returned`: release it after a review instead), money of the note, or of a note a rollover links it to, has gone out (`payout_sent`), or a request is already waiting (`approval_pending`)',
     ),
     422: errorResponse('Invalid input'),
   },
