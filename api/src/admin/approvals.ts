@@ -1,6 +1,6 @@
 import { newId } from '@tenor/db'
 import { acquireLease, releaseLease } from '@tenor/db/lease'
-import { adminApprovals, users } from '@tenor/db/schema'
+import { adminApprovals, purchases, users } from '@tenor/db/schema'
 import { and, asc, eq, gt, inArray, lte, or } from 'drizzle-orm'
 import type { AppDeps } from '../context.ts'
 import { ApiError, notFound } from '../lib/errors.ts'
@@ -33,6 +33,7 @@ export async function requestApproval(
     adminId: string
   },
 ): Promise<string> {
+  if (await isOwnPurchase(deps, input, input.adminId)) throw ownPurchase()
   const now = deps.clock.now()
   const id = newId()
   const created = await deps.database.write(async (tx) => {
@@ -105,6 +106,8 @@ export async function decideApproval(
   if (approval.requestedBy === input.adminId) {
     throw new ApiError(409, 'same_admin', 'Another administrator must decide your own request.')
   }
+  // Its investor deciding it would leave one other person to look: turned down, not approved.
+  if (input.approve && (await isOwnPurchase(deps, approval, input.adminId))) throw ownPurchase()
   // Two people must still want it: a request whose asker has since lost the role (or their
   // account) is only turned down. Approving it would be one administrator acting alone.
   if (input.approve && !(await isActiveAdmin(deps, approval.requestedBy))) {
@@ -276,6 +279,12 @@ export async function carryOutStalledApprovals(
     const outcome = await carryOut(deps, approval, approverId, {
       resumed: true,
       refusal: async () => {
+        if (
+          (await isOwnPurchase(deps, approval, approverId)) ||
+          (await isOwnPurchase(deps, approval, approval.requestedBy))
+        ) {
+          return 'failed: not carried out, as it is about the money of an administrator who asked for or approved it; ask again'
+        }
         if (approverId === approval.requestedBy || !(await isActiveAdmin(deps, approverId))) {
           return 'failed: not carried out, as the administrator who approved it no longer is one; ask again'
         }
@@ -288,6 +297,31 @@ export async function carryOutStalledApprovals(
   }
   return counts
 }
+
+/**
+ * Whether a request is about a purchase of this administrator's own: an administrator may hold
+ * notes too, and two administrators must look at a money-moving request with no stake in it, as
+ * with their own identity check (`own_account`).
+ */
+async function isOwnPurchase(
+  deps: AppDeps,
+  request: { targetType: string; targetId: string },
+  adminId: string,
+): Promise<boolean> {
+  if (request.targetType !== 'purchase') return false
+  const purchase = await deps.database.db.query.purchases.findFirst({
+    where: eq(purchases.id, request.targetId),
+    columns: { userId: true },
+  })
+  return purchase?.userId === adminId
+}
+
+const ownPurchase = () =>
+  new ApiError(
+    409,
+    'own_purchase',
+    'This is about your own note: two other administrators must ask for and approve it.',
+  )
 
 async function isActiveAdmin(deps: AppDeps, userId: string): Promise<boolean> {
   const user = await deps.database.db.query.users.findFirst({

@@ -228,7 +228,7 @@ export const requestRefund = createRoute({
     ...denied,
     404: errorResponse('No such purchase'),
     409: errorResponse(
-      'Not refundable in its state (`not_refundable`), already set to be repaid early (`repayment_scheduled`), or a request is already waiting (`approval_pending`)',
+      'Not refundable in its state (`not_refundable`), already set to be repaid early (`repayment_scheduled`), a request is already waiting (`approval_pending`), or the note is your own (`own_purchase`)',
     ),
     422: errorResponse('Invalid input'),
   },
@@ -261,7 +261,7 @@ export const requestPayoutRelease = createRoute({
     ...denied,
     404: errorResponse('No such purchase'),
     409: errorResponse(
-      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note came back (`funding_returned`: its money is with the investor again), or a request is already waiting (`approval_pending`)',
+      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note came back (`funding_returned`: its money is with the investor again), a request is already waiting (`approval_pending`), or the note is your own (`own_purchase`)',
     ),
     422: errorResponse('Invalid input'),
   },
@@ -284,7 +284,7 @@ export const requestPayoutCancel = createRoute({
     ...denied,
     404: errorResponse('No such purchase'),
     409: errorResponse(
-      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note did not come back (`funding_not_returned`: release it after a review instead), money of the note, or of a note a rollover links it to, has gone out (`payout_sent`), or a request is already waiting (`approval_pending`)',
+      'Its payout is not withheld for review (`not_in_review`), the debit that paid for the note did not come back (`funding_not_returned`: release it after a review instead), money of the note, or of a note a rollover links it to, has gone out (`payout_sent`), a request is already waiting (`approval_pending`), or the note is your own (`own_purchase`)',
     ),
     422: errorResponse('Invalid input'),
   },
