@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { users } from '@tenor/db/schema'
+import { offerings, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { buyActiveNote } from '../support/maturities.ts'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
@@ -57,4 +57,33 @@ test('an administrator cannot approve a request about their own note', async () 
   expect(((await approved.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
   const purchase = await readPurchase(t, note.id)
   expect(purchase.repaymentScheduledAt).toBeNull()
+})
+
+test('an administrator holding a note of an offering can neither ask for nor approve its cancellation', async () => {
+  const { owner, note, other } = await adminWhoInvests()
+  const { offeringId } = await readPurchase(t, note.id)
+  const reason = 'The series did not fund.'
+  const own = await t.request(`/admin/offerings/${offeringId}/cancel`, {
+    json: { reason },
+    token: owner.token,
+  })
+  expect(own.status).toBe(409)
+  expect(((await own.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
+
+  const asked = await t.request(`/admin/offerings/${offeringId}/cancel`, {
+    json: { reason },
+    token: other.token,
+  })
+  expect(asked.status).toBe(202)
+  const { approvalId } = (await asked.json()) as { approvalId: string }
+  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+    json: {},
+    token: owner.token,
+  })
+  expect(approved.status).toBe(409)
+  expect(((await approved.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
+  const offering = await t.db.database.db.query.offerings.findFirst({
+    where: eq(offerings.id, offeringId),
+  })
+  expect(offering?.status).toBe('open')
 })

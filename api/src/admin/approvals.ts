@@ -1,4 +1,5 @@
 import { newId } from '@tenor/db'
+import { holdingStates } from '@tenor/db/domain'
 import { acquireLease, releaseLease } from '@tenor/db/lease'
 import { adminApprovals, purchases, users } from '@tenor/db/schema'
 import { and, asc, eq, gt, inArray, lte, or } from 'drizzle-orm'
@@ -299,21 +300,34 @@ export async function carryOutStalledApprovals(
 }
 
 /**
- * Whether a request is about a purchase of this administrator's own: an administrator may hold
- * notes too, and two administrators must look at a money-moving request with no stake in it, as
- * with their own identity check (`own_account`).
+ * Whether a request is about this administrator's own money: a purchase of theirs, or the
+ * cancellation of an offering they hold a note of (which repays it early). An administrator may
+ * hold notes too, and two administrators with no stake in a money-moving request must look at
+ * it, as with their own identity check (`own_account`).
  */
 async function isOwnPurchase(
   deps: AppDeps,
-  request: { targetType: string; targetId: string },
+  request: { action: string; targetType: string; targetId: string },
   adminId: string,
 ): Promise<boolean> {
-  if (request.targetType !== 'purchase') return false
-  const purchase = await deps.database.db.query.purchases.findFirst({
-    where: eq(purchases.id, request.targetId),
-    columns: { userId: true },
+  const { db } = deps.database
+  if (request.targetType === 'purchase') {
+    const purchase = await db.query.purchases.findFirst({
+      where: eq(purchases.id, request.targetId),
+      columns: { userId: true },
+    })
+    return purchase?.userId === adminId
+  }
+  if (request.action !== 'offering.cancel') return false
+  const held = await db.query.purchases.findFirst({
+    where: and(
+      eq(purchases.offeringId, request.targetId),
+      eq(purchases.userId, adminId),
+      inArray(purchases.state, holdingStates),
+    ),
+    columns: { id: true },
   })
-  return purchase?.userId === adminId
+  return held !== undefined
 }
 
 const ownPurchase = () =>

@@ -240,7 +240,9 @@ export const requestCancellation = createRoute({
     202: approvalAnswer,
     ...denied,
     404: errorResponse('No such offering'),
-    409: errorResponse('Not cancellable now, or a request is already waiting'),
+    409: errorResponse(
+      'Not cancellable now, a request is already waiting (`approval_pending`), or you hold a note of it (`own_purchase`)',
+    ),
     422: errorResponse('Invalid input'),
   },
 })
