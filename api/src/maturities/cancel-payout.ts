@@ -3,6 +3,7 @@ import {
   accountBalance,
   accounts,
   businessDateOf,
+  type CalendarDate,
   type LedgerReader,
   postTransaction,
   reverseMaturedPurchasePosting,
@@ -11,7 +12,7 @@ import {
 import { payouts, purchases, transferEvents } from '@tenor/db/schema'
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import { withdrawEmail } from '../lib/outbox.ts'
-import { readPaymentReview } from '../purchases/funding-in-doubt.ts'
+import { canBeWithheld, readPaymentReview } from '../purchases/funding-in-doubt.ts'
 import { earlyRepaymentKey, noticePurchaseStopped } from '../purchases/notices.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { describeReturn } from '../purchases/reasons.ts'
@@ -70,14 +71,12 @@ interface LateReturn {
  * Whether two administrators may close the chain of rollovers `purchaseId` belongs to (a note
  * alone is a chain of one): the debit that paid for its first note came back after that note
  * matured, and none of the chain's money has gone out since. Answers the refusal, or what is
- * withheld across the chain and how many notes it holds.
+ * withheld across the chain.
  */
 export async function judgePayoutCancel(
   db: LedgerReader,
   purchaseId: string,
-): Promise<
-  { refused: PayoutCancelRefusal } | { refused: null; payoutCents: number; notes: number }
-> {
+): Promise<{ refused: PayoutCancelRefusal } | { refused: null; payoutCents: number }> {
   const chain = await readRolloverChain(db, purchaseId)
   const lateReturn = chain[0] ? await findLateReturn(db, chain[0].purchase) : null
   if (!lateReturn) {
@@ -100,38 +99,25 @@ export async function judgePayoutCancel(
   const refused = judgeChain(chain)
   if (refused) return { refused }
   const withheld = chain.flatMap((link) => link.payouts)
-  return {
-    refused: null,
-    payoutCents: withheld.reduce((sum, payout) => sum + payout.amountCents, 0),
-    notes: chain.length,
-  }
+  return { refused: null, payoutCents: withheld.reduce((sum, p) => sum + p.amountCents, 0) }
 }
 
 /**
  * Why a chain whose first note's debit came back cannot be closed: a payout of it that may have
- * been sent (asked of Plaid, on its way or settled), or a note in a state closing cannot undo.
- * Null when every note is still held (active, matured or paid) and every payout unsent or held.
+ * been sent (asked of Plaid, on its way or settled, or a refund), or a note no longer held.
+ * Null when every note is held (active, matured or paid) and every payout unsent or held money.
  */
 function judgeChain(chain: readonly ChainLink[]): PayoutCancelRefusal | null {
   for (const { purchase, payouts: owed } of chain) {
     const held = ['active', 'matured', 'paid'].includes(purchase.state)
-    const sent = owed.some((payout) => payout.kind !== 'maturity' || !isUnsentOrHeld(payout))
+    const sent = owed.some((payout) => payout.kind !== 'maturity' || !canBeWithheld(payout))
     if (held && !sent) continue
     return {
       code: 'payout_sent',
-      message: `Money from note ${purchase.id} has already gone out to the investor (or that note is ${purchase.state}), so closing the notes here would not undo it: settle it with the investor. The payouts stay withheld.`,
+      message: `Money of note ${purchase.id} has gone out to the investor since, so closing the notes here would not undo it: settle it with the investor. The payouts stay withheld.`,
     }
   }
   return null
-}
-
-/** A payout Plaid was never asked to send, or whose money came back and is held. */
-function isUnsentOrHeld(payout: PayoutRow): boolean {
-  return (
-    (payout.state === 'initiated' && payout.authorizationId === null) ||
-    payout.state === 'returned' ||
-    payout.state === 'failed'
-  )
 }
 
 /**
@@ -207,63 +193,11 @@ export async function cancelReturnedPayout(
   if (!first || !lateReturn || judgeChain(chain)) return null
 
   const today = businessDateOf(ctx.now, ctx.timeZone)
-  const { code } = lateReturn
+  // From the last note back: each gives its principal back to the note before it, whose own
+  // reversal then takes it along with the rest.
   for (let i = chain.length - 1; i >= 0; i--) {
-    const { purchase, payouts: owed } = chain[i] as ChainLink
-    const payout = owed[0]
-    const held = payout !== undefined && payout.state !== 'initiated'
-    if (payout) await cancelPayoutRow(tx, ctx, payout)
-
-    const rolledFrom = purchase.rolledFromPurchaseId
-    const moved = await movePurchase(tx, purchase, 'returned', {
-      reason: rolledFrom
-        ? `${rolledFromReturnedReason} (its debit came back after it matured${code ? `, ${code}` : ''}); payout cancelled after review`
-        : `debit returned after maturity${code ? ` (${code})` : ''}; payout cancelled after review`,
-      now: ctx.now,
-      transferEventId: rolledFrom ? null : lateReturn.eventId,
-      changes: {
-        failureCode: code,
-        failureReason: rolledFrom
-          ? 'Your bank took back the payment for the note this one was rolled over from, after that note matured.'
-          : describeReturn(code),
-      },
-    })
-    // Read in this transaction, the note cannot have moved; if it did, undo it all.
-    if (!moved) throw new Error(`Purchase ${purchase.id} moved while its payout was cancelled`)
-    await releaseCapacity(tx, purchase, ctx.now)
-
-    const ref = ledgerRefOf(purchase, today)
-    const fundedBy = rolledFrom ? { rolledFromPurchaseId: rolledFrom } : { settled: true }
-    const memo = `Debit returned after maturity${code ? ` (${code})` : ''}; ${rolledFrom ? 'rolled note closed' : 'payout cancelled'}`
-    if (purchase.state === 'active') {
-      await postTransaction(
-        tx,
-        reversePurchasePosting({
-          ...ref,
-          ...fundedBy,
-          amountCents: purchase.amountCents,
-          accruedInterestCents: await accountBalance(tx, accounts.noteInterestPayable(purchase.id)),
-          memo,
-        }),
-      )
-    } else {
-      const rolledOnCents = chain[i + 1]?.purchase.amountCents ?? 0
-      await postTransaction(
-        tx,
-        reverseMaturedPurchasePosting({
-          ...ref,
-          ...fundedBy,
-          principalCents: purchase.amountCents,
-          interestCents: (payout?.amountCents ?? 0) + rolledOnCents - purchase.amountCents,
-          payoutHeld: held,
-          rolledOnCents,
-          memo,
-        }),
-      )
-    }
-    if (rolledFrom && purchase.repaymentReason !== null) {
-      await withdrawEmail(tx, earlyRepaymentKey(purchase.id))
-    }
+    const rolledOnCents = chain[i + 1]?.purchase.amountCents ?? 0
+    await closeNote(tx, ctx, { link: chain[i] as ChainLink, rolledOnCents, lateReturn, today })
   }
 
   const offering = await findOffering(tx, first.offeringId)
@@ -271,6 +205,7 @@ export async function cancelReturnedPayout(
   for (const { purchase } of chain.slice(1)) {
     rolled.push({ purchase, offering: await findOffering(tx, purchase.offeringId) })
   }
+  const code = lateReturn.code
   await noticePurchaseStopped(tx, ctx, first, offering, 'returned', describeReturn(code), rolled)
 
   return {
@@ -282,6 +217,75 @@ export async function cancelReturnedPayout(
       payoutState: owed[0]?.state ?? null,
     })),
   }
+}
+
+/**
+ * Closes one note of the chain: its payout cancelled, the note returned with the return's code,
+ * its capacity given back, and its reversal posted, taking its principal back to where it came
+ * from (the bank for the first note, the note before it otherwise) and `rolledOnCents` back from
+ * its principal account, where the next note's reversal put it.
+ */
+async function closeNote(
+  tx: Tx,
+  ctx: OutcomeContext,
+  input: { link: ChainLink; rolledOnCents: number; lateReturn: LateReturn; today: CalendarDate },
+): Promise<void> {
+  const { purchase, payouts: owed } = input.link
+  const { code } = input.lateReturn
+  const payout = owed[0]
+  if (payout) await cancelPayoutRow(tx, ctx, payout)
+
+  const rolledFrom = purchase.rolledFromPurchaseId
+  const moved = await movePurchase(tx, purchase, 'returned', {
+    reason: rolledFrom
+      ? `${rolledFromReturnedReason} (its debit came back after it matured${code ? `, ${code}` : ''}); payout cancelled after review`
+      : `debit returned after maturity${code ? ` (${code})` : ''}; payout cancelled after review`,
+    now: ctx.now,
+    transferEventId: rolledFrom ? null : input.lateReturn.eventId,
+    changes: {
+      failureCode: code,
+      failureReason: rolledFrom
+        ? 'Your bank took back the payment for the note this one was rolled over from, after that note matured.'
+        : describeReturn(code),
+    },
+  })
+  // Read in this transaction, the note cannot have moved; if it did, undo it all.
+  if (!moved) throw new Error(`Purchase ${purchase.id} moved while its payout was cancelled`)
+  await releaseCapacity(tx, purchase, ctx.now)
+  if (rolledFrom && purchase.repaymentReason !== null) {
+    await withdrawEmail(tx, earlyRepaymentKey(purchase.id))
+  }
+
+  const ref = ledgerRefOf(purchase, input.today)
+  const fundedBy = rolledFrom ? { rolledFromPurchaseId: rolledFrom } : { settled: true }
+  const memo = `Debit returned after maturity${code ? ` (${code})` : ''}; ${rolledFrom ? 'rolled note closed' : 'payout cancelled'}`
+  if (purchase.state === 'active') {
+    const accrued = await accountBalance(tx, accounts.noteInterestPayable(purchase.id))
+    await postTransaction(
+      tx,
+      reversePurchasePosting({
+        ...ref,
+        ...fundedBy,
+        amountCents: purchase.amountCents,
+        accruedInterestCents: accrued,
+        memo,
+      }),
+    )
+    return
+  }
+  const { rolledOnCents } = input
+  await postTransaction(
+    tx,
+    reverseMaturedPurchasePosting({
+      ...ref,
+      ...fundedBy,
+      principalCents: purchase.amountCents,
+      interestCents: (payout?.amountCents ?? 0) + rolledOnCents - purchase.amountCents,
+      payoutHeld: payout !== undefined && payout.state !== 'initiated',
+      rolledOnCents,
+      memo,
+    }),
+  )
 }
 
 /**
