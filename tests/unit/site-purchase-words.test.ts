@@ -20,6 +20,14 @@ describe('a matured note explained on its page', () => {
     expect(inReview).toContain('under review')
     expect(inReview).not.toContain('on its way')
   })
+
+  test('one Tenor repaid early is not said to have reached its maturity date', () => {
+    for (const stage of ['held', 'in_review'] as const) {
+      const repaid = explainPurchaseState('matured', stage, true)
+      expect(repaid).toStartWith('Tenor repaid your note early.')
+      expect(repaid).not.toContain('maturity date')
+    }
+  })
 })
 
 describe('a note repaid early explained on its page', () => {

@@ -88,12 +88,20 @@ export type PaymentStage = 'sending' | 'on_its_way' | 'paid' | 'held' | 'in_revi
  * What is happening now and what comes next, in a sentence or two. A matured note's sentence
  * follows its payment, so it never says "on its way" about money that is held.
  */
-export function explainPurchaseState(state: PurchaseState, payment?: PaymentStage | null): string {
+export function explainPurchaseState(
+  state: PurchaseState,
+  payment?: PaymentStage | null,
+  /** Tenor repaid it before the end of its term: it did not reach its maturity date. */
+  repaidEarly = false,
+): string {
+  const ended = repaidEarly
+    ? 'Tenor repaid your note early.'
+    : 'Your note has reached its maturity date.'
   if (state === 'matured' && payment === 'held') {
-    return 'Your note has reached its maturity date. Its payment could not reach your bank, so we hold it for you until it can be sent (below).'
+    return `${ended} Its payment could not reach your bank, so we hold it for you until it can be sent (below).`
   }
   if (state === 'matured' && payment === 'in_review') {
-    return 'Your note has reached its maturity date. Its payment is under review before it is sent (below).'
+    return `${ended} Its payment is under review before it is sent (below).`
   }
   switch (state) {
     case 'initiated':
