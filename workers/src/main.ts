@@ -78,7 +78,14 @@ async function runAll(): Promise<boolean> {
   let ok = true
   for (const job of selected) {
     if (stopping) break
-    ok = (await runJob(job, { deps, log })) !== 'failed' && ok
+    const outcome = await runJob(job, { deps, log })
+    // Asked for by name and not run: say so, or `--job ledger-check` run by hand ends silently.
+    if (outcome === 'skipped' && values.job && !values.loop) {
+      log.info('job skipped: it ran within its interval, or another worker holds its lease', {
+        job: job.name,
+      })
+    }
+    ok = outcome !== 'failed' && ok
   }
   return ok
 }
