@@ -320,7 +320,8 @@ describe('the investor is told', () => {
     const emails = await mailOfKind(t, ada.email, 'early_repayment')
     expect(emails).toHaveLength(1)
     expect(emails[0]?.subject).toBe('Tenor is repaying your Tenor Note Series A note early')
-    expect(emails[0]?.text).toContain('Tenor is repaying your')
+    // It says why: a refund, as the note's page does.
+    expect(emails[0]?.text).toContain('Your purchase is refunded, so Tenor is repaying your')
     expect(emails[0]?.text).toContain(
       'On March 9, 2026 we pay $1,001.53: your $1,000.00 principal and $1.53 of interest to that day, to your bank account.',
     )

@@ -148,7 +148,7 @@ export function earlyRepayment(
   const note = asNote(m.offeringName)
   const cause =
     m.reason === 'refund'
-      ? `Tenor is repaying your ${note} before the end of its term.`
+      ? `Your purchase is refunded, so Tenor is repaying your ${note} before the end of its term.`
       : `${m.offeringName} has been cancelled, so Tenor is repaying your note before the end of its term.`
   const amounts = `${m.total}: your ${m.principal} principal and ${m.interest} of interest to that day`
   const wait = m.waitsForDebit
