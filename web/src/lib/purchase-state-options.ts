@@ -5,7 +5,7 @@ import type { AdminPurchase } from '#lib/server/admin-purchases.ts'
 // typecheck here.
 const adminWords: Record<AdminPurchase['state'], string> = {
   initiated: 'Initiated: debit being authorized',
-  pending: 'Pending: debit sent',
+  pending: 'Pending: debit made, not yet sent',
   processing: 'Processing: debit posted',
   active: 'Active: earning interest',
   matured: 'Matured: payout under way',
