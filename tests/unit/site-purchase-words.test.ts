@@ -24,7 +24,7 @@ describe('a matured note explained on its page', () => {
   test('one Tenor repaid early is not said to have reached its maturity date', () => {
     for (const stage of ['held', 'in_review'] as const) {
       const repaid = explainPurchaseState('matured', stage, true)
-      expect(repaid).toStartWith('Tenor repaid your note early.')
+      expect(repaid).toStartWith('Its payment')
       expect(repaid).not.toContain('maturity date')
     }
   })

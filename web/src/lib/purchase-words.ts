@@ -94,14 +94,13 @@ export function explainPurchaseState(
   /** Tenor repaid it before the end of its term: it did not reach its maturity date. */
   repaidEarly = false,
 ): string {
-  const ended = repaidEarly
-    ? 'Tenor repaid your note early.'
-    : 'Your note has reached its maturity date.'
+  // Repaid early, the repayment's own words beside this say when and why.
+  const ended = repaidEarly ? '' : 'Your note has reached its maturity date. '
   if (state === 'matured' && payment === 'held') {
-    return `${ended} Its payment could not reach your bank, so we hold it for you until it can be sent (below).`
+    return `${ended}Its payment could not reach your bank, so we hold it for you until it can be sent (below).`
   }
   if (state === 'matured' && payment === 'in_review') {
-    return `${ended} Its payment is under review before it is sent (below).`
+    return `${ended}Its payment is under review before it is sent (below).`
   }
   switch (state) {
     case 'initiated':
