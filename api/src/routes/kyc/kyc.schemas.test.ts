@@ -113,6 +113,7 @@ describe('KYC street lines refuse a P.O. box', () => {
     // A fraction keeps its space from the house number, as USPS writes it.
     expect(stored('123½ Main St')).toBe('123 1/2 Main St')
     expect(stored('Unit 5½')).toBe('Unit 5 1/2')
+    expect(stored('１２½ Main St')).toBe('12 1/2 Main St')
     expect(stored('Flat 2²')).toBeUndefined()
     expect(stored('123 Main St; Apt 4')).toBe('123 Main St; Apt 4')
     expect(stored('Bldg “A”')).toBe('Bldg "A"')

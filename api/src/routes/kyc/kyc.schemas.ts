@@ -81,7 +81,8 @@ const line = (max: number, message: string) =>
         // Superscript and subscript digits would fold into the number beside them ("2²" is not
         // "22"): they are kept as a character the pattern below refuses.
         .replace(/[\u00B2\u00B3\u00B9\u2070-\u209F]/g, '\uFFFD')
-        .replace(/(\d)([\u00BC-\u00BE\u2150-\u215E])/g, '$1 $2')
+        // Any digit, full-width ones too: "１２½" folded without the space is "121/2".
+        .replace(/(\p{Nd})([\u00BC-\u00BE\u2150-\u215E])/gu, '$1 $2')
         .normalize('NFKC')
         .replace(/[‘’ʼ′]/g, "'")
         .replace(/[“”″]/g, '"')
