@@ -115,6 +115,9 @@ describe('KYC street lines refuse a P.O. box', () => {
     expect(stored('Unit 5½')).toBe('Unit 5 1/2')
     expect(stored('１２½ Main St')).toBe('12 1/2 Main St')
     expect(stored('Flat 2²')).toBeUndefined()
+    // Circled and dotted digits would fold into the house number too: "1②" is not "12".
+    expect(stored('1② Main St')).toBeUndefined()
+    expect(stored('1⒉ Main St')).toBeUndefined()
     expect(stored('123 Main St; Apt 4')).toBe('123 Main St; Apt 4')
     expect(stored('Bldg “A”')).toBe('Bldg "A"')
     expect(stored('12 Nguyễn Way')).toBe('12 Nguyễn Way')

@@ -79,8 +79,12 @@ const line = (max: number, message: string) =>
     .transform((value) =>
       value
         // Superscript and subscript digits would fold into the number beside them ("2²" is not
-        // "22"): they are kept as a character the pattern below refuses.
+        // "22"), as would circled ones and the like ("1②", "1⒉"): they are kept as a character
+        // the pattern below refuses.
         .replace(/[\u00B2\u00B3\u00B9\u2070-\u209F]/g, '\uFFFD')
+        .replace(/[^\p{Nd}\u00BC-\u00BE\u2150-\u215E]/gu, (c) =>
+          /^\d|\d$/.test(c.normalize('NFKC')) ? '\uFFFD' : c,
+        )
         // Any digit, full-width ones too: "１２½" folded without the space is "121/2".
         .replace(/(\p{Nd})([\u00BC-\u00BE\u2150-\u215E])/gu, '$1 $2')
         .normalize('NFKC')
