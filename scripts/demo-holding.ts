@@ -41,7 +41,7 @@ export async function addDemoHolding(apiUrl: string): Promise<string> {
 
 async function buyFirstNote(call: Call): Promise<string> {
   const { portfolio } = (await call('/portfolio')) as { portfolio: { history: unknown[] } }
-  if (portfolio.history.length > 0) return 'the demo investor has notes already'
+  if (portfolio.history.length > 0) return 'the demo investor has bought before'
 
   const { linkToken } = (await call('/banks/link-token', {})) as { linkToken: string }
   const link = (await call('/dev/plaid/link', {

@@ -189,6 +189,22 @@ describe('admin purchases', () => {
     expect(row).toContain(',2026-03-09,refund,')
   })
 
+  test('leaves maturity_date empty for a purchase undone after its debit settled', async () => {
+    const offering = await addOffering(t)
+    const ada = await addBuyer(t, 'ada@example.com')
+    const id = await purchaseId(await buy(t, ada, { offeringId: offering.id, amountCents: 50_000 }))
+    await t.db.database.db
+      .update(purchases)
+      .set({ state: 'returned', settledOn: '2026-03-03', maturityDate: '2026-09-03' })
+      .where(eq(purchases.id, id))
+
+    const csv = await (await t.request('/admin/purchases.csv', { token: admin.token })).text()
+
+    const row = csv.split('\r\n').find((line) => line.startsWith(id))
+    expect(row).toContain(',returned,2026-03-03,,')
+    expect(row).not.toContain('2026-09-03')
+  })
+
   test('exports every matching purchase, newest first, across many pages of reads', async () => {
     const offering = await addOffering(t)
     const ada = await addBuyer(t, 'ada@example.com')

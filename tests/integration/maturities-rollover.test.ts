@@ -95,7 +95,7 @@ describe('rollovers at maturity', () => {
     expect(await balance(accounts.offeringSold(series.id))).toBe(104_033)
     const done = await mailOfKind(t, ada.email, 'rollover_done')
     expect(done).toHaveLength(1)
-    expect(done[0]?.text).toContain('$1,040.33')
+    expect(done[0]?.text).toContain('$1,040.33 of it now earns 8.00% a year')
     expect(done[0]?.text).toContain('March 2, 2027')
     await expectLedgerClean(t)
   })

@@ -210,6 +210,8 @@ export function rolloverDone(
   m: MaturityWords & {
     rolled: string
     targetName: string
+    /** The new note's annual rate, which it keeps ("5.75%"). */
+    rate: string
     newMaturityDate: string
     newPayout: string
     paidOut: string | null
@@ -220,7 +222,7 @@ export function rolloverDone(
     subject: `Your ${asNote(m.offeringName)} rolled into ${m.targetName}`,
     greeting: `Hello ${name},`,
     paragraphs: [
-      `Your ${asNote(m.offeringName)} matured on ${describeCalendarDate(m.maturityDate)}, and ${m.rolled} of it now earns interest in a new ${asNote(m.targetName)}, with no bank transfer.`,
+      `Your ${asNote(m.offeringName)} matured on ${describeCalendarDate(m.maturityDate)}, and ${m.rolled} of it now earns ${m.rate} a year in a new ${asNote(m.targetName)}, with no bank transfer.`,
       `The new note matures on ${describeCalendarDate(m.newMaturityDate)}, when it pays ${m.newPayout} in principal and interest.`,
       ...(m.paidOut ? [`The other ${m.paidOut} is on its way to your bank account.`] : []),
     ],

@@ -165,6 +165,7 @@ export function noticeRolloverDone(
     ...wordsOf(purchase, offering),
     rolled: formatUsd(rolled.amountCents),
     targetName: target.name,
+    rate: formatBasisPoints(rolled.rateBps),
     newMaturityDate: rolled.maturityDate ?? '',
     newPayout: formatUsd(input.newPayoutCents),
     paidOut: input.paidOutCents > 0 ? formatUsd(input.paidOutCents) : null,

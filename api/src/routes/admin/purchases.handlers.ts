@@ -99,7 +99,8 @@ function toCsvLine(row: Parameters<typeof toAdminPurchase>[0]): string {
     formatDecimalAmount(purchase.rateBps),
     purchase.state,
     purchase.settledOn,
-    purchase.maturityDate,
+    // An undone purchase (a debit that came back after it settled too) never matures.
+    isUndoneState(purchase.state) ? null : purchase.maturityDate,
     earlyRepaymentReasonOf(purchase),
     purchase.failureCode,
     purchase.createdAt.toISOString(),

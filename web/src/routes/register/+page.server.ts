@@ -29,7 +29,8 @@ export const actions: Actions = {
 
     const response = await locals.api.auth.register.$post({ json: input })
     if (response.status === 202) {
-      rememberSentTo(cookies, input.email.trim())
+      // As the account keeps it (the API's canonical form), which is where the email went.
+      rememberSentTo(cookies, input.email.normalize('NFKC').trim().toLowerCase())
       // Sent on (303), so reloading the page it shows sends nothing again.
       redirect(303, '/register?sent')
     }
