@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { fetchWithTimeout } from '../../web/src/lib/server/api.ts'
+import { fetchWithTimeout, isApiUnreachable } from '../../web/src/lib/server/api.ts'
 
 /**
  * A server on loopback that resets the first connection it is sent a request on, as the API's
@@ -50,5 +50,36 @@ describe('calls to the API that meet a reset connection', () => {
     const sent = fetchWithTimeout(open.url, { method: 'POST', body: '{}' })
     await expect(sent).rejects.toMatchObject({ code: 'ECONNRESET' })
     expect(open.requests()).toBe(1)
+  })
+})
+
+describe('an API that cannot be reached', () => {
+  /** A loopback port nothing listens on: one the system gave out, then closed. */
+  function closedPort(): number {
+    const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+    const { port } = server
+    server.stop(true)
+    return port
+  }
+
+  test('refused or silent, it is told apart from errors in the page', async () => {
+    const refused = await fetchWithTimeout(`http://127.0.0.1:${closedPort()}/`).catch((e) => e)
+    expect(isApiUnreachable(refused)).toBe(true)
+
+    // Accepts the connection and never answers.
+    const silent = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+    try {
+      const timedOut = await fetch(`http://127.0.0.1:${silent.port}/`, {
+        signal: AbortSignal.timeout(50),
+      }).catch((e) => e)
+      expect(isApiUnreachable(timedOut)).toBe(true)
+    } finally {
+      silent.stop(true)
+    }
+
+    expect(
+      isApiUnreachable(new TypeError("Cannot read properties of undefined (reading 'x')")),
+    ).toBe(false)
+    expect(isApiUnreachable('ECONNREFUSED')).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks'
-import { createApiClient } from '#lib/server/api.ts'
+import { createApiClient, isApiUnreachable } from '#lib/server/api.ts'
 import { allowPlaidLink } from '#lib/server/csp.ts'
 import { getEnv } from '#lib/server/env.ts'
 import { getLog } from '#lib/server/log.ts'
@@ -104,6 +104,13 @@ export const handleError: HandleServerError = ({ kind, error, event }) => {
     userId: event.locals.user?.id,
   })
   // The reference is in the message too, for the bare fallback page and JSON callers.
+  if (isApiUnreachable(error)) {
+    return {
+      status: 503,
+      message: `Tenor is briefly unavailable. Please try again in a minute. (Reference: ${requestId})`,
+      requestId,
+    }
+  }
   return {
     status: 500,
     message: `Something went wrong on our side. Please try again in a moment. (Reference: ${requestId})`,

@@ -61,6 +61,22 @@ export async function fetchWithTimeout(
 const isConnectionReset = (error: unknown) =>
   error instanceof Error && (error as { code?: unknown }).code === 'ECONNRESET'
 
+/**
+ * Whether a call failed because the API could not be reached or did not answer in time (it is
+ * restarting, or down), rather than because of anything in the page: the site then says it is
+ * briefly unavailable (503) instead of that something went wrong.
+ */
+export function isApiUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    error.name === 'TimeoutError' ||
+    (error.name === 'AbortError' && error.message.includes('timed out'))
+  )
+}
+
 function isRepeatable(init: RequestInit | undefined): boolean {
   const method = (init?.method ?? 'GET').toUpperCase()
   return method === 'GET' || method === 'HEAD' || new Headers(init?.headers).has('idempotency-key')
