@@ -29,59 +29,54 @@ async function adminWhoInvests() {
   return { owner, note, other }
 }
 
-const reason = 'The investor asked for their money back early.'
+/** Asks, as the administrator with `token`, for what `path` requests; answers the response. */
+function ask(path: string, token: string, reason: string) {
+  return t.request(path, { json: { reason }, token })
+}
 
-test('an administrator cannot ask for a refund of their own note', async () => {
-  const { owner, note } = await adminWhoInvests()
-  const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
-    json: { reason },
-    token: owner.token,
-  })
-  expect(asked.status).toBe(409)
-  expect(((await asked.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
-})
+/** An answer refused because the request is about the administrator's own note. */
+async function expectOwnPurchase(res: Response) {
+  expect(res.status).toBe(409)
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
+}
 
-test('an administrator cannot approve a request about their own note', async () => {
-  const { owner, note, other } = await adminWhoInvests()
-  const asked = await t.request(`/admin/purchases/${note.id}/refund`, {
-    json: { reason },
-    token: other.token,
-  })
+/**
+ * The owner asks (refused); the other administrator asks (waiting) and the owner approves
+ * (refused): a request about the owner's money is decided by two others.
+ */
+async function expectDecidedByOthers(
+  { owner, other }: Awaited<ReturnType<typeof adminWhoInvests>>,
+  path: string,
+  reason: string,
+) {
+  await expectOwnPurchase(await ask(path, owner.token, reason))
+  const asked = await ask(path, other.token, reason)
   expect(asked.status).toBe(202)
   const { approvalId } = (await asked.json()) as { approvalId: string }
-  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
-    json: {},
-    token: owner.token,
-  })
-  expect(approved.status).toBe(409)
-  expect(((await approved.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
-  const purchase = await readPurchase(t, note.id)
-  expect(purchase.repaymentScheduledAt).toBeNull()
+  await expectOwnPurchase(
+    await t.request(`/admin/approvals/${approvalId}/approve`, { json: {}, token: owner.token }),
+  )
+}
+
+test('an administrator can neither ask for nor approve a refund of their own note', async () => {
+  const admins = await adminWhoInvests()
+  const { note } = admins
+  await expectDecidedByOthers(
+    admins,
+    `/admin/purchases/${note.id}/refund`,
+    'The investor asked for their money back early.',
+  )
+  expect((await readPurchase(t, note.id)).repaymentScheduledAt).toBeNull()
 })
 
 test('an administrator holding a note of an offering can neither ask for nor approve its cancellation', async () => {
-  const { owner, note, other } = await adminWhoInvests()
-  const { offeringId } = await readPurchase(t, note.id)
-  const reason = 'The series did not fund.'
-  const own = await t.request(`/admin/offerings/${offeringId}/cancel`, {
-    json: { reason },
-    token: owner.token,
-  })
-  expect(own.status).toBe(409)
-  expect(((await own.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
-
-  const asked = await t.request(`/admin/offerings/${offeringId}/cancel`, {
-    json: { reason },
-    token: other.token,
-  })
-  expect(asked.status).toBe(202)
-  const { approvalId } = (await asked.json()) as { approvalId: string }
-  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
-    json: {},
-    token: owner.token,
-  })
-  expect(approved.status).toBe(409)
-  expect(((await approved.json()) as { error: { code: string } }).error.code).toBe('own_purchase')
+  const admins = await adminWhoInvests()
+  const { offeringId } = await readPurchase(t, admins.note.id)
+  await expectDecidedByOthers(
+    admins,
+    `/admin/offerings/${offeringId}/cancel`,
+    'The series did not fund.',
+  )
   const offering = await t.db.database.db.query.offerings.findFirst({
     where: eq(offerings.id, offeringId),
   })
