@@ -215,16 +215,21 @@ export function rolloverDone(
     newMaturityDate: string
     newPayout: string
     paidOut: string | null
+    /** The money that paid for the note is in doubt: the rest waits for a person. */
+    inReview?: boolean
   },
   url: string,
 ): RenderedEmail {
+  const rest = m.inReview
+    ? `The other ${m.paidOut} is paid once our team has reviewed it: your bank sent back a payment from the account that paid for this note. We will contact you before anything is paid.`
+    : `The other ${m.paidOut} is on its way to your bank account.`
   return renderEmail({
     subject: `Your ${asNote(m.offeringName)} rolled into ${m.targetName}`,
     greeting: `Hello ${name},`,
     paragraphs: [
       `Your ${asNote(m.offeringName)} matured on ${describeCalendarDate(m.maturityDate)}, and ${m.rolled} of it now earns ${m.rate} a year in a new ${asNote(m.targetName)}, with no bank transfer.`,
       `The new note matures on ${describeCalendarDate(m.newMaturityDate)}, when it pays ${m.newPayout} in principal and interest.`,
-      ...(m.paidOut ? [`The other ${m.paidOut} is on its way to your bank account.`] : []),
+      ...(m.paidOut ? [rest] : []),
     ],
     action: { label: 'See your portfolio', url },
   })

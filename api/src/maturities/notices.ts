@@ -158,6 +158,8 @@ export function noticeRolloverDone(
     rolled: PurchaseRow
     newPayoutCents: number
     paidOutCents: number
+    /** The money that paid for the note is in doubt: the rest is withheld for review. */
+    inReview: boolean
   },
 ): Promise<void> {
   const { purchase, offering, target, rolled } = input
@@ -169,6 +171,7 @@ export function noticeRolloverDone(
     newMaturityDate: rolled.maturityDate ?? '',
     newPayout: formatUsd(input.newPayoutCents),
     paidOut: input.paidOutCents > 0 ? formatUsd(input.paidOutCents) : null,
+    inReview: input.inReview,
   }
 
   return sendNotice(

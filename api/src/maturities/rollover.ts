@@ -12,6 +12,7 @@ import {
 } from '@tenor/db/domain'
 import { ledgerTransactions, offerings, purchaseEvents, purchases, users } from '@tenor/db/schema'
 import { and, eq, gte, lte, sql } from 'drizzle-orm'
+import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
@@ -127,6 +128,8 @@ export async function rollOver(
     rolled,
     newPayoutCents: rolledCents + newInterestCents,
     paidOutCents: input.principalCents + input.interestCents - rolledCents,
+    // The rest is withheld (`sendPayout`) while the note's funding is in doubt: not promised.
+    inReview: await wasFundingInDoubt(tx, purchase.id),
   })
 
   return { rolled: true, purchase: rolled, rolledCents }

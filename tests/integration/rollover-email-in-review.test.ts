@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, expect, test } from 'bun:test'
+import {
+  buyNoteRollingInto,
+  creditsAtPlaid,
+  readPayouts,
+  readRolledNote,
+  runWorkerJob,
+  signInAgain,
+} from '../support/maturities.ts'
+import type { PlaidTestApp } from '../support/plaid.ts'
+import {
+  addOffering,
+  type Buyer,
+  expectLedgerClean,
+  simulateTransfer,
+} from '../support/purchases.ts'
+import { type Offering, openScene } from '../support/scene.ts'
+
+let t: PlaidTestApp
+let offering: Offering
+let ada: Buyer
+beforeEach(async () => {
+  ;({ t, offering, ada } = await openScene())
+})
+afterEach(() => t.close())
+
+test('a note rolled over after its chain’s debit came back: the email does not promise the withheld rest', async () => {
+  const b = await addOffering(t, {
+    name: 'Series B',
+    termMonths: 1,
+    opensOn: '2026-02-15',
+    closesOn: '2027-06-30',
+  })
+  const c = await addOffering(t, {
+    name: 'Series C',
+    opensOn: '2026-02-15',
+    closesOn: '2027-06-30',
+  })
+  const first = await buyNoteRollingInto(t, ada, {
+    offeringId: offering.id,
+    rollTo: b.slug,
+    instruction: 'rollover_all',
+  })
+  t.clock.set(new Date('2026-09-02T14:00:00Z'))
+  await runWorkerJob(t)
+  const rolled = await readRolledNote(t, first.id)
+  if (!rolled) throw new Error('The first note did not roll over')
+  t.clock.set(new Date('2026-09-03T14:00:00Z'))
+  const { token } = await signInAgain(t, ada)
+  const chosen = await t.request(`/purchases/${rolled.id}/instruction`, {
+    method: 'PUT',
+    json: { instruction: 'rollover_principal', rolloverOfferingSlug: c.slug },
+    token,
+  })
+  expect(chosen.status).toBe(200)
+  // The first note's debit comes back after it matured, before the note it rolled into does.
+  await simulateTransfer(t, first.transferId ?? '', 'returned', 'R10')
+  await t.deps.syncTransfers()
+
+  t.clock.set(new Date('2026-10-02T14:00:00Z'))
+  const run = await runWorkerJob(t)
+
+  // Its principal rolls on; its interest is withheld for review, not sent.
+  expect(run.counts).toMatchObject({ rolledOver: 1, payoutsSent: 0, payoutsWithheld: 1 })
+  expect(await readPayouts(t, rolled.id)).toMatchObject([
+    { state: 'initiated', failureCode: 'FUNDING_IN_DOUBT' },
+  ])
+  expect(await creditsAtPlaid(t)).toEqual([])
+  const email = (await t.mailbox(ada.email)).find(
+    (m) => m.kind === 'rollover_done' && m.text.includes('Your Series B note matured'),
+  )
+  expect(email?.text).not.toContain('is on its way to your bank account')
+  expect(email?.text).toContain('is paid once our team has reviewed it')
+  await expectLedgerClean(t)
+})
