@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { matureDueHoldings } from '@tenor/api/maturities/due'
 import { accountBalance, accounts, toCalendarDate } from '@tenor/db/domain'
 import { createLogger } from '@tenor/db/logger'
-import { adminApprovals, auditEvents } from '@tenor/db/schema'
+import { adminApprovals, auditEvents, bankAccounts } from '@tenor/db/schema'
 import { approvals } from '@tenor/workers/jobs/approvals'
 import { interestAccrual } from '@tenor/workers/jobs/interest-accrual'
 import { eq, sql } from 'drizzle-orm'
@@ -24,6 +24,7 @@ import type { PlaidTestApp } from '../support/plaid.ts'
 import {
   addOffering,
   type Buyer,
+  buy,
   expectLedgerClean,
   readOffering,
   readPurchase,
@@ -486,6 +487,22 @@ describe('cancelling the payout of a note whose debit came back after it matured
     const again = await askToCancel(note.id)
     expect(again.status).toBe(409)
     expect(await again.json()).toMatchObject({ error: { code: 'not_in_review' } })
+  })
+
+  test('marks the account as a return before maturity would, so it is never debited again', async () => {
+    await noteReturnedAfterMaturity('R10')
+    const account = await t.db.database.db.query.bankAccounts.findFirst({
+      where: eq(bankAccounts.id, ada.bankAccountId),
+    })
+    expect(account?.status).toBe('unauthorized')
+
+    const open = await addOffering(t, { name: 'Tenor Note Series B', closesOn: '2026-12-31' })
+    const again = await buy(t, await signInAgain(t, ada), {
+      offeringId: open.id,
+      amountCents: 100_000,
+    })
+    expect(again.status).toBe(409)
+    expect(await again.json()).toMatchObject({ error: { code: 'bank_account_unusable' } })
   })
 
   test('held money of such a note is taken from the investor’s held balance', async () => {

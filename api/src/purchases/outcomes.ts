@@ -12,7 +12,7 @@ import {
   settlePurchasePosting,
   type UndoneState,
 } from '@tenor/db/domain'
-import { bankAccounts } from '@tenor/db/schema'
+import { type bankAccountStatuses, bankAccounts } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
 import { scheduleRepayment } from '../maturities/early-repayment.ts'
 import { accountStatusForRefusal } from '../plaid/refusals.ts'
@@ -183,15 +183,36 @@ async function undoPurchase(
       : outcome.state === 'failed' && code
         ? accountStatusForRefusal(code)
         : null
-  if (accountStatus) {
-    await tx
-      .update(bankAccounts)
-      .set({ status: accountStatus })
-      .where(and(eq(bankAccounts.id, purchase.bankAccountId), eq(bankAccounts.status, 'active')))
-  }
+  if (accountStatus) await markAccount(tx, purchase.bankAccountId, accountStatus)
 
   const offering = await findOffering(tx, purchase.offeringId)
   await noticePurchaseStopped(tx, ctx, purchase, offering, outcome.state, reason)
 
   return true
+}
+
+/**
+ * A return of a note's debit that came after the note matured leaves the note as it is (a
+ * person closes it), but says as much about the account as one before: closed, or its holder
+ * disputing our debits. The account is marked so, and is never debited again.
+ */
+export async function markAccountForLateReturn(
+  tx: Tx,
+  purchase: Pick<PurchaseRow, 'bankAccountId'>,
+  code: string | null,
+): Promise<void> {
+  const status = bankAccountStatusForReturn(code)
+  if (status) await markAccount(tx, purchase.bankAccountId, status)
+}
+
+/** Marks an active account, as a return or Plaid's refusal says it now is. */
+async function markAccount(
+  tx: Tx,
+  bankAccountId: string,
+  status: Exclude<(typeof bankAccountStatuses)[number], 'active'>,
+): Promise<void> {
+  await tx
+    .update(bankAccounts)
+    .set({ status })
+    .where(and(eq(bankAccounts.id, bankAccountId), eq(bankAccounts.status, 'active')))
 }

@@ -5,7 +5,12 @@ import { transferEvents } from '@tenor/db/schema'
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import { z } from 'zod'
 import type { PurchaseDeps } from './deps.ts'
-import { applyPurchaseOutcome, type OutcomeContext, outcomeContextOf } from './outcomes.ts'
+import {
+  applyPurchaseOutcome,
+  markAccountForLateReturn,
+  type OutcomeContext,
+  outcomeContextOf,
+} from './outcomes.ts'
 import { describeFailure, describeReturn } from './reasons.ts'
 import { findPurchase, movePurchase, type PurchaseRow } from './records.ts'
 
@@ -68,6 +73,7 @@ export async function applyTransferEvent(
     }))
 
   if (state === 'returned' && (purchase.state === 'matured' || purchase.state === 'paid')) {
+    await markAccountForLateReturn(tx, purchase, code)
     log?.error('transfer returned after maturity; needs review', {
       purchaseId: purchase.id,
       eventId: event.event_id,
