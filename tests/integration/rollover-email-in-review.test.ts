@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test'
 import {
+  buyActiveNote,
   buyNoteRollingInto,
   creditsAtPlaid,
   readPayouts,
@@ -12,6 +13,7 @@ import {
   addOffering,
   type Buyer,
   expectLedgerClean,
+  readOffering,
   simulateTransfer,
 } from '../support/purchases.ts'
 import { type Offering, openScene } from '../support/scene.ts'
@@ -24,7 +26,7 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-test('a note rolled over after its chain’s debit came back: the email does not promise the withheld rest', async () => {
+test('a note rolled over while another debit from its account is disputed: the email does not promise the withheld rest', async () => {
   const b = await addOffering(t, {
     name: 'Series B',
     termMonths: 1,
@@ -53,8 +55,16 @@ test('a note rolled over after its chain’s debit came back: the email does not
     token,
   })
   expect(chosen.status).toBe(200)
-  // The first note's debit comes back after it matured, before the note it rolled into does.
-  await simulateTransfer(t, first.transferId ?? '', 'returned', 'R10')
+  // Another debit from the same account is disputed before the note it rolled into matures.
+  const disputed = await buyActiveNote(
+    t,
+    { ...ada, token },
+    {
+      offeringId: c.id,
+      amountCents: 50_000,
+    },
+  )
+  await simulateTransfer(t, disputed.transferId ?? '', 'returned', 'R10')
   await t.deps.syncTransfers()
 
   t.clock.set(new Date('2026-10-02T14:00:00Z'))
@@ -71,5 +81,57 @@ test('a note rolled over after its chain’s debit came back: the email does not
   )
   expect(email?.text).not.toContain('is on its way to your bank account')
   expect(email?.text).toContain('is paid once our team has reviewed it')
+  await expectLedgerClean(t)
+})
+
+test('a note whose chain’s debit came back is not rolled over: no offering’s room goes to money Tenor does not hold', async () => {
+  const b = await addOffering(t, {
+    name: 'Series B',
+    termMonths: 1,
+    opensOn: '2026-02-15',
+    closesOn: '2027-06-30',
+  })
+  const c = await addOffering(t, {
+    name: 'Series C',
+    opensOn: '2026-02-15',
+    closesOn: '2027-06-30',
+  })
+  const first = await buyNoteRollingInto(t, ada, {
+    offeringId: offering.id,
+    rollTo: b.slug,
+    instruction: 'rollover_all',
+  })
+  t.clock.set(new Date('2026-09-02T14:00:00Z'))
+  await runWorkerJob(t)
+  const rolled = await readRolledNote(t, first.id)
+  if (!rolled) throw new Error('The first note did not roll over')
+  t.clock.set(new Date('2026-09-03T14:00:00Z'))
+  const { token } = await signInAgain(t, ada)
+  const chosen = await t.request(`/purchases/${rolled.id}/instruction`, {
+    method: 'PUT',
+    json: { instruction: 'rollover_all', rolloverOfferingSlug: c.slug },
+    token,
+  })
+  expect(chosen.status).toBe(200)
+  // The first note's debit comes back after it matured, before the note it rolled into does.
+  await simulateTransfer(t, first.transferId ?? '', 'returned', 'R10')
+  await t.deps.syncTransfers()
+
+  t.clock.set(new Date('2026-10-02T14:00:00Z'))
+  const run = await runWorkerJob(t)
+
+  // Paid out instead, and that payment is withheld: nothing sent, Series C untouched.
+  expect(run.counts).toMatchObject({ rolledOver: 0, rolloverFallbacks: 1, payoutsSent: 0 })
+  expect(await readRolledNote(t, rolled.id)).toBeUndefined()
+  expect((await readOffering(t, c.id)).reservedCents).toBe(0)
+  expect(await readPayouts(t, rolled.id)).toMatchObject([
+    { state: 'initiated', failureCode: 'FUNDING_IN_DOUBT' },
+  ])
+  expect(await creditsAtPlaid(t)).toEqual([])
+  const page = await t.request(`/purchases/${rolled.id}`, {
+    token: (await signInAgain(t, ada)).token,
+  })
+  const { purchase } = (await page.json()) as { purchase: { history: { note: string | null }[] } }
+  expect(purchase.history.at(-1)?.note).toBe('Not rolled over: the payment for this note came back')
   await expectLedgerClean(t)
 })

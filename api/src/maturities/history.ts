@@ -15,6 +15,9 @@ export const repaymentWords: Record<EarlyRepaymentReason, string> = {
 /** How the reason begins of a note closed with the one it was rolled over from. */
 export const rolledFromReturnedReason = 'the note it was rolled over from was returned'
 
+/** Why a note whose money went back to the investor's bank is not rolled over. */
+export const debitReturnedWhy = 'the payment for this note came back'
+
 const fallbackStart = 'matured; rollover not possible ('
 const fallbackEnd = '), paid out by ACH credit instead'
 
@@ -57,6 +60,8 @@ export function describeHistoryStep(step: {
     return 'Your bank took back the payment for this note after it matured, so nothing is paid on it'
   }
   const why = step.toState === 'matured' ? readRolloverFallback(step.reason) : null
+  // Its payment is withheld, not paid: the note's page says it waits for review.
+  if (why === debitReturnedWhy) return 'Not rolled over: the payment for this note came back'
 
   return why ? `Could not roll over (${why}), so it is paid to your bank instead` : null
 }

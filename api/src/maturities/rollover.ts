@@ -12,12 +12,13 @@ import {
 } from '@tenor/db/domain'
 import { ledgerTransactions, offerings, purchaseEvents, purchases, users } from '@tenor/db/schema'
 import { and, eq, gte, lte, sql } from 'drizzle-orm'
-import { wasFundingInDoubt } from '../purchases/funding-in-doubt.ts'
+import { wasFundingInDoubt, wasOwnDebitReturned } from '../purchases/funding-in-doubt.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { ledgerRefOf, type OfferingRow, type PurchaseRow } from '../purchases/records.ts'
 import { noteTermsOf } from '../purchases/views.ts'
 import { formatUsd, largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
+import { debitReturnedWhy } from './history.ts'
 import { noticeRolloverDone } from './notices.ts'
 
 export type RolloverResult =
@@ -73,6 +74,8 @@ export async function rollOver(
   })
   const stopped = whyInvestorCannotBuy(investor)
   if (stopped) return { rolled: false, why: stopped }
+  // Its money went back to the investor's bank: the proceeds wait for review instead.
+  if (await wasOwnDebitReturned(tx, purchase.id)) return { rolled: false, why: debitReturnedWhy }
   const target = purchase.rolloverOfferingId
     ? await tx.query.offerings.findFirst({ where: eq(offerings.id, purchase.rolloverOfferingId) })
     : undefined

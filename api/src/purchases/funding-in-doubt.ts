@@ -91,9 +91,10 @@ export async function readPaymentReview(db: LedgerReader, purchaseId: string) {
 /**
  * Whether the debit that paid for a note (for one rolled over, that of the first note in its
  * chain) came back: its money went back to the investor's bank, so paying the note out would
- * pay it twice. No review releases such a payout.
+ * pay it twice, and rolling it over would take an offering's room for money Tenor does not
+ * hold. No review releases such a payout.
  */
-async function wasOwnDebitReturned(db: LedgerReader, purchaseId: string): Promise<boolean> {
+export async function wasOwnDebitReturned(db: LedgerReader, purchaseId: string): Promise<boolean> {
   return (await readChains(db, [purchaseId])).some((chain) => chain.returned)
 }
 
