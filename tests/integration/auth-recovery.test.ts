@@ -25,6 +25,12 @@ describe('forgot and reset password', () => {
     const [mail] = await t.mailbox('ada@example.com')
     expect(mail?.kind).toBe('password_reset')
     const token = tokenFromEmail(mail?.text ?? '')
+    // The page asks first whether the link can be used; asking changes nothing.
+    const check = (value: string) =>
+      t.request('/auth/reset-password/check', { json: { token: value } })
+    expect(await (await check(token)).json()).toEqual({ usable: true })
+    expect((await check('A'.repeat(43))).status).toBe(400)
+    expect((await check('not a token')).status).toBe(422)
     // The password it has is not a new one; the link still works for a real change after.
     const same = await t.request('/auth/reset-password', { json: { token, password } })
     expect(same.status).toBe(422)
@@ -43,6 +49,9 @@ describe('forgot and reset password', () => {
       json: { token, password: 'yet another passphrase entirely' },
     })
     expect(reused.status).toBe(400)
+    const usedCheck = await check(token)
+    expect(usedCheck.status).toBe(400)
+    expect(await usedCheck.json()).toMatchObject({ error: { code: 'invalid_token' } })
     const [changed] = await t.mailbox('ada@example.com')
     expect(changed?.kind).toBe('password_changed')
     // This browser's session ended too; someone else's change is undone from the link given.

@@ -40,6 +40,7 @@ export function createAuthRoutes(deps: AppDeps) {
   )
   open.use('/forgot-password', ...rateLimits(deps, rules.forgotByAddress, rules.forgotByEmail))
   open.use('/reset-password', ...rateLimits(deps, rules.resetByAddress))
+  open.use('/reset-password/check', ...rateLimits(deps, rules.resetByAddress))
   open.use('/verify-email', ...rateLimits(deps, rules.verifyByAddress))
 
   return open
@@ -48,6 +49,7 @@ export function createAuthRoutes(deps: AppDeps) {
     .openapi(routes.login, handlers.login)
     .openapi(routes.forgotPassword, reset.forgotPassword)
     .openapi(routes.resetPassword, reset.resetPassword)
+    .openapi(routes.checkResetToken, reset.checkResetToken)
     .route(
       '/',
       signedIn

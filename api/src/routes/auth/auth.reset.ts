@@ -80,15 +80,26 @@ export function createResetHandlers(deps: AppDeps) {
     return c.json(checkEmail, 202)
   }
 
-  const resetPassword: RouteHandler<typeof routes.resetPassword, AppEnv> = async (c) => {
-    const input = c.req.valid('json')
-    const now = clock.now()
-    const found = await findUserToken(database, env.sessionKeys, 'reset_password', input.token, now)
+  /** The reset link's token and its account, or `invalid_token` when it cannot be used. */
+  async function findResetTarget(token: string, now: Date) {
+    const found = await findUserToken(database, env.sessionKeys, 'reset_password', token, now)
     if (!found) throw invalidToken()
     const user = await database.db.query.users.findFirst({ where: eq(users.id, found.userId) })
     // A link mailed to an address the account has since left is not the owner's to use, and a
     // disabled account's links do not open it.
     if (!user || user.email !== found.email || user.status !== 'active') throw invalidToken()
+    return { found, user }
+  }
+
+  const checkResetToken: RouteHandler<typeof routes.checkResetToken, AppEnv> = async (c) => {
+    await findResetTarget(c.req.valid('json').token, clock.now())
+    return c.json({ usable: true as const }, 200)
+  }
+
+  const resetPassword: RouteHandler<typeof routes.resetPassword, AppEnv> = async (c) => {
+    const input = c.req.valid('json')
+    const now = clock.now()
+    const { found, user } = await findResetTarget(input.token, now)
     const problem = checkNewPassword(input.password, [user.email, user.legalName])
     if (problem) throw weakPassword(problem)
     // As in Settings: a "new" password that is the old one would report a change that is none.
@@ -146,5 +157,5 @@ export function createResetHandlers(deps: AppDeps) {
     return c.json({ message: 'Your password is changed. Sign in with the new one.' }, 200)
   }
 
-  return { forgotPassword, resetPassword }
+  return { forgotPassword, checkResetToken, resetPassword }
 }

@@ -142,6 +142,22 @@ export const resetPassword = createRoute({
   },
 })
 
+export const checkResetToken = createRoute({
+  method: 'post',
+  path: '/reset-password/check',
+  tags,
+  summary: 'Whether an emailed reset link can still be used, before a new password is typed',
+  description:
+    'Answers as the reset itself would about the link (`invalid_token` for one unknown, used, expired, or sent to an address the account has since left), and changes nothing.',
+  request: { body: jsonBody(z.strictObject({ token })) },
+  responses: {
+    200: jsonResponse(z.object({ usable: z.literal(true) }), 'The link can be used'),
+    400: errorResponse('The link is invalid, used or expired'),
+    422: invalid,
+    429: limited,
+  },
+})
+
 export const currentSession = createRoute({
   method: 'get',
   path: '/session',

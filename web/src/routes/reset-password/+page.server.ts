@@ -8,9 +8,16 @@ import type { Actions, PageServerLoad } from './$types'
 // cut short or mangled, told at once rather than after a new password is typed.
 const tokenShape = /^[A-Za-z0-9_-]{20,100}$/
 
-export const load: PageServerLoad = ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
   const token = url.searchParams.get('token') ?? ''
-  return { token, mangled: token !== '' && !tokenShape.test(token) }
+  const mangled = token !== '' && !tokenShape.test(token)
+  // A link used, expired or unknown is said at once, not after a new password is typed; a
+  // check that cannot answer (a limit reached) leaves it to the form.
+  const checked =
+    token && !mangled
+      ? await locals.api.auth['reset-password'].check.$post({ json: { token } })
+      : null
+  return { token, mangled, unusable: checked?.status === 400 }
 }
 
 export const actions: Actions = {
