@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseEnv } from '@tenor/db/env'
 import { parse } from 'yaml'
 
 const root = join(import.meta.dir, '../..')
@@ -111,3 +112,39 @@ describe('fly.toml', () => {
     expect(dockerfile).not.toMatch(/SECRET|TOKEN|PASSWORD/)
   })
 })
+
+describe('the settings a deployed app is given', () => {
+  /** The names deploy/secrets.template asks for (commented lines are optional). */
+  const templateNames = read('deploy/secrets.template')
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => line.slice(0, line.indexOf('=')))
+
+  test('fly.toml, the image and the secrets template together give every required setting', () => {
+    const fly = Bun.TOML.parse(read('fly.toml')) as { env: Record<string, string> }
+    const image = Object.fromEntries(
+      [...read('Dockerfile').matchAll(/^ENV ([A-Z_]+)=(\S+)/gm)].map((m) => [m[1], m[2]]),
+    )
+    const filled = Object.fromEntries(
+      templateNames.map((name) => [name, exampleValues[name] ?? 'a-value-of-its-own-0123456789']),
+    )
+    for (const appEnv of ['staging', 'production']) {
+      expect(() => parseEnv({ ...image, ...fly.env, ...filled, APP_ENV: appEnv })).not.toThrow()
+    }
+    // And none of it is optional: a template line left empty stops the script.
+    expect(templateNames).toContain('PLAID_WEBHOOK_URL')
+  })
+})
+
+// Values the settings' own checks accept, for the names that have a shape.
+const exampleValues: Record<string, string> = {
+  DATABASE_URL: 'libsql://tenor-example.turso.io',
+  SESSION_KEYS: 'k1:c2Vzc2lvbi1rZXktb2YtaXRzLW93bi0wMTIzNDU2Nzg=',
+  ENCRYPTION_KEYS: 'k1:ZW5jcnlwdGlvbi1rZXktb2YtaXRzLW93bi0wMTIzNDU=',
+  PLAID_ENV: 'sandbox',
+  POSTMARK_FROM: 'notes@tenor.example',
+  SUPPORT_EMAIL: 'support@tenor.example',
+  SENTRY_DSN: 'https://public@o0.ingest.sentry.io/0',
+  PUBLIC_URL: 'https://tenor.example',
+  PLAID_WEBHOOK_URL: 'https://api.tenor.example/webhooks/plaid',
+}
