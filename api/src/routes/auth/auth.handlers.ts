@@ -35,7 +35,11 @@ import {
   tokenLink,
   voidUserTokens,
 } from '../../lib/user-tokens.ts'
-import { countSignInFailure, forgetSignInFailures } from '../../middleware/rate-limit.ts'
+import {
+  countSignInFailure,
+  forgetSignInFailures,
+  signInRefusedFor,
+} from '../../middleware/rate-limit.ts'
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts'
 import { namesOfBanksToReconnect } from '../../plaid/banks.ts'
 import type * as routes from './auth.routes.ts'
@@ -297,8 +301,13 @@ export function createAuthHandlers(deps: AppDeps) {
     if (!user?.totpSecret || !user.totpEnabledAt) {
       throw new ApiError(400, 'two_factor_not_enabled', 'Two-factor is not on for this account.')
     }
-    // Paused after ten failures (wrong passwords and codes alike): no code is even tried.
-    const locked = user.lockedUntil !== null && user.lockedUntil > now
+    // Paused after ten failures (wrong passwords and codes alike), or once the account's daily
+    // and 100-in-a-row caps are spent (as a password check is, `recheckPassword`): no code is
+    // even tried. A session waiting for its code outlives both pauses, so the caps are read here
+    // and not only at the password step.
+    const locked =
+      (user.lockedUntil !== null && user.lockedUntil > now) ||
+      (await signInRefusedFor(deps, user.email)) !== null
     const passed =
       !locked &&
       (await database.write(async (tx) => {
