@@ -160,7 +160,7 @@ export async function revokeSession(database: Database, sessionId: string, now: 
  * transaction when the sessions must end together with the change that ends them.
  */
 export async function revokeUserSessions(
-  db: Db | Tx,
+  db: Tx,
   userId: string,
   now: Date,
   keep?: string,

@@ -358,7 +358,9 @@ export function createAuthHandlers(deps: AppDeps) {
   }
 
   const logoutAll: RouteHandler<typeof routes.logoutAll, AuthedEnv> = async (c) => {
-    const ended = await revokeUserSessions(database.db, c.get('user').id, clock.now())
+    const ended = await database.write((tx) =>
+      revokeUserSessions(tx, c.get('user').id, clock.now()),
+    )
     clearSessionCookie(c, deps)
     return c.json({ ended }, 200)
   }

@@ -48,7 +48,8 @@ export function createSettingsHandlers(deps: AppDeps) {
     }
 
     const passwordHash = await hashPassword(input.newPassword)
-    await database.write(async (tx) => {
+    // One write: a new password never stands beside the other sessions it should have ended.
+    const sessionsEnded = await database.write(async (tx) => {
       await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id))
       await voidUserTokens(tx, user.id, now)
       await enqueueEmail(
@@ -66,8 +67,8 @@ export function createSettingsHandlers(deps: AppDeps) {
         },
         now,
       )
+      return revokeUserSessions(tx, user.id, now, c.get('session').id)
     })
-    const sessionsEnded = await revokeUserSessions(database.db, user.id, now, c.get('session').id)
     return c.json({ message: 'Your password is changed.', sessionsEnded }, 200)
   }
 
