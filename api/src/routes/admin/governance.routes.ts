@@ -70,7 +70,7 @@ const decide = <P extends string, B extends z.ZodType>(path: P, summary: string,
       ...denied,
       404: errorResponse('No such request'),
       409: errorResponse(
-        'Already decided (`already_decided`), your own request (`same_admin`), or, to approve, a request about your own note (`own_purchase`) or one asked by someone no longer an administrator (`requester_not_admin`)',
+        'Already decided (`already_decided`), being carried out already (`approval_in_progress`), your own request (`same_admin`), or, to approve, a request about your own note (`own_purchase`) or one asked by someone no longer an administrator (`requester_not_admin`)',
       ),
     },
   })

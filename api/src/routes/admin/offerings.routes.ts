@@ -231,7 +231,7 @@ export const requestCancellation = createRoute({
   tags,
   summary: 'Ask to cancel an offering that did not fund; a second administrator must approve',
   description:
-    'On approval, pending transfers are cancelled and settled purchases are repaid by ACH credit with interest to that day (to its maturity date for a note already due).',
+    'On approval, pending transfers are cancelled and settled purchases are repaid by ACH credit with interest to the day each is repaid: that day, or a week after its debit settled if that is later, when the debit can no longer come back (its maturity date for a note already due).',
   request: {
     params: z.object({ offeringId }),
     body: jsonBody(z.strictObject({ reason: z.string().trim().min(5).max(500) })),

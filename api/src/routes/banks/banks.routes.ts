@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { rateLimitedResponse as limited } from '../../lib/rate-limit-rules.ts'
 
 const tags = ['Banks']
 const signedOut = errorResponse('Not signed in')
@@ -57,6 +58,7 @@ export const createLinkToken = createRoute({
     403: errorResponse('Confirm your email address first (`email_not_verified`)'),
     404: errorResponse('No such bank'),
     422: invalid,
+    429: limited,
     503: errorResponse('Plaid is unavailable'),
   },
 })
@@ -91,6 +93,7 @@ export const linkBank = createRoute({
       '`duplicate_bank`: this bank is already linked; `bank_link_used`: the public token was already exchanged (Plaid exchanges one once) or has expired',
     ),
     422: invalid,
+    429: limited,
     503: errorResponse('Plaid is unavailable'),
   },
 })
@@ -105,6 +108,7 @@ export const markReconnected = createRoute({
     200: jsonResponse(z.object({ bank }), 'The item as Plaid now sees it'),
     401: signedOut,
     404: errorResponse('No such bank'),
+    429: limited,
     503: errorResponse('Plaid is unavailable'),
   },
 })

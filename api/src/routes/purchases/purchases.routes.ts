@@ -8,6 +8,7 @@ import {
   rateTypes,
 } from '@tenor/db/schema'
 import { errorResponse, errorSchema, jsonBody, jsonResponse } from '../../lib/openapi.ts'
+import { rateLimitedResponse } from '../../lib/rate-limit-rules.ts'
 import { payoutPreview } from '../offerings/offerings.routes.ts'
 
 const tags = ['Purchases']
@@ -233,7 +234,9 @@ export const createPurchase = createRoute({
     201: jsonResponse(purchaseEnvelope, 'Bought: the transfer is made; the state follows it'),
     202: jsonResponse(purchaseEnvelope, 'Capacity reserved; still confirming with the bank'),
     401: signedOut,
-    402: purchaseErrorResponse('Declined or refused by the bank; no money moved'),
+    402: purchaseErrorResponse(
+      'Declined or refused by the bank; no money moved: `insufficient_funds`, `payment_declined`, `transfer_limit_reached`, or `payment_failed` for any other refusal',
+    ),
     403: errorResponse('Email not verified, or identity check not approved'),
     409: purchaseErrorResponse(
       '`sold_out`, `insufficient_capacity`, `offering_closed`, `rate_changed`, `bank_reconnect_required`, `bank_account_unusable` or `idempotency_key_in_use`',
@@ -241,6 +244,7 @@ export const createPurchase = createRoute({
     422: purchaseErrorResponse(
       'Invalid input, unknown offering or bank account, or `idempotency_key_reused`',
     ),
+    429: rateLimitedResponse,
   },
 })
 
