@@ -13,7 +13,7 @@ import { requestApproval } from '@tenor/api/admin/approvals'
 import { createDeps } from '@tenor/api/deps'
 import { openDatabase } from '@tenor/db'
 import { createLogger } from '@tenor/db/logger'
-import { sessions, users } from '@tenor/db/schema'
+import { outboxMessages, sessions, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createPlaidTestApp, type PlaidTestApp } from '../support/plaid.ts'
 import { addBuyer, addOffering, buy } from '../support/purchases.ts'
@@ -62,7 +62,14 @@ beforeAll(async () => {
     disabledInvestor: disabled.token,
     admin: admin.token,
   })
+  // An email the worker gave up on, for the console's "send again".
+  const [email] = await t.db.database.db
+    .update(outboxMessages)
+    .set({ status: 'failed', attempts: 8, lastError: 'Postmark did not answer' })
+    .where(eq(outboxMessages.toAddress, 'b@example.com'))
+    .returning({ id: outboxMessages.id })
   Object.assign(params, {
+    emailId: email?.id ?? '',
     itemId: banks.banks[0]?.id ?? '',
     purchaseId: purchase.id,
     id: purchase.id,

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { createLogger } from '@tenor/db/logger'
-import { outboxMessages } from '@tenor/db/schema'
+import { auditEvents, outboxMessages } from '@tenor/db/schema'
 import { runJob } from '@tenor/workers/job'
 import { deliverEmails } from '@tenor/workers/jobs/email-delivery'
+import { eq } from 'drizzle-orm'
 import { type PostmarkStandIn, startPostmarkStandIn } from '../standins/postmark/index.ts'
 import { createTestApp, type TestApp } from '../support/app.ts'
+import { signUpAdmin } from '../support/users.ts'
 
 let postmark: PostmarkStandIn
 let t: TestApp
@@ -100,6 +102,39 @@ describe('email delivery through the official Postmark SDK', () => {
     const [row] = await rows()
     expect(row?.status).toBe('sent')
     expect(row?.providerMessageId).toBe(postmark.received()[0]?.MessageID ?? '')
+  })
+
+  test('an email given up on is sent again from the console, once, and not twice if an earlier try reached Postmark', async () => {
+    await register('ada@example.com')
+    // Seven refusals, then a try whose reply is lost: the eighth failure gives it up.
+    postmark.failNext(7)
+    for (let run = 0; run < 8; run++) {
+      if (run === 7) postmark.loseNextReply()
+      await deliver()
+      t.clock.advance(3 * 60 * 60 * 1000)
+    }
+    const [given] = await rows()
+    expect(given).toMatchObject({ status: 'failed', attempts: 8 })
+    expect(postmark.received()).toHaveLength(1)
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const retry = (id: string) =>
+      t.request(`/admin/emails/${id}/retry`, { json: {}, token: admin.token })
+
+    const asked = await retry(given?.id ?? '')
+
+    expect(asked.status).toBe(200)
+    expect(await asked.json()).toEqual({ email: { id: given?.id, status: 'pending' } })
+    expect((await retry(given?.id ?? '')).status).toBe(409)
+    expect((await retry('no-such-email')).status).toBe(404)
+    await deliver()
+    // The lost try had reached Postmark: found there, not sent again.
+    expect(postmark.received().filter((m) => m.To === 'ada@example.com')).toHaveLength(1)
+    const ada = (await rows()).find((row) => row.id === given?.id)
+    expect(ada).toMatchObject({ status: 'sent' })
+    const audit = await t.db.database.db.query.auditEvents.findMany({
+      where: eq(auditEvents.action, 'email.retried'),
+    })
+    expect(audit).toMatchObject([{ adminId: admin.userId, targetId: given?.id }])
   })
 
   test('two workers started together send each message once', async () => {

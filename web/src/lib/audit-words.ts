@@ -41,12 +41,14 @@ const actionWords: Record<string, string> = {
   'user.grant_admin.requested': 'Asked to make an administrator',
   'user.grant_admin.approved': 'Approved making an administrator',
   'user.grant_admin.rejected': 'Turned down making an administrator',
+  'email.retried': 'Sent an undelivered email again',
 }
 
 const targetWords: Record<string, string> = {
   offering: 'Offering',
   purchase: 'Purchase',
   user: 'Account',
+  email: 'Email',
 }
 
 /** What an audit line is about, as a label for its id: "Offering", "Account". */

@@ -8,7 +8,7 @@ import { createGovernanceHandlers } from './governance.handlers.ts'
 import * as governance from './governance.routes.ts'
 import { createAdminOfferingHandlers, refusedEdit, refusedTerms } from './offerings.handlers.ts'
 import * as offeringRoutes from './offerings.routes.ts'
-import { createOperationsHandler } from './operations.handlers.ts'
+import { createOperationsHandler, createRetryEmailHandler } from './operations.handlers.ts'
 import * as operationsRoutes from './operations.routes.ts'
 import { createAdminPurchaseHandlers } from './purchases.handlers.ts'
 import * as purchaseRoutes from './purchases.routes.ts'
@@ -54,4 +54,5 @@ export function createAdminRoutes(deps: AppDeps) {
     .openapi(purchaseRoutes.requestPayoutRelease, purchases.requestPayoutRelease)
     .openapi(purchaseRoutes.requestPayoutCancel, purchases.requestPayoutCancel)
     .openapi(operationsRoutes.getOperations, createOperationsHandler(deps))
+    .openapi(operationsRoutes.retryEmail, createRetryEmailHandler(deps))
 }

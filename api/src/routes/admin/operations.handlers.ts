@@ -10,7 +10,9 @@ import {
   users,
 } from '@tenor/db/schema'
 import { and, asc, count, desc, eq, inArray, isNotNull, ne, or, sql } from 'drizzle-orm'
+import { recordAudit } from '../../admin/audit.ts'
 import type { AppDeps, AuthedEnv } from '../../context.ts'
+import { ApiError, notFound } from '../../lib/errors.ts'
 import { forecastPayouts } from '../../maturities/forecast.ts'
 import { callPlaid, toPlaidFailure } from '../../plaid/errors.ts'
 import type * as routes from './operations.routes.ts'
@@ -189,4 +191,57 @@ function readWithheldPayouts(db: LedgerReader, purchaseIds: string[]) {
     .where(and(inArray(payouts.purchaseId, purchaseIds), eq(payouts.kind, 'maturity')))
     .orderBy(asc(payouts.updatedAt))
     .limit(withheldShown)
+}
+
+/**
+ * Puts an email the worker gave up on, or Postmark suppressed, back in the outbox, with its
+ * audit, only from the state it was read in. Its tries start again from one: a message tried
+ * before is looked up at Postmark by its outbox id before it is sent (`deliverEmails`), so a
+ * try whose answer was lost is not sent twice.
+ */
+export function createRetryEmailHandler(deps: AppDeps) {
+  const { database, clock } = deps
+  const retryEmail: RouteHandler<typeof routes.retryEmail, AuthedEnv> = async (c) => {
+    const { emailId } = c.req.valid('param')
+    const adminId = c.get('user').id
+    const now = clock.now()
+    const outcome = await database.write(async (tx) => {
+      const message = await tx.query.outboxMessages.findFirst({
+        where: eq(outboxMessages.id, emailId),
+      })
+      if (!message) return 'missing'
+      const undelivered =
+        message.status === 'failed' || (message.status === 'suppressed' && message.lastError)
+      if (!undelivered) return 'not undelivered'
+      const moved = await tx
+        .update(outboxMessages)
+        .set({ status: 'pending', attempts: Math.min(message.attempts, 1), nextAttemptAt: now })
+        .where(and(eq(outboxMessages.id, emailId), eq(outboxMessages.status, message.status)))
+      if (moved.rowsAffected !== 1) return 'not undelivered'
+      await recordAudit(tx, {
+        adminId,
+        action: 'email.retried',
+        targetType: 'email',
+        targetId: emailId,
+        before: {
+          status: message.status,
+          attempts: message.attempts,
+          lastError: message.lastError,
+        },
+        after: { status: 'pending', kind: message.kind },
+        at: now,
+      })
+      return 'retried'
+    })
+    if (outcome === 'missing') throw notFound('email')
+    if (outcome === 'not undelivered') {
+      throw new ApiError(
+        409,
+        'not_undelivered',
+        'This email was not given up on: it was sent, or it is waiting to be.',
+      )
+    }
+    return c.json({ email: { id: emailId, status: 'pending' as const } }, 200)
+  }
+  return retryEmail
 }

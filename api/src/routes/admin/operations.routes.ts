@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponse, jsonResponse } from '../../lib/openapi.ts'
+import { errorResponse, jsonBody, jsonResponse } from '../../lib/openapi.ts'
 
 const run = z.object({
   job: z.string(),
@@ -104,5 +104,35 @@ export const getOperations = createRoute({
     ),
     401: errorResponse('Not signed in'),
     403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+  },
+})
+
+export const retryEmail = createRoute({
+  method: 'post',
+  path: '/emails/{emailId}/retry',
+  tags: ['Admin'],
+  summary: 'Send an email that was not delivered again, once its cause is fixed',
+  description:
+    'For an email the worker gave up on (`failed`: Postmark refused it or never answered) or Postmark suppressed, once the cause is fixed (a sender signature confirmed, a recipient reactivated at Postmark). It goes back to the outbox as it was written and the next email run sends it, looking first at Postmark for an earlier try that reached it, so it is never sent twice. Recorded in the audit trail.',
+  request: {
+    params: z.object({
+      emailId: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: 'emailId', in: 'path' } }),
+    }),
+    body: jsonBody(z.strictObject({})),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ email: z.object({ id: z.string(), status: z.literal('pending') }) }),
+      'Back in the outbox; the next email run sends it',
+    ),
+    401: errorResponse('Not signed in'),
+    403: errorResponse('Not an administrator, or two-factor is not on for this session'),
+    404: errorResponse('No such email'),
+    409: errorResponse('Not an email that was given up on (`not_undelivered`): sent, or waiting'),
+    422: errorResponse('Invalid input'),
   },
 })
