@@ -124,4 +124,16 @@ describe('scrubEvent', () => {
       'Failed query: update bank_accounts set status = ? where id = ?\nparams: [withheld]',
     )
   })
+
+  test('masks tax ids and account numbers in free text, keeping short numbers readable', () => {
+    const scrubbed = scrubEvent({
+      type: undefined,
+      message: 'rejected 123-45-6789 (also 123456789) for account 000123456789, routing 021000021',
+      extra: { note: 'paid $1,040.33 on 2026-09-02 after 3 tries' },
+    })
+    expect(scrubbed.message).toBe(
+      'rejected [number] (also [number]) for account [number], routing [number]',
+    )
+    expect(scrubbed.extra?.note).toBe('paid $1,040.33 on 2026-09-02 after 3 tries')
+  })
 })

@@ -95,13 +95,22 @@ const emailPattern = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[a-z]{2,}/gi
 // Long runs of token alphabet (session tokens, Plaid access tokens, JWT parts, hex digests).
 const tokenPattern = /\b[A-Za-z0-9_-]{24,}\b/g
 const bearerPattern = /\b(Bearer|Basic)\s+\S+/gi
+// A tax id written as one (123-45-6789), and runs of eight or more digits: account and routing
+// numbers, a tax id without its dashes. Short runs (amounts, years, counts) stay readable.
+const taxIdPattern = /\b\d{3}-\d{2}-\d{4}\b/g
+const longNumberPattern = /\b\d{8,}\b/g
 
-/** Masks query values, emails, bearer credentials and token-like strings inside free text. */
+/**
+ * Masks query values, emails, bearer credentials, token-like strings, tax ids and long numbers
+ * inside free text.
+ */
 export function scrubText(text: string): string {
   return withoutQueryValues(text)
     .replace(bearerPattern, '$1 [redacted]')
     .replace(emailPattern, '[email]')
     .replace(tokenPattern, '[token]')
+    .replace(taxIdPattern, '[number]')
+    .replace(longNumberPattern, '[number]')
 }
 
 /** A deep copy with sensitive fields replaced and every string scrubbed. */
