@@ -284,18 +284,29 @@ test('two requests from different notes of the chain; one carried out by the wor
   expect(mails).toHaveLength(1)
 })
 
+/**
+ * The first note's debit comes back; on the day the last note matures, before any run, an
+ * administrator asks from the last note to close the chain. Answers the waiting request.
+ */
+async function askOnLastMaturity(
+  first: { transferId: string | null },
+  last: { id: string; maturityDate: string | null },
+): Promise<string> {
+  await simulateTransfer(t, first.transferId ?? '', 'returned', 'R10')
+  await t.deps.syncTransfers()
+  t.clock.set(new Date(`${last.maturityDate}T14:00:00Z`))
+  await signInAdmins()
+  const asked = await askToCancel(last.id)
+  return ((await asked.json()) as { approvalId: string }).approvalId
+}
+
 test('cancel on the day the last note matures: before and after the maturity run', async () => {
   const { a, bNote, cNote, b, c } = await chainOfThree({
     first: 'rollover_all',
     second: 'rollover_all',
     c: { termMonths: 1 },
   })
-  await simulateTransfer(t, a.transferId ?? '', 'returned', 'R10')
-  await t.deps.syncTransfers()
-  t.clock.set(new Date(`${cNote.maturityDate}T14:00:00Z`))
-  await signInAdmins()
-  const asked = await askToCancel(cNote.id)
-  const { approvalId } = (await asked.json()) as { approvalId: string }
+  const approvalId = await askOnLastMaturity(a, cNote)
   // The maturity run matures C (withheld) between the request and its approval.
   const run = await runWorkerJob(t)
   expect(run.counts).toMatchObject({ matured: 1, payoutsSent: 0 })
@@ -311,12 +322,7 @@ test('cancel at the same moment as the maturity run, the accrual and the transfe
     second: 'rollover_principal',
     c: { termMonths: 1 },
   })
-  await simulateTransfer(t, a.transferId ?? '', 'returned', 'R10')
-  await t.deps.syncTransfers()
-  t.clock.set(new Date(`${cNote.maturityDate}T14:00:00Z`))
-  await signInAdmins()
-  const asked = await askToCancel(cNote.id)
-  const { approvalId } = (await asked.json()) as { approvalId: string }
+  const approvalId = await askOnLastMaturity(a, cNote)
   const [approved] = await Promise.all([
     approve(approvalId),
     runWorkerJob(t),

@@ -26,7 +26,11 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-test('a note rolled over while another debit from its account is disputed: the email does not promise the withheld rest', async () => {
+/**
+ * A $1,000 note of the scene's offering rolled in full on 2 September into a one-month note of
+ * Series B, which the investor then sets to roll on into Series C (`instruction`).
+ */
+async function rolledNoteRollingOn(instruction: 'rollover_all' | 'rollover_principal') {
   const b = await addOffering(t, {
     name: 'Series B',
     termMonths: 1,
@@ -51,10 +55,15 @@ test('a note rolled over while another debit from its account is disputed: the e
   const { token } = await signInAgain(t, ada)
   const chosen = await t.request(`/purchases/${rolled.id}/instruction`, {
     method: 'PUT',
-    json: { instruction: 'rollover_principal', rolloverOfferingSlug: c.slug },
+    json: { instruction, rolloverOfferingSlug: c.slug },
     token,
   })
   expect(chosen.status).toBe(200)
+  return { c, first, rolled, token }
+}
+
+test('a note rolled over while another debit from its account is disputed: the email does not promise the withheld rest', async () => {
+  const { c, rolled, token } = await rolledNoteRollingOn('rollover_principal')
   // Another debit from the same account is disputed before the note it rolled into matures.
   const disputed = await buyActiveNote(
     t,
@@ -85,34 +94,7 @@ test('a note rolled over while another debit from its account is disputed: the e
 })
 
 test('a note whose chain’s debit came back is not rolled over: no offering’s room goes to money Tenor does not hold', async () => {
-  const b = await addOffering(t, {
-    name: 'Series B',
-    termMonths: 1,
-    opensOn: '2026-02-15',
-    closesOn: '2027-06-30',
-  })
-  const c = await addOffering(t, {
-    name: 'Series C',
-    opensOn: '2026-02-15',
-    closesOn: '2027-06-30',
-  })
-  const first = await buyNoteRollingInto(t, ada, {
-    offeringId: offering.id,
-    rollTo: b.slug,
-    instruction: 'rollover_all',
-  })
-  t.clock.set(new Date('2026-09-02T14:00:00Z'))
-  await runWorkerJob(t)
-  const rolled = await readRolledNote(t, first.id)
-  if (!rolled) throw new Error('The first note did not roll over')
-  t.clock.set(new Date('2026-09-03T14:00:00Z'))
-  const { token } = await signInAgain(t, ada)
-  const chosen = await t.request(`/purchases/${rolled.id}/instruction`, {
-    method: 'PUT',
-    json: { instruction: 'rollover_all', rolloverOfferingSlug: c.slug },
-    token,
-  })
-  expect(chosen.status).toBe(200)
+  const { c, first, rolled } = await rolledNoteRollingOn('rollover_all')
   // The first note's debit comes back after it matured, before the note it rolled into does.
   await simulateTransfer(t, first.transferId ?? '', 'returned', 'R10')
   await t.deps.syncTransfers()

@@ -98,8 +98,7 @@ export async function judgePayoutCancel(
   }
   const refused = judgeChain(chain)
   if (refused) return { refused }
-  const withheld = chain.flatMap((link) => link.payouts)
-  return { refused: null, payoutCents: withheld.reduce((sum, p) => sum + p.amountCents, 0) }
+  return { refused: null, payoutCents: withheldCents(chain) }
 }
 
 /**
@@ -142,6 +141,10 @@ async function readRolloverChain(db: LedgerReader, purchaseId: string): Promise<
   }
   return chain
 }
+
+/** What the chain's payouts, all withheld, add up to. */
+const withheldCents = (chain: readonly ChainLink[]): number =>
+  chain.flatMap((link) => link.payouts).reduce((sum, payout) => sum + payout.amountCents, 0)
 
 // Far more rollovers than a note's life allows: a guard against a cycle no write can make.
 const maxChain = 200
@@ -209,7 +212,7 @@ export async function cancelReturnedPayout(
   await noticePurchaseStopped(tx, ctx, first, offering, 'returned', describeReturn(code), rolled)
 
   return {
-    payoutCents: chain.flatMap((link) => link.payouts).reduce((sum, p) => sum + p.amountCents, 0),
+    payoutCents: withheldCents(chain),
     code,
     notes: chain.map(({ purchase, payouts: owed }) => ({
       purchaseId: purchase.id,
