@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
+import { createClient } from '@libsql/client'
 import { demoAccounts } from '../../../api/src/cli/demo.ts'
-import { e2eUrls } from '../ports.ts'
+import { e2ePaths, e2eUrls } from '../ports.ts'
 import {
   createDraft,
   grantAdminRole,
@@ -346,5 +347,48 @@ test('an admin without two-factor is asked to turn it on before the console open
     await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible()
   } finally {
     await context.close()
+  }
+})
+
+/** Marks the newest email to `address` as one the worker gave up on; answers its id. */
+async function giveUpOnEmailTo(address: string): Promise<string> {
+  const client = createClient({ url: `file:${e2ePaths.database}` })
+  try {
+    // The running API and worker write to the same file; wait for their lock rather than fail.
+    await client.execute('pragma busy_timeout = 5000')
+    const found = await client.execute({
+      sql: `update outbox_messages set status = 'failed', attempts = 8,
+              last_error = 'Postmark did not answer'
+            where id = (select id from outbox_messages where to_address = ?
+                        order by created_at desc limit 1)
+            returning id`,
+      args: [address],
+    })
+    return String(found.rows[0]?.id)
+  } finally {
+    client.close()
+  }
+}
+
+test('an email the worker gave up on is sent again from the operations page', async ({
+  browser,
+  investor,
+}) => {
+  await giveUpOnEmailTo(investor.email)
+  const admin = await openAdminWindow(browser)
+  try {
+    await admin.page.goto('/admin/operations')
+    const failed = admin.page.getByRole('region', { name: 'Failed emails' })
+    const row = failed.getByRole('row').filter({ hasText: investor.email })
+    await expect(row).toContainText('Postmark did not answer')
+
+    await row.getByRole('button', { name: /^Send again/ }).click()
+
+    await expect(failed.getByText('Back in the outbox')).toBeVisible()
+    await expect(failed.getByRole('row').filter({ hasText: investor.email })).toHaveCount(0)
+    await admin.page.goto('/admin/audit')
+    await expect(admin.page.getByText('Sent an undelivered email again').first()).toBeVisible()
+  } finally {
+    await admin.close()
   }
 })
