@@ -34,7 +34,7 @@ export async function requestApproval(
     adminId: string
   },
 ): Promise<string> {
-  if (await isOwnPurchase(deps, input, input.adminId)) throw ownPurchase()
+  if (await isAboutOwnMoney(deps, input, input.adminId)) throw ownPurchase()
   const now = deps.clock.now()
   const id = newId()
   const created = await deps.database.write(async (tx) => {
@@ -108,7 +108,7 @@ export async function decideApproval(
     throw new ApiError(409, 'same_admin', 'Another administrator must decide your own request.')
   }
   // Its investor deciding it would leave one other person to look: turned down, not approved.
-  if (input.approve && (await isOwnPurchase(deps, approval, input.adminId))) throw ownPurchase()
+  if (input.approve && (await isAboutOwnMoney(deps, approval, input.adminId))) throw ownPurchase()
   // Two people must still want it: a request whose asker has since lost the role (or their
   // account) is only turned down. Approving it would be one administrator acting alone.
   if (input.approve && !(await isActiveAdmin(deps, approval.requestedBy))) {
@@ -281,8 +281,8 @@ export async function carryOutStalledApprovals(
       resumed: true,
       refusal: async () => {
         if (
-          (await isOwnPurchase(deps, approval, approverId)) ||
-          (await isOwnPurchase(deps, approval, approval.requestedBy))
+          (await isAboutOwnMoney(deps, approval, approverId)) ||
+          (await isAboutOwnMoney(deps, approval, approval.requestedBy))
         ) {
           return 'failed: not carried out, as it is about the money of an administrator who asked for or approved it; ask again'
         }
@@ -305,7 +305,7 @@ export async function carryOutStalledApprovals(
  * hold notes too, and two administrators with no stake in a money-moving request must look at
  * it, as with their own identity check (`own_account`).
  */
-async function isOwnPurchase(
+async function isAboutOwnMoney(
   deps: AppDeps,
   request: { action: string; targetType: string; targetId: string },
   adminId: string,

@@ -1,7 +1,7 @@
 import type { Logger } from '@tenor/db/logger'
 import { bankAccounts, plaidItems, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
-import { canReceive } from '../plaid/account-use.ts'
+import { canPayTo } from '../plaid/account-use.ts'
 import { openAccessToken } from '../plaid/banks.ts'
 import type { PlaidFailure } from '../plaid/errors.ts'
 import { applyItemSignal } from '../plaid/item-health.ts'
@@ -31,8 +31,7 @@ export async function loadDestination(
     .innerJoin(users, eq(users.id, bankAccounts.userId))
     .where(eq(bankAccounts.id, payout.bankAccountId))
     .get()
-  if (!row || !canReceive(row.account)) return null
-  if (row.item.status === 'removed' || row.item.status === 'revoked') return null
+  if (!row || !canPayTo(row.account, row.item)) return null
 
   return {
     accessToken: openAccessToken(row.item, deps.env.encryptionKeys),

@@ -19,6 +19,14 @@ export function canReceive(account: Pick<AccountRow, 'status'>): boolean {
   return (receivingStatuses as readonly string[]).includes(account.status)
 }
 
+/** An account a payout can be sent to now: one that can receive, on a connection not ended. */
+export function canPayTo(
+  account: Pick<AccountRow, 'status'>,
+  item: Pick<ItemRow, 'status'>,
+): boolean {
+  return canReceive(account) && item.status !== 'removed' && item.status !== 'revoked'
+}
+
 /** An account that can fund a purchase (and so receive a payout) now. */
 export function canFund(account: AccountRow, item: ItemRow): boolean {
   return (

@@ -31,17 +31,15 @@ export const housekeeping: Job = {
     const oldTokens = await deps.database.db
       .delete(userTokens)
       .where(lt(userTokens.expiresAt, cutoff))
-    const redacted = await deps.database.write((tx) =>
-      tx
-        .update(achAuthorizations)
-        .set({ ipAddress: null, userAgent: null })
-        .where(
-          and(
-            lt(achAuthorizations.createdAt, new Date(now.getTime() - keepAuthorizationDetailsMs)),
-            or(isNotNull(achAuthorizations.ipAddress), isNotNull(achAuthorizations.userAgent)),
-          ),
+    const redacted = await deps.database.db
+      .update(achAuthorizations)
+      .set({ ipAddress: null, userAgent: null })
+      .where(
+        and(
+          lt(achAuthorizations.createdAt, new Date(now.getTime() - keepAuthorizationDetailsMs)),
+          or(isNotNull(achAuthorizations.ipAddress), isNotNull(achAuthorizations.userAgent)),
         ),
-    )
+      )
     return {
       sessionsRemoved: endedSessions.rowsAffected,
       emailLinksRemoved: oldTokens.rowsAffected,

@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit'
+import { canPayTo } from '@tenor/api/plaid/account-use'
 import { describeRolloverTarget, maturityChoices } from '#lib/offering-words.ts'
 import { type Bank, fundingAccounts, listBanks } from '#lib/server/banks.ts'
 import { moveBank } from '#lib/server/dev-clock.ts'
@@ -109,10 +110,7 @@ function describeAccount(banks: Bank[], accountId: string | null) {
     name: account.name,
     mask: account.mask,
     bankName: bank.institutionName ?? 'your bank',
-    receives:
-      (account.status === 'active' || account.status === 'unauthorized') &&
-      bank.status !== 'revoked' &&
-      bank.status !== 'removed',
+    receives: canPayTo(account, bank),
   }
 }
 
