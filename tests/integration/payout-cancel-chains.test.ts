@@ -23,7 +23,7 @@ import {
   simulateTransfer,
 } from '../support/purchases.ts'
 import { type Offering, openScene } from '../support/scene.ts'
-import { signUpAdmin } from '../support/users.ts'
+import { approveRequest, type signUpAdmin, signUpMakerAndChecker } from '../support/users.ts'
 
 let t: PlaidTestApp
 let offering: Offering
@@ -36,8 +36,7 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 async function signInAdmins() {
-  maker = await signUpAdmin(t, 'maker@example.com')
-  checker = await signUpAdmin(t, 'checker@example.com')
+  ;({ maker, checker } = await signUpMakerAndChecker(t))
 }
 
 function matureOn(day: string) {
@@ -51,14 +50,7 @@ function askToCancel(purchaseId: string, token = maker.token) {
   })
 }
 
-async function approve(approvalId: string) {
-  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
-    json: {},
-    token: checker.token,
-  })
-  expect(approved.status).toBe(200)
-  return (await approved.json()) as { state: string; result: string }
-}
+const approve = (approvalId: string) => approveRequest(t, checker, approvalId)
 
 async function cancel(purchaseId: string) {
   const asked = await askToCancel(purchaseId)

@@ -31,7 +31,7 @@ import {
   simulateTransfer,
 } from '../support/purchases.ts'
 import { type Offering, openScene } from '../support/scene.ts'
-import { signUpAdmin } from '../support/users.ts'
+import { approveRequest, type signUpAdmin, signUpMakerAndChecker } from '../support/users.ts'
 
 let t: PlaidTestApp
 let offering: Offering
@@ -45,8 +45,7 @@ afterEach(() => t.close())
 
 /** The two administrators, signed in at the time the clock shows (sessions lapse as it moves). */
 async function signInAdmins() {
-  maker = await signUpAdmin(t, 'maker@example.com')
-  checker = await signUpAdmin(t, 'checker@example.com')
+  ;({ maker, checker } = await signUpMakerAndChecker(t))
 }
 
 /** A $1,000 note whose payout ($1,040.33) is withheld: another debit from its account was disputed. */
@@ -84,14 +83,7 @@ async function askToRelease(purchaseId: string, token = maker.token, seen?: numb
   })
 }
 
-async function approve(approvalId: string) {
-  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
-    json: {},
-    token: checker.token,
-  })
-  expect(approved.status).toBe(200)
-  return (await approved.json()) as { state: string; result: string }
-}
+const approve = (approvalId: string) => approveRequest(t, checker, approvalId)
 
 async function release(purchaseId: string): Promise<string> {
   const asked = await askToRelease(purchaseId)

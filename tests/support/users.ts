@@ -1,3 +1,4 @@
+import { expect } from 'bun:test'
 import { currentTotpCode } from '@tenor/api/lib/totp'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
@@ -52,10 +53,29 @@ export async function turnOnTwoFactor(
   return { secret, recoveryCodes }
 }
 
+/** Two administrators with two-factor on: a maker who asks and a checker who approves. */
+export async function signUpMakerAndChecker(t: TestApp) {
+  const maker = await signUpAdmin(t, 'maker@example.com')
+  const checker = await signUpAdmin(t, 'checker@example.com')
+  return { maker, checker }
+}
+
 /** A test app with two administrators: a maker who asks and a checker who approves. */
 export async function openWithTwoAdmins() {
   const t = await createTestApp()
-  const maker = await signUpAdmin(t, 'maker@example.com')
-  const checker = await signUpAdmin(t, 'checker@example.com')
-  return { t, maker, checker }
+  return { t, ...(await signUpMakerAndChecker(t)) }
+}
+
+/** The checker approves a waiting request, which is then carried out; answers what it did. */
+export async function approveRequest(
+  t: TestApp,
+  checker: { token: string },
+  approvalId: string,
+): Promise<{ state: string; result: string }> {
+  const approved = await t.request(`/admin/approvals/${approvalId}/approve`, {
+    json: {},
+    token: checker.token,
+  })
+  expect(approved.status).toBe(200)
+  return (await approved.json()) as { state: string; result: string }
 }
