@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { maturityReminders } from '@tenor/workers/jobs/maturity-reminders'
 import {
   buyActiveNote,
   buyNoteRollingInto,
   creditsAtPlaid,
+  mailOfKind,
   readPayouts,
   readRolledNote,
   runWorkerJob,
@@ -99,6 +101,14 @@ test('a note whose chain’s debit came back is not rolled over: no offering’s
   await simulateTransfer(t, first.transferId ?? '', 'returned', 'R10')
   await t.deps.syncTransfers()
 
+  // Its page says so before it matures, and no reminder offers a choice that cannot happen.
+  const before = await readNote(rolled.id)
+  expect(before).toMatchObject({ state: 'active', chainDebitReturned: true })
+  expect((await readNote(first.id)).chainDebitReturned).toBe(false)
+  t.clock.set(new Date('2026-09-23T15:00:00Z'))
+  expect((await runWorkerJob(t, maturityReminders)).counts).toMatchObject({ reminded: 0 })
+  expect(await mailOfKind(t, ada.email, 'maturity_reminder')).toEqual([])
+
   t.clock.set(new Date('2026-10-02T14:00:00Z'))
   const run = await runWorkerJob(t)
 
@@ -110,10 +120,19 @@ test('a note whose chain’s debit came back is not rolled over: no offering’s
     { state: 'initiated', failureCode: 'FUNDING_IN_DOUBT' },
   ])
   expect(await creditsAtPlaid(t)).toEqual([])
-  const page = await t.request(`/purchases/${rolled.id}`, {
-    token: (await signInAgain(t, ada)).token,
-  })
-  const { purchase } = (await page.json()) as { purchase: { history: { note: string | null }[] } }
+  const purchase = await readNote(rolled.id)
+  expect(purchase.chainDebitReturned).toBe(true)
   expect(purchase.history.at(-1)?.note).toBe('Not rolled over: the payment for this note came back')
   await expectLedgerClean(t)
 })
+
+async function readNote(purchaseId: string) {
+  const page = await t.request(`/purchases/${purchaseId}`, {
+    token: (await signInAgain(t, ada)).token,
+  })
+  expect(page.status).toBe(200)
+  const body = (await page.json()) as {
+    purchase: { state: string; chainDebitReturned: boolean; history: { note: string | null }[] }
+  }
+  return body.purchase
+}

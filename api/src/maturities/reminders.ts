@@ -13,6 +13,7 @@ import type { Logger } from '@tenor/db/logger'
 import { offerings, outboxMessages, purchases } from '@tenor/db/schema'
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm'
 import type { PurchaseDeps } from '../purchases/deps.ts'
+import { wasOwnDebitReturned } from '../purchases/funding-in-doubt.ts'
 import { type OutcomeContext, outcomeContextOf } from '../purchases/outcomes.ts'
 import { isOpenForPurchase } from '../purchases/preconditions.ts'
 import { findOffering, findPurchase, type PurchaseRow } from '../purchases/records.ts'
@@ -29,8 +30,10 @@ const pageSize = 200
 /**
  * Emails each active holding's owner once when the reminder is due (`isReminderDue`: from
  * ten days before maturity until the cut-off): what the note will pay, what will happen to it,
- * and a link to change that. A note Tenor repays early gets none: its instruction cannot change. The outbox key `maturity-reminder:{purchaseId}` makes it once;
- * holdings already reminded are left out of the query, so reruns read only new ones.
+ * and a link to change that. A note Tenor repays early gets none: its instruction cannot change;
+ * nor does one whose chain's debit came back, held at maturity whatever it says. The outbox key
+ * `maturity-reminder:{purchaseId}` makes it once; holdings already reminded are left out of the
+ * query, so reruns read only new ones.
  */
 export async function sendMaturityReminders(
   deps: PurchaseDeps,
@@ -89,6 +92,9 @@ async function remind(
   const purchase = await findPurchase(tx, purchaseId)
   if (purchase?.state !== 'active' || !purchase.settledOn || !purchase.maturityDate) return false
   if (purchase.repaymentScheduledAt) return false
+  // Its chain's debit came back: it is held at maturity whatever it says, so there is nothing to
+  // choose; its page says why.
+  if (await wasOwnDebitReturned(tx, purchase.id)) return false
   const maturityDate = toCalendarDate(purchase.maturityDate)
   if (!isReminderDue(today, maturityDate)) return false
 

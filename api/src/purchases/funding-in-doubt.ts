@@ -95,7 +95,20 @@ export async function readPaymentReview(db: LedgerReader, purchaseId: string) {
  * hold. No review releases such a payout.
  */
 export async function wasOwnDebitReturned(db: LedgerReader, purchaseId: string): Promise<boolean> {
-  return (await readChains(db, [purchaseId])).some((chain) => chain.returned)
+  return (await findOwnDebitsReturned(db, [purchaseId])).has(purchaseId)
+}
+
+/** The notes among `purchaseIds` whose own or chain's debit came back (`wasOwnDebitReturned`). */
+export async function findOwnDebitsReturned(
+  db: LedgerReader,
+  purchaseIds: readonly string[],
+): Promise<Set<string>> {
+  const returned = new Set<string>()
+  for (let start = 0; start < purchaseIds.length; start += chunkSize) {
+    const chains = await readChains(db, purchaseIds.slice(start, start + chunkSize))
+    for (const chain of chains) if (chain.returned) returned.add(chain.root)
+  }
+  return returned
 }
 
 /**

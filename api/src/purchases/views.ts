@@ -13,7 +13,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { describeHistoryStep } from '../maturities/history.ts'
 import { findInstructionLock, instructionChangeableUntil } from '../maturities/instruction-lock.ts'
 import { largestPurchaseWithin } from '../routes/offerings/offerings.amounts.ts'
-import { canBeWithheld, wasFundingInDoubt } from './funding-in-doubt.ts'
+import { canBeWithheld, findOwnDebitsReturned, wasFundingInDoubt } from './funding-in-doubt.ts'
 import { isOpenForPurchase } from './preconditions.ts'
 import type { OfferingRow, PurchaseRow } from './records.ts'
 import {
@@ -233,6 +233,7 @@ export type ListedPurchaseView = PurchaseView & {
   paymentHistory: PaymentStep[]
   rolledInto: { purchaseId: string; amountCents: number; offeringName: string } | null
   debitReturnedAfterMaturity: boolean
+  chainDebitReturned: boolean
 }
 
 // The most recent purchases an investor sees in one list.
@@ -342,6 +343,11 @@ export async function listPurchaseViews(
     db,
     rows.map((row) => row.purchase),
   )
+  // A rolled note whose chain's first debit came back is held at maturity, not rolled or paid.
+  const chainReturned = await findOwnDebitsReturned(
+    db,
+    rows.flatMap(({ purchase }) => (purchase.rolledFromPurchaseId ? [purchase.id] : [])),
+  )
 
   return rows.map(({ purchase, offering, rolloverOffering }) => ({
     ...toPurchaseView(
@@ -355,5 +361,6 @@ export async function listPurchaseViews(
     paymentHistory: paymentEvents.get(purchase.id) ?? [],
     rolledInto: rolledInto.get(purchase.id) ?? null,
     debitReturnedAfterMaturity: returnedLate.has(purchase.transferId ?? ''),
+    chainDebitReturned: chainReturned.has(purchase.id),
   }))
 }

@@ -176,6 +176,10 @@ export const purchase = z
       description:
         'The debit that paid for this note came back after it matured (an unauthorized-debit claim can come up to sixty days on). The note stays as it is, as its money has gone on; Tenor reviews it with the investor.',
     }),
+    chainDebitReturned: z.boolean().default(false).openapi({
+      description:
+        'For a note bought by rolling another over: the debit that paid for the first note of its chain came back. The note has no money behind it, so at maturity its proceeds are withheld for review, neither rolled over nor paid, unless two administrators close the chain first.',
+    }),
   })
   .openapi('Purchase')
 
