@@ -2,7 +2,8 @@ import type { Page } from '@playwright/test'
 import { openAdminWindow } from './support/admin.ts'
 import { moveClock, resetClock } from './support/clock.ts'
 import { expect, test } from './support/fixtures.ts'
-import { buyAndSettle } from './support/purchases.ts'
+import { simulateTransfer } from './support/plaid.ts'
+import { buyAndSettle, buySettledNote } from './support/purchases.ts'
 
 // Buying needs an approved identity check: the fixture sends one and the demo admin approves it.
 test.use({ kycApproved: true })
@@ -124,7 +125,7 @@ test('a note bought by rolling another over says how it was paid and leads back 
   investor: _,
 }) => {
   test.slow()
-  const earlier = await buyAndSettle(page, 'series-a-6m')
+  const { purchaseId: earlier, debit } = await buySettledNote(page, 'series-a-6m')
   await panel(page).getByRole('radio', { name: 'Roll principal and interest over' }).check()
   await page.getByLabel(rollTo).selectOption('series-r-12m')
   await page.getByRole('button', { name: 'Save instruction' }).click()
@@ -153,6 +154,19 @@ test('a note bought by rolling another over says how it was paid and leads back 
       await expect(link).toHaveAttribute('href', `/purchases/${earlier}`)
     }
     await expect(details(page)).toContainText('5.75% a year, simple interest, Actual/365 Fixed')
+
+    // The bank then takes back the debit that paid for the earlier note: the new note has no
+    // money behind it, and its page says it will be held at maturity, not rolled over.
+    await simulateTransfer(debit, 'returned', 'R10')
+    const alert = page.getByRole('alert').filter({ hasText: 'sent back the payment behind' })
+    await expect(async () => {
+      await page.reload({ waitUntil: 'networkidle' })
+      await expect(alert).toBeVisible({ timeout: 2_000 })
+    }).toPass({ timeout: 30_000 })
+    await expect(alert).toContainText('will be held, neither rolled over nor paid out')
+    await expect(details(page)).toContainText(
+      'Held for review: the payment behind this note came back',
+    )
   } finally {
     await resetClock()
   }
