@@ -70,8 +70,9 @@ export function createApp(deps: AppDeps) {
     ['/banks', '/banks/:itemId/reconnected'],
     ...signedInRateLimits(deps, rules.bankPlaidByAddress, rules.bankPlaidByUser),
   )
-  app.use('/me/password', ...rateLimits(deps, rules.credentialChangeByUser))
-  app.use('/me/email', ...rateLimits(deps, rules.credentialChangeByUser))
+  // Changes that email someone count; withdrawing a waiting change of address (DELETE) sends
+  // nothing and must stay open to the owner however many changes were asked this hour.
+  app.on('POST', ['/me/password', '/me/email'], ...rateLimits(deps, rules.credentialChangeByUser))
 
   const routes = app
     .route('/', createHealthRoutes(deps))
