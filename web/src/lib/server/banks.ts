@@ -58,7 +58,8 @@ export async function finishLink(api: ApiClient, result: LinkResult): Promise<Ba
   const response = await api.banks.$post({ json: result })
   if (response.status === 201) return { ok: true, value: (await response.json()).bank }
 
-  return refusal(await readProblem(response), [400, 409, 422, 503])
+  // 429: the hourly limit on bank links, said to the investor with how long to wait.
+  return refusal(await readProblem(response), [400, 409, 422, 429, 503])
 }
 
 /** After update mode succeeds: the API re-checks the item with Plaid and answers its health. */
@@ -69,7 +70,7 @@ export async function markReconnected(api: ApiClient, id: string): Promise<BankO
   })
   if (response.status === 200) return { ok: true, value: (await response.json()).bank }
 
-  return refusal(await readProblem(response), [404, 503])
+  return refusal(await readProblem(response), [404, 429, 503])
 }
 
 export async function removeBank(api: ApiClient, id: string): Promise<BankOutcome<null>> {
