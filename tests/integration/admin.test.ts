@@ -72,11 +72,35 @@ describe('GET /admin/users', () => {
     ])
   })
 
-  test('matches LIKE wildcards literally', async () => {
+  test('matches wildcards literally', async () => {
     const { token } = await makeAdmin('admin@example.com')
     await turnOnTwoFactor(t, token)
-    const res = await t.request('/admin/users?query=%25', { token })
-    expect(((await res.json()) as { users: unknown[] }).users).toEqual([])
+    const odd = await signUp(t, 'odd@example.com')
+    await t.db.database.db
+      .update(users)
+      .set({ legalName: 'Odd [x]*?_% Name' })
+      .where(eq(users.id, odd.userId))
+    await signUp(t, 'axxxxxxb@example.com')
+    for (const query of ['%', '_', '*', '?', '[', ']', '[x]*?_%', 'x]*']) {
+      const res = await t.request(`/admin/users?query=${encodeURIComponent(query)}`, { token })
+      const found = ((await res.json()) as { users: { id: string }[] }).users.map((u) => u.id)
+      expect([query, found]).toEqual([query, [odd.userId]])
+    }
+  })
+
+  test('finds names in any case, accented letters too', async () => {
+    const { token } = await makeAdmin('admin@example.com')
+    await turnOnTwoFactor(t, token)
+    const elise = await signUp(t, 'elise@example.com')
+    await t.db.database.db
+      .update(users)
+      .set({ legalName: 'Élise Straße-Øberg' })
+      .where(eq(users.id, elise.userId))
+    for (const query of ['élise', 'ÉLISE', 'straße', 'STRAßE', 'øberg', 'ØBERG']) {
+      const res = await t.request(`/admin/users?query=${encodeURIComponent(query)}`, { token })
+      const found = ((await res.json()) as { users: { id: string }[] }).users.map((u) => u.id)
+      expect([query, found]).toEqual([query, [elise.userId]])
+    }
   })
 })
 
