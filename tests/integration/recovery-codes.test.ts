@@ -211,61 +211,6 @@ describe('two-factor recovery codes', () => {
   })
 })
 
-describe('moving to a new authenticator', () => {
-  test('the old app works until a code from the new one is confirmed, then only the new one', async () => {
-    const setup = await t.request('/me/two-factor/setup', { json: {}, token: account.token })
-    expect(setup.status).toBe(200)
-    const { secret: fresh } = (await setup.json()) as { secret: string }
-    expect(fresh).not.toBe(account.secret)
-
-    // Not yet confirmed: the old authenticator still signs in.
-    t.clock.advance(60_000)
-    const before = await codeStep(
-      await passwordStep(),
-      currentTotpCode(account.secret, t.clock.now()),
-    )
-    expect(before.status).toBe(200)
-
-    const wrong = await t.request('/me/two-factor/enable', {
-      json: { password: testPassword, code: currentTotpCode(account.secret, t.clock.now()) },
-      token: account.token,
-    })
-    expect(wrong.status).toBe(400)
-    t.clock.advance(60_000)
-    const moved = await t.request('/me/two-factor/enable', {
-      json: { password: testPassword, code: currentTotpCode(fresh, t.clock.now()) },
-      token: account.token,
-    })
-    expect(moved.status).toBe(200)
-    const { recoveryCodes: renewed } = (await moved.json()) as { recoveryCodes: string[] }
-    expect(renewed).toHaveLength(10)
-    expect(await t.mailbox(email)).toContainEqual(
-      expect.objectContaining({ kind: 'authenticator_replaced' }),
-    )
-
-    t.clock.advance(60_000)
-    const old = await codeStep(await passwordStep(), currentTotpCode(account.secret, t.clock.now()))
-    expect(old.status).toBe(400)
-    const now = await codeStep(await passwordStep(), currentTotpCode(fresh, t.clock.now()))
-    expect(now.status).toBe(200)
-    // The old recovery codes went with the old authenticator.
-    expect((await codeStep(await passwordStep(), account.recoveryCodes[0] ?? '')).status).toBe(400)
-  })
-
-  test('an administrator can move, and the session that moved stays verified for the console', async () => {
-    await t.db.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, account.userId))
-    const setup = await t.request('/me/two-factor/setup', { json: {}, token: account.token })
-    const { secret: fresh } = (await setup.json()) as { secret: string }
-    t.clock.advance(60_000)
-    const moved = await t.request('/me/two-factor/enable', {
-      json: { password: testPassword, code: currentTotpCode(fresh, t.clock.now()) },
-      token: account.token,
-    })
-    expect(moved.status).toBe(200)
-    expect((await t.request('/admin/users', { token: account.token })).status).toBe(200)
-  })
-})
-
 describe('setting up while two-factor is being turned on', () => {
   test('a setup racing the confirmation never replaces the secret that was confirmed', async () => {
     const { token } = await signUp(t, 'grace@example.com')

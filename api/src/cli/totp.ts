@@ -42,7 +42,8 @@ if (!user?.totpSecret) {
 const codeOf = (sealed: string) =>
   currentTotpCode(decrypt(sealed, env.encryptionKeys, totpAssociatedData(user.id)), new Date())
 process.stdout.write(`${codeOf(user.totpSecret)}\n`)
-// While two-factor moves to a new authenticator, the new one's code confirms the move.
+// While two-factor moves to a new authenticator, the new one's code confirms the move, with the
+// current one's (above) or a recovery code.
 if (user.totpPendingSecret) {
   console.error(`The authenticator being set up shows ${codeOf(user.totpPendingSecret)}.`)
 }

@@ -20,6 +20,21 @@ const wrongPasswordOrCode = () =>
     'The password or the code is not right. Codes change every 30 seconds.',
   )
 
+/** Moving to a new authenticator needs the current second factor, as turning it off does. */
+const currentCodeRequired = () =>
+  new ApiError(
+    400,
+    'current_code_required',
+    'To move to a new authenticator, also enter a code from your current app, or a recovery code.',
+  )
+
+const noCurrentSecondFactor = () =>
+  new ApiError(
+    400,
+    'two_factor_not_enabled',
+    'Two-factor is not on, so there is no current code: send only the password and a code from the new app.',
+  )
+
 /**
  * Two-factor waits for a confirmed address: otherwise whoever registered someone else's address
  * first could put their own authenticator between the owner and the account, which a password
@@ -91,10 +106,12 @@ export function createMeHandlers(deps: AppDeps) {
   /**
    * Confirms the secret being set up with a code from it and the password, turning two-factor
    * on or moving it to the new authenticator; either way every other session ends (they gave
-   * no code from it) and a new set of recovery codes replaces any earlier one.
+   * no code from it) and a new set of recovery codes replaces any earlier one. A move needs the
+   * current second factor too (`currentCode`), as turning two-factor off does: otherwise a
+   * stolen session and the password could put a stranger's authenticator in the owner's place.
    */
   const enableTwoFactor: RouteHandler<typeof routes.enableTwoFactor, AuthedEnv> = async (c) => {
-    const { code, password } = c.req.valid('json')
+    const { code, currentCode, password } = c.req.valid('json')
     const user = await loadUser(c.get('user').id)
     if (user.emailVerifiedAt === null) throw confirmEmailFirst()
     const replacing = user.totpEnabledAt !== null
@@ -102,6 +119,9 @@ export function createMeHandlers(deps: AppDeps) {
     if (!sealed) {
       throw new ApiError(400, 'two_factor_not_started', 'Start two-factor setup first.')
     }
+    if (replacing && currentCode === undefined) throw currentCodeRequired()
+    if (!replacing && currentCode !== undefined) throw noCurrentSecondFactor()
+
     const now = clock.now()
     const step = matchTotpStep(
       decrypt(sealed, env.encryptionKeys, totpAssociatedData(user.id)),
@@ -114,8 +134,21 @@ export function createMeHandlers(deps: AppDeps) {
     if (!passwordOk || step === null) throw wrongPasswordOrCode()
 
     const sessionId = c.get('session').id
-    const recoveryCodes = await database.write(async (tx) => {
-      const moved = await tx
+    const outcome = await database.write(async (tx) => {
+      // Read in the write: the secret confirmed is still the one being set up (no second setup
+      // began and no other move finished meanwhile), and the current code is checked against
+      // the authenticator as it stands.
+      const stored = await tx.query.users.findFirst({ where: eq(users.id, user.id) })
+      const stillSettingUp = replacing
+        ? stored?.totpEnabledAt !== null && stored?.totpPendingSecret === sealed
+        : stored?.totpEnabledAt === null && stored?.totpSecret === sealed
+      if (!stored || !stillSettingUp) return 'not_started'
+      // With the move or not at all: a recovery code is used up, an app code's step recorded.
+      const passed =
+        currentCode === undefined || (await passSecondFactor(tx, env, stored, currentCode, now))
+      if (!passed) return 'wrong_code'
+
+      await tx
         .update(users)
         .set({
           totpSecret: sealed,
@@ -124,16 +157,7 @@ export function createMeHandlers(deps: AppDeps) {
           totpLastStep: step,
           updatedAt: now,
         })
-        // The secret confirmed is still the one being set up (no second setup began meanwhile).
-        .where(
-          and(
-            eq(users.id, user.id),
-            replacing
-              ? eq(users.totpPendingSecret, sealed)
-              : and(isNull(users.totpEnabledAt), eq(users.totpSecret, sealed)),
-          ),
-        )
-      if (moved.rowsAffected !== 1) return null
+        .where(eq(users.id, user.id))
       await tx.update(sessions).set({ twoFactorVerified: true }).where(eq(sessions.id, sessionId))
       // Sessions opened without a code from this authenticator would otherwise pass for verified
       // ones (an admin's among them); they end, and sign in again with a code.
@@ -148,15 +172,20 @@ export function createMeHandlers(deps: AppDeps) {
         : tellOwner(tx, user, 'two_factor_on', emails.twoFactorTurnedOn, now))
       return issueRecoveryCodes(tx, env.sessionKeys, user.id, now)
     })
-    if (!recoveryCodes) {
+    if (outcome === 'not_started') {
       throw new ApiError(400, 'two_factor_not_started', 'Start two-factor setup again.')
     }
+    if (outcome === 'wrong_code') {
+      await recordFailedCheck(deps, user, now)
+      throw wrongPasswordOrCode()
+    }
+
     return c.json(
       {
         message: replacing
           ? 'Two-factor now uses your new authenticator.'
           : 'Two-factor authentication is on.',
-        recoveryCodes,
+        recoveryCodes: outcome,
       },
       200,
     )

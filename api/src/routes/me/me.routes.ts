@@ -47,8 +47,19 @@ export const enableTwoFactor = createRoute({
   path: '/two-factor/enable',
   tags,
   summary:
-    'Confirm the password and a code from the new secret: two-factor turns on, or moves to the new app; every other session ends and new recovery codes replace the old',
-  request: { body: jsonBody(z.strictObject({ password, code: totpCode })) },
+    'Confirm the password and a code from the new secret: two-factor turns on, or, when it is on, moves to the new app, which needs `currentCode` too; every other session ends and new recovery codes replace the old',
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        password,
+        code: totpCode,
+        currentCode: secondFactorCode.optional().openapi({
+          description:
+            'Only to move two-factor, and then required: 6 digits from the current authenticator app, or a recovery code (used up). Leave it out to turn two-factor on.',
+        }),
+      }),
+    ),
+  },
   responses: {
     200: jsonResponse(
       message.extend({
@@ -58,7 +69,9 @@ export const enableTwoFactor = createRoute({
       }),
       'Two-factor is on',
     ),
-    400: errorResponse('Wrong password or code, or setup was not started'),
+    400: errorResponse(
+      'Wrong password or code (`invalid_code`, one answer for any of them); `current_code_required` when moving without `currentCode`; `two_factor_not_enabled` when `currentCode` is sent while two-factor is off; or setup was not started (`two_factor_not_started`)',
+    ),
     401: signedOut,
     403: errorResponse('Confirm your email address first'),
     422: errorResponse('Invalid input'),
