@@ -9,7 +9,7 @@ import {
   revokeSession,
   withdrawEmailChange,
 } from '#lib/server/account.ts'
-import { readProblem, unexpected } from '#lib/server/api.ts'
+import { type ApiProblem, readProblem, unexpected } from '#lib/server/api.ts'
 import {
   type FormFailure,
   readFields,
@@ -41,6 +41,33 @@ export const load: PageServerLoad = async (event) => {
 
 const wrongCode =
   'The password or the code is not right. App codes change every 30 seconds; a recovery code works once.'
+const wrongCodes =
+  'The password or one of the codes is not right. App codes change every 30 seconds; a recovery code works once.'
+
+/**
+ * Where a refused confirmation's answer shows on the form. A wrong password or code is one
+ * answer, not told apart (when moving, any of three fields); a missing or malformed field is its
+ * own. No code typed is ever sent back.
+ */
+function enableRefusal(
+  problem: ApiProblem,
+  moving: boolean,
+): Pick<FormFailure, 'message' | 'errors'> {
+  if (problem.status === 422) {
+    const errors = Object.fromEntries(problem.issues.map((issue) => [issue.path, issue.message]))
+    return { message: null, errors }
+  }
+  if (problem.code === 'current_code_required') {
+    const errors = { currentCode: 'Enter a code from your current app, or a recovery code.' }
+    return { message: null, errors }
+  }
+  if (problem.code === 'invalid_code') {
+    return moving
+      ? { message: wrongCodes, errors: {} }
+      : { message: null, errors: { code: problem.message } }
+  }
+  return { message: problem.message, errors: {} }
+}
 
 /** The key being set up, carried through a refused code so the page can show it again. */
 interface PendingSetup {
@@ -73,12 +100,17 @@ export const actions: Actions = {
     const { request, locals } = event
     requireUser(event)
 
-    const input = readFields(await readForm(request), ['code', 'password', 'secret', 'otpauthUri'])
+    const data = await readForm(request)
+    const input = readFields(data, ['code', 'currentCode', 'password', 'secret', 'otpauthUri'])
     const setup: PendingSetup = { secret: input.secret, otpauthUri: input.otpauthUri }
     const code = input.code.replace(/\s+/g, '')
+    // Only the form that moves two-factor asks for the current code; left blank, it is not sent,
+    // and the API's answer asks for it.
+    const moving = data.has('currentCode')
+    const currentCode = input.currentCode.replace(/\s+/g, '')
 
     const response = await locals.api.me['two-factor'].enable.$post({
-      json: { code, password: input.password },
+      json: { code, password: input.password, ...(currentCode ? { currentCode } : {}) },
     })
     if (response.status === 200) {
       const { message, recoveryCodes } = await response.json()
@@ -90,15 +122,10 @@ export const actions: Actions = {
       return rejectForm(400, { form: 'setup', message: 'Setup timed out. Start again.' })
     }
     if (problem.status === 400 || problem.status === 422) {
-      // A wrong password or code is one answer, not told apart; a missing field is its own.
-      const errors =
-        problem.status === 422
-          ? Object.fromEntries(problem.issues.map((issue) => [issue.path, issue.message]))
-          : { code: problem.message }
-      const failure: FormFailure = { form: 'enable', message: null, errors, values: {} }
+      const failure: FormFailure = { form: 'enable', values: {}, ...enableRefusal(problem, moving) }
       return fail(problem.status, { ...failure, setup })
     }
-    return rejectWithProblem(problem, 'enable', ['code', 'password'])
+    return rejectWithProblem(problem, 'enable', ['code', 'currentCode', 'password'])
   },
 
   disableTwoFactor: async (event) => {
