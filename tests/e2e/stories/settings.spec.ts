@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { currentTotpCode } from '../../../api/src/lib/totp.ts'
 import { e2eUrls } from '../ports.ts'
+import { turnOnTwoFactor } from './support/admin.ts'
 import { expect, test } from './support/fixtures.ts'
 import { startAnotherSession } from './support/investors.ts'
 import { scanQr } from './support/qr.ts'
@@ -96,15 +97,25 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   // Shown once: the codes are not on the page again.
   await expect(section.getByRole('list', { name: 'Recovery codes' })).toHaveCount(0)
 
-  // The phone is replaced: two-factor moves to a new app, confirmed with a code from it.
+  // The phone is replaced: two-factor moves to a new app, confirmed with a code from it and,
+  // the old phone being gone, another recovery code in place of a code from the old app.
   await page.waitForLoadState('networkidle')
   await section.getByRole('button', { name: 'Move to a new authenticator app' }).click()
   const move = section.getByRole('region', { name: 'Move to a new authenticator app' })
   const newKey = (await move.locator('.key code').textContent())?.replaceAll(' ', '') ?? ''
   expect(newKey).not.toBe(key)
-  await move.getByLabel('Password').fill(investor.password)
-  await move.getByLabel('Authentication code').fill(currentTotpCode(newKey, new Date()))
-  await move.getByRole('button', { name: 'Switch to the new app' }).click()
+  const confirmMove = async (currentCode: string) => {
+    await move.getByLabel('Password').fill(investor.password)
+    await move.getByLabel('Code from the new app').fill(currentTotpCode(newKey, new Date()))
+    await move.getByLabel('Code from your current app, or a recovery code').fill(currentCode)
+    await move.getByRole('button', { name: 'Switch to the new app' }).click()
+  }
+  // The password and the new app alone move nothing.
+  await confirmMove('')
+  await expect(
+    move.getByLabel('Code from your current app, or a recovery code'),
+  ).toHaveAccessibleDescription('Enter a code from your current app, or a recovery code.')
+  await confirmMove(shown[1] ?? '')
   await expect(section.getByText('Two-factor now uses your new authenticator.')).toBeVisible()
   await expect(
     section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem'),
@@ -144,6 +155,36 @@ test.describe('without JavaScript', () => {
     await expect(page.getByText('That password is not right.')).toBeVisible()
     await expect(page.getByLabel('Current password')).toHaveValue('')
     await expect(page.getByLabel('New password')).toHaveValue('')
+  })
+
+  test('a move to a new authenticator with a wrong current code is refused and sends no code back', async ({
+    page,
+    investor,
+  }) => {
+    const { recoveryCodes } = await turnOnTwoFactor(investor)
+    await page.goto('/settings')
+    const section = page.getByRole('region', { name: 'Two-factor authentication' })
+    await section.getByRole('button', { name: 'Move to a new authenticator app' }).click()
+    const move = section.getByRole('region', { name: 'Move to a new authenticator app' })
+    const newKey = (await move.locator('.key code').textContent())?.replaceAll(' ', '') ?? ''
+    await move.getByLabel('Password').fill(investor.password)
+    await move.getByLabel('Code from the new app').fill(currentTotpCode(newKey, new Date()))
+    await move.getByLabel('Code from your current app, or a recovery code').fill('zzzzz-zzzzz')
+    await move.getByRole('button', { name: 'Switch to the new app' }).click()
+
+    await expect(move.getByText('The password or one of the codes is not right.')).toBeVisible()
+    // The same new key is offered again, and nothing typed comes back.
+    expect((await move.locator('.key code').textContent())?.replaceAll(' ', '')).toBe(newKey)
+    for (const label of ['Password', 'Code from the new app', 'Code from your current app']) {
+      await expect(move.getByLabel(label)).toHaveValue('')
+    }
+    const html = await page.content()
+    expect(html).not.toContain('zzzzz-zzzzz')
+    expect(html).not.toContain(investor.password)
+    // The recovery codes still work: none was used.
+    await expect(
+      section.getByText(`You have ${recoveryCodes.length} unused recovery codes.`),
+    ).toBeVisible()
   })
 })
 

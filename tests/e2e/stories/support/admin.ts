@@ -112,16 +112,26 @@ export function grantAdminRole(investor: Investor): void {
  */
 export async function createSecondAdmin(investor: Investor): Promise<string> {
   grantAdminRole(investor)
+  await turnOnTwoFactor(investor)
+  return investor.sessionToken
+}
 
+/**
+ * Turns on two-factor for the investor through the API, as Settings does; their session counts
+ * as verified. Answers the authenticator's secret and the recovery codes.
+ */
+export async function turnOnTwoFactor(
+  investor: Investor,
+): Promise<{ secret: string; recoveryCodes: string[] }> {
   const setup = (await postJson('/me/two-factor/setup', investor.sessionToken, {})) as {
     secret: string
   }
   const code = currentTotpCode(setup.secret, new Date())
-  await postJson('/me/two-factor/enable', investor.sessionToken, {
+  const enabled = (await postJson('/me/two-factor/enable', investor.sessionToken, {
     code,
     password: investor.password,
-  })
-  return investor.sessionToken
+  })) as { recoveryCodes: string[] }
+  return { secret: setup.secret, recoveryCodes: enabled.recoveryCodes }
 }
 
 /**
