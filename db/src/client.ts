@@ -40,7 +40,7 @@ export function openDatabase(config: Env['database']): Database {
   const isReplica = config.syncUrl !== undefined
   const isFile = config.url.startsWith('file:')
   if (isFile) mkdirSync(dirname(config.url.slice('file:'.length)), { recursive: true })
-  const client = createClient({
+  const options = {
     url: config.url,
     authToken: config.authToken,
     syncUrl: config.syncUrl,
@@ -49,7 +49,17 @@ export function openDatabase(config: Env['database']): Database {
     // Another process (the worker beside the API) may hold the write lock for a moment. Within
     // this process writes never overlap (below), so waiting can only be for another process.
     timeout: isFile ? 5000 : undefined,
-  })
+  }
+  const client = createClient(options)
+  // On a plain file, writes have a connection of their own, used by nothing else: a write that
+  // meets another process's lock past the timeout fails with SQLITE_BUSY, and @libsql/client
+  // 0.18 leaves the failed statement unreset on its connection. That connection then keeps
+  // every later statement in a transaction it never commits (answered as done, holding the
+  // lock from every other process) until a commit fails and rolls them all back. Reopening the
+  // writer's connection ends that, without touching the reads in flight on the other client.
+  // An embedded replica has a single connection and writes to its primary; it shares one.
+  const separateWriter = isFile && !isReplica
+  const writer = separateWriter ? createClient({ ...options, concurrency: 1 }) : client
 
   // Every write of this process, a transaction or a single statement, runs one at a time. A
   // statement that met an open transaction on another pooled connection would fail at once
@@ -60,16 +70,40 @@ export function openDatabase(config: Env['database']): Database {
     queue = run.catch(() => undefined)
     return run
   }
+  /**
+   * Runs `attempt` on the writer; on SQLITE_BUSY reopens the writer's connection, and tries
+   * again while `untouched()` says the failure came before any work (the transaction's BEGIN, or
+   * a single statement, which did nothing). The pause lets the other process finish.
+   */
+  async function busyRetrying<T>(
+    attempt: () => Promise<T>,
+    untouched: () => boolean = () => true,
+  ): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt()
+      } catch (error) {
+        if (!separateWriter || !isBusy(error)) throw error
+        await writer.reconnect()
+        if (!untouched() || tries >= busyAttempts) throw error
+        await Bun.sleep(20 + Math.random() * 80 * tries)
+      }
+    }
+  }
   const serialised = new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'execute') {
         return (statement: InStatement) =>
-          isWrite(statement) ? queued(() => target.execute(statement)) : target.execute(statement)
+          isWrite(statement)
+            ? queued(() => busyRetrying(() => writer.execute(statement)))
+            : target.execute(statement)
       }
       if (property === 'batch') {
         return (statements: InStatement[], mode?: TransactionMode) =>
-          queued(() => target.batch(statements, mode))
+          queued(() => busyRetrying(() => writer.batch(statements, mode)))
       }
+      // drizzle opens its transactions here; only `write` opens one.
+      if (property === 'transaction') return writer.transaction.bind(writer)
       const value = Reflect.get(target, property, receiver)
       return typeof value === 'function' ? value.bind(target) : value
     },
@@ -83,13 +117,24 @@ export function openDatabase(config: Env['database']): Database {
     // caller's next read (a purchase page after buying) sees it.
     write: (work) =>
       queued(async () => {
-        const result = await db.transaction(work, { behavior: 'immediate' })
+        let started = false
+        const result = await busyRetrying(
+          () =>
+            db.transaction(
+              (tx) => {
+                started = true
+                return work(tx)
+              },
+              { behavior: 'immediate' },
+            ),
+          () => !started,
+        )
         if (isReplica) await client.sync()
         return result
       }),
     writeSql: (work) =>
       queued(async () => {
-        const tx = await client.transaction('write')
+        const tx = await busyRetrying(() => writer.transaction('write'))
         try {
           const result = await work(tx)
           // Work that found nothing to do may have rolled back already.
@@ -104,8 +149,22 @@ export function openDatabase(config: Env['database']): Database {
     async syncReplica() {
       if (isReplica) await client.sync()
     },
-    close: () => client.close(),
+    close: () => {
+      if (separateWriter) writer.close()
+      client.close()
+    },
   }
+}
+
+/** Tries of a write that meets another process's lock: each waits out the busy timeout. */
+const busyAttempts = 3
+
+function isBusy(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ('code' in cause && cause.code === 'SQLITE_BUSY') return true
+    if (cause.message.includes('SQLITE_BUSY')) return true
+  }
+  return false
 }
 
 const readOnly = /^\s*(select|with\s[\s\S]*?\)\s*select|explain|pragma\s+\w+\s*$)/i

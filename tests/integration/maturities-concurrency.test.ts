@@ -52,9 +52,9 @@ describe('two workers at once', () => {
     expect(codes).toContain(0)
     for (const [index, worker] of workers.entries()) {
       if (codes[index] === 0) continue
-      // Known limitation (workers/src/job.ts, db/src/lease.ts): claiming the lease or recording the
-      // run while the other process holds SQLite's write lock fails with SQLITE_BUSY, and the
-      // worker exits before its job starts.
+      // Claiming the lease or recording the run while the other process holds SQLite's write
+      // lock past the busy timeout, and past the write's retries (0001), fails with SQLITE_BUSY,
+      // and the worker exits before its job starts.
       expect(await worker.stderr).toContain('SQLITE_BUSY')
       expect(worker.lines.some((line) => line.event === 'job started')).toBe(false)
     }

@@ -95,14 +95,10 @@ export async function movePayout(
 }
 
 /**
- * Another process (the API, a second worker) may hold SQLite's write lock; `BEGIN IMMEDIATE`
- * then fails at once with SQLITE_BUSY, and the transaction is rolled back (0001). Such a write
- * is tried again after a short pause that does not block the event loop; every write here
- * re-reads what it changes, so running it again is safe.
- *
- * @libsql/client 0.18 leaves the statement that failed unreset on its pooled connection, and
- * that connection then cannot commit ("SQL statements in progress") until the statement is
- * garbage-collected. Collecting before the retry finalizes it.
+ * Another process (the API, a second worker) may hold SQLite's write lock past the busy
+ * timeout; `database.write` then tries a few times (0001) and gives up with SQLITE_BUSY. Such a
+ * write is tried again here after a short pause that does not block the event loop; every write
+ * here re-reads what it changes, so running it again is safe.
  */
 export async function writeRetrying<T>(
   database: Database,
@@ -113,7 +109,6 @@ export async function writeRetrying<T>(
       return await database.write(work)
     } catch (error) {
       if (!isBusy(error) || attempt >= 50) throw error
-      Bun.gc(true)
       await Bun.sleep(5 + Math.random() * 20 * Math.min(attempt, 10))
     }
   }
