@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { createClient } from '@libsql/client'
-import { rateLimits } from '@tenor/db/schema'
+import { checkLedger } from '@tenor/db/domain'
+import { payouts, purchaseEvents, rateLimits } from '@tenor/db/schema'
+import { eq } from 'drizzle-orm'
 import { createTestDatabase, type TestDatabase } from '../support/database.ts'
+import { addHoldingsDueByRealClock, creditsAtPlaid } from '../support/maturities.ts'
+import { createPlaidTestApp } from '../support/plaid.ts'
+import { spawnWorker } from '../support/worker-process.ts'
 
 /**
  * Another process holding SQLite's write lock for longer than the busy timeout (five seconds on
@@ -89,4 +94,35 @@ describe('a write lock held by another process past the busy timeout', () => {
     // Waiting a moment longer than the timeout is not an error for the caller.
     expect(first).toBe('done')
   }, 30_000)
+})
+
+describe('a worker started while another process holds the write lock', () => {
+  test('waits for it, then matures and pays each holding once', async () => {
+    const app = await createPlaidTestApp({}, { api: 6420, plaid: 6421 })
+    try {
+      const holdings = await addHoldingsDueByRealClock(app, 4)
+      const holder = await holdWriteLock(app.db.url, 6500)
+      const worker = spawnWorker(app, 'maturities')
+      const code = await worker.exited
+      await holder.exited
+
+      expect(await worker.stderr).not.toContain('SQLITE_BUSY')
+      expect(code).toBe(0)
+      const db = app.db.database.db
+      const matured = await db
+        .select()
+        .from(purchaseEvents)
+        .where(eq(purchaseEvents.toState, 'matured'))
+      expect(matured.map((event) => event.purchaseId).toSorted()).toEqual(
+        holdings.map((holding) => holding.id).toSorted(),
+      )
+      const sent = await db.select().from(payouts)
+      expect((await creditsAtPlaid(app)).toSorted()).toEqual(
+        sent.map((row) => row.transferId ?? '').toSorted(),
+      )
+      expect(await checkLedger(db)).toEqual([])
+    } finally {
+      app.close()
+    }
+  }, 60_000)
 })
