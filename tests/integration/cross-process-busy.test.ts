@@ -98,7 +98,7 @@ describe('a write lock held by another process past the busy timeout', () => {
 
 describe('a worker started while another process holds the write lock', () => {
   test('waits for it, then matures and pays each holding once', async () => {
-    const app = await createPlaidTestApp({}, { api: 6420, plaid: 6421 })
+    const app = await createPlaidTestApp()
     try {
       const holdings = await addHoldingsDueByRealClock(app, 4)
       const holder = await holdWriteLock(app.db.url, 6500)

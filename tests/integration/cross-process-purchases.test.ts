@@ -13,13 +13,12 @@ import { addBuyer, addOffering, type Buyer, expectLedgerClean } from '../support
  * serves the other. Both run on the real clock.
  */
 
-const ports = { api: 6410, plaid: 6411, second: 6412 }
 const serverPath = resolve(import.meta.dir, '../../api/src/server.ts')
 
 let t: PlaidTestApp
 let second: ReturnType<typeof Bun.spawn> | null = null
 beforeEach(async () => {
-  t = await createPlaidTestApp({}, { api: ports.api, plaid: ports.plaid })
+  t = await createPlaidTestApp()
   t.clock.set(new Date())
 })
 afterEach(async () => {
@@ -31,15 +30,24 @@ afterEach(async () => {
   t.close()
 })
 
+/** A loopback port free now: the system picks it for a server that then closes. */
+function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
+  const { port } = probe
+  probe.stop(true)
+  return port ?? 0
+}
+
 async function startSecondApi(): Promise<string> {
-  const url = `http://127.0.0.1:${ports.second}`
+  const port = freePort()
+  const url = `http://127.0.0.1:${port}`
   second = Bun.spawn(['bun', serverPath], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       APP_ENV: 'test',
       LOG_LEVEL: 'error',
-      PORT: String(ports.second),
+      PORT: String(port),
       DATABASE_URL: t.db.url,
       PLAID_LOCAL_URL: t.plaid.url,
       PUBLIC_URL: testPublicUrl,

@@ -20,24 +20,16 @@ export interface PlaidTestApp extends TestApp {
  * A test app served over HTTP on loopback (so the Plaid stand-in can deliver webhooks to it)
  * and a fresh Plaid stand-in with its own state file; `env` adds or overrides settings.
  */
-export async function createPlaidTestApp(
-  env: Record<string, string> = {},
-  /** Fixed loopback ports for the app and the stand-in; any free ones when not given. */
-  ports: { api?: number; plaid?: number } = {},
-): Promise<PlaidTestApp> {
+export async function createPlaidTestApp(env: Record<string, string> = {}): Promise<PlaidTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tenor-plaid-'))
   let forward: (request: Request) => Response | Promise<Response> = () =>
     new Response(null, { status: 503 })
-  const server = Bun.serve({
-    port: ports.api ?? 0,
-    hostname: '127.0.0.1',
-    fetch: (request) => forward(request),
-  })
+  const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => forward(request) })
   const apiUrl = `http://127.0.0.1:${server.port}`
   // Plaid and Tenor share one clock, so webhook ages and expiries agree in tests.
   let now = () => new Date()
   const plaid = await startPlaidStandIn({
-    port: ports.plaid ?? 0,
+    port: 0,
     statePath: join(dir, 'plaid.json'),
     clock: () => now(),
   })
