@@ -55,3 +55,22 @@ describe('job leases', () => {
     expect(await runJob(housekeeping, { deps, log })).toBe('succeeded')
   })
 })
+
+describe('a job whose lease the database refuses', () => {
+  test('is reported failed and logged, without throwing to the worker', async () => {
+    const lines: string[] = []
+    const log = createLogger('info', {}, (line) => lines.push(line))
+    // The lease's table is gone, as a database refusing every write would answer.
+    await t.db.database.client.execute('drop table job_leases')
+
+    expect(await runJob(housekeeping, { deps: t.deps, log })).toBe('failed')
+    const logged = lines.map((line) => JSON.parse(line))
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        event: 'job could not run or record its run',
+        job: 'housekeeping',
+      }),
+    )
+  })
+})

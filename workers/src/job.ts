@@ -31,6 +31,17 @@ const defaultLeaseMs = 15 * 60 * 1000
  * lease taken at a moved time would outlive its run by months, or expire under it.
  */
 export async function runJob(job: Job, context: JobContext): Promise<JobOutcome> {
+  try {
+    return await runUnderLease(job, context)
+  } catch (error) {
+    // The database refused the lease or the run's own record (busy past its tries, unreachable):
+    // the job is reported failed, and the worker goes on to the next one.
+    context.log.error('job could not run or record its run', { job: job.name, error })
+    return 'failed'
+  }
+}
+
+async function runUnderLease(job: Job, context: JobContext): Promise<JobOutcome> {
   const { database, wallClock: clock } = context.deps
   const runId = newId()
   const log = context.log.child({ job: job.name, jobRunId: runId })
