@@ -50,7 +50,10 @@ export async function createLinkToken(
   const response = await api.banks['link-token'].$post({ json: itemId ? { itemId } : {} })
   if (response.status === 200) return { ok: true, value: (await response.json()).linkToken }
 
-  return refusal(await readProblem(response), [404, 503])
+  // 429: the hourly limit on Link tokens, which every sign-in to a bank (and, with Plaid Link,
+  // every visit to the link and reconnect pages) spends; said with how long to wait. 403: the
+  // address is not confirmed yet.
+  return refusal(await readProblem(response), [403, 404, 429, 503])
 }
 
 /** Exchanges Link's public token for a linked bank. The same step for Plaid Link and the chooser. */
