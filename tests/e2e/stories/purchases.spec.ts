@@ -354,6 +354,16 @@ test.describe('without JavaScript', () => {
     expect(resent.status()).toBe(303)
     expect(resent.headers().location).toBe(`${purchasePath}?already=bought`)
 
+    // An edited key (one no header can carry) is refused as a form to review again, not an
+    // error page; nothing is bought.
+    const edited = await page.request.post(action, {
+      form: { ...fields, idempotencyKey: 'site-ké€y' },
+      headers: { origin: baseURL ?? '', accept: 'text/html' },
+      maxRedirects: 0,
+    })
+    expect(edited.status()).toBe(400)
+    expect(await edited.text()).toContain('Review your purchase again, then buy.')
+
     await confirmStep(page, 'Cancel this purchase…', 'Yes, cancel the purchase')
     await expect(page.getByRole('heading', { name: 'Cancelled' })).toBeVisible()
     await expect(page.getByText('Your purchase is cancelled.')).toBeVisible()

@@ -192,19 +192,17 @@ export const actions: Actions = {
       ? Number(fields.amountCents)
       : null
     const rateBps = /^[0-9]{1,6}$/.test(fields.rateBps) ? Number(fields.rateBps) : null
-    if (
-      !fields.idempotencyKey ||
-      !fields.bankAccountId ||
-      amountCents === null ||
-      rateBps === null
-    ) {
+    // Only a key as the review makes them: anything else (an edited form) could not even be
+    // sent as a header, and would fail the request instead of being refused.
+    const idempotencyKey = readIdempotencyKey(fields.idempotencyKey)
+    if (!idempotencyKey || !fields.bankAccountId || amountCents === null || rateBps === null) {
       return rejectForm(400, { form: 'confirm', message: 'Review your purchase again, then buy.' })
     }
 
     const offering = await findOffering(locals.api, params.slug)
     if (!offering) error(404, 'We cannot find that offering.')
 
-    const outcome = await buyNote(locals.api, fields.idempotencyKey, {
+    const outcome = await buyNote(locals.api, idempotencyKey, {
       offeringId: offering.id,
       bankAccountId: fields.bankAccountId,
       amountCents,
