@@ -3,7 +3,7 @@ import { currentTotpCode } from '@tenor/api/lib/totp'
 import { users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../support/app.ts'
-import { signUp, testPassword, turnOnTwoFactor } from '../support/users.ts'
+import { codeStep, passwordStep, signUp, testPassword, turnOnTwoFactor } from '../support/users.ts'
 
 let t: TestApp
 let account: { token: string; userId: string; secret: string; recoveryCodes: string[] }
@@ -16,22 +16,13 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-/** Signs in with the password; answers the session token still waiting for its second factor. */
-async function passwordStep(): Promise<string> {
-  const res = await t.request('/auth/login', { json: { email, password: testPassword } })
-  const body = (await res.json()) as { token: string; twoFactorRequired: boolean }
-  expect(body.twoFactorRequired).toBe(true)
-  return body.token
-}
-
-const codeStep = (token: string, code: string) =>
-  t.request('/auth/login/two-factor', { json: { code }, token })
-
 /** A second full sign-in, a minute on (each app code passes once), with the current app. */
 async function signInElsewhere(): Promise<string> {
   t.clock.advance(60_000)
-  const token = await passwordStep()
-  expect((await codeStep(token, currentTotpCode(account.secret, t.clock.now()))).status).toBe(200)
+  const token = await passwordStep(t, email)
+  expect((await codeStep(t, token, currentTotpCode(account.secret, t.clock.now()))).status).toBe(
+    200,
+  )
   return token
 }
 
@@ -105,13 +96,23 @@ describe('POST /me/two-factor/enable while two-factor is on (moving to a new aut
     )
 
     t.clock.advance(60_000)
-    const old = await codeStep(await passwordStep(), currentTotpCode(account.secret, t.clock.now()))
+    const old = await codeStep(
+      t,
+      await passwordStep(t, email),
+      currentTotpCode(account.secret, t.clock.now()),
+    )
     expect(old.status).toBe(400)
-    const now = await codeStep(await passwordStep(), currentTotpCode(fresh, t.clock.now()))
+    const now = await codeStep(
+      t,
+      await passwordStep(t, email),
+      currentTotpCode(fresh, t.clock.now()),
+    )
     expect(now.status).toBe(200)
     // The old recovery codes went with the old authenticator; the one given above was kept
     // (the new code was wrong), and voided with the rest.
-    expect((await codeStep(await passwordStep(), account.recoveryCodes[0] ?? '')).status).toBe(400)
+    expect(
+      (await codeStep(t, await passwordStep(t, email), account.recoveryCodes[0] ?? '')).status,
+    ).toBe(400)
   })
 
   test('refuses a move without a code from the current authenticator, and changes nothing', async () => {
@@ -153,8 +154,8 @@ describe('POST /me/two-factor/enable while two-factor is on (moving to a new aut
     const fresh = await startMove()
     t.clock.advance(60_000)
     const code = currentTotpCode(account.secret, t.clock.now())
-    const elsewhere = await passwordStep()
-    expect((await codeStep(elsewhere, code)).status).toBe(200)
+    const elsewhere = await passwordStep(t, email)
+    expect((await codeStep(t, elsewhere, code)).status).toBe(200)
 
     // Within the same 30 seconds, the code that signed in is offered again.
     const replayed = await move({ code: currentTotpCode(fresh, t.clock.now()), currentCode: code })

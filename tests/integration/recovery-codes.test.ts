@@ -3,7 +3,7 @@ import { currentTotpCode } from '@tenor/api/lib/totp'
 import { recoveryCodes, users } from '@tenor/db/schema'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../support/app.ts'
-import { signUp, testPassword, turnOnTwoFactor } from '../support/users.ts'
+import { codeStep, passwordStep, signUp, testPassword, turnOnTwoFactor } from '../support/users.ts'
 
 let t: TestApp
 let account: { token: string; userId: string; secret: string; recoveryCodes: string[] }
@@ -15,17 +15,6 @@ beforeEach(async () => {
   account = { token, userId, ...(await turnOnTwoFactor(t, token)) }
 })
 afterEach(() => t.close())
-
-/** Signs in with the password; answers the session token still waiting for its second factor. */
-async function passwordStep(): Promise<string> {
-  const res = await t.request('/auth/login', { json: { email, password: testPassword } })
-  const body = (await res.json()) as { token: string; twoFactorRequired: boolean }
-  expect(body.twoFactorRequired).toBe(true)
-  return body.token
-}
-
-const codeStep = (token: string, code: string) =>
-  t.request('/auth/login/two-factor', { json: { code }, token })
 
 const codesLeft = async (token: string) => {
   const res = await t.request('/me/two-factor/recovery-codes', { token })
@@ -54,10 +43,10 @@ describe('two-factor recovery codes', () => {
 
   test('a recovery code signs in once, however it is typed, and the owner is told', async () => {
     const [code = ''] = account.recoveryCodes
-    const first = await passwordStep()
+    const first = await passwordStep(t, email)
     // Capitals and spaces for the dash, as someone copying from paper might type it.
     const typed = code.toUpperCase().replace('-', ' ')
-    const ok = await codeStep(first, typed)
+    const ok = await codeStep(t, first, typed)
     expect(ok.status).toBe(200)
     expect((await t.request('/me', { token: first })).status).toBe(200)
     expect(await codesLeft(first)).toBe(9)
@@ -65,8 +54,8 @@ describe('two-factor recovery codes', () => {
     expect(mail?.text).toContain('You have 9 recovery codes left.')
     expect(mail?.text).not.toContain(code)
 
-    const second = await passwordStep()
-    const again = await codeStep(second, code)
+    const second = await passwordStep(t, email)
+    const again = await codeStep(t, second, code)
     expect(again.status).toBe(400)
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('invalid_code')
     expect((await t.request('/me', { token: second })).status).toBe(401)
@@ -74,16 +63,20 @@ describe('two-factor recovery codes', () => {
 
   test('two sign-ins racing with one code: exactly one passes', async () => {
     const [code = ''] = account.recoveryCodes
-    const tokens = await Promise.all([passwordStep(), passwordStep(), passwordStep()])
-    const answers = await Promise.all(tokens.map((token) => codeStep(token, code)))
+    const tokens = await Promise.all([
+      passwordStep(t, email),
+      passwordStep(t, email),
+      passwordStep(t, email),
+    ])
+    const answers = await Promise.all(tokens.map((token) => codeStep(t, token, code)))
     expect(answers.map((res) => res.status).sort()).toEqual([200, 400, 400])
   })
 
   test('wrong recovery codes count toward the sign-in pause', async () => {
     // Five at a time, within the code step's rate limit.
     for (let round = 0; round < 2; round++) {
-      const token = await passwordStep()
-      for (let i = 0; i < 5; i++) await codeStep(token, 'zzzzz-zzzzz')
+      const token = await passwordStep(t, email)
+      for (let i = 0; i < 5; i++) await codeStep(t, token, 'zzzzz-zzzzz')
       if (round === 0) t.clock.advance(16 * 60 * 1000)
     }
     const user = await t.db.database.db.query.users.findFirst({
@@ -103,7 +96,7 @@ describe('two-factor recovery codes', () => {
       if (login.status === 429) break
       const { token } = (await login.json()) as { token: string }
       for (let i = 0; i < 5; i++) {
-        if ((await codeStep(token, '000000')).status === 400) guesses++
+        if ((await codeStep(t, token, '000000')).status === 400) guesses++
       }
       // Past the code step's own window and the ten-failure pause.
       t.clock.advance(16 * 60 * 1000)
@@ -135,8 +128,10 @@ describe('two-factor recovery codes', () => {
     expect(kinds).toContain('recovery_codes_renewed')
     expect(await codesLeft(account.token)).toBe(10)
 
-    expect((await codeStep(await passwordStep(), account.recoveryCodes[1] ?? '')).status).toBe(400)
-    expect((await codeStep(await passwordStep(), fresh[0] ?? '')).status).toBe(200)
+    expect(
+      (await codeStep(t, await passwordStep(t, email), account.recoveryCodes[1] ?? '')).status,
+    ).toBe(400)
+    expect((await codeStep(t, await passwordStep(t, email), fresh[0] ?? '')).status).toBe(200)
   })
 
   test('guessing through the settings forms is rate limited', async () => {
@@ -152,8 +147,8 @@ describe('two-factor recovery codes', () => {
   })
 
   test('a right password typed in settings does not wipe the codes guessed at sign-in', async () => {
-    const half = await passwordStep()
-    for (let i = 0; i < 9; i++) expect((await codeStep(half, '000000')).status).toBe(400)
+    const half = await passwordStep(t, email)
+    for (let i = 0; i < 9; i++) expect((await codeStep(t, half, '000000')).status).toBe(400)
     const renew = await t.request('/me/two-factor/recovery-codes', {
       json: { password: testPassword, code: 'zzzzz-zzzzz' },
       token: account.token,
@@ -181,8 +176,8 @@ describe('two-factor recovery codes', () => {
 
   test('an investor who lost the authenticator turns two-factor off with a recovery code', async () => {
     const [signIn = '', off = ''] = account.recoveryCodes
-    const token = await passwordStep()
-    expect((await codeStep(token, signIn)).status).toBe(200)
+    const token = await passwordStep(t, email)
+    expect((await codeStep(t, token, signIn)).status).toBe(200)
     const disabled = await t.request('/me/two-factor/disable', {
       json: { password: testPassword, code: off },
       token,
@@ -199,9 +194,9 @@ describe('two-factor recovery codes', () => {
   })
 
   test('malformed codes are refused with a clear message before anything is checked', async () => {
-    const token = await passwordStep()
+    const token = await passwordStep(t, email)
     for (const code of ['12345', 'abcdefghijklmnop', '<script>', 'uuuuu-uuuuu']) {
-      const res = await codeStep(token, code)
+      const res = await codeStep(t, token, code)
       expect(res.status).toBe(422)
     }
     const user = await t.db.database.db.query.users.findFirst({

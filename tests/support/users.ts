@@ -79,3 +79,15 @@ export async function approveRequest(
   expect(approved.status).toBe(200)
   return (await approved.json()) as { state: string; result: string }
 }
+
+/** The password step of a sign-in with two-factor on: the session token waiting for its code. */
+export async function passwordStep(t: TestApp, email: string): Promise<string> {
+  const res = await t.request('/auth/login', { json: { email, password: testPassword } })
+  const body = (await res.json()) as { token: string; twoFactorRequired: boolean }
+  expect(body.twoFactorRequired).toBe(true)
+  return body.token
+}
+
+/** The code step of a sign-in, for the session `passwordStep` answered. */
+export const codeStep = (t: TestApp, token: string, code: string) =>
+  t.request('/auth/login/two-factor', { json: { code }, token })

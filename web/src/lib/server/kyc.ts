@@ -6,6 +6,20 @@ export type Kyc = InferResponseType<ApiClient['kyc']['$get'], 200>
 export type KycProfile = NonNullable<Kyc['profile']>
 export type KycSubmission = InferRequestType<ApiClient['kyc']['$post']>['json']
 
+/** The identity form's fields, as the page posts them. */
+export const kycFormFields = [
+  'legalName',
+  'dateOfBirth',
+  'line1',
+  'line2',
+  'city',
+  'region',
+  'postalCode',
+  'taxIdKind',
+  'taxId',
+  'attestation',
+] as const
+
 export async function getKyc(api: ApiClient): Promise<Kyc> {
   const response = await api.kyc.$get()
   if (response.status !== 200) throw unexpected(await readProblem(response))

@@ -1,6 +1,6 @@
 import { readFields, readForm, rejectForm, rejectWithProblem } from '#lib/server/forms.ts'
 import { requireUser } from '#lib/server/guards.ts'
-import { getKyc, submitKyc } from '#lib/server/kyc.ts'
+import { kycFormFields as fields, getKyc, submitKyc } from '#lib/server/kyc.ts'
 import type { UsRegion } from '#lib/us-regions.ts'
 import type { Actions, PageServerLoad } from './$types'
 
@@ -14,19 +14,6 @@ export const load: PageServerLoad = async (event) => {
     legalName: user.legalName,
   }
 }
-
-const fields = [
-  'legalName',
-  'dateOfBirth',
-  'line1',
-  'line2',
-  'city',
-  'region',
-  'postalCode',
-  'taxIdKind',
-  'taxId',
-  'attestation',
-] as const
 
 export const actions: Actions = {
   default: async (event) => {
