@@ -101,6 +101,10 @@ test('an admin rejects an identity check with a reason, and the investor sends i
   try {
     // The overview lists checks waiting for review.
     const review = admin.page.getByRole('region', { name: 'Identity checks to review' })
+    // Each investor waits on their own check, not on everyone's.
+    await expect(review).toContainText(
+      /waiting: (the investor cannot buy until it is decided|none of these investors can buy until theirs is decided)\./,
+    )
     await review.getByRole('row').filter({ hasText: investor.email }).getByRole('link').click()
     await admin.page.waitForLoadState('networkidle')
     await admin.page.getByRole('button', { name: 'Reject identity' }).click()
