@@ -115,6 +115,7 @@ describe('rollovers at maturity', () => {
       portfolio: {
         totals: { principalCents: number; expectedPayoutCents: number }
         holdings: { purchaseId: string; principalCents: number; interestAtMaturityCents: number }[]
+        history: { id: string; rolledOver: boolean }[]
       }
     }
     expect(portfolio.holdings.find((h) => h.purchaseId === note.id)).toMatchObject({
@@ -125,6 +126,11 @@ describe('rollovers at maturity', () => {
     })
     expect(portfolio.totals.principalCents).toBe(100_000)
     const newNote = await readRolledNote(t, note.id)
+    // The history tells the note a rollover bought from the one a debit paid for.
+    expect(portfolio.history.map(({ id, rolledOver }) => [id, rolledOver])).toEqual([
+      [newNote?.id, true],
+      [note.id, false],
+    ])
     expect(portfolio.holdings.find((h) => h.purchaseId === newNote?.id)).toMatchObject({
       principalCents: 100_000,
       rolledOverCents: 0,

@@ -153,6 +153,8 @@ export interface HistoryEntry {
   state: PurchaseState
   /** Tenor repays (or repaid) it before the end of its term: a refund or a cancelled offering. */
   repaidEarly: boolean
+  /** Bought by rolling over a matured note, not by a debit. */
+  rolledOver: boolean
 }
 
 /** Every purchase of one investor with the columns the portfolio shows, newest first. */
@@ -168,6 +170,7 @@ const selectPortfolioRows = preparedPerHandle((db: LedgerReader) =>
         maturityDate: purchases.maturityDate,
         createdAt: purchases.createdAt,
         repaymentReason: purchases.repaymentReason,
+        rolledFromPurchaseId: purchases.rolledFromPurchaseId,
       },
       // What a matured note still pays by ACH; part of it may have rolled into a new note.
       payoutCents: payouts.amountCents,
@@ -226,6 +229,7 @@ async function readHoldings(
     amountCents: purchase.amountCents,
     state: purchase.state,
     repaidEarly: earlyRepaymentReasonOf(purchase) !== null,
+    rolledOver: purchase.rolledFromPurchaseId !== null,
   }))
   return { holdings, history, ended }
 }

@@ -76,6 +76,10 @@ export const portfolio = z
             description:
               'Tenor repays (or repaid) it before the end of its term: a refund or a cancelled offering',
           }),
+          rolledOver: z.boolean().default(false).openapi({
+            description:
+              'Bought by rolling over a matured note at its maturity, not by a debit; `createdAt` is when it rolled',
+          }),
           paymentHeld: z.boolean().openapi({
             description: 'Its payment came back and waits for a bank account that can receive it',
           }),
