@@ -128,7 +128,7 @@ describe('rollovers at maturity', () => {
     const newNote = await readRolledNote(t, note.id)
     // The history tells the note a rollover bought from the one a debit paid for.
     expect(portfolio.history.map(({ id, rolledOver }) => [id, rolledOver])).toEqual([
-      [newNote?.id, true],
+      [newNote?.id ?? '', true],
       [note.id, false],
     ])
     expect(portfolio.holdings.find((h) => h.purchaseId === newNote?.id)).toMatchObject({
