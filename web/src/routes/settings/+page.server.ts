@@ -40,9 +40,9 @@ export const load: PageServerLoad = async (event) => {
 }
 
 const wrongCode =
-  'The password or the code is not right. App codes change every 30 seconds; a recovery code works once.'
+  'The password or the code is not right. Each app code works only once, and a new one comes every 30 seconds; a recovery code also works only once.'
 const wrongCodes =
-  'The password or one of the codes is not right. App codes change every 30 seconds; a recovery code works once.'
+  'The password or one of the codes is not right. Each app code works only once, and a new one comes every 30 seconds; a recovery code also works only once.'
 
 /**
  * Where a refused confirmation's answer shows on the form. A wrong password or code is one
