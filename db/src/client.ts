@@ -159,7 +159,8 @@ export function openDatabase(config: Env['database']): Database {
 /** Tries of a write that meets another process's lock: each waits out the busy timeout. */
 const busyAttempts = 3
 
-function isBusy(error: unknown): boolean {
+/** Whether `error`, or any error that caused it, is SQLite's SQLITE_BUSY (another process's lock). */
+export function isBusy(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if ('code' in cause && cause.code === 'SQLITE_BUSY') return true
     if (cause.message.includes('SQLITE_BUSY')) return true

@@ -1,4 +1,4 @@
-import type { Database, Tx } from '@tenor/db'
+import { type Database, isBusy, type Tx } from '@tenor/db'
 import type { CalendarDate, LedgerReader } from '@tenor/db/domain'
 import { payouts } from '@tenor/db/schema'
 import { and, eq } from 'drizzle-orm'
@@ -112,13 +112,4 @@ export async function writeRetrying<T>(
       await Bun.sleep(5 + Math.random() * 20 * Math.min(attempt, 10))
     }
   }
-}
-
-function isBusy(error: unknown): boolean {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (cause.message.includes('SQLITE_BUSY') || ('code' in cause && cause.code === 'SQLITE_BUSY'))
-      return true
-  }
-
-  return false
 }
