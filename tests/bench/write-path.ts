@@ -47,6 +47,8 @@ async function prepare(capacityCents: number): Promise<Fixture> {
       email: `${userId}@example.com`,
       passwordHash: 'x',
       legalName: 'Bench Buyer',
+      emailVerifiedAt: now,
+      kycStatus: 'approved',
     })
     await tx.insert(offerings).values({
       id: offeringId,
@@ -113,6 +115,13 @@ async function rawPurchase(
     const tx = await f.database.client.transaction('write')
     try {
       const now = Date.now()
+      // The buyer's standing and account, read in the transaction as reservePurchase reads them.
+      const standing = await tx.execute({
+        sql: `select u.status, u.email_verified_at, u.kyc_status, a.status as account_status, a.type, a.subtype, i.status as item_status
+          from users u left join bank_accounts a on a.id = ? and a.user_id = u.id left join plaid_items i on i.id = a.item_id where u.id = ?`,
+        args: [f.bankAccountId, f.userId],
+      })
+      if (standing.rows[0]?.kyc_status !== 'approved') throw new Error('buyer not approved')
       const reserved = await tx.execute({
         sql: 'update offerings set reserved_cents = reserved_cents + ?, updated_at = ? where id = ? and status = ? and reserved_cents + ? <= capacity_cents and (? is null or rate_bps = ?) returning id',
         args: [amount, now, f.offeringId, 'open', amount, null, null],

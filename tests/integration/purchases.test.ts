@@ -148,6 +148,60 @@ describe('POST /purchases', () => {
     await expectNothingWritten()
   })
 
+  test('refuses a buyer disabled, a KYC approval withdrawn or a bank unlinked after the checks', async () => {
+    // Each change lands between the request's checks and its reservation, as an administrator
+    // or the investor's other tab acting at that moment would.
+    const changes = [
+      {
+        code: 'unauthenticated',
+        status: 401,
+        change: () =>
+          db().update(users).set({ status: 'disabled' }).where(eq(users.id, ada.userId)),
+      },
+      {
+        code: 'kyc_not_approved',
+        status: 403,
+        change: () =>
+          db().update(users).set({ kycStatus: 'rejected' }).where(eq(users.id, ada.userId)),
+      },
+      {
+        code: 'bank_account_not_found',
+        status: 422,
+        change: () => db().update(bankAccounts).set({ status: 'removed' }),
+      },
+      {
+        code: 'bank_reconnect_required',
+        status: 409,
+        change: () => db().update(plaidItems).set({ status: 'needs_reconnect' }),
+      },
+    ]
+    const database = t.deps.database
+    const writeSql = database.writeSql
+    for (const { code, status, change } of changes) {
+      database.writeSql = async (work) => {
+        await change()
+        return writeSql(work)
+      }
+      const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+      database.writeSql = writeSql
+
+      expect({ status: res.status, code: ((await res.json()) as ErrorBody).error.code }).toEqual({
+        status,
+        code,
+      })
+      await expectNothingWritten()
+      await db().update(users).set({ status: 'active', kycStatus: 'approved' })
+      await db().update(bankAccounts).set({ status: 'active' })
+      await db().update(plaidItems).set({ status: 'healthy' })
+    }
+
+    // The same interception with nothing changed buys: the refusals above are the changes'.
+    database.writeSql = async (work) => writeSql(work)
+    const bought = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    database.writeSql = writeSql
+    expect(bought.status).toBe(201)
+  })
+
   test('an account Plaid no longer knows fails the purchase and stops funding', async () => {
     // Account churn at the bank: the account id we hold is not one Plaid knows any more.
     await t.db.database.db

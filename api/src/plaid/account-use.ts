@@ -27,8 +27,11 @@ export function canPayTo(
   return canReceive(account) && item.status !== 'removed' && item.status !== 'revoked'
 }
 
+export type FundableAccount = Pick<AccountRow, 'status' | 'type' | 'subtype'>
+export type FundableItem = Pick<ItemRow, 'status'>
+
 /** An account that can fund a purchase (and so receive a payout) now. */
-export function canFund(account: AccountRow, item: ItemRow): boolean {
+export function canFund(account: FundableAccount, item: FundableItem): boolean {
   return (
     account.status === 'active' &&
     item.status === 'healthy' &&

@@ -2,8 +2,8 @@ import { type CalendarDate, formatBasisPoints } from '@tenor/db/domain'
 import { bankAccounts, offerings, plaidItems } from '@tenor/db/schema'
 import { and, eq, ne } from 'drizzle-orm'
 import type { SessionUser } from '../context.ts'
-import { ApiError, emailNotVerified } from '../lib/errors.ts'
-import { canFund } from '../plaid/account-use.ts'
+import { ApiError, emailNotVerified, unauthorized } from '../lib/errors.ts'
+import { canFund, type FundableAccount, type FundableItem } from '../plaid/account-use.ts'
 import {
   checkPurchaseAmount,
   formatUsd,
@@ -59,16 +59,7 @@ export async function checkPurchaseRequest(
   request: PurchaseRequest,
   today: CalendarDate,
 ): Promise<{ offering: OfferingRow; account: FundingAccount }> {
-  if (!user.emailVerified) {
-    throw emailNotVerified('Confirm your email address before buying.')
-  }
-  if (user.kycStatus !== 'approved') {
-    throw new ApiError(
-      403,
-      'kyc_not_approved',
-      'Your identity check must be approved before you can buy notes.',
-    )
-  }
+  checkBuyer(user)
 
   const offering = await deps.database.db.query.offerings.findFirst({
     where: and(eq(offerings.id, request.offeringId), ne(offerings.status, 'draft')),
@@ -100,17 +91,36 @@ function payoutProblem(offering: OfferingRow, amountCents: number, today: Calend
   return quote.ok ? null : quote.problem
 }
 
-async function checkFundingAccount(
-  deps: PurchaseDeps,
-  userId: string,
-  accountId: string,
-): Promise<FundingAccount> {
-  const found = await deps.database.db
-    .select({ account: bankAccounts, item: plaidItems })
-    .from(bankAccounts)
-    .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
-    .where(and(eq(bankAccounts.id, accountId), eq(bankAccounts.userId, userId)))
-    .get()
+/**
+ * Throws why this buyer cannot buy: checked on the session's view when the request arrives,
+ * and on the database's again in the reservation's transaction (a buyer disabled or a KYC
+ * approval withdrawn meanwhile buys nothing).
+ */
+export function checkBuyer(buyer: {
+  status?: string
+  emailVerified: boolean
+  kycStatus: string
+}): void {
+  // A disabled account's sessions end with it; a request already past that check meets this.
+  if (buyer.status !== undefined && buyer.status !== 'active') throw unauthorized()
+  if (!buyer.emailVerified) throw emailNotVerified('Confirm your email address before buying.')
+  if (buyer.kycStatus !== 'approved') {
+    throw new ApiError(
+      403,
+      'kyc_not_approved',
+      'Your identity check must be approved before you can buy notes.',
+    )
+  }
+}
+
+/**
+ * Throws why an account cannot fund a purchase; `found` is undefined for an account that is
+ * not the buyer's. Checked before the reservation and again inside it (an account unlinked
+ * meanwhile funds nothing).
+ */
+export function checkFunding<T extends { account: FundableAccount; item: FundableItem }>(
+  found: T | undefined,
+): asserts found is T {
   // Another investor's account answers exactly as a missing one.
   if (!found || found.account.status === 'removed' || found.item.status === 'removed') {
     throw new ApiError(422, 'bank_account_not_found', 'There is no such bank account.')
@@ -129,6 +139,20 @@ async function checkFundingAccount(
       'This bank account cannot fund purchases. Choose a checking or savings account in good standing.',
     )
   }
+}
+
+async function checkFundingAccount(
+  deps: PurchaseDeps,
+  userId: string,
+  accountId: string,
+): Promise<FundingAccount> {
+  const found = await deps.database.db
+    .select({ account: bankAccounts, item: plaidItems })
+    .from(bankAccounts)
+    .innerJoin(plaidItems, eq(plaidItems.id, bankAccounts.itemId))
+    .where(and(eq(bankAccounts.id, accountId), eq(bankAccounts.userId, userId)))
+    .get()
+  checkFunding(found)
 
   return {
     name: found.account.name,

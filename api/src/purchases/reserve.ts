@@ -11,11 +11,14 @@ import {
 } from '@tenor/db/domain'
 import { type Execute, executeInSql } from '@tenor/db/statement'
 import { outboxStatement } from '../lib/outbox.ts'
+import type { FundableAccount, FundableItem } from '../plaid/account-use.ts'
 import { achDebitWording, achDebitWordingVersion, type DebitConsent } from './authorization.ts'
 import type { PurchaseDeps } from './deps.ts'
 import { type Buyer, purchaseReceivedEmail } from './notices.ts'
 import {
   capacityRefusal,
+  checkBuyer,
+  checkFunding,
   type FundingAccount,
   type PurchaseRequest,
   rateChanged,
@@ -72,6 +75,7 @@ export async function reservePurchase(
 
   const refusal = await deps.database.writeSql(async (tx) => {
     const execute = executeInSql(tx)
+    await checkStanding(execute, buyer.id, request.bankAccountId)
     const capacity = await execute({
       sql: `update offerings set reserved_cents = reserved_cents + ?, updated_at = ?
         where id = ? and status = 'open' and opens_on <= ? and closes_on >= ?
@@ -164,6 +168,42 @@ export async function reservePurchase(
   openedOfferings(deps.database).add(offering.id)
 
   return purchaseId
+}
+
+/**
+ * The buyer and the funding account as the reservation's transaction finds them. The request
+ * was checked before the write lock, so a buyer disabled, a KYC approval withdrawn or an
+ * account unlinked in the meantime would otherwise still buy; the refusal thrown here rolls
+ * the reservation back.
+ */
+async function checkStanding(execute: Execute, userId: string, bankAccountId: string) {
+  const { rows } = await execute({
+    sql: `select u.status, u.email_verified_at, u.kyc_status,
+        a.status as account_status, a.type, a.subtype, i.status as item_status
+      from users u
+        left join bank_accounts a on a.id = ? and a.user_id = u.id
+        left join plaid_items i on i.id = a.item_id
+      where u.id = ?`,
+    args: [bankAccountId, userId],
+  })
+  const row = rows[0]
+  checkBuyer({
+    status: row ? String(row.status) : 'deleted',
+    emailVerified: row?.email_verified_at != null,
+    kycStatus: String(row?.kyc_status),
+  })
+  checkFunding(
+    row?.account_status == null
+      ? undefined
+      : {
+          account: {
+            status: row.account_status as FundableAccount['status'],
+            type: String(row.type),
+            subtype: row.subtype === null ? null : String(row.subtype),
+          },
+          item: { status: row.item_status as FundableItem['status'] },
+        },
+  )
 }
 
 /** The offering as the refusing transaction saw it; an offering deleted meanwhile is closed. */
