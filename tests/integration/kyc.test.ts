@@ -157,6 +157,34 @@ describe('POST /admin/users/{id}/kyc', () => {
     expect((await t.mailbox('ada@example.com'))[0]?.kind).toBe('kyc_approved')
   })
 
+  test('the decision is emailed to the address the investor has when it is made', async () => {
+    await submit(details)
+    const admin = await signUpAdmin(t, 'admin@example.com')
+    const seen = await submittedAt()
+    // The investor's new address takes effect while the decision is on its way to be written.
+    const database = t.deps.database
+    const write = database.write
+    database.write = async (work) => {
+      database.write = write
+      await database.client.execute({
+        sql: 'update users set email = ? where id = ?',
+        args: ['ada.new@example.com', userId],
+      })
+      return write(work)
+    }
+    const res = await t.request(`/admin/users/${userId}/kyc`, {
+      json: { decision: 'approve', submittedAt: seen },
+      token: admin.token,
+    })
+    database.write = write
+
+    expect(res.status).toBe(200)
+    expect((await t.mailbox('ada.new@example.com')).map((m) => m.kind)).toEqual(['kyc_approved'])
+    expect((await t.mailbox('ada@example.com')).filter((m) => m.kind === 'kyc_approved')).toEqual(
+      [],
+    )
+  })
+
   test('a rejection carries its reason to the investor, who may correct and resend', async () => {
     await submit(details)
     const admin = await signUpAdmin(t, 'admin@example.com')

@@ -131,7 +131,11 @@ export function createAdminHandlers(deps: AppDeps) {
           updatedAt: now,
         })
         .where(and(eq(users.id, userId), eq(users.kycStatus, 'submitted')))
-      if (moved.rowsAffected !== 1) return 'not_submitted'
+        // Addressed as the decision finds the investor: an address changed since the read above
+        // gets the email, not the one it replaced.
+        .returning({ email: users.email, legalName: users.legalName })
+        .get()
+      if (!moved) return 'not_submitted'
       await tx
         .update(kycProfiles)
         .set({ reviewedAt: now, reviewedBy: admin.id, decisionReason: reason })
@@ -146,15 +150,15 @@ export function createAdminHandlers(deps: AppDeps) {
         at: now,
       })
       const content = approve
-        ? emails.kycApproved(investor.legalName, `${env.publicUrl}/offerings`)
-        : emails.kycRejected(investor.legalName, reason ?? '', `${env.publicUrl}/kyc`)
+        ? emails.kycApproved(moved.legalName, `${env.publicUrl}/offerings`)
+        : emails.kycRejected(moved.legalName, reason ?? '', `${env.publicUrl}/kyc`)
       await enqueueEmail(
         tx,
         {
           kind: approve ? 'kyc_approved' : 'kyc_rejected',
           dedupeKey: `kyc-decision:${userId}:${now.getTime()}`,
           userId,
-          to: investor.email,
+          to: moved.email,
           ...content,
         },
         now,
