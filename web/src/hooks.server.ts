@@ -7,6 +7,7 @@ import { readRequestId } from '#lib/server/request-id.ts'
 import {
   readClientAddress,
   refuseCrossSite,
+  refuseReservedAction,
   requireHttps,
   setBrowserPolicies,
 } from '#lib/server/security.ts'
@@ -26,7 +27,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   const userAgent = event.request.headers.get('user-agent')
   const token = readSessionToken(event.cookies)
   const log = getLog().child({ requestId })
-  const refusal = requireHttps(event) ?? refuseCrossSite(event, token !== null)
+  const refusal =
+    requireHttps(event) ?? refuseCrossSite(event, token !== null) ?? refuseReservedAction(event)
   if (refusal) {
     log.warn('request refused', { method: event.request.method, status: refusal.status })
     return refusal

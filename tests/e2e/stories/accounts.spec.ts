@@ -120,3 +120,16 @@ test('a form body the site cannot read is refused with 400, not an error of ours
     expect(await res.text()).toContain('The form could not be read')
   }
 })
+
+test('a post to the form action name SvelteKit reserves is a missing action, not an error of ours', async ({
+  request,
+  baseURL,
+}) => {
+  for (const path of ['/login?/default', '/login?/nothing-here']) {
+    const res = await request.post(path, {
+      headers: { origin: baseURL ?? '', accept: 'text/html' },
+      form: { email: 'ada@example.com' },
+    })
+    expect(res.status()).toBe(404)
+  }
+})

@@ -82,6 +82,24 @@ export function refuseCrossSite(event: RequestEvent, hasSession: boolean): Respo
   })
 }
 
+/**
+ * A POST naming the form action `default` (`?/default`), which no form here posts to: SvelteKit
+ * reserves the name and throws a plain error for it, which would be answered as our 500 and
+ * reported. It is answered as any action that does not exist, 404.
+ */
+export function refuseReservedAction(event: RequestEvent): Response | null {
+  if (event.request.method !== 'POST') return null
+
+  // SvelteKit reads the first parameter whose name starts with "/" as the action's name.
+  const action = [...event.url.searchParams.keys()].find((key) => key.startsWith('/'))
+  if (action !== '/default') return null
+
+  return new Response('There is no such form action.', {
+    status: 404,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  })
+}
+
 /** Headers beyond the content security policy (which SvelteKit writes, with its nonces). */
 export function setBrowserPolicies(headers: Headers): void {
   headers.set('permissions-policy', permissionsPolicy)
