@@ -158,6 +158,13 @@ test('three notes, rollover_all then rollover_all: closing from the last note', 
   await expectLedgerClean(t)
   await expectAllZero([a.id, bNote.id, cNote.id], [offering.id, b.id, c.id])
   expect(await creditsAtPlaid(t)).toEqual([])
+  // "Your note rolled over", not yet sent when the chain was closed, no longer holds: withdrawn.
+  const mails = await t.mailbox(ada.email)
+  const rolled = mails.filter((m) => m.kind === 'rollover_done').map((m) => m.status)
+  expect(rolled).toEqual(['suppressed', 'suppressed'])
+  expect(mails.filter((m) => m.kind === 'purchase_returned').map((m) => m.status)).toEqual([
+    'pending',
+  ])
 })
 
 test('three notes with leftover cents and a partial rollover: closing from the middle note', async () => {

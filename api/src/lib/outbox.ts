@@ -1,7 +1,7 @@
 import { newId, type Tx } from '@tenor/db'
 import { outboxMessages } from '@tenor/db/schema'
 import { executeInTx, type Statement } from '@tenor/db/statement'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { RenderedEmail } from './emails.ts'
 
 export interface OutgoingEmail extends RenderedEmail {
@@ -30,6 +30,19 @@ export async function withdrawEmail(tx: Tx, dedupeKey: string): Promise<void> {
     // No error: a withdrawn email is not one an administrator needs to look into.
     .set({ status: 'suppressed', lastError: null })
     .where(and(eq(outboxMessages.dedupeKey, dedupeKey), eq(outboxMessages.status, 'pending')))
+}
+
+/** Withdraws every email still waiting whose key starts with `prefix` (taken literally). */
+export async function withdrawEmailsStartingWith(tx: Tx, prefix: string): Promise<void> {
+  await tx
+    .update(outboxMessages)
+    .set({ status: 'suppressed', lastError: null })
+    .where(
+      and(
+        eq(outboxMessages.status, 'pending'),
+        sql`substr(${outboxMessages.dedupeKey}, 1, ${prefix.length}) = ${prefix}`,
+      ),
+    )
 }
 
 /** The outbox insert as plain SQL, for paths that write through `Database.writeSql`. */

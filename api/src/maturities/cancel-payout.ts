@@ -11,9 +11,8 @@ import {
 } from '@tenor/db/domain'
 import { payouts, purchases, transferEvents } from '@tenor/db/schema'
 import { and, desc, eq, isNull } from 'drizzle-orm'
-import { withdrawEmail } from '../lib/outbox.ts'
 import { canBeWithheld, readPaymentReview } from '../purchases/funding-in-doubt.ts'
-import { earlyRepaymentKey, noticePurchaseStopped } from '../purchases/notices.ts'
+import { noticePurchaseStopped } from '../purchases/notices.ts'
 import type { OutcomeContext } from '../purchases/outcomes.ts'
 import { describeReturn } from '../purchases/reasons.ts'
 import {
@@ -26,7 +25,7 @@ import {
 } from '../purchases/records.ts'
 import { failureCodeOf, transferEventFields } from '../purchases/transfer-events.ts'
 import { rolledFromReturnedReason } from './history.ts'
-import { withdrawPayoutReturnedNotice } from './notices.ts'
+import { withdrawNoticesOfClosedNote, withdrawPayoutReturnedNotice } from './notices.ts'
 import type { PayoutRow } from './records.ts'
 
 /*
@@ -255,9 +254,7 @@ async function closeNote(
   // Read in this transaction, the note cannot have moved; if it did, undo it all.
   if (!moved) throw new Error(`Purchase ${purchase.id} moved while its payout was cancelled`)
   await releaseCapacity(tx, purchase, ctx.now)
-  if (rolledFrom && purchase.repaymentReason !== null) {
-    await withdrawEmail(tx, earlyRepaymentKey(purchase.id))
-  }
+  await withdrawNoticesOfClosedNote(tx, purchase.id)
 
   const ref = ledgerRefOf(purchase, input.today)
   const fundedBy = rolledFrom ? { rolledFromPurchaseId: rolledFrom } : { settled: true }

@@ -12,7 +12,7 @@ import {
   rolloverDone,
   rolloverRateFell,
 } from '../lib/note-emails.ts'
-import { enqueueEmail, withdrawEmail } from '../lib/outbox.ts'
+import { enqueueEmail, withdrawEmail, withdrawEmailsStartingWith } from '../lib/outbox.ts'
 import { describeAccount } from '../plaid/account-use.ts'
 import { earlyRepaymentKey, type NoticeContext } from '../purchases/notices.ts'
 import type { OfferingRow, PurchaseRow } from '../purchases/records.ts'
@@ -41,6 +41,24 @@ async function sendNotice(
   )
 }
 
+const maturityReminderKey = (purchaseId: string) => `maturity-reminder:${purchaseId}`
+const rolloverDoneKey = (purchaseId: string) => `rollover-done:${purchaseId}`
+/** What every "rate fell" key of a note starts with; the rate it fell to follows. */
+const rolloverRateFellKeys = (purchaseId: string) => `rollover-rate-fell:${purchaseId}:`
+
+/**
+ * Withdraws, while still unsent, what was written about a note before its rollover chain was
+ * closed as returned: its maturity reminder, its early repayment, the news that it rolled over,
+ * and a fall in the rate it was to roll into. None holds any more; the email about the closing
+ * says what does.
+ */
+export async function withdrawNoticesOfClosedNote(tx: Tx, purchaseId: string): Promise<void> {
+  await withdrawEmail(tx, earlyRepaymentKey(purchaseId))
+  await withdrawEmail(tx, maturityReminderKey(purchaseId))
+  await withdrawEmail(tx, rolloverDoneKey(purchaseId))
+  await withdrawEmailsStartingWith(tx, rolloverRateFellKeys(purchaseId))
+}
+
 const wordsOf = (purchase: PurchaseRow, offering: OfferingRow) => ({
   offeringName: offering.name,
   maturityDate: purchase.maturityDate ?? '',
@@ -65,7 +83,7 @@ export function noticeMaturityReminder(
     tx,
     ctx,
     purchase.userId,
-    { kind: 'maturity_reminder', dedupeKey: `maturity-reminder:${purchase.id}` },
+    { kind: 'maturity_reminder', dedupeKey: maturityReminderKey(purchase.id) },
     (name) => maturityReminder(name, { ...wordsOf(purchase, offering), ...input }, url),
   )
 }
@@ -178,7 +196,7 @@ export function noticeRolloverDone(
     tx,
     ctx,
     purchase.userId,
-    { kind: 'rollover_done', dedupeKey: `rollover-done:${purchase.id}` },
+    { kind: 'rollover_done', dedupeKey: rolloverDoneKey(purchase.id) },
     (name) => rolloverDone(name, words, `${ctx.publicUrl}/portfolio`),
   )
 }
@@ -266,7 +284,7 @@ export function noticeRolloverRateFell(
     purchase.userId,
     {
       kind: 'rollover_rate_fell',
-      dedupeKey: `rollover-rate-fell:${purchase.id}:${target.rateBps}`,
+      dedupeKey: `${rolloverRateFellKeys(purchase.id)}${target.rateBps}`,
     },
     (name) => rolloverRateFell(name, words, `${ctx.publicUrl}/purchases/${purchase.id}`),
   )
