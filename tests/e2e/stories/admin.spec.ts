@@ -10,6 +10,7 @@ import {
   publishDraftPage,
 } from './support/admin.ts'
 import { linkBankWithChooser } from './support/banks.ts'
+import { moveClock, resetClock } from './support/clock.ts'
 import { confirmStep } from './support/confirm.ts'
 import { expect, test } from './support/fixtures.ts'
 import { createInvestor } from './support/investors.ts'
@@ -389,6 +390,26 @@ test('an email the worker gave up on is sent again from the operations page', as
     await admin.page.goto('/admin/audit')
     await expect(admin.page.getByText('Sent an undelivered email again').first()).toBeVisible()
   } finally {
+    await admin.close()
+  }
+})
+
+test('the operations page says which of its times follow a moved development clock', async ({
+  browser,
+}) => {
+  const admin = await openAdminWindow(browser)
+  try {
+    await admin.page.goto('/admin/operations')
+    await expect(admin.page.getByRole('heading', { name: 'Worker runs' })).toBeVisible()
+    await expect(admin.page.getByText('The development clock is')).toHaveCount(0)
+
+    await moveClock(3)
+    await admin.page.reload()
+    await expect(admin.page.getByRole('status')).toContainText(
+      'The development clock is 3 days ahead. Worker runs and the last ledger check show when they really ran',
+    )
+  } finally {
+    await resetClock()
     await admin.close()
   }
 })
