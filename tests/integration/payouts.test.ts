@@ -69,6 +69,35 @@ describe('sending payouts', () => {
     expect(await creditsAtPlaid(t)).toHaveLength(1)
   })
 
+  test('an authorization left unused past its hour is given up, and the next run authorizes again', async () => {
+    const note = await maturedNote()
+    t.plaid.injectFault({ path: '/transfer/create', mode: 'error500', times: 3 })
+    await runWorkerJob(t)
+    const left = await readPayout(t, note.id)
+    expect(left).toMatchObject({ state: 'initiated', transferId: null })
+
+    // The next run comes after the authorization's hour: Plaid makes no transfer from it.
+    t.clock.advance(2 * 60 * 60 * 1000)
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 0 })
+    expect(await readPayout(t, note.id)).toMatchObject({
+      state: 'initiated',
+      authorizationId: null,
+      failureCode: 'TRANSFER_AUTHORIZATION_EXPIRED',
+    })
+    expect((await runWorkerJob(t)).counts).toMatchObject({ payoutsSent: 1 })
+
+    const payout = await readPayout(t, note.id)
+    expect(payout.state).toBe('pending')
+    expect(payout.authorizationId).not.toBe(left.authorizationId)
+    expect(t.plaid.calls('/transfer/authorization/create').map((c) => c.idempotencyKey)).toEqual([
+      plaidKeyOf(left.idempotencyKey),
+      plaidKeyOf(payout.idempotencyKey),
+    ])
+    expect(await creditsAtPlaid(t)).toEqual([payout.transferId ?? ''])
+    await settleSentPayouts(t)
+    await expectLedgerClean(t)
+  })
+
   test('a lost authorization reply gets the same authorization under the same key', async () => {
     const note = await maturedNote()
     t.plaid.injectFault({ path: '/transfer/authorization/create', mode: 'lost_reply', times: 3 })

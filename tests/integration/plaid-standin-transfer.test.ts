@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { ACHClass, type PlaidApi, TransferACHNetwork, TransferNetwork, TransferType } from 'plaid'
+import {
+  ACHClass,
+  type PlaidApi,
+  TransferACHNetwork,
+  TransferNetwork,
+  TransferStatus,
+  TransferType,
+} from 'plaid'
 import {
   catchPlaidError,
   type LinkedItem,
@@ -186,6 +193,37 @@ describe('POST /transfer/create, /transfer/get and /transfer/cancel', () => {
       }),
     )
     expect(data).toMatchObject({ error_type: 'TRANSFER_ERROR' })
+  })
+
+  test('makes a transfer from an authorization within its hour, and refuses one after', async () => {
+    let now = new Date('2026-03-02T15:00:00Z')
+    const timed = await startTestStandIn({ clock: () => now })
+    try {
+      const linked = await linkItem(timed.client)
+      const create = (authorizationId: string) =>
+        timed.client.transferCreate({
+          access_token: linked.accessToken,
+          account_id: linked.checkingId,
+          authorization_id: authorizationId,
+          description: 'PAYMENT',
+        })
+      const early = await authorize(timed.client, { amount: '5.00', target: linked })
+      const late = await authorize(timed.client, { amount: '6.00', target: linked })
+
+      now = new Date(now.getTime() + 59 * 60 * 1000)
+      expect((await create(early.id)).data.transfer.status).toBe(TransferStatus.Pending)
+      now = new Date(now.getTime() + 60 * 1000)
+      const { status, data } = await catchPlaidError(create(late.id))
+      expect(status).toBe(400)
+      expect(data).toMatchObject({
+        error_type: 'TRANSFER_ERROR',
+        error_code: 'TRANSFER_AUTHORIZATION_EXPIRED',
+      })
+      // The transfer made within the hour is still answered for its authorization.
+      expect((await create(early.id)).data.transfer.amount).toBe('5.00')
+    } finally {
+      await timed.close()
+    }
   })
 
   test('reads a transfer by id or by authorization, and 404s an unused authorization', async () => {

@@ -130,6 +130,61 @@ describe('reconciliation after Plaid failures', () => {
     expect(outcome).toMatchObject({ job: 'transfer-sync', reconciled: 1, stillInitiated: 0 })
   })
 
+  describe('an authorization Plaid gave but no transfer used', () => {
+    /** A purchase left `initiated` holding an authorization: every transfer create failed. */
+    async function leftAuthorized() {
+      const ada = await addBuyer(t, 'ada@example.com')
+      t.plaid.injectFault({ path: '/transfer/create', mode: 'error500', times: 3 })
+      const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+      expect(res.status).toBe(202)
+      const { purchase } = (await res.json()) as PurchaseBody
+      const row = await readPurchase(t, purchase.id)
+      expect(row).toMatchObject({ state: 'initiated', authorizedAt: t.clock.now() })
+      if (!row.authorizationId) throw new Error('no authorization recorded')
+      return { purchaseId: purchase.id, first: row.authorizationId }
+    }
+    const sync = () => runJob(syncTransfers, { deps: t.deps, log: createLogger('silent') })
+    const authorizations = () => t.plaid.calls('/transfer/authorization/create')
+
+    test('is used within its hour', async () => {
+      const { purchaseId, first } = await leftAuthorized()
+      t.clock.advance(45 * 60 * 1000)
+      await sync()
+
+      const row = await readPurchase(t, purchaseId)
+      expect(row).toMatchObject({ state: 'pending', authorizationId: first })
+      expect(authorizations()).toHaveLength(1)
+      expect(await transfersAtPlaid()).toEqual([row.transferId])
+    })
+
+    test('is replaced once past it, under a key naming it, and one transfer is made', async () => {
+      const { purchaseId, first } = await leftAuthorized()
+      t.clock.advance(2 * 60 * 60 * 1000)
+      // The new authorization's replies are lost (three tries in this run): asked again on the
+      // next run, the key answers the authorization Plaid made then.
+      t.plaid.injectFault({ path: '/transfer/authorization/create', mode: 'lost_reply', times: 3 })
+      await sync()
+      expect(await readPurchase(t, purchaseId)).toMatchObject({
+        state: 'initiated',
+        authorizationId: first,
+      })
+      await sync()
+
+      const row = await readPurchase(t, purchaseId)
+      expect(row.state).toBe('pending')
+      expect(row.authorizationId).not.toBe(first)
+      expect(row.authorizedAt).toEqual(t.clock.now())
+      expect(authorizations().map((call) => call.idempotencyKey)).toEqual([
+        purchaseId,
+        ...Array(4).fill(`renew:${first}`),
+      ])
+      const creates = t.plaid.calls('/transfer/create').filter((call) => call.status === 200)
+      expect(creates.map((call) => call.authorizationId)).toEqual([row.authorizationId])
+      expect(await transfersAtPlaid()).toEqual([row.transferId])
+      await expectLedgerClean(t)
+    })
+  })
+
   test('events that arrive before the purchase knows its transfer are applied when it learns it', async () => {
     const ada = await addBuyer(t, 'ada@example.com')
     t.plaid.injectFault({ path: '/transfer/create', mode: 'lost_reply', times: 3 })

@@ -23,6 +23,7 @@ import { linkTransfer } from './transfer-events.ts'
  * a timeout, a lost reply) the purchase stays `initiated` with what is known; `reconciling`
  * then first asks `/transfer/get` by authorization id, and creates only when Plaid says none
  * exists, with the same authorization, which Plaid dedupes. So a transfer is never made twice.
+ * An authorization found expiring unused (Plaid's last an hour) is first replaced.
  */
 export async function advancePurchase(
   deps: PurchaseDeps,
@@ -38,7 +39,7 @@ export async function advancePurchase(
   if (!purchase.authorizationId && !(await authorizePurchase(deps, purchase, source))) {
     return findPurchase(db, purchaseId)
   }
-  const authorized = await findPurchase(db, purchaseId)
+  let authorized = await findPurchase(db, purchaseId)
   if (!authorized?.authorizationId || authorized.state !== 'initiated') return authorized
   if (options.reconciling) {
     const existing = await findTransferOfAuthorization(
@@ -51,21 +52,51 @@ export async function advancePurchase(
       await linkTransfer(deps, purchaseId, existing)
       return findPurchase(db, purchaseId)
     }
+    // No transfer was made from it, and Plaid makes none from an authorization past its hour:
+    // one that old is replaced by a new one (the risk check asked again) before the transfer.
+    if (isExpiring(authorized, deps.wallClock.now())) {
+      deps.log.info('purchase authorization expiring unused; asking for a new one', {
+        purchaseId,
+      })
+      if (!(await authorizePurchase(deps, authorized, source))) return findPurchase(db, purchaseId)
+      authorized = await findPurchase(db, purchaseId)
+      if (!authorized?.authorizationId || authorized.state !== 'initiated') return authorized
+    }
   }
   await sendTransfer(deps, authorized, authorized.authorizationId, source)
 
   return findPurchase(db, purchaseId)
 }
 
-/** Records Plaid's decision and applies the policy; answers whether to go on to the transfer. */
+/**
+ * Plaid's authorizations make a transfer for an hour after they are given. One recorded more
+ * than 50 minutes ago (or before the time was kept) is treated as expiring, leaving ten minutes
+ * for the transfer and for clocks that disagree.
+ */
+const authorizationLifetimeMs = 50 * 60 * 1000
+
+function isExpiring(purchase: PurchaseRow, now: Date): boolean {
+  return (
+    purchase.authorizedAt === null ||
+    now.getTime() - purchase.authorizedAt.getTime() >= authorizationLifetimeMs
+  )
+}
+
+/**
+ * Asks Plaid to authorize the debit, records its decision and applies the policy; answers
+ * whether to go on to the transfer. A purchase holding an authorization that is expiring
+ * unused has it replaced: the new one is asked for under a key derived from the old one, so
+ * reconcilers racing, or a lost reply asked again, get the same new authorization.
+ */
 async function authorizePurchase(
   deps: PurchaseDeps,
   purchase: PurchaseRow,
   source: FundingSource,
 ): Promise<boolean> {
+  const replacing = purchase.authorizationId
   let authorization: TransferAuthorization
   try {
-    authorization = await requestAuthorization(deps, purchase, source)
+    authorization = await requestAuthorization(deps, purchase, source, authorizationKeyOf(purchase))
   } catch (error) {
     await handleRefusal(deps, purchase, source, error, 'authorization')
     return false
@@ -78,6 +109,7 @@ async function authorizePurchase(
       .update(purchases)
       .set({
         authorizationId: authorization.id,
+        authorizedAt: deps.wallClock.now(),
         decision: authorization.decision,
         decisionRationale: authorization.decision_rationale?.code ?? null,
         updatedAt: ctx.now,
@@ -86,7 +118,9 @@ async function authorizePurchase(
         and(
           eq(purchases.id, purchase.id),
           eq(purchases.state, 'initiated'),
-          isNull(purchases.authorizationId),
+          replacing === null
+            ? isNull(purchases.authorizationId)
+            : eq(purchases.authorizationId, replacing),
         ),
       )
       .returning()
@@ -103,6 +137,19 @@ async function authorizePurchase(
   if (!verdict.proceed && verdict.itemSignal) await signalItem(deps, source, verdict.itemSignal)
 
   return verdict.proceed
+}
+
+/**
+ * The idempotency key of a purchase's authorization: its id for the first, and for one that
+ * replaces an expiring authorization, a key naming the one it replaces (Plaid allows 50
+ * characters; authorization ids are UUIDs).
+ */
+function authorizationKeyOf(purchase: Pick<PurchaseRow, 'id' | 'authorizationId'>) {
+  if (purchase.authorizationId === null) return purchase.id
+  const key = `renew:${purchase.authorizationId}`
+  if (key.length > 50) throw new Error(`Plaid idempotency key too long: ${key}`)
+
+  return key
 }
 
 async function sendTransfer(

@@ -58,6 +58,7 @@ export async function requestAuthorization(
   deps: PurchaseDeps,
   purchase: PurchaseRow,
   source: FundingSource,
+  idempotencyKey: string,
 ): Promise<TransferAuthorization> {
   const answer = await callPlaid(() =>
     deps.plaid.transferAuthorizationCreate({
@@ -69,7 +70,7 @@ export async function requestAuthorization(
       ach_class: ACHClass.Web,
       user: { legal_name: source.legalName },
       user_present: true,
-      idempotency_key: purchase.id,
+      idempotency_key: idempotencyKey,
     }),
   )
 

@@ -37,6 +37,9 @@ export const purchases = sqliteTable(
     rateBps: integer('rate_bps').notNull(),
     state: text('state', { enum: purchaseStates }).notNull().default('initiated'),
     authorizationId: text('authorization_id').unique(),
+    // When the authorization was recorded, in real time: Plaid lets one make a transfer for an
+    // hour, so a purchase reconciled later asks for a new one (null: recorded before this was kept).
+    authorizedAt: instant('authorized_at'),
     decision: text('decision', { enum: authorizationDecisions }),
     decisionRationale: text('decision_rationale'),
     transferId: text('transfer_id').unique(),

@@ -36,6 +36,8 @@ import {
   parseAmountCents,
 } from './values.ts'
 
+const authorizationLifetimeMs = 60 * 60 * 1000
+
 /** authorization_id is Plaid's idempotency key here: a second call answers the first transfer. */
 export const createTransfer: Handler = ({ body, state, now, requestId }) => {
   requireFields(body, ['access_token', 'account_id', 'authorization_id', 'description'])
@@ -46,6 +48,14 @@ export const createTransfer: Handler = ({ body, state, now, requestId }) => {
   if (existing) return { body: answer(existing, requestId) }
 
   const { authorization } = record
+  // Plaid's authorizations make a transfer for an hour; its error for a later one is not
+  // documented, so the code is the stand-in's own.
+  if (now.getTime() - Date.parse(authorization.created) >= authorizationLifetimeMs) {
+    throw transferError(
+      'TRANSFER_AUTHORIZATION_EXPIRED',
+      'the transfer authorization expired: it was not used within an hour',
+    )
+  }
   const proposed = authorization.proposed_transfer
   const item = findItem(state, body)
   if (item.accessToken !== record.accessToken) {
