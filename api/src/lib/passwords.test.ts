@@ -40,6 +40,22 @@ describe('checkNewPassword', () => {
     }
   })
 
+  test('refuses a password that is mostly letters or digits in order', () => {
+    for (const password of [
+      'Password1234567890',
+      'password123456789',
+      'qwertyuiop123456',
+      'abcdefghijklmnopqrstuvwxyz',
+      'zyxwvutsrqponmlk',
+      'dragon 987654321 x',
+    ]) {
+      expect(checkNewPassword(password)).toBe('predictable')
+    }
+    // A short run, or a long one beside enough else, is part of an ordinary passphrase.
+    expect(checkNewPassword('the first stop is 1234 main street')).toBeNull()
+    expect(checkNewPassword('seven quiet herons 123456789')).toBeNull()
+  })
+
   test('accepts genuine passphrases, a repeated short word or shared letters included', () => {
     for (const password of [
       'a long and unusual passphrase 42',

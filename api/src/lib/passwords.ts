@@ -21,6 +21,7 @@ export type PasswordProblem =
   | 'too_long'
   | 'common'
   | 'repetitive'
+  | 'predictable'
   | 'contains_context'
 
 /** Why a new password is refused, or null when it is acceptable. */
@@ -37,6 +38,7 @@ export function checkNewPassword(password: string, context: string[] = []): Pass
   if (isRepetitive(folded) || length - countRepeatedLetters(tokens) < passwordMinLength) {
     return 'repetitive'
   }
+  if (length - countRunLetters(tokens) < passwordMinLength) return 'predictable'
 
   const whole = context.map(fold).filter((value) => value.length >= 4)
   if (whole.some((value) => folded.includes(value)) || fewLettersBeyond(stripped, context)) {
@@ -70,6 +72,8 @@ export const passwordProblemMessages: Record<PasswordProblem, string> = {
   common: 'This password is too common or appears in known breaches. Choose another.',
   repetitive:
     'This password repeats itself, which makes it easy to guess. A few unrelated words make a strong, memorable password.',
+  predictable:
+    'This password is mostly a run of letters or digits in order (like 12345 or abcde), which makes it easy to guess. A few unrelated words make a strong, memorable password.',
   contains_context: 'This password is too close to your name or email address. Choose another.',
 }
 
@@ -107,6 +111,37 @@ function countRepeatedLetters(tokens: string[]): number {
     seen.push(unit)
   }
   return repeated
+}
+
+/** The shortest straight run ("1234", "abcd", "9876") whose letters count as predictable. */
+const shortestRun = 4
+
+/**
+ * How many letters and digits only continue a straight run, word by word: each one after the
+ * first of four or more in a row that go up or down one at a time ("password123456789" has eight,
+ * "abcdefghijklmnop" fifteen). Runs of three ("rst" in "first") are ordinary words.
+ */
+function countRunLetters(tokens: string[]): number {
+  let predictable = 0
+  for (const token of tokens) {
+    const points = [...token].map((letter) => letter.codePointAt(0) ?? 0)
+    let run = 1
+    let step = 0
+    for (let index = 1; index < points.length; index++) {
+      const difference = (points[index] ?? 0) - (points[index - 1] ?? 0)
+      if (Math.abs(difference) === 1 && (run === 1 || difference === step)) {
+        run++
+        step = difference
+        continue
+      }
+      if (run >= shortestRun) predictable += run - 1
+      // The letter that broke a run may start another with the one before it ("1232345").
+      run = Math.abs(difference) === 1 ? 2 : 1
+      step = difference
+    }
+    if (run >= shortestRun) predictable += run - 1
+  }
+  return predictable
 }
 
 /**
