@@ -140,6 +140,25 @@ test('the header\'s links, "Log out" included, sit on one line and one edge', as
 test.describe('with an investor who has bought a note', () => {
   test.use({ kycApproved: true })
 
+  test("a purchase's panels, the development bank's included, share one width", async ({
+    page,
+    investor: _,
+  }) => {
+    await buyThousand(page, 'series-a-6m')
+    await page.setViewportSize(laptop)
+    await page.reload({ waitUntil: 'networkidle' })
+    await expect(page.getByRole('heading', { name: 'Development: play the bank' })).toBeVisible()
+    const panels = await page.locator('main section.panel').evaluateAll((sections) =>
+      sections.map((panel) => {
+        const { left, right } = panel.getBoundingClientRect()
+        return { name: panel.querySelector('h2')?.textContent, edges: `${left}–${right}` }
+      }),
+    )
+    const widths = new Set(panels.map((panel) => panel.edges))
+    const edges = panels.map((panel) => `${panel.name} at ${panel.edges}`)
+    expect(widths.size, edges.join('\n')).toBe(1)
+  })
+
   test('an account page in the admin console fits a phone', async ({ page, browser, investor }) => {
     // A bank and a purchase, so the page has its tables; the story's address and the account's
     // id are longer than a phone is wide in one line.
