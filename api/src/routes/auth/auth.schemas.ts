@@ -47,7 +47,12 @@ export const legalName = z
       .string()
       .min(2, 'Enter your full legal name.')
       .max(200)
-      .regex(/^[^\p{C}<>]+$/u, 'Use letters, spaces and ordinary punctuation only.'),
+      .regex(
+        // Letters of any script with their accents, spaces, and the punctuation names carry
+        // (Jr., O'Brien, Anne-Marie); no digits, symbols or emoji.
+        /^\p{L}[\p{L}\p{M} .,'’-]*$/u,
+        "Use letters, spaces and ordinary punctuation (. , ' -) only.",
+      ),
   )
   .openapi({ example: 'Ada Lovelace', type: 'string' })
 

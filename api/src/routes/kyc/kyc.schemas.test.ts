@@ -199,3 +199,30 @@ describe('KYC tax id', () => {
     expect(issues({ taxIdKind: 'itin', taxId: '912 70 1234' })).toEqual({})
   })
 })
+
+describe('KYC legal name', () => {
+  const nameIssues = (legalName: string) => {
+    const parsed = kycSubmission.safeParse({ ...details, legalName })
+    return parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.'))
+  }
+
+  test.each([
+    'José Ñúñez',
+    "Seán O'Brien-Smith Jr.",
+    'Anne-Marie Dupont',
+    'Mary Ann, Lady Smith',
+    '李小龙',
+    // Written decomposed, as some keyboards send it: the accents are marks after their letters.
+    'Zoe\u0308 A\u030Angstro\u0308m',
+    'ʻIolani Kahale',
+  ])('accepts %p', (name) => {
+    expect(nameIssues(name)).toEqual([])
+  })
+
+  test.each(['Ada 🐍 Quill', 'Ada Lovelace 3', '<b>Ada</b>', '-Ada', 'Ada @ Lovelace'])(
+    'refuses %p',
+    (name) => {
+      expect(nameIssues(name)).toEqual(['legalName'])
+    },
+  )
+})
