@@ -317,8 +317,19 @@ describe('GET /admin/users?kycStatus=submitted', () => {
 
     const res = await t.request('/admin/users?kycStatus=submitted', { token: admin.token })
 
-    const { users: listed } = (await res.json()) as { users: { email: string }[] }
-    expect(listed.map((user) => user.email)).toEqual(['ada@example.com', 'grace@example.com'])
+    const { users: listed } = (await res.json()) as {
+      users: { email: string; kycSubmittedAt?: string }[]
+    }
+    // Each says when its details were sent, which is what orders the queue.
+    const sent = new Date(t.clock.now().getTime() - 60_000).toISOString()
+    expect(listed.map((user) => [user.email, user.kycSubmittedAt])).toEqual([
+      ['ada@example.com', sent],
+      ['grace@example.com', t.clock.now().toISOString()],
+    ])
+    // Other lists say when each joined, not this.
+    const all = await t.request('/admin/users', { token: admin.token })
+    const everyone = (await all.json()) as { users: { kycSubmittedAt?: string }[] }
+    expect(everyone.users.every((user) => user.kycSubmittedAt === undefined)).toBe(true)
   })
 })
 

@@ -60,6 +60,8 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
     ).toBeVisible()
     // The demo investor sent the same number: the list of checks to review says so already.
     await expect(admin.page.getByText('Tax id also on another account')).toBeVisible()
+    // A queue of checks says when each was sent; a list of users, when each joined.
+    await expect(admin.page.getByRole('columnheader', { name: 'Sent for review' })).toBeVisible()
     // A status they do not have finds nobody.
     await admin.page.getByLabel('Identity check').selectOption({ label: 'Rejected' })
     await admin.page.getByRole('button', { name: 'Search' }).click()
@@ -67,6 +69,7 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
     await admin.page.getByLabel('Identity check').selectOption({ label: 'Any' })
     await admin.page.getByRole('button', { name: 'Search' }).click()
     await expect(admin.page.getByText(`1 user matching “${investor.email}”`)).toBeVisible()
+    await expect(admin.page.getByRole('columnheader', { name: 'Joined' })).toBeVisible()
     await admin.page.getByRole('link', { name: 'Story Investor' }).click()
 
     await expect(admin.page.getByRole('heading', { name: 'Identity check' })).toBeVisible()

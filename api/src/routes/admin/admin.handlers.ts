@@ -35,7 +35,7 @@ export function createAdminHandlers(deps: AppDeps) {
     // Checks waiting for review are a queue: the longest waiting first.
     const queue = kycStatus === 'submitted'
     const rows = await database.db
-      .select({ user: users })
+      .select({ user: users, submittedAt: kycProfiles.submittedAt })
       .from(users)
       .leftJoin(kycProfiles, eq(kycProfiles.userId, users.id))
       .where(
@@ -59,6 +59,7 @@ export function createAdminHandlers(deps: AppDeps) {
         users: rows.map((row) => ({
           ...toAdminUser(row.user),
           ...(shared ? { sharesTaxId: shared.has(row.user.id) } : {}),
+          ...(queue && row.submittedAt ? { kycSubmittedAt: row.submittedAt.toISOString() } : {}),
         })),
       },
       200,

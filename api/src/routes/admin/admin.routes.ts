@@ -44,6 +44,10 @@ export const listUsers = createRoute({
               description:
                 'Listing the checks waiting for review (`kycStatus=submitted`): whether another account sent the same tax id (the number is never answered)',
             }),
+            kycSubmittedAt: z.string().optional().openapi({
+              description:
+                'Listing the checks waiting for review (`kycStatus=submitted`): when the details were sent, which orders the queue',
+            }),
           }),
         ),
       }),
