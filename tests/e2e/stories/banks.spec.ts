@@ -18,6 +18,11 @@ test('an investor links a bank with the local chooser', async ({ page, investor:
   await expect(page.getByRole('row', { name: /Credit Card ending 3333/ })).toContainText(
     'only checking and savings',
   )
+
+  // On a phone every column is in view, whether an account pays for purchases most of all.
+  await page.setViewportSize({ width: 390, height: 844 })
+  const pays = await page.getByRole('columnheader', { name: 'Pays for purchases' }).boundingBox()
+  expect((pays?.x ?? Number.POSITIVE_INFINITY) + (pays?.width ?? 0)).toBeLessThanOrEqual(390)
 })
 
 test('a wrong bank password is refused and the username is kept', async ({ page, investor: _ }) => {
