@@ -66,6 +66,10 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   expect(key).toMatch(/^[A-Z2-7]{32}$/)
   expect(scanned).toContain('issuer=Tenor')
   expect((await section.locator('.key code').textContent())?.replaceAll(' ', '')).toBe(key)
+  // Starting again would make another key: the page says to finish here.
+  await expect(
+    section.getByText('Finish on this page: starting again makes a new key'),
+  ).toBeVisible()
   await section.getByLabel('Password').fill(investor.password)
   await section.getByLabel('Authentication code').fill(currentTotpCode(key, new Date()))
   await section.getByRole('button', { name: 'Turn on two-factor' }).click()
