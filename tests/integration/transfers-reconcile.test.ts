@@ -146,14 +146,36 @@ describe('reconciliation after Plaid failures', () => {
     const sync = () => runJob(syncTransfers, { deps: t.deps, log: createLogger('silent') })
     const authorizations = () => t.plaid.calls('/transfer/authorization/create')
 
-    test('is used within its hour', async () => {
+    test('is used within its first 40 minutes', async () => {
       const { purchaseId, first } = await leftAuthorized()
-      t.clock.advance(45 * 60 * 1000)
+      t.clock.advance(39 * 60 * 1000)
       await sync()
 
       const row = await readPurchase(t, purchaseId)
       expect(row).toMatchObject({ state: 'pending', authorizationId: first })
       expect(authorizations()).toHaveLength(1)
+      expect(await transfersAtPlaid()).toEqual([row.transferId])
+    })
+
+    test('is left to a later run between 40 and 50 minutes, and then replaced', async () => {
+      const { purchaseId, first } = await leftAuthorized()
+      t.clock.advance(45 * 60 * 1000)
+      await sync()
+      expect(await readPurchase(t, purchaseId)).toMatchObject({
+        state: 'initiated',
+        authorizationId: first,
+      })
+      expect(t.plaid.calls('/transfer/create').filter((call) => call.status === 200)).toEqual([])
+
+      t.clock.advance(6 * 60 * 1000)
+      await sync()
+      const row = await readPurchase(t, purchaseId)
+      expect(row.state).toBe('pending')
+      expect(row.authorizationId).not.toBe(first)
+      expect(authorizations().map((call) => call.idempotencyKey)).toEqual([
+        purchaseId,
+        `renew:${first}`,
+      ])
       expect(await transfersAtPlaid()).toEqual([row.transferId])
     })
 
@@ -182,6 +204,66 @@ describe('reconciliation after Plaid failures', () => {
       expect(creates.map((call) => call.authorizationId)).toEqual([row.authorizationId])
       expect(await transfersAtPlaid()).toEqual([row.transferId])
       await expectLedgerClean(t)
+    })
+
+    test('a replacement whose reply comes an hour late is timed from when Plaid gave it', async () => {
+      const { purchaseId, first } = await leftAuthorized()
+      t.clock.advance(2 * 60 * 60 * 1000)
+      t.plaid.injectFault({ path: '/transfer/authorization/create', mode: 'lost_reply', times: 3 })
+      await sync()
+      // Plaid is unreachable for an hour after making the new authorization: asked again, the
+      // key answers that authorization, already past its hour.
+      t.clock.advance(61 * 60 * 1000)
+      await sync()
+      t.clock.advance(2 * 60 * 1000)
+      await sync()
+
+      const row = await readPurchase(t, purchaseId)
+      expect(row).toMatchObject({ state: 'pending', failureCode: null })
+      expect(row.authorizationId).not.toBe(first)
+      expect(await transfersAtPlaid()).toEqual([row.transferId])
+      await expectLedgerClean(t)
+    })
+
+    test('two reconcilers either side of the replacement age make one transfer between them', async () => {
+      // The worker's run and the investor's retry under the same Idempotency-Key both reconcile.
+      const { purchaseId, first } = await leftAuthorized()
+      t.clock.advance(50 * 60 * 1000 - 1)
+      const plaid = t.deps.plaid
+      const create = plaid.transferCreate.bind(plaid)
+      let reached = () => {}
+      const atCreate = new Promise<void>((resolve) => {
+        reached = resolve
+      })
+      let release = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      plaid.transferCreate = (async (...args: Parameters<typeof create>) => {
+        if (args[0].authorization_id === first) {
+          reached()
+          await held
+        }
+        return create(...args)
+      }) as typeof plaid.transferCreate
+      try {
+        // The first decides on the authorization it holds; its create is still on its way when
+        // the second, a millisecond later, finds no transfer made from it.
+        const slow = reconcilePurchase(t.deps, purchaseId)
+        await Promise.race([atCreate, slow])
+        t.clock.advance(1)
+        await reconcilePurchase(t.deps, purchaseId)
+        release()
+        await slow
+      } finally {
+        plaid.transferCreate = create
+      }
+      t.clock.advance(60 * 1000)
+      await sync()
+
+      const row = await readPurchase(t, purchaseId)
+      expect(row.state).toBe('pending')
+      expect(await transfersAtPlaid()).toEqual([row.transferId])
     })
   })
 

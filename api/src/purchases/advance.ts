@@ -54,13 +54,17 @@ export async function advancePurchase(
     }
     // No transfer was made from it, and Plaid makes none from an authorization past its hour:
     // one that old is replaced by a new one (the risk check asked again) before the transfer.
-    if (isExpiring(authorized, deps.wallClock.now())) {
+    const age = authorizationAge(authorized, deps.wallClock.now())
+    if (age === 'between') return authorized
+    if (age === 'expiring') {
       deps.log.info('purchase authorization expiring unused; asking for a new one', {
         purchaseId,
       })
       if (!(await authorizePurchase(deps, authorized, source))) return findPurchase(db, purchaseId)
       authorized = await findPurchase(db, purchaseId)
       if (!authorized?.authorizationId || authorized.state !== 'initiated') return authorized
+      // A key asked again answers the authorization Plaid gave then, perhaps long ago.
+      if (authorizationAge(authorized, deps.wallClock.now()) !== 'usable') return authorized
     }
   }
   await sendTransfer(deps, authorized, authorized.authorizationId, source)
@@ -69,17 +73,31 @@ export async function advancePurchase(
 }
 
 /**
- * Plaid's authorizations make a transfer for an hour after they are given. One recorded more
- * than 50 minutes ago (or before the time was kept) is treated as expiring, leaving ten minutes
- * for the transfer and for clocks that disagree.
+ * Plaid's authorizations make a transfer for an hour after they are given. A reconciler makes
+ * the transfer from one given less than 40 minutes ago, and replaces one given 50 minutes ago
+ * or more (or before the time was kept), leaving ten minutes for the transfer and for clocks
+ * that disagree. In between it leaves the purchase to a later run: a reconciler replacing an
+ * authorization is then ten minutes clear of another (the worker, the investor's retry under
+ * the same key) still creating a transfer from it, which would be a second debit.
  */
-const authorizationLifetimeMs = 50 * 60 * 1000
+const usableForMs = 40 * 60 * 1000
+const replacedAfterMs = 50 * 60 * 1000
 
-function isExpiring(purchase: PurchaseRow, now: Date): boolean {
-  return (
-    purchase.authorizedAt === null ||
-    now.getTime() - purchase.authorizedAt.getTime() >= authorizationLifetimeMs
-  )
+function authorizationAge(purchase: PurchaseRow, now: Date): 'usable' | 'between' | 'expiring' {
+  if (purchase.authorizedAt === null) return 'expiring'
+  const age = now.getTime() - purchase.authorizedAt.getTime()
+  if (age >= replacedAfterMs) return 'expiring'
+
+  return age < usableForMs ? 'usable' : 'between'
+}
+
+/**
+ * When Plaid gave the authorization: its own time, as a key asked again after a lost reply
+ * answers one given then; our clock's when that is later (Plaid's clock ahead) or unreadable.
+ */
+function givenAt(authorization: TransferAuthorization, now: Date): Date {
+  const created = Date.parse(authorization.created)
+  return Number.isNaN(created) || created > now.getTime() ? now : new Date(created)
 }
 
 /**
@@ -109,7 +127,7 @@ async function authorizePurchase(
       .update(purchases)
       .set({
         authorizationId: authorization.id,
-        authorizedAt: deps.wallClock.now(),
+        authorizedAt: givenAt(authorization, deps.wallClock.now()),
         decision: authorization.decision,
         decisionRationale: authorization.decision_rationale?.code ?? null,
         updatedAt: ctx.now,

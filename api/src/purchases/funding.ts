@@ -51,8 +51,9 @@ export function formatDecimalAmount(cents: number): string {
 }
 
 /**
- * Asks Plaid to authorize the debit. The key is the purchase id, so asking again (a retry, or
- * reconciliation after a lost reply) answers the same authorization, never a second one.
+ * Asks Plaid to authorize the debit under `idempotencyKey` (the purchase id, or `renew:{id}` for
+ * one replacing an expiring authorization), so asking again (a retry, or reconciliation after a
+ * lost reply) answers the same authorization, never a second one.
  */
 export async function requestAuthorization(
   deps: PurchaseDeps,
