@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { openAccessToken } from '@tenor/api/plaid/banks'
 import { reconcilePurchase } from '@tenor/api/purchases/reconcile'
+import { linkTransfer } from '@tenor/api/purchases/transfer-events'
 import { accountBalance, accounts } from '@tenor/db/domain'
 import { createLogger } from '@tenor/db/logger'
 import { purchases, transferEvents } from '@tenor/db/schema'
@@ -265,6 +266,23 @@ describe('reconciliation after Plaid failures', () => {
       expect(row.state).toBe('pending')
       expect(await transfersAtPlaid()).toEqual([row.transferId])
     })
+  })
+
+  test('a second transfer for a purchase that holds one already is logged for review, not linked', async () => {
+    const ada = await addBuyer(t, 'ada@example.com')
+    const res = await buy(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    const { purchase } = (await res.json()) as PurchaseBody
+    const held = (await readPurchase(t, purchase.id)).transferId
+    const lines: string[] = []
+    const log = createLogger('info', {}, (line) => lines.push(line))
+
+    await linkTransfer(t.deps, purchase.id, held ?? '', log)
+    await linkTransfer(t.deps, purchase.id, 'another-transfer', log)
+
+    expect((await readPurchase(t, purchase.id)).transferId).toBe(held)
+    // The same transfer again is a retry and says nothing; another one is an error.
+    const said = lines.map((line) => JSON.parse(line) as { level: string; transferId?: string })
+    expect(said.map((l) => [l.level, l.transferId])).toEqual([['error', 'another-transfer']])
   })
 
   test('events that arrive before the purchase knows its transfer are applied when it learns it', async () => {

@@ -128,7 +128,18 @@ export async function linkTransfer(
   const ctx = outcomeContextOf(deps)
   await deps.database.write(async (tx) => {
     const purchase = await findPurchase(tx, purchaseId)
-    if (purchase?.state !== 'initiated') return
+    if (purchase?.state !== 'initiated') {
+      // The same transfer again is a retry. Another one is money moving for a purchase that no
+      // longer waits for it (one already paid, failed or cancelled): a person must look.
+      if (purchase && purchase.transferId !== transferId) {
+        log.error('a transfer was made for a purchase that no longer waits for one; needs review', {
+          purchaseId,
+          transferId,
+          state: purchase.state,
+        })
+      }
+      return
+    }
 
     const moved = await movePurchase(tx, purchase, 'pending', {
       reason: 'transfer created',

@@ -49,8 +49,9 @@ export const legalName = z
       .max(200)
       .regex(
         // Letters of any script with their accents, spaces, and the punctuation names carry
-        // (Jr., O'Brien, Anne-Marie); no digits, symbols or emoji.
-        /^\p{L}[\p{L}\p{M} .,'’-]*$/u,
+        // (Jr., O'Brien or O‘Brien, Anne-Marie, Marcel·lí, ジョン・スミス); no digits, symbols
+        // or emoji.
+        /^\p{L}[\p{L}\p{M} .,'‘’\-\u2010\u2011·・]*$/u,
         "Use letters, spaces and ordinary punctuation (. , ' -) only.",
       ),
   )

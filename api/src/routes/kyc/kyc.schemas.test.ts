@@ -215,6 +215,10 @@ describe('KYC legal name', () => {
     // Written decomposed, as some keyboards send it: the accents are marks after their letters.
     'Zoe\u0308 A\u030Angstro\u0308m',
     'ʻIolani Kahale',
+    'Marcel·lí Puig',
+    'ジョン・スミス',
+    'Seán O‘Neil',
+    'Anne\u2010Marie Dupont',
   ])('accepts %p', (name) => {
     expect(nameIssues(name)).toEqual([])
   })
