@@ -66,7 +66,7 @@ describe('admin purchases', () => {
     const body = (await detail.json()) as {
       purchase: { state: string }
       history: { toState: string }[]
-      transferEvents: { eventType: string }[]
+      transferEvents: { eventType: string; transferId: string }[]
       ledger: { kind: string; debitCents: number; creditCents: number }[]
     }
     expect(body.purchase.state).toBe('active')
@@ -76,7 +76,9 @@ describe('admin purchases', () => {
       'processing',
       'active',
     ])
-    expect(body.transferEvents.map((e) => e.eventType)).toEqual(['pending', 'posted', 'settled'])
+    expect(body.transferEvents.map((e) => [e.eventType, e.transferId])).toEqual(
+      ['pending', 'posted', 'settled'].map((type) => [type, row.transferId ?? '']),
+    )
     const debits = body.ledger.reduce((n, e) => n + e.debitCents, 0)
     const credits = body.ledger.reduce((n, e) => n + e.creditCents, 0)
     expect(debits).toBe(credits)

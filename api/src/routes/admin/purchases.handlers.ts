@@ -303,6 +303,7 @@ export function createAdminPurchaseHandlers(deps: AppDeps) {
         })),
         transferEvents: events.map((event) => ({
           eventId: event.eventId,
+          transferId: event.transferId,
           eventType: event.eventType,
           receivedAt: event.receivedAt.toISOString(),
           applied: event.appliedAt !== null,

@@ -174,6 +174,10 @@ export const getPurchase = createRoute({
         transferEvents: z.array(
           z.object({
             eventId: z.number().int(),
+            transferId: z.string().openapi({
+              description:
+                "The Plaid transfer the event is about: the purchase's debit (`purchase.transferId`) or a payout's credit",
+            }),
             eventType: z.string(),
             receivedAt: z.string(),
             applied: z.boolean(),
