@@ -126,6 +126,23 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   ).toHaveCount(10)
 })
 
+test('a wrong code while turning on two-factor takes the keyboard to the code', async ({
+  page,
+  investor,
+}) => {
+  await page.goto('/settings', { waitUntil: 'networkidle' })
+  const section = page.getByRole('region', { name: 'Two-factor authentication' })
+  await section.getByRole('button', { name: 'Set up two-factor' }).click()
+  await section.getByLabel('Password').fill(investor.password)
+  const code = section.getByLabel('Authentication code')
+  await code.fill('000000')
+  await section.getByRole('button', { name: 'Turn on two-factor' }).press('Enter')
+
+  // The refusal draws the setup steps again; focus finds the field in error in the new ones.
+  await expect(code).toHaveAttribute('aria-invalid', 'true')
+  await expect(code).toBeFocused()
+})
+
 test('a waiting email change stays shown after a reload and can be withdrawn', async ({
   page,
   investor,

@@ -50,13 +50,17 @@ export function createSubmission(options: { reset?: boolean; reload?: boolean } 
  * Where a refused form's problem is shown: its first field in error, or its error message. Some
  * forms show their message above themselves, in the section they belong to, so the nearest one
  * around the form counts too. A form the refusal replaced (a new order's form) has left the page:
- * the page's own message is looked for instead.
+ * the page's own field in error or message is looked for instead. So has a form shown only while
+ * `form` says so (two-factor's setup steps): SvelteKit sets `form` to null for a moment as it
+ * applies a refusal, which draws such a form anew.
  */
 function findProblem(form: HTMLFormElement): HTMLElement | null {
-  const field = form.querySelector<HTMLElement>('[aria-invalid="true"]')
+  const main = document.querySelector('main')
+  const field = (form.isConnected ? form : main)?.querySelector<HTMLElement>(
+    '[aria-invalid="true"]',
+  )
   if (field) return field
 
-  const main = document.querySelector('main')
   for (let scope: Element | null = form; scope; scope = scope.parentElement) {
     const message = scope.querySelector<HTMLElement>('[role="alert"]')
     if (message) return message
