@@ -121,6 +121,20 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   expect(readFileSync((await statement.path()) ?? '', 'utf8')).toContain('Series A 6-Month Note')
 })
 
+test('an investor who cancels from the keyboard is taken to the confirmation', async ({
+  page,
+  investor: _,
+}) => {
+  await buyThousand(page, 'series-a-6m')
+  await page.waitForLoadState('networkidle')
+  await page.locator('summary', { hasText: 'Cancel this purchase…' }).press('Enter')
+  await page.getByRole('button', { name: 'Yes, cancel the purchase' }).press('Enter')
+
+  // The page stays and the form leaves it: focus goes to what the page now says, not to its top.
+  const confirmation = page.getByRole('status').filter({ hasText: 'Your purchase is cancelled.' })
+  await expect(confirmation).toBeFocused()
+})
+
 test('a review opened again for another amount after buying buys nothing, and offers a new order', async ({
   page,
   investor: _,

@@ -126,13 +126,15 @@ test('an investor turns on two-factor, keeps the recovery codes, and signs in wi
   ).toHaveCount(10)
 })
 
-test('a wrong code while turning on two-factor takes the keyboard to the code', async ({
+test('setting up two-factor from the keyboard keeps focus on the steps, and a wrong code on it', async ({
   page,
   investor,
 }) => {
   await page.goto('/settings', { waitUntil: 'networkidle' })
   const section = page.getByRole('region', { name: 'Two-factor authentication' })
-  await section.getByRole('button', { name: 'Set up two-factor' }).click()
+  await section.getByRole('button', { name: 'Set up two-factor' }).press('Enter')
+  // The button gives way to the setup steps; focus stays with them, not back at the page's top.
+  await expect(section.getByRole('heading', { name: 'Two-factor authentication' })).toBeFocused()
   await section.getByLabel('Password').fill(investor.password)
   const code = section.getByLabel('Authentication code')
   await code.fill('000000')
