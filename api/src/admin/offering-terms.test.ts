@@ -78,6 +78,19 @@ describe('offering terms judged together', () => {
     expect(checkOfferingTerms({ ...terms, maxPurchaseCents: 1_000_000 })).toEqual([])
   })
 
+  test('names the amounts by the words of the offering form', () => {
+    expect(checkOfferingTerms({ ...terms, maxPurchaseCents: 20_000_000 })).toEqual([
+      { path: 'maxPurchaseCents', message: 'The maximum purchase is above the offering size.' },
+    ])
+    const steps = checkOfferingTerms({ ...terms, incrementCents: 2_000_000 })
+    expect(steps.filter((issue) => issue.path === 'incrementCents')).toEqual([
+      { path: 'incrementCents', message: 'The steps are larger than the maximum purchase.' },
+    ])
+    expect(checkOfferingTerms({ ...terms, minPurchaseCents: 2_000_000 })).toEqual([
+      { path: 'minPurchaseCents', message: 'The minimum purchase is above the maximum purchase.' },
+    ])
+  })
+
   test('names one problem per field, the first found', () => {
     const issues = checkOfferingTerms(
       { ...terms, opensOn: '2026-05-01', closesOn: '2026-04-30' },

@@ -43,7 +43,10 @@ const rules: TermsRule[] = [
     fields: ['minPurchaseCents', 'maxPurchaseCents'],
     check: (terms) =>
       terms.minPurchaseCents > terms.maxPurchaseCents
-        ? { path: 'minPurchaseCents', message: 'The minimum is above the maximum.' }
+        ? {
+            path: 'minPurchaseCents',
+            message: 'The minimum purchase is above the maximum purchase.',
+          }
         : null,
   },
   {
@@ -61,14 +64,14 @@ const rules: TermsRule[] = [
     // Named once: a maximum above what any purchase may be says so, whatever the capacity.
     check: (terms) =>
       terms.maxPurchaseCents <= MAX_PURCHASE_CENTS && terms.maxPurchaseCents > terms.capacityCents
-        ? { path: 'maxPurchaseCents', message: 'The maximum is above the capacity.' }
+        ? { path: 'maxPurchaseCents', message: 'The maximum purchase is above the offering size.' }
         : null,
   },
   {
     fields: ['incrementCents', 'maxPurchaseCents'],
     check: (terms) =>
       terms.incrementCents > terms.maxPurchaseCents
-        ? { path: 'incrementCents', message: 'The increment is above the maximum.' }
+        ? { path: 'incrementCents', message: 'The steps are larger than the maximum purchase.' }
         : null,
   },
   {
