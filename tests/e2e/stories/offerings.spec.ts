@@ -38,8 +38,14 @@ test('a visitor previews the payout of an offering', async ({ page }) => {
   await expect(payout.getByText(usd(expected.totalCents))).toBeVisible()
   await expect(payout.getByText(usd(expected.interestCents))).toBeVisible()
 
+  await expect(amount).not.toHaveAttribute('aria-invalid')
   await amount.fill('120')
   await expect(payout.getByText('The minimum purchase is $500.00.')).toBeVisible()
+  // The refusal is the field's: marked on it, and read with it.
+  await expect(amount).toHaveAttribute('aria-invalid', 'true')
+  await expect(amount).toHaveAccessibleDescription(/^The minimum purchase is \$500\.00\./)
+  await amount.fill('1,000')
+  await expect(amount).not.toHaveAttribute('aria-invalid')
 
   await expect(payout.getByRole('link', { name: 'Log in' })).toBeVisible()
 })
@@ -80,5 +86,13 @@ test.describe('without JavaScript', () => {
     await expect(page).toHaveURL(/amount=%242%2C500/)
     const payout = page.getByRole('region', { name: 'What you would be paid' })
     await expect(payout.getByText(usd(expected.totalCents))).toBeVisible()
+  })
+
+  test('an amount the preview refuses is marked on its field', async ({ page }) => {
+    await page.goto(`/offerings/${slug}?amount=120`)
+
+    const amount = page.getByLabel('Amount to invest (USD)')
+    await expect(amount).toHaveAttribute('aria-invalid', 'true')
+    await expect(amount).toHaveAccessibleDescription(/^The minimum purchase is \$500\.00\./)
   })
 })
