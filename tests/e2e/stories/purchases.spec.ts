@@ -121,6 +121,17 @@ test('an investor buys a note and sees it pending', async ({ page, investor: _ }
   expect(readFileSync((await statement.path()) ?? '', 'utf8')).toContain('Series A 6-Month Note')
 })
 
+test('an amount the order step refuses takes the keyboard to it', async ({ page, investor: _ }) => {
+  await linkBankWithChooser(page, 'First Platypus Bank')
+  await page.goto('/offerings/series-a-6m/buy', { waitUntil: 'networkidle' })
+  const amount = page.getByLabel('Amount to invest (USD)')
+  await amount.fill('20')
+  await amount.press('Enter')
+
+  await expect(amount).toHaveAccessibleDescription(/^The minimum purchase is \$500\.00\./)
+  await expect(amount).toBeFocused()
+})
+
 test('an investor who cancels from the keyboard is taken to the confirmation', async ({
   page,
   investor: _,
