@@ -74,6 +74,23 @@ test('an amount typed before the page has loaded its scripts is kept, and previe
   await expect(payout.getByRole('link', { name: 'Log in' })).toBeVisible()
 })
 
+test('pressing Enter in the amount keeps the keyboard and a phone screen where they were', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(`/offerings/${slug}`, { waitUntil: 'networkidle' })
+  const amount = page.getByLabel('Amount to invest (USD)')
+  await amount.fill('2,000')
+  // On a phone the preview sits below the terms, so the page is scrolled down to reach it.
+  const scrolled = await page.evaluate(() => window.scrollY)
+  expect(scrolled).toBeGreaterThan(0)
+  await amount.press('Enter')
+
+  await expect(page).toHaveURL(/amount=2%2C000/)
+  await expect(amount).toBeFocused()
+  expect(await page.evaluate(() => window.scrollY)).toBe(scrolled)
+})
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
