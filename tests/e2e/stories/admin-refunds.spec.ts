@@ -126,6 +126,8 @@ test('a second admin approves a refund', async ({ page, browser, investor }) => 
   const again = await openAdminWindow(browser)
   try {
     await again.page.goto(`/admin/purchases/${purchaseId}`, { waitUntil: 'networkidle' })
+    // The tab is named as the page's heading names the purchase, not by its id.
+    await expect(again.page).toHaveTitle(`$1,000.00 of ${name} — Tenor admin`)
     await again.page.getByRole('button', { name: 'Request a refund' }).click()
     // A reason is required: the form comes back with the field marked.
     await expect(again.page.getByLabel('Reason')).toHaveAttribute('aria-invalid', 'true')
