@@ -44,6 +44,8 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
     await logInAsAdmin(admin.page, null)
     await expect(admin.page).toHaveURL(/\/admin$/)
     await expect(admin.page.getByRole('heading', { name: 'Admin console' })).toBeVisible()
+    // Its tab is named as every console page's is: the heading, then "Tenor admin".
+    await expect(admin.page).toHaveTitle('Admin console — Tenor admin')
     await admin.page
       .getByRole('navigation', { name: 'Admin console' })
       .getByRole('link', { name: 'Users' })
