@@ -140,9 +140,10 @@ test('setting up two-factor from the keyboard keeps focus on the steps, and a wr
   await code.fill('000000')
   await section.getByRole('button', { name: 'Turn on two-factor' }).press('Enter')
 
-  // The refusal draws the setup steps again; focus finds the field in error in the new ones.
   await expect(code).toHaveAttribute('aria-invalid', 'true')
   await expect(code).toBeFocused()
+  // The steps stay as they were: the password typed is still there for the next try.
+  await expect(section.getByLabel('Password')).toHaveValue(investor.password)
 })
 
 test('a waiting email change stays shown after a reload and can be withdrawn', async ({
