@@ -56,8 +56,8 @@ export function createSubmission(options: { reset?: boolean; reload?: boolean } 
  * forms show their message above themselves, in the section they belong to, so the nearest one
  * around the form counts too. A form the refusal replaced (a new order's form) has left the page:
  * the page's own field in error or message is looked for instead. So has a form shown only while
- * `form` says so (two-factor's setup steps): SvelteKit sets `form` to null for a moment as it
- * applies a refusal, which draws such a form anew.
+ * `form` says so: SvelteKit sets `form` to null for a moment as it applies a refusal, which draws
+ * such a form anew unless its page keeps it through that moment (as two-factor's setup does).
  */
 function findProblem(form: HTMLFormElement): HTMLElement | null {
   const main = document.querySelector('main')
