@@ -146,6 +146,25 @@ test('setting up two-factor from the keyboard keeps focus on the steps, and a wr
   await expect(section.getByLabel('Password')).toHaveValue(investor.password)
 })
 
+test('a new password refused as too short is described by the refusal alone', async ({
+  page,
+  investor,
+}) => {
+  await page.goto('/settings', { waitUntil: 'networkidle' })
+  const newPasswordField = page.getByLabel('New password')
+  await expect(newPasswordField).toHaveAccessibleDescription(
+    'At least 15 characters. A few unrelated words make a strong password.',
+  )
+  await page.getByLabel('Current password').fill(investor.password)
+  await newPasswordField.fill('too short')
+  await page.getByRole('button', { name: 'Change password' }).click()
+
+  // The refusal says what the hint said, and more: read once, not twice over.
+  await expect(newPasswordField).toHaveAccessibleDescription(
+    'Use at least 15 characters. A few unrelated words make a strong, memorable password.',
+  )
+})
+
 test('a waiting email change stays shown after a reload and can be withdrawn', async ({
   page,
   investor,
