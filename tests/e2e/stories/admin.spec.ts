@@ -386,6 +386,8 @@ test('an email the worker gave up on is sent again from the operations page', as
     await row.getByRole('button', { name: /^Send again/ }).click()
 
     await expect(failed.getByText('Back in the outbox')).toBeVisible()
+    // The keyboard is where the confirmation is, not back at the page's top.
+    await expect(failed.getByRole('status')).toBeFocused()
     await expect(failed.getByRole('row').filter({ hasText: investor.email })).toHaveCount(0)
     await admin.page.goto('/admin/audit')
     await expect(admin.page.getByText('Sent an undelivered email again').first()).toBeVisible()
