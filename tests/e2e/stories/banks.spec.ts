@@ -72,6 +72,9 @@ test('an investor removes a bank after confirming', async ({ page, investor: _ }
   await expect(
     page.getByRole('heading', { name: 'Remove First Gingham Credit Union?' }),
   ).toBeVisible()
+  // The accounts it stops are those that could pay: checking and savings, not the credit card.
+  const stopping = page.getByRole('main').getByRole('listitem')
+  await expect(stopping).toHaveText([/Checking ••••0000/, /Saving ••••1111/])
   await page.waitForLoadState('networkidle')
   await page.getByRole('button', { name: 'Remove First Gingham Credit Union' }).click()
 

@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit'
+import { fundingSubtypes } from '@tenor/api/plaid/account-use'
 import { rejectBankStep } from '#lib/server/bank-steps.ts'
 import { findBank, removeBank } from '#lib/server/banks.ts'
 import { requireUser } from '#lib/server/guards.ts'
@@ -32,7 +33,13 @@ export const load: PageServerLoad = async (event) => {
   const debitsComingCents = debitsComing.reduce((total, { amountCents }) => total + amountCents, 0)
   const cancellable = debitsComing.filter((purchase) => purchase.cancellable).length
 
-  return { bank, onItsWayCents, notesPayingHere, debitsComingCents, cancellable }
+  // What removing it stops: only checking and savings accounts ever paid or received (a credit
+  // card shared with the bank never could), and closed ones no longer do.
+  const paying = bank.accounts.filter(
+    (account) => account.status !== 'closed' && fundingSubtypes.has(account.subtype ?? ''),
+  )
+
+  return { bank, paying, onItsWayCents, notesPayingHere, debitsComingCents, cancellable }
 }
 
 export const actions: Actions = {
