@@ -53,6 +53,9 @@ test('an investor submits KYC and an admin approves it', async ({ page, browser,
     await expect(admin.page.getByRole('heading', { name: 'Users' })).toBeVisible()
     await admin.page.waitForLoadState('networkidle')
     await admin.page.getByLabel('Email or name contains').fill(investor.email)
+    // The keyboard meets both filters before the button that applies them.
+    await admin.page.getByLabel('Email or name contains').press('Tab')
+    await expect(admin.page.getByLabel('Identity check')).toBeFocused()
     await admin.page.getByLabel('Identity check').selectOption({ label: 'Waiting for review' })
     await admin.page.getByRole('button', { name: 'Search' }).click()
     await expect(
