@@ -12,7 +12,12 @@ import { isAuthenticatorCode } from '../../lib/second-factor.ts'
 export const email = z
   .string()
   .transform((value) => value.normalize('NFKC').trim().toLowerCase())
-  .pipe(z.email({ message: 'Enter a valid email address.' }).max(254))
+  .pipe(
+    z
+      .string()
+      .min(1, 'Enter your email address.')
+      .pipe(z.email({ message: 'Enter a valid email address.' }).max(254)),
+  )
   .openapi({ example: 'ada@example.com', type: 'string', format: 'email' })
 
 // Exactly as typed: no trimming or normalisation, so what was chosen is what is checked.
