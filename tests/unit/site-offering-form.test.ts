@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import {
+  interestChoice,
+  interestTerms,
   type OfferingFormValues,
   parsePercent,
   rateProblem,
@@ -13,8 +15,7 @@ const typed: OfferingFormValues = {
   issuer: 'Tenor Funding LLC',
   description: 'A note.',
   rateBps: '5.25',
-  rateType: 'simple',
-  compounding: '',
+  interest: 'simple',
   dayCount: 'act_365f',
   termMonths: '12',
   capacityCents: '250,000',
@@ -30,14 +31,14 @@ describe('the offering form read as terms', () => {
     const { errors } = readOfferingTerms({
       ...typed,
       rateBps: ' ',
-      rateType: '',
+      interest: '',
       dayCount: '',
       opensOn: '',
       closesOn: '',
     })
     expect(errors).toEqual({
       rateBps: 'Enter the rate, like 5.25.',
-      rateType: 'Choose simple or compound interest.',
+      interest: 'Choose simple interest or how often it compounds.',
       dayCount: 'Choose how days are counted.',
       opensOn: 'Enter the date it opens.',
       closesOn: 'Enter the date it closes.',
@@ -108,6 +109,48 @@ describe('the offering form read as terms', () => {
         message: 'Enter the rate as a percentage with at most two decimals, like 5.25.',
       },
       { path: 'slug', message: 'Use lowercase letters, digits and single hyphens.' },
+    ])
+  })
+
+  test('one interest choice stands for both terms, so they cannot contradict each other', () => {
+    expect(readOfferingTerms(typed).terms).toMatchObject({ rateType: 'simple', compounding: null })
+    expect(readOfferingTerms({ ...typed, interest: 'monthly' }).terms).toMatchObject({
+      rateType: 'compound',
+      compounding: 'monthly',
+    })
+    for (const choice of ['', 'compound', 'hourly', 'constructor']) {
+      expect(interestTerms(choice)).toBeNull()
+      const { terms, errors } = readOfferingTerms({ ...typed, interest: choice })
+      expect(errors.interest).toBe('Choose simple interest or how often it compounds.')
+      expect(terms).toMatchObject({ rateType: null, compounding: null })
+    }
+    // And back: an offering's two terms as the one choice its form shows.
+    expect(interestChoice({ rateType: 'compound', compounding: 'daily' })).toBe('daily')
+    expect(interestChoice({ rateType: 'simple', compounding: null })).toBe('simple')
+    for (const choice of ['simple', 'annual', 'semiannual', 'quarterly', 'monthly', 'daily']) {
+      const terms = interestTerms(choice)
+      expect(terms && interestChoice(terms)).toBe(choice)
+    }
+  })
+
+  test("the API's issues about either interest term are shown on the one choice", () => {
+    const problem = {
+      status: 422,
+      code: 'validation_failed',
+      message: 'Some fields are missing or invalid.',
+      requestId: 'req-1',
+      issues: [{ path: 'compounding', message: 'Daily compounding needs an Actual day count.' }],
+    }
+    expect(withReadErrors(problem, {}).issues).toEqual([
+      { path: 'interest', message: 'Daily compounding needs an Actual day count.' },
+    ])
+    // The form's own word on the choice replaces the API's on both terms.
+    const unread = withReadErrors(
+      { ...problem, issues: [{ path: 'rateType', message: 'Invalid option.' }, ...problem.issues] },
+      { interest: 'Choose simple interest or how often it compounds.' },
+    )
+    expect(unread.issues).toEqual([
+      { path: 'interest', message: 'Choose simple interest or how often it compounds.' },
     ])
   })
 })

@@ -161,7 +161,7 @@ test('a new offering left empty names every field at once, each in words for wha
       )
     }
     await said('Name', 'Fill this in.')
-    await said('Interest type', 'Choose simple or compound interest.')
+    await said('Interest type', 'Choose simple interest or how often it compounds.')
     await said('Day count', 'Choose how days are counted.')
     // Out of range, not unreadable: the API's bound is named.
     await said('Rate (% a year)', 'At most 50%.')

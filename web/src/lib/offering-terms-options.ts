@@ -29,8 +29,14 @@ const toOptions = (labels: Record<string, string>) =>
   Object.entries(labels).map(([value, label]) => ({ value, label }))
 
 export const offeringOptions = {
-  rateType: toOptions(rateTypes),
-  compounding: toOptions(compoundings),
+  /** Simple interest, or compound at one of its frequencies: one choice for the two terms. */
+  interest: [
+    { value: 'simple', label: rateTypes.simple },
+    ...Object.entries(compoundings).map(([value, label]) => ({
+      value,
+      label: `Compound, ${label.toLowerCase()}`,
+    })),
+  ],
   dayCount: toOptions(dayCounts),
 }
 

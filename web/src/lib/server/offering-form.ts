@@ -3,15 +3,17 @@ import { formatDollarsInput } from '#lib/format.ts'
 import type { AdminOffering, OfferingTerms } from './admin-offerings.ts'
 import type { ApiProblem } from './api.ts'
 
-/** The offering form's fields, named as the API names the terms, so its issues land in place. */
+/**
+ * The offering form's fields, named as the API names the terms, so its issues land in place; but
+ * for `interest`, one choice standing for two terms (`interestTerms`).
+ */
 export const offeringFields = [
   'slug',
   'name',
   'issuer',
   'description',
   'rateBps',
-  'rateType',
-  'compounding',
+  'interest',
   'dayCount',
   'termMonths',
   'capacityCents',
@@ -34,7 +36,36 @@ const amountExamples = {
 } as const
 const amountFields = Object.keys(amountExamples) as (keyof typeof amountExamples)[]
 
-const rateTypes: readonly string[] = ['simple', 'compound'] satisfies OfferingTerms['rateType'][]
+const compoundings: readonly string[] = [
+  'annual',
+  'semiannual',
+  'quarterly',
+  'monthly',
+  'daily',
+] satisfies NonNullable<OfferingTerms['compounding']>[]
+
+/**
+ * The interest choice as the API's two terms: `simple`, or how often interest compounds. One
+ * choice, so the form cannot ask for simple interest compounded monthly. Null when it is
+ * neither (left empty, or a crafted post).
+ */
+export function interestTerms(
+  choice: string,
+): Pick<OfferingTerms, 'rateType' | 'compounding'> | null {
+  if (choice === 'simple') return { rateType: 'simple', compounding: null }
+  if (compoundings.includes(choice)) {
+    return { rateType: 'compound', compounding: choice as OfferingTerms['compounding'] }
+  }
+  return null
+}
+
+/** The one choice the form shows for an offering's two interest terms. */
+export function interestChoice(terms: Pick<OfferingTerms, 'rateType' | 'compounding'>): string {
+  return terms.rateType === 'compound' && terms.compounding ? terms.compounding : 'simple'
+}
+
+/** The API's terms the form's `interest` choice stands for: their issues are shown on it. */
+const interestPaths = new Set(['rateType', 'compounding'])
 const dayCounts: readonly string[] = [
   'act_365f',
   'act_360',
@@ -55,7 +86,8 @@ export function readOfferingTerms(values: OfferingFormValues): {
   const errors: Record<string, string> = {}
   const rateBps = parsePercent(values.rateBps)
   if (rateBps === null) errors.rateBps = rateProblem(values.rateBps, 'the rate', '5.25')
-  if (!rateTypes.includes(values.rateType)) errors.rateType = 'Choose simple or compound interest.'
+  const interest = interestTerms(values.interest)
+  if (!interest) errors.interest = 'Choose simple interest or how often it compounds.'
   if (!dayCounts.includes(values.dayCount)) errors.dayCount = 'Choose how days are counted.'
   if (!values.opensOn.trim()) errors.opensOn = 'Enter the date it opens.'
   if (!values.closesOn.trim()) errors.closesOn = 'Enter the date it closes.'
@@ -77,8 +109,9 @@ export function readOfferingTerms(values: OfferingFormValues): {
     issuer: values.issuer,
     description: values.description,
     rateBps,
-    rateType: values.rateType,
-    compounding: values.compounding || null,
+    // Unreadable, both go as null: the API refuses them, and the form names the choice itself.
+    rateType: interest?.rateType ?? null,
+    compounding: interest?.compounding ?? null,
     dayCount: values.dayCount,
     termMonths,
     ...cents,
@@ -90,11 +123,13 @@ export function readOfferingTerms(values: OfferingFormValues): {
 
 /**
  * The API's answer to a form, with what the form itself could not read named in its own words
- * in place of the API's ("Expected a number.").
+ * in place of the API's ("Expected a number."), and the interest terms' issues on their choice.
  */
 export function withReadErrors(problem: ApiProblem, errors: Record<string, string>): ApiProblem {
   const own = Object.entries(errors).map(([path, message]) => ({ path, message }))
-  const rest = problem.issues.filter((issue) => !(issue.path in errors))
+  const rest = problem.issues
+    .map((issue) => (interestPaths.has(issue.path) ? { ...issue, path: 'interest' } : issue))
+    .filter((issue) => !(issue.path in errors))
   return { ...problem, issues: [...own, ...rest] }
 }
 
@@ -106,8 +141,7 @@ export function offeringFormValues(offering: AdminOffering): OfferingFormValues 
     issuer: offering.issuer,
     description: offering.description,
     rateBps: formatPercentInput(offering.rateBps),
-    rateType: offering.rateType,
-    compounding: offering.compounding ?? '',
+    interest: interestChoice(offering),
     dayCount: offering.dayCount,
     termMonths: String(offering.termMonths),
     capacityCents: formatDollarsInput(offering.capacityCents),

@@ -11,7 +11,7 @@ export const load: PageServerLoad = (event) => {
   return {
     // The usual choices, so a new draft starts from something sensible.
     defaults: {
-      rateType: 'simple',
+      interest: 'simple',
       dayCount: 'act_365f',
     } as Record<string, string>,
   }
