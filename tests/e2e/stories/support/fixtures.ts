@@ -1,6 +1,7 @@
 import { test as base, expect } from '@playwright/test'
 import { e2eUrls } from '../../ports.ts'
 import { approveKyc, createInvestor, type Investor } from './investors.ts'
+import { forgetBankLinksByAddress } from './rate-limits.ts'
 
 /** Console errors a story tolerates: Chromium's line for each refused form (a 4xx answer). */
 const expectedConsoleErrors = [
@@ -22,6 +23,7 @@ export const test = base.extend<Fixtures>({
   investor: async ({ context, kycApproved }, use) => {
     const investor = await createInvestor()
     if (kycApproved) await approveKyc(investor)
+    await forgetBankLinksByAddress()
     await context.addCookies([
       {
         name: 'tenor_session',
