@@ -27,4 +27,9 @@ describe('the ACH debit authorization', () => {
     })
     expect(wording).toContain('from my Custom checking account ending (not shown) at my bank,')
   })
+
+  test('ends the sentence once when the issuer name ends with a full stop', () => {
+    const wording = achDebitWording({ ...terms, issuer: 'Cove Capital Inc.' })
+    expect(wording).toContain('to buy this note from Cove Capital Inc. I can cancel')
+  })
 })

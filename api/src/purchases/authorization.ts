@@ -4,7 +4,7 @@ import { formatUsd } from '../routes/offerings/offerings.amounts.ts'
  * The version of the debit authorization's wording. Change it with the wording: every stored
  * authorization names the version its investor agreed to, and old ones keep their own text.
  */
-export const achDebitWordingVersion = 'ach-debit-2026-12b'
+export const achDebitWordingVersion = 'ach-debit-2026-12c'
 
 /** Where the investor agreed from, as the API saw the request. */
 export interface DebitConsent {
@@ -33,10 +33,12 @@ export function achDebitWording(terms: DebitTerms): string {
     : `${terms.accountName} account`
   const account = `${named} ending ${terms.accountMask ?? '(not shown)'}`
   const bank = terms.institutionName ?? 'my bank'
+  // An issuer named "Cove Capital Inc." already ends the sentence.
+  const issuer = terms.issuer.endsWith('.') ? terms.issuer : `${terms.issuer}.`
 
   return (
     `I authorize Tenor to debit ${formatUsd(terms.amountCents)} once, by ACH, from my ${account} ` +
-    `at ${bank}, today or on the next business day, to buy this note from ${terms.issuer}. ` +
+    `at ${bank}, today or on the next business day, to buy this note from ${issuer} ` +
     'I can cancel until the debit is sent.'
   )
 }
