@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import {
   asNote,
+  describeIssuer,
   describeMaturityInstruction,
   describeMaturityPlan,
   describeRolloverTarget,
@@ -96,5 +97,12 @@ describe('what happens at maturity, in words', () => {
     expect(describeMaturityPlan('rollover_all', closing)).toBe(
       'Principal and interest paid to your bank: Series B will not be selling when the note matures',
     )
+  })
+})
+
+describe('the issuer, in a sentence', () => {
+  test("ends with one full stop, the name's own included", () => {
+    expect(describeIssuer('Tenor Funding LLC')).toBe('Issued by Tenor Funding LLC.')
+    expect(describeIssuer('Cove Capital Inc.')).toBe('Issued by Cove Capital Inc.')
   })
 })

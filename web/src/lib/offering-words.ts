@@ -153,6 +153,11 @@ const statusWords = {
   cancelled: 'Cancelled',
 } as const
 
+/** "Issued by Cove Capital." — one full stop, whether or not the name ends with one ("Inc."). */
+export function describeIssuer(issuer: string): string {
+  return issuer.endsWith('.') ? `Issued by ${issuer}` : `Issued by ${issuer}.`
+}
+
 export function describeOfferingStatus(
   status: keyof typeof statusWords,
   open: boolean,
