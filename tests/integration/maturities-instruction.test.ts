@@ -330,6 +330,26 @@ describe('the maturity reminder', () => {
     )
   })
 
+  test('rolling the principal alone, says only its leftover is the purchase steps’ doing', async () => {
+    await t.db.database.db
+      .update(offerings)
+      .set({ minPurchaseCents: 30_000, incrementCents: 30_000 })
+      .where(eq(offerings.id, target.id))
+    const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
+    await setInstruction(note.id, {
+      instruction: 'rollover_principal',
+      rolloverOfferingSlug: target.slug,
+    })
+    t.clock.set(new Date('2026-08-24T15:00:00Z'))
+
+    await runWorkerJob(t, maturityReminders)
+
+    const [reminder] = await mailOfKind(t, ada.email, 'maturity_reminder')
+    expect(reminder?.text).toContain(
+      'It pays $1,040.33: $900.00 of its $1,000.00 principal will roll over into Tenor Note Series B, which sells notes in steps of $300.00, and the other $100.00 of principal and the $40.33 of interest will be paid to your bank account.',
+    )
+  })
+
   test('says a rollover will not happen once its offering pays less than when it was chosen', async () => {
     const note = await buyActiveNote(t, ada, { offeringId: offering.id, amountCents: 100_000 })
     await setInstruction(note.id, {

@@ -408,4 +408,22 @@ describe('rollovers at maturity', () => {
     )
     await expectLedgerClean(t)
   })
+
+  test('rolling the principal alone off the step grid pays its leftover with the interest, and says so', async () => {
+    const { note } = await noteRollingInto('rollover_principal', {
+      minPurchaseCents: 30_000,
+      incrementCents: 30_000,
+    })
+
+    await runWorkerJob(t)
+
+    expect((await readRolledNote(t, note.id))?.amountCents).toBe(90_000)
+    expect(await readPayout(t, note.id)).toMatchObject({ amountCents: 14_033 })
+    await settleSentPayouts(t)
+    const [paid] = await mailOfKind(t, ada.email, 'maturity_paid')
+    expect(paid?.text).toContain(
+      '$900.00 of your $1,000.00 principal rolled over into a new note, in the steps of $300.00 that Tenor Note Series B sells; this is the rest of the principal, and the interest.',
+    )
+    await expectLedgerClean(t)
+  })
 })

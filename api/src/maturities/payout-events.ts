@@ -157,6 +157,11 @@ function paidNote(
       : wanted > target.maxPurchaseCents
         ? `the largest note ${target.name} sells`
         : `in the steps of ${formatUsd(target.incrementCents)} that ${target.name} sells`
+  // Rolling the principal alone, the interest is paid as asked: only the principal's leftover
+  // is the offering's doing.
+  if (purchase.maturityInstruction === 'rollover_principal') {
+    return `${formatUsd(rolled.amountCents)} of your ${formatUsd(purchase.amountCents)} principal rolled over into a new note, ${why}; this is the rest of the principal, and the interest.`
+  }
   return `${formatUsd(rolled.amountCents)} rolled over into a new note, ${why}; this is the rest.`
 }
 

@@ -139,13 +139,18 @@ async function describePlan(tx: Tx, purchase: PurchaseRow, interestCents: number
     return `${chosen.name} does not sell a note of ${formatUsd(wanted)}, so your note cannot roll over into it. ${paidOut}`
   }
   if (rolled === proceeds) return `It pays ${total}, which will roll over into ${chosen.name}.`
-  if (rolled < wanted && wanted > chosen.maxPurchaseCents) {
-    return `It pays ${total}: ${formatUsd(rolled)} will roll over into ${chosen.name}, the largest note it sells, and the remaining ${formatUsd(proceeds - rolled)} will be paid to your bank account.`
+  const why =
+    rolled < wanted && wanted > chosen.maxPurchaseCents
+      ? 'the largest note it sells'
+      : `which sells notes in steps of ${formatUsd(chosen.incrementCents)}`
+  if (purchase.maturityInstruction === 'rollover_principal') {
+    if (rolled === purchase.amountCents) {
+      return `Its principal of ${principal} will roll over into ${chosen.name}, and the ${interest} of interest will be paid to your bank account.`
+    }
+    // The interest is paid out as asked: only the principal's leftover is the offering's doing.
+    return `It pays ${total}: ${formatUsd(rolled)} of its ${principal} principal will roll over into ${chosen.name}, ${why}, and the other ${formatUsd(purchase.amountCents - rolled)} of principal and the ${interest} of interest will be paid to your bank account.`
   }
-  if (purchase.maturityInstruction === 'rollover_principal' && rolled === purchase.amountCents) {
-    return `Its principal of ${principal} will roll over into ${chosen.name}, and the ${interest} of interest will be paid to your bank account.`
-  }
-  return `It pays ${total}: ${formatUsd(rolled)} will roll over into ${chosen.name}, which sells notes in steps of ${formatUsd(chosen.incrementCents)}, and the remaining ${formatUsd(proceeds - rolled)} will be paid to your bank account.`
+  return `It pays ${total}: ${formatUsd(rolled)} will roll over into ${chosen.name}, ${why}, and the remaining ${formatUsd(proceeds - rolled)} will be paid to your bank account.`
 }
 
 function capitalise(text: string): string {
