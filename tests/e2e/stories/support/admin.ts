@@ -204,6 +204,7 @@ export async function createDraft(
   await page.getByLabel('Description').fill(description)
   await page.getByLabel('Rate (% a year)').fill('4.75')
   await page.getByLabel('Term (months)').fill('3')
+  await page.getByLabel('Interest type', { exact: true }).selectOption('simple')
   await page.getByLabel('Offering size').fill('100,000')
   await page.getByLabel('Minimum purchase').fill('500')
   await page.getByLabel('Maximum purchase').fill('10,000')

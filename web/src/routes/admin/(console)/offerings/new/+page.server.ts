@@ -9,11 +9,10 @@ export const load: PageServerLoad = (event) => {
   requireAdmin(event)
 
   return {
-    // The usual choices, so a new draft starts from something sensible.
-    defaults: {
-      interest: 'simple',
-      dayCount: 'act_365f',
-    } as Record<string, string>,
+    // The usual day count, so a new draft starts from something sensible. The interest is left
+    // for the administrator to choose: simple or compound is no convention, and a draft saved
+    // without a look at it would pay what nobody chose.
+    defaults: { dayCount: 'act_365f' } as Record<string, string>,
   }
 }
 
