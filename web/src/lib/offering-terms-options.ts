@@ -25,6 +25,11 @@ const dayCounts: Record<OfferingTerms['dayCount'], string> = {
   thirty_360: nameDayCount('thirty_360').name,
 }
 
+/** The API's compounding codes: the keys of their labels, so both list every code. */
+export const compoundingCodes = Object.keys(compoundings) as NonNullable<
+  OfferingTerms['compounding']
+>[]
+
 const toOptions = (labels: Record<string, string>) =>
   Object.entries(labels).map(([value, label]) => ({ value, label }))
 

@@ -1,5 +1,6 @@
 import { parseDollars } from '#lib/amount.ts'
 import { formatDollarsInput } from '#lib/format.ts'
+import { compoundingCodes } from '#lib/offering-terms-options.ts'
 import type { AdminOffering, OfferingTerms } from './admin-offerings.ts'
 import type { ApiProblem } from './api.ts'
 
@@ -36,14 +37,6 @@ const amountExamples = {
 } as const
 const amountFields = Object.keys(amountExamples) as (keyof typeof amountExamples)[]
 
-const compoundings: readonly string[] = [
-  'annual',
-  'semiannual',
-  'quarterly',
-  'monthly',
-  'daily',
-] satisfies NonNullable<OfferingTerms['compounding']>[]
-
 /**
  * The interest choice as the API's two terms: `simple`, or how often interest compounds. One
  * choice, so the form cannot ask for simple interest compounded monthly. Null when it is
@@ -53,9 +46,8 @@ export function interestTerms(
   choice: string,
 ): Pick<OfferingTerms, 'rateType' | 'compounding'> | null {
   if (choice === 'simple') return { rateType: 'simple', compounding: null }
-  if (compoundings.includes(choice)) {
-    return { rateType: 'compound', compounding: choice as OfferingTerms['compounding'] }
-  }
+  const compounding = compoundingCodes.find((code) => code === choice)
+  if (compounding) return { rateType: 'compound', compounding }
   return null
 }
 
